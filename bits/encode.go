@@ -1,0 +1,72 @@
+package bits
+
+// Encoders turn frames back into the bit streams a radio would carry. They are
+// the inverse of the Deframer and the NGE101 finders, and feed the synthetic
+// recordings, the embedded sample and the tests.
+
+// AppendGridStream appends the unpacked bits (one 0/1 per byte) of a
+// GridStream transmission to dst: preambleBits alternating bits ending in 0,
+// the version's sync bits, then frame (which starts with the 0x2A byte) and a
+// trailing byte, each UART 8N1. version is 4 or 5; preambleBits below 16 is
+// raised to 16.
+func AppendGridStream(dst []byte, frame []byte, version, preambleBits int, trailer byte) []byte {
+	if preambleBits < 16 {
+		preambleBits = 16
+	}
+	for i := preambleBits - 1; i >= 0; i-- {
+		dst = append(dst, byte(^i&1))
+	}
+	framing, n := syncFraming(version)
+	for i := n - 1; i >= 0; i-- {
+		dst = append(dst, byte(framing>>i)&1)
+	}
+	for _, b := range frame {
+		dst = AppendUART(dst, b)
+	}
+	return AppendUART(dst, trailer)
+}
+
+// AppendUART appends one byte as UART 8N1 bits: a 0 start bit, eight data
+// bits least-significant first, a 1 stop bit.
+func AppendUART(dst []byte, b byte) []byte {
+	dst = append(dst, 0)
+	for i := range 8 {
+		dst = append(dst, b>>i&1)
+	}
+	return append(dst, 1)
+}
+
+// AppendPacked appends the bits of p, most significant bit of each byte
+// first, limited to n bits.
+func AppendPacked(dst []byte, p []byte, n int) []byte {
+	for i := 0; i < n && i/8 < len(p); i++ {
+		dst = append(dst, p[i/8]>>(7-i%8)&1)
+	}
+	return dst
+}
+
+// DiffManchesterLevels appends the OOK level samples (one 0/1 per byte) that
+// send packet bits as differential Manchester at sampleRate: every bit cell
+// starts with a level change, a 0 also changes in the middle of the cell, a 1
+// does not. level is the level before the packet (the idle level); the
+// returned level is the one the packet ends on. The caller adds the idle gap.
+func DiffManchesterLevels(dst []byte, packet []byte, sampleRate float64, level byte) ([]byte, byte) {
+	half := sampleRate * NGEHalfCell
+	pos := 0.0
+	emit := func(l byte) {
+		end := pos + half
+		for n := int(end+0.5) - int(pos+0.5); n > 0; n-- {
+			dst = append(dst, l)
+		}
+		pos = end
+	}
+	for _, b := range packet {
+		level ^= 1
+		emit(level)
+		if b&1 == 0 {
+			level ^= 1
+		}
+		emit(level)
+	}
+	return dst, level
+}

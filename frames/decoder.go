@@ -1,0 +1,305 @@
+package frames
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+)
+
+// DecoderOptions configures a Decoder.
+type DecoderOptions struct {
+	// CRCInits are the user's own utility inits, tried with the built-in table.
+	CRCInits []uint16
+	// StatePath is the file learned networks persist in; "" keeps them in
+	// memory only.
+	StatePath string
+	// NoLearn turns off learning inits of unknown networks.
+	NoLearn bool
+	// EmitFailed also emits frames whose CRC or check fails (crc_ok false).
+	EmitFailed bool
+	// PulsesPerKWh is the NGE101 meter's LED rate (0 means 1000).
+	PulsesPerKWh float64
+	// Now stamps messages; nil means time.Now.
+	Now func() time.Time
+	// Logger receives learning events; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// DecoderStats counts what the decoder saw.
+type DecoderStats struct {
+	GridStream    int64 // GridStream frames examined
+	GridStreamOK  int64 // ...whose CRC matched a known or learned init
+	Encrypted     int64 // 0xD2 frames without a CRC
+	CRCFailed     int64 // frames no init explains
+	NGE101        int64 // NGE101 packets examined
+	NGE101OK      int64 // ...whose check matched
+	Learned       int64 // networks learned in this run
+	KnownNetworks int   // built-in, user-given and learned inits
+}
+
+// network is one CRC init the decoder accepts.
+type network struct {
+	init    uint16
+	id      int
+	utility *string
+	learned bool
+}
+
+// pendingFrame is a CRC-failed frame waiting for a second frame with the
+// same solved init.
+type pendingFrame struct {
+	init uint16
+	msg  *Message
+	body []byte
+}
+
+// maxPending bounds the frames kept for learning: each noisy frame also
+// "has" an init, so the pool is small to keep chance matches rare.
+const maxPending = 64
+
+// Decoder turns raw GridStream frames and NGE101 packets into Messages. It is
+// shared by every input, so a network learned on one input is known on all;
+// it is safe for concurrent use.
+type Decoder struct {
+	opts    DecoderOptions
+	log     *slog.Logger
+	mu      sync.Mutex
+	nets    map[uint16]*network
+	learned []LearnedNetwork
+	pending []pendingFrame
+	next    int // ring index into pending once it is full
+	stats   DecoderStats
+}
+
+// NewDecoder returns a decoder with the built-in utility table, the user's
+// inits and the networks learned in earlier runs (from opts.StatePath).
+func NewDecoder(opts DecoderOptions) (*Decoder, error) {
+	if opts.PulsesPerKWh <= 0 {
+		opts.PulsesPerKWh = DefaultPulsesPerKWh
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	d := &Decoder{opts: opts, log: opts.Logger, nets: map[uint16]*network{}}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	for _, u := range Utilities {
+		d.add(&network{init: u.Init, utility: ptr(u.Name)})
+	}
+	for _, in := range opts.CRCInits {
+		if _, ok := d.nets[in]; !ok {
+			d.add(&network{init: in})
+		}
+	}
+	if opts.StatePath != "" {
+		learned, err := loadLearned(opts.StatePath)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range learned {
+			in, _ := ParseInit(l.CRCInit)
+			if _, ok := d.nets[in]; !ok {
+				d.add(&network{init: in, learned: true})
+			}
+			d.learned = append(d.learned, l)
+		}
+	}
+	return d, nil
+}
+
+func (d *Decoder) add(n *network) {
+	n.id = int(NetworkForInit(n.init))
+	d.nets[n.init] = n
+}
+
+// Stats returns the counters so far.
+func (d *Decoder) Stats() DecoderStats {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	s := d.stats
+	s.KnownNetworks = len(d.nets)
+	return s
+}
+
+// Learned returns every learned network, from earlier runs and this one.
+func (d *Decoder) Learned() []LearnedNetwork {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]LearnedNetwork(nil), d.learned...)
+}
+
+// GridStream decodes one deframed frame and calls emit for each message it
+// yields: none (a failed frame without EmitFailed), one, or — when the frame
+// confirms a learned init — the waiting frame and this one.
+func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stats.GridStream++
+	frame := f.Bytes
+	if len(frame) < 2 {
+		d.stats.CRCFailed++
+		return
+	}
+	ci := ciIndex(frame[1])
+	if !f.Complete || ci == 0 {
+		frame, ci = d.guessLength(frame)
+	}
+	m := &Message{
+		Protocol:   ProtocolGridStream,
+		CRCOK:      false,
+		BitOffset:  f.BitOffset,
+		SyncErrors: f.SyncErrors,
+		GridStream: &GridStream{Version: f.Version},
+	}
+	m.Stamp(d.opts.Now())
+	m.Raw = hexUpper(frame)
+	typed := frame[1:] // from the type byte
+	if len(typed) < ci+3 {
+		d.failed(m, emit)
+		return
+	}
+	gridStreamFields(m.GridStream, typed, ci)
+	body := typed[ci : len(typed)-2]
+	sent := uint16(typed[len(typed)-2])<<8 | uint16(typed[len(typed)-1])
+	init := SolveInit(body, sent)
+	if n, ok := d.nets[init]; ok {
+		d.stats.GridStreamOK++
+		d.vouch(m, n)
+		emit(m)
+		return
+	}
+	if m.Encrypted || typed[0] == TypeEncrypted {
+		d.stats.Encrypted++
+		if d.opts.EmitFailed {
+			emit(m)
+		}
+		return
+	}
+	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, emit) {
+		return
+	}
+	d.failed(m, emit)
+}
+
+func (d *Decoder) failed(m *Message, emit func(*Message)) {
+	d.stats.CRCFailed++
+	if d.opts.EmitFailed {
+		emit(m)
+	}
+}
+
+// vouch marks m as CRC-good under network n.
+func (d *Decoder) vouch(m *Message, n *network) {
+	m.CRCOK = true
+	m.CRCInit = ptr(FormatInit(n.init))
+	m.NetworkID = ptr(n.id)
+	m.Utility = n.utility
+	m.Learned = n.learned
+}
+
+// learn keeps a frame no known init explains until a second, different
+// frame solves to the same init; then the init is trusted, saved, and both
+// frames are emitted. It reports whether m was emitted.
+func (d *Decoder) learn(init uint16, body []byte, m *Message, emit func(*Message)) bool {
+	for i, p := range d.pending {
+		if p.init != init || bytes.Equal(p.body, body) {
+			continue
+		}
+		n := &network{init: init, learned: true}
+		d.add(n)
+		d.stats.Learned++
+		l := LearnedNetwork{CRCInit: FormatInit(init), NetworkID: n.id, Learned: m.Time}
+		d.learned = append(d.learned, l)
+		d.log.Info("learned a utility network", "crc_init", l.CRCInit, "network_id", l.NetworkID)
+		if d.opts.StatePath != "" {
+			if err := saveLearned(d.opts.StatePath, d.learned); err != nil {
+				d.log.Warn("could not save learned networks", "path", d.opts.StatePath, "err", err)
+			}
+		}
+		d.pending = append(d.pending[:i], d.pending[i+1:]...)
+		d.next = 0
+		d.stats.GridStreamOK += 2
+		d.stats.CRCFailed-- // the waiting frame was counted as failed
+		d.vouch(p.msg, n)
+		d.vouch(m, n)
+		emit(p.msg)
+		emit(m)
+		return true
+	}
+	p := pendingFrame{init: init, msg: m, body: bytes.Clone(body)}
+	if len(d.pending) < maxPending {
+		d.pending = append(d.pending, p)
+	} else {
+		d.pending[d.next] = p
+		d.next = (d.next + 1) % maxPending
+	}
+	return false
+}
+
+// guessLength finds where a frame of unknown type ends and where its CI
+// byte is (counted from the type byte): the first length rule whose CRC a
+// known init explains, else the 0x55/0xD5 rule when it fits, else everything
+// that was deframed read by that rule.
+func (d *Decoder) guessLength(frame []byte) ([]byte, int) {
+	var fallback []byte
+	fallbackCI := headerWithRsvd
+	for _, ci := range []int{headerWithRsvd, headerShort} {
+		if len(frame) <= ci || frame[ci] < 3 {
+			continue
+		}
+		end := 1 + ci + int(frame[ci])
+		if end > len(frame) {
+			continue
+		}
+		f := frame[:end]
+		body := f[ci+1 : end-2]
+		if _, ok := d.nets[SolveInit(body, uint16(f[end-2])<<8|uint16(f[end-1]))]; ok {
+			return f, ci
+		}
+		if fallback == nil {
+			fallback, fallbackCI = f, ci
+		}
+	}
+	if fallback != nil {
+		return fallback, fallbackCI
+	}
+	return frame, headerWithRsvd
+}
+
+// NGE101 decodes one NGE101 packet (55 or 71 unpacked bits) and emits it
+// when its check matches, or always with EmitFailed.
+func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stats.NGE101++
+	c, s := bits.NGECheck(p.Bits)
+	m := &Message{
+		Protocol:  ProtocolNGE101,
+		CRCOK:     c == s && (len(p.Bits) == ngeShortBits || len(p.Bits) == ngeLongBits),
+		Raw:       hexUpper(packBits(p.Bits)),
+		BitOffset: p.BitOffset,
+	}
+	m.Stamp(d.opts.Now())
+	if len(p.Bits) != ngeShortBits && len(p.Bits) != ngeLongBits {
+		m.CRCOK = false
+	} else {
+		m.NGE101 = nge101Fields(p.Bits, d.opts.PulsesPerKWh)
+	}
+	if m.CRCOK {
+		d.stats.NGE101OK++
+	}
+	if m.CRCOK || d.opts.EmitFailed {
+		emit(m)
+	}
+}
+
+// String summarizes the stats for logs.
+func (s DecoderStats) String() string {
+	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d failed), nge101 %d (%d good), %d networks learned",
+		s.GridStream, s.GridStreamOK, s.Encrypted, s.CRCFailed, s.NGE101, s.NGE101OK, s.Learned)
+}
