@@ -1,0 +1,53 @@
+package pmt
+
+import (
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+)
+
+var hexDecode = hex.DecodeString
+
+func splitLines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+
+// FuzzUnmarshal feeds arbitrary bytes to the deserializer: it must never
+// panic, and whatever it accepts must serialize and deserialize again.
+// Seeds: every GNU Radio golden case plus testdata/fuzz/FuzzUnmarshal.
+func FuzzUnmarshal(f *testing.F) {
+	if text, err := os.ReadFile("testdata/golden.txt"); err == nil {
+		for _, b := range parseGoldenF(text) {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, p []byte) {
+		v, err := Unmarshal(p)
+		if err != nil {
+			return
+		}
+		b, err := Marshal(v)
+		if err != nil {
+			t.Fatalf("accepted %x but cannot serialize %#v: %v", p, v, err)
+		}
+		if _, err := Unmarshal(b); err != nil {
+			t.Fatalf("re-serialized %x does not parse: %v", b, err)
+		}
+		_ = ToGo(v)
+		_, _, _ = ParsePDU(v)
+	})
+}
+
+func parseGoldenF(text []byte) [][]byte {
+	var out [][]byte
+	for _, line := range splitLines(string(text)) {
+		for i := 0; i < len(line); i++ {
+			if line[i] == ' ' {
+				if b, err := hexDecode(line[i+1:]); err == nil {
+					out = append(out, b)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
