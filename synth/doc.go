@@ -1,0 +1,44 @@
+// Package synth generates deterministic complex-baseband recordings of
+// GridStream and NGE101 transmissions, with ground truth, for tests,
+// benchmarks, the `synth` and `demo` commands and the README's tables.
+//
+// Everything is seeded: the same Config and bursts give the same samples.
+//
+// # Signal model
+//
+// GridStream bursts are continuous-phase 2-FSK (optionally Gaussian-shaped,
+// GFSK) at the burst's baud, deviation and frequency offset; the bits come
+// from bits.AppendGridStream (preamble, version 4/5 sync framing, UART 8N1
+// bytes, trailer). NGE101 bursts are OOK at a frequency offset, keyed by the
+// differential-Manchester levels of bits.DiffManchesterLevels.
+//
+// Noise is complex white Gaussian noise of power NoiseDB (dB relative to a
+// full-scale amplitude of 1) spread over the whole sample rate. A burst's
+// SNRdB is its signal power (the "on" power for OOK) over that complex noise
+// power, so its amplitude is 10^((NoiseDB+SNRdB)/20).
+//
+// # Streaming API (memory stays flat however long the recording)
+//
+//	src := synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Count: 100, Seed: 1, ...})
+//	g := synth.New(synth.Config{SampleRate: 2.4e6, NoiseDB: -30, Seed: 1}, src)
+//	buf := make([]complex64, 65536)
+//	for {
+//		n, err := g.Read(buf) // fills buf[:n]; io.EOF after the last sample
+//		write(buf[:n])
+//		if err != nil { break }
+//	}
+//	truth := g.Truth() // every burst rendered so far, in start order
+//
+// A Source hands out bursts in non-decreasing Start order: NewHopper makes a
+// random hopping schedule (GridStream frames with valid CRCs for given CRC
+// inits, optional NGE101 packets), Bursts(list...) replays a fixed list.
+// Config.Samples sets the length; 0 ends the recording Config.Tail samples
+// after the last burst. Config.OnTruth, when set, is called as each burst
+// starts (use it instead of Truth for endless streams).
+//
+// Generate(cfg, src) is the one-shot form returning all samples and truth.
+//
+// Helpers: RandomFrame builds a random valid GridStream frame (0x2A through
+// the CRC; types 0x55 length 0x23 and 0xD5 with the seen lengths) for a CRC
+// init; DefaultDeviation gives the deviation used when a burst leaves it 0.
+package synth
