@@ -1,0 +1,368 @@
+// Package zmqsink publishes decoded messages on ZMQ PUB sockets: msgpack
+// with the protocol name as a topic frame, and GNU Radio PMT PDUs that a
+// ZMQ SUB Message Source accepts.
+//
+// The PUB socket is gridstream's own small implementation on go-zeromq's
+// ZMTP handshake, because go-zeromq v0.17.0's PUB queue is unbounded and
+// one slow subscriber stalls all others. Here every subscriber has its own
+// queue of at most HWM messages; Publish never blocks, and a message that
+// does not fit a subscriber's queue is dropped for that subscriber and
+// counted. Memory is bounded by HWM × message size × subscribers.
+package zmqsink
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+)
+
+// DefaultHWM is the default per-subscriber queue length, in messages.
+const DefaultHWM = 10000
+
+// Config configures a Publisher.
+type Config struct {
+	// Endpoint to bind: tcp://127.0.0.1:5560, tcp://*:5560 (all
+	// interfaces), tcp://127.0.0.1:0 (any free port) or ipc://path.
+	Endpoint string
+	// HWM is the per-subscriber queue length in messages (default DefaultHWM).
+	HWM int
+	// Linger is how long Close waits for queued messages to be written
+	// (default 1 s, like GNU Radio's sockets).
+	Linger time.Duration
+	// Logger receives subscriber events.
+	Logger *slog.Logger
+}
+
+// Stats are a Publisher's counters.
+type Stats struct {
+	Subscribers int   // connected subscribers
+	Published   int64 // messages given to Publish
+	Sent        int64 // message copies written to subscribers
+	Dropped     int64 // message copies dropped because a queue was full
+}
+
+// Publisher is a bound ZMQ PUB socket with bounded per-subscriber queues.
+// It is safe for concurrent use.
+type Publisher struct {
+	cfg Config
+	log *slog.Logger
+	ln  net.Listener
+
+	mu     sync.RWMutex // Publish holds it for reading, Close for writing
+	subs   map[*subscriber]struct{}
+	list   atomic.Pointer[[]*subscriber]
+	closed bool
+	wg     sync.WaitGroup
+
+	published, sent, dropped atomic.Int64
+}
+
+type subscriber struct {
+	conn   net.Conn
+	q      chan [][]byte
+	topics atomic.Pointer[[]string]
+	done   chan struct{}
+	drops  atomic.Int64
+}
+
+// Listen binds cfg.Endpoint and starts accepting subscribers.
+func Listen(cfg Config) (*Publisher, error) {
+	network, addr, err := zmtp.SplitEndpoint(cfg.Endpoint)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HWM <= 0 {
+		cfg.HWM = DefaultHWM
+	}
+	if cfg.Linger <= 0 {
+		cfg.Linger = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if network == "unix" {
+		_ = os.Remove(addr)
+	}
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		return nil, err
+	}
+	p := &Publisher{cfg: cfg, log: cfg.Logger.With("output", cfg.Endpoint), ln: ln, subs: map[*subscriber]struct{}{}}
+	p.list.Store(&[]*subscriber{})
+	go p.accept()
+	return p, nil
+}
+
+// Addr returns the bound address (useful with port 0).
+func (p *Publisher) Addr() net.Addr { return p.ln.Addr() }
+
+// Endpoint returns the bound endpoint as tcp://host:port (or ipc://path).
+func (p *Publisher) Endpoint() string {
+	if a, ok := p.ln.Addr().(*net.TCPAddr); ok {
+		return "tcp://" + a.String()
+	}
+	return "ipc://" + p.ln.Addr().String()
+}
+
+func (p *Publisher) accept() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		go p.open(c)
+	}
+}
+
+func (p *Publisher) open(c net.Conn) {
+	br, err := zmtp.Handshake(c, zmq4.Pub, true, 5*time.Second)
+	if err != nil {
+		p.log.Warn("subscriber handshake failed", "remote", c.RemoteAddr().String(), "err", err)
+		c.Close()
+		return
+	}
+	s := &subscriber{conn: c, q: make(chan [][]byte, p.cfg.HWM), done: make(chan struct{})}
+	s.topics.Store(&[]string{})
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	p.subs[s] = struct{}{}
+	p.republish()
+	p.wg.Add(1)
+	p.mu.Unlock()
+	p.log.Debug("subscriber connected", "remote", c.RemoteAddr().String())
+	go p.write(s)
+	p.read(s, br)
+}
+
+// republish refreshes the lock-free subscriber list; p.mu must be held.
+func (p *Publisher) republish() {
+	l := make([]*subscriber, 0, len(p.subs))
+	for s := range p.subs {
+		l = append(l, s)
+	}
+	p.list.Store(&l)
+}
+
+// read handles a subscriber's (un)subscriptions until it disconnects.
+func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
+	fr := zmtp.FrameReader{R: br, Max: 1 << 16}
+	for {
+		frames, err := fr.ReadMsg()
+		if err != nil {
+			break
+		}
+		if len(frames) != 1 || len(frames[0]) == 0 {
+			continue
+		}
+		f := frames[0]
+		topic := string(f[1:])
+		old := *s.topics.Load()
+		var nt []string
+		switch f[0] {
+		case 1:
+			nt = append(append(nt, old...), topic)
+		case 0:
+			for i, t := range old {
+				if t == topic { // remove one subscription of that topic
+					nt = append(append(nt, old[:i]...), old[i+1:]...)
+					break
+				}
+			}
+			if nt == nil {
+				nt = old
+			}
+		default:
+			continue
+		}
+		s.topics.Store(&nt)
+	}
+	p.mu.Lock()
+	if _, ok := p.subs[s]; ok {
+		delete(p.subs, s)
+		p.republish()
+	}
+	p.mu.Unlock()
+	close(s.done)
+	p.log.Debug("subscriber gone", "remote", s.conn.RemoteAddr().String(), "dropped", s.drops.Load())
+}
+
+// write sends a subscriber's queue, flushing whenever the queue runs empty.
+func (p *Publisher) write(s *subscriber) {
+	defer p.wg.Done()
+	defer s.conn.Close()
+	bw := bufio.NewWriterSize(s.conn, 1<<16)
+	var hdr []byte
+	send := func(m [][]byte) error {
+		for i, f := range m {
+			hdr = frameHeader(hdr[:0], len(f), i < len(m)-1)
+			if _, err := bw.Write(hdr); err != nil {
+				return err
+			}
+			if _, err := bw.Write(f); err != nil {
+				return err
+			}
+		}
+		p.sent.Add(1)
+		return nil
+	}
+	for {
+		select {
+		case <-s.done:
+			return
+		case m, ok := <-s.q:
+			if !ok { // Close: queue drained, flush and go
+				_ = s.conn.SetWriteDeadline(time.Now().Add(p.cfg.Linger))
+				_ = bw.Flush()
+				return
+			}
+			if send(m) != nil {
+				return
+			}
+			for more := true; more; {
+				select {
+				case m, ok := <-s.q:
+					if !ok {
+						_ = s.conn.SetWriteDeadline(time.Now().Add(p.cfg.Linger))
+						_ = bw.Flush()
+						return
+					}
+					if send(m) != nil {
+						return
+					}
+				default:
+					more = false
+				}
+			}
+			if bw.Flush() != nil {
+				return
+			}
+		}
+	}
+}
+
+func frameHeader(dst []byte, n int, more bool) []byte {
+	var flags byte
+	if more {
+		flags = 1
+	}
+	if n > 255 {
+		dst = append(dst, flags|2, 0, 0, 0, 0, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+		return dst
+	}
+	return append(dst, flags, byte(n))
+}
+
+// Publish queues a message (its frames; the first frame is the topic that
+// subscriptions match by prefix) for every matching subscriber. It never
+// blocks. The frames must not be modified afterwards.
+func (p *Publisher) Publish(frames ...[]byte) {
+	if len(frames) == 0 {
+		return
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		return
+	}
+	p.published.Add(1)
+	topic := frames[0]
+	for _, s := range *p.list.Load() {
+		if !s.subscribed(topic) {
+			continue
+		}
+		select {
+		case s.q <- frames:
+		default:
+			s.drops.Add(1)
+			p.dropped.Add(1)
+		}
+	}
+}
+
+func (s *subscriber) subscribed(topic []byte) bool {
+	for _, t := range *s.topics.Load() {
+		if len(t) <= len(topic) && string(topic[:len(t)]) == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Stats returns the counters.
+func (p *Publisher) Stats() Stats {
+	return Stats{
+		Subscribers: len(*p.list.Load()),
+		Published:   p.published.Load(),
+		Sent:        p.sent.Load(),
+		Dropped:     p.dropped.Load(),
+	}
+}
+
+// WaitSubscribers waits until at least n subscribers have subscribed to
+// something, or ctx ends.
+func (p *Publisher) WaitSubscribers(ctx context.Context, n int) error {
+	for {
+		c := 0
+		for _, s := range *p.list.Load() {
+			if len(*s.topics.Load()) > 0 {
+				c++
+			}
+		}
+		if c >= n {
+			return nil
+		}
+		if !zmtp.SleepCtx(ctx, 5*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
+}
+
+// Close stops accepting, writes what is queued (waiting at most Linger) and
+// closes every subscriber.
+func (p *Publisher) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	err := p.ln.Close()
+	subs := *p.list.Load()
+	p.list.Store(&[]*subscriber{})
+	for _, s := range subs {
+		close(s.q)
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(p.cfg.Linger + 100*time.Millisecond):
+		for _, s := range subs {
+			s.conn.Close()
+		}
+	}
+	if strings.HasPrefix(p.cfg.Endpoint, "ipc://") {
+		_ = os.Remove(strings.TrimPrefix(p.cfg.Endpoint, "ipc://"))
+	}
+	return err
+}

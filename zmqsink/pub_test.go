@@ -1,0 +1,152 @@
+package zmqsink
+
+import (
+	"context"
+	"net"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	"github.com/gridstream-sdr/gridstream/pmt"
+)
+
+func listen(t *testing.T, hwm int) *Publisher {
+	t.Helper()
+	p, err := Listen(Config{Endpoint: "tcp://127.0.0.1:0", HWM: hwm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// TestTopicsWithGoZeromqSub subscribes with go-zeromq's own SUB socket and
+// checks topic filtering and multipart delivery.
+func TestTopicsWithGoZeromqSub(t *testing.T) {
+	p := listen(t, 100)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sub := zmq4.NewSub(ctx)
+	defer sub.Close()
+	if err := sub.Dial(p.Endpoint()); err != nil {
+		t.Fatal(err)
+	}
+	if err := sub.SetOption(zmq4.OptionSubscribe, "nge101"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WaitSubscribers(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	p.Publish([]byte("gridstream"), []byte("a"))
+	p.Publish([]byte("nge101"), []byte("b"))
+	msg, err := sub.Recv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Frames) != 2 || string(msg.Frames[0]) != "nge101" || string(msg.Frames[1]) != "b" {
+		t.Fatalf("got %q", msg.Frames)
+	}
+}
+
+// TestSlowSubscriberNeverBlocks connects a subscriber that never reads:
+// Publish must not block, drops are counted and memory stays bounded.
+func TestSlowSubscriberNeverBlocks(t *testing.T) {
+	p := listen(t, 64)
+	c, err := net.Dial("tcp", p.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := zmtp.Handshake(c, zmq4.Sub, false, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	c.Write(zmtp.AppendFrame(nil, []byte{1}, false))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.WaitSubscribers(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	body := make([]byte, 64<<10)
+	start := time.Now()
+	const n = 20000 // 1.3 GB offered to a reader that never reads
+	for range n {
+		p.Publish([]byte("gridstream"), body)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("Publish took %v: it blocked", d)
+	}
+	st := p.Stats()
+	if st.Dropped < n-64-1000 || st.Published != n {
+		t.Fatalf("stats %+v: want nearly all dropped", st)
+	}
+	var after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if grow := int64(after.HeapAlloc) - int64(before.HeapAlloc); grow > 64<<20 {
+		t.Fatalf("heap grew by %d MB", grow>>20)
+	}
+}
+
+func TestMessagePDU(t *testing.T) {
+	init := "142A"
+	m := &frames.Message{
+		Protocol: frames.ProtocolGridStream, Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
+		Raw: "2ad5001422", BitOffset: 123456,
+		GridStream: &frames.GridStream{Version: 4, Type: "D5", CI: "22", Length: 20, CRCInit: &init},
+		Meta:       map[string]any{"rx_freq": 915.3e6, "baud": int64(9600)},
+	}
+	pdu, err := MessagePDU(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, payload, err := pmt.ParsePDU(pdu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(payload) != "\x2a\xd5\x00\x14\x22" {
+		t.Errorf("payload %x", payload)
+	}
+	for k, want := range map[string]any{
+		"protocol": pmt.Symbol("gridstream"), "crc_ok": true, "bit_offset": int64(123456),
+		"crc_init": pmt.Symbol("142A"), "version": int64(4), "type": pmt.Symbol("D5"),
+	} {
+		if got, ok := meta.Get(k); !ok || got != want {
+			t.Errorf("meta[%s] = %#v, want %#v", k, got, want)
+		}
+	}
+	if _, ok := meta.Get("raw"); ok {
+		t.Error("raw in meta")
+	}
+	if _, ok := meta.Get("network_id"); ok {
+		t.Error("null network_id in meta")
+	}
+	sub, _ := meta.Get("meta")
+	if d, ok := sub.(pmt.Dict); !ok {
+		t.Errorf("meta.meta = %#v", sub)
+	} else if f, _ := d.Get("rx_freq"); f != 915.3e6 {
+		t.Errorf("rx_freq %v", f)
+	}
+	b, err := pmt.Marshal(pdu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pmt.UnmarshalPDU(b); err != nil {
+		t.Fatal(err)
+	}
+	// msgpack round trip keeps the inline fields.
+	mb, err := EncodeMsgpack(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeMsgpack(mb)
+	if err != nil || back.GridStream == nil || back.Type != "D5" || *back.CRCInit != "142A" || back.Meta["baud"] == nil {
+		t.Fatalf("msgpack round trip: %+v %v", back, err)
+	}
+}
