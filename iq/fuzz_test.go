@@ -1,0 +1,105 @@
+package iq
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func addSeeds(f *testing.F, glob string) {
+	paths, _ := filepath.Glob(glob)
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+func FuzzParseSigMF(f *testing.F) {
+	addSeeds(f, "testdata/*.sigmf-meta")
+	f.Add([]byte(`{"global":{"core:datatype":"cu8","core:sample_rate":1e308}}`))
+	f.Add([]byte(`{"global":{"core:datatype":"cu8","core:sample_rate":1,"core:num_channels":1.5},"captures":[null]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := ParseSigMF(data)
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("multi-line error %q", err)
+			}
+			return
+		}
+		if m.Format == FormatUnknown || !(m.SampleRate > 0) || m.HeaderBytes < 0 {
+			t.Fatalf("accepted meta %+v", m)
+		}
+		// What parses, marshals and parses to the same.
+		b, err := m.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := ParseSigMF(b)
+		if err != nil {
+			t.Fatalf("re-parse: %v\n%s", err, b)
+		}
+		if m2.Format != m.Format || m2.SampleRate != m.SampleRate || m2.CenterFreq != m.CenterFreq {
+			t.Fatalf("round trip %+v → %+v", m, m2)
+		}
+	})
+}
+
+func FuzzParseName(f *testing.F) {
+	for _, s := range []string{
+		"g001_915M_2400k.cu8", "g001_915M_2.4M.cu8", "x_433.92M_250k.cs16", "capture_915MHz_2.4Msps.cf32",
+		"2026-11-23_915M.cs8", "rec.sigmf-data", "a_1e3k_5GHz_1S.raw", "_.", "M_k_G.cu8", "9999999999999G_1k.cf32",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		n := ParseName(name)
+		if n.SampleRate < 0 || n.CenterFreq < 0 || n.SampleRate > 1e12 || n.CenterFreq > 1e12 {
+			t.Fatalf("ParseName(%q) = %+v", name, n)
+		}
+		if v, err := ParseSI(name); err == nil && (v < 0 || v != v) {
+			t.Fatalf("ParseSI(%q) = %v", name, v)
+		}
+		if addr, err := ParseRTLTCPAddr(RTLTCPScheme + name); err == nil && addr == "" {
+			t.Fatalf("empty address for %q", name)
+		}
+	})
+}
+
+// FuzzReader feeds arbitrary bytes in every format: whole samples come out,
+// the end is io.EOF or a *TruncatedError, nothing panics.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, uint8(0))
+	f.Add(bytes.Repeat([]byte{0xff, 0x7f}, 100), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
+		format := Formats[int(which)%len(Formats)]
+		r := NewReaderSize(bytes.NewReader(data), format, 16)
+		dst := make([]complex64, 3)
+		total := 0
+		for {
+			n, err := r.Read(dst)
+			total += n
+			for _, s := range dst[:n] {
+				if real(s) != real(s) || imag(s) != imag(s) || format != CF32 && (real(s) > 1 || real(s) < -1 || imag(s) > 1 || imag(s) < -1) {
+					t.Fatalf("%s: sample %v", format, s)
+				}
+			}
+			if err != nil {
+				var te *TruncatedError
+				if err != io.EOF && !errors.As(err, &te) {
+					t.Fatalf("end error %v", err)
+				}
+				break
+			}
+		}
+		if total != len(data)/format.Size() {
+			t.Fatalf("%s: %d samples from %d bytes", format, total, len(data))
+		}
+	})
+}

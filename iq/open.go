@@ -1,0 +1,397 @@
+package iq
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// RTLTCPScheme prefixes an rtl_tcp input name: "rtl_tcp://host:port".
+const RTLTCPScheme = "rtl_tcp://"
+
+// Default values for rtl_tcp inputs.
+const (
+	DefaultRTLTCPPort = "1234"
+	DefaultRTLTCPRate = 2400000
+)
+
+// Options say how to open an input. Zero fields are taken from the SigMF
+// meta, the file name, or defaults; set fields override them.
+type Options struct {
+	// Format of the samples.
+	Format Format
+	// SampleRate in samples/s.
+	SampleRate float64
+	// CenterFreq in Hz (for rtl_tcp: the frequency to tune).
+	CenterFreq float64
+	// Gain is the rtl_tcp tuner gain in dB; 0 means automatic gain.
+	Gain float64
+	// AGC turns on the RTL2832 digital AGC (rtl_tcp).
+	AGC bool
+	// PPM is the rtl_tcp frequency correction.
+	PPM int
+	// Timeout bounds the rtl_tcp connect and each wait for samples (0: 10 s).
+	Timeout time.Duration
+	// Stdin is read for the name "-" (nil: os.Stdin).
+	Stdin io.Reader
+	// Chunk is the read size in bytes (0: DefaultChunk).
+	Chunk int
+}
+
+// Info describes an opened input.
+type Info struct {
+	// Kind is "file", "sigmf", "stdin" or "rtl_tcp".
+	Kind string
+	// Format of the samples.
+	Format Format
+	// SampleRate in samples/s (always > 0 once opened).
+	SampleRate float64
+	// CenterFreq in Hz, 0 when unknown.
+	CenterFreq float64
+	// Samples is the total number of samples, -1 when unknown (streams).
+	Samples int64
+	// DataPath is the file the samples come from (files only).
+	DataPath string
+	// Meta is the SigMF metadata, when there is any.
+	Meta *Meta
+	// Source says where Format and SampleRate came from, for logs:
+	// e.g. "flags", "sigmf", "file name", "default".
+	Source string
+	// Tuner is the rtl_tcp tuner name.
+	Tuner string
+}
+
+// Source is an opened input: Read returns complex samples.
+type Source struct {
+	// Name is the input as given ("rec.cu8", "-", "rtl_tcp://host:1234").
+	Name string
+	// Info describes the input.
+	Info Info
+	// RTL is the rtl_tcp connection, nil for other inputs.
+	RTL *RTLTCP
+
+	r      *Reader
+	closer io.Closer
+}
+
+// Read reads up to len(dst) samples. The stream ends with io.EOF (a file or
+// pipe that ended on a sample boundary), a *TruncatedError (ended inside a
+// sample), an error wrapping ErrServerClosed (rtl_tcp hung up), or another
+// one-line error.
+func (s *Source) Read(dst []complex64) (int, error) {
+	n, err := s.r.Read(dst)
+	if err != nil && s.RTL != nil {
+		var te *TruncatedError
+		switch {
+		case errors.Is(err, io.EOF) || errors.As(err, &te) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+			err = fmt.Errorf("%s: %w after %d samples (%.1f s)", s.RTL.Addr(), ErrServerClosed,
+				s.r.Samples(), float64(s.r.Samples())/s.Info.SampleRate)
+		}
+	}
+	return n, err
+}
+
+// Samples returns the number of samples read so far.
+func (s *Source) Samples() int64 { return s.r.Samples() }
+
+// Close releases the input.
+func (s *Source) Close() error {
+	if s.closer == nil {
+		return nil
+	}
+	return s.closer.Close()
+}
+
+// Open opens an input by name: "-" (standard input), "rtl_tcp://host:port",
+// a SigMF recording (the .sigmf-meta, the .sigmf-data or the base name), or a
+// plain recording. For a plain recording the format and rate come from opt,
+// else from a SigMF meta beside it (x.cu8 → x.sigmf-meta naming it in
+// core:dataset), else from the file name (ParseName). The error says what is
+// missing and how to give it.
+func Open(name string, opt Options) (*Source, error) {
+	switch {
+	case name == "-":
+		return openStdin(opt)
+	case strings.HasPrefix(strings.ToLower(name), RTLTCPScheme):
+		return openRTLTCP(name, opt)
+	}
+	return openFile(name, opt)
+}
+
+func chunk(opt Options) int {
+	if opt.Chunk > 0 {
+		return opt.Chunk
+	}
+	return DefaultChunk
+}
+
+func openStdin(opt Options) (*Source, error) {
+	in := opt.Stdin
+	if in == nil {
+		in = os.Stdin
+	}
+	info := Info{Kind: "stdin", Format: opt.Format, SampleRate: opt.SampleRate, CenterFreq: opt.CenterFreq, Samples: -1, Source: "flags"}
+	if info.Format == FormatUnknown {
+		info.Format = CU8
+		info.Source = "default format cu8"
+	}
+	if !(info.SampleRate > 0) {
+		return nil, errors.New("stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)")
+	}
+	return &Source{Name: "-", Info: info, r: NewReaderSize(in, info.Format, chunk(opt))}, nil
+}
+
+// ParseRTLTCPAddr turns "rtl_tcp://host:port" (port defaults to 1234, host
+// to 127.0.0.1) into "host:port".
+func ParseRTLTCPAddr(name string) (string, error) {
+	rest := name
+	if len(rest) >= len(RTLTCPScheme) && strings.EqualFold(rest[:len(RTLTCPScheme)], RTLTCPScheme) {
+		rest = rest[len(RTLTCPScheme):]
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if strings.ContainsAny(rest, "/?#@") {
+		return "", fmt.Errorf("%s: want rtl_tcp://host:port", name)
+	}
+	host, port := rest, DefaultRTLTCPPort
+	if h, p, err := net.SplitHostPort(rest); err == nil {
+		host = h
+		if p != "" {
+			port = p
+		}
+	} else if strings.Count(rest, ":") > 1 && !strings.HasPrefix(rest, "[") {
+		host = rest // bare IPv6 address
+	} else if strings.HasSuffix(rest, ":") {
+		host = strings.TrimSuffix(rest, ":")
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if u, err := url.Parse("tcp://" + net.JoinHostPort(host, port)); err != nil || u.Port() == "" {
+		return "", fmt.Errorf("%s: want rtl_tcp://host:port", name)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func openRTLTCP(name string, opt Options) (*Source, error) {
+	addr, err := ParseRTLTCPAddr(name)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Format != FormatUnknown && opt.Format != CU8 {
+		return nil, fmt.Errorf("%s: rtl_tcp always sends cu8 samples, not %s", name, opt.Format)
+	}
+	rate := opt.SampleRate
+	if rate == 0 {
+		rate = DefaultRTLTCPRate
+	}
+	c, err := DialRTLTCP(addr, opt.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Source, error) {
+		c.Close()
+		return nil, err
+	}
+	if err := c.SetSampleRate(rate); err != nil {
+		return fail(err)
+	}
+	if opt.CenterFreq > 0 {
+		if err := c.SetFrequency(opt.CenterFreq); err != nil {
+			return fail(err)
+		}
+	}
+	if opt.PPM != 0 {
+		if err := c.SetFreqCorrection(opt.PPM); err != nil {
+			return fail(err)
+		}
+	}
+	if err := c.SetGain(opt.Gain); err != nil {
+		return fail(err)
+	}
+	if err := c.SetAGC(opt.AGC); err != nil {
+		return fail(err)
+	}
+	info := Info{Kind: "rtl_tcp", Format: CU8, SampleRate: rate, CenterFreq: opt.CenterFreq, Samples: -1,
+		Source: "rtl_tcp", Tuner: c.TunerName()}
+	return &Source{Name: name, Info: info, RTL: c, r: NewReaderSize(c, CU8, chunk(opt)), closer: c}, nil
+}
+
+// sigmfPaths returns the meta and data paths when name is a SigMF recording
+// (by extension, or a base name with a .sigmf-meta beside it).
+func sigmfPaths(name string) (meta, data string, ok bool) {
+	ext := filepath.Ext(name)
+	switch {
+	case strings.EqualFold(ext, SigMFMetaExt):
+		base := strings.TrimSuffix(name, ext)
+		return name, base + SigMFDataExt, true
+	case strings.EqualFold(ext, SigMFDataExt):
+		base := strings.TrimSuffix(name, ext)
+		return base + SigMFMetaExt, name, true
+	case strings.EqualFold(ext, ".sigmf"):
+		return "", "", false
+	}
+	if ext == "" || ext == "." {
+		if _, err := os.Stat(name + SigMFMetaExt); err == nil {
+			return name + SigMFMetaExt, name + SigMFDataExt, true
+		}
+	}
+	return "", "", false
+}
+
+func openFile(name string, opt Options) (*Source, error) {
+	if strings.EqualFold(filepath.Ext(name), ".sigmf") {
+		return nil, fmt.Errorf("%s: SigMF archives are not supported: unpack it (tar xf %s) and open the .sigmf-meta", name, filepath.Base(name))
+	}
+	info := Info{Kind: "file", DataPath: name, Samples: -1}
+	var fromName string
+	if metaPath, dataPath, ok := sigmfPaths(name); ok {
+		m, err := ReadSigMF(metaPath)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) && strings.EqualFold(filepath.Ext(name), SigMFDataExt) {
+				if opt.Format == FormatUnknown || opt.SampleRate == 0 {
+					return nil, fmt.Errorf("%s: its meta file %s is missing: pass --format and --rate", name, metaPath)
+				}
+			} else {
+				return nil, oneLineErr(err)
+			}
+		} else {
+			info.Kind, info.Meta = "sigmf", m
+			if m.Dataset != "" {
+				dataPath = filepath.Join(filepath.Dir(metaPath), filepath.FromSlash(m.Dataset))
+			}
+			info.DataPath = dataPath
+		}
+	} else if m, ok := besideMeta(name); ok {
+		info.Meta = m
+	}
+	if m := info.Meta; m != nil {
+		info.Format, info.SampleRate, info.CenterFreq, fromName = m.Format, m.SampleRate, m.CenterFreq, "sigmf"
+	} else {
+		n := ParseName(name)
+		info.Format, info.SampleRate, info.CenterFreq, fromName = n.Format, n.SampleRate, n.CenterFreq, "file name"
+	}
+	info.Source = fromName
+	if opt.Format != FormatUnknown {
+		info.Format = opt.Format
+		info.Source = "flags"
+	}
+	if opt.SampleRate > 0 {
+		info.SampleRate = opt.SampleRate
+		info.Source = "flags"
+	}
+	if opt.CenterFreq > 0 {
+		info.CenterFreq = opt.CenterFreq
+	}
+	if info.Format == FormatUnknown {
+		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
+	}
+	if !(info.SampleRate > 0) {
+		return nil, fmt.Errorf("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())
+	}
+	f, err := os.Open(info.DataPath)
+	if err != nil {
+		if info.Kind == "sigmf" && errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: the SigMF data file %s is missing", name, info.DataPath)
+		}
+		return nil, oneLineErr(err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, oneLineErr(err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", info.DataPath)
+	}
+	var header int64
+	if info.Meta != nil {
+		header = info.Meta.HeaderBytes
+	}
+	if st.Mode().IsRegular() {
+		size := st.Size() - header
+		if size < 0 {
+			f.Close()
+			return nil, fmt.Errorf("%s: the SigMF meta says %d header bytes but the file has only %d", info.DataPath, header, st.Size())
+		}
+		if info.Kind == "sigmf" && size%int64(info.Format.Size()) != 0 {
+			f.Close()
+			return nil, fmt.Errorf("%s: %d bytes is not a whole number of %s samples (%d bytes each): the meta's datatype %q is wrong or the file is truncated",
+				info.DataPath, size, info.Format.SigMF(), info.Format.Size(), info.Meta.Datatype)
+		}
+		info.Samples = size / int64(info.Format.Size())
+		if info.Meta != nil {
+			for _, a := range info.Meta.Annotations {
+				if a.SampleStart > info.Samples {
+					f.Close()
+					return nil, fmt.Errorf("%s: the SigMF meta annotates sample %d but the data file has only %d %s samples: wrong datatype or data file?",
+						name, a.SampleStart, info.Samples, info.Format.SigMF())
+				}
+			}
+		}
+		if info.Kind == "sigmf" && info.Format == CF32 {
+			if err := sniffCF32(f, header); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %v: the meta's datatype %q looks wrong", info.DataPath, err, info.Meta.Datatype)
+			}
+		}
+	}
+	if header > 0 {
+		if _, err := io.CopyN(io.Discard, f, header); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: skipping %d header bytes: %v", info.DataPath, header, err)
+		}
+	}
+	return &Source{Name: name, Info: info, r: NewReaderSize(f, info.Format, chunk(opt)), closer: f}, nil
+}
+
+// besideMeta finds x.sigmf-meta for a plain recording x.ext whose
+// core:dataset names it.
+func besideMeta(name string) (*Meta, bool) {
+	metaPath := MetaPath(name)
+	if metaPath == name {
+		return nil, false
+	}
+	m, err := ReadSigMF(metaPath)
+	if err != nil || m.Dataset != filepath.Base(name) {
+		return nil, false
+	}
+	return m, true
+}
+
+// sniffCF32 checks that the first samples of a cf32 file look like floats:
+// mostly finite and not absurdly large.
+func sniffCF32(f *os.File, offset int64) error {
+	buf := make([]byte, 8192)
+	n, err := f.ReadAt(buf, offset)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	vals := n / 4
+	if vals == 0 {
+		return nil
+	}
+	bad := 0
+	for i := range vals {
+		v := float64(math.Float32frombits(uint32(buf[4*i]) | uint32(buf[4*i+1])<<8 | uint32(buf[4*i+2])<<16 | uint32(buf[4*i+3])<<24))
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e6 {
+			bad++
+		}
+	}
+	if bad*20 > vals {
+		return fmt.Errorf("%d of the first %d values are not plausible float32 samples", bad, vals)
+	}
+	return nil
+}
+
+func oneLineErr(err error) error {
+	return errors.New(oneLine(err))
+}
