@@ -1,0 +1,181 @@
+package mqttsink
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultPrefix          = "gridstream"
+	DefaultDiscoveryPrefix = "homeassistant"
+	DefaultMaxDevices      = 5000
+	DefaultConnectTimeout  = 10 * time.Second
+	DefaultMaxReconnect    = 30 * time.Second
+)
+
+// Config says which broker to use and what to publish there.
+type Config struct {
+	// URL is the broker: mqtt://host[:port] (default port 1883) or
+	// mqtts://host[:port] (TLS, default port 8883); tcp://, ssl://, tls://,
+	// ws:// and wss:// also work. A bare host[:port] means mqtt://. User and
+	// password may be given in the URL (mqtt://user:pass@host).
+	URL string
+	// Username and Password log in to the broker; they override the URL's.
+	Username string
+	Password string
+	// ClientID is the MQTT client id; empty means "gridstream-<host>-<pid>".
+	ClientID string
+	// Prefix is the first level of every state and availability topic.
+	Prefix string
+	// QoS is the MQTT quality of service of every publish (0, 1 or 2).
+	QoS byte
+	// DiscoveryPrefix is Home Assistant's discovery prefix.
+	DiscoveryPrefix string
+	// Meters lists the device ids that get Home Assistant discovery configs:
+	// GridStream LAN ids (hex, any case, leading zeros optional) or NGE101
+	// "channel-id" pairs. NGE101 transmitters are announced without being
+	// listed unless some NGE101 id is listed.
+	Meters []string
+	// DiscoverAll announces every device heard.
+	DiscoverAll bool
+	// NoDiscovery publishes states and availability only.
+	NoDiscovery bool
+	// CAFile is a PEM file of CA certificates to trust for mqtts://.
+	CAFile string
+	// Insecure skips verification of the broker's TLS certificate.
+	Insecure bool
+	// MaxDevices bounds how many devices are tracked (memory bound).
+	MaxDevices int
+	// ConnectTimeout bounds the first connection attempt.
+	ConnectTimeout time.Duration
+	// MaxReconnectInterval caps the back-off between reconnection attempts.
+	MaxReconnectInterval time.Duration
+	// Version is reported to Home Assistant as the software version.
+	Version string
+}
+
+// broker is a parsed Config.URL.
+type broker struct {
+	server   string // URL handed to the client, without credentials
+	user     string
+	password string
+	hasPass  bool
+	tls      bool
+	host     string
+}
+
+// parseBroker checks a broker URL and fills in the default port.
+func parseBroker(raw string) (broker, error) {
+	var b broker
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return b, errors.New("mqtt: no broker URL")
+	}
+	if !strings.Contains(s, "://") {
+		s = "mqtt://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return b, fmt.Errorf("mqtt: bad broker URL %q: %w", raw, err)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	var port string
+	switch scheme {
+	case "mqtt", "tcp":
+		port = "1883"
+	case "mqtts", "ssl", "tls", "tcps", "mqtt+ssl":
+		port, b.tls = "8883", true
+	case "ws":
+		port = "80"
+	case "wss":
+		port, b.tls = "443", true
+	default:
+		return b, fmt.Errorf("mqtt: bad broker URL %q: scheme must be mqtt:// or mqtts://", raw)
+	}
+	if u.Hostname() == "" {
+		return b, fmt.Errorf("mqtt: bad broker URL %q: no host", raw)
+	}
+	if u.User != nil {
+		b.user = u.User.Username()
+		b.password, b.hasPass = u.User.Password()
+	}
+	b.host = u.Hostname()
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), port)
+	} else if _, err := strconv.ParseUint(u.Port(), 10, 16); err != nil {
+		return b, fmt.Errorf("mqtt: bad broker URL %q: bad port", raw)
+	}
+	clean := url.URL{Scheme: scheme, Host: host, Path: u.Path}
+	b.server = clean.String()
+	return b, nil
+}
+
+// tlsConfig builds the TLS settings for a TLS broker URL.
+func (c *Config) tlsConfig(b broker) (*tls.Config, error) {
+	t := &tls.Config{ServerName: b.host, InsecureSkipVerify: c.Insecure, MinVersion: tls.VersionTLS12} //nolint:gosec // opt-in flag
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("mqtt: CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("mqtt: CA file %s: no PEM certificates", c.CAFile)
+		}
+		t.RootCAs = pool
+	}
+	return t, nil
+}
+
+// defaultClientID is "gridstream-<host>-<pid>": unique per running process,
+// so two gridstream instances never knock each other off the broker.
+func defaultClientID() string {
+	h, _ := os.Hostname()
+	h = strings.Map(func(r rune) rune {
+		if r < 0x21 || r > 0x7e {
+			return -1
+		}
+		return r
+	}, h)
+	if len(h) > 40 {
+		h = h[:40]
+	}
+	return "gridstream-" + h + "-" + strconv.Itoa(os.Getpid())
+}
+
+// normalizeID puts a device id in the form Message.DeviceID uses for
+// comparison: GridStream hex ids upper-case and padded to 8 digits, with an
+// optional 0x prefix removed; NGE101 "channel-id" pairs as they are.
+func normalizeID(id string) string {
+	s := strings.TrimSpace(id)
+	if strings.Contains(s, "-") {
+		return s
+	}
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
+	s = strings.ToUpper(s)
+	if _, err := strconv.ParseUint(s, 16, 64); err == nil && len(s) < 8 {
+		s = strings.Repeat("0", 8-len(s)) + s
+	}
+	return s
+}
+
+// isNGEID reports whether a --meter id names an NGE101 transmitter.
+func isNGEID(id string) bool {
+	c, d, ok := strings.Cut(id, "-")
+	if !ok {
+		return false
+	}
+	_, e1 := strconv.Atoi(c)
+	_, e2 := strconv.Atoi(d)
+	return e1 == nil && e2 == nil
+}

@@ -1,0 +1,516 @@
+// Package mqttsink publishes decoded gridstream messages to an MQTT broker for
+// Home Assistant and any other MQTT consumer.
+//
+// Every device (GridStream meter or NGE101 transmitter) gets one retained
+// state JSON at <prefix>/<protocol>/<id>/state holding the device's merged
+// latest readings, and the sink keeps <prefix>/status at "online" while it is
+// connected ("offline" after Close, and as the broker-held last will when the
+// process dies). Devices chosen for Home Assistant get retained MQTT
+// discovery configs under <discovery prefix>/sensor/… and
+// <discovery prefix>/binary_sensor/….
+//
+// Send never blocks: it merges the message into the device's state and marks
+// the device dirty; a single worker publishes dirty devices while the broker
+// is connected. While the broker is away, messages coalesce into the latest
+// state per device, so memory is bounded by the number of devices (itself
+// bounded by Config.MaxDevices). On every (re)connection the sink republishes
+// availability, all discovery configs and every device's latest state.
+package mqttsink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/eclipse/paho.mqtt.golang/packets"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+)
+
+// Availability payloads.
+const (
+	online  = "online"
+	offline = "offline"
+)
+
+// batch is how many devices one publishing round takes.
+const batch = 64
+
+// publishTimeout bounds the wait for one round of publishes.
+const publishTimeout = 5 * time.Second
+
+// testOpenConn, when set by a test, opens the client's connections (so the
+// test can cut one abruptly).
+var testOpenConn mqtt.OpenConnectionFunc
+
+// ErrClosed is returned by Send after Close.
+var ErrClosed = errors.New("mqtt: sink closed")
+
+// Sink publishes messages to an MQTT broker. It is safe for concurrent use.
+type Sink struct {
+	client          mqtt.Client
+	log             *slog.Logger
+	server          string
+	prefix          string
+	discoveryPrefix string
+	availTopic      string
+	qos             byte
+	version         string
+	maxDevices      int
+	noDiscovery     bool
+	discoverAll     bool
+	meters          map[string]bool
+	ngeListed       bool
+
+	mu       sync.Mutex
+	devices  map[string]*device
+	queue    []*device
+	resync   bool // republish availability, discovery and every state
+	closed   bool
+	full     bool // MaxDevices reached (logged once)
+	connects int  // successful connections so far
+
+	wake    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	pubMu   sync.Mutex // one publishing round at a time
+	closeMu sync.Once
+}
+
+// New connects to the broker and starts publishing. It fails when the
+// configuration is invalid or the broker refuses the login; when the broker
+// cannot be reached, New logs a warning and keeps trying in the background,
+// so decoding can start at once.
+func New(cfg Config, log *slog.Logger) (*Sink, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	b, err := parseBroker(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.QoS > 2 {
+		return nil, fmt.Errorf("mqtt: QoS must be 0, 1 or 2, not %d", cfg.QoS)
+	}
+	s := &Sink{
+		log:             log,
+		server:          b.server,
+		prefix:          trimTopic(cfg.Prefix, DefaultPrefix),
+		discoveryPrefix: trimTopic(cfg.DiscoveryPrefix, DefaultDiscoveryPrefix),
+		qos:             cfg.QoS,
+		version:         cfg.Version,
+		maxDevices:      cfg.MaxDevices,
+		noDiscovery:     cfg.NoDiscovery,
+		discoverAll:     cfg.DiscoverAll,
+		meters:          map[string]bool{},
+		devices:         map[string]*device{},
+		wake:            make(chan struct{}, 1),
+		stop:            make(chan struct{}),
+		done:            make(chan struct{}),
+	}
+	if s.maxDevices <= 0 {
+		s.maxDevices = DefaultMaxDevices
+	}
+	for _, id := range cfg.Meters {
+		if id = normalizeID(id); id != "" {
+			s.meters[id] = true
+			s.ngeListed = s.ngeListed || isNGEID(id)
+		}
+	}
+	s.availTopic = s.prefix + "/status"
+
+	user, pass := b.user, b.password
+	if cfg.Username != "" {
+		user = cfg.Username
+	}
+	if cfg.Password != "" {
+		pass = cfg.Password
+	}
+	clientID := cfg.ClientID
+	if clientID == "" {
+		clientID = defaultClientID()
+	}
+	connectTimeout := cfg.ConnectTimeout
+	if connectTimeout <= 0 {
+		connectTimeout = DefaultConnectTimeout
+	}
+	maxReconnect := cfg.MaxReconnectInterval
+	if maxReconnect <= 0 {
+		maxReconnect = DefaultMaxReconnect
+	}
+
+	opts := mqtt.NewClientOptions().
+		AddBroker(b.server).
+		SetClientID(clientID).
+		SetUsername(user).
+		SetPassword(pass).
+		SetCleanSession(true).
+		SetProtocolVersion(4).
+		SetAutoReconnect(true).
+		SetConnectRetry(false).
+		SetConnectTimeout(connectTimeout).
+		SetMaxReconnectInterval(maxReconnect).
+		SetKeepAlive(30*time.Second).
+		SetWriteTimeout(publishTimeout).
+		SetOrderMatters(false).
+		SetBinaryWill(s.availTopic, []byte(offline), s.qos, true).
+		SetOnConnectHandler(s.onConnect).
+		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+			s.log.Warn("mqtt: connection lost; decoding goes on and the latest states are sent on reconnect",
+				"broker", s.server, "err", err)
+		}).
+		SetReconnectingHandler(func(mqtt.Client, *mqtt.ClientOptions) {
+			s.log.Debug("mqtt: reconnecting", "broker", s.server)
+		})
+	if b.tls {
+		t, err := cfg.tlsConfig(b)
+		if err != nil {
+			return nil, err
+		}
+		opts.SetTLSConfig(t)
+	}
+	if testOpenConn != nil {
+		opts.SetCustomOpenConnectionFn(testOpenConn)
+	}
+	s.client = mqtt.NewClient(opts)
+
+	tok := s.client.Connect()
+	tok.Wait()
+	if err := tok.Error(); err != nil {
+		if refusal := loginError(err, s.server, user); refusal != nil {
+			return nil, refusal
+		}
+		s.log.Warn("mqtt: cannot reach the broker yet; decoding goes on and gridstream keeps trying",
+			"broker", s.server, "err", err)
+		go s.retryConnect(maxReconnect)
+	} else {
+		s.log.Info("mqtt: connected", "broker", s.server, "client_id", clientID)
+	}
+	go s.run()
+	return s, nil
+}
+
+// trimTopic strips slashes around a topic prefix; empty means def.
+func trimTopic(p, def string) string {
+	for len(p) > 0 && p[0] == '/' {
+		p = p[1:]
+	}
+	for len(p) > 0 && p[len(p)-1] == '/' {
+		p = p[:len(p)-1]
+	}
+	if p == "" {
+		return def
+	}
+	return p
+}
+
+// loginError turns a refused connection into a clear error; nil for any
+// other error (network trouble is retried).
+func loginError(err error, server, user string) error {
+	switch {
+	case errors.Is(err, packets.ErrorRefusedBadUsernameOrPassword), errors.Is(err, packets.ErrorRefusedNotAuthorised):
+		if user == "" {
+			return fmt.Errorf("mqtt: broker %s refused the connection (%v): it needs a user name and password (--mqtt-user, --mqtt-password)", server, err)
+		}
+		return fmt.Errorf("mqtt: broker %s refused the login of user %q (%v): check --mqtt-user and --mqtt-password", server, user, err)
+	case errors.Is(err, packets.ErrorRefusedIDRejected):
+		return fmt.Errorf("mqtt: broker %s rejected the client id (%v): choose another with --mqtt-client-id", server, err)
+	case errors.Is(err, packets.ErrorRefusedBadProtocolVersion):
+		return fmt.Errorf("mqtt: broker %s does not speak MQTT 3.1.1 (%v)", server, err)
+	}
+	return nil
+}
+
+// retryConnect keeps making first-connection attempts until one succeeds or
+// the sink closes; after that the client's own auto-reconnect takes over.
+func (s *Sink) retryConnect(max time.Duration) {
+	wait := time.Second
+	warned := false
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-time.After(wait):
+		}
+		tok := s.client.Connect()
+		tok.Wait()
+		err := tok.Error()
+		if err == nil {
+			s.log.Info("mqtt: connected", "broker", s.server)
+			return
+		}
+		if le := loginError(err, s.server, ""); le != nil && !warned {
+			s.log.Error(le.Error())
+			warned = true
+		}
+		if wait *= 2; wait > max {
+			wait = max
+		}
+	}
+}
+
+// onConnect runs on every connection, first or re-established.
+func (s *Sink) onConnect(c mqtt.Client) {
+	s.mu.Lock()
+	s.resync = true
+	s.connects++
+	again := s.connects > 1
+	s.mu.Unlock()
+	if again {
+		s.log.Info("mqtt: reconnected; announcing devices and publishing the latest states", "broker", s.server)
+	}
+	if !s.noDiscovery {
+		// Home Assistant announces its own restarts here; answer with configs
+		// and states again, as its MQTT discovery documentation recommends.
+		c.Subscribe(s.discoveryPrefix+"/status", 0, func(_ mqtt.Client, m mqtt.Message) {
+			if string(m.Payload()) == online {
+				s.mu.Lock()
+				s.resync = true
+				s.mu.Unlock()
+				s.poke()
+			}
+		})
+	}
+	s.poke()
+}
+
+// poke wakes the worker without blocking.
+func (s *Sink) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Send merges m into its device's state and schedules a publish. It never
+// blocks on the network. Frames that fail their CRC or name no device are
+// ignored.
+func (s *Sink) Send(m *frames.Message) error {
+	if m == nil || !m.CRCOK || (m.GridStream == nil && m.NGE101 == nil) {
+		return nil
+	}
+	id := m.DeviceID()
+	if id == "" {
+		return nil
+	}
+	at := messageTime(m)
+	protocol := frames.ProtocolGridStream
+	if m.GridStream == nil {
+		protocol = frames.ProtocolNGE101
+	}
+	key := protocol + "/" + id
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	d := s.devices[key]
+	if d == nil {
+		if len(s.devices) >= s.maxDevices {
+			if !s.full {
+				s.full = true
+				s.log.Warn("mqtt: device limit reached; further new devices are not published", "max_devices", s.maxDevices)
+			}
+			s.mu.Unlock()
+			return nil
+		}
+		d = newDevice(m, id)
+		s.devices[key] = d
+	}
+	d.update(m, at)
+	s.enqueue(d)
+	s.mu.Unlock()
+	s.poke()
+	return nil
+}
+
+// enqueue marks d dirty; s.mu is held.
+func (s *Sink) enqueue(d *device) {
+	if !d.queued {
+		d.queued = true
+		s.queue = append(s.queue, d)
+	}
+}
+
+// discover reports whether d gets Home Assistant discovery configs.
+func (s *Sink) discover(d *device) bool {
+	switch {
+	case s.noDiscovery:
+		return false
+	case s.discoverAll, s.meters[d.id], s.meters[normalizeID(d.id)]:
+		return true
+	case d.nge != nil:
+		return !s.ngeListed
+	}
+	return false
+}
+
+// run is the publishing worker.
+func (s *Sink) run() {
+	defer close(s.done)
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-s.wake:
+		}
+		for s.publishRound() {
+			select {
+			case <-s.stop:
+				return
+			default:
+			}
+		}
+	}
+}
+
+// job is one publish of a round.
+type job struct {
+	dev    *device
+	entity string // discovery entity key; "" for the state
+	topic  string
+	body   []byte
+	tok    mqtt.Token
+}
+
+// publishRound publishes availability (after a connect) and up to batch dirty
+// devices. It reports whether more work may be waiting.
+func (s *Sink) publishRound() bool {
+	s.pubMu.Lock()
+	defer s.pubMu.Unlock()
+	if !s.client.IsConnectionOpen() {
+		return false
+	}
+	s.mu.Lock()
+	resync := s.resync
+	s.resync = false
+	if resync {
+		for _, d := range s.devices {
+			clear(d.announced)
+			s.enqueue(d)
+		}
+	}
+	n := min(len(s.queue), batch)
+	var jobs []*job
+	if resync {
+		jobs = append(jobs, &job{topic: s.availTopic, body: []byte(online)})
+	}
+	for _, d := range s.queue[:n] {
+		d.queued = false
+		if s.discover(d) {
+			for _, e := range d.entities() {
+				if !d.announced[e.key] {
+					d.announced[e.key] = true
+					jobs = append(jobs, &job{dev: d, entity: e.key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e)})
+				}
+			}
+		}
+		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.stateJSON()})
+	}
+	s.queue = append(s.queue[:0], s.queue[n:]...)
+	more := len(s.queue) > 0
+	s.mu.Unlock()
+
+	for _, j := range jobs {
+		j.tok = s.client.Publish(j.topic, s.qos, true, j.body)
+	}
+	deadline := time.NewTimer(publishTimeout)
+	defer deadline.Stop()
+	var failed []*job
+	timedOut := false
+	for _, j := range jobs {
+		if !timedOut {
+			select {
+			case <-j.tok.Done():
+			case <-deadline.C:
+				timedOut = true
+			}
+		}
+		select {
+		case <-j.tok.Done():
+			if j.tok.Error() != nil {
+				failed = append(failed, j)
+			}
+		default:
+			failed = append(failed, j)
+		}
+	}
+	if len(failed) == 0 {
+		return more
+	}
+	// Put the failed work back; it goes out after the next connect.
+	s.mu.Lock()
+	for _, j := range failed {
+		switch {
+		case j.dev == nil:
+			s.resync = true
+		case j.entity != "":
+			delete(j.dev.announced, j.entity)
+			s.enqueue(j.dev)
+		default:
+			s.enqueue(j.dev)
+		}
+	}
+	s.mu.Unlock()
+	s.log.Debug("mqtt: publishes failed; kept for the next connection", "count", len(failed), "err", failed[0].tok.Error())
+	return false
+}
+
+// Flush publishes everything pending, waiting at most until ctx is done. It
+// returns an error when work is left (the broker is away or slow).
+func (s *Sink) Flush(ctx context.Context) error {
+	for {
+		more := s.publishRound()
+		s.mu.Lock()
+		pending := len(s.queue) > 0 || s.resync
+		s.mu.Unlock()
+		if !pending {
+			return nil
+		}
+		if !more {
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("mqtt: %d device states not published: %w", s.pending(), ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
+
+func (s *Sink) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queue)
+}
+
+// Close publishes what is pending (for up to a few seconds), sets the
+// availability topic to "offline" and disconnects.
+func (s *Sink) Close() error {
+	var err error
+	s.closeMu.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		s.mu.Unlock()
+		close(s.stop)
+		<-s.done
+		if s.client.IsConnectionOpen() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err = s.Flush(ctx)
+			cancel()
+			tok := s.client.Publish(s.availTopic, s.qos, true, []byte(offline))
+			if !tok.WaitTimeout(2*time.Second) && err == nil {
+				err = errors.New("mqtt: timed out publishing offline availability")
+			} else if tok.Error() != nil && err == nil {
+				err = fmt.Errorf("mqtt: publishing offline availability: %w", tok.Error())
+			}
+		} else if n := s.pending(); n > 0 {
+			err = fmt.Errorf("mqtt: broker %s unreachable; %d device states not published", s.server, n)
+		}
+		s.client.Disconnect(500)
+	})
+	return err
+}

@@ -1,0 +1,117 @@
+package rtl433
+
+import (
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+)
+
+var now = time.Date(2026, 11, 23, 12, 34, 56, 789e6, time.UTC)
+
+// decode runs a real frame or packet through the decoder.
+func decode(t *testing.T, gridHex string, nge string) *frames.Message {
+	t.Helper()
+	dec, err := frames.NewDecoder(frames.DecoderOptions{Now: func() time.Time { return now }, NoLearn: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *frames.Message
+	emit := func(m *frames.Message) { got = m }
+	if gridHex != "" {
+		b, err := hex.DecodeString(strings.ReplaceAll(gridHex, " ", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec.GridStream(bits.RawFrame{Bytes: b, Version: 4, Complete: true}, emit)
+	} else {
+		var p []byte
+		for _, c := range strings.ReplaceAll(nge, " ", "") {
+			p = append(p, byte(c-'0'))
+		}
+		dec.NGE101(bits.NGEPacket{Bits: p}, emit)
+	}
+	if got == nil {
+		t.Fatal("decoder emitted nothing")
+	}
+	return got
+}
+
+func TestEncode(t *testing.T) {
+	old := time.Local
+	time.Local = time.UTC
+	defer func() { time.Local = old }()
+	tests := []struct {
+		name, grid, nge string
+		radio           *frames.Radio
+		want            string
+	}{
+		{
+			name: "0x55 broadcast, CoServ",
+			grid: "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032",
+			want: `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "45f8", "location" : "Dallas, TX", "provider" : "CoServ", "subtype" : 85, "protoversion" : 4, "ci" : 48, "mic" : "CRC", "id" : "5021d005", "wanaddress" : "fe5021d00500", "destaddress" : "ffffffffffff", "uptime" : 260896}`,
+		},
+		{
+			name:  "0xD5 directed, Puget Sound Energy, with receiver levels",
+			grid:  "2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB",
+			radio: &frames.Radio{FreqHz: ptr(915.0125e6), RSSIdB: ptr(-12.345), SNRdB: ptr(20.06)},
+			want:  `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq" : 915.013, "rssi" : -12.3, "snr" : 20.1}`,
+		},
+		{
+			// The packets in rtl_433's own description of the NGE101.
+			name: "NGE101 power packet",
+			nge:  "11111010 00001101 10101000 00001000 00000000 10101101 1010000",
+			want: `{"time" : "2026-11-23 12:34:56", "model" : "Norgo-NGE101", "id" : 91, "channel" : 1, "gap" : 257, "mic" : "CRC"}`,
+		},
+		{
+			name: "NGE101 energy packet",
+			nge:  "11111010 10001101 10100001 00100001 11011111 11000000 00000000 00010010 1101111",
+			want: `{"time" : "2026-11-23 12:34:56", "model" : "Norgo-NGE101", "id" : 91, "channel" : 1, "impulses" : 4175944, "battery_ok" : 1, "mic" : "CRC"}`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := decode(t, tc.grid, tc.nge)
+			if !m.CRCOK {
+				t.Fatalf("vector does not decode: %+v", m)
+			}
+			m.Radio = tc.radio
+			got, ok := Encode(m)
+			if !ok || string(got) != tc.want {
+				t.Errorf("Encode = %v\n %s\nwant\n %s", ok, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEncodeSkips(t *testing.T) {
+	bad := &frames.Message{Protocol: frames.ProtocolGridStream, GridStream: &frames.GridStream{Type: "55", CI: "30"}}
+	tests := []struct {
+		name string
+		m    *frames.Message
+		ok   bool
+		want string
+	}{
+		{"nil", nil, false, ""},
+		{"no protocol part", &frames.Message{}, false, ""},
+		{"failed CRC", bad, false, ""},
+		{"failed NGE101 check", &frames.Message{NGE101: &frames.NGE101{Bits: 55}}, false, ""},
+		{"encrypted 0xD2", &frames.Message{Time: "2026-11-23T12:34:56.000Z",
+			GridStream: &frames.GridStream{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
+			`{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "subtype" : 210, "protoversion" : 5, "ci" : 82, "encrypted" : 1}`},
+	}
+	old := time.Local
+	time.Local = time.UTC
+	defer func() { time.Local = old }()
+	for _, tc := range tests {
+		got, ok := Encode(tc.m)
+		if ok != tc.ok || string(got) != tc.want {
+			t.Errorf("%s: Encode = %v %s, want %v %s", tc.name, ok, got, tc.ok, tc.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
