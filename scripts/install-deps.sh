@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gridstream's tests and tools need. Idempotent:
+# packages already installed are skipped, and apt-get update runs at most once.
+#
+#   mosquitto, mosquitto-clients  real MQTT broker for the mqttsink and e2e tests
+#                                 (the tests start their own on a loopback port)
+#
+# Add a package to PACKAGES with a line above saying who needs it.
+set -euo pipefail
+
+PACKAGES=(
+	mosquitto
+	mosquitto-clients
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	if ! dpkg -s "$p" >/dev/null 2>&1; then
+		missing+=("$p")
+	fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+# The tests start their own brokers; the packaged service is not needed.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
+	$SUDO systemctl disable --now mosquitto >/dev/null 2>&1 || true
+fi
