@@ -14,7 +14,7 @@ func AppendGridStream(dst []byte, frame []byte, version, preambleBits int, trail
 		preambleBits = 16
 	}
 	for i := preambleBits - 1; i >= 0; i-- {
-		dst = append(dst, byte(^i&1))
+		dst = append(dst, byte(i&1))
 	}
 	framing, n := syncFraming(version)
 	for i := n - 1; i >= 0; i-- {

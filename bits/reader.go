@@ -109,6 +109,9 @@ type Reader struct {
 	carry   int   // float32: bytes of a partial sample kept at the front of buf
 	skipped int64 // ASCII: bytes that were neither bits nor whitespace
 	bad     int64 // float32: NaN samples
+	left    [8]byte
+	leftAt  int // packed: r.left[leftAt:leftEnd] are bits not yet handed out
+	leftEnd int
 }
 
 // NewReader returns a Reader of r in format f.
@@ -139,18 +142,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 		}
 		return n, err
 	case Packed:
-		m := max(len(p)/8, 1)
-		src := r.grow(m)[:m]
-		k, err := r.r.Read(src)
-		n := 0
-		for _, b := range src[:k] {
-			b ^= -r.invert // 0x00 or 0xFF
-			for j := 7; j >= 0 && n < len(p); j-- {
-				p[n] = b >> j & 1
-				n++
-			}
-		}
-		return n, err
+		return r.readPacked(p)
 	case ASCII:
 		src := r.grow(len(p))[:len(p)]
 		k, err := r.r.Read(src)
@@ -169,6 +161,39 @@ func (r *Reader) Read(p []byte) (int, error) {
 		return r.readFloat(p)
 	}
 	return 0, fmt.Errorf("bits: reader has no format")
+}
+
+// readPacked expands bytes MSB first; bits of a byte that do not fit in p
+// wait in r.left for the next call.
+func (r *Reader) readPacked(p []byte) (int, error) {
+	n := copy(p, r.left[r.leftAt:r.leftEnd])
+	r.leftAt += n
+	if n == len(p) {
+		return n, nil
+	}
+	m := max((len(p)-n)/8, 1)
+	src := r.grow(m)[:m]
+	k, err := r.r.Read(src)
+	for _, b := range src[:k] {
+		b ^= -r.invert // 0x00 or 0xFF
+		if len(p)-n >= 8 {
+			for j := 7; j >= 0; j-- {
+				p[n] = b >> j & 1
+				n++
+			}
+			continue
+		}
+		for j := 7; j >= 0; j-- {
+			r.left[7-j] = b >> j & 1
+		}
+		r.leftAt = copy(p[n:], r.left[:])
+		r.leftEnd = 8
+		n += r.leftAt
+	}
+	if err == io.EOF && r.leftAt < r.leftEnd {
+		err = nil // hand out the waiting bits first
+	}
+	return n, err
 }
 
 func (r *Reader) readFloat(p []byte) (int, error) {

@@ -62,3 +62,34 @@ var networkOfInit = sync.OnceValue(func() *[1 << 16]uint16 {
 	}
 	return &inv
 })
+
+// singleBitSyndromes maps x^m mod g, the CRC difference one flipped bit makes
+// when m bits (counting the 16 CRC bits) follow it, back to m. The powers of
+// x repeat only after 32767, so every frame length has distinct entries.
+var singleBitSyndromes = sync.OnceValue(func() *[1 << 16]int16 {
+	var t [1 << 16]int16
+	for i := range t {
+		t[i] = -1
+	}
+	s := uint16(1)
+	for m := range int16(32767) {
+		t[s] = m
+		if s&0x8000 != 0 {
+			s = s<<1 ^ crcPoly
+		} else {
+			s <<= 1
+		}
+	}
+	return &t
+})
+
+// OneBitFrom reports whether a CRC-failed body of n bytes whose solved init
+// is solved would be valid under init with one bit flipped somewhere in the
+// body or its CRC. The CRC is affine in its input: one flipped bit moves the
+// solved init by a fixed amount that depends only on the bit's position.
+func OneBitFrom(solved, init uint16, n int) bool {
+	var zeros [256]byte
+	diff := CRC16(solved^init, zeros[:min(n, len(zeros))])
+	m := singleBitSyndromes()[diff]
+	return m >= 0 && int(m) < 8*n+16
+}

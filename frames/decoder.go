@@ -47,6 +47,7 @@ type network struct {
 	id      int
 	utility *string
 	learned bool
+	seen    bool // a CRC-good frame of it was decoded in this run
 }
 
 // pendingFrame is a CRC-failed frame waiting for a second frame with the
@@ -55,11 +56,15 @@ type pendingFrame struct {
 	init uint16
 	msg  *Message
 	body []byte
+	// suspect frames look like damaged frames of a known network: they wait
+	// like the others but two suspects never confirm a network.
+	suspect bool
 }
 
-// maxPending bounds the frames kept for learning: each noisy frame also
-// "has" an init, so the pool is small to keep chance matches rare.
-const maxPending = 64
+// maxPending bounds the frames kept for learning: each damaged frame also
+// "has" an init, so the pool is small to keep chance matches rare (a damaged
+// frame matches a pooled one with probability about maxPending/65536).
+const maxPending = 48
 
 // Decoder turns raw GridStream frames and NGE101 packets into Messages. It is
 // shared by every input, so a network learned on one input is known on all;
@@ -180,7 +185,7 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		}
 		return
 	}
-	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, emit) {
+	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), emit) {
 		return
 	}
 	d.failed(m, emit)
@@ -195,6 +200,7 @@ func (d *Decoder) failed(m *Message, emit func(*Message)) {
 
 // vouch marks m as CRC-good under network n.
 func (d *Decoder) vouch(m *Message, n *network) {
+	n.seen = true
 	m.CRCOK = true
 	m.CRCInit = ptr(FormatInit(n.init))
 	m.NetworkID = ptr(n.id)
@@ -202,43 +208,70 @@ func (d *Decoder) vouch(m *Message, n *network) {
 	m.Learned = n.learned
 }
 
-// learn keeps a frame no known init explains until a second, different
-// frame solves to the same init; then the init is trusted, saved, and both
-// frames are emitted. It reports whether m was emitted.
-func (d *Decoder) learn(init uint16, body []byte, m *Message, emit func(*Message)) bool {
-	for i, p := range d.pending {
-		if p.init != init || bytes.Equal(p.body, body) {
-			continue
+// damaged reports whether a failed frame is as well explained as a frame,
+// with one bit wrong, of a network on the air (one whose frames were decoded
+// in this run): two such frames with the same error position solve to the
+// same init and would confirm a network that does not exist. Networks not
+// heard are no such explanation.
+func (d *Decoder) damaged(solved uint16, n int) bool {
+	for _, net := range d.nets {
+		if net.seen && OneBitFrom(solved, net.init, n) {
+			return true
 		}
-		n := &network{init: init, learned: true}
-		d.add(n)
-		d.stats.Learned++
-		l := LearnedNetwork{CRCInit: FormatInit(init), NetworkID: n.id, Learned: m.Time}
-		d.learned = append(d.learned, l)
-		d.log.Info("learned a utility network", "crc_init", l.CRCInit, "network_id", l.NetworkID)
-		if d.opts.StatePath != "" {
-			if err := saveLearned(d.opts.StatePath, d.learned); err != nil {
-				d.log.Warn("could not save learned networks", "path", d.opts.StatePath, "err", err)
-			}
-		}
-		d.pending = append(d.pending[:i], d.pending[i+1:]...)
-		d.next = 0
-		d.stats.GridStreamOK += 2
-		d.stats.CRCFailed-- // the waiting frame was counted as failed
-		d.vouch(p.msg, n)
-		d.vouch(m, n)
-		emit(p.msg)
-		emit(m)
-		return true
-	}
-	p := pendingFrame{init: init, msg: m, body: bytes.Clone(body)}
-	if len(d.pending) < maxPending {
-		d.pending = append(d.pending, p)
-	} else {
-		d.pending[d.next] = p
-		d.next = (d.next + 1) % maxPending
 	}
 	return false
+}
+
+// learn keeps a frame no known init explains until a second, different
+// frame solves to the same init (and not both are suspect); then the init is
+// trusted and saved, and every waiting frame of it is emitted with this one.
+// It reports whether m was emitted.
+func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, emit func(*Message)) bool {
+	confirmed := false
+	for _, p := range d.pending {
+		if p.init == init && !bytes.Equal(p.body, body) && !(p.suspect && suspect) {
+			confirmed = true
+			break
+		}
+	}
+	if !confirmed {
+		p := pendingFrame{init: init, msg: m, body: bytes.Clone(body), suspect: suspect}
+		if len(d.pending) < maxPending {
+			d.pending = append(d.pending, p)
+		} else {
+			d.pending[d.next] = p
+			d.next = (d.next + 1) % maxPending
+		}
+		return false
+	}
+	n := &network{init: init, learned: true}
+	d.add(n)
+	d.stats.Learned++
+	l := LearnedNetwork{CRCInit: FormatInit(init), NetworkID: n.id, Learned: m.Time}
+	d.learned = append(d.learned, l)
+	d.log.Info("learned a utility network", "crc_init", l.CRCInit, "network_id", l.NetworkID)
+	if d.opts.StatePath != "" {
+		if err := saveLearned(d.opts.StatePath, d.learned); err != nil {
+			d.log.Warn("could not save learned networks", "path", d.opts.StatePath, "err", err)
+		}
+	}
+	kept := d.pending[:0]
+	for _, p := range d.pending {
+		if p.init != init {
+			kept = append(kept, p)
+			continue
+		}
+		d.stats.CRCFailed-- // it was counted as failed while it waited
+		d.stats.GridStreamOK++
+		d.vouch(p.msg, n)
+		emit(p.msg)
+	}
+	clear(d.pending[len(kept):])
+	d.pending, d.next = kept, 0
+	d.stats.GridStreamOK++
+	d.vouch(m, n)
+	emit(m)
+	return true
 }
 
 // guessLength finds where a frame of unknown type ends and where its CI

@@ -1,0 +1,56 @@
+package bits_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+)
+
+// densityStream is unpacked noise bits with GridStream frames taking about
+// one percent of them.
+func densityStream(n int) []byte {
+	rng := rand.New(rand.NewPCG(11, 12))
+	stream := make([]byte, 0, n+1000)
+	for len(stream) < n {
+		gap := 40000 + rng.IntN(8000)
+		for range gap {
+			stream = append(stream, byte(rng.Uint32()&1))
+		}
+		stream = bits.AppendGridStream(stream, frame0x55, 4+rng.IntN(2), 24, 0x04)
+	}
+	return stream[:n]
+}
+
+// BenchmarkDeframer measures the correlator and deframer on unpacked bits
+// (one byte per bit, so MB/s reads as Mbit/s) with about 1 % frame density.
+func BenchmarkDeframer(b *testing.B) {
+	stream := densityStream(8 << 20)
+	frames := 0
+	d := bits.NewDeframer(bits.DefaultDeframerOptions(), func(bits.RawFrame) { frames++ })
+	const chunk = 64 << 10
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for s := stream; len(s) > 0; s = s[min(chunk, len(s)):] {
+			d.Write(s[:min(chunk, len(s))])
+		}
+	}
+	b.StopTimer()
+	if frames < b.N*(len(stream)/50000) {
+		b.Fatalf("found %d frames in %d passes", frames, b.N)
+	}
+}
+
+// BenchmarkNGEFinder measures the NGE101 bit-stream finder on noise.
+func BenchmarkNGEFinder(b *testing.B) {
+	stream := densityStream(4 << 20)
+	f := bits.NewNGEFinder(func(bits.NGEPacket) {})
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		f.Write(stream)
+	}
+}

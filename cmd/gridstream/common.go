@@ -1,0 +1,219 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+const (
+	catDecoding = "Decoding"
+	catOutput   = "Output"
+)
+
+// decoderFlags are the flags every decoding command shares.
+func decoderFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringSliceFlag{Name: "crc-init", Category: catDecoding,
+			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
+		&cli.StringFlag{Name: "state", Category: catDecoding, Value: frames.DefaultStatePath(),
+			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
+		&cli.BoolFlag{Name: "no-learn", Category: catDecoding,
+			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
+		&cli.BoolFlag{Name: "all", Category: catDecoding,
+			Usage: "also emit frames whose CRC or check fails, with crc_ok:false (by default they are only counted)"},
+		&cli.StringFlag{Name: "protocol", Category: catDecoding, Value: "gridstream,nge101",
+			Usage: "protocols to look for in bit streams: gridstream, nge101, or both"},
+		&cli.BoolFlag{Name: "invert", Category: catDecoding,
+			Usage: "invert every bit (the FSK tone polarity is not standardized)"},
+		&cli.IntFlag{Name: "preamble-bits", Category: catDecoding, Value: bits.DefaultPreambleBits,
+			Usage: "preamble bits compared before the sync's framing bits (16-40)"},
+		&cli.IntFlag{Name: "sync-errors", Category: catDecoding, Value: bits.DefaultSyncErrors,
+			Usage: "wrong preamble bits tolerated (the 20/21 framing bits must be exact)"},
+		&cli.IntFlag{Name: "framing-errors", Category: catDecoding, Value: bits.DefaultFramingErrors,
+			Usage: "wrong UART start/stop bits tolerated inside a frame of known length (the CRC still vouches)"},
+		&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catDecoding, Value: frames.DefaultPulsesPerKWh,
+			Usage: "LED pulses per kWh of the meter an NGE101 transmitter watches"},
+	}
+}
+
+// newDecoder builds the shared decoder from the decoder flags.
+func newDecoder(c *cli.Context) (*frames.Decoder, error) {
+	var inits []uint16
+	for _, s := range c.StringSlice("crc-init") {
+		for _, part := range strings.Split(s, ",") {
+			in, err := frames.ParseInit(part)
+			if err != nil {
+				return nil, fmt.Errorf("--crc-init: %w", err)
+			}
+			inits = append(inits, in)
+		}
+	}
+	if c.Float64("nge-pulses-per-kwh") <= 0 {
+		return nil, errors.New("--nge-pulses-per-kwh must be positive")
+	}
+	dec, err := frames.NewDecoder(frames.DecoderOptions{
+		CRCInits:     inits,
+		StatePath:    c.String("state"),
+		NoLearn:      c.Bool("no-learn"),
+		EmitFailed:   c.Bool("all"),
+		PulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w (fix or delete the file, or choose another with --state)", err)
+	}
+	return dec, nil
+}
+
+// pipelineConfig builds a channel configuration from the decoder flags.
+func pipelineConfig(c *cli.Context, dec *frames.Decoder, input string) (pipeline.Config, error) {
+	cfg := pipeline.Config{
+		Decoder: dec,
+		Input:   input,
+		Deframer: bits.DeframerOptions{
+			PreambleBits:  c.Int("preamble-bits"),
+			SyncErrors:    c.Int("sync-errors"),
+			FramingErrors: c.Int("framing-errors"),
+		},
+	}
+	if p := c.Int("preamble-bits"); p < 16 || p > 40 {
+		return cfg, fmt.Errorf("--preamble-bits %d: must be 16-40", p)
+	}
+	if e := c.Int("sync-errors"); e < 0 || e > c.Int("preamble-bits") {
+		return cfg, fmt.Errorf("--sync-errors %d: must be 0-%d", e, c.Int("preamble-bits"))
+	}
+	for _, p := range strings.Split(c.String("protocol"), ",") {
+		switch strings.TrimSpace(strings.ToLower(p)) {
+		case frames.ProtocolGridStream:
+			cfg.GridStream = true
+		case frames.ProtocolNGE101:
+			cfg.NGE101 = true
+		case "":
+		default:
+			return cfg, fmt.Errorf("--protocol: unknown protocol %q (want gridstream, nge101)", p)
+		}
+	}
+	if !cfg.GridStream && !cfg.NGE101 {
+		return cfg, errors.New("--protocol: name at least one protocol")
+	}
+	return cfg, nil
+}
+
+// sink is one place decoded messages go.
+type sink interface {
+	Send(*frames.Message) error
+	Close() error
+}
+
+// outputFlags are the flags every decoding command shares for its outputs.
+func outputFlags() []cli.Flag {
+	return append([]cli.Flag{
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: catOutput,
+			Usage: "do not print JSON lines on stdout"},
+	}, append(zmqOutFlags(), mqttFlags()...)...)
+}
+
+// outputs fans every message out to the configured sinks. Send is safe for
+// concurrent use; a sink's error is logged once and counted, never fatal.
+type outputs struct {
+	mu     sync.Mutex
+	sinks  []sink
+	names  []string
+	failed []bool
+	sent   int64
+}
+
+// newOutputs opens the sinks the output flags ask for.
+func newOutputs(c *cli.Context) (*outputs, error) {
+	o := &outputs{}
+	if !c.Bool("quiet") {
+		s, err := stdoutSink(c, os.Stdout)
+		if err != nil {
+			return nil, err
+		}
+		o.add("stdout", s)
+	}
+	if err := addZMQ(c, o); err != nil {
+		o.Close()
+		return nil, err
+	}
+	if err := addMQTT(c, o); err != nil {
+		o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func (o *outputs) add(name string, s sink) {
+	o.sinks = append(o.sinks, s)
+	o.names = append(o.names, name)
+	o.failed = append(o.failed, false)
+}
+
+// Send delivers m to every sink.
+func (o *outputs) Send(m *frames.Message) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent++
+	for i, s := range o.sinks {
+		if err := s.Send(m); err != nil && !o.failed[i] {
+			o.failed[i] = true
+			slog.Error("output failed; further errors from it are not logged", "output", o.names[i], "err", err)
+		}
+	}
+}
+
+// Sent returns how many messages went out.
+func (o *outputs) Sent() int64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sent
+}
+
+// Close closes every sink and returns the first error.
+func (o *outputs) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var first error
+	for i, s := range o.sinks {
+		if err := s.Close(); err != nil && first == nil {
+			first = fmt.Errorf("%s: %w", o.names[i], err)
+		}
+	}
+	return first
+}
+
+// jsonSink writes one JSON object per line and flushes after each, so a
+// pipe reader sees messages as they are decoded.
+type jsonSink struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+func newJSONSink(w io.Writer) *jsonSink {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &jsonSink{w: bw, enc: enc}
+}
+
+func (j *jsonSink) Send(m *frames.Message) error {
+	if err := j.enc.Encode(m); err != nil {
+		return err
+	}
+	return j.w.Flush()
+}
+
+func (j *jsonSink) Close() error { return j.w.Flush() }

@@ -1,0 +1,58 @@
+// Command gridstream decodes Landis+Gyr GridStream smart-meter frames and
+// Norgo NGE101 energy-transmitter packets from recorded bit streams, GNU
+// Radio flowgraphs over ZeroMQ, or IQ recordings, and publishes them as JSON
+// lines, msgpack over ZeroMQ, GNU Radio PMT PDUs, or MQTT for Home Assistant.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	app := &cli.App{
+		Name:    "gridstream",
+		Usage:   "decode Landis+Gyr GridStream and Norgo NGE101 meters from bits, GNU Radio or IQ",
+		Version: version,
+		Description: "gridstream finds GridStream sync words in bit streams, deframes and CRC-checks\n" +
+			"the frames (learning the CRC init of utility networks nobody has published),\n" +
+			"decodes NGE101 power/energy packets, and prints one JSON object per message.\n\n" +
+			"Start with:  gridstream replay     (decodes a sample recording built into the binary)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "stderr log level: debug, info, warn, error"},
+		},
+		Before: func(c *cli.Context) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+				return fmt.Errorf("--log-level: %w", err)
+			}
+			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+			return nil
+		},
+		Commands: []*cli.Command{
+			replayCommand(),
+			decodeCommand(),
+			framesCommand(),
+		},
+		EnableBashCompletion: true,
+	}
+	if err := app.Run(os.Args); err != nil {
+		var exit cli.ExitCoder
+		if errors.As(err, &exit) {
+			if msg := strings.TrimSpace(err.Error()); msg != "" {
+				fmt.Fprintln(os.Stderr, "gridstream:", msg)
+			}
+			os.Exit(exit.ExitCode())
+		}
+		fmt.Fprintln(os.Stderr, "gridstream:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,132 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"encoding/hex"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// randomFrame builds a valid frame of a random type, length and content
+// under the CRC init.
+func randomFrame(rng *rand.Rand, init uint16) []byte {
+	var f []byte
+	switch rng.IntN(3) {
+	case 0:
+		f = []byte{0x2A, 0x55, 0x00, 0x23, 0x30}
+	case 1:
+		f = []byte{0x2A, 0xD5, 0x00, byte(0x11 + rng.IntN(0x70)), 0x21}
+	default:
+		f = []byte{0x2A, 0xA5, 0x12, 0x3C}
+	}
+	n := bits.FrameLength(f)
+	for len(f) < n-2 {
+		f = append(f, byte(rng.IntN(256)))
+	}
+	ci := 4
+	if f[1] == 0xA5 {
+		ci = 3
+	}
+	c := frames.CRC16(init, f[ci:])
+	return append(f, byte(c>>8), byte(c))
+}
+
+// A long stream of noise and frames — several utilities, one of them
+// unpublished, both sync versions, preamble bit errors, frames damaged
+// beyond what the CRC allows — fed in random chunks: every frame the CRC can
+// vouch for comes out, nothing else does.
+func TestLongSyntheticStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	inits := []uint16{0x5FD6, 0x45F8, 0x142A, 0xB5E3, 0xE623}
+	var stream []byte
+	want := map[string]int{}
+	damaged := 0
+	for i := range 3000 {
+		stream = appendNoise(rng, stream, 20+rng.IntN(2000))
+		f := randomFrame(rng, inits[rng.IntN(len(inits))])
+		start := len(stream)
+		pre := 16 + rng.IntN(30)
+		version := 4 + rng.IntN(2)
+		stream = bits.AppendGridStream(stream, f, version, pre, 0x04)
+		body := start + pre + 16 + version // first bit of the 0x2A byte
+		for range rng.IntN(3) {            // up to two preamble errors (the default)
+			stream[start+pre-1-rng.IntN(16)] ^= 1
+		}
+		if i%10 == 9 { // data bit errors: the CRC cannot vouch for the frame
+			n := bits.FrameLength(f)
+			for range 1 + rng.IntN(3) {
+				stream[body+10*(4+rng.IntN(n-4))+1+rng.IntN(8)] ^= 1
+			}
+			damaged++
+			continue
+		}
+		want[strings.ToUpper(hex.EncodeToString(f))]++
+	}
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{})
+	got := map[string]int{}
+	ch := pipeline.New(pipeline.Config{Decoder: dec, GridStream: true, NGE101: true, Deframer: bits.DefaultDeframerOptions()},
+		func(m *frames.Message) {
+			if m.Protocol == frames.ProtocolGridStream {
+				got[m.Raw]++
+			}
+		})
+	for s := stream; len(s) > 0; {
+		n := min(1+rng.IntN(5000), len(s))
+		ch.WriteBits(s[:n])
+		s = s[n:]
+	}
+	ch.Flush()
+	for f, n := range want {
+		if got[f] != n {
+			t.Errorf("frame %s: got %d, want %d", f, got[f], n)
+		}
+	}
+	for f := range got {
+		if want[f] == 0 {
+			t.Errorf("unexpected frame %s", f)
+		}
+	}
+	st := dec.Stats()
+	t.Logf("%d bits, %d frames sent, %d damaged; decoder: %v", len(stream), len(want)+damaged, damaged, st)
+	if st.Learned != 1 {
+		t.Errorf("learned %d networks, want 1 (B5E3)", st.Learned)
+	}
+}
+
+func appendNoise(rng *rand.Rand, dst []byte, n int) []byte {
+	for range n {
+		dst = append(dst, byte(rng.IntN(2)))
+	}
+	return dst
+}
+
+func TestWriteSoftAndLevels(t *testing.T) {
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{})
+	var got []*frames.Message
+	ch := pipeline.New(pipeline.Config{Decoder: dec, GridStream: true, NGE101: true, LevelRate: 50000, Input: "test",
+		Deframer: bits.DefaultDeframerOptions()}, func(m *frames.Message) { got = append(got, m) })
+	ch.Annotate = func(m *frames.Message) { m.Meta = map[string]any{"channel": 3} }
+	rng := rand.New(rand.NewPCG(1, 1))
+	f := randomFrame(rng, 0x5FD6)
+	b := bits.AppendGridStream(nil, f, 4, 20, 0)
+	soft := make([]float32, len(b))
+	for i, v := range b {
+		soft[i] = float32(v)*2 - 1 + float32(rng.NormFloat64()*0.3)
+	}
+	ch.WriteSoft(soft)
+	levels, _ := bits.DiffManchesterLevels(make([]byte, 500), frames.NGE101Packet(9, 2, false, 1234, false), 50000, 0)
+	ch.WriteLevels(append(levels, make([]byte, 500)...))
+	ch.Flush()
+	if len(got) != 2 || got[0].Raw != strings.ToUpper(hex.EncodeToString(f)) || *got[1].Gap != 1234 ||
+		got[0].Input != "test" || got[1].Meta["channel"] != 3 {
+		t.Fatalf("got %+v", got)
+	}
+	if !bytes.Equal([]byte(got[0].Raw[:2]), []byte("2A")) {
+		t.Fatal("raw does not start at 0x2A")
+	}
+}
