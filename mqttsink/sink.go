@@ -19,6 +19,8 @@ package mqttsink
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -221,6 +223,12 @@ func loginError(err error, server, user string) error {
 		return fmt.Errorf("mqtt: broker %s rejected the client id (%v): choose another with --mqtt-client-id", server, err)
 	case errors.Is(err, packets.ErrorRefusedBadProtocolVersion):
 		return fmt.Errorf("mqtt: broker %s does not speak MQTT 3.1.1 (%v)", server, err)
+	}
+	var cv *tls.CertificateVerificationError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	if errors.As(err, &cv) || errors.As(err, &ua) || errors.As(err, &he) {
+		return fmt.Errorf("mqtt: broker %s: TLS certificate not trusted (%v): pass its CA with --mqtt-ca, or --mqtt-insecure for a test broker", server, err)
 	}
 	return nil
 }
