@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/rtl433"
+)
+
+const catMQTT = "MQTT and Home Assistant"
+
+// Output formats of the stdout JSON lines.
+const (
+	outputGridStream = "gridstream"
+	outputRTL433     = "rtl433"
+)
+
+// mqttFlags are the MQTT/Home Assistant and JSON-dialect output flags, part
+// of outputFlags.
+func mqttFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "output-format", Aliases: []string{"F"}, Category: catOutput, Value: outputGridStream,
+			Usage: "stdout JSON dialect: gridstream (the full message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
+		&cli.StringFlag{Name: "mqtt", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT"},
+			Usage: "publish device states and Home Assistant discovery to this broker: mqtt://host[:1883] or mqtts://host[:8883] (user:password@ allowed)"},
+		&cli.StringFlag{Name: "mqtt-user", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_USER"},
+			Usage: "broker user name"},
+		&cli.StringFlag{Name: "mqtt-password", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_PASSWORD"},
+			Usage: "broker password (the environment variable keeps it out of the process list)"},
+		&cli.StringFlag{Name: "mqtt-client-id", Category: catMQTT,
+			Usage: "MQTT client id (default gridstream-<host>-<pid>)"},
+		&cli.StringFlag{Name: "mqtt-prefix", Category: catMQTT, Value: mqttsink.DefaultPrefix,
+			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status"},
+		&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
+			Usage: "MQTT QoS of every publish: 0, 1 or 2"},
+		&cli.StringFlag{Name: "mqtt-discovery-prefix", Category: catMQTT, Value: mqttsink.DefaultDiscoveryPrefix,
+			Usage: "Home Assistant MQTT discovery prefix"},
+		&cli.StringSliceFlag{Name: "meter", Category: catMQTT,
+			Usage: "announce this GridStream meter (LAN id, 8 hex digits) to Home Assistant (repeatable); an NGE101 \"channel-id\" here limits NGE101 announcements to the ones named"},
+		&cli.BoolFlag{Name: "discover-all", Category: catMQTT,
+			Usage: "announce every device heard to Home Assistant, not just --meter ones (a neighbourhood can hold hundreds of meters)"},
+		&cli.BoolFlag{Name: "no-discovery", Category: catMQTT,
+			Usage: "publish states and availability only, no Home Assistant discovery configs"},
+		&cli.StringFlag{Name: "mqtt-ca", Category: catMQTT,
+			Usage: "PEM file of CA certificates to trust for mqtts://"},
+		&cli.BoolFlag{Name: "mqtt-insecure", Category: catMQTT,
+			Usage: "do not verify the broker's TLS certificate (self-signed test brokers only)"},
+	}
+}
+
+// stdoutSink is the stdout JSON-lines sink in the chosen dialect.
+func stdoutSink(c *cli.Context, w io.Writer) (sink, error) {
+	switch f := strings.ToLower(c.String("output-format")); f {
+	case "", outputGridStream, "json":
+		return newJSONSink(w), nil
+	case outputRTL433:
+		return &rtl433Sink{w: bufio.NewWriter(w)}, nil
+	default:
+		return nil, fmt.Errorf("--output-format %q: want gridstream or rtl433", f)
+	}
+}
+
+// addMQTT adds the MQTT sink when --mqtt is given.
+func addMQTT(c *cli.Context, o *outputs) error {
+	url := c.String("mqtt")
+	if url == "" {
+		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id"} {
+			if c.IsSet(f) {
+				return fmt.Errorf("--%s needs --mqtt URL", f)
+			}
+		}
+		return nil
+	}
+	qos := c.Int("mqtt-qos")
+	if qos < 0 || qos > 2 {
+		return fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
+	}
+	s, err := mqttsink.New(mqttsink.Config{
+		URL:             url,
+		Username:        c.String("mqtt-user"),
+		Password:        c.String("mqtt-password"),
+		ClientID:        c.String("mqtt-client-id"),
+		Prefix:          c.String("mqtt-prefix"),
+		QoS:             byte(qos),
+		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
+		Meters:          c.StringSlice("meter"),
+		DiscoverAll:     c.Bool("discover-all"),
+		NoDiscovery:     c.Bool("no-discovery"),
+		CAFile:          c.String("mqtt-ca"),
+		Insecure:        c.Bool("mqtt-insecure"),
+		Version:         version,
+	}, slog.Default())
+	if err != nil {
+		return err
+	}
+	o.add("mqtt", s)
+	return nil
+}
+
+// rtl433Sink writes rtl_433-style JSON lines; messages rtl_433 would not
+// print (failed CRCs) are skipped.
+type rtl433Sink struct {
+	w *bufio.Writer
+}
+
+func (r *rtl433Sink) Send(m *frames.Message) error {
+	line, ok := rtl433.Encode(m)
+	if !ok {
+		return nil
+	}
+	r.w.Write(line)
+	r.w.WriteByte('\n')
+	return r.w.Flush()
+}
+
+func (r *rtl433Sink) Close() error {
+	if r.w == nil {
+		return errors.New("rtl433: not open")
+	}
+	return r.w.Flush()
+}
