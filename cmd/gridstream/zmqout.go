@@ -1,0 +1,64 @@
+package main
+
+import (
+	"log/slog"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/zmqsink"
+)
+
+const catZMQOut = "ZeroMQ outputs"
+
+// zmqOutFlags are the ZMQ output flags, part of outputFlags.
+func zmqOutFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "out", Category: catZMQOut,
+			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560)"},
+		&cli.StringFlag{Name: "out-pmt", Category: catZMQOut,
+			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561)"},
+		&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
+			Usage: "per-subscriber queue length of --out/--out-pmt in messages; a slow subscriber loses (and the stats count) what does not fit"},
+	}
+}
+
+// addZMQ opens the ZMQ sinks the flags ask for.
+func addZMQ(c *cli.Context, o *outputs) error {
+	cfg := zmqsink.Config{HWM: c.Int("out-hwm"), Logger: slog.Default()}
+	if ep := c.String("out"); ep != "" {
+		cfg.Endpoint = ep
+		s, err := zmqsink.NewMsgpackSink(cfg)
+		if err != nil {
+			return cli.Exit("--out "+ep+": "+err.Error(), 2)
+		}
+		slog.Info("publishing msgpack", "endpoint", s.Endpoint())
+		o.add("zmq msgpack "+ep, s)
+	}
+	if ep := c.String("out-pmt"); ep != "" {
+		cfg.Endpoint = ep
+		s, err := zmqsink.NewPMTSink(cfg)
+		if err != nil {
+			return cli.Exit("--out-pmt "+ep+": "+err.Error(), 2)
+		}
+		slog.Info("publishing PMT PDUs", "endpoint", s.Endpoint())
+		o.add("zmq pmt "+ep, s)
+	}
+	return nil
+}
+
+// zmqOutStats returns log attributes for the ZMQ sinks among o's sinks.
+func zmqOutStats(o *outputs) []any {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var attrs []any
+	for i, s := range o.sinks {
+		z, ok := s.(interface{ Stats() zmqsink.Stats })
+		if !ok {
+			continue
+		}
+		st := z.Stats()
+		attrs = append(attrs, o.names[i], map[string]int64{
+			"subscribers": int64(st.Subscribers), "sent": st.Sent, "dropped": st.Dropped})
+	}
+	return attrs
+}
