@@ -1,0 +1,217 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/internal/seeds"
+	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/samples"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func gridstream(t *testing.T, stdin []byte, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(testbin.Path(t), args...)
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// withoutTime drops the decode-time field so output can be compared.
+func withoutTime(t *testing.T, jsonl string) string {
+	t.Helper()
+	var b strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(jsonl))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", sc.Text())
+		}
+		if _, ok := m["time"]; !ok {
+			t.Fatalf("message without time: %s", sc.Text())
+		}
+		delete(m, "time")
+		line, _ := json.Marshal(m)
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join(testbin.Root(), "testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/gridstream -update)", err)
+	}
+	if got != string(want) {
+		t.Fatalf("output differs from %s:\n got:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestReplayBuiltinSample(t *testing.T) {
+	r := gridstream(t, nil, "replay", "--state", "")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	golden(t, "replay-sample.golden.jsonl", withoutTime(t, r.stdout))
+	for _, want := range []string{"summary", "crc_good=32", "learned_networks=1", "mbit_per_s="} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+func TestFramesSeeds(t *testing.T) {
+	var all strings.Builder
+	names, _ := filepath.Glob(filepath.Join(seeds.Dir(t), "00[01]_*.txt"))
+	for _, n := range names {
+		r := gridstream(t, nil, "frames", "--state", "", n)
+		if r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", n, r.code, r.stderr)
+		}
+		all.WriteString(withoutTime(t, strings.ReplaceAll(r.stdout, filepath.Dir(n)+"/", "")))
+	}
+	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--all")
+	all.WriteString(withoutTime(t, r.stdout))
+	golden(t, "frames-seeds.golden.jsonl", all.String())
+}
+
+// The unpublished utility of seed 000 is learned once and remembered: the
+// next run decodes a single frame of it at once.
+func TestLearnedNetworkPersists(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "networks.json")
+	seed000, _ := filepath.Glob(filepath.Join(seeds.Dir(t), "000_*.txt"))
+	r := gridstream(t, nil, "frames", "--state", state, seed000[0])
+	if r.code != 0 || !strings.Contains(r.stderr, "learned a utility network") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(state)
+	if err != nil || !strings.Contains(string(b), `"crc_init": "B5E3"`) || !strings.Contains(string(b), `"network_id": 14045`) {
+		t.Fatalf("state file: %s %v", b, err)
+	}
+	one := "00FF2A 55 0023 30 FFFFFFFFFFFF FE40DA235100 00 006D65A4 A40B 40DA2351 0100 161505 0B32 7E00 3FB7 XX"
+	r = gridstream(t, []byte(one), "frames", "--state", state)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil || m["learned"] != true || m["network_id"] != 14045.0 || m["crc_ok"] != true {
+		t.Fatalf("second run: %s %s", r.stdout, r.stderr)
+	}
+}
+
+// The sample written in every other bit format decodes to the same messages.
+func TestReplayFormats(t *testing.T) {
+	want := withoutTime(t, gridstream(t, nil, "replay", "--state", "").stdout)
+	dir := t.TempDir()
+	var packed, ascii, soft, inverted []byte
+	for i, b := range samples.Bits {
+		if i%8 == 0 {
+			packed = append(packed, 0)
+		}
+		packed[i/8] |= b << (7 - i%8)
+		ascii = append(ascii, '0'+b)
+		if i%80 == 79 {
+			ascii = append(ascii, '\n')
+		}
+		soft = binary.LittleEndian.AppendUint32(soft, math.Float32bits(float32(b)*1.6-0.8))
+		inverted = append(inverted, b^1)
+	}
+	for _, tc := range []struct {
+		file string
+		data []byte
+		args []string
+	}{
+		{"s.packed", packed, nil},
+		{"s.txt", ascii, nil},
+		{"noext", ascii, nil},
+		{"s.f32", soft, nil},
+		{"soft.bin", soft, []string{"--format", "float32"}},
+		{"inv.u8", inverted, []string{"--invert"}},
+	} {
+		path := filepath.Join(dir, tc.file)
+		os.WriteFile(path, tc.data, 0o644)
+		r := gridstream(t, nil, append(append([]string{"replay", "--state", ""}, tc.args...), path)...)
+		got := strings.ReplaceAll(withoutTime(t, r.stdout), path, samples.BitsName)
+		if r.code != 0 || got != want {
+			t.Errorf("%s %v: exit %d, %d bytes of output (want %d)\n%s", tc.file, tc.args, r.code, len(got), len(want), r.stderr)
+		}
+	}
+	r := gridstream(t, samples.Bits, "replay", "--state", "", "-")
+	if got := strings.ReplaceAll(withoutTime(t, r.stdout), `"stdin"`, `"`+samples.BitsName+`"`); got != want {
+		t.Errorf("stdin: %s", r.stderr)
+	}
+}
+
+func TestUserErrors(t *testing.T) {
+	dir := t.TempDir()
+	ambiguous := filepath.Join(dir, "capture")
+	os.WriteFile(ambiguous, []byte{0x12, 0x34, 0x56, 0x78, 0x9A}, 0o644)
+	badState := filepath.Join(dir, "state.json")
+	os.WriteFile(badState, []byte("{"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing file", []string{"replay", "--state", "", filepath.Join(dir, "nope.u8")}, 1, "no such file"},
+		{"bad crc init", []string{"replay", "--crc-init", "XYZ"}, 2, "bad CRC init"},
+		{"bad format", []string{"replay", "--format", "wav"}, 2, "unknown bit format"},
+		{"levels without rate", []string{"replay", "--format", "levels"}, 2, "--level-rate"},
+		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--format packed or --format float32"},
+		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 1, "unknown protocol"},
+		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
+		{"unknown flag", []string{"replay", "--frobnicate"}, 1, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := gridstream(t, nil, tc.args...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) || strings.Contains(r.stderr, "panic") {
+				t.Fatalf("exit %d (want %d), stderr:\n%s", r.code, tc.code, r.stderr)
+			}
+		})
+	}
+}
+
+func TestAllShowsFailedFrames(t *testing.T) {
+	bad := "00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9033 04\n"
+	if r := gridstream(t, []byte(bad), "frames", "--state", "", "--no-learn"); r.stdout != "" {
+		t.Fatalf("a failed frame was printed without --all: %s", r.stdout)
+	}
+	r := gridstream(t, []byte(bad), "frames", "--state", "", "--no-learn", "--all")
+	if !strings.Contains(r.stdout, `"crc_ok":false`) || !strings.Contains(r.stdout, `"crc_init":null`) {
+		t.Fatalf("got %s", r.stdout)
+	}
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run calls this):
+#   1. installs what the tests need from Debian's packages (scripts/install-deps.sh),
+#   2. go vet, and a gofmt check,
+#   3. every Go test, end-to-end tests included (real GNU Radio, real mosquitto),
+#   4. every fuzz target for a short budget (FUZZTIME, default 8s each).
+# Go modules come from the Go module proxy on first use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZTIME=${FUZZTIME:-8s}
+
+scripts/install-deps.sh
+
+echo "== gofmt, go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+go vet ./...
+
+echo "== go test"
+go test -count=1 -timeout 20m ./...
+
+echo "== fuzz ($FUZZTIME per target)"
+grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
+	pkg="./$(dirname "${file#./}")"
+	for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
+		echo "-- $pkg $target"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" 2>&1 | tail -n 3
+		test "${PIPESTATUS[0]}" -eq 0
+	done
+done
+echo "== all tests passed"
