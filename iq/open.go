@@ -395,3 +395,23 @@ func sniffCF32(f *os.File, offset int64) error {
 func oneLineErr(err error) error {
 	return errors.New(oneLine(err))
 }
+
+// NewSource wraps a byte stream that info describes (Format and SampleRate
+// must be set) as a Source, for inputs Open does not know, such as a
+// recording embedded in the binary. Close closes r if it is an io.Closer.
+func NewSource(name string, r io.Reader, info Info) (*Source, error) {
+	if info.Format.Size() == 0 {
+		return nil, fmt.Errorf("%s: unknown sample format", name)
+	}
+	if !(info.SampleRate > 0) {
+		return nil, fmt.Errorf("%s: the sample rate is unknown", name)
+	}
+	if info.Kind == "" {
+		info.Kind = "stream"
+	}
+	s := &Source{Name: name, Info: info, r: NewReader(r, info.Format)}
+	if c, ok := r.(io.Closer); ok {
+		s.closer = c
+	}
+	return s, nil
+}

@@ -218,11 +218,11 @@ func (m *Meta) Marshal() ([]byte, error) {
 	if ann == nil {
 		ann = []Annotation{}
 	}
-	out, err := json.MarshalIndent(map[string]any{
-		"global":      global,
-		"captures":    []any{capture},
-		"annotations": ann,
-	}, "", "  ")
+	out, err := json.MarshalIndent(struct {
+		Global      map[string]any `json:"global"`
+		Captures    []any          `json:"captures"`
+		Annotations []Annotation   `json:"annotations"`
+	}{global, []any{capture}, ann}, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("sigmf: %v", err)
 	}

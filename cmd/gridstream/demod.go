@@ -1,0 +1,320 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/demod"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
+)
+
+const catIQ = "IQ input"
+
+// iqFlags are the flags of the IQ input (demod).
+func iqFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catIQ,
+			Usage: "sample format: cu8 (rtl_sdr), cs8 (HackRF), cs16, cf32 (GNU Radio .cfile); default from the SigMF meta or the file name, cu8 for stdin"},
+		&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catIQ,
+			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp"},
+		&cli.StringFlag{Name: "center-freq", Category: catIQ,
+			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it"},
+		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
+			Usage: "rtl_tcp tuner gain in dB, or auto"},
+		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
+		&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
+		&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
+			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"},
+		&cli.Float64Flag{Name: "duration", Category: catIQ,
+			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"},
+		&cli.StringFlag{Name: "baud", Category: catIQ, Value: "9600,19200,38400",
+			Usage: "GridStream symbol rates to try"},
+		&cli.Float64Flag{Name: "threshold", Category: catIQ, Value: 6,
+			Usage: "burst detection threshold in dB over the noise floor"},
+		&cli.StringFlag{Name: "progress", Category: catIQ, Value: "auto",
+			Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
+	}
+}
+
+func demodCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "demod",
+		Usage:     "pure-Go receiver: decode IQ recordings, stdin or a live rtl_tcp server (no GNU Radio needed)",
+		ArgsUsage: "FILE|-|rtl_tcp://HOST:PORT",
+		Description: "Searches the whole recorded band for bursts, demodulates GridStream 2-FSK at\n" +
+			"9600/19200/38400 baud and NGE101 OOK, decodes them, and prints one JSON object\n" +
+			"per message on stdout (and on --out/--out-pmt/--mqtt like decode). Each message\n" +
+			"carries the burst's frequency, baud, level and SNR. Logs, a progress bar (files\n" +
+			"on a terminal) and a final summary go to stderr.\n\n" +
+			"Inputs:\n" +
+			"  FILE                 cu8/cs8/cs16/cf32 recording; format and rate from a SigMF\n" +
+			"                       meta beside it, else from an rtl_433-style name\n" +
+			"                       (g001_915M_2400k.cu8, x_433.92M_250k.cs16), else the flags\n" +
+			"  x.sigmf-meta         a SigMF recording (or x.sigmf-data, or x)\n" +
+			"  -                    stdin (cu8 unless --format; --rate required)\n" +
+			"  rtl_tcp://HOST:PORT  a live rtl_tcp server (port 1234 by default); sends the\n" +
+			"                       sample rate, --center-freq, gain, AGC and ppm commands\n\n" +
+			"Examples:\n" +
+			"  gridstream demod g001_915M_2400k.cu8\n" +
+			"  gridstream demod --format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
+			"  rtl_sdr -f 915M -s 2.4M - | gridstream demod --rate 2.4M --center-freq 915M -\n" +
+			"  gridstream demod --center-freq 915M --rate 2.4M --gain 40 rtl_tcp://127.0.0.1:1234\n" +
+			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta",
+		Flags:  append(append(iqFlags(), decoderFlags()...), outputFlags()...),
+		Action: runDemod,
+	}
+}
+
+// iqOptions turns the IQ flags into iq.Options.
+func iqOptions(c *cli.Context) (iq.Options, error) {
+	var o iq.Options
+	var err error
+	if s := c.String("format"); s != "" {
+		if o.Format, err = iq.ParseFormat(s); err != nil {
+			return o, fmt.Errorf("--format: %v", err)
+		}
+	}
+	if s := c.String("rate"); s != "" {
+		if o.SampleRate, err = iq.ParseSI(s); err != nil || o.SampleRate == 0 {
+			return o, fmt.Errorf("--rate %q: want a sample rate such as 2.4M", s)
+		}
+	}
+	if s := c.String("center-freq"); s != "" {
+		if o.CenterFreq, err = iq.ParseSI(s); err != nil {
+			return o, fmt.Errorf("--center-freq: %v", err)
+		}
+	}
+	if s := strings.ToLower(strings.TrimSpace(c.String("gain"))); s != "" && s != "auto" {
+		g, err := iq.ParseSI(strings.TrimSuffix(s, "db"))
+		if err != nil || g > 100 {
+			return o, fmt.Errorf("--gain %q: want a gain in dB (0-100) or auto", c.String("gain"))
+		}
+		o.Gain = g
+	}
+	o.AGC, o.PPM, o.Timeout = c.Bool("agc"), c.Int("ppm"), c.Duration("timeout")
+	return o, nil
+}
+
+func runDemod(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return cli.Exit("demod: name one input: FILE, - (stdin) or rtl_tcp://HOST:PORT", 2)
+	}
+	name := c.Args().First()
+	opt, err := iqOptions(c)
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), 2)
+	}
+	var bauds []int
+	for _, s := range strings.Split(c.String("baud"), ",") {
+		v, err := iq.ParseSI(s)
+		if err != nil || v < 1000 || v != math.Trunc(v) {
+			return cli.Exit(fmt.Sprintf("demod: --baud %q: want symbol rates like 9600,19200,38400", c.String("baud")), 2)
+		}
+		bauds = append(bauds, int(v))
+	}
+	if d := c.Float64("duration"); d < 0 || math.IsNaN(d) {
+		return cli.Exit("demod: --duration must not be negative", 2)
+	}
+	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
+		return cli.Exit("demod: "+err.Error(), 2)
+	}
+	dec, err := newDecoder(c)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	pc, err := pipelineConfig(c, dec, name)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	src, err := iq.Open(name, opt)
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), 1)
+	}
+	defer src.Close()
+	out, err := newOutputs(c)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	res, runErr := demodulate(c, src, demodSetup{
+		cfg: demod.Config{
+			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
+			NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, ThresholdDB: c.Float64("threshold"),
+			Deframer: pc.Deframer, Input: name,
+		},
+		dec: dec, out: out, progress: c.String("progress"), duration: c.Float64("duration"),
+	})
+	closeErr := out.Close()
+	closeDecoder(dec)
+	res.log(dec)
+	switch {
+	case runErr != nil:
+		return cli.Exit("demod: "+runErr.Error(), 1)
+	case closeErr != nil:
+		return cli.Exit(closeErr.Error(), 1)
+	}
+	return nil
+}
+
+// demodSetup is what demodulate needs besides the source.
+type demodSetup struct {
+	cfg      demod.Config
+	dec      *frames.Decoder
+	out      *outputs
+	progress string
+	duration float64
+	// onMessage, when set, sees every message before the outputs.
+	onMessage func(*frames.Message)
+}
+
+// demodResult is what one input gave, for the summary.
+type demodResult struct {
+	input   string
+	info    iq.Info
+	samples int64
+	elapsed time.Duration
+	rx      demod.Stats
+	sent    int64
+	stop    string
+}
+
+// log writes the summary line.
+func (r demodResult) log(dec *frames.Decoder) {
+	ds := dec.Stats()
+	secs := float64(r.samples) / r.info.SampleRate
+	el := max(r.elapsed.Seconds(), 1e-9)
+	slog.Info("summary",
+		"input", r.input,
+		"samples", r.samples,
+		"seconds", fmt.Sprintf("%.2f", secs),
+		"bursts", r.rx.Bursts,
+		"messages", r.sent,
+		"crc_good", ds.GridStreamOK+ds.NGE101OK,
+		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
+		"encrypted", ds.Encrypted,
+		"learned_now", ds.Learned,
+		"speed", fmt.Sprintf("%.1fx real time", secs/el),
+		"msps", fmt.Sprintf("%.2f", float64(r.samples)/el/1e6),
+		"elapsed", r.elapsed.Round(time.Millisecond),
+		"stop", r.stop)
+}
+
+// demodulate runs src through a receiver until the input ends, --duration
+// is reached or SIGINT/SIGTERM arrives. The returned error is set only when
+// the input failed (not for a normal end, a truncated file or an rtl_tcp
+// server that hung up, which are logged).
+func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, error) {
+	res := demodResult{input: src.Name, info: src.Info}
+	info := src.Info
+	attrs := []any{"input", src.Name, "kind", info.Kind, "format", info.Format, "rate", info.SampleRate,
+		"center_freq", info.CenterFreq, "from", info.Source}
+	if info.Samples >= 0 {
+		attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", float64(info.Samples)/info.SampleRate))
+	}
+	if info.Tuner != "" {
+		attrs = append(attrs, "tuner", info.Tuner)
+	}
+	slog.Info("demodulating", attrs...)
+
+	show, _ := wantProgress(s.progress, info.Samples, os.Stderr)
+	bar := newProgress(show, os.Stderr, info.Samples, info.SampleRate)
+	var sent int64
+	emit := func(m *frames.Message) {
+		bar.Clear()
+		sent++
+		if s.onMessage != nil {
+			s.onMessage(m)
+		}
+		s.out.Send(m)
+	}
+	rx, err := demod.New(s.cfg, s.dec, emit)
+	if err != nil {
+		return res, err
+	}
+
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-ctx.Done():
+			stop() // a second signal kills
+			if src.RTL != nil {
+				src.RTL.Close() // unblock a read waiting for the server
+			}
+		case <-done:
+		}
+	}()
+
+	limit := int64(-1)
+	if s.duration > 0 {
+		limit = int64(s.duration * info.SampleRate)
+	}
+	start := time.Now()
+	buf := make([]complex64, 1<<16)
+	var total int64
+	var runErr error
+	res.stop = "end of input"
+	for {
+		if ctx.Err() != nil {
+			res.stop = "interrupted"
+			break
+		}
+		want := buf
+		if limit >= 0 {
+			if total >= limit {
+				res.stop = "--duration reached"
+				break
+			}
+			want = buf[:min(int64(len(buf)), limit-total)]
+		}
+		n, err := src.Read(want)
+		if n > 0 {
+			rx.Process(want[:n])
+			total += int64(n)
+			bar.Update(total, sent)
+		}
+		if err != nil {
+			var te *iq.TruncatedError
+			switch {
+			case errors.Is(err, io.EOF):
+			case ctx.Err() != nil:
+				res.stop = "interrupted"
+			case errors.As(err, &te):
+				slog.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
+				res.stop = "truncated input"
+			case errors.Is(err, iq.ErrServerClosed):
+				slog.Warn("input ended", "input", src.Name, "reason", err)
+				res.stop = "server closed the connection"
+			default:
+				runErr = err
+				res.stop = "input error"
+			}
+			break
+		}
+	}
+	rx.Flush()
+	bar.Finish(total, sent)
+	res.samples, res.elapsed, res.rx, res.sent = total, time.Since(start), rx.Stats(), sent
+	return res, runErr
+}
+
+// closeDecoder saves the decoder's learned networks when it can.
+func closeDecoder(dec *frames.Decoder) {
+	if cl, ok := any(dec).(interface{ Close() error }); ok {
+		if err := cl.Close(); err != nil {
+			slog.Error("saving learned networks", "err", err)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package samples
+
+import _ "embed"
+
+// Recording is an IQ recording built into the binary, with its SigMF meta
+// and the ground truth of what it carries.
+type Recording struct {
+	// Name is the recording's file name (rtl_433 style: format, centre
+	// frequency and rate in the name).
+	Name string
+	// Data is the samples (cu8).
+	Data []byte
+	// Meta is the SigMF meta document (core:dataset names Name).
+	Meta []byte
+	// Truth is the ground truth as `gridstream synth --truth` writes it:
+	// one JSON line per burst.
+	Truth []byte
+}
+
+var (
+	//go:embed demo_915M_800k.cu8
+	demoGridStream []byte
+	//go:embed demo_915M_800k.sigmf-meta
+	demoGridStreamMeta []byte
+	//go:embed demo_915M_800k.truth.jsonl
+	demoGridStreamTruth []byte
+	//go:embed demo_433.92M_250k.cu8
+	demoNGE []byte
+	//go:embed demo_433.92M_250k.sigmf-meta
+	demoNGEMeta []byte
+	//go:embed demo_433.92M_250k.truth.jsonl
+	demoNGETruth []byte
+)
+
+// Demo returns the recordings `gridstream demo` decodes, made by
+// scripts/make-samples.sh with `gridstream synth`: GridStream traffic of
+// three utility networks hopping around 915 MHz (800 kS/s), and NGE101
+// power and energy packets at 433.92 MHz (250 kS/s).
+func Demo() []Recording {
+	return []Recording{
+		{Name: "demo_915M_800k.cu8", Data: demoGridStream, Meta: demoGridStreamMeta, Truth: demoGridStreamTruth},
+		{Name: "demo_433.92M_250k.cu8", Data: demoNGE, Meta: demoNGEMeta, Truth: demoNGETruth},
+	}
+}
