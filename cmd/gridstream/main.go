@@ -41,6 +41,7 @@ func main() {
 			replayCommand(),
 			decodeCommand(),
 			framesCommand(),
+			demodCommand(), synthCommand(), demoCommand(),
 		},
 		EnableBashCompletion: true,
 	}

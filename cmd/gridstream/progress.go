@@ -88,7 +88,7 @@ func (p *progress) draw(done, msgs int64, now time.Time) {
 	if elapsed > 0.2 && done > 0 {
 		speed = fmt.Sprintf("  %.1f× real time", audio/elapsed)
 		left := elapsed / frac * (1 - frac)
-		eta = fmt.Sprintf("  ETA %s", (time.Duration(left*1e9)).Round(time.Second))
+		eta = fmt.Sprintf("  ETA %s", (time.Duration(left * 1e9)).Round(time.Second))
 	}
 	fmt.Fprintf(p.w, "\r%s %3.0f%%  %.1f/%.1f s%s  %d msgs%s\x1b[K",
 		bar, 100*frac, audio, float64(p.total)/p.rate, speed, msgs, eta)
