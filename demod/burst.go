@@ -1,0 +1,577 @@
+package demod
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// burstInfo is what the receiver measured about a burst.
+type burstInfo struct {
+	start  int64   // input index of y[0]
+	freq   float64 // Hz offset of the tuned centre (y's 0 Hz)
+	rssi   float64 // dBFS
+	snr    float64 // dB over the whole band's noise
+	onFrac float64 // fraction of the active span above the threshold
+}
+
+// demodBurst measures a collected burst and hands it to the GridStream and
+// NGE101 demodulators.
+func (r *Receiver) demodBurst(b *burst) {
+	y := b.y
+	freq := b.fsum / b.wsz
+	corr := (freq - b.freq) / r.fs1 // residual tuning, cycles per Fs1 sample
+	noise := r.det.noisePower()
+	var g2 float64
+	for _, t := range r.taps1 {
+		g2 += float64(t) * float64(t)
+	}
+	nin := noise * g2 * float64(r.d1) // noise power after the first stage
+	// Block powers over 0.25 ms.
+	bl := max(4, int(r.fs1*0.00025))
+	nb := len(y) / bl
+	if nb < 4 {
+		return
+	}
+	pw := r.fsk.blocks[:0]
+	var maxP float64
+	for j := range nb {
+		var s float64
+		for _, v := range y[j*bl : (j+1)*bl] {
+			s += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		p := s / float64(bl)
+		pw = append(pw, p)
+		maxP = max(maxP, p)
+	}
+	r.fsk.blocks = pw
+	thr := max(2.5*nin, math.Sqrt(max(nin, 1e-30)*maxP)/2)
+	a, e := -1, -1
+	var on int
+	var sp float64
+	for j, p := range pw {
+		if p > thr {
+			if a < 0 {
+				a = j
+			}
+			e = j
+			on++
+			sp += p
+		}
+	}
+	if a < 0 {
+		return
+	}
+	info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1)}
+	ps := max(sp/float64(on)-nin, 1e-20)
+	info.rssi = 10 * math.Log10(ps)
+	if noise > 0 {
+		info.snr = 10 * math.Log10(ps/noise)
+	}
+	// Margins: 1 ms before (the preamble may be weaker at the start), 0.5 ms after.
+	ia := max(0, a*bl-int(0.001*r.fs1))
+	ie := min(len(y), (e+1)*bl+int(0.0005*r.fs1))
+	info.start += int64(ia * r.d1)
+	seg := y[ia:ie]
+	if r.nge {
+		r.ook.run(seg, thr, info)
+	}
+	if r.gs && info.onFrac > 0.75 {
+		r.fsk.run(seg, corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
+	}
+}
+
+// baudPlan holds the second stage for one symbol rate.
+type baudPlan struct {
+	baud float64
+	d2   int
+	fs2  float64
+	sps  float64
+	L    int
+	dec  *mixDecim
+}
+
+// fskDemod demodulates GridStream bursts: per symbol rate a channel filter
+// and decimator, an FM discriminator for the frequency, deviation and
+// timing estimates, then two noncoherent tone correlators (one symbol long)
+// whose energy difference is the soft symbol.
+type fskDemod struct {
+	r        *Receiver
+	plans    []*baudPlan
+	pos, neg *pipeline.Channel
+	written  int64 // symbols written to each channel
+	got      []*frames.Message
+	failed   []*frames.Message
+	blocks   []float64
+
+	z      []complex64
+	d, m   []float32
+	s      []float32
+	pp, pm []complex64
+	cp, cm []complex64
+	soft   []float32
+	inv    []float32
+	when   []float32 // Fs2 position of each soft symbol
+	vals   []float32
+	tblk   []complex128
+}
+
+func newFSKDemod(r *Receiver) *fskDemod {
+	f := &fskDemod{r: r}
+	for _, b := range r.cfg.Bauds {
+		baud := float64(b)
+		d2 := max(1, int(r.fs1/(6*baud)))
+		fs2 := r.fs1 / float64(d2)
+		// Channel filter: the deviation (about ±12…20 kHz) plus half the
+		// symbol rate and a few kHz of tuning error.
+		dev := 12e3
+		if baud > 10e3 {
+			dev = 16e3
+		}
+		if baud > 20e3 {
+			dev = 22e3
+		}
+		pass := min(dev+0.4*baud+3e3, 0.45*fs2)
+		stop := min(fs2-pass, pass+0.4*baud+5e3)
+		stop = max(stop, pass+2e3)
+		taps := kaiserLowpass(r.fs1, pass, stop, 50)
+		p := &baudPlan{baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud, L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
+		f.plans = append(f.plans, p)
+	}
+	collect := func(m *frames.Message) { f.got = append(f.got, m) }
+	f.pos = r.newChannel(0, collect)
+	f.neg = r.newChannel(0, collect)
+	return f
+}
+
+func (f *fskDemod) flush() {}
+
+// run tries the symbol rates in turn (slowest first) until one yields a
+// CRC-good frame. lead and tail are the noise margins in Fs1 samples.
+func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstInfo) {
+	r := f.r
+	f.failed = f.failed[:0]
+	span := float64(len(y) - lead - tail) // active Fs1 samples
+	covered := 0.0
+	decoded := false
+	for _, p := range f.plans {
+		r.stats.Attempts++
+		fine := f.decode(p, y, corr, lead, tail)
+		if len(f.soft) == 0 {
+			continue
+		}
+		f.got = f.got[:0]
+		base := f.written
+		f.pos.WriteSoft(f.soft)
+		f.inv = grow(f.inv, len(f.soft))
+		for i, v := range f.soft {
+			f.inv[i] = -v
+		}
+		f.neg.WriteSoft(f.inv)
+		f.pos.Flush()
+		f.neg.Flush()
+		f.written += int64(len(f.soft))
+		fq := info.freq + fine
+		ok := false
+		for _, m := range f.got {
+			f.annotate(m, p, base, fq, info)
+			if m.CRCOK {
+				ok = true
+				// Air time of the frame: sync, bytes and trailer, 10 bits each.
+				covered += (float64(10*(len(m.Raw)/2+1)) + 56) / p.baud * r.fs1
+				r.deliver(m, info.start)
+			}
+		}
+		if ok {
+			decoded = true
+			// Stop once the frames found fill the burst; a longer burst
+			// may hold more transmissions, at other rates.
+			if covered > 0.8*span {
+				break
+			}
+			continue
+		}
+		if len(f.failed) == 0 {
+			f.failed = append(f.failed, f.got...)
+		}
+	}
+	if decoded {
+		r.stats.Decoded++
+		return
+	}
+	for _, m := range f.failed {
+		r.deliver(m, info.start)
+	}
+}
+
+// annotateOnly sets a message's Radio fields and stream position.
+func (f *fskDemod) annotate(m *frames.Message, p *baudPlan, base int64, freq float64, info burstInfo) {
+	r := f.r
+	k := m.BitOffset - base
+	sample := info.start
+	if k >= 0 && k < int64(len(f.when)) {
+		// when is the end of the symbol's correlator window; take away a
+		// symbol and both filters' group delays to get to its start.
+		t := (float64(f.when[k])-p.sps)*float64(p.d2*r.d1) -
+			float64(len(p.dec.taps)-1)/2*float64(r.d1) - float64(len(r.taps1)-1)/2
+		sample += int64(t)
+	}
+	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))
+	fq := math.Round(freq + r.cfg.CenterFreq)
+	rssi, snr := round1(info.rssi), round1(info.snr)
+	m.Radio = &frames.Radio{FreqHz: &fq, Baud: int(p.baud), RSSIdB: &rssi, SNRdB: &snr}
+}
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// grow returns s resized to n, reusing its storage.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
+}
+
+// decode demodulates y at one symbol rate into f.soft (and f.when) and
+// returns the fine frequency offset it measured (Hz).
+func (f *fskDemod) decode(p *baudPlan, y []complex64, corr float64, lead, tail int) float64 {
+	fine, retune := f.decodeOnce(p, y, corr, lead, tail)
+	if retune {
+		// The burst is off the channel filter's centre: tune and go again.
+		fine2, _ := f.decodeOnce(p, y, corr+fine/f.r.fs1, lead, tail)
+		fine += fine2
+	}
+	return fine
+}
+
+func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, tail int) (float64, bool) {
+	f.soft = f.soft[:0]
+	f.when = f.when[:0]
+	p.dec.reset(corr)
+	f.z = p.dec.process(y, f.z[:0])
+	z := f.z
+	n := len(z)
+	L := p.L
+	if n < 8*L {
+		return 0, false
+	}
+	// FM discriminator and its one-symbol moving average.
+	f.d = grow(f.d, n)
+	f.m = grow(f.m, n)
+	d, m := f.d, f.m
+	d[0] = 0
+	for i := 1; i < n; i++ {
+		a, b := z[i], z[i-1]
+		re := real(a)*real(b) + imag(a)*imag(b)
+		im := imag(a)*real(b) - real(a)*imag(b)
+		d[i] = fastAtan2(im, re)
+	}
+	var acc float32
+	invL := 1 / float32(L)
+	for i := range n {
+		acc += d[i]
+		if i >= L {
+			acc -= d[i-L]
+		}
+		m[i] = acc * invL
+	}
+	// Two clusters of the averaged frequency over the inner part: their
+	// midpoint is the carrier offset, their half distance the deviation.
+	lo := min(n, lead/p.d2+L)
+	hi := max(lo, n-tail/p.d2)
+	step := max(1, L/2)
+	f.vals = f.vals[:0]
+	for i := lo; i < hi; i += step {
+		f.vals = append(f.vals, m[i])
+	}
+	if len(f.vals) < 16 {
+		return 0, false
+	}
+	c0, c1 := twoMeans(f.vals)
+	off := float64(c0+c1) / 2
+	dev := float64(c1-c0) / 2
+	if dev <= 0 {
+		return 0, false
+	}
+	fineHz := off * p.fs2 / (2 * math.Pi)
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("decode baud %.0f tuned %.0f fine %.0f dev %.0f n %d", p.baud, corr*f.r.fs1, fineHz, dev*p.fs2/(2*math.Pi), n))
+	}
+	if math.Abs(fineHz) > 0.12*p.baud {
+		return fineHz, true
+	}
+	// Tone correlators, one symbol long.
+	f.pp = grow(f.pp, n)
+	f.pm = grow(f.pm, n)
+	f.s = grow(f.s, n)
+	mix := func(dst []complex64, w float64) {
+		st := complex(math.Cos(-w), math.Sin(-w))
+		o := complex128(1)
+		for i0 := 0; i0 < n; i0 += 512 {
+			i1 := min(n, i0+512)
+			o64, s64 := complex64(o), complex64(st)
+			for i := i0; i < i1; i++ {
+				dst[i] = z[i] * o64
+				o64 *= s64
+			}
+			o = complex128(o64)
+			o /= complex(math.Hypot(real(o), imag(o)), 0)
+		}
+	}
+	// Refine each tone by the phase its correlator turns between windows
+	// where that tone won (decision-directed), first at half a symbol's lag
+	// (wider pull-in), then at a whole symbol.
+	f.cp = grow(f.cp, n)
+	f.cm = grow(f.cm, n)
+	wp, wm := off+dev, off-dev
+	s := f.s
+	for iter := range 3 {
+		mix(f.pp, wp)
+		mix(f.pm, wm)
+		var ap, am complex128
+		for i := range n {
+			ap += complex128(f.pp[i])
+			am += complex128(f.pm[i])
+			if i >= L {
+				ap -= complex128(f.pp[i-L])
+				am -= complex128(f.pm[i-L])
+			}
+			f.cp[i], f.cm[i] = complex64(ap), complex64(am)
+			s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+		}
+		if iter == 2 {
+			break
+		}
+		lag := L
+		if iter == 0 {
+			lag = max(1, L/2)
+		}
+		var qp, qm complex64
+		for i := max(lo, lag); i < hi; i++ {
+			switch {
+			case s[i] > 0 && s[i-lag] > 0:
+				qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
+			case s[i] < 0 && s[i-lag] < 0:
+				qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
+			}
+		}
+		if qp != 0 {
+			wp += float64(fastAtan2(imag(qp), real(qp))) / float64(lag)
+		}
+		if qm != 0 {
+			wm += float64(fastAtan2(imag(qm), real(qm))) / float64(lag)
+		}
+	}
+	off, dev = (wp+wm)/2, (wp-wm)/2
+	fineHz = off * p.fs2 / (2 * math.Pi)
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("refined fine %.0f dev %.0f", fineHz, dev*p.fs2/(2*math.Pi)))
+	}
+	// Timing: the symbol-rate line of |s| per block of 32 symbols, smoothed
+	// over neighbouring blocks; s peaks at the end of each symbol.
+	sps := p.sps
+	blk := int(32 * sps)
+	nblk := (n + blk - 1) / blk
+	f.tblk = grow(f.tblk, nblk)
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	for j := range nblk {
+		ph := -2 * math.Pi * math.Mod(float64(j*blk), sps) / sps
+		o := complex(math.Cos(ph), math.Sin(ph))
+		var v complex128
+		for i := j * blk; i < min(n, (j+1)*blk); i++ {
+			a := float64(s[i])
+			if a < 0 {
+				a = -a
+			}
+			v += complex(a, 0) * o
+			o *= rot
+		}
+		f.tblk[j] = v
+	}
+	tau := func(j int) float64 {
+		v := f.tblk[j]
+		if j > 0 {
+			v += f.tblk[j-1]
+		}
+		if j+1 < nblk {
+			v += f.tblk[j+1]
+		}
+		ph := -math.Atan2(imag(v), real(v))
+		t := ph / (2 * math.Pi) * sps
+		if t < 0 {
+			t += sps
+		}
+		return t
+	}
+	t := tau(0)
+	for t < float64(L-1) {
+		t += sps
+	}
+	scale := float32(1 / (4 * dev * dev * float64(L*L) * 1e-3))
+	_ = scale
+	for t < float64(n-1) {
+		i := int(t)
+		fr := float32(t - float64(i))
+		v := s[i] + fr*(s[i+1]-s[i])
+		f.soft = append(f.soft, v)
+		f.when = append(f.when, float32(t))
+		pred := t + sps
+		j := min(nblk-1, int(pred)/blk)
+		g := tau(j)
+		g += math.Round((pred-g)/sps) * sps
+		e := g - pred
+		lim := 0.1 * sps
+		e = max(-lim, min(lim, e))
+		t = pred + e
+	}
+	return fineHz, false
+}
+
+// twoMeans splits values into two clusters and returns their centres
+// (lower first), refined as the medians-of-means of each side.
+func twoMeans(v []float32) (float32, float32) {
+	var mean float32
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float32(len(v))
+	var sd float32
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	sd = float32(math.Sqrt(float64(sd / float32(len(v)))))
+	c0, c1 := mean-sd, mean+sd
+	for range 10 {
+		mid := (c0 + c1) / 2
+		var s0, s1 float32
+		var n0, n1 int
+		for _, x := range v {
+			if x < mid {
+				s0 += x
+				n0++
+			} else {
+				s1 += x
+				n1++
+			}
+		}
+		if n0 == 0 || n1 == 0 {
+			break
+		}
+		c0, c1 = s0/float32(n0), s1/float32(n1)
+	}
+	return c0, c1
+}
+
+// fastAtan2 approximates atan2(y, x) within about 0.0015 rad.
+func fastAtan2(y, x float32) float32 {
+	ax, ay := x, y
+	if ax < 0 {
+		ax = -ax
+	}
+	if ay < 0 {
+		ay = -ay
+	}
+	mx, mn := ax, ay
+	if ay > ax {
+		mx, mn = ay, ax
+	}
+	if mx == 0 {
+		return 0
+	}
+	a := mn / mx
+	s := a * a
+	r := ((-0.0464964749*s+0.15931422)*s-0.327622764)*s*a + a
+	if ay > ax {
+		r = 1.57079637 - r
+	}
+	if x < 0 {
+		r = 3.14159274 - r
+	}
+	if y < 0 {
+		r = -r
+	}
+	return r
+}
+
+// ookDemod slices NGE101 OOK bursts: the burst's power envelope averaged to
+// a level rate, a threshold between the off and on levels, and the level
+// stream to the decode pipeline's differential-Manchester slicer.
+type ookDemod struct {
+	r    *Receiver
+	dl   int
+	rate float64
+	ch   *pipeline.Channel
+	lv   []byte
+	pw   []float32
+	got  []*frames.Message
+}
+
+func newOOKDemod(r *Receiver) *ookDemod {
+	o := &ookDemod{r: r, dl: max(1, int(math.Round(r.fs1/16e3)))}
+	o.rate = r.fs1 / float64(o.dl)
+	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })
+	return o
+}
+
+func (o *ookDemod) flush() { o.ch.Flush() }
+
+func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
+	n := len(y) / o.dl
+	o.pw = grow(o.pw, n)
+	for i := range n {
+		var s float32
+		for _, v := range y[i*o.dl : (i+1)*o.dl] {
+			s += real(v)*real(v) + imag(v)*imag(v)
+		}
+		o.pw[i] = s / float32(o.dl)
+	}
+	// Threshold halfway (in dB) between the off and on levels.
+	var lo, hi float64
+	var nlo, nhi int
+	for _, p := range o.pw {
+		if float64(p) > thr {
+			hi += math.Log(float64(p) + 1e-30)
+			nhi++
+		} else {
+			lo += math.Log(float64(p) + 1e-30)
+			nlo++
+		}
+	}
+	if nhi == 0 {
+		return
+	}
+	t := float32(thr)
+	if nlo > 0 {
+		t = float32(math.Exp((lo/float64(nlo) + hi/float64(nhi)) / 2))
+	}
+	gap := int(0.003 * o.rate)
+	o.lv = grow(o.lv, n+2*gap)
+	lv := o.lv
+	clear(lv[:gap])
+	for i, p := range o.pw {
+		lv[gap+i] = 0
+		if p > t {
+			lv[gap+i] = 1
+		}
+	}
+	clear(lv[gap+n:])
+	o.got = o.got[:0]
+	if debugHook != nil {
+		edges := 0
+		for i := 1; i < len(lv); i++ {
+			if lv[i] != lv[i-1] {
+				edges++
+			}
+		}
+		debugHook(fmt.Sprintf("ook n %d thr %g edges %d onFrac %.2f", n, thr, edges, info.onFrac))
+	}
+	o.ch.WriteLevels(lv)
+	for _, m := range o.got {
+		fq := math.Round(info.freq + o.r.cfg.CenterFreq)
+		rssi, snr := round1(info.rssi), round1(info.snr)
+		m.Radio = &frames.Radio{FreqHz: &fq, RSSIdB: &rssi, SNRdB: &snr}
+		o.r.deliver(m, info.start)
+	}
+}

@@ -1,0 +1,361 @@
+package demod
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// GridStream symbol rates.
+var DefaultBauds = []int{9600, 19200, 38400}
+
+// NGE101Freq is the NGE101 carrier frequency.
+const NGE101Freq = 433.92e6
+
+// Config configures a Receiver.
+type Config struct {
+	// SampleRate of the complex input (required), 200 kS/s and up.
+	SampleRate float64
+	// CenterFreq is the recording's centre frequency in Hz; 0 means unknown
+	// (frequencies are then reported as offsets).
+	CenterFreq float64
+	// Bauds are the GridStream symbol rates tried (nil means DefaultBauds).
+	Bauds []int
+	// NoGridStream and NoNGE101 turn a protocol off. With CenterFreq known,
+	// a protocol whose band is outside the recording is off anyway.
+	NoGridStream, NoNGE101 bool
+	// ThresholdDB is the burst detection threshold over the noise floor
+	// (0 means 6 dB).
+	ThresholdDB float64
+	// MaxBurst is the longest burst in seconds before it is cut (0 means
+	// 0.3 s).
+	MaxBurst float64
+	// Deframer tunes the GridStream correlator (zero value means the
+	// defaults).
+	Deframer bits.DeframerOptions
+	// Input names the input in every message.
+	Input string
+}
+
+// Stats counts what the receiver saw.
+type Stats struct {
+	Samples   int64 // input samples
+	Bursts    int64 // bursts detected
+	Attempts  int64 // (burst, baud) demodulation attempts
+	Decoded   int64 // bursts that gave a CRC-good message
+	Messages  int64 // messages emitted
+	Duplicate int64 // duplicate messages dropped
+}
+
+// Receiver is the pure-Go GridStream/NGE101 receiver: it searches the whole
+// band for bursts, demodulates each and feeds the decode pipeline. It is not
+// safe for concurrent use; state carries across Process calls.
+type Receiver struct {
+	cfg  Config
+	dec  *frames.Decoder
+	emit func(*frames.Message)
+
+	fs    float64
+	det   *detector
+	hop   int // samples between detector frames
+	phase int // samples since the last frame
+	pos   int64
+	ring  []complex64
+	rmask int64
+	look  int // lookback in samples when a burst starts
+	miss  int // frames without energy that end a burst
+
+	d1    int     // first decimation
+	fs1   float64 // rate after it
+	taps1 []float32
+
+	active   []*burst
+	cands    []peak // unconfirmed new bursts from the last frame
+	newCands []peak
+	free   []*burst
+	maxLen int // Fs1 samples
+
+	gs, nge bool
+	fsk     *fskDemod
+	ook     *ookDemod
+
+	recent []recentMsg
+	stats  Stats
+}
+
+type recentMsg struct {
+	raw string
+	pos int64
+}
+
+// burst is one transmission being collected.
+type burst struct {
+	freq      float64 // tuned offset (Hz)
+	fsum, wsz float64 // running mean of peak frequencies
+	lo, hi    float64 // widest occupied band seen
+	ex        *mixDecim
+	y         []complex64
+	start     int64 // input index of y[0]
+	misses    int
+	frames    int
+}
+
+// New returns a Receiver that decodes through dec and calls emit for every
+// message.
+func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver, error) {
+	if cfg.SampleRate < 100e3 || math.IsNaN(cfg.SampleRate) || math.IsInf(cfg.SampleRate, 0) {
+		return nil, errors.New("demod: sample rate must be at least 100 kS/s")
+	}
+	if dec == nil {
+		return nil, errors.New("demod: nil decoder")
+	}
+	if cfg.Bauds == nil {
+		cfg.Bauds = DefaultBauds
+	}
+	if cfg.ThresholdDB == 0 {
+		cfg.ThresholdDB = 6
+	}
+	if cfg.MaxBurst == 0 {
+		cfg.MaxBurst = 0.3
+	}
+	if cfg.Deframer == (bits.DeframerOptions{}) {
+		cfg.Deframer = bits.DefaultDeframerOptions()
+	}
+	fs := cfg.SampleRate
+	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gs: !cfg.NoGridStream, nge: !cfg.NoNGE101}
+	if cfg.CenterFreq != 0 {
+		lo, hi := cfg.CenterFreq-fs/2, cfg.CenterFreq+fs/2
+		if hi < 902e6 || lo > 928e6 {
+			r.gs = false
+		}
+		if NGE101Freq < lo || NGE101Freq > hi {
+			r.nge = false
+		}
+	}
+	// Detector: ~4 kHz bins, a frame about every 0.8 ms.
+	n := 16
+	for float64(n) < fs/5000 {
+		n <<= 1
+	}
+	r.det = newDetector(fs, n, cfg.ThresholdDB)
+	r.hop = n * max(1, int(math.Round(fs*0.0008/float64(n))))
+	r.miss = max(3, int(math.Ceil(0.004*fs/float64(r.hop))))
+	r.look = 3*r.hop + n + int(0.001*fs)
+	rs := 1
+	for rs < r.look+r.hop+n {
+		rs <<= 1
+	}
+	r.ring = make([]complex64, rs)
+	r.rmask = int64(rs - 1)
+	// First stage: to about 250-400 kS/s, passing ±55 kHz.
+	r.d1 = max(1, int(fs/250e3))
+	r.fs1 = fs / float64(r.d1)
+	r.taps1 = kaiserLowpass(fs, 55e3, min(r.fs1-55e3, 130e3), 60)
+	r.maxLen = int(cfg.MaxBurst * r.fs1)
+	r.fsk = newFSKDemod(r)
+	r.ook = newOOKDemod(r)
+	return r, nil
+}
+
+// Stats returns the counters so far.
+func (r *Receiver) Stats() Stats { return r.stats }
+
+// Process consumes the next samples.
+func (r *Receiver) Process(x []complex64) {
+	r.stats.Samples += int64(len(x))
+	for len(x) > 0 {
+		k := min(len(x), r.hop-r.phase)
+		seg := x[:k]
+		// Ring buffer.
+		p := r.pos & r.rmask
+		c := copy(r.ring[p:], seg)
+		copy(r.ring, seg[c:])
+		for _, b := range r.active {
+			b.y = b.ex.process(seg, b.y)
+		}
+		r.pos += int64(k)
+		r.phase += k
+		x = x[k:]
+		if r.phase == r.hop {
+			r.phase = 0
+			r.frame()
+		}
+	}
+}
+
+// ringRead calls f with the ring's samples from input index from to r.pos.
+func (r *Receiver) ringRead(from int64, f func([]complex64)) {
+	from = max(from, r.pos-int64(len(r.ring)), 0)
+	for from < r.pos {
+		p := from & r.rmask
+		end := min(int64(len(r.ring)), p+(r.pos-from))
+		f(r.ring[p:end])
+		from += end - p
+	}
+}
+
+// frame runs the detector on the newest samples and tracks bursts.
+func (r *Receiver) frame() {
+	n := r.det.n
+	if r.pos < int64(n) {
+		return
+	}
+	var x []complex64
+	p := (r.pos - int64(n)) & r.rmask
+	if p+int64(n) <= int64(len(r.ring)) {
+		x = r.ring[p : p+int64(n)]
+	} else {
+		x = r.det.buf // the detector copies its input before transforming
+		c := copy(x, r.ring[p:])
+		copy(x[c:], r.ring)
+	}
+	peaks := r.det.analyze(x)
+	for _, b := range r.active {
+		b.misses++
+	}
+	for _, pk := range peaks {
+		var best *burst
+		bd := math.Inf(1)
+		for _, b := range r.active {
+			if d := math.Abs(pk.freq - b.freq); d < bd {
+				best, bd = b, d
+			}
+		}
+		switch {
+		case best != nil && bd < 35e3:
+			best.misses = 0
+			best.frames++
+			w := float64(pk.ratio)
+			best.fsum += w * pk.freq
+			best.wsz += w
+			best.lo = min(best.lo, pk.lo)
+			best.hi = max(best.hi, pk.hi)
+		case best != nil && bd < 70e3:
+			// A skirt of a burst already followed.
+		default:
+			// A new burst must show in two frames in a row (or be strong).
+			confirmed := pk.ratio > 4*r.det.thr
+			for _, c := range r.cands {
+				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 35e3
+			}
+			if confirmed {
+				r.startBurst(pk)
+			} else {
+				r.newCands = append(r.newCands, pk)
+			}
+		}
+	}
+	r.cands, r.newCands = r.newCands, r.cands[:0]
+	live := r.active[:0]
+	for _, b := range r.active {
+		if b.misses >= r.miss {
+			r.finish(b)
+			continue
+		}
+		if len(b.y) >= r.maxLen {
+			// Too long: demodulate what there is and go on with an
+			// overlap as long as the longest frame.
+			r.demodBurst(b)
+			ov := min(len(b.y), int(0.16*r.fs1))
+			cut := len(b.y) - ov
+			copy(b.y, b.y[cut:])
+			b.y = b.y[:ov]
+			b.start += int64(cut * r.d1)
+		}
+		live = append(live, b)
+	}
+	clear(r.active[len(live):])
+	r.active = live
+}
+
+var debugHook func(string)
+
+func (r *Receiver) startBurst(pk peak) {
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("start at %d freq %.0f ratio %.1f [%.0f %.0f]", r.pos, pk.freq, pk.ratio, pk.lo, pk.hi))
+	}
+	var b *burst
+	if k := len(r.free); k > 0 {
+		b = r.free[k-1]
+		r.free = r.free[:k-1]
+	} else {
+		b = &burst{ex: newMixDecim(r.taps1, r.d1)}
+	}
+	r.stats.Bursts++
+	w := float64(pk.ratio)
+	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
+	b.misses, b.frames = 0, 1
+	b.ex.reset(pk.freq / r.fs)
+	b.y = b.y[:0]
+	b.start = max(0, r.pos-int64(r.look))
+	// Align the start to the decimation phase.
+	b.start -= b.start % int64(r.d1)
+	r.ringRead(b.start, func(s []complex64) { b.y = b.ex.process(s, b.y) })
+	r.active = append(r.active, b)
+}
+
+// finish demodulates a burst that has ended.
+func (r *Receiver) finish(b *burst) {
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("finish at %d start %d freq %.0f frames %d len %d", r.pos, b.start, b.fsum/b.wsz, b.frames, len(b.y)))
+	}
+	if len(b.y) > 0 {
+		r.demodBurst(b)
+	}
+	if cap(b.y) > 4*r.maxLen {
+		b.y = nil
+	}
+	r.free = append(r.free, b)
+}
+
+// Flush demodulates the bursts still being collected and flushes the
+// decode pipelines.
+func (r *Receiver) Flush() {
+	for _, b := range r.active {
+		r.finish(b)
+	}
+	clear(r.active)
+	r.active = r.active[:0]
+	r.fsk.flush()
+	r.ook.flush()
+}
+
+// deliver emits a message unless the same frame was just emitted (a burst
+// seen twice by the detector).
+func (r *Receiver) deliver(m *frames.Message, pos int64) {
+	window := int64(0.2 * r.fs)
+	keep := r.recent[:0]
+	dup := false
+	for _, e := range r.recent {
+		if pos-e.pos > window || e.pos-pos > window {
+			continue
+		}
+		keep = append(keep, e)
+		if e.raw == m.Raw {
+			dup = true
+		}
+	}
+	r.recent = keep
+	if dup {
+		r.stats.Duplicate++
+		return
+	}
+	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos})
+	r.stats.Messages++
+	r.emit(m)
+}
+
+// newChannel returns a decode pipeline channel whose messages go to collect.
+func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) *pipeline.Channel {
+	return pipeline.New(pipeline.Config{
+		Decoder:    r.dec,
+		GridStream: levelRate == 0,
+		Deframer:   r.cfg.Deframer,
+		LevelRate:  levelRate,
+		Input:      r.cfg.Input,
+	}, collect)
+}

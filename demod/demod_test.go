@@ -1,0 +1,123 @@
+package demod
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/synth"
+)
+
+// singleChannel is the sensitivity scenario: 250 kS/s, one channel, bursts
+// within ±3 kHz of the centre, either polarity, both sync versions.
+func singleChannel(baud, snr float64, count int, seed uint64) synth.Source {
+	return synth.NewHopper(synth.HopConfig{SampleRate: 250e3, Seed: seed, Count: count, Interval: 0.05, Guard: 0.01,
+		MaxOffset: 1, Jitter: 3e3, Bauds: []float64{baud}, SNRdB: [2]float64{snr, snr}, RandomPolarity: true,
+		ClockPPM: 20})
+}
+
+// wideband is 2.4 MS/s with bursts at every rate hopping over ±1 MHz.
+func wideband(snr float64, count int, seed uint64) synth.Source {
+	return synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Seed: seed, Count: count, Interval: 0.01,
+		MaxOffset: 1e6, Jitter: 3e3, SNRdB: [2]float64{snr, snr}, RandomPolarity: true,
+		DeviationSpread: 0.1, ClockPPM: 20})
+}
+
+func TestSensitivity250k(t *testing.T) {
+	for _, tc := range []struct {
+		snr   float64
+		count int
+		floor float64
+	}{
+		{4, 60, 0.97},
+		{1, 60, 0.85},
+	} {
+		res := runScenario(t, 250e3, 0, uint64(tc.snr*10), singleChannel(9600, tc.snr, tc.count, 11), Config{})
+		rate := float64(res.found) / float64(res.sent)
+		t.Logf("9600 baud at %.0f dB: %d/%d frames (%.1f%%), %d wrong", tc.snr, res.found, res.sent, 100*rate, res.extra)
+		if rate < tc.floor || res.extra > 0 {
+			t.Errorf("9600 baud at %.0f dB: %.1f%% of frames, want ≥ %.0f%%; %d wrong frames", tc.snr, 100*rate, 100*tc.floor, res.extra)
+		}
+	}
+}
+
+func TestWideband(t *testing.T) {
+	res := runScenario(t, 2.4e6, 915e6, 7, wideband(10, 120, 21), Config{})
+	rate := float64(res.found) / float64(res.sent)
+	t.Logf("2.4 MS/s, 10 dB: %d/%d frames (%.1f%%), stats %+v", res.found, res.sent, 100*rate, res.stats)
+	if rate < 0.97 || res.extra > 0 {
+		t.Errorf("wideband: %.1f%% of frames, want ≥ 97%%; %d wrong", 100*rate, res.extra)
+	}
+	// Radio fields: absolute frequency within 2 kHz of the truth, the right
+	// baud, SNR within 3 dB.
+	byKey := map[string]synth.Truth{}
+	for _, tr := range res.truth {
+		byKey[key(hexUpper(tr.Frame))] = tr
+	}
+	for _, m := range res.msgs {
+		tr, ok := byKey[key(m.Raw)]
+		if !ok || m.Radio == nil {
+			continue
+		}
+		if math.Abs(*m.FreqHz-(915e6+tr.FreqHz)) > 2e3 || m.Baud != tr.Baud || math.Abs(*m.SNRdB-10) > 3 {
+			t.Errorf("radio freq %.0f baud %d snr %.1f; truth freq %.0f baud %d", *m.FreqHz, m.Baud, *m.SNRdB, 915e6+tr.FreqHz, tr.Baud)
+		}
+		// BitOffset counts bits at the burst's rate from the input start.
+		wantBit := float64(tr.FrameStart) * float64(tr.Baud) / 2.4e6
+		if math.Abs(float64(m.BitOffset)-wantBit) > 1 {
+			t.Errorf("bit offset %d, want about %.0f", m.BitOffset, wantBit)
+		}
+	}
+}
+
+// TestChunking checks that chunk sizes do not change what is decoded.
+func TestChunking(t *testing.T) {
+	iq, truth := synth.Generate(synth.Config{SampleRate: 1e6, Seed: 4}, synth.NewHopper(synth.HopConfig{
+		SampleRate: 1e6, Seed: 8, Count: 12, Interval: 0.01, MaxOffset: 400e3, SNRdB: [2]float64{12, 12}}))
+	run := func(chunk int) []string {
+		dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+		var raws []string
+		rx, err := New(Config{SampleRate: 1e6}, dec, func(m *frames.Message) { raws = append(raws, m.Raw) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(iq); i += chunk {
+			rx.Process(iq[i:min(len(iq), i+chunk)])
+		}
+		rx.Flush()
+		return raws
+	}
+	a, b := run(1<<16), run(777)
+	if len(a) != len(truth) || len(a) != len(b) {
+		t.Fatalf("%d and %d messages for %d bursts", len(a), len(b), len(truth))
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("message %d differs", i)
+		}
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	for _, fs := range []float64{0, -1, 50e3, math.NaN(), math.Inf(1)} {
+		if _, err := New(Config{SampleRate: fs}, dec, func(*frames.Message) {}); err == nil {
+			t.Errorf("sample rate %v accepted", fs)
+		}
+	}
+	if _, err := New(Config{SampleRate: 250e3}, nil, func(*frames.Message) {}); err == nil {
+		t.Error("nil decoder accepted")
+	}
+	// Garbage input must not panic.
+	rx, _ := New(Config{SampleRate: 250e3}, dec, func(*frames.Message) {})
+	x := make([]complex64, 100000)
+	for i := range x {
+		x[i] = complex(float32(math.NaN()), float32(i%7))
+		if i%3 == 0 {
+			x[i] = complex(float32(math.Inf(1)), 0)
+		}
+	}
+	rx.Process(x)
+	rx.Process(make([]complex64, 100000))
+	rx.Flush()
+}

@@ -1,0 +1,191 @@
+package demod
+
+import (
+	"math"
+	"slices"
+)
+
+// detector finds bursts in the band: a Hann-windowed FFT of one frame of
+// samples, bin powers smoothed across neighbouring bins, compared with a
+// per-bin noise floor that follows the quiet bins.
+type detector struct {
+	fs     float64
+	n      int
+	f      *fft
+	win    []float32
+	winPow float64 // Σ win²
+	buf    []complex64
+	p      []float32 // bin power, DC in the middle (fftshifted)
+	s      []float32 // smoothed over 2w+1 bins
+	floor  []float32
+	w      int
+	thr    float32
+	frames int
+	hot    []bool
+	claim  []bool
+	peaks  []peak
+	order  []int32
+}
+
+// peak is one burst candidate in a frame.
+type peak struct {
+	freq  float64 // Hz offset from the centre
+	ratio float32 // smoothed power over the floor at the peak
+	lo    float64 // occupied band edges (Hz)
+	hi    float64
+}
+
+func newDetector(fs float64, n int, thrDB float64) *detector {
+	d := &detector{fs: fs, n: n, f: newFFT(n), win: make([]float32, n), buf: make([]complex64, n),
+		p: make([]float32, n), s: make([]float32, n), floor: make([]float32, n),
+		hot: make([]bool, n), claim: make([]bool, n), order: make([]int32, 0, n)}
+	for i := range d.win {
+		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
+		d.win[i] = float32(w)
+		d.winPow += w * w
+	}
+	// Smooth over about 20 kHz: narrower than any GridStream burst.
+	d.w = max(1, int(10e3/(fs/float64(n))))
+	d.thr = float32(math.Pow(10, thrDB/10))
+	return d
+}
+
+func (d *detector) binFreq(k float64) float64 { return (k - float64(d.n/2)) * d.fs / float64(d.n) }
+
+// noisePower returns the estimated complex noise power per sample over the
+// whole band.
+func (d *detector) noisePower() float64 {
+	if d.frames == 0 {
+		return 0
+	}
+	tmp := make([]float32, 0, d.n)
+	lo, hi := d.n/16, d.n-d.n/16 // skip the band edges
+	tmp = append(tmp, d.floor[lo:hi]...)
+	slices.Sort(tmp)
+	med := float64(tmp[len(tmp)/2]) / float64(2*d.w+1)
+	return med / d.winPow
+}
+
+// analyze runs one frame (len(x) == n) and returns the peaks.
+func (d *detector) analyze(x []complex64) []peak {
+	n := d.n
+	for i, v := range x[:n] {
+		w := d.win[i]
+		d.buf[i] = complex(real(v)*w, imag(v)*w)
+	}
+	d.f.transform(d.buf)
+	h := n / 2
+	for k, v := range d.buf {
+		d.p[(k+h)&(n-1)] = real(v)*real(v) + imag(v)*imag(v)
+	}
+	// Sliding sum over 2w+1 bins (clamped at the edges).
+	w := d.w
+	var acc float32
+	for k := 0; k <= w && k < n; k++ {
+		acc += d.p[k]
+	}
+	for k := range n {
+		d.s[k] = acc
+		if k+w+1 < n {
+			acc += d.p[k+w+1]
+		}
+		if k-w >= 0 {
+			acc -= d.p[k-w]
+		}
+	}
+	// Noise floor: a running mean at first, then a slow follower of the
+	// quiet bins (and a slower one of hot bins, so a stuck carrier fades).
+	d.frames++
+	if d.frames <= 4 {
+		a := 1 / float32(d.frames)
+		for k := range n {
+			d.floor[k] += a * (d.s[k] - d.floor[k])
+		}
+		if d.frames == 4 {
+			// A burst during the first frames must not become the floor:
+			// clamp every bin to twice the median bin.
+			tmp := append([]float32(nil), d.floor...)
+			slices.Sort(tmp)
+			lim := 2 * tmp[len(tmp)/2]
+			for k := range d.floor {
+				d.floor[k] = min(d.floor[k], lim)
+			}
+		}
+		return d.peaks[:0]
+	}
+	thr := d.thr
+	for k := range n {
+		s, f := d.s[k], d.floor[k]
+		hot := s > thr*f
+		d.hot[k] = hot
+		d.claim[k] = false
+		switch {
+		case s < 2*f:
+			d.floor[k] = f + 0.03*(s-f)
+		case !hot:
+			// Between the floor and the threshold: maybe a weak burst's
+			// skirt; follow very slowly.
+			d.floor[k] = f + 0.002*(s-f)
+		default:
+			d.floor[k] = f + 0.0005*(s-f)
+		}
+	}
+	// Greedy peak picking: the strongest unclaimed hot bin claims its
+	// contiguous hot neighbours within ±60 kHz.
+	d.order = d.order[:0]
+	for k := range n {
+		if d.hot[k] {
+			d.order = append(d.order, int32(k))
+		}
+	}
+	d.peaks = d.peaks[:0]
+	if len(d.order) == 0 {
+		return d.peaks
+	}
+	slices.SortFunc(d.order, func(a, b int32) int {
+		ra, rb := d.s[a]/d.floor[a], d.s[b]/d.floor[b]
+		switch {
+		case ra > rb:
+			return -1
+		case ra < rb:
+			return 1
+		}
+		return 0
+	})
+	span := int(60e3 / (d.fs / float64(n)))
+	for _, k0 := range d.order {
+		k := int(k0)
+		if d.claim[k] || len(d.peaks) == 32 {
+			continue
+		}
+		lo, hi := k, k
+		for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] {
+			lo--
+		}
+		for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] {
+			hi++
+		}
+		// Centroid of the excess raw power over the claimed bins.
+		var sw, swk float64
+		nf := float64(d.floor[k]) / float64(2*w+1)
+		for j := lo; j <= hi; j++ {
+			d.claim[j] = true
+			e := float64(d.p[j]) - nf
+			if e > 0 {
+				sw += e
+				swk += e * float64(j)
+			}
+		}
+		c := float64(k)
+		if sw > 0 {
+			c = swk / sw
+		}
+		d.peaks = append(d.peaks, peak{
+			freq:  d.binFreq(c),
+			ratio: d.s[k] / d.floor[k],
+			lo:    d.binFreq(float64(lo)),
+			hi:    d.binFreq(float64(hi)),
+		})
+	}
+	return d.peaks
+}

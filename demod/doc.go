@@ -1,0 +1,43 @@
+// Package demod is gridstream's pure-Go receiver: it turns complex baseband
+// samples (any rate from about 250 kS/s single-channel to multi-MS/s
+// wideband captures) into GridStream and NGE101 messages.
+//
+// # Design
+//
+//  1. Search: a Hann-windowed FFT (about 4 kHz bins) of one frame every
+//     ~0.8 ms. Bin powers are summed over ±10 kHz and compared with a
+//     per-bin noise floor that follows the quiet bins. Peaks over the
+//     threshold (6 dB by default) seen in two frames in a row start a
+//     burst, wherever it is in the band; a burst ends after 4 ms without
+//     energy.
+//  2. Channel: each burst gets its own mixer and decimating FIR (±55 kHz
+//     to about 250–400 kS/s), fed from a short lookback ring so the
+//     preamble before the detection is kept, then the burst's samples as
+//     they arrive. Memory per burst is bounded (Config.MaxBurst).
+//  3. GridStream, per burst and per symbol rate (9600, 19200, 38400 tried
+//     in turn until the CRC-good frames fill the burst): a channel filter
+//     and decimation to about 6 samples per symbol, an FM discriminator
+//     whose one-symbol average gives the carrier offset and deviation (two
+//     clusters), two noncoherent tone correlators one symbol long whose
+//     tones are refined decision-directed, timing from the symbol-rate line
+//     of the correlator output per 32-symbol block, and the correlator
+//     energy difference at each symbol as the soft symbol. Both polarities
+//     go to their own pipeline.Channel (WriteSoft), so either tone mapping
+//     decodes.
+//  4. NGE101: the burst's power envelope averaged to about 16 kS/s, sliced
+//     halfway (in dB) between its off and on levels, to a pipeline.Channel
+//     (WriteLevels) and the core's differential-Manchester slicer.
+//
+// Messages carry Radio fields: FreqHz (absolute when Config.CenterFreq is
+// set, else the offset), Baud, RSSIdB (burst power, dBFS) and SNRdB (burst
+// power over the complex noise power of the whole band). BitOffset is the
+// frame's start as a bit count at the burst's rate from the start of the
+// input (BitOffset/Baud is the time in seconds). The same frame heard twice
+// (a burst seen twice) is emitted once.
+//
+// Usage:
+//
+//	rx, err := demod.New(demod.Config{SampleRate: 2.4e6, CenterFreq: 915e6}, dec, emit)
+//	for chunk := range chunks { rx.Process(chunk) }
+//	rx.Flush()
+package demod
