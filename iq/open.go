@@ -290,6 +290,11 @@ func openFile(name string, opt Options) (*Source, error) {
 	if opt.CenterFreq > 0 {
 		info.CenterFreq = opt.CenterFreq
 	}
+	if info.Kind != "sigmf" {
+		if _, err := os.Stat(info.DataPath); err != nil {
+			return nil, oneLineErr(err)
+		}
+	}
 	if info.Format == FormatUnknown {
 		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
 	}

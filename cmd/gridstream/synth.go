@@ -77,16 +77,16 @@ func synthCommand() *cli.Command {
 				Usage: "sync-word versions to use: 4, 5 or 4,5 (--frame uses the first)"},
 			&cli.StringFlag{Name: "baud", Category: catGS, Value: "9600,19200,38400",
 				Usage: "symbol rates to choose from (--frame uses the first)"},
-			&cli.Float64Flag{Name: "deviation", Category: catGS,
+			&cli.StringFlag{Name: "deviation", Category: catGS,
 				Usage: "FSK peak deviation in Hz (default ±12 kHz at 9600, ±16 kHz at 19200, ±20 kHz at 38400 baud)"},
 			&cli.Float64Flag{Name: "bt", Category: catGS, Value: 0.5, Usage: "Gaussian filter BT (0: plain 2-FSK)"},
 			&cli.IntFlag{Name: "preamble-bits", Category: catGS, Usage: "preamble length (default random 16-52; --frame: 52)"},
 			&cli.Float64Flag{Name: "interval", Category: catGS, Value: 0.02, Usage: "mean time between burst starts in seconds"},
-			&cli.Float64Flag{Name: "offset", Category: catGS,
+			&cli.StringFlag{Name: "offset", Category: catGS,
 				Usage: "carrier offset from the centre in Hz (with --hop: offset of the channel grid)"},
 			&cli.BoolFlag{Name: "hop", Category: catGS, Usage: "hop: every random burst on a random free channel of the grid"},
-			&cli.Float64Flag{Name: "hop-grid", Category: catGS, Value: 100e3, Usage: "hopping channel spacing in Hz"},
-			&cli.Float64Flag{Name: "max-offset", Category: catGS, Usage: "hopping: largest |offset| in Hz (default 40 % of the rate, 30 % when NGE101 packets share the band)"},
+			&cli.StringFlag{Name: "hop-grid", Category: catGS, Value: "100k", Usage: "hopping channel spacing in Hz"},
+			&cli.StringFlag{Name: "max-offset", Category: catGS, Usage: "hopping: largest |offset| in Hz (default 40 % of the rate, 30 % when NGE101 packets share the band)"},
 			&cli.BoolFlag{Name: "invert", Category: catGS, Usage: "invert the FSK polarity (a 1 on the lower tone) of every burst"},
 			&cli.BoolFlag{Name: "random-polarity", Category: catGS, Usage: "invert about half of the random bursts"},
 			&cli.Float64Flag{Name: "clock-ppm", Category: catGS, Usage: "random transmitter symbol-clock errors up to ±ppm"},
@@ -98,7 +98,7 @@ func synthCommand() *cli.Command {
 			&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: frames.DefaultPulsesPerKWh,
 				Usage: "LED pulses per kWh used to turn W/kWh into the packet's pulse gap/count"},
 			&cli.BoolFlag{Name: "nge-low-battery", Category: catNGE, Usage: "set the low-battery bit in energy packets"},
-			&cli.Float64Flag{Name: "nge-offset", Category: catNGE,
+			&cli.StringFlag{Name: "nge-offset", Category: catNGE,
 				Usage: "NGE101 carrier offset in Hz (default 20 % of the rate; 42 % with GridStream traffic, outside its channels)"},
 			&cli.IntFlag{Name: "nge-repeats", Category: catNGE, Value: 1, Usage: "times each NGE101 packet is sent"},
 			&cli.IntFlag{Name: "nge-every", Category: catNGE,
@@ -230,8 +230,23 @@ func bandHalf(l truthLine) float64 {
 func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	p := &synthPlan{}
 	var err error
+	hz := map[string]float64{}
+	for _, name := range []string{"offset", "hop-grid", "max-offset", "nge-offset", "deviation"} {
+		if c.String(name) == "" {
+			continue
+		}
+		if hz[name], err = parseHz(c.String(name)); err != nil {
+			return nil, fmt.Errorf("--%s: %v", name, err)
+		}
+	}
+	if hz["hop-grid"] <= 0 || hz["max-offset"] < 0 || hz["deviation"] < 0 {
+		return nil, errors.New("--hop-grid must be positive, --max-offset and --deviation not negative")
+	}
 	if p.rate, err = iq.ParseSI(c.String("rate")); err != nil || p.rate < 1000 {
 		return nil, fmt.Errorf("--rate %q: want a sample rate such as 2.4M or 250k", c.String("rate"))
+	}
+	if strings.EqualFold(filepath.Ext(out), iq.SigMFMetaExt) {
+		return nil, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
 	}
 	switch {
 	case c.String("format") != "":
@@ -244,9 +259,6 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		if p.format = iq.FormatFromExt(out); p.format == iq.FormatUnknown {
 			return nil, fmt.Errorf("can't tell the sample format of %q: name it .cu8/.cs8/.cs16/.cf32 or .sigmf-data, or pass --format", out)
 		}
-	}
-	if strings.EqualFold(filepath.Ext(out), iq.SigMFMetaExt) {
-		return nil, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
 	}
 	snr, err := parseRange(c.String("snr"))
 	if err != nil {
@@ -290,7 +302,7 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		}
 		explicit = append(explicit, synth.Burst{GridStream: &synth.GridStreamBurst{
 			Frame: f, Trailer: 0x04, Version: versions[0], PreambleBits: c.Int("preamble-bits"),
-			Baud: bauds[0], Deviation: c.Float64("deviation"), FreqOffset: c.Float64("offset"),
+			Baud: bauds[0], Deviation: hz["deviation"], FreqOffset: hz["offset"],
 			Invert: c.Bool("invert"), BT: c.Float64("bt"), SNRdB: snr[1],
 		}})
 	}
@@ -332,8 +344,8 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	// NGE101 packets stay clear of the GridStream channels: alone they sit
 	// at 20 % of the rate (away from a real receiver's DC spike), with
 	// GridStream traffic at 42 % while the hopping stays within 30 %.
-	ngeOffset := c.Float64("nge-offset")
-	if !c.IsSet("nge-offset") {
+	ngeOffset := hz["nge-offset"]
+	if c.String("nge-offset") == "" {
 		ngeOffset = math.Round(0.2*p.rate/1e3) * 1e3
 		if count > 0 || len(c.StringSlice("frame")) > 0 {
 			ngeOffset = math.Round(0.42*p.rate/1e3) * 1e3
@@ -384,6 +396,9 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 			Bauds: bauds, SNRdB: snr, CRCInits: inits, Versions: versions,
 			BT: c.Float64("bt"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
 			NGE101Every: c.Int("nge-every"), NGE101Offset: ngeOffset,
+			// Bursts closer than a few ms on one channel look like one
+			// burst to a receiver (and real meters hop between them).
+			Guard: 0.005,
 		}
 		if c.Float64("bt") == 0 {
 			hc.BT = -1
@@ -392,22 +407,19 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 			hc.PreambleBits = [2]int{n, n}
 		}
 		if c.Bool("hop") {
-			hc.Grid, hc.GridOffset, hc.MaxOffset = c.Float64("hop-grid"), c.Float64("offset"), c.Float64("max-offset")
+			hc.Grid, hc.GridOffset, hc.MaxOffset = hz["hop-grid"], hz["offset"], hz["max-offset"]
 			if hc.MaxOffset == 0 && hasNGE {
 				hc.MaxOffset = 0.3 * p.rate
 			}
-			if hc.Grid <= 0 {
-				return nil, errors.New("--hop-grid must be positive")
-			}
 		} else {
 			// One channel at --offset.
-			hc.Grid, hc.GridOffset, hc.MaxOffset = 1e12, c.Float64("offset"), math.Abs(c.Float64("offset"))+1
+			hc.Grid, hc.GridOffset, hc.MaxOffset = 1e12, hz["offset"], math.Abs(hz["offset"])+1
 		}
 		if math.Abs(hc.GridOffset) >= p.rate/2 {
 			return nil, fmt.Errorf("--offset %g Hz is outside the band (±%g Hz)", hc.GridOffset, p.rate/2)
 		}
 		src = &chainSource{srcs: []synth.Source{src, &adjustSource{src: synth.NewHopper(hc),
-			invert: c.Bool("invert"), deviation: c.Float64("deviation")}}}
+			invert: c.Bool("invert"), deviation: hz["deviation"]}}}
 	}
 	p.src = src
 	p.cfg = synth.Config{SampleRate: p.rate, NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed")}
@@ -579,3 +591,20 @@ func writeTruth(path string, lines []truthLine) error {
 
 // oneLineErr flattens an error to one line.
 func oneLineErr(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// parseHz parses a signed frequency with an optional SI suffix: "-100k",
+// "+1.2M", "25000".
+func parseHz(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	sign := 1.0
+	if strings.HasPrefix(t, "-") {
+		sign, t = -1, t[1:]
+	} else {
+		t = strings.TrimPrefix(t, "+")
+	}
+	v, err := iq.ParseSI(t)
+	if err != nil {
+		return 0, err
+	}
+	return sign * v, nil
+}

@@ -1,0 +1,408 @@
+package main_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/internal/rtltcptest"
+	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/samples"
+)
+
+// truthLine is what `synth --truth` writes.
+type truthLine struct {
+	Protocol string  `json:"protocol"`
+	Raw      string  `json:"raw"`
+	OffsetHz float64 `json:"offset_hz"`
+	FreqHz   float64 `json:"freq_hz"`
+	Baud     int     `json:"baud"`
+	SNRdB    float64 `json:"snr_db"`
+	Bits     int     `json:"bits"`
+}
+
+// message is the part of a decoded JSON line the tests check.
+type message struct {
+	Protocol  string   `json:"protocol"`
+	CRCOK     bool     `json:"crc_ok"`
+	Raw       string   `json:"raw"`
+	Input     string   `json:"input"`
+	FreqHz    *float64 `json:"freq_hz"`
+	Baud      int      `json:"baud"`
+	PowerW    *float64 `json:"power_w"`
+	EnergyKWh *float64 `json:"energy_kwh"`
+	ID        *int     `json:"id"`
+	Channel   *int     `json:"channel"`
+}
+
+func readTruth(t *testing.T, path string) []truthLine {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []truthLine
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var l truthLine
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("truth line %q: %v", sc.Text(), err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func parseMessages(t *testing.T, stdout string) []message {
+	t.Helper()
+	var out []message
+	sc := bufio.NewScanner(strings.NewReader(stdout))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("stdout line is not JSON: %q", sc.Text())
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// matchTruth checks that every burst of the truth was decoded once, with a
+// good CRC, near its frequency and at its baud, and nothing else came out.
+func matchTruth(t *testing.T, truth []truthLine, msgs []message) {
+	t.Helper()
+	byRaw := map[string]message{}
+	for _, m := range msgs {
+		if !m.CRCOK {
+			t.Errorf("message with a bad CRC: %+v", m)
+		}
+		if _, dup := byRaw[m.Raw]; dup {
+			t.Errorf("message decoded twice: %s", m.Raw)
+		}
+		byRaw[m.Raw] = m
+	}
+	for _, tr := range truth {
+		m, ok := byRaw[tr.Raw]
+		if !ok {
+			t.Errorf("not decoded: %s %s at %+.0f Hz, %d baud, %.1f dB", tr.Protocol, tr.Raw, tr.OffsetHz, tr.Baud, tr.SNRdB)
+			continue
+		}
+		delete(byRaw, tr.Raw)
+		if m.Protocol != tr.Protocol {
+			t.Errorf("%s: protocol %s, want %s", tr.Raw, m.Protocol, tr.Protocol)
+		}
+		want := tr.FreqHz
+		if want == 0 {
+			want = tr.OffsetHz
+		}
+		if m.FreqHz == nil || math.Abs(*m.FreqHz-want) > 5e3 {
+			t.Errorf("%s: freq_hz %v, want %.0f ± 5 kHz", tr.Raw, m.FreqHz, want)
+		}
+		if tr.Baud != 0 && m.Baud != tr.Baud {
+			t.Errorf("%s: baud %d, want %d", tr.Raw, m.Baud, tr.Baud)
+		}
+	}
+	for raw := range byRaw {
+		t.Errorf("decoded but never sent: %s", raw)
+	}
+}
+
+// synth runs `gridstream synth` and returns the truth it wrote.
+func synth(t *testing.T, out string, args ...string) []truthLine {
+	t.Helper()
+	truth := out + ".truth.jsonl"
+	r := gridstream(t, nil, append(append([]string{"synth"}, args...), "--truth", truth, out)...)
+	if r.code != 0 {
+		t.Fatalf("synth %v: exit %d\n%s", args, r.code, r.stderr)
+	}
+	return readTruth(t, truth)
+}
+
+// Every sample format, each with the SigMF meta synth writes, round-trips
+// through synth → file → demod to exactly the frames that were sent.
+func TestSynthDemodFormats(t *testing.T) {
+	dir := t.TempDir()
+	for i, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"hop_915M_1M.cu8", []string{"--count", "6", "--hop", "--rate", "1M", "--crc-init", "5FD6,142A"}},
+		{"hop.cs8", []string{"--count", "6", "--hop", "--rate", "1M", "--random-polarity"}},
+		{"inv.cs16", []string{"--count", "5", "--rate", "500k", "--invert", "--offset", "-100k", "--sync", "5"}},
+		{"fast.cf32", []string{"--count", "5", "--hop", "--rate", "2.4M", "--baud", "38400", "--snr", "12"}},
+		{"rec.sigmf-data", []string{"--count", "4", "--rate", "250k", "--baud", "9600", "--sync", "4"}},
+		{"nge.cu8", []string{"--nge-power", "810", "--nge-energy", "42.5", "--rate", "250k"}},
+		{"mixed.cs16", []string{"--count", "4", "--nge-every", "3", "--rate", "1M", "--hop"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, tc.name)
+			truth := synth(t, p, append(tc.args, "--seed", fmt.Sprint(10+i))...)
+			if len(truth) == 0 {
+				t.Fatal("synth sent nothing")
+			}
+			if _, err := os.Stat(iq.MetaPath(p)); err != nil {
+				t.Fatalf("no SigMF meta: %v", err)
+			}
+			r := gridstream(t, nil, "demod", p)
+			if r.code != 0 {
+				t.Fatalf("demod: exit %d\n%s", r.code, r.stderr)
+			}
+			matchTruth(t, truth, parseMessages(t, r.stdout))
+			if !strings.Contains(r.stderr, "msg=summary") || strings.Contains(r.stderr, "█") {
+				t.Errorf("want a summary and no progress bar on a pipe:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+// NGE101 packets come back with the power and energy synth put in.
+func TestSynthDemodNGEValues(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "nge_433.92M_250k.cs16")
+	synth(t, p, "--nge-power", "810", "--nge-power", "3420", "--nge-energy", "1234.5", "--nge-id", "77", "--nge-channel", "4")
+	r := gridstream(t, nil, "demod", p)
+	msgs := parseMessages(t, r.stdout)
+	var powers []float64
+	var energies []float64
+	for _, m := range msgs {
+		if m.ID == nil || *m.ID != 77 || m.Channel == nil || *m.Channel != 4 {
+			t.Errorf("id/channel of %+v", m)
+		}
+		if m.PowerW != nil {
+			powers = append(powers, *m.PowerW)
+		}
+		if m.EnergyKWh != nil {
+			energies = append(energies, *m.EnergyKWh)
+		}
+	}
+	if len(powers) != 2 || math.Abs(powers[0]-810) > 1 || math.Abs(powers[1]-3420) > 5 || len(energies) != 1 || energies[0] != 1234.5 {
+		t.Errorf("power %v W, energy %v kWh; want [810 3420], [1234.5]\n%s", powers, energies, r.stderr)
+	}
+}
+
+// demod over rtl_tcp decodes what demod of the same recording as a file
+// does, and tunes the server with real rtl_tcp commands.
+func TestDemodRTLTCP(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "live_915M_1M.cu8")
+	truth := synth(t, p, "--count", "8", "--hop", "--rate", "1M", "--seed", "3")
+	file := gridstream(t, nil, "demod", p)
+	if file.code != 0 {
+		t.Fatalf("demod file: %d\n%s", file.code, file.stderr)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: data, WaitCommands: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	live := gridstream(t, nil, "demod", "--rate", "1M", "--center-freq", "915M", "--gain", "38.6", "--timeout", "5s", srv.URL())
+	if live.code != 0 {
+		t.Fatalf("demod rtl_tcp: exit %d\n%s", live.code, live.stderr)
+	}
+	if !strings.Contains(live.stderr, "server closed the connection") {
+		t.Errorf("no clear end-of-stream message:\n%s", live.stderr)
+	}
+	fm, lm := parseMessages(t, file.stdout), parseMessages(t, live.stdout)
+	if len(fm) != len(lm) || len(lm) == 0 {
+		t.Fatalf("file gave %d messages, rtl_tcp %d", len(fm), len(lm))
+	}
+	for i := range fm {
+		// Same frames, same order, same radio measurements.
+		if fm[i].Raw != lm[i].Raw || lm[i].Input != srv.URL() {
+			t.Errorf("message %d: file %s, rtl_tcp %s (input %q)", i, fm[i].Raw, lm[i].Raw, lm[i].Input)
+		}
+		if fm[i].FreqHz == nil || lm[i].FreqHz == nil || *lm[i].FreqHz != *fm[i].FreqHz || lm[i].Baud != fm[i].Baud {
+			t.Errorf("message %d: file %+v, rtl_tcp %+v", i, fm[i], lm[i])
+		}
+	}
+	matchTruth(t, truth, lm)
+	cmds := map[byte]uint32{}
+	for _, c := range srv.Commands() {
+		cmds[c.Cmd] = c.Param
+	}
+	for cmd, want := range map[byte]uint32{iq.CmdSetSampleRate: 1000000, iq.CmdSetFrequency: 915000000, iq.CmdSetGainMode: 1, iq.CmdSetGain: 386, iq.CmdSetAGCMode: 0} {
+		if got, ok := cmds[cmd]; !ok || got != want {
+			t.Errorf("command 0x%02x: got %d (sent: %v), want %d", cmd, got, ok, want)
+		}
+	}
+}
+
+// A server that hangs up mid-stream (mid-sample, even) ends the run cleanly:
+// what was received is decoded, the message says what happened.
+func TestDemodRTLTCPHangup(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "h.cu8")
+	truth := synth(t, p, "--count", "6", "--rate", "1M", "--seed", "4", "--interval", "0.03")
+	data, _ := os.ReadFile(p)
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: data, HangUpAfter: len(data)*2/3 + 1, WaitCommands: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r := gridstream(t, nil, "demod", "--rate", "1M", srv.URL())
+	if r.code != 0 || !strings.Contains(r.stderr, "server closed the connection after") {
+		t.Fatalf("exit %d, want 0 and a clear message:\n%s", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "panic") {
+		t.Fatal(r.stderr)
+	}
+	msgs := parseMessages(t, r.stdout)
+	if len(msgs) == 0 || len(msgs) >= len(truth) {
+		t.Errorf("decoded %d of %d frames from two thirds of the stream", len(msgs), len(truth))
+	}
+	// A server that is not there, and one that is not rtl_tcp.
+	bad, _ := rtltcptest.Start(rtltcptest.Config{Header: []byte("SSH-2.0-Open")})
+	defer bad.Close()
+	for _, tc := range []struct{ url, want string }{
+		{bad.URL(), "not an rtl_tcp server"},
+		{"rtl_tcp://127.0.0.1:1", "refused"},
+	} {
+		r := gridstream(t, nil, "demod", "--timeout", "2s", tc.url)
+		if r.code != 1 || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+			t.Errorf("demod %s: exit %d, want 1 and one line with %q:\n%s", tc.url, r.code, tc.want, r.stderr)
+		}
+	}
+}
+
+// Bad files: a one-line error (exit 1) or a clean stop with a warning.
+func TestDemodBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "ok_915M_1M.cu8")
+	truth := synth(t, p, "--count", "3", "--rate", "1M", "--seed", "5")
+	data, _ := os.ReadFile(p)
+	write := func(name string, b []byte) string {
+		q := filepath.Join(dir, name)
+		if err := os.WriteFile(q, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	// Truncated mid-sample: everything before decodes, a warning says why.
+	odd := write("odd_915M_1M.cu8", data[:len(data)-1])
+	r := gridstream(t, nil, "demod", odd)
+	if r.code != 0 || !strings.Contains(r.stderr, "not a whole cu8 sample") || len(parseMessages(t, r.stdout)) != len(truth) {
+		t.Errorf("truncated file: exit %d, %d messages\n%s", r.code, len(parseMessages(t, r.stdout)), r.stderr)
+	}
+	// stdin needs --rate; with it, it decodes.
+	r = gridstream(t, data, "demod", "--rate", "1M", "-")
+	if r.code != 0 || len(parseMessages(t, r.stdout)) != len(truth) {
+		t.Errorf("stdin: exit %d, %d messages\n%s", r.code, len(parseMessages(t, r.stdout)), r.stderr)
+	}
+	write("lie.sigmf-data", data[:1001])
+	write("lie.sigmf-meta", []byte(`{"global":{"core:datatype":"ci16_le","core:sample_rate":1e6}}`))
+	write("nodata.sigmf-meta", []byte(`{"global":{"core:datatype":"cu8","core:sample_rate":1e6}}`))
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{filepath.Join(dir, "lie.sigmf-meta")}, 1, "not a whole number of ci16_le samples"},
+		{[]string{filepath.Join(dir, "nodata.sigmf-meta")}, 1, "data file"},
+		{[]string{write("norate.cu8", data)}, 1, "--rate"},
+		{[]string{write("x.bin", data)}, 1, "--format"},
+		{[]string{"-"}, 1, "--rate"},
+		{[]string{filepath.Join(dir, "missing.cu8")}, 1, "no such file"},
+		{[]string{"--format", "cu9", p}, 2, "unknown sample format"},
+		{[]string{"--rate", "fast", p}, 2, "--rate"},
+		{[]string{"--gain", "loud", "rtl_tcp://127.0.0.1:1"}, 2, "--gain"},
+		{[]string{"--progress", "sometimes", p}, 2, "--progress"},
+		{[]string{}, 2, "name one input"},
+	} {
+		r := gridstream(t, nil, append([]string{"demod"}, tc.args...)...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "panic") {
+			t.Errorf("demod %v: exit %d, want %d with %q:\n%s", tc.args, r.code, tc.code, tc.want, r.stderr)
+		}
+	}
+	// synth refuses what it cannot do, in one line.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--frame", "zz", "x.cu8"}, "not hex"},
+		{[]string{"--frame", "2A", "x.cu8"}, "2A byte"},
+		{[]string{"x.wav"}, "--format"},
+		{[]string{"--count", "0", "x.cu8"}, "nothing to send"},
+		{[]string{"--offset", "2M", "--rate", "1M", "x.cu8"}, "outside the band"},
+		{[]string{"--snr", "30:10", "x.cu8"}, "--snr"},
+		{[]string{"x.sigmf-meta"}, "meta file name"},
+	} {
+		r := gridstream(t, nil, append([]string{"synth"}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("synth %v: exit %d with %q, want 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// The demo decodes every burst of the built-in recordings.
+func TestDemo(t *testing.T) {
+	r := gridstream(t, nil, "demo")
+	if r.code != 0 {
+		t.Fatalf("demo: exit %d\n%s", r.code, r.stderr)
+	}
+	var truth []truthLine
+	dir := t.TempDir()
+	if w := gridstream(t, nil, "demo", "--write", dir); w.code != 0 {
+		t.Fatalf("demo --write: %d\n%s", w.code, w.stderr)
+	}
+	protocols := map[string]bool{}
+	for _, rec := range samples.Demo() {
+		if len(rec.Data) == 0 || len(rec.Data) > 1500000 {
+			t.Errorf("%s: %d bytes", rec.Name, len(rec.Data))
+		}
+		tr := readTruth(t, filepath.Join(dir, strings.TrimSuffix(rec.Name, ".cu8")+".truth.jsonl"))
+		for _, l := range tr {
+			protocols[l.Protocol] = true
+		}
+		truth = append(truth, tr...)
+		// The written recording decodes the same with demod.
+		d := gridstream(t, nil, "demod", filepath.Join(dir, rec.Name))
+		matchTruth(t, tr, parseMessages(t, d.stdout))
+	}
+	if len(truth) < 20 || !protocols["gridstream"] || !protocols["nge101"] {
+		t.Errorf("demo truth: %d bursts, protocols %v", len(truth), protocols)
+	}
+	matchTruth(t, truth, parseMessages(t, r.stdout))
+	if !strings.Contains(r.stderr, fmt.Sprintf("decoded=%d sent=%d", len(truth), len(truth))) {
+		t.Errorf("no decoded/sent line:\n%s", r.stderr)
+	}
+}
+
+// scripts/make-samples.sh reproduces the committed demo recordings byte for
+// byte (on amd64, where they were made: other CPUs may fuse multiply-adds).
+func TestMakeSamplesDeterministic(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the committed samples were made on amd64")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("bash", filepath.Join(testbin.Root(), "scripts", "make-samples.sh"), dir)
+	cmd.Env = append(os.Environ(), "GRIDSTREAM="+testbin.Path(t), "XDG_STATE_HOME="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make-samples.sh: %v\n%s", err, out)
+	}
+	for _, rec := range samples.Demo() {
+		got, err := os.ReadFile(filepath.Join(dir, rec.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(rec.Data) {
+			t.Errorf("%s differs from the committed file: run scripts/make-samples.sh and commit", rec.Name)
+		}
+		meta, _ := os.ReadFile(filepath.Join(dir, strings.TrimSuffix(rec.Name, ".cu8")+iq.SigMFMetaExt))
+		if string(meta) != string(rec.Meta) {
+			t.Errorf("%s meta differs from the committed file", rec.Name)
+		}
+	}
+}
