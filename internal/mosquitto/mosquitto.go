@@ -245,11 +245,19 @@ func (s *Subscriber) WaitFor(t testing.TB, timeout time.Duration, what string, c
 }
 
 // Retained connects a fresh subscriber and returns the retained messages the
-// broker holds under filter (those delivered within settle).
+// broker holds under filter: those delivered until none has come for settle
+// (at most 10 s in all, for a loaded machine).
 func Retained(t testing.TB, url, user, pass, filter string, settle time.Duration) map[string]Message {
 	t.Helper()
 	s := Subscribe(t, url, user, pass, filter)
-	time.Sleep(settle)
+	last, deadline := time.Now(), time.Now().Add(10*time.Second)
+	for time.Since(last) < settle && time.Now().Before(deadline) {
+		select {
+		case <-s.notify:
+			last = time.Now()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 	out := map[string]Message{}
 	for _, m := range s.Messages() {
 		if m.Retained {
