@@ -132,3 +132,28 @@ func TestRTLTCPBadServers(t *testing.T) {
 }
 
 func cmd(c byte, p uint32) rtltcptest.Command { return rtltcptest.Command{Cmd: c, Param: p} }
+
+// BenchmarkRTLTCP streams 16 MiB of cu8 from the test server over loopback.
+func BenchmarkRTLTCP(b *testing.B) {
+	raw := make([]byte, 16<<20)
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: raw, Chunk: 256 << 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	dst := make([]complex64, 1<<16)
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		s, err := Open(srv.URL(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := s.Read(dst); err != nil {
+				break
+			}
+		}
+		s.Close()
+	}
+	b.ReportMetric(float64(len(raw)/2)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MS/s")
+}

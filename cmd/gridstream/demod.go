@@ -129,6 +129,9 @@ func runDemod(c *cli.Context) error {
 	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
+	if c.Bool("invert") {
+		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
+	}
 	dec, err := newDecoder(c)
 	if err != nil {
 		return cli.Exit(err.Error(), 2)

@@ -69,8 +69,8 @@ func synthCommand() *cli.Command {
 
 			&cli.StringSliceFlag{Name: "frame", Category: catGS,
 				Usage: "send this frame: hex from the 2A byte through the CRC (00FF2A/80FF2A prefixes and spaces allowed; repeatable)"},
-			&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Category: catGS, Value: -1,
-				Usage: "random valid GridStream frames to send (default 10, or 0 when --frame or --nge-* is given)"},
+			&cli.IntFlag{Name: "count", Aliases: []string{"n"}, Category: catGS, Value: 10,
+				Usage: "random valid GridStream frames to send (0 by default when --frame or --nge-* is given)"},
 			&cli.StringSliceFlag{Name: "crc-init", Category: catGS, Value: cli.NewStringSlice("5FD6"),
 				Usage: "CRC init(s) of the random frames' utility network, 4 hex digits (repeatable; default Oncor 5FD6)"},
 			&cli.StringFlag{Name: "sync", Category: catGS, Value: "4,5",
@@ -335,11 +335,11 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		explicit = append(explicit, nge(frames.NGE101Packet(id, ch, true, uint64(n), c.Bool("nge-low-battery"))))
 	}
 	count := c.Int("count")
+	if !c.IsSet("count") && len(explicit) > 0 {
+		count = 0
+	}
 	if count < 0 {
-		count = 10
-		if len(explicit) > 0 {
-			count = 0
-		}
+		return nil, errors.New("--count must not be negative")
 	}
 	// NGE101 packets stay clear of the GridStream channels: alone they sit
 	// at 20 % of the rate (away from a real receiver's DC spike), with
