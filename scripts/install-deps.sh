@@ -4,6 +4,11 @@
 #
 #   mosquitto, mosquitto-clients  real MQTT broker for the mqttsink and e2e tests
 #                                 (the tests start their own on a loopback port)
+#   gnuradio, gr-osmosdr,         GNU Radio 3.10 (grcc, gr-zeromq, Python pmt) and
+#   python3-zmq                   the osmosdr source: the GNU Radio e2e tests
+#                                 (e2e/gnuradio), the live PMT/tag-header tests
+#                                 (pmt, zmqsource) and flowgraphs/ (~1 min;
+#                                 scripts/install-gnuradio.sh installs only these)
 #
 # Add a package to PACKAGES with a line above saying who needs it.
 set -euo pipefail
@@ -11,6 +16,9 @@ set -euo pipefail
 PACKAGES=(
 	mosquitto
 	mosquitto-clients
+	gnuradio
+	gr-osmosdr
+	python3-zmq
 )
 
 missing=()

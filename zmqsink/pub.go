@@ -148,7 +148,7 @@ func (p *Publisher) open(c net.Conn) {
 	p.republish()
 	p.wg.Add(1)
 	p.mu.Unlock()
-	p.log.Debug("subscriber connected", "remote", c.RemoteAddr().String())
+	p.log.Info("subscriber connected", "remote", c.RemoteAddr().String())
 	go p.write(s)
 	p.read(s, br)
 }
@@ -202,7 +202,7 @@ func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
 	}
 	p.mu.Unlock()
 	close(s.done)
-	p.log.Debug("subscriber gone", "remote", s.conn.RemoteAddr().String(), "dropped", s.drops.Load())
+	p.log.Info("subscriber gone", "remote", s.conn.RemoteAddr().String(), "dropped", s.drops.Load())
 }
 
 // write sends a subscriber's queue, flushing whenever the queue runs empty.

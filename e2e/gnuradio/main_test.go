@@ -1,0 +1,257 @@
+// Package gnuradio_test runs gridstream against real GNU Radio flowgraphs:
+// the flowgraphs in flowgraphs/ are compiled with grcc and run headless on
+// IQ recordings made by `gridstream synth`; `gridstream decode` decodes what
+// they publish over ZeroMQ, and the PDUs it publishes go back into a GNU
+// Radio ZMQ SUB Message Source.
+//
+// The tests need GNU Radio 3.10 (gnuradio, gr-osmosdr, python3-zmq; see
+// scripts/install-deps.sh). Without it they skip, unless CI is set: then
+// they fail.
+package gnuradio_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	tmpDir   string
+	bin      string // the gridstream binary
+	fgDir    string // grcc output
+	python   = "/usr/bin/python3"
+	grErr    error // why GNU Radio cannot be used
+	buildErr error
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	tmpDir, err = os.MkdirTemp("", "gridstream-e2e-gr-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(tmpDir, "gridstream")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/gridstream").CombinedOutput(); err != nil {
+		buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	fgDir = filepath.Join(tmpDir, "flowgraphs")
+	grErr = compileFlowgraphs()
+	code := m.Run()
+	os.RemoveAll(tmpDir)
+	os.Exit(code)
+}
+
+// compileFlowgraphs compiles every flowgraphs/*.grc with grcc.
+func compileFlowgraphs() error {
+	if err := exec.Command(python, "-c", "from gnuradio import gr, zeromq, digital, analog, filter; import osmosdr, zmq, pmt").Run(); err != nil {
+		return fmt.Errorf("GNU Radio Python modules (gnuradio, gr-osmosdr, python3-zmq) not importable with %s: %v", python, err)
+	}
+	grcs, _ := filepath.Glob("../../flowgraphs/*.grc")
+	if len(grcs) == 0 {
+		return fmt.Errorf("no flowgraphs/*.grc")
+	}
+	if err := os.MkdirAll(fgDir, 0o755); err != nil {
+		return err
+	}
+	out, err := exec.Command("grcc", append([]string{"-o", fgDir}, grcs...)...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("grcc: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// needGNURadio skips (or, in CI, fails) when GNU Radio is unusable.
+func needGNURadio(t *testing.T) {
+	t.Helper()
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	if grErr != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but GNU Radio is unusable: %v (run scripts/install-deps.sh)", grErr)
+		}
+		t.Skip(grErr)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// proc is a running child process with its output collected.
+type proc struct {
+	name   string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stdout []string // lines
+	stderr bytes.Buffer
+	done   chan struct{}
+	err    error
+}
+
+func start(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
+	p := &proc{name: filepath.Base(name), cmd: exec.Command(name, args...), done: make(chan struct{})}
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Stderr = &lockedWriter{p: p}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(out)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.stdout = append(p.stdout, sc.Text())
+			p.mu.Unlock()
+		}
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-p.done:
+		default:
+			p.cmd.Process.Kill()
+			<-p.done
+		}
+		if t.Failed() {
+			t.Logf("%s stderr (tail):\n%s", p.name, tail(p.stderrText(), 3000))
+		}
+	})
+	return p
+}
+
+type lockedWriter struct{ p *proc }
+
+func (w *lockedWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.stderr.Write(b)
+}
+
+func (p *proc) stderrText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stderr.String()
+}
+
+func (p *proc) lines() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string{}, p.stdout...)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// waitFor polls cond every 20 ms until it holds or timeout passes.
+func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitStderr waits until the process's stderr contains all of subs.
+func (p *proc) waitStderr(t *testing.T, timeout time.Duration, subs ...string) {
+	t.Helper()
+	waitFor(t, fmt.Sprintf("%s to log %q", p.name, subs), timeout, func() bool {
+		s := p.stderrText()
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// wait waits for the process to exit and returns its error.
+func (p *proc) wait(t *testing.T, timeout time.Duration) error {
+	t.Helper()
+	select {
+	case <-p.done:
+		return p.err
+	case <-time.After(timeout):
+		t.Fatalf("%s did not exit within %v", p.name, timeout)
+		return nil
+	}
+}
+
+// stop sends SIGINT and expects a clean exit 0.
+func (p *proc) stop(t *testing.T) {
+	t.Helper()
+	p.cmd.Process.Signal(syscall.SIGINT)
+	if err := p.wait(t, 10*time.Second); err != nil {
+		t.Fatalf("%s exited with %v after SIGINT, want 0", p.name, err)
+	}
+}
+
+// truth is one line of `gridstream synth --truth`.
+type truth struct {
+	Protocol string `json:"protocol"`
+	Raw      string `json:"raw"`
+	Version  int    `json:"version"`
+	Baud     int    `json:"baud"`
+}
+
+// synth makes an IQ recording with `gridstream synth` and returns its path
+// and ground truth.
+func synth(t *testing.T, name string, args ...string) (string, []truth) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, name)
+	tr := filepath.Join(dir, "truth.jsonl")
+	args = append(append([]string{"synth", "--truth", tr}, args...), path)
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("gridstream synth: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []truth
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var x truth
+		if err := json.Unmarshal([]byte(line), &x); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, x)
+	}
+	return path, out
+}
+
+// flowgraph starts a compiled flowgraph.
+func flowgraph(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
+	return start(t, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
+}
