@@ -291,8 +291,12 @@ func openFile(name string, opt Options) (*Source, error) {
 		info.CenterFreq = opt.CenterFreq
 	}
 	if info.Kind != "sigmf" {
-		if _, err := os.Stat(info.DataPath); err != nil {
+		st, err := os.Stat(info.DataPath)
+		if err != nil {
 			return nil, oneLineErr(err)
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory", info.DataPath)
 		}
 	}
 	if info.Format == FormatUnknown {

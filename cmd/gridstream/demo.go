@@ -87,7 +87,9 @@ func runDemo(c *cli.Context) error {
 			dec: dec, out: out, progress: "never",
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
 		})
-		res.log(dec)
+		if res.stop != "" {
+			res.log(dec)
+		}
 		if err != nil {
 			runErr = err
 			break

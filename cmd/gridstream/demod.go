@@ -159,7 +159,9 @@ func runDemod(c *cli.Context) error {
 	})
 	closeErr := out.Close()
 	closeDecoder(dec)
-	res.log(dec)
+	if res.stop != "" {
+		res.log(dec)
+	}
 	switch {
 	case runErr != nil:
 		return cli.Exit("demod: "+runErr.Error(), 1)
@@ -219,15 +221,6 @@ func (r demodResult) log(dec *frames.Decoder) {
 func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, error) {
 	res := demodResult{input: src.Name, info: src.Info}
 	info := src.Info
-	attrs := []any{"input", src.Name, "kind", info.Kind, "format", info.Format, "rate", info.SampleRate,
-		"center_freq", info.CenterFreq, "from", info.Source}
-	if info.Samples >= 0 {
-		attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", float64(info.Samples)/info.SampleRate))
-	}
-	if info.Tuner != "" {
-		attrs = append(attrs, "tuner", info.Tuner)
-	}
-	slog.Info("demodulating", attrs...)
 
 	show, _ := wantProgress(s.progress, info.Samples, os.Stderr)
 	bar := newProgress(show, os.Stderr, info.Samples, info.SampleRate)
@@ -242,8 +235,17 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 	}
 	rx, err := demod.New(s.cfg, s.dec, emit)
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
 	}
+	attrs := []any{"input", src.Name, "kind", info.Kind, "format", info.Format, "rate", info.SampleRate,
+		"center_freq", info.CenterFreq, "from", info.Source}
+	if info.Samples >= 0 {
+		attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", float64(info.Samples)/info.SampleRate))
+	}
+	if info.Tuner != "" {
+		attrs = append(attrs, "tuner", info.Tuner)
+	}
+	slog.Info("demodulating", attrs...)
 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()

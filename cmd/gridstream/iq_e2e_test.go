@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/internal/rtltcptest"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
@@ -404,5 +405,36 @@ func TestMakeSamplesDeterministic(t *testing.T) {
 		if string(meta) != string(rec.Meta) {
 			t.Errorf("%s meta differs from the committed file", rec.Name)
 		}
+	}
+}
+
+// SIGINT stops a live run cleanly: the summary says so, the exit status is 0.
+func TestDemodInterrupt(t *testing.T) {
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: make([]byte, 64<<20), Chunk: 32 << 10, Pace: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cmd := exec.Command(testbin.Path(t), "demod", "--rate", "1M", srv.URL())
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(stderr.String(), "stop=interrupted") {
+			t.Errorf("after SIGINT: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("demod did not stop on SIGINT\n%s", stderr.String())
 	}
 }
