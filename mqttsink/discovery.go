@@ -65,8 +65,7 @@ func (d *device) entities() []entity {
 		es = append(es,
 			entity{"uptime", "sensor", map[string]any{
 				"name": "Uptime", "device_class": "duration", "state_class": "measurement",
-				"unit_of_measurement": "s", "suggested_unit_of_measurement": "d",
-				"value_template": "{{ value_json.uptime_s }}", "icon": "mdi:timer-outline",
+				"unit_of_measurement": "s", "value_template": "{{ value_json.uptime_s }}", "icon": "mdi:timer-outline",
 			}},
 			entity{"last_outage", "sensor", map[string]any{
 				"name": "Last outage", "device_class": "timestamp",
@@ -107,7 +106,7 @@ func (s *Sink) discoveryJSON(d *device, e entity) []byte {
 	if s.qos > 0 {
 		c["qos"] = int(s.qos)
 	}
-	dev := map[string]any{"identifiers": []string{node}, "serial_number": d.id}
+	dev := map[string]any{"identifiers": []string{node}}
 	if d.nge != nil {
 		dev["name"] = "NGE101 " + d.id
 		dev["manufacturer"] = "Norgo"

@@ -73,6 +73,13 @@ func newSink(t *testing.T, cfg Config) *Sink {
 	if cfg.MaxReconnectInterval == 0 {
 		cfg.MaxReconnectInterval = time.Second
 	}
+	if cfg.ClientID == "" {
+		cfg.ClientID = fmt.Sprintf("gs-%s-%d", t.Name(), time.Now().UnixNano())
+	}
+	if cfg.QoS == 0 {
+		// Flush then means "the broker has it", which the tests check.
+		cfg.QoS = 1
+	}
 	s, err := New(cfg, quiet())
 	if err != nil {
 		t.Fatal(err)
