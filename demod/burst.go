@@ -15,6 +15,7 @@ type burstInfo struct {
 	rssi   float64 // dBFS
 	snr    float64 // dB over the whole band's noise
 	onFrac float64 // fraction of the active span above the threshold
+	width  float64 // widest occupied band the detector saw (Hz)
 }
 
 // demodBurst measures a collected burst and hands it to the GridStream and
@@ -64,7 +65,7 @@ func (r *Receiver) demodBurst(b *burst) {
 	if a < 0 {
 		return
 	}
-	info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1)}
+	info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1), width: b.hi - b.lo}
 	ps := max(sp/float64(on)-nin, 1e-20)
 	info.rssi = 10 * math.Log10(ps)
 	if noise > 0 {
@@ -103,6 +104,7 @@ type fskDemod struct {
 	pos, neg *pipeline.Channel
 	written  int64 // symbols written to each channel
 	got      []*frames.Message
+	lastBaud float64
 	failed   []*frames.Message
 	blocks   []float64
 
@@ -134,9 +136,11 @@ func newFSKDemod(r *Receiver) *fskDemod {
 			dev = 22e3
 		}
 		pass := min(dev+0.4*baud+3e3, 0.45*fs2)
-		stop := min(fs2-pass, pass+0.4*baud+5e3)
+		// The correlators do the fine selection; this filter only has to
+		// stop aliasing and keep neighbouring channels out of the estimates.
+		stop := min(fs2-pass, pass+35e3)
 		stop = max(stop, pass+2e3)
-		taps := kaiserLowpass(r.fs1, pass, stop, 50)
+		taps := kaiserLowpass(r.fs1, pass, stop, 45)
 		p := &baudPlan{baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud, L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
 		f.plans = append(f.plans, p)
 	}
@@ -185,6 +189,7 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 			}
 		}
 		if ok {
+			f.lastBaud = p.baud
 			decoded = true
 			// Stop once the frames found fill the burst; a longer burst
 			// may hold more transmissions, at other rates.
@@ -196,6 +201,9 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 		if len(f.failed) == 0 {
 			f.failed = append(f.failed, f.got...)
 		}
+	}
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("width %.0f decoded %v baud %v", info.width, decoded, f.lastBaud))
 	}
 	if decoded {
 		r.stats.Decoded++
@@ -299,7 +307,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	if debugHook != nil {
 		debugHook(fmt.Sprintf("decode baud %.0f tuned %.0f fine %.0f dev %.0f n %d", p.baud, corr*f.r.fs1, fineHz, dev*p.fs2/(2*math.Pi), n))
 	}
-	if math.Abs(fineHz) > 0.12*p.baud {
+	if math.Abs(fineHz) > 2e3 {
 		return fineHz, true
 	}
 	// Tone correlators, one symbol long.
@@ -309,8 +317,8 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	mix := func(dst []complex64, w float64) {
 		st := complex(math.Cos(-w), math.Sin(-w))
 		o := complex128(1)
-		for i0 := 0; i0 < n; i0 += 512 {
-			i1 := min(n, i0+512)
+		for i0 := 0; i0 < len(dst); i0 += 512 {
+			i1 := min(len(dst), i0+512)
 			o64, s64 := complex64(o), complex64(st)
 			for i := i0; i < i1; i++ {
 				dst[i] = z[i] * o64
@@ -327,11 +335,16 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	f.cm = grow(f.cm, n)
 	wp, wm := off+dev, off-dev
 	s := f.s
+	// The refinement passes look at up to 300 symbols of the inner part.
 	for iter := range 3 {
-		mix(f.pp, wp)
-		mix(f.pm, wm)
+		end := n
+		if iter < 2 {
+			end = min(hi, lo+300*L)
+		}
+		mix(f.pp[:end], wp)
+		mix(f.pm[:end], wm)
 		var ap, am complex128
-		for i := range n {
+		for i := range end {
 			ap += complex128(f.pp[i])
 			am += complex128(f.pm[i])
 			if i >= L {
@@ -349,7 +362,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 			lag = max(1, L/2)
 		}
 		var qp, qm complex64
-		for i := max(lo, lag); i < hi; i++ {
+		for i := max(lo, lag); i < end; i++ {
 			switch {
 			case s[i] > 0 && s[i-lag] > 0:
 				qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))

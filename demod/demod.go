@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -49,6 +50,9 @@ type Stats struct {
 	Decoded   int64 // bursts that gave a CRC-good message
 	Messages  int64 // messages emitted
 	Duplicate int64 // duplicate messages dropped
+	// Channelized is the input samples run through a burst's channel
+	// filter (Channelized/Samples is the mean number of bursts followed).
+	Channelized int64
 }
 
 // Receiver is the pure-Go GridStream/NGE101 receiver: it searches the whole
@@ -76,8 +80,8 @@ type Receiver struct {
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
 	newCands []peak
-	free   []*burst
-	maxLen int // Fs1 samples
+	free     []*burst
+	maxLen   int // Fs1 samples
 
 	gs, nge bool
 	fsk     *fskDemod
@@ -102,6 +106,7 @@ type burst struct {
 	start     int64 // input index of y[0]
 	misses    int
 	frames    int
+	maxRatio  float32
 }
 
 // New returns a Receiver that decodes through dec and calls emit for every
@@ -154,7 +159,13 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	// First stage: to about 250-400 kS/s, passing ±55 kHz.
 	r.d1 = max(1, int(fs/250e3))
 	r.fs1 = fs / float64(r.d1)
-	r.taps1 = kaiserLowpass(fs, 55e3, min(r.fs1-55e3, 130e3), 60)
+	// The second stage filters again, so only what would alias into its
+	// band (±50 kHz) needs to go.
+	stop := 130e3
+	if r.d1 > 1 {
+		stop = r.fs1 - 60e3
+	}
+	r.taps1 = kaiserLowpass(fs, 55e3, stop, 55)
 	r.maxLen = int(cfg.MaxBurst * r.fs1)
 	r.fsk = newFSKDemod(r)
 	r.ook = newOOKDemod(r)
@@ -177,6 +188,7 @@ func (r *Receiver) Process(x []complex64) {
 		for _, b := range r.active {
 			b.y = b.ex.process(seg, b.y)
 		}
+		r.stats.Channelized += int64(k * len(r.active))
 		r.pos += int64(k)
 		r.phase += k
 		x = x[k:]
@@ -226,7 +238,14 @@ func (r *Receiver) frame() {
 			}
 		}
 		switch {
+		case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
+			// A much stronger burst next to a weak one (a false alarm or
+			// a faint neighbour): follow the strong one from here.
+			r.finish(best)
+			r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
+			r.startBurst(pk)
 		case best != nil && bd < 35e3:
+			best.maxRatio = max(best.maxRatio, pk.ratio)
 			best.misses = 0
 			best.frames++
 			w := float64(pk.ratio)
@@ -240,7 +259,7 @@ func (r *Receiver) frame() {
 			// A new burst must show in two frames in a row (or be strong).
 			confirmed := pk.ratio > 4*r.det.thr
 			for _, c := range r.cands {
-				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 35e3
+				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
 			}
 			if confirmed {
 				r.startBurst(pk)
@@ -288,7 +307,7 @@ func (r *Receiver) startBurst(pk peak) {
 	r.stats.Bursts++
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
-	b.misses, b.frames = 0, 1
+	b.misses, b.frames, b.maxRatio = 0, 1, pk.ratio
 	b.ex.reset(pk.freq / r.fs)
 	b.y = b.y[:0]
 	b.start = max(0, r.pos-int64(r.look))

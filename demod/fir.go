@@ -59,74 +59,88 @@ func bessel0(x float64) float64 {
 // and decimates it. It carries its state across calls.
 type mixDecim struct {
 	taps  []float32
-	dl    []complex64 // delay line, doubled so a window is contiguous
-	di    int
 	decim int
-	cnt   int
+	buf   []complex64 // len(taps)-1 samples of history, then the new block
+	next  int         // buf index of the newest sample of the next output's window
 	osc   complex128
 	step  complex128
-	nrm   int
 }
 
+const mixBlock = 2048
+
 func newMixDecim(taps []float32, decim int) *mixDecim {
-	return &mixDecim{taps: taps, dl: make([]complex64, 2*len(taps)), decim: decim, osc: 1, step: 1}
+	m := &mixDecim{taps: taps, decim: decim, buf: make([]complex64, len(taps)-1, len(taps)-1+mixBlock)}
+	m.reset(0)
+	return m
 }
 
 // reset clears the state and tunes to -freq (cycles per input sample).
 func (m *mixDecim) reset(freq float64) {
-	clear(m.dl)
-	m.di, m.cnt, m.nrm = 0, 0, 0
+	h := len(m.taps) - 1
+	m.buf = m.buf[:h]
+	clear(m.buf)
+	m.next = h + m.decim - 1
 	m.osc = 1
 	s, c := math.Sincos(-2 * math.Pi * freq)
 	m.step = complex(c, s)
+	if freq == 0 {
+		m.step = 1
+	}
 }
 
 // process appends the decimated output of x to out.
 func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
-	n := len(m.taps)
-	dl, taps := m.dl, m.taps
-	di, cnt := m.di, m.cnt
-	osc, step := m.osc, m.step
-	mixing := step != 1
+	h := len(m.taps) - 1
+	taps := m.taps
 	for len(x) > 0 {
-		// Renormalise the oscillator every block.
-		blk := x
-		if len(blk) > 1024 {
-			blk = blk[:1024]
-		}
-		x = x[len(blk):]
-		o64 := complex64(osc)
-		s64 := complex64(step)
-		for _, v := range blk {
-			if mixing {
-				v *= o64
-				o64 *= s64
+		blk := min(len(x), mixBlock)
+		buf := m.buf[:h+blk]
+		dst := buf[h:]
+		if m.step == 1 {
+			copy(dst, x[:blk])
+		} else {
+			o, s := complex64(m.osc), complex64(m.step)
+			for i, v := range x[:blk] {
+				dst[i] = v * o
+				o *= s
 			}
-			dl[di] = v
-			dl[di+n] = v
-			di++
-			if di == n {
-				di = 0
-			}
-			cnt++
-			if cnt == m.decim {
-				cnt = 0
-				w := dl[di : di+n]
-				var re, im float32
-				for k, t := range taps[:len(w)] {
-					re += t * real(w[k])
-					im += t * imag(w[k])
-				}
-				out = append(out, complex(re, im))
-			}
+			// Renormalise the oscillator once a block.
+			m.osc = complex128(o)
+			m.osc /= complex(math.Hypot(real(m.osc), imag(m.osc)), 0)
 		}
-		if mixing {
-			osc = complex128(o64)
-			osc /= complex(cmplxAbs(osc), 0)
+		p := m.next
+		for ; p < len(buf); p += m.decim {
+			out = append(out, dot(taps, buf[p-h:p+1]))
 		}
+		m.next = p - blk
+		copy(buf, buf[blk:])
+		m.buf = buf[:h]
+		x = x[blk:]
 	}
-	m.di, m.cnt, m.osc = di, cnt, osc
 	return out
 }
 
-func cmplxAbs(z complex128) float64 { return math.Hypot(real(z), imag(z)) }
+// dot is Σ taps[k]·w[k] with independent partial sums (the loop is bound
+// by add latency otherwise).
+func dot(taps []float32, w []complex64) complex64 {
+	w = w[:len(taps)]
+	var r0, r1, r2, r3, i0, i1, i2, i3 float32
+	k := 0
+	for ; k+4 <= len(taps); k += 4 {
+		t := taps[k : k+4 : k+4]
+		v := w[k : k+4 : k+4]
+		r0 += t[0] * real(v[0])
+		i0 += t[0] * imag(v[0])
+		r1 += t[1] * real(v[1])
+		i1 += t[1] * imag(v[1])
+		r2 += t[2] * real(v[2])
+		i2 += t[2] * imag(v[2])
+		r3 += t[3] * real(v[3])
+		i3 += t[3] * imag(v[3])
+	}
+	for ; k < len(taps); k++ {
+		r0 += taps[k] * real(w[k])
+		i0 += taps[k] * imag(w[k])
+	}
+	return complex((r0+r1)+(r2+r3), (i0+i1)+(i2+i3))
+}
