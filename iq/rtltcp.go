@@ -44,6 +44,10 @@ var TunerNames = map[uint32]string{
 // ErrServerClosed ends a stream whose rtl_tcp server closed the connection.
 var ErrServerClosed = errors.New("rtl_tcp server closed the connection")
 
+// ErrNoSamples ends a stream whose rtl_tcp server sent nothing for longer
+// than the timeout.
+var ErrNoSamples = errors.New("no samples")
+
 // RTLTCP is a connection to an rtl_tcp server: the header has been read,
 // Command sends control packets, Read returns the raw cu8 byte stream.
 type RTLTCP struct {
@@ -163,7 +167,7 @@ func (c *RTLTCP) Read(p []byte) (int, error) {
 		case errors.Is(err, io.EOF):
 			err = io.EOF // the Source turns this into ErrServerClosed
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			err = fmt.Errorf("rtl_tcp %s: no samples for %v", c.addr, c.timeout)
+			err = fmt.Errorf("rtl_tcp %s: %w for %v", c.addr, ErrNoSamples, c.timeout)
 		case errors.Is(err, net.ErrClosed):
 			err = fmt.Errorf("rtl_tcp %s: connection closed", c.addr)
 		default:

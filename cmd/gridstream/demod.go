@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -44,6 +46,10 @@ func iqFlags() []cli.Flag {
 			Usage: "burst detection threshold in dB over the noise floor"},
 		&cli.StringFlag{Name: "progress", Category: catIQ, Value: "auto",
 			Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
+		&cli.BoolFlag{Name: "reconnect", Category: catIQ,
+			Usage: "rtl_tcp: when the server hangs up or stalls, redial (1 s, 2 s, … up to 30 s apart) instead of stopping"},
+		&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
+			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"},
 	}
 }
 
@@ -149,14 +155,26 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	res, runErr := demodulate(c, src, demodSetup{
+	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
 			NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, ThresholdDB: c.Float64("threshold"),
 			Deframer: pc.Deframer, Input: name,
 		},
 		dec: dec, out: out, progress: c.String("progress"), duration: c.Float64("duration"),
-	})
+		statsEvery: c.Duration("stats-interval"),
+	}
+	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
+		setup.statsEvery = time.Minute
+	}
+	if c.Bool("reconnect") {
+		if src.RTL == nil {
+			out.Close()
+			return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", 2)
+		}
+		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
+	}
+	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	closeDecoder(dec)
 	if res.stop != "" {
@@ -180,6 +198,10 @@ type demodSetup struct {
 	duration float64
 	// onMessage, when set, sees every message before the outputs.
 	onMessage func(*frames.Message)
+	// reopen, when set, redials a live input that hung up or stalled.
+	reopen func() (*iq.Source, error)
+	// statsEvery logs statistics this often (0: never).
+	statsEvery time.Duration
 }
 
 // demodResult is what one input gave, for the summary.
@@ -191,6 +213,7 @@ type demodResult struct {
 	rx      demod.Stats
 	sent    int64
 	stop    string
+	redials int
 }
 
 // log writes the summary line.
@@ -211,7 +234,19 @@ func (r demodResult) log(dec *frames.Decoder) {
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.samples)/el/1e6),
 		"elapsed", r.elapsed.Round(time.Millisecond),
+		"reconnects", r.redials,
 		"stop", r.stop)
+}
+
+// addStats adds b's counters to a.
+func addStats(a, b demod.Stats) demod.Stats {
+	a.Samples += b.Samples
+	a.Bursts += b.Bursts
+	a.Attempts += b.Attempts
+	a.Decoded += b.Decoded
+	a.Messages += b.Messages
+	a.Duplicate += b.Duplicate
+	return a
 }
 
 // demodulate runs src through a receiver until the input ends, --duration
@@ -249,15 +284,19 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var mu sync.Mutex // guards cur against the signal goroutine
+	cur := src
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		select {
 		case <-ctx.Done():
 			stop() // a second signal kills
-			if src.RTL != nil {
-				src.RTL.Close() // unblock a read waiting for the server
+			mu.Lock()
+			if cur.RTL != nil {
+				cur.RTL.Close() // unblock a read waiting for the server
 			}
+			mu.Unlock()
 		case <-done:
 		}
 	}()
@@ -267,9 +306,11 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 		limit = int64(s.duration * info.SampleRate)
 	}
 	start := time.Now()
+	lastStats, lastSamples := start, int64(0)
 	buf := make([]complex64, 1<<16)
 	var total int64
 	var runErr error
+	var past demod.Stats // receivers before a reconnect
 	res.stop = "end of input"
 	for {
 		if ctx.Err() != nil {
@@ -284,35 +325,90 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 			}
 			want = buf[:min(int64(len(buf)), limit-total)]
 		}
-		n, err := src.Read(want)
+		n, err := cur.Read(want)
 		if n > 0 {
 			rx.Process(want[:n])
 			total += int64(n)
 			bar.Update(total, sent)
 		}
-		if err != nil {
-			var te *iq.TruncatedError
-			switch {
-			case errors.Is(err, io.EOF):
-			case ctx.Err() != nil:
-				res.stop = "interrupted"
-			case errors.As(err, &te):
-				slog.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
-				res.stop = "truncated input"
-			case errors.Is(err, iq.ErrServerClosed):
-				slog.Warn("input ended", "input", src.Name, "reason", err)
-				res.stop = "server closed the connection"
-			default:
-				runErr = err
-				res.stop = "input error"
-			}
-			break
+		if s.statsEvery > 0 && time.Since(lastStats) >= s.statsEvery {
+			st := addStats(past, rx.Stats())
+			now := time.Now()
+			slog.Info("stats", "input", src.Name, "samples", total,
+				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
+				"bursts", st.Bursts, "messages", sent, "reconnects", res.redials,
+				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6))
+			lastStats, lastSamples = now, total
 		}
+		if err == nil {
+			continue
+		}
+		var te *iq.TruncatedError
+		lost := errors.Is(err, iq.ErrServerClosed) || errors.Is(err, iq.ErrNoSamples)
+		switch {
+		case errors.Is(err, io.EOF):
+		case ctx.Err() != nil:
+			res.stop = "interrupted"
+		case lost && s.reopen != nil:
+			slog.Warn("input lost; reconnecting", "input", src.Name, "reason", err)
+			rx.Flush()
+			past = addStats(past, rx.Stats())
+			cur.Close()
+			next := redial(ctx, s.reopen, src.Name)
+			if next == nil {
+				res.stop = "interrupted"
+				break
+			}
+			mu.Lock()
+			cur = next
+			mu.Unlock()
+			res.redials++
+			if rx, err = demod.New(s.cfg, s.dec, emit); err != nil {
+				runErr, res.stop = err, "input error"
+				break
+			}
+			slog.Info("reconnected", "input", src.Name, "tuner", next.Info.Tuner)
+			continue
+		case errors.As(err, &te):
+			slog.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
+			res.stop = "truncated input"
+		case errors.Is(err, iq.ErrServerClosed):
+			slog.Warn("input ended", "input", src.Name, "reason", err)
+			res.stop = "server closed the connection"
+		default:
+			runErr = err
+			res.stop = "input error"
+		}
+		break
 	}
 	rx.Flush()
 	bar.Finish(total, sent)
-	res.samples, res.elapsed, res.rx, res.sent = total, time.Since(start), rx.Stats(), sent
+	mu.Lock()
+	if cur != src {
+		cur.Close()
+	}
+	mu.Unlock()
+	res.samples, res.elapsed, res.rx, res.sent = total, time.Since(start), addStats(past, rx.Stats()), sent
 	return res, runErr
+}
+
+// redial reopens a live input until it works or ctx ends (then nil),
+// waiting 1 s, 2 s, 4 s … up to 30 s between attempts.
+func redial(ctx context.Context, reopen func() (*iq.Source, error), name string) *iq.Source {
+	wait := time.Second
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		s, err := reopen()
+		if err == nil {
+			return s
+		}
+		wait = min(2*wait, 30*time.Second)
+		slog.Warn("reconnect failed", "input", name, "err", err, "next_try_in", wait)
+	}
 }
 
 // closeDecoder saves the decoder's learned networks when it can.

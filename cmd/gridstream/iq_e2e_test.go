@@ -438,3 +438,31 @@ func TestDemodInterrupt(t *testing.T) {
 		t.Fatalf("demod did not stop on SIGINT\n%s", stderr.String())
 	}
 }
+
+// --reconnect redials a server that hung up, and keeps decoding.
+func TestDemodRTLTCPReconnect(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.cu8")
+	truth := synth(t, p, "--count", "3", "--rate", "1M", "--seed", "9")
+	data, _ := os.ReadFile(p)
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: data, WaitCommands: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	secs := 2.5 * float64(len(data)/2) / 1e6
+	r := gridstream(t, nil, "demod", "--rate", "1M", "--reconnect", "--duration", fmt.Sprint(secs), srv.URL())
+	if r.code != 0 || !strings.Contains(r.stderr, "reconnecting") || !strings.Contains(r.stderr, "reconnects=2") ||
+		!strings.Contains(r.stderr, "stop=\"--duration reached\"") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	if n := srv.Connections(); n != 3 {
+		t.Errorf("%d connections, want 3", n)
+	}
+	msgs := parseMessages(t, r.stdout)
+	if len(msgs) < len(truth) {
+		t.Errorf("%d messages, want at least %d", len(msgs), len(truth))
+	}
+	if r := gridstream(t, nil, "demod", "--reconnect", p); r.code != 2 || !strings.Contains(r.stderr, "rtl_tcp") {
+		t.Errorf("--reconnect on a file: exit %d %s", r.code, r.stderr)
+	}
+}
