@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -76,6 +77,9 @@ type Sink struct {
 	full     bool // MaxDevices reached (logged once)
 	connects int  // successful connections so far
 
+	reconnecting atomic.Bool
+	maxReconnect time.Duration
+
 	wake    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -124,6 +128,10 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		}
 	}
 	s.availTopic = s.prefix + "/status"
+	s.maxReconnect = cfg.MaxReconnectInterval
+	if s.maxReconnect <= 0 {
+		s.maxReconnect = DefaultMaxReconnect
+	}
 
 	user, pass := b.user, b.password
 	if cfg.Username != "" {
@@ -140,10 +148,6 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	if connectTimeout <= 0 {
 		connectTimeout = DefaultConnectTimeout
 	}
-	maxReconnect := cfg.MaxReconnectInterval
-	if maxReconnect <= 0 {
-		maxReconnect = DefaultMaxReconnect
-	}
 
 	opts := mqtt.NewClientOptions().
 		AddBroker(b.server).
@@ -152,10 +156,12 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		SetPassword(pass).
 		SetCleanSession(true).
 		SetProtocolVersion(4).
-		SetAutoReconnect(true).
+		// The sink reconnects by itself (reconnect): the client's own
+		// auto-reconnect would resend stale in-flight states after the fresh
+		// ones and keep their message ids claimed.
+		SetAutoReconnect(false).
 		SetConnectRetry(false).
 		SetConnectTimeout(connectTimeout).
-		SetMaxReconnectInterval(maxReconnect).
 		SetKeepAlive(30*time.Second).
 		SetWriteTimeout(publishTimeout).
 		SetOrderMatters(false).
@@ -164,9 +170,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
 			s.log.Warn("mqtt: connection lost; decoding goes on and the latest states are sent on reconnect",
 				"broker", s.server, "err", err)
-		}).
-		SetReconnectingHandler(func(mqtt.Client, *mqtt.ClientOptions) {
-			s.log.Debug("mqtt: reconnecting", "broker", s.server)
+			go s.reconnect(reconnectFirst)
 		})
 	if b.tls {
 		t, err := cfg.tlsConfig(b)
@@ -188,7 +192,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		}
 		s.log.Warn("mqtt: cannot reach the broker yet; decoding goes on and gridstream keeps trying",
 			"broker", s.server, "err", err)
-		go s.retryConnect(maxReconnect)
+		go s.reconnect(time.Second)
 	} else {
 		s.log.Info("mqtt: connected", "broker", s.server, "client_id", clientID)
 	}
@@ -233,10 +237,17 @@ func loginError(err error, server, user string) error {
 	return nil
 }
 
-// retryConnect keeps making first-connection attempts until one succeeds or
-// the sink closes; after that the client's own auto-reconnect takes over.
-func (s *Sink) retryConnect(max time.Duration) {
-	wait := time.Second
+// reconnectFirst is the wait before the first reconnection attempt.
+const reconnectFirst = 500 * time.Millisecond
+
+// reconnect makes connection attempts, first after wait and then with
+// exponential back-off up to the configured maximum, until one succeeds or
+// the sink closes. Only one loop runs at a time.
+func (s *Sink) reconnect(wait time.Duration) {
+	if !s.reconnecting.CompareAndSwap(false, true) {
+		return
+	}
+	defer s.reconnecting.Store(false)
 	warned := false
 	for {
 		select {
@@ -248,16 +259,20 @@ func (s *Sink) retryConnect(max time.Duration) {
 		tok.Wait()
 		err := tok.Error()
 		if err == nil {
-			s.log.Info("mqtt: connected", "broker", s.server)
+			select {
+			case <-s.stop: // closed meanwhile
+				s.client.Disconnect(0)
+			default:
+			}
 			return
 		}
 		if le := loginError(err, s.server, ""); le != nil && !warned {
 			s.log.Error(le.Error())
 			warned = true
+		} else {
+			s.log.Debug("mqtt: connection attempt failed", "broker", s.server, "err", err, "retry_in", min(wait*2, s.maxReconnect))
 		}
-		if wait *= 2; wait > max {
-			wait = max
-		}
+		wait = min(wait*2, s.maxReconnect)
 	}
 }
 
