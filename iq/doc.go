@@ -10,7 +10,9 @@
 //
 // Inputs are opened with Open: a plain recording (format and sample rate from
 // Options, a SigMF meta file beside it, or an rtl_433-style file name such as
-// g001_915M_2400k.cu8), a SigMF recording (.sigmf-meta / .sigmf-data), "-" for
+// g001_915M_2400k.cu8, or gqrx's gqrx_DATE_TIME_FREQ_RATE_fc.raw), a two-channel
+// IQ WAV file (SDR#, SDR++, GNU Radio), a SigMF recording (.sigmf-meta /
+// .sigmf-data), "-" for
 // standard input, or a live rtl_tcp server ("rtl_tcp://host:port"). Every
 // input is read through a Reader, which converts raw bytes to []complex64
 // chunk by chunk without allocating per sample. A Writer does the reverse,

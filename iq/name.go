@@ -2,6 +2,7 @@ package iq
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -34,10 +35,19 @@ func ParseName(name string) NameInfo {
 	if ext := filepath.Ext(base); ext != "" && (info.Format != FormatUnknown || isDataExt(ext)) {
 		base = strings.TrimSuffix(base, ext)
 	}
-	var plain []float64
-	for _, tok := range strings.FieldsFunc(base, func(r rune) bool {
+	toks := strings.FieldsFunc(base, func(r rune) bool {
 		return r == '_' || r == '-' || r == ' ' || r == ','
-	}) {
+	})
+	if g, ok := gqrxName(toks); ok {
+		if info.Format == FormatUnknown {
+			g.Format = CF32
+		} else {
+			g.Format = info.Format
+		}
+		return g
+	}
+	var plain []float64
+	for _, tok := range toks {
 		v, kind, ok := nameToken(tok)
 		if !ok {
 			continue
@@ -111,4 +121,19 @@ func nameToken(tok string) (v float64, kind byte, ok bool) {
 		return 0, 0, false
 	}
 	return v, kind, true
+}
+
+// gqrxName reads gqrx's recording names,
+// gqrx_YYYYMMDD_HHMMSS_FREQ_RATE_fc.raw, whose numbers have no suffix; the
+// samples are cf32.
+func gqrxName(toks []string) (NameInfo, bool) {
+	if len(toks) < 6 || !strings.EqualFold(toks[0], "gqrx") || !strings.EqualFold(toks[5], "fc") {
+		return NameInfo{}, false
+	}
+	f, err1 := strconv.ParseUint(toks[3], 10, 40)
+	r, err2 := strconv.ParseUint(toks[4], 10, 40)
+	if err1 != nil || err2 != nil || f == 0 || r == 0 {
+		return NameInfo{}, false
+	}
+	return NameInfo{SampleRate: float64(r), CenterFreq: float64(f)}, true
 }

@@ -272,8 +272,19 @@ func openFile(name string, opt Options) (*Source, error) {
 	} else if m, ok := besideMeta(name); ok {
 		info.Meta = m
 	}
+	var wav *WAVInfo
 	if m := info.Meta; m != nil {
 		info.Format, info.SampleRate, info.CenterFreq, fromName = m.Format, m.SampleRate, m.CenterFreq, "sigmf"
+	} else if w, isWAV, err := sniffWAV(name); isWAV {
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		n := ParseName(name)
+		info.Kind, wav = "wav", &w
+		info.Format, info.SampleRate, info.CenterFreq, fromName = w.Format, w.SampleRate, w.CenterFreq, "wav header"
+		if info.CenterFreq == 0 {
+			info.CenterFreq = n.CenterFreq
+		}
 	} else {
 		n := ParseName(name)
 		info.Format, info.SampleRate, info.CenterFreq, fromName = n.Format, n.SampleRate, n.CenterFreq, "file name"
@@ -325,8 +336,14 @@ func openFile(name string, opt Options) (*Source, error) {
 	if info.Meta != nil {
 		header = info.Meta.HeaderBytes
 	}
+	if wav != nil {
+		header = wav.DataOffset
+	}
 	if st.Mode().IsRegular() {
 		size := st.Size() - header
+		if wav != nil && wav.DataSize >= 0 && wav.DataSize < size {
+			size = wav.DataSize // chunks after the samples are not samples
+		}
 		if size < 0 {
 			f.Close()
 			return nil, fmt.Errorf("%s: the SigMF meta says %d header bytes but the file has only %d", info.DataPath, header, st.Size())
@@ -359,7 +376,11 @@ func openFile(name string, opt Options) (*Source, error) {
 			return nil, fmt.Errorf("%s: skipping %d header bytes: %v", info.DataPath, header, err)
 		}
 	}
-	return &Source{Name: name, Info: info, r: NewReaderSize(f, info.Format, chunk(opt)), closer: f}, nil
+	var r io.Reader = f
+	if wav != nil && info.Samples >= 0 {
+		r = io.LimitReader(f, info.Samples*int64(info.Format.Size()))
+	}
+	return &Source{Name: name, Info: info, r: NewReaderSize(r, info.Format, chunk(opt)), closer: f}, nil
 }
 
 // besideMeta finds x.sigmf-meta for a plain recording x.ext whose
@@ -423,4 +444,25 @@ func NewSource(name string, r io.Reader, info Info) (*Source, error) {
 		s.closer = c
 	}
 	return s, nil
+}
+
+// sniffWAV reads the header of name when it is a WAV file (by extension or
+// content); isWAV is false for other files.
+func sniffWAV(name string) (info WAVInfo, isWAV bool, err error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return info, false, nil // Open reports it later
+	}
+	defer f.Close()
+	b := make([]byte, wavHeaderMax)
+	n, _ := io.ReadFull(f, b)
+	b = b[:n]
+	if !IsWAV(b) {
+		if isWAVName(name) {
+			return info, true, errors.New("named .wav but not a RIFF/RF64 WAVE file")
+		}
+		return info, false, nil
+	}
+	info, err = ParseWAV(b)
+	return info, true, err
 }
