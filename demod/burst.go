@@ -3,6 +3,8 @@ package demod
 import (
 	"fmt"
 	"math"
+	mathbits "math/bits"
+	"slices"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
@@ -25,11 +27,7 @@ func (r *Receiver) demodBurst(b *burst) {
 	freq := b.fsum / b.wsz
 	corr := (freq - b.freq) / r.fs1 // residual tuning, cycles per Fs1 sample
 	noise := r.det.noisePower()
-	var g2 float64
-	for _, t := range r.taps1 {
-		g2 += float64(t) * float64(t)
-	}
-	nin := noise * g2 * float64(r.d1) // noise power after the first stage
+	nin := noise * r.gain1 // noise power after the first stage
 	// Block powers over 0.25 ms.
 	bl := max(4, int(r.fs1*0.00025))
 	nb := len(y) / bl
@@ -105,6 +103,8 @@ type fskDemod struct {
 	written  int64 // symbols written to each channel
 	got      []*frames.Message
 	lastBaud float64
+	order    []*baudPlan
+	hd       []float32
 	failed   []*frames.Message
 	blocks   []float64
 
@@ -160,7 +160,28 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 	span := float64(len(y) - lead - tail) // active Fs1 samples
 	covered := 0.0
 	decoded := false
+	// Order the rates: those whose demodulated burst head shows a sync word
+	// first, then the rest (slowest first).
+	f.order = f.order[:0]
+	if len(f.plans) > 1 {
+		f.headDisc(y, lead)
+		for _, p := range f.plans {
+			if f.quickSync(p) {
+				f.order = append(f.order, p)
+			}
+		}
+	}
+	nsync := len(f.order)
 	for _, p := range f.plans {
+		if !slices.Contains(f.order[:nsync], p) {
+			f.order = append(f.order, p)
+		}
+	}
+	for i, p := range f.order {
+		if i == nsync && decoded {
+			// A rate with a sync word decoded; the others showed none.
+			break
+		}
 		r.stats.Attempts++
 		fine := f.decode(p, y, corr, lead, tail)
 		if len(f.soft) == 0 {
@@ -215,6 +236,104 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 }
 
 // annotateOnly sets a message's Radio fields and stream position.
+// headDisc computes the FM discriminator of the burst's head (the first
+// 160 symbols at 9600 baud) at the first-stage rate into f.hd.
+func (f *fskDemod) headDisc(y []complex64, lead int) {
+	a := max(0, lead-int(0.0005*f.r.fs1))
+	e := min(len(y), lead+int(160*f.r.fs1/9600))
+	f.hd = f.hd[:0]
+	for i := a + 1; i < e; i++ {
+		p, q := y[i], y[i-1]
+		re := real(p)*real(q) + imag(p)*imag(q)
+		im := imag(p)*real(q) - real(p)*imag(q)
+		f.hd = append(f.hd, fastAtan2(im, re))
+	}
+}
+
+// quickSync slices the head discriminator at one rate (one-symbol moving
+// average, offset from two clusters, timing from the symbol-rate line) and
+// looks for a sync word. It is cheap and needs a decent SNR; when no rate
+// shows one, every rate is demodulated in full.
+func (f *fskDemod) quickSync(p *baudPlan) bool {
+	d := f.hd
+	sps := f.r.fs1 / p.baud
+	L := max(2, int(math.Round(sps)))
+	n := len(d)
+	if n < 40*L {
+		return false
+	}
+	f.m = grow(f.m, n)
+	m := f.m
+	var acc float32
+	for i, v := range d {
+		acc += v
+		if i >= L {
+			acc -= d[i-L]
+		}
+		m[i] = acc
+	}
+	f.vals = f.vals[:0]
+	for i := L; i < n; i += max(1, L/2) {
+		f.vals = append(f.vals, m[i])
+	}
+	c0, c1 := twoMeans(f.vals)
+	off := (c0 + c1) / 2
+	var v complex128
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	o := complex128(1)
+	for i := L; i < n; i++ {
+		a := m[i] - off
+		if a < 0 {
+			a = -a
+		}
+		v += complex(float64(a), 0) * o
+		o *= rot
+		if i&255 == 0 {
+			o /= complex(math.Hypot(real(o), imag(o)), 0)
+		}
+	}
+	// o has turned (n-L) steps; the line's phase at index 0:
+	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
+	t := math.Mod(ph/(2*math.Pi)*sps, sps)
+	if t < 0 {
+		t += sps
+	}
+	for t < float64(L) {
+		t += sps
+	}
+	f.soft = f.soft[:0]
+	for ; t < float64(n-1); t += sps {
+		i := int(t)
+		f.soft = append(f.soft, m[i]-off)
+	}
+	return hasSync(f.soft)
+}
+
+// hasSync reports whether soft symbols hold a GridStream sync word (16
+// preamble bits with at most 3 errors, then the version 4 or 5 framing
+// bits) in either polarity.
+func hasSync(soft []float32) bool {
+	const pre = 0xAAAA
+	var sr uint64
+	for _, v := range soft {
+		sr <<= 1
+		if v > 0 {
+			sr |= 1
+		}
+		for _, inv := range [2]uint64{0, ^uint64(0)} {
+			w := sr ^ inv
+			if w&(1<<20-1) == 0b0000000001_0111111111 && mathbits.OnesCount64((w>>20^pre)&0xFFFF) <= 3 {
+				return true
+			}
+			if w&(1<<21-1) == 0b0000000001_11111111111 && mathbits.OnesCount64((w>>21^pre)&0xFFFF) <= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// annotate sets a message's Radio fields and stream position.
 func (f *fskDemod) annotate(m *frames.Message, p *baudPlan, base int64, freq float64, info burstInfo) {
 	r := f.r
 	k := m.BitOffset - base
@@ -223,7 +342,7 @@ func (f *fskDemod) annotate(m *frames.Message, p *baudPlan, base int64, freq flo
 		// when is the end of the symbol's correlator window; take away a
 		// symbol and both filters' group delays to get to its start.
 		t := (float64(f.when[k])-p.sps)*float64(p.d2*r.d1) -
-			float64(len(p.dec.taps)-1)/2*float64(r.d1) - float64(len(r.taps1)-1)/2
+			float64(len(p.dec.taps)-1)/2*float64(r.d1) - r.delay1
 		sample += int64(t)
 	}
 	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))

@@ -30,7 +30,7 @@ type Config struct {
 	// a protocol whose band is outside the recording is off anyway.
 	NoGridStream, NoNGE101 bool
 	// ThresholdDB is the burst detection threshold over the noise floor
-	// (0 means 6 dB).
+	// (0 means 7 dB).
 	ThresholdDB float64
 	// MaxBurst is the longest burst in seconds before it is cut (0 means
 	// 0.3 s).
@@ -73,9 +73,13 @@ type Receiver struct {
 	look  int // lookback in samples when a burst starts
 	miss  int // frames without energy that end a burst
 
-	d1    int     // first decimation
-	fs1   float64 // rate after it
-	taps1 []float32
+	d1      int     // first decimation (a power of two)
+	fs1     float64 // rate after it
+	design  []*halfband
+	fir1    []float32 // when d1 is 1: a plain channel filter
+	gain1   float64   // noise gain of the first stage (Σh²)
+	delay1  float64   // its group delay in input samples
+	scratch *chanScratch
 
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
@@ -101,7 +105,9 @@ type burst struct {
 	freq      float64 // tuned offset (Hz)
 	fsum, wsz float64 // running mean of peak frequencies
 	lo, hi    float64 // widest occupied band seen
-	ex        *mixDecim
+	ex        *channelizer
+	fir       *mixDecim // the plain filter when there is no decimation
+	tmp       []complex64
 	y         []complex64
 	start     int64 // input index of y[0]
 	misses    int
@@ -122,7 +128,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		cfg.Bauds = DefaultBauds
 	}
 	if cfg.ThresholdDB == 0 {
-		cfg.ThresholdDB = 6
+		cfg.ThresholdDB = 7
 	}
 	if cfg.MaxBurst == 0 {
 		cfg.MaxBurst = 0.3
@@ -143,7 +149,11 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	// Detector: ~4 kHz bins, a frame about every 0.8 ms.
 	n := 16
-	for float64(n) < fs/5000 {
+	binHz := 5000.0
+	if fs > 1.2e6 {
+		binHz = 5000
+	}
+	for float64(n) < fs/binHz {
 		n <<= 1
 	}
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
@@ -156,16 +166,25 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	r.ring = make([]complex64, rs)
 	r.rmask = int64(rs - 1)
-	// First stage: to about 250-400 kS/s, passing ±55 kHz.
-	r.d1 = max(1, int(fs/250e3))
-	r.fs1 = fs / float64(r.d1)
-	// The second stage filters again, so only what would alias into its
-	// band (±50 kHz) needs to go.
-	stop := 130e3
-	if r.d1 > 1 {
-		stop = r.fs1 - 60e3
+	// First stage: half-band decimators down to 240–480 kS/s, keeping
+	// ±60 kHz; at lower input rates a plain ±55 kHz filter instead.
+	r.d1 = 1
+	for fs/float64(2*r.d1) >= 240e3 {
+		r.d1 *= 2
 	}
-	r.taps1 = kaiserLowpass(fs, 55e3, stop, 55)
+	r.fs1 = fs / float64(r.d1)
+	r.scratch = newChanScratch()
+	if r.d1 > 1 {
+		r.design = newChannelizerDesign(fs, r.d1, 60e3)
+		r.gain1 = noiseGain(r.design)
+		r.delay1 = groupDelay(r.design)
+	} else {
+		r.fir1 = kaiserLowpass(fs, 55e3, min(fs/2, 100e3), 50)
+		for _, t := range r.fir1 {
+			r.gain1 += float64(t) * float64(t)
+		}
+		r.delay1 = float64(len(r.fir1)-1) / 2
+	}
 	r.maxLen = int(cfg.MaxBurst * r.fs1)
 	r.fsk = newFSKDemod(r)
 	r.ook = newOOKDemod(r)
@@ -186,7 +205,7 @@ func (r *Receiver) Process(x []complex64) {
 		c := copy(r.ring[p:], seg)
 		copy(r.ring, seg[c:])
 		for _, b := range r.active {
-			b.y = b.ex.process(seg, b.y)
+			r.extract(b, seg)
 		}
 		r.stats.Channelized += int64(k * len(r.active))
 		r.pos += int64(k)
@@ -302,19 +321,36 @@ func (r *Receiver) startBurst(pk peak) {
 		b = r.free[k-1]
 		r.free = r.free[:k-1]
 	} else {
-		b = &burst{ex: newMixDecim(r.taps1, r.d1)}
+		b = &burst{ex: &channelizer{}}
+		b.ex.clone(r.design)
+		if r.fir1 != nil {
+			b.fir = newMixDecim(r.fir1, 1)
+		}
 	}
 	r.stats.Bursts++
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.frames, b.maxRatio = 0, 1, pk.ratio
 	b.ex.reset(pk.freq / r.fs)
+	if b.fir != nil {
+		b.fir.reset(0)
+	}
 	b.y = b.y[:0]
 	b.start = max(0, r.pos-int64(r.look))
 	// Align the start to the decimation phase.
 	b.start -= b.start % int64(r.d1)
-	r.ringRead(b.start, func(s []complex64) { b.y = b.ex.process(s, b.y) })
+	r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
 	r.active = append(r.active, b)
+}
+
+// extract runs input samples through a burst's first stage.
+func (r *Receiver) extract(b *burst, x []complex64) {
+	if b.fir == nil {
+		b.y = b.ex.process(x, b.y, r.scratch)
+		return
+	}
+	b.tmp = b.ex.process(x, b.tmp[:0], r.scratch)
+	b.y = b.fir.process(b.tmp, b.y)
 }
 
 // finish demodulates a burst that has ended.

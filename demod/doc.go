@@ -7,7 +7,7 @@
 //  1. Search: a Hann-windowed FFT (about 4 kHz bins) of one frame every
 //     ~0.8 ms. Bin powers are summed over ±10 kHz and compared with a
 //     per-bin noise floor that follows the quiet bins. Peaks over the
-//     threshold (6 dB by default) seen in two frames in a row start a
+//     threshold (7 dB by default) seen in two frames in a row start a
 //     burst, wherever it is in the band; a burst ends after 4 ms without
 //     energy.
 //  2. Channel: each burst gets its own mixer and decimating FIR (±55 kHz

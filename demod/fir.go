@@ -8,6 +8,11 @@ import "math"
 func kaiserLowpass(fs, pass, stop, atten float64) []float32 {
 	dw := 2 * math.Pi * (stop - pass) / fs
 	n := int(math.Ceil((atten-8)/(2.285*dw))) + 1
+	return kaiserLowpassN(fs, pass, stop, atten, n)
+}
+
+// kaiserLowpassN is kaiserLowpass with a given length (made odd, at least 5).
+func kaiserLowpassN(fs, pass, stop, atten float64, n int) []float32 {
 	if n < 5 {
 		n = 5
 	}

@@ -65,3 +65,44 @@ func BenchmarkDot(b *testing.B) {
 	}
 	_ = s
 }
+
+func BenchmarkChannelizer(b *testing.B) {
+	d := newChannelizerDesign(2.4e6, 8, 60e3)
+	c := &channelizer{}
+	c.clone(d)
+	c.reset(0.1)
+	sc := newChanScratch()
+	x := make([]complex64, 1<<16)
+	for i := range x {
+		x[i] = complex(float32(i%7), float32(i%5))
+	}
+	out := make([]complex64, 0, 1<<14)
+	b.SetBytes(int64(len(x)))
+	for _, h := range d {
+		b.Log(h.n)
+	}
+	for range b.N {
+		out = c.process(x, out[:0], sc)
+	}
+}
+
+func BenchmarkMix4(b *testing.B) {
+	x := make([]complex64, 2048)
+	dst := make([]complex64, 2048)
+	b.SetBytes(int64(len(x)))
+	o := complex128(1)
+	for range b.N {
+		o = mix4(dst, x, o, complex(0.99, 0.01))
+	}
+}
+
+func BenchmarkHalfband(b *testing.B) {
+	h := halfbandTaps(2.4e6, 60e3, 60)
+	h.reset()
+	x := make([]complex64, 2048)
+	out := make([]complex64, 0, 2048)
+	b.SetBytes(int64(len(x)))
+	for range b.N {
+		out = h.process(x, out[:0])
+	}
+}

@@ -1,0 +1,253 @@
+package demod
+
+import "math"
+
+// channelizer is a burst's first stage: a mixer to the burst's frequency
+// and a cascade of half-band decimators (each halving the rate, every other
+// tap zero and the rest symmetric), then an optional final FIR. Scratch
+// space is shared by every channelizer of a Receiver (bursts are processed
+// one after another); history is per channelizer.
+type channelizer struct {
+	osc, step complex128
+	stages    []*halfband
+	mixed     []complex64 // scratch: mixer output
+	tmp       [2][]complex64
+}
+
+// halfband is one decimate-by-two half-band FIR with its history.
+type halfband struct {
+	n      int       // taps (4m+3)
+	center float32   // the middle tap
+	pairs  []float32 // taps at odd distances 1, 3, 5… from the middle
+	buf    []complex64
+	next   int
+}
+
+// halfbandTaps designs a half-band lowpass for rate fs keeping ±pass.
+func halfbandTaps(fs, pass, atten float64) *halfband {
+	t := kaiserLowpass(fs, pass, fs/2-pass, atten)
+	for (len(t)-3)%4 != 0 {
+		t = kaiserLowpassN(fs, pass, fs/2-pass, atten, len(t)+2)
+	}
+	m := len(t) / 2
+	h := &halfband{n: len(t), center: t[m]}
+	for j := 1; j <= m; j += 2 {
+		h.pairs = append(h.pairs, t[m-j])
+	}
+	// Renormalise the DC gain after dropping the (tiny) even taps.
+	var s float32 = h.center
+	for _, p := range h.pairs {
+		s += 2 * p
+	}
+	h.center /= s
+	for i := range h.pairs {
+		h.pairs[i] /= s
+	}
+	h.buf = make([]complex64, h.n-1, h.n-1+mixBlock)
+	return h
+}
+
+func (h *halfband) reset() {
+	h.buf = h.buf[:h.n-1]
+	clear(h.buf)
+	h.next = h.n - 1 + 1
+}
+
+// process appends the decimated output of x to out.
+func (h *halfband) process(x []complex64, out []complex64) []complex64 {
+	hist := h.n - 1
+	mid := hist / 2
+	pairs := h.pairs
+	c := h.center
+	for len(x) > 0 {
+		blk := min(len(x), mixBlock)
+		buf := append(h.buf[:hist], x[:blk]...)
+		p := h.next
+		switch len(pairs) {
+		case 3:
+			t0, t1, t2 := pairs[0], pairs[1], pairs[2]
+			for ; p < len(buf); p += 2 {
+				w := buf[p-hist : p+1 : p+1]
+				w = w[:11]
+				a0, b0 := w[4], w[6]
+				a1, b1 := w[2], w[8]
+				a2, b2 := w[0], w[10]
+				ctr := w[5]
+				re := c*real(ctr) + t0*(real(a0)+real(b0)) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2)))
+				im := c*imag(ctr) + t0*(imag(a0)+imag(b0)) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2)))
+				out = append(out, complex(re, im))
+			}
+		case 4:
+			t0, t1, t2, t3 := pairs[0], pairs[1], pairs[2], pairs[3]
+			for ; p < len(buf); p += 2 {
+				w := buf[p-hist : p+1 : p+1]
+				w = w[:15]
+				a0, b0 := w[6], w[8]
+				a1, b1 := w[4], w[10]
+				a2, b2 := w[2], w[12]
+				a3, b3 := w[0], w[14]
+				ctr := w[7]
+				re := (c*real(ctr) + t0*(real(a0)+real(b0))) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2))) + t3*(real(a3)+real(b3))
+				im := (c*imag(ctr) + t0*(imag(a0)+imag(b0))) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2))) + t3*(imag(a3)+imag(b3))
+				out = append(out, complex(re, im))
+			}
+		default:
+			for ; p < len(buf); p += 2 {
+				w := buf[p-hist : p+1]
+				ctr := w[mid]
+				re, im := c*real(ctr), c*imag(ctr)
+				for k, t := range pairs {
+					j := 2*k + 1
+					a, b := w[mid-j], w[mid+j]
+					re += t * (real(a) + real(b))
+					im += t * (imag(a) + imag(b))
+				}
+				out = append(out, complex(re, im))
+			}
+		}
+		h.next = p - blk
+		copy(buf, buf[blk:])
+		h.buf = buf[:hist]
+		x = x[blk:]
+	}
+	return out
+}
+
+// newChannelizer makes a mixer and log2(decim) half-band stages from fs,
+// each keeping ±pass.
+func newChannelizerDesign(fs float64, decim int, pass float64) []*halfband {
+	var st []*halfband
+	for f := fs; decim > 1; decim /= 2 {
+		st = append(st, halfbandTaps(f, pass, 60))
+		f /= 2
+	}
+	return st
+}
+
+func (c *channelizer) clone(design []*halfband) {
+	for _, d := range design {
+		h := *d
+		h.buf = make([]complex64, h.n-1, h.n-1+mixBlock)
+		c.stages = append(c.stages, &h)
+	}
+}
+
+// reset clears the history and tunes to -freq (cycles per input sample).
+func (c *channelizer) reset(freq float64) {
+	c.osc = 1
+	s, co := math.Sincos(-2 * math.Pi * freq)
+	c.step = complex(co, s)
+	for _, h := range c.stages {
+		h.reset()
+	}
+}
+
+// process mixes and decimates x, appending to out. scratch is shared.
+func (c *channelizer) process(x []complex64, out []complex64, sc *chanScratch) []complex64 {
+	for len(x) > 0 {
+		blk := min(len(x), mixBlock)
+		m := sc.mixed[:blk]
+		c.osc = mix4(m, x[:blk], c.osc, c.step)
+		x = x[blk:]
+		in := m
+		for i, h := range c.stages {
+			if i == len(c.stages)-1 {
+				out = h.process(in, out)
+				break
+			}
+			sc.tmp[i&1] = h.process(in, sc.tmp[i&1][:0])
+			in = sc.tmp[i&1]
+		}
+		if len(c.stages) == 0 {
+			out = append(out, m...)
+		}
+	}
+	return out
+}
+
+// chanScratch is the scratch space channelizers share.
+type chanScratch struct {
+	mixed []complex64
+	tmp   [2][]complex64
+}
+
+func newChanScratch() *chanScratch {
+	return &chanScratch{mixed: make([]complex64, mixBlock),
+		tmp: [2][]complex64{make([]complex64, 0, mixBlock), make([]complex64, 0, mixBlock)}}
+}
+
+// mix4 writes x·osc·step^i to dst with four interleaved oscillators (the
+// recurrence is latency-bound otherwise) and returns the next oscillator
+// value, renormalised.
+func mix4(dst, x []complex64, osc, step complex128) complex128 {
+	s2 := step * step
+	s4 := s2 * s2
+	o0 := osc
+	o1 := o0 * step
+	o2 := o0 * s2
+	o3 := o1 * s2
+	or0, oi0 := float32(real(o0)), float32(imag(o0))
+	or1, oi1 := float32(real(o1)), float32(imag(o1))
+	or2, oi2 := float32(real(o2)), float32(imag(o2))
+	or3, oi3 := float32(real(o3)), float32(imag(o3))
+	sr, si := float32(real(s4)), float32(imag(s4))
+	n := len(x) &^ 3
+	dst = dst[:len(x)]
+	for i := 0; i < n; i += 4 {
+		v := x[i : i+4 : i+4]
+		d := dst[i : i+4 : i+4]
+		d[0] = complex(real(v[0])*or0-imag(v[0])*oi0, real(v[0])*oi0+imag(v[0])*or0)
+		d[1] = complex(real(v[1])*or1-imag(v[1])*oi1, real(v[1])*oi1+imag(v[1])*or1)
+		d[2] = complex(real(v[2])*or2-imag(v[2])*oi2, real(v[2])*oi2+imag(v[2])*or2)
+		d[3] = complex(real(v[3])*or3-imag(v[3])*oi3, real(v[3])*oi3+imag(v[3])*or3)
+		or0, oi0 = or0*sr-oi0*si, or0*si+oi0*sr
+		or1, oi1 = or1*sr-oi1*si, or1*si+oi1*sr
+		or2, oi2 = or2*sr-oi2*si, or2*si+oi2*sr
+		or3, oi3 = or3*sr-oi3*si, or3*si+oi3*sr
+	}
+	o := complex(float64(or0), float64(oi0))
+	for i := n; i < len(x); i++ {
+		dst[i] = x[i] * complex64(o)
+		o *= step
+	}
+	return o / complex(math.Hypot(real(o), imag(o)), 0)
+}
+
+// noiseGain returns Σh² of the cascade's equivalent full-rate filter.
+func noiseGain(design []*halfband) float64 {
+	eq := []float64{1}
+	up := 1
+	for _, h := range design {
+		t := make([]float64, (h.n-1)*up+1)
+		mid := h.n / 2
+		t[mid*up] = float64(h.center)
+		for k, p := range h.pairs {
+			j := 2*k + 1
+			t[(mid-j)*up] = float64(p)
+			t[(mid+j)*up] = float64(p)
+		}
+		c := make([]float64, len(eq)+len(t)-1)
+		for i, a := range eq {
+			for j, b := range t {
+				c[i+j] += a * b
+			}
+		}
+		eq = c
+		up *= 2
+	}
+	var g float64
+	for _, v := range eq {
+		g += v * v
+	}
+	return g
+}
+
+// groupDelay returns the cascade's delay in input samples.
+func groupDelay(design []*halfband) float64 {
+	d, up := 0.0, 1.0
+	for _, h := range design {
+		d += float64(h.n-1) / 2 * up
+		up *= 2
+	}
+	return d
+}
