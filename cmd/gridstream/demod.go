@@ -257,8 +257,12 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 	res := demodResult{input: src.Name, info: src.Info}
 	info := src.Info
 
-	show, _ := wantProgress(s.progress, info.Samples, os.Stderr)
-	bar := newProgress(show, os.Stderr, info.Samples, info.SampleRate)
+	barTotal := info.Samples
+	if s.duration > 0 && barTotal > int64(s.duration*info.SampleRate) {
+		barTotal = int64(s.duration * info.SampleRate)
+	}
+	show, _ := wantProgress(s.progress, barTotal, os.Stderr)
+	bar := newProgress(show, os.Stderr, barTotal, info.SampleRate)
 	var sent int64
 	emit := func(m *frames.Message) {
 		bar.Clear()
