@@ -99,3 +99,21 @@ func TestDiscoverRule(t *testing.T) {
 		}
 	}
 }
+
+func TestBadConfig(t *testing.T) {
+	tests := []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{URL: "mqtt://127.0.0.1:1", Prefix: "home/#"}, "not allowed in topic names"},
+		{Config{URL: "mqtt://127.0.0.1:1", DiscoveryPrefix: "ha+"}, "not allowed in topic names"},
+		{Config{URL: "mqtt://127.0.0.1:1", QoS: 3}, "QoS must be"},
+		{Config{URL: "ftp://127.0.0.1"}, "scheme must be"},
+		{Config{URL: "mqtts://127.0.0.1", CAFile: "/nonexistent/ca.pem"}, "CA file"},
+	}
+	for _, tc := range tests {
+		if _, err := New(tc.cfg, quiet()); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: err = %v, want %q", tc.cfg, err, tc.want)
+		}
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -97,6 +98,12 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	}
 	b, err := parseBroker(cfg.URL)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTopic("topic prefix", cfg.Prefix); err != nil {
+		return nil, err
+	}
+	if err := checkTopic("discovery prefix", cfg.DiscoveryPrefix); err != nil {
 		return nil, err
 	}
 	if cfg.QoS > 2 {
@@ -185,8 +192,20 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	s.client = mqtt.NewClient(opts)
 
 	tok := s.client.Connect()
-	tok.Wait()
-	if err := tok.Error(); err != nil {
+	if !tok.WaitTimeout(min(connectTimeout, firstConnectWait)) {
+		// A host that drops packets: do not hold decoding up any longer.
+		s.log.Warn("mqtt: the broker has not answered yet; decoding starts and the connection goes on in the background",
+			"broker", s.server)
+		go func() {
+			tok.Wait()
+			if err := tok.Error(); err != nil {
+				if refusal := loginError(err, s.server, user); refusal != nil {
+					s.log.Error(refusal.Error())
+				}
+				s.reconnect(time.Second)
+			}
+		}()
+	} else if err := tok.Error(); err != nil {
 		if refusal := loginError(err, s.server, user); refusal != nil {
 			return nil, refusal
 		}
@@ -198,6 +217,18 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	}
 	go s.run()
 	return s, nil
+}
+
+// firstConnectWait bounds how long New waits for the broker's answer before
+// letting decoding start (refusals that arrive later are logged).
+var firstConnectWait = 3 * time.Second
+
+// checkTopic rejects a topic prefix that MQTT does not allow in a topic name.
+func checkTopic(flag, p string) error {
+	if strings.ContainsAny(p, "+#\x00") {
+		return fmt.Errorf("mqtt: %s %q: + # and NUL are not allowed in topic names", flag, p)
+	}
+	return nil
 }
 
 // trimTopic strips slashes around a topic prefix; empty means def.

@@ -438,3 +438,60 @@ func (c *cutConn) Write(p []byte) (int, error) {
 }
 
 var errConnReset = errors.New("connection reset by test")
+
+// TestHungBroker connects to a "broker" that accepts TCP connections but
+// never answers: New must not hold decoding up, and Send and Close must not
+// block.
+func TestHungBroker(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var held []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		for _, c := range held {
+			c.Close()
+		}
+		mu.Unlock()
+	}()
+	old := firstConnectWait
+	firstConnectWait = 200 * time.Millisecond
+	defer func() { firstConnectWait = old }()
+
+	start := time.Now()
+	s, err := New(Config{URL: "mqtt://" + l.Addr().String(), ConnectTimeout: 5 * time.Second, ClientID: "hung"}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("New waited %v for a broker that never answers", d)
+	}
+	start = time.Now()
+	for i := range 1000 {
+		s.Send(meterMsg("0B1C2D3E", i%256, int64(i), epoch, nil))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("1000 sends took %v", d)
+	}
+	start = time.Now()
+	if err := s.Close(); err == nil || !strings.Contains(err.Error(), "not published") {
+		t.Errorf("Close = %v, want an error about unpublished states", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+}
