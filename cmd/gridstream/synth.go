@@ -86,7 +86,7 @@ func synthCommand() *cli.Command {
 				Usage: "carrier offset from the centre in Hz (with --hop: offset of the channel grid)"},
 			&cli.BoolFlag{Name: "hop", Category: catGS, Usage: "hop: every random burst on a random free channel of the grid"},
 			&cli.StringFlag{Name: "hop-grid", Category: catGS, Value: "100k", Usage: "hopping channel spacing in Hz"},
-			&cli.StringFlag{Name: "max-offset", Category: catGS, Usage: "hopping: largest |offset| in Hz (default 40 % of the rate, 30 % when NGE101 packets share the band)"},
+			&cli.StringFlag{Name: "max-offset", Category: catGS, Usage: "hopping: largest |offset| in Hz (default 40 % of the rate, 25 % when NGE101 packets share the band)"},
 			&cli.BoolFlag{Name: "invert", Category: catGS, Usage: "invert the FSK polarity (a 1 on the lower tone) of every burst"},
 			&cli.BoolFlag{Name: "random-polarity", Category: catGS, Usage: "invert about half of the random bursts"},
 			&cli.Float64Flag{Name: "clock-ppm", Category: catGS, Usage: "random transmitter symbol-clock errors up to ±ppm"},
@@ -343,7 +343,7 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	}
 	// NGE101 packets stay clear of the GridStream channels: alone they sit
 	// at 20 % of the rate (away from a real receiver's DC spike), with
-	// GridStream traffic at 42 % while the hopping stays within 30 %.
+	// GridStream traffic at 42 % while the hopping stays within 25 %.
 	ngeOffset := hz["nge-offset"]
 	if c.String("nge-offset") == "" {
 		ngeOffset = math.Round(0.2*p.rate/1e3) * 1e3
@@ -409,7 +409,7 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		if c.Bool("hop") {
 			hc.Grid, hc.GridOffset, hc.MaxOffset = hz["hop-grid"], hz["offset"], hz["max-offset"]
 			if hc.MaxOffset == 0 && hasNGE {
-				hc.MaxOffset = 0.3 * p.rate
+				hc.MaxOffset = 0.25 * p.rate
 			}
 		} else {
 			// One channel at --offset.
