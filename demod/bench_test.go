@@ -67,6 +67,13 @@ func BenchmarkWideband2M4(b *testing.B) {
 	benchCU8(b, 2.4e6, cu8Recording(2.4e6, src, 1))
 }
 
+// BenchmarkModerate2M4 is like BenchmarkWideband2M4 with ~10 bursts/s.
+func BenchmarkModerate2M4(b *testing.B) {
+	src := synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Seed: 3, Interval: 0.1, MaxOffset: 1e6,
+		Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true})
+	benchCU8(b, 2.4e6, cu8Recording(2.4e6, src, 2))
+}
+
 // BenchmarkSingle250k is four seconds of a 250 kS/s single-channel capture
 // with a 9600-baud burst every ~0.1 s (about half the air time busy).
 func BenchmarkSingle250k(b *testing.B) {

@@ -28,9 +28,14 @@ func (r *Receiver) demodBurst(b *burst) {
 	corr := (freq - b.freq) / r.fs1 // residual tuning, cycles per Fs1 sample
 	noise := r.det.noisePower()
 	nin := noise * r.gain1 // noise power after the first stage
-	// Block powers over 0.25 ms.
-	bl := max(4, int(r.fs1*0.00025))
-	nb := len(y) / bl
+	// Block powers over 0.25 ms, of the channel only (±60 kHz; the first
+	// stage leaves neighbours 60–240 kHz away only partly attenuated).
+	r.pwFilt.reset(0)
+	r.pwz = r.pwFilt.process(y, r.pwz[:0])
+	pz := r.pwz
+	nin *= r.pwGain
+	bl := max(4, int(r.fs1/2*0.00025))
+	nb := len(pz) / bl
 	if nb < 4 {
 		return
 	}
@@ -38,13 +43,14 @@ func (r *Receiver) demodBurst(b *burst) {
 	var maxP float64
 	for j := range nb {
 		var s float64
-		for _, v := range y[j*bl : (j+1)*bl] {
+		for _, v := range pz[j*bl : (j+1)*bl] {
 			s += float64(real(v)*real(v) + imag(v)*imag(v))
 		}
 		p := s / float64(bl)
 		pw = append(pw, p)
 		maxP = max(maxP, p)
 	}
+	bl *= 2 // in y's samples from here on
 	r.fsk.blocks = pw
 	thr := max(2.5*nin, math.Sqrt(max(nin, 1e-30)*maxP)/2)
 	a, e := -1, -1
@@ -59,6 +65,9 @@ func (r *Receiver) demodBurst(b *burst) {
 			on++
 			sp += p
 		}
+	}
+	if debugHook != nil {
+		debugHook(fmt.Sprintf("blocks %d a %d e %d on %d thr %.3g nin %.3g maxP %.3g", nb, a, e, on, thr, nin, maxP))
 	}
 	if a < 0 {
 		return
@@ -77,7 +86,7 @@ func (r *Receiver) demodBurst(b *burst) {
 	if r.nge {
 		r.ook.run(seg, thr, info)
 	}
-	if r.gs && info.onFrac > 0.75 {
+	if r.gs && (info.onFrac > 0.5 || !r.nge) {
 		r.fsk.run(seg, corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
 	}
 }
@@ -105,6 +114,7 @@ type fskDemod struct {
 	lastBaud float64
 	order    []*baudPlan
 	hd       []float32
+	offs     []float64
 	failed   []*frames.Message
 	blocks   []float64
 
@@ -138,12 +148,13 @@ func newFSKDemod(r *Receiver) *fskDemod {
 		pass := min(dev+0.4*baud+3e3, 0.45*fs2)
 		// The correlators do the fine selection; this filter only has to
 		// stop aliasing and keep neighbouring channels out of the estimates.
-		stop := min(fs2-pass, pass+35e3)
+		stop := min(fs2-pass, pass+20e3)
 		stop = max(stop, pass+2e3)
 		taps := kaiserLowpass(r.fs1, pass, stop, 45)
 		p := &baudPlan{baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud, L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
 		f.plans = append(f.plans, p)
 	}
+	f.offs = make([]float64, len(f.plans))
 	collect := func(m *frames.Message) { f.got = append(f.got, m) }
 	f.pos = r.newChannel(0, collect)
 	f.neg = r.newChannel(0, collect)
@@ -165,8 +176,10 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
 		f.headDisc(y, lead)
-		for _, p := range f.plans {
-			if f.quickSync(p) {
+		for i, p := range f.plans {
+			ok, off := f.quickSync(p)
+			f.offs[i] = off
+			if ok {
 				f.order = append(f.order, p)
 			}
 		}
@@ -183,7 +196,13 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 			break
 		}
 		r.stats.Attempts++
-		fine := f.decode(p, y, corr, lead, tail)
+		c := corr
+		if off := f.offs[slices.Index(f.plans, p)]; i < nsync && math.Abs(off) < 3e3 {
+			// The head's offset estimate saves a retuning pass (a large
+			// one is more likely noise).
+			c += off / r.fs1
+		}
+		fine := f.decode(p, y, c, lead, tail) + (c-corr)*r.fs1
 		if len(f.soft) == 0 {
 			continue
 		}
@@ -254,13 +273,13 @@ func (f *fskDemod) headDisc(y []complex64, lead int) {
 // average, offset from two clusters, timing from the symbol-rate line) and
 // looks for a sync word. It is cheap and needs a decent SNR; when no rate
 // shows one, every rate is demodulated in full.
-func (f *fskDemod) quickSync(p *baudPlan) bool {
+func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	d := f.hd
 	sps := f.r.fs1 / p.baud
 	L := max(2, int(math.Round(sps)))
 	n := len(d)
 	if n < 40*L {
-		return false
+		return false, 0
 	}
 	f.m = grow(f.m, n)
 	m := f.m
@@ -306,7 +325,8 @@ func (f *fskDemod) quickSync(p *baudPlan) bool {
 		i := int(t)
 		f.soft = append(f.soft, m[i]-off)
 	}
-	return hasSync(f.soft)
+	// The offset in Hz: m sums L discriminator samples (radians each).
+	return hasSync(f.soft), float64(off) / float64(L) * f.r.fs1 / (2 * math.Pi)
 }
 
 // hasSync reports whether soft symbols hold a GridStream sync word (16
@@ -365,10 +385,14 @@ func grow[T any](s []T, n int) []T {
 // returns the fine frequency offset it measured (Hz).
 func (f *fskDemod) decode(p *baudPlan, y []complex64, corr float64, lead, tail int) float64 {
 	fine, retune := f.decodeOnce(p, y, corr, lead, tail)
-	if retune {
+	for range 2 {
+		if !retune {
+			break
+		}
 		// The burst is off the channel filter's centre: tune and go again.
-		fine2, _ := f.decodeOnce(p, y, corr+fine/f.r.fs1, lead, tail)
-		fine += fine2
+		var more float64
+		more, retune = f.decodeOnce(p, y, corr+fine/f.r.fs1, lead, tail)
+		fine += more
 	}
 	return fine
 }
@@ -417,6 +441,24 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		return 0, false
 	}
 	c0, c1 := twoMeans(f.vals)
+	// The cluster means include symbols next to transitions (smeared by
+	// the shaping and the average); the outer half of each cluster is
+	// closer to the tones.
+	var so, si float64
+	var no, ni int
+	for _, v := range f.vals {
+		switch {
+		case v > c1:
+			so += float64(v)
+			no++
+		case v < c0:
+			si += float64(v)
+			ni++
+		}
+	}
+	if no > 0 && ni > 0 {
+		c0, c1 = float32(si/float64(ni)), float32(so/float64(no))
+	}
 	off := float64(c0+c1) / 2
 	dev := float64(c1-c0) / 2
 	if dev <= 0 {

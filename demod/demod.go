@@ -80,6 +80,9 @@ type Receiver struct {
 	gain1   float64   // noise gain of the first stage (Σh²)
 	delay1  float64   // its group delay in input samples
 	scratch *chanScratch
+	pwFilt  *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
+	pwGain  float64
+	pwz     []complex64
 
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
@@ -157,7 +160,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		n <<= 1
 	}
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
-	r.hop = n * max(1, int(math.Round(fs*0.0008/float64(n))))
+	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
 	r.miss = max(3, int(math.Ceil(0.004*fs/float64(r.hop))))
 	r.look = 3*r.hop + n + int(0.001*fs)
 	rs := 1
@@ -184,6 +187,11 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 			r.gain1 += float64(t) * float64(t)
 		}
 		r.delay1 = float64(len(r.fir1)-1) / 2
+	}
+	pt := kaiserLowpass(r.fs1, 60e3, min(r.fs1/2, 100e3), 40)
+	r.pwFilt = newMixDecim(pt, 2)
+	for _, t := range pt {
+		r.pwGain += float64(t) * float64(t)
 	}
 	r.maxLen = int(cfg.MaxBurst * r.fs1)
 	r.fsk = newFSKDemod(r)

@@ -104,14 +104,7 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		if m.step == 1 {
 			copy(dst, x[:blk])
 		} else {
-			o, s := complex64(m.osc), complex64(m.step)
-			for i, v := range x[:blk] {
-				dst[i] = v * o
-				o *= s
-			}
-			// Renormalise the oscillator once a block.
-			m.osc = complex128(o)
-			m.osc /= complex(math.Hypot(real(m.osc), imag(m.osc)), 0)
+			m.osc = mix4(dst, x[:blk], m.osc, m.step)
 		}
 		p := m.next
 		for ; p < len(buf); p += m.decim {
