@@ -69,7 +69,7 @@ func BenchmarkWideband2M4(b *testing.B) {
 
 // BenchmarkModerate2M4 is like BenchmarkWideband2M4 with ~10 bursts/s.
 func BenchmarkModerate2M4(b *testing.B) {
-	src := synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Seed: 3, Interval: 0.1, MaxOffset: 1e6,
+	src := synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Seed: 3, Interval: 0.05, MaxOffset: 1e6,
 		Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true})
 	benchCU8(b, 2.4e6, cu8Recording(2.4e6, src, 2))
 }

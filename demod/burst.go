@@ -87,7 +87,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		r.ook.run(seg, thr, info)
 	}
 	if r.gs && (info.onFrac > 0.5 || !r.nge) {
-		r.fsk.run(seg, corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
+		r.fsk.run(seg, pz[min(len(pz), ia/2):], corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
 	}
 }
 
@@ -114,6 +114,7 @@ type fskDemod struct {
 	lastBaud float64
 	order    []*baudPlan
 	hd       []float32
+	hdRate   float64
 	offs     []float64
 	failed   []*frames.Message
 	blocks   []float64
@@ -165,7 +166,7 @@ func (f *fskDemod) flush() {}
 
 // run tries the symbol rates in turn (slowest first) until one yields a
 // CRC-good frame. lead and tail are the noise margins in Fs1 samples.
-func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstInfo) {
+func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info burstInfo) {
 	r := f.r
 	f.failed = f.failed[:0]
 	span := float64(len(y) - lead - tail) // active Fs1 samples
@@ -175,7 +176,7 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 	// first, then the rest (slowest first).
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
-		f.headDisc(y, lead)
+		f.headDisc(pz, (lead+1)/2, r.fs1/2)
 		for i, p := range f.plans {
 			ok, off := f.quickSync(p)
 			f.offs[i] = off
@@ -197,10 +198,11 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 		}
 		r.stats.Attempts++
 		c := corr
-		if off := f.offs[slices.Index(f.plans, p)]; i < nsync && math.Abs(off) < 3e3 {
-			// The head's offset estimate saves a retuning pass (a large
-			// one is more likely noise).
-			c += off / r.fs1
+		if off := f.offs[slices.Index(f.plans, p)]; i < nsync && math.Abs(off-corr*r.fs1) < 3e3 {
+			// The head's offset estimate (from the tuned centre) saves a
+			// retuning pass; one far from the detector's is more likely
+			// noise.
+			c = off / r.fs1
 		}
 		fine := f.decode(p, y, c, lead, tail) + (c-corr)*r.fs1
 		if len(f.soft) == 0 {
@@ -256,10 +258,12 @@ func (f *fskDemod) run(y []complex64, corr float64, lead, tail int, info burstIn
 
 // annotateOnly sets a message's Radio fields and stream position.
 // headDisc computes the FM discriminator of the burst's head (the first
-// 160 symbols at 9600 baud) at the first-stage rate into f.hd.
-func (f *fskDemod) headDisc(y []complex64, lead int) {
-	a := max(0, lead-int(0.0005*f.r.fs1))
-	e := min(len(y), lead+int(160*f.r.fs1/9600))
+// 160 symbols at 9600 baud) from the burst-power channel (±60 kHz at rate)
+// into f.hd.
+func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
+	f.hdRate = rate
+	a := max(0, lead-int(0.0005*rate))
+	e := min(len(y), lead+int(160*rate/9600))
 	f.hd = f.hd[:0]
 	for i := a + 1; i < e; i++ {
 		p, q := y[i], y[i-1]
@@ -275,7 +279,7 @@ func (f *fskDemod) headDisc(y []complex64, lead int) {
 // shows one, every rate is demodulated in full.
 func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	d := f.hd
-	sps := f.r.fs1 / p.baud
+	sps := f.hdRate / p.baud
 	L := max(2, int(math.Round(sps)))
 	n := len(d)
 	if n < 40*L {
@@ -326,7 +330,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 		f.soft = append(f.soft, m[i]-off)
 	}
 	// The offset in Hz: m sums L discriminator samples (radians each).
-	return hasSync(f.soft), float64(off) / float64(L) * f.r.fs1 / (2 * math.Pi)
+	return hasSync(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
 }
 
 // hasSync reports whether soft symbols hold a GridStream sync word (16

@@ -182,11 +182,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		r.gain1 = noiseGain(r.design)
 		r.delay1 = groupDelay(r.design)
 	} else {
-		r.fir1 = kaiserLowpass(fs, 55e3, min(fs/2, 100e3), 50)
-		for _, t := range r.fir1 {
-			r.gain1 += float64(t) * float64(t)
-		}
-		r.delay1 = float64(len(r.fir1)-1) / 2
+		// No decimation: the burst is only mixed to 0 Hz here; the burst
+		// power and every demodulator filter it themselves.
+		r.gain1 = 1
 	}
 	pt := kaiserLowpass(r.fs1, 60e3, min(r.fs1/2, 100e3), 40)
 	r.pwFilt = newMixDecim(pt, 2)
