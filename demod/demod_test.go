@@ -2,6 +2,7 @@ package demod
 
 import (
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -120,4 +121,50 @@ func TestNewErrors(t *testing.T) {
 	rx.Process(x)
 	rx.Process(make([]complex64, 100000))
 	rx.Flush()
+}
+
+// TestMemoryFlat streams a long recording through the receiver chunk by
+// chunk (synth's streaming generator, nothing kept) and checks the heap
+// does not grow with the input.
+func TestMemoryFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	fs := 250e3
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	msgs := 0
+	rx, err := New(Config{SampleRate: fs}, dec, func(*frames.Message) { msgs++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := synth.NewHopper(synth.HopConfig{SampleRate: fs, Seed: 5, Interval: 0.05, Guard: 0.01, MaxOffset: 1,
+		Jitter: 3e3, SNRdB: [2]float64{8, 20}})
+	g := synth.New(synth.Config{SampleRate: fs, Seed: 6, Samples: int64(16 * fs), KeepTruth: 16}, src)
+	buf := make([]complex64, 32768)
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	var at4 uint64
+	for {
+		n, err := g.Read(buf)
+		rx.Process(buf[:n])
+		if at4 == 0 && g.Pos() >= int64(4*fs) {
+			at4 = heap()
+		}
+		if err != nil {
+			break
+		}
+	}
+	rx.Flush()
+	end := heap()
+	t.Logf("heap after 4 s: %d KB, after 16 s: %d KB, %d messages", at4>>10, end>>10, msgs)
+	if end > at4+512<<10 {
+		t.Errorf("heap grew from %d KB to %d KB", at4>>10, end>>10)
+	}
+	if msgs < 100 {
+		t.Errorf("only %d messages", msgs)
+	}
 }
