@@ -98,7 +98,8 @@ func Listen(cfg Config) (*Publisher, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Publisher{cfg: cfg, log: cfg.Logger.With("output", cfg.Endpoint), ln: ln, subs: map[*subscriber]struct{}{}}
+	p := &Publisher{cfg: cfg, ln: ln, subs: map[*subscriber]struct{}{}}
+	p.log = cfg.Logger.With("output", p.Endpoint())
 	p.list.Store(&[]*subscriber{})
 	go p.accept()
 	return p, nil
