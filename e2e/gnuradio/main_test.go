@@ -108,7 +108,14 @@ type proc struct {
 
 func start(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
+	return startEnv(t, nil, name, args...)
+}
+
+// startEnv starts name with extra environment variables.
+func startEnv(t *testing.T, env []string, name string, args ...string) *proc {
+	t.Helper()
 	p := &proc{name: filepath.Base(name), cmd: exec.Command(name, args...), done: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), env...)
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -253,5 +260,7 @@ func synth(t *testing.T, name string, args ...string) (string, []truth) {
 // flowgraph starts a compiled flowgraph.
 func flowgraph(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
-	return start(t, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
+	// GR_CONF_LOG_LOG_LEVEL=warn: the correlate-access-code block logs
+	// every tag at debug level.
+	return startEnv(t, []string{"GR_CONF_LOG_LOG_LEVEL=warn"}, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
 }
