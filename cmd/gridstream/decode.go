@@ -70,6 +70,8 @@ func decodeCommand() *cli.Command {
 				Usage: "the sinks have pass_tags=True: parse the tag header and carry tags into message meta"},
 			&cli.Float64Flag{Name: "level-rate", Category: catInput,
 				Usage: "sample rate of levels inputs in samples/s"},
+			&cli.DurationFlag{Name: "reconnect-max", Category: catInput, Value: 2 * time.Second,
+				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
 		}, decoderFlags()...), outputFlags()...),
@@ -281,6 +283,8 @@ func runDecode(c *cli.Context) error {
 		}
 		pc.LevelRate = sp.rate
 		sp.cfg.Logger = slog.Default()
+		sp.cfg.RetryMax = c.Duration("reconnect-max")
+		sp.cfg.RetryMin = min(100*time.Millisecond, sp.cfg.RetryMax)
 		src, err := zmqsource.New(sp.cfg)
 		if err != nil {
 			out.Close()

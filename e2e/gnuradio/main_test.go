@@ -264,3 +264,18 @@ func flowgraph(t *testing.T, name string, args ...string) *proc {
 	// every tag at debug level.
 	return startEnv(t, []string{"GR_CONF_LOG_LOG_LEVEL=warn"}, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
 }
+
+// prependSilence puts seconds of zero samples (cf32) before the recording,
+// so a flowgraph with a PUB sink has time to get its subscriber before the
+// first burst.
+func prependSilence(t *testing.T, path string, seconds, rate float64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := make([]byte, 8*int(seconds*rate))
+	if err := os.WriteFile(path, append(z, b...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
