@@ -1,0 +1,127 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"net"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	"github.com/gridstream-sdr/gridstream/zmqsource"
+)
+
+// TestDecodeSurvivesMalformedInput feeds `gridstream decode` (a float32
+// input with pass_tags and inverted polarity) every kind of malformed
+// message GNU Radio would never send, then a good one: it must decode the
+// good frame with its tags, count each bad kind, and exit 0 on SIGTERM.
+func TestDecodeSurvivesMalformedInput(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	cmd := exec.Command(testbin.Path(t), "decode", "--in",
+		"pull://"+ln.Addr().String()+"?format=soft&tags=1&invert=1&name=soft0",
+		"--state", "", "--stats-interval", "200ms")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+
+	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
+	bitstream := bits.AppendGridStream(make([]byte, 100), frame, 4, 40, 0x04)
+	bitstream = append(bitstream, make([]byte, 100)...)
+	var soft []byte
+	for _, b := range bitstream {
+		v := float32(1) // inverted polarity on the wire: 0 → +1
+		if b == 1 {
+			v = -1
+		}
+		soft = binary.LittleEndian.AppendUint32(soft, math.Float32bits(v))
+	}
+	le := binary.LittleEndian
+	hdr := func(magic uint16, ver byte, off, ntags uint64) []byte {
+		b := le.AppendUint16(nil, magic)
+		b = append(b, ver)
+		b = le.AppendUint64(b, off)
+		return le.AppendUint64(b, ntags)
+	}
+	good, _ := zmqsource.AppendHeader(nil, 1000, []zmqsource.Tag{
+		{Offset: 1000, Key: "rx_freq", Value: 915.3e6},
+		{Offset: 1000, Key: "snr", Value: 17.5},
+	})
+	msgs := [][]byte{
+		append(hdr(0x1234, 1, 0, 0), soft[:40]...),                    // wrong magic
+		append(hdr(zmqsource.HeaderMagic, 7, 0, 0), soft[:40]...),     // wrong version
+		append(hdr(zmqsource.HeaderMagic, 1, 0, 1<<60), soft[:40]...), // absurd tag count
+		append(append(hdr(zmqsource.HeaderMagic, 1, 0, 1), make([]byte, 8)...), 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE, 0xEE), // garbage PMT
+		append(hdr(zmqsource.HeaderMagic, 1, 990, 0), 1, 2, 3), // 3 bytes: not float32s
+		append(good, soft...),
+	}
+	var out []byte
+	for _, m := range msgs {
+		out = zmtp.AppendFrame(out, m, false)
+	}
+	if _, err := c.Write(out); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "\n") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond) // a stats tick
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, stderr.String())
+	}
+	var msgsOut []map[string]any
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatal(err)
+		}
+		msgsOut = append(msgsOut, m)
+	}
+	if len(msgsOut) != 1 {
+		t.Fatalf("%d messages, want 1\n%s", len(msgsOut), stderr.String())
+	}
+	m := msgsOut[0]
+	meta, _ := m["meta"].(map[string]any)
+	if m["raw"] != "2AD500142290000057900000C7510F07000316A41B109E1F" ||
+		m["crc_ok"] != true || m["input"] != "soft0" || m["freq_hz"] != 915.3e6 || m["snr_db"] != 17.5 ||
+		meta == nil || meta["rx_freq"] != 915.3e6 || meta["gr_offset"] != float64(1000+100+40+20) {
+		t.Errorf("message: %v", m)
+	}
+	log := stderr.String()
+	for _, kind := range []string{"tag_header_magic", "tag_header_version", "tag_count", "tag_pmt", "partial_item"} {
+		if !strings.Contains(log, "malformed_"+kind+"=1") {
+			t.Errorf("stats do not count %s once:\n%s", kind, log)
+		}
+		if n := strings.Count(log, "kind="+kind); n != 1 {
+			t.Errorf("%s logged %d times, want once", kind, n)
+		}
+	}
+}
