@@ -19,9 +19,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'kill $dec 2>/dev/null || true; rm -rf "$work"' EXIT
 
-rec=${1:-}
-[ $# -gt 0 ] && shift
-[ "${1:-}" = "--" ] && shift
+rec=
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then
+	rec=$1
+	shift
+fi
+if [ "${1:-}" = "--" ]; then
+	shift
+fi
 
 if command -v gridstream >/dev/null 2>&1; then
 	gs=$(command -v gridstream)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -57,8 +58,11 @@ func zmqOutStats(o *outputs) []any {
 			continue
 		}
 		st := z.Stats()
-		attrs = append(attrs, o.names[i], map[string]int64{
-			"subscribers": int64(st.Subscribers), "sent": st.Sent, "dropped": st.Dropped})
+		prefix := "out_"
+		if strings.HasPrefix(o.names[i], "zmq pmt") {
+			prefix = "out_pmt_"
+		}
+		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)
 	}
 	return attrs
 }
