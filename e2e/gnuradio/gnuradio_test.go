@@ -297,3 +297,37 @@ func TestNGE101Flowgraph(t *testing.T) {
 		}
 	}
 }
+
+// TestFlowgraphBauds runs the file flowgraph at GridStream's faster symbol
+// rates (the meter picks one per packet; a chain is tuned to one).
+func TestFlowgraphBauds(t *testing.T) {
+	needGNURadio(t)
+	for _, tc := range []struct{ baud, deviation, rate string }{
+		{"19200", "16e3", "480e3"},
+		{"38400", "20e3", "960e3"},
+	} {
+		t.Run(tc.baud, func(t *testing.T) {
+			rec, tr := synth(t, "rec.cf32", "--count", "20", "--baud", tc.baud, "--crc-init", "45F8",
+				"--rate", tc.rate, "--interval", "0.03", "--seed", "21")
+			addr := freeAddr(t)
+			dec := start(t, bin, "decode", "--in", "pull://"+addr, "--state", "", "--stats-interval", "0")
+			fg := flowgraph(t, "gridstream_file", "--file", rec, "--samp-rate", tc.rate, "--baud", tc.baud,
+				"--deviation", tc.deviation, "--address", "tcp://"+addr, "--speed", "10")
+			if err := fg.wait(t, 60*time.Second); err != nil {
+				t.Fatalf("flowgraph: %v", err)
+			}
+			waitFor(t, "every frame", 15*time.Second, func() bool { return len(dec.lines()) >= len(tr) })
+			time.Sleep(200 * time.Millisecond)
+			dec.stop(t)
+			var raws []string
+			for _, l := range dec.lines() {
+				var m frames.Message
+				if err := json.Unmarshal([]byte(l), &m); err != nil {
+					t.Fatal(err)
+				}
+				raws = append(raws, m.Raw)
+			}
+			checkAll(t, tc.baud+" baud", tr, raws)
+		})
+	}
+}
