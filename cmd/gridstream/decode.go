@@ -344,10 +344,8 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 	if ch.HasOffset {
 		in.base, in.hasBase = int64(ch.Offset)-in.pos, true
 		for _, t := range ch.Tags {
-			if !in.tags.add(t.Key, int64(t.Offset)-in.base, in.pos, t.Value) {
-				// bounded: further keys are ignored
-				continue
-			}
+			// Bounded: keys beyond maxTagKeys are ignored.
+			in.tags.add(t.Key, int64(t.Offset)-in.base, in.pos, t.Value)
 		}
 	}
 	p := ch.Items
