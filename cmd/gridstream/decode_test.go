@@ -8,7 +8,9 @@ import (
 	"math"
 	"net"
 	"os/exec"
+	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -34,7 +36,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 	cmd := exec.Command(testbin.Path(t), "decode", "--in",
 		"pull://"+ln.Addr().String()+"?format=soft&tags=1&invert=1&name=soft0",
 		"--state", "", "--stats-interval", "200ms")
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr decodeBuf
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -88,7 +90,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stdout.String(), "\n") && time.Now().Before(deadline) {
+	for stdout.lines() == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // a stats tick
@@ -97,7 +99,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 		t.Fatalf("exit: %v\n%s", err, stderr.String())
 	}
 	var msgsOut []map[string]any
-	sc := bufio.NewScanner(&stdout)
+	sc := bufio.NewScanner(bytes.NewReader(stdout.Bytes()))
 	for sc.Scan() {
 		var m map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
@@ -124,4 +126,115 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 			t.Errorf("%s logged %d times, want once", kind, n)
 		}
 	}
+}
+
+// TestDecodeSlowSubscriber connects an --out subscriber that never reads:
+// decoding must go on at full speed (every frame on stdout), the
+// subscriber's bounded queue drops and counts.
+func TestDecodeSlowSubscriber(t *testing.T) {
+	stream, ends, _ := benchStream(30000*700, 700)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	outLn, _ := net.Listen("tcp", "127.0.0.1:0")
+	out := outLn.Addr().String()
+	outLn.Close()
+	cmd := exec.Command(testbin.Path(t), "decode", "--in", "pull://"+ln.Addr().String(), "--no-learn",
+		"--protocol", "gridstream", "--out", "tcp://"+out, "--out-hwm", "10", "--state", "", "--stats-interval", "100ms")
+	var stdout, stderr decodeBuf
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	// The subscriber that never reads, with a tiny receive buffer.
+	var sub net.Conn
+	for i := 0; ; i++ {
+		if sub, err = net.Dial("tcp", out); err == nil {
+			break
+		}
+		if i > 200 {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	defer sub.Close()
+	sub.(*net.TCPConn).SetReadBuffer(4096)
+	if _, err := zmtp.Handshake(sub, zmq4.Sub, false, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	sub.Write(zmtp.AppendFrame(nil, []byte{1}, false))
+
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // the subscription reaches gridstream
+	var buf []byte
+	for i := 0; i < len(stream); i += 8192 {
+		buf = zmtp.AppendFrame(buf, stream[i:min(i+8192, len(stream))], false)
+	}
+	if _, err := c.Write(buf); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for stdout.lines() < len(ends) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	if n := stdout.lines(); n != len(ends) {
+		t.Fatalf("%d of %d frames decoded with a stuck subscriber", n, len(ends))
+	}
+	if !regexpDropped.MatchString(stderr.String()) {
+		t.Fatalf("no drops counted:\n%s", tailString(stderr.String(), 2000))
+	}
+}
+
+var regexpDropped = regexp.MustCompile(`out_dropped=[1-9]`)
+
+func tailString(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// decodeBuf is a bytes.Buffer safe to read while the child writes to it.
+type decodeBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (d *decodeBuf) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.b.Write(p)
+}
+
+// Bytes returns a copy of what was written.
+func (d *decodeBuf) Bytes() []byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]byte{}, d.b.Bytes()...)
+}
+
+func (d *decodeBuf) String() string { return string(d.Bytes()) }
+
+// lines counts the complete lines written so far.
+func (d *decodeBuf) lines() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return bytes.Count(d.b.Bytes(), []byte("\n"))
 }
