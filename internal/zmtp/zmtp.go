@@ -78,13 +78,17 @@ func Handshake(conn net.Conn, typ zmq4.SocketType, server bool, timeout time.Dur
 	return bc.r, nil
 }
 
-// ErrFrameTooLarge is returned for a frame above the configured limit.
-var ErrFrameTooLarge = errors.New("zmtp: frame larger than the limit")
+// ErrFrameTooLarge is returned for a message whose frames together exceed
+// the configured limit, or that has more than maxFrames frames.
+var ErrFrameTooLarge = errors.New("zmtp: message larger than the limit")
+
+// maxFrames bounds the frames of one message (GNU Radio sends one or two).
+const maxFrames = 1024
 
 // FrameReader reads ZMTP frames, reusing its buffers.
 type FrameReader struct {
 	R   *bufio.Reader
-	Max int // largest frame accepted, in bytes
+	Max int // largest message accepted (all frames together), in bytes
 
 	frames [][]byte // frames of the current message (slices of bufs)
 	bufs   [][]byte
@@ -96,6 +100,7 @@ func (f *FrameReader) ReadMsg() ([][]byte, error) {
 	for {
 		f.frames = f.frames[:0]
 		cmd := false
+		var total uint64
 		for i := 0; ; i++ {
 			flags, err := f.R.ReadByte()
 			if err != nil {
@@ -115,9 +120,11 @@ func (f *FrameReader) ReadMsg() ([][]byte, error) {
 				}
 				size = uint64(b)
 			}
-			if size > uint64(f.Max) {
-				return nil, fmt.Errorf("%w (%d > %d bytes)", ErrFrameTooLarge, size, f.Max)
+			if size > uint64(f.Max) || total+size > uint64(f.Max) || i >= maxFrames {
+				return nil, fmt.Errorf("%w (a %d-byte frame after %d bytes in %d frames; limit %d bytes)",
+					ErrFrameTooLarge, size, total, i, f.Max)
 			}
+			total += size
 			if i >= len(f.bufs) {
 				f.bufs = append(f.bufs, nil)
 			}
@@ -130,7 +137,7 @@ func (f *FrameReader) ReadMsg() ([][]byte, error) {
 			}
 			cmd = cmd || flags&flagCommand != 0
 			f.frames = append(f.frames, buf)
-			if flags&flagMore == 0 || i > 1<<16 {
+			if flags&flagMore == 0 {
 				break
 			}
 		}
