@@ -34,7 +34,7 @@ func (r *Receiver) demodBurst(b *burst) {
 	r.pwz = r.pwFilt.process(y, r.pwz[:0])
 	pz := r.pwz
 	nin *= r.pwGain
-	bl := max(4, int(r.fs1/2*0.00025))
+	bl := max(4, int(r.fs1/float64(r.pwDec)*0.00025))
 	nb := len(pz) / bl
 	if nb < 4 {
 		return
@@ -50,7 +50,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		pw = append(pw, p)
 		maxP = max(maxP, p)
 	}
-	bl *= 2 // in y's samples from here on
+	bl *= r.pwDec // in y's samples from here on
 	r.fsk.blocks = pw
 	thr := max(2.5*nin, math.Sqrt(max(nin, 1e-30)*maxP)/2)
 	a, e := -1, -1
@@ -87,7 +87,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		r.ook.run(seg, thr, info)
 	}
 	if r.gs && (info.onFrac > 0.5 || !r.nge) {
-		r.fsk.run(seg, pz[min(len(pz), ia/2):], corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
+		r.fsk.run(seg, pz[min(len(pz), ia/r.pwDec):], corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
 	}
 }
 
@@ -176,7 +176,7 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 	// first, then the rest (slowest first).
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
-		f.headDisc(pz, (lead+1)/2, r.fs1/2)
+		f.headDisc(pz, (lead+r.pwDec-1)/r.pwDec, r.fs1/float64(r.pwDec))
 		for i, p := range f.plans {
 			ok, off := f.quickSync(p)
 			f.offs[i] = off

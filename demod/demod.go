@@ -82,6 +82,7 @@ type Receiver struct {
 	scratch *chanScratch
 	pwFilt  *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
 	pwGain  float64
+	pwDec   int
 	pwz     []complex64
 
 	active   []*burst
@@ -161,8 +162,16 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
 	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
-	r.miss = max(3, int(math.Ceil(0.004*fs/float64(r.hop))))
-	r.look = 3*r.hop + n + int(0.001*fs)
+	// A burst ends after 4 ms without energy when NGE101 is searched (its
+	// OOK has silences up to a bit cell), else after 2 ms.
+	quiet := 0.002
+	if r.nge {
+		quiet = 0.004
+	}
+	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
+	// A burst is confirmed in its second frame, at most two hops and a
+	// frame after it started.
+	r.look = 2*r.hop + n + int(0.0005*fs)
 	rs := 1
 	for rs < r.look+r.hop+n {
 		rs <<= 1
@@ -186,8 +195,12 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		// power and every demodulator filter it themselves.
 		r.gain1 = 1
 	}
+	r.pwDec = 2
+	if r.fs1 < 200e3 {
+		r.pwDec = 1
+	}
 	pt := kaiserLowpass(r.fs1, 60e3, min(r.fs1/2, 100e3), 40)
-	r.pwFilt = newMixDecim(pt, 2)
+	r.pwFilt = newMixDecim(pt, r.pwDec)
 	for _, t := range pt {
 		r.pwGain += float64(t) * float64(t)
 	}
