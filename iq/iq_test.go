@@ -445,7 +445,7 @@ func TestOpenErrors(t *testing.T) {
 		{"ann.sigmf-meta", Options{}, "annotates sample 5000"},
 		{"hdr.sigmf-meta", Options{}, "header bytes"},
 		{"gone.sigmf-meta", Options{}, "missing.cu8"},
-		{"noext.raw", Options{SampleRate: 1e6}, "--format"},
+		{"noext.raw", Options{SampleRate: 1e6}, "--input-format"},
 		{"norate.cu8", Options{}, "--rate"},
 		{"absent_915M_2400k.cu8", Options{}, "no such file"},
 		{"x.sigmf", Options{}, "archives"},

@@ -257,7 +257,7 @@ func openFile(name string, opt Options) (*Source, error) {
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) && strings.EqualFold(filepath.Ext(name), SigMFDataExt) {
 				if opt.Format == FormatUnknown || opt.SampleRate == 0 {
-					return nil, fmt.Errorf("%s: its meta file %s is missing: pass --format and --rate", name, metaPath)
+					return nil, fmt.Errorf("%s: its meta file %s is missing: pass --input-format and --rate", name, metaPath)
 				}
 			} else {
 				return nil, oneLineErr(err)
@@ -311,7 +311,7 @@ func openFile(name string, opt Options) (*Source, error) {
 		}
 	}
 	if info.Format == FormatUnknown {
-		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
+		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --input-format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
 	}
 	if !(info.SampleRate > 0) {
 		return nil, fmt.Errorf("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())

@@ -141,9 +141,9 @@ func TestReplayWrongPassword(t *testing.T) {
 	}
 }
 
-// TestReplayRTL433 checks --output-format rtl433 on the built-in sample.
+// TestReplayRTL433 checks --format rtl433 on the built-in sample.
 func TestReplayRTL433(t *testing.T) {
-	out, stderr, code := gridstream(t, nil, "replay", "--state", "", "-F", "rtl433")
+	out, stderr, code := gridstream(t, nil, "replay", "--state", "", "--format", "rtl433")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -172,7 +172,7 @@ func TestReplayRTL433(t *testing.T) {
 // retained "offline" last will.
 func TestLiveBrokerRestartAndLastWill(t *testing.T) {
 	b := mosquitto.Start(t, mosquitto.Options{})
-	cmd := exec.Command(bin, "replay", "--state", "", "-q", "--format", "unpacked",
+	cmd := exec.Command(bin, "replay", "--state", "", "-q", "--input-format", "unpacked",
 		"--mqtt", b.URL(), "--meter", "F0EE36DB", "-")
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	var stderr bytes.Buffer

@@ -158,7 +158,7 @@ func TestReplayFormats(t *testing.T) {
 		{"s.txt", ascii, nil},
 		{"noext", ascii, nil},
 		{"s.f32", soft, nil},
-		{"soft.bin", soft, []string{"--format", "float32"}},
+		{"soft.bin", soft, []string{"--input-format", "float32"}},
 		{"inv.u8", inverted, []string{"--invert"}},
 	} {
 		path := filepath.Join(dir, tc.file)
@@ -189,9 +189,9 @@ func TestUserErrors(t *testing.T) {
 	}{
 		{"missing file", []string{"replay", "--state", "", filepath.Join(dir, "nope.u8")}, 1, "no such file"},
 		{"bad crc init", []string{"replay", "--crc-init", "XYZ"}, 2, "bad CRC init"},
-		{"bad format", []string{"replay", "--format", "wav"}, 2, "unknown bit format"},
-		{"levels without rate", []string{"replay", "--format", "levels"}, 2, "--level-rate"},
-		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--format packed or --format float32"},
+		{"bad format", []string{"replay", "--input-format", "wav"}, 2, "unknown bit format"},
+		{"levels without rate", []string{"replay", "--input-format", "levels"}, 2, "--level-rate"},
+		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--input-format packed or --input-format float32"},
 		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 1, "unknown protocol"},
 		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
 		{"unknown flag", []string{"replay", "--frobnicate"}, 1, "flag provided but not defined"},

@@ -47,10 +47,10 @@ func decodeCommand() *cli.Command {
 			"  tcp://HOST:PORT        SUB socket for a ZMQ PUB Sink (ipc://PATH also works)\n" +
 			"  pull://HOST:PORT       PULL socket for a ZMQ PUSH Sink: nothing is dropped\n" +
 			"  ...?format=soft&key=ch3&tags=1&name=ch3&rate=1e6&invert=1\n" +
-			"                         per-input settings overriding --format, --key,\n" +
+			"                         per-input settings overriding --input-format, --key,\n" +
 			"                         --pass-tags, --level-rate, --invert; name= sets the\n" +
 			"                         message's input field\n\n" +
-			"Item formats (--format): bits (u8 0/1 per byte, after a Binary Slicer),\n" +
+			"Item formats (--input-format): bits (u8 0/1 per byte, after a Binary Slicer),\n" +
 			"  soft (float32 soft symbols, >0 is 1), levels (u8 OOK levels for NGE101 at\n" +
 			"  --level-rate samples/s).\n\n" +
 			"Examples:\n" +
@@ -62,7 +62,7 @@ func decodeCommand() *cli.Command {
 				Usage: "ZMQ endpoint of a GNU Radio PUB Sink to connect to (repeatable; pull:// for a PUSH Sink; ?options per input)"},
 			&cli.StringSliceFlag{Name: "in-pull", Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUSH Sink to connect to with PULL (repeatable)"},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catInput, Value: itemBits,
+			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catInput, Value: itemBits,
 				Usage: "item format of the inputs: bits, soft (float32) or levels (NGE101 OOK)"},
 			&cli.StringFlag{Name: "key", Category: catInput,
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
@@ -98,7 +98,7 @@ func truthy(s string) (bool, error) {
 // parseInput parses ENDPOINT[?options] with the command's defaults.
 func parseInput(c *cli.Context, raw string, pull bool) (inputSpec, error) {
 	sp := inputSpec{
-		format: strings.ToLower(c.String("format")),
+		format: strings.ToLower(c.String("input-format")),
 		rate:   c.Float64("level-rate"),
 		invert: c.Bool("invert"),
 		cfg: zmqsource.Config{

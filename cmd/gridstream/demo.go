@@ -33,7 +33,7 @@ func demoCommand() *cli.Command {
 			"--write DIR saves the recordings (with SigMF meta and truth) to try demod on them.\n\n" +
 			"Examples:\n" +
 			"  gridstream demo\n" +
-			"  gridstream demo --output-format rtl433\n" +
+			"  gridstream demo --format rtl433\n" +
 			"  gridstream demo --write /tmp/demo && gridstream demod /tmp/demo/demo_915M_800k.cu8",
 		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "write", Usage: "write the built-in recordings, their SigMF meta and truth into this directory and exit"},

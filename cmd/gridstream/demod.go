@@ -26,7 +26,7 @@ const catIQ = "IQ input"
 // iqFlags are the flags of the IQ input (demod).
 func iqFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catIQ,
+		&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catIQ,
 			Usage: "sample format: cu8 (rtl_sdr), cs8 (HackRF), cs16, cf32 (GNU Radio .cfile); default from the SigMF meta or the file name, cu8 for stdin"},
 		&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catIQ,
 			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp"},
@@ -68,12 +68,12 @@ func demodCommand() *cli.Command {
 			"                       meta beside it, else from an rtl_433-style name\n" +
 			"                       (g001_915M_2400k.cu8, x_433.92M_250k.cs16), else the flags\n" +
 			"  x.sigmf-meta         a SigMF recording (or x.sigmf-data, or x)\n" +
-			"  -                    stdin (cu8 unless --format; --rate required)\n" +
+			"  -                    stdin (cu8 unless --input-format; --rate required)\n" +
 			"  rtl_tcp://HOST:PORT  a live rtl_tcp server (port 1234 by default); sends the\n" +
 			"                       sample rate, --center-freq, gain, AGC and ppm commands\n\n" +
 			"Examples:\n" +
 			"  gridstream demod g001_915M_2400k.cu8\n" +
-			"  gridstream demod --format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
+			"  gridstream demod --input-format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
 			"  rtl_sdr -f 915M -s 2.4M - | gridstream demod --rate 2.4M --center-freq 915M -\n" +
 			"  gridstream demod --center-freq 915M --rate 2.4M --gain 40 rtl_tcp://127.0.0.1:1234\n" +
 			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta",
@@ -86,9 +86,9 @@ func demodCommand() *cli.Command {
 func iqOptions(c *cli.Context) (iq.Options, error) {
 	var o iq.Options
 	var err error
-	if s := c.String("format"); s != "" {
+	if s := c.String("input-format"); s != "" {
 		if o.Format, err = iq.ParseFormat(s); err != nil {
-			return o, fmt.Errorf("--format: %v", err)
+			return o, fmt.Errorf("--input-format: %v", err)
 		}
 	}
 	if s := c.String("rate"); s != "" {

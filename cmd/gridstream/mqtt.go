@@ -19,16 +19,16 @@ const catMQTT = "MQTT and Home Assistant"
 
 // Output formats of the stdout JSON lines.
 const (
-	outputGridStream = "gridstream"
-	outputRTL433     = "rtl433"
+	outputJSON   = "json"
+	outputRTL433 = "rtl433"
 )
 
 // mqttFlags are the MQTT/Home Assistant and JSON-dialect output flags, part
 // of outputFlags.
 func mqttFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "output-format", Aliases: []string{"F"}, Category: catOutput, Value: outputGridStream,
-			Usage: "stdout JSON dialect: gridstream (the full message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
+		&cli.StringFlag{Name: "format", Aliases: []string{"output-format", "F"}, Category: catOutput, Value: outputJSON,
+			Usage: "stdout JSON lines: json (the full gridstream message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
 		&cli.StringFlag{Name: "mqtt", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT"},
 			Usage: "publish device states and Home Assistant discovery to this broker: mqtt://host[:1883] or mqtts://host[:8883] (user:password@ allowed)"},
 		&cli.StringFlag{Name: "mqtt-user", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_USER"},
@@ -58,13 +58,13 @@ func mqttFlags() []cli.Flag {
 
 // stdoutSink is the stdout JSON-lines sink in the chosen dialect.
 func stdoutSink(c *cli.Context, w io.Writer) (sink, error) {
-	switch f := strings.ToLower(c.String("output-format")); f {
-	case "", outputGridStream, "json":
+	switch f := strings.ToLower(c.String("format")); f {
+	case "", outputJSON, "gridstream":
 		return newJSONSink(w), nil
 	case outputRTL433:
 		return &rtl433Sink{w: bufio.NewWriter(w)}, nil
 	default:
-		return nil, fmt.Errorf("--output-format %q: want gridstream or rtl433", f)
+		return nil, fmt.Errorf("--format %q: want json or rtl433", f)
 	}
 }
 

@@ -31,7 +31,7 @@ func replayCommand() *cli.Command {
 			"object per decoded frame on stdout; logs and a final summary go to stderr.\n" +
 			"With no FILE it decodes a small sample recording built into the binary.\n" +
 			"- reads stdin. Each file keeps its own deframer state; learned networks are shared.\n\n" +
-			"Formats (--format, else from the extension, else sniffed from the content):\n" +
+			"Formats (--input-format, else from the extension, else sniffed from the content):\n" +
 			"  unpacked  one bit per byte, only the low bit counts (GNU Radio binary slicer → file sink; .u8 .bits .bin)\n" +
 			"  packed    eight bits per byte, MSB first (.packed)\n" +
 			"  ascii     '0'/'1' text, whitespace ignored (.txt)\n" +
@@ -39,13 +39,13 @@ func replayCommand() *cli.Command {
 			"  levels    NGE101 OOK level samples, one 0/1 per byte at --level-rate (differential Manchester)\n\n" +
 			"Examples:\n" +
 			"  gridstream replay\n" +
-			"  gridstream replay --format float32 --invert capture.f32\n" +
+			"  gridstream replay --input-format float32 --invert capture.f32\n" +
 			"  gridstream replay --crc-init 1234 --all bits.u8 | jq .",
 		Flags: append(append([]cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "auto",
+			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Value: "auto",
 				Usage: "input format: auto, unpacked, packed, ascii, float32, levels"},
 			&cli.Float64Flag{Name: "level-rate", Value: 0,
-				Usage: "sample rate in samples/s of --format levels input (required with it)"},
+				Usage: "sample rate in samples/s of --input-format levels input (required with it)"},
 		}, decoderFlags()...), outputFlags()...),
 		Action: runReplay,
 	}
@@ -59,13 +59,13 @@ type replayInput struct {
 }
 
 func runReplay(c *cli.Context) error {
-	format := strings.ToLower(c.String("format"))
+	format := strings.ToLower(c.String("input-format"))
 	if format == formatLevels && c.Float64("level-rate") <= 0 {
-		return cli.Exit("--format levels needs --level-rate (samples per second of the level stream)", 2)
+		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
 	}
 	if format != "auto" && format != formatLevels {
 		if _, err := bits.ParseFormat(format); err != nil {
-			return cli.Exit("--format: "+err.Error(), 2)
+			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
 	}
 	dec, err := newDecoder(c)
@@ -156,7 +156,7 @@ func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput
 	err = copyStream(rd, buf, ch.WriteBits)
 	ch.Flush()
 	if n := rd.Skipped(); n > 0 {
-		slog.Warn("input had bytes that are not bits; is --format right?", "input", in.name, "format", f, "skipped", n)
+		slog.Warn("input had bytes that are not bits; is --input-format right?", "input", in.name, "format", f, "skipped", n)
 	}
 	if errors.Is(err, bits.ErrTrailingBytes) {
 		slog.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", in.name)
@@ -181,7 +181,7 @@ func resolveFormat(flag, name string, br *bufio.Reader) (bits.Format, error) {
 	if len(head) == 0 {
 		return bits.Unpacked, nil
 	}
-	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --format packed or --format float32", name)
+	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --input-format packed or --input-format float32", name)
 }
 
 // copyStream reads r to the end, handing every chunk to write.
