@@ -53,41 +53,81 @@ func (r *Receiver) demodBurst(b *burst) {
 	bl *= r.pwDec // in y's samples from here on
 	r.fsk.blocks = pw
 	thr := max(2.5*nin, math.Sqrt(max(nin, 1e-30)*maxP)/2)
+	// measure returns what blocks a..e (inclusive) say about the burst.
+	measure := func(a, e int) burstInfo {
+		var on int
+		var sp float64
+		for _, p := range pw[a : e+1] {
+			if p > thr {
+				on++
+				sp += p
+			}
+		}
+		info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1), width: b.hi - b.lo}
+		ps := max(sp/float64(max(on, 1))-nin, 1e-20)
+		info.rssi = 10 * math.Log10(ps)
+		if noise > 0 {
+			info.snr = 10 * math.Log10(ps/noise)
+		}
+		return info
+	}
+	// span cuts y (and pz) around blocks a..e with margins: 1 ms before
+	// (the preamble may be weaker at the start), 0.5 ms after.
+	span := func(a, e int) (ia, ie int) {
+		ia = max(0, a*bl-int(0.001*r.fs1))
+		ia -= ia % r.pwDec
+		ie = min(len(y), (e+1)*bl+int(0.0005*r.fs1))
+		return ia, ie
+	}
 	a, e := -1, -1
-	var on int
-	var sp float64
 	for j, p := range pw {
 		if p > thr {
 			if a < 0 {
 				a = j
 			}
 			e = j
-			on++
-			sp += p
 		}
 	}
 	if debugHook != nil {
-		debugHook(fmt.Sprintf("blocks %d a %d e %d on %d thr %.3g nin %.3g maxP %.3g", nb, a, e, on, thr, nin, maxP))
+		debugHook(fmt.Sprintf("blocks %d a %d e %d thr %.3g nin %.3g maxP %.3g", nb, a, e, thr, nin, maxP))
 	}
 	if a < 0 {
 		return
 	}
-	info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1), width: b.hi - b.lo}
-	ps := max(sp/float64(on)-nin, 1e-20)
-	info.rssi = 10 * math.Log10(ps)
-	if noise > 0 {
-		info.snr = 10 * math.Log10(ps/noise)
-	}
-	// Margins: 1 ms before (the preamble may be weaker at the start), 0.5 ms after.
-	ia := max(0, a*bl-int(0.001*r.fs1))
-	ie := min(len(y), (e+1)*bl+int(0.0005*r.fs1))
-	info.start += int64(ia * r.d1)
-	seg := y[ia:ie]
 	if r.nge {
-		r.ook.run(seg, thr, info)
+		info := measure(a, e)
+		ia, ie := span(a, e)
+		info.start += int64(ia * r.d1)
+		r.ook.run(pz[ia/r.pwDec:min(len(pz), ie/r.pwDec)], thr, info)
 	}
-	if r.gs && (info.onFrac > 0.5 || !r.nge) {
-		r.fsk.run(seg, pz[min(len(pz), ia/r.pwDec):], corr, int(a*bl-ia), int(ie-(e+1)*bl), info)
+	if !r.gs {
+		return
+	}
+	// GridStream transmissions are continuous: a gap of 1 ms or more
+	// separates two of them (say on one channel, a few ms apart), and each
+	// is demodulated on its own.
+	gap := max(2, int(math.Round(0.001*r.fs1/float64(bl))))
+	minRun := max(2, int(0.002*r.fs1/float64(bl)))
+	for j := a; j <= e; {
+		k, last := j, j
+		for k <= e && k-last <= gap {
+			if pw[k] > thr {
+				last = k
+			}
+			k++
+		}
+		if last-j+1 >= minRun {
+			info := measure(j, last)
+			if info.onFrac > 0.5 || !r.nge {
+				ia, ie := span(j, last)
+				info.start += int64(ia * r.d1)
+				r.fsk.run(y[ia:ie], pz[min(len(pz), ia/r.pwDec):], corr, j*bl-ia, ie-(last+1)*bl, info)
+			}
+		}
+		j = k
+		for j <= e && pw[j] <= thr {
+			j++
+		}
 	}
 }
 
@@ -687,8 +727,9 @@ type ookDemod struct {
 }
 
 func newOOKDemod(r *Receiver) *ookDemod {
-	o := &ookDemod{r: r, dl: max(1, int(math.Round(r.fs1/16e3)))}
-	o.rate = r.fs1 / float64(o.dl)
+	in := r.fs1 / float64(r.pwDec) // ook.run gets the burst-power channel
+	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
+	o.rate = in / float64(o.dl)
 	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })
 	return o
 }

@@ -162,11 +162,12 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
 	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
-	// A burst ends after 4 ms without energy when NGE101 is searched (its
-	// OOK has silences up to a bit cell), else after 2 ms.
+	// A burst ends after 2 ms without energy; when NGE101 is searched,
+	// after 8 ms: its OOK is off up to a bit cell at a time, and frames a
+	// little over a cell apart can land in several off periods in a row.
 	quiet := 0.002
 	if r.nge {
-		quiet = 0.004
+		quiet = 0.008
 	}
 	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
 	// A burst is confirmed in its second frame, at most two hops and a

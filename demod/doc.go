@@ -5,28 +5,34 @@
 // # Design
 //
 //  1. Search: a Hann-windowed FFT (about 4 kHz bins) of one frame every
-//     ~0.8 ms. Bin powers are summed over ±10 kHz and compared with a
+//     ~1.2 ms. Bin powers are summed over ±10 kHz and compared with a
 //     per-bin noise floor that follows the quiet bins. Peaks over the
 //     threshold (7 dB by default) seen in two frames in a row start a
-//     burst, wherever it is in the band; a burst ends after 4 ms without
-//     energy.
-//  2. Channel: each burst gets its own mixer and decimating FIR (±55 kHz
-//     to about 250–400 kS/s), fed from a short lookback ring so the
-//     preamble before the detection is kept, then the burst's samples as
-//     they arrive. Memory per burst is bounded (Config.MaxBurst).
-//  3. GridStream, per burst and per symbol rate (9600, 19200, 38400 tried
-//     in turn until the CRC-good frames fill the burst): a channel filter
-//     and decimation to about 6 samples per symbol, an FM discriminator
-//     whose one-symbol average gives the carrier offset and deviation (two
-//     clusters), two noncoherent tone correlators one symbol long whose
-//     tones are refined decision-directed, timing from the symbol-rate line
-//     of the correlator output per 32-symbol block, and the correlator
-//     energy difference at each symbol as the soft symbol. Both polarities
-//     go to their own pipeline.Channel (WriteSoft), so either tone mapping
-//     decodes.
-//  4. NGE101: the burst's power envelope averaged to about 16 kS/s, sliced
-//     halfway (in dB) between its off and on levels, to a pipeline.Channel
-//     (WriteLevels) and the core's differential-Manchester slicer.
+//     burst, wherever it is in the band; a burst ends after 2 ms without
+//     energy (8 ms when NGE101 is searched: its OOK has silences).
+//  2. Channel: each burst gets its own mixer and half-band decimators
+//     (keeping ±60 kHz, down to 240–480 kS/s), fed from a short lookback
+//     ring so the preamble before the detection is kept, then the burst's
+//     samples as they arrive. Memory per burst is bounded (Config.MaxBurst).
+//  3. Measure: the burst filtered to ±60 kHz gives its active span, RSSI
+//     and SNR per 0.25 ms block; gaps of 1 ms or more split it into
+//     separate transmissions.
+//  4. GridStream, per transmission: the head is FM-discriminated once and
+//     sliced at every symbol rate; rates whose head holds a sync word are
+//     demodulated first, then (if needed) the others, until the CRC-good
+//     frames fill the transmission. Per rate: a channel filter and
+//     decimation to about 6 samples per symbol, an FM discriminator whose
+//     one-symbol average gives the carrier offset and deviation (outer
+//     halves of two clusters), two noncoherent tone correlators one symbol
+//     long whose tones are refined decision-directed, timing from the
+//     symbol-rate line of the correlator output per 32-symbol block, and the
+//     correlator energy difference at each symbol as the soft symbol. Both
+//     polarities go to their own pipeline.Channel (WriteSoft), so either
+//     tone mapping decodes.
+//  5. NGE101: the burst's ±60 kHz power envelope averaged to about 16 kS/s,
+//     sliced halfway (in dB) between its off and on levels, to a
+//     pipeline.Channel (WriteLevels) and the core's differential-Manchester
+//     slicer.
 //
 // Messages carry Radio fields: FreqHz (absolute when Config.CenterFreq is
 // set, else the offset), Baud, RSSIdB (burst power, dBFS) and SNRdB (burst
