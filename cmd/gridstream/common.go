@@ -77,6 +77,20 @@ func newDecoder(c *cli.Context) (*frames.Decoder, error) {
 	return dec, nil
 }
 
+// openDecoding builds the shared decoder and opens the outputs every
+// decoding command needs; its errors are ready to return from an Action.
+func openDecoding(c *cli.Context) (*frames.Decoder, *outputs, error) {
+	dec, err := newDecoder(c)
+	if err != nil {
+		return nil, nil, cli.Exit(err.Error(), 2)
+	}
+	out, err := newOutputs(c)
+	if err != nil {
+		return nil, nil, cli.Exit(err.Error(), 2)
+	}
+	return dec, out, nil
+}
+
 // pipelineConfig builds a channel configuration from the decoder flags.
 func pipelineConfig(c *cli.Context, dec *frames.Decoder, input string) (pipeline.Config, error) {
 	cfg := pipeline.Config{

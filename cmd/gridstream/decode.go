@@ -262,13 +262,9 @@ func runDecode(c *cli.Context) error {
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
 	}
-	dec, err := newDecoder(c)
+	dec, out, err := openDecoding(c)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
-	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)

@@ -49,13 +49,9 @@ func runDemo(c *cli.Context) error {
 	if dir := c.String("write"); dir != "" {
 		return writeDemo(dir)
 	}
-	dec, err := newDecoder(c)
+	dec, out, err := openDecoding(c)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
-	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	var sent, found, total int
 	var runErr error

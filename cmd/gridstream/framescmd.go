@@ -44,13 +44,9 @@ func runFrames(c *cli.Context) error {
 		defer f.Close()
 		r, name = f, n
 	}
-	dec, err := newDecoder(c)
+	dec, out, err := openDecoding(c)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
-	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	start := time.Now()
 	bad := 0

@@ -334,7 +334,7 @@ func TestDemodBadInputs(t *testing.T) {
 	}{
 		{[]string{"--frame", "zz", "x.cu8"}, "not hex"},
 		{[]string{"--frame", "2A", "x.cu8"}, "2A byte"},
-		{[]string{"x.wav"}, "--input-format"},
+		{[]string{"x.wav"}, "--format"},
 		{[]string{"--count", "0", "x.cu8"}, "nothing to send"},
 		{[]string{"--offset", "2M", "--rate", "1M", "x.cu8"}, "outside the band"},
 		{[]string{"--snr", "30:10", "x.cu8"}, "--snr"},

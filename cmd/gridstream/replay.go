@@ -68,13 +68,9 @@ func runReplay(c *cli.Context) error {
 			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
 	}
-	dec, err := newDecoder(c)
+	dec, out, err := openDecoding(c)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
-	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return err
 	}
 	names := c.Args().Slice()
 	if len(names) == 0 {

@@ -19,21 +19,8 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/internal/seeds"
 )
-
-// Published Puget Sound Energy frames (version 5 sync, printed 80 FF 2A).
-const pseFrames = `80 FF 2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB
-80 FF 2A D5 00 14 22 90 00 00 57 90 00 00 C7 51 0F 07 00 03 16 A4 1B 10 9E 1F
-80 FF 2A D2 04 53 BE 06 FC`
-
-// The NGE101 power packets of seed 002, and energy packets built from fields.
-var ngeSeedPackets = []string{
-	"1111101000001100100100100111111100000000111000010110010",
-	"1111101000001100100101100111111100000000111001010010000",
-	"1111101000001100100100110111111100000000111000000111010",
-	"1111101000001100100100000000000010000000000111000010001",
-	"1111101000001100100110010000000010000000000101011011101",
-}
 
 func main() {
 	seeds := flag.String("seeds", "../shared/seeds", "directory of the seed captures")
@@ -58,7 +45,7 @@ func run(seedDir, out string) error {
 		hexFrames = append(hexFrames, scan(f)...)
 		f.Close()
 	}
-	hexFrames = append(hexFrames, scan(strings.NewReader(pseFrames))...)
+	hexFrames = append(hexFrames, scan(strings.NewReader(seeds.PugetSound))...)
 
 	rng := rand.New(rand.NewPCG(2024, 9))
 	noise := func(dst []byte, n int) []byte {
@@ -81,10 +68,8 @@ func run(seedDir, out string) error {
 		}
 		stream = noise(stream, 100+rng.IntN(400))
 		if i%5 == 2 {
-			p := ngeSeedPackets[(i/5)%len(ngeSeedPackets)]
-			for _, c := range p {
-				stream = append(stream, byte(c-'0'))
-			}
+			p := seeds.NGE101Packets[(i/5)%len(seeds.NGE101Packets)]
+			stream = append(stream, seeds.Bits(p)...)
 			stream = noise(stream, 200)
 		}
 	}
