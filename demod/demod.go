@@ -357,6 +357,11 @@ func (r *Receiver) startBurst(pk peak) {
 	}
 	b.y = b.y[:0]
 	b.start = max(0, r.pos-int64(r.look))
+	if r.det.frames <= 6 {
+		// Right after the noise floor's start-up a burst may have begun
+		// before the first frame that could see it: take the whole ring.
+		b.start = max(0, r.pos-int64(len(r.ring))+1)
+	}
 	// Align the start to the decimation phase.
 	b.start -= b.start % int64(r.d1)
 	r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
