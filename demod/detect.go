@@ -9,22 +9,25 @@ import (
 // samples, bin powers smoothed across neighbouring bins, compared with a
 // per-bin noise floor that follows the quiet bins.
 type detector struct {
-	fs     float64
-	n      int
-	f      *fft
-	win    []float32
-	winPow float64 // Σ win²
-	buf    []complex64
-	p      []float32 // bin power, DC in the middle (fftshifted)
-	s      []float32 // smoothed over 2w+1 bins
-	floor  []float32
-	w      int
-	thr    float32
-	frames int
-	hot    []bool
-	claim  []bool
-	peaks  []peak
-	order  []int32
+	fs      float64
+	n       int
+	f       *fft
+	win     []float32
+	winPow  float64 // Σ win²
+	buf     []complex64
+	p       []float32 // bin power, DC in the middle (fftshifted)
+	s       []float32 // smoothed over 2w+1 bins
+	floor   []float32
+	w       int
+	thr     float32
+	frames  int
+	hot     []bool
+	claim   []bool
+	peaks   []peak
+	order   []int32
+	tmp     []float32
+	noise   float64 // noisePower's value at frame noiseAt
+	noiseAt int
 }
 
 // peak is one burst candidate in a frame.
@@ -53,17 +56,20 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 func (d *detector) binFreq(k float64) float64 { return (k - float64(d.n/2)) * d.fs / float64(d.n) }
 
 // noisePower returns the estimated complex noise power per sample over the
-// whole band.
+// whole band (the median bin's floor, recomputed at most once a frame).
 func (d *detector) noisePower() float64 {
 	if d.frames == 0 {
 		return 0
 	}
-	tmp := make([]float32, 0, d.n)
+	if d.noiseAt == d.frames {
+		return d.noise
+	}
 	lo, hi := d.n/16, d.n-d.n/16 // skip the band edges
-	tmp = append(tmp, d.floor[lo:hi]...)
-	slices.Sort(tmp)
-	med := float64(tmp[len(tmp)/2]) / float64(2*d.w+1)
-	return med / d.winPow
+	d.tmp = append(d.tmp[:0], d.floor[lo:hi]...)
+	slices.Sort(d.tmp)
+	med := float64(d.tmp[len(d.tmp)/2]) / float64(2*d.w+1)
+	d.noise, d.noiseAt = med/d.winPow, d.frames
+	return d.noise
 }
 
 // analyze runs one frame (len(x) == n) and returns the peaks.
@@ -104,9 +110,9 @@ func (d *detector) analyze(x []complex64) []peak {
 		if d.frames == 4 {
 			// A burst during the first frames must not become the floor:
 			// clamp every bin to twice the median bin.
-			tmp := append([]float32(nil), d.floor...)
-			slices.Sort(tmp)
-			lim := 2 * tmp[len(tmp)/2]
+			d.tmp = append(d.tmp[:0], d.floor...)
+			slices.Sort(d.tmp)
+			lim := 2 * d.tmp[len(d.tmp)/2]
 			for k := range d.floor {
 				d.floor[k] = min(d.floor[k], lim)
 			}

@@ -69,12 +69,17 @@ type mixDecim struct {
 	next  int         // buf index of the newest sample of the next output's window
 	osc   complex128
 	step  complex128
+	sym   bool // taps are symmetric with odd length
 }
 
 const mixBlock = 2048
 
 func newMixDecim(taps []float32, decim int) *mixDecim {
 	m := &mixDecim{taps: taps, decim: decim, buf: make([]complex64, len(taps)-1, len(taps)-1+mixBlock)}
+	m.sym = len(taps)%2 == 1
+	for i := range len(taps) / 2 {
+		m.sym = m.sym && taps[i] == taps[len(taps)-1-i]
+	}
 	m.reset(0)
 	return m
 }
@@ -107,8 +112,14 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 			m.osc = mix4(dst, x[:blk], m.osc, m.step)
 		}
 		p := m.next
-		for ; p < len(buf); p += m.decim {
-			out = append(out, dot(taps, buf[p-h:p+1]))
+		if m.sym {
+			for ; p < len(buf); p += m.decim {
+				out = append(out, dotSym(taps, buf[p-h:p+1]))
+			}
+		} else {
+			for ; p < len(buf); p += m.decim {
+				out = append(out, dot(taps, buf[p-h:p+1]))
+			}
 		}
 		m.next = p - blk
 		copy(buf, buf[blk:])
@@ -116,6 +127,32 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		x = x[blk:]
 	}
 	return out
+}
+
+// dotSym is dot for symmetric taps of odd length (linear phase): the
+// samples at mirrored positions are added first, halving the multiplies.
+func dotSym(taps []float32, w []complex64) complex64 {
+	n := len(taps)
+	w = w[:n]
+	h := n / 2
+	var r0, r1, i0, i1 float32
+	k := 0
+	for ; k+2 <= h; k += 2 {
+		a0, b0 := w[k], w[n-1-k]
+		a1, b1 := w[k+1], w[n-2-k]
+		t0, t1 := taps[k], taps[k+1]
+		r0 += t0 * (real(a0) + real(b0))
+		i0 += t0 * (imag(a0) + imag(b0))
+		r1 += t1 * (real(a1) + real(b1))
+		i1 += t1 * (imag(a1) + imag(b1))
+	}
+	for ; k < h; k++ {
+		a, b := w[k], w[n-1-k]
+		r0 += taps[k] * (real(a) + real(b))
+		i0 += taps[k] * (imag(a) + imag(b))
+	}
+	c := w[h]
+	return complex(r0+r1+taps[h]*real(c), i0+i1+taps[h]*imag(c))
 }
 
 // dot is Σ taps[k]·w[k] with independent partial sums (the loop is bound
