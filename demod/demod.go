@@ -11,7 +11,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
-// GridStream symbol rates.
+// DefaultBauds are the GridStream symbol rates tried when Config.Bauds is nil.
 var DefaultBauds = []int{9600, 19200, 38400}
 
 // NGE101Freq is the NGE101 carrier frequency.

@@ -128,6 +128,7 @@ type listSource struct {
 	i    int
 }
 
+// Next returns the next burst of the list.
 func (s *listSource) Next() (Burst, bool) {
 	if s.i >= len(s.list) {
 		return Burst{}, false
