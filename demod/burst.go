@@ -121,7 +121,7 @@ func (r *Receiver) demodBurst(b *burst) {
 			if info.onFrac > 0.5 || !r.nge {
 				ia, ie := span(j, last)
 				info.start += int64(ia * r.d1)
-				r.fsk.run(y[ia:ie], pz[min(len(pz), ia/r.pwDec):], corr, j*bl-ia, ie-(last+1)*bl, info)
+				r.fsk.run(y[ia:ie], pz[min(len(pz), ia/r.pwDec):min(len(pz), ie/r.pwDec)], corr, j*bl-ia, ie-(last+1)*bl, info)
 			}
 		}
 		j = k
@@ -133,6 +133,15 @@ func (r *Receiver) demodBurst(b *burst) {
 
 // baudPlan holds the second stage for one symbol rate.
 type baudPlan struct {
+	// in is 1 when the plan starts from the first stage's output, else the
+	// burst-power channel's decimation (it starts from that channel, ±60 kHz
+	// at half the rate, which is enough for the slower rates); inDelay is
+	// that channel's group delay in first-stage samples.
+	in      int
+	inDelay float64
+	// alt is the same plan from the first stage's output, used when the
+	// burst is far from the centre the burst-power channel was tuned to.
+	alt  *baudPlan
 	baud float64
 	d2   int
 	fs2  float64
@@ -153,6 +162,7 @@ type fskDemod struct {
 	got      []*frames.Message
 	lastBaud float64
 	order    []*baudPlan
+	used     *baudPlan // the plan (or its alt) the last decode ran
 	hd       []float32
 	hdRate   float64
 	offs     []float64
@@ -171,28 +181,42 @@ type fskDemod struct {
 	tblk   []complex128
 }
 
+// newBaudPlan designs the second stage for one rate from input rate fsIn.
+func newBaudPlan(fsIn, baud float64) *baudPlan {
+	d2 := max(1, int(fsIn/(6*baud)))
+	fs2 := fsIn / float64(d2)
+	// Channel filter: the deviation (about ±12…20 kHz) plus most of the
+	// symbol rate and a few kHz of tuning error.
+	dev := 12e3
+	if baud > 10e3 {
+		dev = 16e3
+	}
+	if baud > 20e3 {
+		dev = 22e3
+	}
+	pass := min(dev+0.4*baud+3e3, 0.45*fs2)
+	// The correlators do the fine selection; this filter only has to
+	// stop aliasing and keep neighbouring channels out of the estimates.
+	stop := min(fs2-pass, pass+20e3)
+	stop = max(stop, pass+2e3)
+	taps := kaiserLowpass(fsIn, pass, stop, 45)
+	return &baudPlan{in: 1, baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud,
+		L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
+}
+
 func newFSKDemod(r *Receiver) *fskDemod {
 	f := &fskDemod{r: r}
 	for _, b := range r.cfg.Bauds {
 		baud := float64(b)
-		d2 := max(1, int(r.fs1/(6*baud)))
-		fs2 := r.fs1 / float64(d2)
-		// Channel filter: the deviation (about ±12…20 kHz) plus half the
-		// symbol rate and a few kHz of tuning error.
-		dev := 12e3
-		if baud > 10e3 {
-			dev = 16e3
+		var p *baudPlan
+		if r.pwDec > 1 && r.fs1/float64(r.pwDec)/baud >= 6 {
+			p = newBaudPlan(r.fs1/float64(r.pwDec), baud)
+			p.in = r.pwDec
+			p.inDelay = float64(len(r.pwFilt.taps)-1) / 2
+			p.alt = newBaudPlan(r.fs1, baud)
+		} else {
+			p = newBaudPlan(r.fs1, baud)
 		}
-		if baud > 20e3 {
-			dev = 22e3
-		}
-		pass := min(dev+0.4*baud+3e3, 0.45*fs2)
-		// The correlators do the fine selection; this filter only has to
-		// stop aliasing and keep neighbouring channels out of the estimates.
-		stop := min(fs2-pass, pass+20e3)
-		stop = max(stop, pass+2e3)
-		taps := kaiserLowpass(r.fs1, pass, stop, 45)
-		p := &baudPlan{baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud, L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
 		f.plans = append(f.plans, p)
 	}
 	f.offs = make([]float64, len(f.plans))
@@ -244,7 +268,7 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 			// noise.
 			c = off / r.fs1
 		}
-		fine := f.decode(p, y, c, lead, tail) + (c-corr)*r.fs1
+		fine := f.decode(p, y, pz, c, lead, tail) + (c-corr)*r.fs1
 		if len(f.soft) == 0 {
 			continue
 		}
@@ -405,8 +429,9 @@ func (f *fskDemod) annotate(m *frames.Message, p *baudPlan, base int64, freq flo
 	if k >= 0 && k < int64(len(f.when)) {
 		// when is the end of the symbol's correlator window; take away a
 		// symbol and both filters' group delays to get to its start.
-		t := (float64(f.when[k])-p.sps)*float64(p.d2*r.d1) -
-			float64(len(p.dec.taps)-1)/2*float64(r.d1) - r.delay1
+		u := f.used
+		t := (float64(f.when[k])-u.sps)*float64(u.d2*u.in*r.d1) -
+			float64(len(u.dec.taps)-1)/2*float64(u.in*r.d1) - u.inDelay*float64(r.d1) - r.delay1
 		sample += int64(t)
 	}
 	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))
@@ -427,15 +452,27 @@ func grow[T any](s []T, n int) []T {
 
 // decode demodulates y at one symbol rate into f.soft (and f.when) and
 // returns the fine frequency offset it measured (Hz).
-func (f *fskDemod) decode(p *baudPlan, y []complex64, corr float64, lead, tail int) float64 {
-	fine, retune := f.decodeOnce(p, y, corr, lead, tail)
+func (f *fskDemod) decode(p *baudPlan, y, pz []complex64, corr float64, lead, tail int) float64 {
+	f.used = p
+	if p.in > 1 {
+		if math.Abs(corr*f.r.fs1) > 10e3 && p.alt != nil {
+			// Far from the burst-power channel's centre: a neighbour may
+			// fold into its band; start from the first stage instead.
+			p = p.alt
+			f.used = p
+		} else {
+			y, lead, tail = pz, lead/p.in, tail/p.in
+		}
+	}
+	in := float64(p.in)
+	fine, retune := f.decodeOnce(p, y, corr*in, lead, tail)
 	for range 2 {
 		if !retune {
 			break
 		}
 		// The burst is off the channel filter's centre: tune and go again.
 		var more float64
-		more, retune = f.decodeOnce(p, y, corr+fine/f.r.fs1, lead, tail)
+		more, retune = f.decodeOnce(p, y, (corr+fine/f.r.fs1)*in, lead, tail)
 		fine += more
 	}
 	return fine

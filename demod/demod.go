@@ -200,7 +200,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if r.fs1 < 200e3 {
 		r.pwDec = 1
 	}
-	pt := kaiserLowpass(r.fs1, 60e3, min(r.fs1/2, 100e3), 40)
+	// Pass ±50 kHz (a 38400-baud burst is ±40 kHz wide); stop from 90 kHz
+	// so that at half the rate nothing folds into the slower rates' band.
+	pt := kaiserLowpass(r.fs1, 50e3, min(r.fs1/2, 90e3), 45)
 	r.pwFilt = newMixDecim(pt, r.pwDec)
 	for _, t := range pt {
 		r.pwGain += float64(t) * float64(t)

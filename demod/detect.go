@@ -120,12 +120,12 @@ func (d *detector) analyze(x []complex64) []peak {
 		return d.peaks[:0]
 	}
 	thr := d.thr
-	dc := n / 2
 	for k := range n {
 		s, f := d.s[k], d.floor[k]
-		// The bins at 0 Hz never start a burst: SDRs leave a DC spike
-		// there (a burst centred on it shows in the bins beside).
-		hot := s > thr*f && (k < dc-1 || k > dc+1)
+		// (A DC spike is a steady hot bin: the slow floor update of hot
+		// bins absorbs it; excluding the DC bins instead would split
+		// bursts centred on 0 Hz.)
+		hot := s > thr*f
 		d.hot[k] = hot
 		d.claim[k] = false
 		switch {
