@@ -14,14 +14,15 @@
 //     (keeping ±60 kHz, down to 240–480 kS/s), fed from a short lookback
 //     ring so the preamble before the detection is kept, then the burst's
 //     samples as they arrive. Memory per burst is bounded (Config.MaxBurst).
-//  3. Measure: the burst filtered to ±60 kHz gives its active span, RSSI
+//  3. Measure: the burst filtered to ±50 kHz gives its active span, RSSI
 //     and SNR per 0.25 ms block; gaps of 1 ms or more split it into
 //     separate transmissions.
 //  4. GridStream, per transmission: the head is FM-discriminated once and
 //     sliced at every symbol rate; rates whose head holds a sync word are
 //     demodulated first, then (if needed) the others, until the CRC-good
 //     frames fill the transmission. Per rate: a channel filter and
-//     decimation to about 6 samples per symbol, an FM discriminator whose
+//     decimation to about 6 samples per symbol (9600 and 19200 baud from
+//     the ±50 kHz burst channel at half the rate), an FM discriminator whose
 //     one-symbol average gives the carrier offset and deviation (outer
 //     halves of two clusters), two noncoherent tone correlators one symbol
 //     long whose tones are refined decision-directed, timing from the
@@ -29,7 +30,7 @@
 //     correlator energy difference at each symbol as the soft symbol. Both
 //     polarities go to their own pipeline.Channel (WriteSoft), so either
 //     tone mapping decodes.
-//  5. NGE101: the burst's ±60 kHz power envelope averaged to about 16 kS/s,
+//  5. NGE101: the burst's ±50 kHz power envelope averaged to about 16 kS/s,
 //     sliced halfway (in dB) between its off and on levels, to a
 //     pipeline.Channel (WriteLevels) and the core's differential-Manchester
 //     slicer.
