@@ -121,6 +121,23 @@ func TestNewErrors(t *testing.T) {
 	rx.Process(x)
 	rx.Process(make([]complex64, 100000))
 	rx.Flush()
+	// ... and the receiver still decodes after it.
+	n := 0
+	rx, _ = New(Config{SampleRate: 250e3}, dec, func(m *frames.Message) {
+		if m.CRCOK {
+			n++
+		}
+	})
+	iq, truth := synth.Generate(synth.Config{SampleRate: 250e3, Seed: 1}, synth.NewHopper(synth.HopConfig{
+		SampleRate: 250e3, Seed: 2, Start: 25000, Count: 5, Interval: 0.05, Guard: 0.01, MaxOffset: 1, SNRdB: [2]float64{12, 12}}))
+	for i := 1000; i < 3000; i++ {
+		iq[i] = x[i]
+	}
+	rx.Process(iq)
+	rx.Flush()
+	if n != len(truth) {
+		t.Errorf("after garbage: %d of %d frames", n, len(truth))
+	}
 }
 
 // TestMemoryFlat streams a long recording through the receiver chunk by

@@ -81,8 +81,16 @@ func (d *detector) analyze(x []complex64) []peak {
 	}
 	d.f.transform(d.buf)
 	h := n / 2
+	var total float32
 	for k, v := range d.buf {
-		d.p[(k+h)&(n-1)] = real(v)*real(v) + imag(v)*imag(v)
+		pw := real(v)*real(v) + imag(v)*imag(v)
+		d.p[(k+h)&(n-1)] = pw
+		total += pw
+	}
+	if math.IsNaN(float64(total)) || math.IsInf(float64(total), 0) {
+		// Garbage input (NaN or infinite samples): skip the frame rather
+		// than poison the noise floor.
+		return d.peaks[:0]
 	}
 	// Sliding sum over 2w+1 bins (clamped at the edges).
 	w := d.w
