@@ -226,7 +226,6 @@ func newFSKDemod(r *Receiver) *fskDemod {
 	return f
 }
 
-func (f *fskDemod) flush() {}
 
 // run tries the symbol rates in turn (slowest first) until one yields a
 // CRC-good frame. lead and tail are the noise margins in Fs1 samples.
@@ -547,7 +546,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	}
 	fineHz := off * p.fs2 / (2 * math.Pi)
 	if debugHook != nil {
-		debugHook(fmt.Sprintf("decode baud %.0f tuned %.0f fine %.0f dev %.0f n %d", p.baud, corr*f.r.fs1, fineHz, dev*p.fs2/(2*math.Pi), n))
+		debugHook(fmt.Sprintf("decode baud %.0f tuned %.0f fine %.0f dev %.0f n %d", p.baud, corr*f.r.fs1/float64(p.in), fineHz, dev*p.fs2/(2*math.Pi), n))
 	}
 	if math.Abs(fineHz) > 2e3 {
 		return fineHz, true

@@ -332,6 +332,8 @@ func (r *Receiver) frame() {
 	r.active = live
 }
 
+// debugHook, when set (by tests), receives a trace line for every burst
+// event and demodulation step.
 var debugHook func(string)
 
 func (r *Receiver) startBurst(pk peak) {
@@ -402,7 +404,6 @@ func (r *Receiver) Flush() {
 	}
 	clear(r.active)
 	r.active = r.active[:0]
-	r.fsk.flush()
 	r.ook.flush()
 }
 

@@ -297,7 +297,8 @@ func (g *Generator) end() int64 {
 	return e
 }
 
-// Generate renders a whole recording.
+// Generate renders a whole recording into memory: src must end, or
+// cfg.Samples be set. Use New and Read for long or endless recordings.
 func Generate(cfg Config, src Source) ([]complex64, []Truth) {
 	g := New(cfg, src)
 	var out []complex64
