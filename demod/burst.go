@@ -226,7 +226,6 @@ func newFSKDemod(r *Receiver) *fskDemod {
 	return f
 }
 
-
 // run tries the symbol rates in turn (slowest first) until one yields a
 // CRC-good frame. lead and tail are the noise margins in Fs1 samples.
 func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info burstInfo) {
