@@ -557,15 +557,9 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	mix := func(dst []complex64, w float64) {
 		st := complex(math.Cos(-w), math.Sin(-w))
 		o := complex128(1)
-		for i0 := 0; i0 < len(dst); i0 += 512 {
-			i1 := min(len(dst), i0+512)
-			o64, s64 := complex64(o), complex64(st)
-			for i := i0; i < i1; i++ {
-				dst[i] = z[i] * o64
-				o64 *= s64
-			}
-			o = complex128(o64)
-			o /= complex(math.Hypot(real(o), imag(o)), 0)
+		for i0 := 0; i0 < len(dst); i0 += 1024 {
+			i1 := min(len(dst), i0+1024)
+			o = mix4(dst[i0:i1], z[i0:i1], o, st)
 		}
 	}
 	// Refine each tone by the phase its correlator turns between windows
