@@ -487,12 +487,19 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	if n < 8*L {
 		return 0, false
 	}
+	// The estimates below look at the inner part (without the noise
+	// margins), at most its first 400 symbols.
+	lo := min(n, lead/p.d2+L)
+	hi := max(lo, n-tail/p.d2)
+	est := min(hi, lo+400*L)
 	// FM discriminator and its one-symbol moving average.
-	f.d = grow(f.d, n)
-	f.m = grow(f.m, n)
+	f.d = grow(f.d, est)
+	f.m = grow(f.m, est)
 	d, m := f.d, f.m
-	d[0] = 0
-	for i := 1; i < n; i++ {
+	if est > 0 {
+		d[0] = 0
+	}
+	for i := 1; i < est; i++ {
 		a, b := z[i], z[i-1]
 		re := real(a)*real(b) + imag(a)*imag(b)
 		im := imag(a)*real(b) - real(a)*imag(b)
@@ -500,20 +507,18 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	}
 	var acc float32
 	invL := 1 / float32(L)
-	for i := range n {
+	for i := range est {
 		acc += d[i]
 		if i >= L {
 			acc -= d[i-L]
 		}
 		m[i] = acc * invL
 	}
-	// Two clusters of the averaged frequency over the inner part: their
-	// midpoint is the carrier offset, their half distance the deviation.
-	lo := min(n, lead/p.d2+L)
-	hi := max(lo, n-tail/p.d2)
+	// Two clusters of the averaged frequency: their midpoint is the
+	// carrier offset, their half distance the deviation.
 	step := max(1, L/2)
 	f.vals = f.vals[:0]
-	for i := lo; i < hi; i += step {
+	for i := lo; i < est; i += step {
 		f.vals = append(f.vals, m[i])
 	}
 	if len(f.vals) < 16 {
