@@ -178,6 +178,7 @@ type fskDemod struct {
 	inv    []float32
 	when   []float32 // Fs2 position of each soft symbol
 	vals   []float32
+	sorted []float32
 	tblk   []complex128
 }
 
@@ -524,25 +525,21 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	if len(f.vals) < 16 {
 		return 0, false
 	}
-	c0, c1 := twoMeans(f.vals)
-	// The cluster means include symbols next to transitions (smeared by
-	// the shaping and the average); the outer half of each cluster is
-	// closer to the tones.
-	var so, si float64
-	var no, ni int
-	for _, v := range f.vals {
-		switch {
-		case v > c1:
-			so += float64(v)
-			no++
-		case v < c0:
-			si += float64(v)
-			ni++
-		}
+	// The tones are where the averaged frequency sits during runs of one
+	// symbol: the means of its lowest and highest fifths. (Cluster means
+	// would include symbols next to transitions, smeared by the shaping,
+	// and any unmodulated carrier before the preamble.)
+	f.sorted = append(f.sorted[:0], f.vals...)
+	slices.Sort(f.sorted)
+	q := max(1, len(f.sorted)/5)
+	var slo, shi float64
+	for _, v := range f.sorted[:q] {
+		slo += float64(v)
 	}
-	if no > 0 && ni > 0 {
-		c0, c1 = float32(si/float64(ni)), float32(so/float64(no))
+	for _, v := range f.sorted[len(f.sorted)-q:] {
+		shi += float64(v)
 	}
+	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
 	off := float64(c0+c1) / 2
 	dev := float64(c1-c0) / 2
 	if dev <= 0 {
@@ -600,12 +597,30 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		if iter == 0 {
 			lag = max(1, L/2)
 		}
+		// Only windows where one tone clearly won (three times the other's
+		// energy) count: not transitions, and not an unmodulated carrier
+		// between the tones.
+		clear := func(i int) int {
+			a, b := f.cp[i], f.cm[i]
+			ep := real(a)*real(a) + imag(a)*imag(a)
+			em := real(b)*real(b) + imag(b)*imag(b)
+			switch {
+			case ep > 3*em:
+				return 1
+			case em > 3*ep:
+				return -1
+			}
+			return 0
+		}
 		var qp, qm complex64
 		for i := max(lo, lag); i < end; i++ {
-			switch {
-			case s[i] > 0 && s[i-lag] > 0:
+			c := clear(i)
+			if c == 0 || clear(i-lag) != c {
+				continue
+			}
+			if c > 0 {
 				qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
-			case s[i] < 0 && s[i-lag] < 0:
+			} else {
 				qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
 			}
 		}

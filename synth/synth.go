@@ -64,6 +64,9 @@ type GridStreamBurst struct {
 	ClockPPM float64
 	// SNRdB is the burst power over the complex noise power.
 	SNRdB float64
+	// CarrierLead is unmodulated carrier sent before the preamble, in
+	// seconds (a transmitter's PLL settling).
+	CarrierLead float64
 }
 
 // NGE101Burst is one NGE101 transmission: the packet sent Repeats times.
@@ -325,6 +328,7 @@ type fsk struct {
 	shape  []float64 // Gaussian frequency pulse, shapeRes points per bit
 	span   int       // pulse half-span in bits
 	ramp   float64   // ramp length in samples
+	lead   float64   // samples of unmodulated carrier before the first bit
 	length float64   // samples until the end of the last bit
 	invert bool
 	endIdx int64
@@ -365,7 +369,8 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		amp:    g.amplitude(gs.SNRdB),
 		phase:  2 * math.Pi * g.prng.Float64(),
 		ramp:   spb / 2,
-		length: float64(len(bs)) * spb,
+		lead:   max(0, gs.CarrierLead*fs),
+		length: max(0, gs.CarrierLead*fs) + float64(len(bs))*spb,
 		invert: gs.Invert,
 	}
 	if gs.BT > 0 {
@@ -390,7 +395,7 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		Invert:     gs.Invert,
 		Version:    ver,
 		Frame:      append([]byte(nil), gs.Frame...),
-		FrameStart: int64(r.start + float64(pre+nFraming)*spb),
+		FrameStart: int64(r.start + r.lead + float64(pre+nFraming)*spb),
 	}
 	return r, t
 }
@@ -451,7 +456,7 @@ func (r *fsk) add(dst []complex64, pos int64) bool {
 		if n >= total {
 			return true
 		}
-		u := n / r.spb
+		u := (n - r.lead) / r.spb
 		r.phase += r.fo + r.dev*r.freq(u)
 		if r.phase > math.Pi {
 			r.phase -= 2 * math.Pi
