@@ -23,8 +23,8 @@
 //     frames fill the transmission. Per rate: a channel filter and
 //     decimation to about 6 samples per symbol (9600 and 19200 baud from
 //     the ±50 kHz burst channel at half the rate), an FM discriminator whose
-//     one-symbol average gives the carrier offset and deviation (outer
-//     halves of two clusters), two noncoherent tone correlators one symbol
+//     one-symbol average gives the carrier offset and deviation (means of
+//     its lowest and highest fifths), two noncoherent tone correlators one symbol
 //     long whose tones are refined decision-directed, timing from the
 //     symbol-rate line of the correlator output per 32-symbol block, and the
 //     correlator energy difference at each symbol as the soft symbol. Both
