@@ -9,6 +9,7 @@ import "math"
 // one after another); history is per channelizer.
 type channelizer struct {
 	osc, step complex128
+	n         int64 // samples mixed since reset: blocks are aligned to it
 	stages    []*halfband
 	mixed     []complex64 // scratch: mixer output
 	tmp       [2][]complex64
@@ -134,7 +135,7 @@ func (c *channelizer) clone(design []*halfband) {
 
 // reset clears the history and tunes to -freq (cycles per input sample).
 func (c *channelizer) reset(freq float64) {
-	c.osc = 1
+	c.osc, c.n = 1, 0
 	s, co := math.Sincos(-2 * math.Pi * freq)
 	c.step = complex(co, s)
 	for _, h := range c.stages {
@@ -145,7 +146,10 @@ func (c *channelizer) reset(freq float64) {
 // process mixes and decimates x, appending to out. scratch is shared.
 func (c *channelizer) process(x []complex64, out []complex64, sc *chanScratch) []complex64 {
 	for len(x) > 0 {
-		blk := min(len(x), mixBlock)
+		// Blocks end at fixed sample counts, so the oscillator (and so every
+		// output sample) does not depend on how the input was chunked.
+		blk := min(len(x), mixBlock-int(c.n%mixBlock))
+		c.n += int64(blk)
 		m := sc.mixed[:blk]
 		c.osc = mix4(m, x[:blk], c.osc, c.step)
 		x = x[blk:]
