@@ -15,8 +15,8 @@ import (
 type progress struct {
 	mu       sync.Mutex
 	w        io.Writer
-	total    int64   // samples in the input
-	rate     float64 // sample rate
+	total    int64   // samples (or bytes) in the input
+	rate     float64 // sample rate; 0 counts bytes
 	start    time.Time
 	last     time.Time
 	shown    bool
@@ -52,7 +52,8 @@ func wantProgress(flag string, total int64, stderr *os.File) (bool, error) {
 	return false, fmt.Errorf("--progress %q: want auto, always or never", flag)
 }
 
-// newProgress returns a bar for total samples at rate, or nil (all methods
+// newProgress returns a bar for total samples at rate (or total bytes when
+// rate is 0), or nil (all methods
 // of a nil *progress do nothing) when it should not be drawn.
 func newProgress(enabled bool, w io.Writer, total int64, rate float64) *progress {
 	if !enabled || total <= 0 {
@@ -82,16 +83,23 @@ func (p *progress) draw(done, msgs int64, now time.Time) {
 	fill := int(frac * float64(p.width))
 	bar := strings.Repeat("█", fill) + strings.Repeat("░", p.width-fill)
 	elapsed := now.Sub(p.start).Seconds()
-	audio := float64(done) / p.rate
+	// With a sample rate the bar counts seconds of signal; without one, bytes.
+	amount := fmt.Sprintf("%.1f/%.1f MB", float64(done)/1e6, float64(p.total)/1e6)
 	speed := ""
+	if p.rate > 0 {
+		amount = fmt.Sprintf("%.1f/%.1f s", float64(done)/p.rate, float64(p.total)/p.rate)
+	}
 	eta := ""
 	if elapsed > 0.2 && done > 0 {
-		speed = fmt.Sprintf("  %.1f× real time", audio/elapsed)
+		if p.rate > 0 {
+			speed = fmt.Sprintf("  %.1f× real time", float64(done)/p.rate/elapsed)
+		} else {
+			speed = fmt.Sprintf("  %.0f MB/s", float64(done)/1e6/elapsed)
+		}
 		left := elapsed / frac * (1 - frac)
 		eta = fmt.Sprintf("  ETA %s", (time.Duration(left * 1e9)).Round(time.Second))
 	}
-	fmt.Fprintf(p.w, "\r%s %3.0f%%  %.1f/%.1f s%s  %d msgs%s\x1b[K",
-		bar, 100*frac, audio, float64(p.total)/p.rate, speed, msgs, eta)
+	fmt.Fprintf(p.w, "\r%s %3.0f%%  %s%s  %d msgs%s\x1b[K", bar, 100*frac, amount, speed, msgs, eta)
 	p.shown = true
 }
 

@@ -46,6 +46,8 @@ func replayCommand() *cli.Command {
 				Usage: "input format: auto, unpacked, packed, ascii, float32, levels"},
 			&cli.Float64Flag{Name: "level-rate", Value: 0,
 				Usage: "sample rate in samples/s of --input-format levels input (required with it)"},
+			&cli.StringFlag{Name: "progress", Value: "auto",
+				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		}, decoderFlags()...), outputFlags()...),
 		Action: runReplay,
 	}
@@ -53,15 +55,33 @@ func replayCommand() *cli.Command {
 
 // replayInput is one thing to replay.
 type replayInput struct {
-	name string
-	r    io.Reader
-	size int64 // -1 when unknown
+	name  string
+	r     io.Reader
+	size  int64 // -1 when unknown
+	close func() error
+}
+
+// countingReader counts the bytes read through it for the progress bar.
+type countingReader struct {
+	r      io.Reader
+	n      int64
+	onRead func(total int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.onRead(c.n)
+	return n, err
 }
 
 func runReplay(c *cli.Context) error {
 	format := strings.ToLower(c.String("input-format"))
 	if format == formatLevels && c.Float64("level-rate") <= 0 {
 		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
+	}
+	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
+		return cli.Exit(err.Error(), 2)
 	}
 	if format != "auto" && format != formatLevels {
 		if _, err := bits.ParseFormat(format); err != nil {
@@ -86,9 +106,13 @@ func runReplay(c *cli.Context) error {
 			failures++
 			continue
 		}
+		show, _ := wantProgress(c.String("progress"), in.size, os.Stderr)
+		bar := newProgress(show && in.name != samples.BitsName, os.Stderr, in.size, 0)
+		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
 		st, err := replayOne(c, dec, out, in, format)
-		if closer, ok := in.r.(io.Closer); ok && in.r != os.Stdin {
-			closer.Close()
+		bar.Finish(in.r.(*countingReader).n, out.Sent())
+		if in.close != nil {
+			in.close()
 		}
 		total.Bits += st.Bits
 		total.Syncs += st.Syncs
@@ -124,7 +148,7 @@ func openReplayInput(name string) (replayInput, error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		size = fi.Size()
 	}
-	return replayInput{name: name, r: f, size: size}, nil
+	return replayInput{name: name, r: f, size: size, close: f.Close}, nil
 }
 
 // replayOne decodes one input to the end.
