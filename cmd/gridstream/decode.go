@@ -312,11 +312,6 @@ func runDecode(c *cli.Context) error {
 	wg.Wait()
 	<-statsDone
 	closeErr := out.Close()
-	if cl, ok := any(dec).(interface{ Close() error }); ok {
-		if err := cl.Close(); err != nil {
-			slog.Error("saving learned networks", "err", err)
-		}
-	}
 	var items int64
 	for _, in := range inputs {
 		items += in.src.Stats().Items
