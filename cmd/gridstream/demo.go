@@ -101,7 +101,6 @@ func runDemo(c *cli.Context) error {
 		sent += int(res.sent)
 	}
 	closeErr := out.Close()
-	closeDecoder(dec)
 	if runErr != nil {
 		return cli.Exit("demo: "+runErr.Error(), 1)
 	}

@@ -176,7 +176,6 @@ func runDemod(c *cli.Context) error {
 	}
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
-	closeDecoder(dec)
 	if res.stop != "" {
 		res.log(dec)
 	}
@@ -412,14 +411,5 @@ func redial(ctx context.Context, reopen func() (*iq.Source, error), name string)
 		}
 		wait = min(2*wait, 30*time.Second)
 		slog.Warn("reconnect failed", "input", name, "err", err, "next_try_in", wait)
-	}
-}
-
-// closeDecoder saves the decoder's learned networks when it can.
-func closeDecoder(dec *frames.Decoder) {
-	if cl, ok := any(dec).(interface{ Close() error }); ok {
-		if err := cl.Close(); err != nil {
-			slog.Error("saving learned networks", "err", err)
-		}
 	}
 }
