@@ -278,6 +278,12 @@ func runDecode(c *cli.Context) error {
 			return cli.Exit(err.Error(), 2)
 		}
 		pc.LevelRate = sp.rate
+		if !c.IsSet("protocol") {
+			// A GridStream flowgraph's bits carry no NGE101 packets, and
+			// searching noise for them finds a false one every few minutes
+			// per channel; level inputs are NGE101 by nature.
+			pc.GridStream, pc.NGE101 = sp.format != itemLevels, sp.format == itemLevels
+		}
 		sp.cfg.Logger = slog.Default()
 		sp.cfg.RetryMax = c.Duration("reconnect-max")
 		sp.cfg.RetryMin = min(100*time.Millisecond, sp.cfg.RetryMax)

@@ -18,6 +18,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
@@ -237,4 +238,64 @@ func (d *decodeBuf) lines() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return bytes.Count(d.b.Bytes(), []byte("\n"))
+}
+
+// TestDecodeProtocolDefaults pushes bits holding a GridStream frame and an
+// NGE101 packet: a bit input is searched for GridStream only unless
+// --protocol asks for NGE101 too.
+func TestDecodeProtocolDefaults(t *testing.T) {
+	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F,
+		0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
+	stream := bits.AppendGridStream(make([]byte, 200), frame, 5, 32, 0x04)
+	stream = append(stream, make([]byte, 100)...)
+	stream = append(stream, frames.NGE101Packet(9, 2, false, 1234, false)...)
+	stream = append(stream, make([]byte, 100)...)
+	for _, tc := range []struct {
+		args      []string
+		protocols string
+	}{
+		{nil, "gridstream"},
+		{[]string{"--protocol", "gridstream,nge101"}, "gridstream,nge101"},
+	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := append([]string{"decode", "--in", "pull://" + ln.Addr().String(), "--state", ""}, tc.args...)
+		cmd := exec.Command(testbin.Path(t), args...)
+		var stdout, stderr decodeBuf
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		c.Write(zmtp.AppendFrame(nil, stream, false))
+		want := strings.Count(tc.protocols, ",") + 1
+		for deadline := time.Now().Add(10 * time.Second); stdout.lines() < want && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(200 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("exit: %v\n%s", err, tailString(stderr.String(), 2000))
+		}
+		c.Close()
+		ln.Close()
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+			var m struct{ Protocol string }
+			json.Unmarshal([]byte(line), &m)
+			got = append(got, m.Protocol)
+		}
+		if strings.Join(got, ",") != tc.protocols {
+			t.Errorf("%v: decoded %v, want %s", tc.args, got, tc.protocols)
+		}
+	}
 }
