@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gridstream-sdr/gridstream/internal/testbin"
 )
 
 var (
@@ -41,10 +43,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	bin = filepath.Join(tmpDir, "gridstream")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/gridstream").CombinedOutput(); err != nil {
-		buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-	}
+	bin, buildErr = testbin.Build()
 	fgDir = filepath.Join(tmpDir, "flowgraphs")
 	grErr = compileFlowgraphs()
 	code := m.Run()

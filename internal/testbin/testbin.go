@@ -3,6 +3,7 @@
 package testbin
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +16,12 @@ var (
 	once sync.Once
 	path string
 	err  error
-	out  []byte
 )
 
-// Path returns the path of a freshly built gridstream binary.
-func Path(t testing.TB) string {
-	t.Helper()
+// Build builds gridstream once (with -race when GRIDSTREAM_TEST_RACE is
+// set, so the end-to-end tests race-check the binary itself) and returns its
+// path. It suits TestMain; tests call Path.
+func Build() (string, error) {
 	once.Do(func() {
 		var dir string
 		dir, err = os.MkdirTemp("", "gridstream-bin-")
@@ -28,14 +29,28 @@ func Path(t testing.TB) string {
 			return
 		}
 		path = filepath.Join(dir, "gridstream")
-		cmd := exec.Command("go", "build", "-o", path, "./cmd/gridstream")
+		args := []string{"build", "-o", path}
+		if os.Getenv("GRIDSTREAM_TEST_RACE") != "" {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, "./cmd/gridstream")...)
 		cmd.Dir = Root()
-		out, err = cmd.CombinedOutput()
+		if out, e := cmd.CombinedOutput(); e != nil {
+			err = fmt.Errorf("building gridstream: %v\n%s", e, out)
+		}
 	})
+	return path, err
+}
+
+// Path returns the path of the built gridstream binary, failing the test
+// when it cannot be built.
+func Path(t testing.TB) string {
+	t.Helper()
+	p, err := Build()
 	if err != nil {
-		t.Fatalf("building gridstream: %v\n%s", err, out)
+		t.Fatal(err)
 	}
-	return path
+	return p
 }
 
 // Root returns the repository's top directory.
