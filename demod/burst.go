@@ -25,7 +25,7 @@ type burstInfo struct {
 func (r *Receiver) demodBurst(b *burst) {
 	y := b.y
 	freq := b.fsum / b.wsz
-	corr := (freq - b.freq) / r.fs1 // residual tuning, cycles per Fs1 sample
+	corr := (freq - b.tuned) / r.fs1 // residual tuning, cycles per Fs1 sample
 	noise := r.det.noisePower()
 	nin := noise * r.gain1 // noise power after the first stage
 	// Block powers over 0.25 ms, of the channel only (±60 kHz; the first
@@ -530,13 +530,13 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	// would include symbols next to transitions, smeared by the shaping,
 	// and any unmodulated carrier before the preamble.)
 	f.sorted = append(f.sorted[:0], f.vals...)
-	slices.Sort(f.sorted)
 	q := max(1, len(f.sorted)/5)
+	lowest, highest := extremes(f.sorted, q)
 	var slo, shi float64
-	for _, v := range f.sorted[:q] {
+	for _, v := range lowest {
 		slo += float64(v)
 	}
-	for _, v := range f.sorted[len(f.sorted)-q:] {
+	for _, v := range highest {
 		shi += float64(v)
 	}
 	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
@@ -694,6 +694,57 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		t = pred + e
 	}
 	return fineHz, false
+}
+
+// extremes reorders v (len(v) ≥ 2q) and returns its q lowest and q highest
+// values, each in no particular order: two quickselects instead of a sort.
+func extremes(v []float32, q int) (lowest, highest []float32) {
+	selectNth(v, q-1)
+	rest := v[q:]
+	selectNth(rest, len(rest)-q)
+	return v[:q], rest[len(rest)-q:]
+}
+
+// selectNth reorders v so that v[k] is the value sorting would put there,
+// with no larger value before it and no smaller one after (quickselect,
+// median-of-three pivots).
+func selectNth(v []float32, k int) {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
 }
 
 // twoMeans splits values into two clusters and returns their centres

@@ -1,19 +1,31 @@
 package demod
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // channelizer is a burst's first stage: a mixer to the burst's frequency
 // and a cascade of half-band decimators (each halving the rate, every other
-// tap zero and the rest symmetric), then an optional final FIR. Scratch
-// space is shared by every channelizer of a Receiver (bursts are processed
-// one after another); history is per channelizer.
+// tap zero and the rest symmetric). The mixer's frequency is a whole number
+// of cycles per mixBlock samples, so its oscillator is a lookup in one
+// shared table of roots of unity (no recurrence to wait on), and each stage
+// writes straight into the next one's input.
 type channelizer struct {
-	osc, step complex128
-	n         int64 // samples mixed since reset: blocks are aligned to it
-	stages    []*halfband
-	mixed     []complex64 // scratch: mixer output
-	tmp       [2][]complex64
+	k      int // tuned frequency: -k/mixBlock cycles per sample
+	idx    int // the oscillator's phase: mixTable's index for the next sample
+	stages []*halfband
 }
+
+// mixTable holds exp(-2πi·j/mixBlock), j < mixBlock.
+var mixTable = func() []complex64 {
+	t := make([]complex64, mixBlock)
+	for j := range t {
+		s, c := math.Sincos(-2 * math.Pi * float64(j) / mixBlock)
+		t[j] = complex(float32(c), float32(s))
+	}
+	return t
+}()
 
 // halfband is one decimate-by-two half-band FIR with its history.
 type halfband struct {
@@ -54,64 +66,86 @@ func (h *halfband) reset() {
 	h.next = h.n - 1 + 1
 }
 
-// process appends the decimated output of x to out.
-func (h *halfband) process(x []complex64, out []complex64) []complex64 {
+// in returns room for blk new input samples after the history.
+func (h *halfband) in(blk int) []complex64 {
+	h.buf = h.buf[:h.n-1+blk]
+	return h.buf[h.n-1:]
+}
+
+// outputs is the number of output samples the input so far gives.
+func (h *halfband) outputs() int {
+	return max(0, len(h.buf)-h.next+1) / 2
+}
+
+// filter writes the decimated output of the samples given to in to dst
+// (h.outputs() long) and keeps the history.
+func (h *halfband) filter(dst []complex64) {
 	hist := h.n - 1
 	mid := hist / 2
 	pairs := h.pairs
 	c := h.center
-	for len(x) > 0 {
-		blk := min(len(x), mixBlock)
-		buf := append(h.buf[:hist], x[:blk]...)
-		p := h.next
-		switch len(pairs) {
-		case 3:
-			t0, t1, t2 := pairs[0], pairs[1], pairs[2]
-			for ; p < len(buf); p += 2 {
-				w := buf[p-hist : p+1 : p+1]
-				w = w[:11]
-				a0, b0 := w[4], w[6]
-				a1, b1 := w[2], w[8]
-				a2, b2 := w[0], w[10]
-				ctr := w[5]
-				re := c*real(ctr) + t0*(real(a0)+real(b0)) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2)))
-				im := c*imag(ctr) + t0*(imag(a0)+imag(b0)) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2)))
-				out = append(out, complex(re, im))
+	buf := h.buf
+	s := h.next - hist // start of the first output's window
+	switch len(pairs) {
+	case 3:
+		s = halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
+	case 4:
+		s = halfband15(dst, buf, s, c, pairs[0], pairs[1], pairs[2], pairs[3])
+	default:
+		for k := range dst {
+			w := buf[s : s+hist+1]
+			ctr := w[mid]
+			re, im := c*real(ctr), c*imag(ctr)
+			for k, t := range pairs {
+				j := 2*k + 1
+				a, b := w[mid-j], w[mid+j]
+				re += t * (real(a) + real(b))
+				im += t * (imag(a) + imag(b))
 			}
-		case 4:
-			t0, t1, t2, t3 := pairs[0], pairs[1], pairs[2], pairs[3]
-			for ; p < len(buf); p += 2 {
-				w := buf[p-hist : p+1 : p+1]
-				w = w[:15]
-				a0, b0 := w[6], w[8]
-				a1, b1 := w[4], w[10]
-				a2, b2 := w[2], w[12]
-				a3, b3 := w[0], w[14]
-				ctr := w[7]
-				re := (c*real(ctr) + t0*(real(a0)+real(b0))) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2))) + t3*(real(a3)+real(b3))
-				im := (c*imag(ctr) + t0*(imag(a0)+imag(b0))) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2))) + t3*(imag(a3)+imag(b3))
-				out = append(out, complex(re, im))
-			}
-		default:
-			for ; p < len(buf); p += 2 {
-				w := buf[p-hist : p+1]
-				ctr := w[mid]
-				re, im := c*real(ctr), c*imag(ctr)
-				for k, t := range pairs {
-					j := 2*k + 1
-					a, b := w[mid-j], w[mid+j]
-					re += t * (real(a) + real(b))
-					im += t * (imag(a) + imag(b))
-				}
-				out = append(out, complex(re, im))
-			}
+			dst[k] = complex(re, im)
+			s += 2
 		}
-		h.next = p - blk
-		copy(buf, buf[blk:])
-		h.buf = buf[:hist]
-		x = x[blk:]
 	}
-	return out
+	blk := len(buf) - hist
+	h.next = s + hist - blk
+	copy(buf, buf[blk:])
+	h.buf = buf[:hist]
+}
+
+// halfband11 is halfband.filter's loop for 11 taps (centre c, pairs t0…t2
+// from the middle out), its windows starting at buf[s], s+2…; it returns
+// the start of the next window. (Its own function: the compiler keeps the
+// loop's state in registers.)
+func halfband11(dst, buf []complex64, s int, c, t0, t1, t2 float32) int {
+	for k := range dst {
+		w := buf[s : s+11 : s+11]
+		a0, b0 := w[4], w[6]
+		a1, b1 := w[2], w[8]
+		a2, b2 := w[0], w[10]
+		ctr := w[5]
+		re := c*real(ctr) + t0*(real(a0)+real(b0)) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2)))
+		im := c*imag(ctr) + t0*(imag(a0)+imag(b0)) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2)))
+		dst[k] = complex(re, im)
+		s += 2
+	}
+	return s
+}
+
+// halfband15 is halfband11 for 15 taps.
+func halfband15(dst, buf []complex64, s int, c, t0, t1, t2, t3 float32) int {
+	for k := range dst {
+		w := buf[s : s+15 : s+15]
+		a0, b0 := w[6], w[8]
+		a1, b1 := w[4], w[10]
+		a2, b2 := w[2], w[12]
+		a3, b3 := w[0], w[14]
+		ctr := w[7]
+		re := (c*real(ctr) + t0*(real(a0)+real(b0))) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2))) + t3*(real(a3)+real(b3))
+		im := (c*imag(ctr) + t0*(imag(a0)+imag(b0))) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2))) + t3*(imag(a3)+imag(b3))
+		dst[k] = complex(re, im)
+		s += 2
+	}
+	return s
 }
 
 // newChannelizer makes a mixer and log2(decim) half-band stages from fs,
@@ -133,51 +167,57 @@ func (c *channelizer) clone(design []*halfband) {
 	}
 }
 
-// reset clears the history and tunes to -freq (cycles per input sample).
-func (c *channelizer) reset(freq float64) {
-	c.osc, c.n = 1, 0
-	s, co := math.Sincos(-2 * math.Pi * freq)
-	c.step = complex(co, s)
+// reset clears the history and tunes to the multiple of 1/mixBlock cycles
+// per input sample nearest -freq; it returns the frequency tuned.
+func (c *channelizer) reset(freq float64) float64 {
+	k := math.Round(freq * mixBlock)
+	c.k = int(k) & (mixBlock - 1)
+	c.idx = 0
 	for _, h := range c.stages {
 		h.reset()
 	}
+	return k / mixBlock
 }
 
-// process mixes and decimates x, appending to out. scratch is shared.
-func (c *channelizer) process(x []complex64, out []complex64, sc *chanScratch) []complex64 {
+// process mixes and decimates x, appending to out.
+func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 	for len(x) > 0 {
-		// Blocks end at fixed sample counts, so the oscillator (and so every
-		// output sample) does not depend on how the input was chunked.
-		blk := min(len(x), mixBlock-int(c.n%mixBlock))
-		c.n += int64(blk)
-		m := sc.mixed[:blk]
-		c.osc = mix4(m, x[:blk], c.osc, c.step)
-		x = x[blk:]
-		in := m
-		for i, h := range c.stages {
-			if i == len(c.stages)-1 {
-				out = h.process(in, out)
-				break
-			}
-			sc.tmp[i&1] = h.process(in, sc.tmp[i&1][:0])
-			in = sc.tmp[i&1]
+		blk := min(len(x), mixBlock)
+		var m []complex64
+		if len(c.stages) > 0 {
+			m = c.stages[0].in(blk)
+		} else {
+			out, m = extend(out, blk)
 		}
-		if len(c.stages) == 0 {
-			out = append(out, m...)
+		// The oscillator's phase follows the sample count, so the output
+		// does not depend on how the input was chunked.
+		idx, k := c.idx, c.k
+		tab := mixTable[:mixBlock]
+		m = m[:blk]
+		for i, v := range x[:blk] {
+			o := tab[idx&(mixBlock-1)]
+			m[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
+			idx += k
+		}
+		c.idx = idx & (mixBlock - 1)
+		x = x[blk:]
+		for i, h := range c.stages {
+			var dst []complex64
+			if i+1 < len(c.stages) {
+				dst = c.stages[i+1].in(h.outputs())
+			} else {
+				out, dst = extend(out, h.outputs())
+			}
+			h.filter(dst)
 		}
 	}
 	return out
 }
 
-// chanScratch is the scratch space channelizers share.
-type chanScratch struct {
-	mixed []complex64
-	tmp   [2][]complex64
-}
-
-func newChanScratch() *chanScratch {
-	return &chanScratch{mixed: make([]complex64, mixBlock),
-		tmp: [2][]complex64{make([]complex64, 0, mixBlock), make([]complex64, 0, mixBlock)}}
+// extend lengthens s by n and returns it and the new part.
+func extend(s []complex64, n int) ([]complex64, []complex64) {
+	s = slices.Grow(s, n)
+	return s[:len(s)+n], s[len(s) : len(s)+n]
 }
 
 // mix4 writes x·osc·step^i to dst with four interleaved oscillators (the

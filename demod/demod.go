@@ -73,17 +73,16 @@ type Receiver struct {
 	look  int // lookback in samples when a burst starts
 	miss  int // frames without energy that end a burst
 
-	d1      int     // first decimation (a power of two)
-	fs1     float64 // rate after it
-	design  []*halfband
-	fir1    []float32 // when d1 is 1: a plain channel filter
-	gain1   float64   // noise gain of the first stage (Σh²)
-	delay1  float64   // its group delay in input samples
-	scratch *chanScratch
-	pwFilt  *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
-	pwGain  float64
-	pwDec   int
-	pwz     []complex64
+	d1     int     // first decimation (a power of two)
+	fs1    float64 // rate after it
+	design []*halfband
+	fir1   []float32 // when d1 is 1: a plain channel filter
+	gain1  float64   // noise gain of the first stage (Σh²)
+	delay1 float64   // its group delay in input samples
+	pwFilt *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
+	pwGain float64
+	pwDec  int
+	pwz    []complex64
 
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
@@ -106,7 +105,8 @@ type recentMsg struct {
 
 // burst is one transmission being collected.
 type burst struct {
-	freq      float64 // tuned offset (Hz)
+	freq      float64 // the detector's offset when the burst started (Hz)
+	tuned     float64 // the channel's centre (Hz)
 	fsum, wsz float64 // running mean of peak frequencies
 	lo, hi    float64 // widest occupied band seen
 	ex        *channelizer
@@ -186,7 +186,6 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		r.d1 *= 2
 	}
 	r.fs1 = fs / float64(r.d1)
-	r.scratch = newChanScratch()
 	if r.d1 > 1 {
 		r.design = newChannelizerDesign(fs, r.d1, 60e3)
 		r.gain1 = noiseGain(r.design)
@@ -355,7 +354,7 @@ func (r *Receiver) startBurst(pk peak) {
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.frames, b.maxRatio = 0, 1, pk.ratio
-	b.ex.reset(pk.freq / r.fs)
+	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
 	if b.fir != nil {
 		b.fir.reset(0)
 	}
@@ -375,10 +374,10 @@ func (r *Receiver) startBurst(pk peak) {
 // extract runs input samples through a burst's first stage.
 func (r *Receiver) extract(b *burst, x []complex64) {
 	if b.fir == nil {
-		b.y = b.ex.process(x, b.y, r.scratch)
+		b.y = b.ex.process(x, b.y)
 		return
 	}
-	b.tmp = b.ex.process(x, b.tmp[:0], r.scratch)
+	b.tmp = b.ex.process(x, b.tmp[:0])
 	b.y = b.fir.process(b.tmp, b.y)
 }
 

@@ -25,7 +25,6 @@ func BenchmarkChannelizer(b *testing.B) {
 	c := &channelizer{}
 	c.clone(d)
 	c.reset(0.1)
-	sc := newChanScratch()
 	x := make([]complex64, 1<<16)
 	for i := range x {
 		x[i] = complex(float32(i%7), float32(i%5))
@@ -33,7 +32,7 @@ func BenchmarkChannelizer(b *testing.B) {
 	out := make([]complex64, 0, 1<<14)
 	b.SetBytes(int64(8 * len(x)))
 	for range b.N {
-		out = c.process(x, out[:0], sc)
+		out = c.process(x, out[:0])
 	}
 }
 
@@ -50,10 +49,10 @@ func BenchmarkMix4(b *testing.B) {
 func BenchmarkHalfband(b *testing.B) {
 	h := halfbandTaps(2.4e6, 60e3, 60)
 	h.reset()
-	x := make([]complex64, 2048)
-	out := make([]complex64, 0, 2048)
-	b.SetBytes(int64(8 * len(x)))
+	out := make([]complex64, 2048)
+	b.SetBytes(int64(8 * 2048))
 	for range b.N {
-		out = h.process(x, out[:0])
+		h.in(2048)
+		h.filter(out[:h.outputs()])
 	}
 }
