@@ -2,18 +2,23 @@ package demod
 
 import "math"
 
-// fft is an in-place radix-2 complex FFT of a fixed power-of-two size.
+// fft is an in-place radix-2 complex FFT of a fixed power-of-two size
+// (at least 4).
 type fft struct {
 	n   int
-	tw  []complex64 // twiddles e^{-j2πk/n}, k < n/2
+	tw  [][]complex64 // per stage of size 8, 16… n: e^{-j2πk/size}, k < size/2
 	rev []int32
 }
 
 func newFFT(n int) *fft {
-	f := &fft{n: n, tw: make([]complex64, n/2), rev: make([]int32, n)}
-	for k := range f.tw {
-		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
-		f.tw[k] = complex(float32(c), float32(s))
+	f := &fft{n: n, rev: make([]int32, n)}
+	for size := 8; size <= n; size <<= 1 {
+		tw := make([]complex64, size/2)
+		for k := range tw {
+			s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(size))
+			tw[k] = complex(float32(c), float32(s))
+		}
+		f.tw = append(f.tw, tw)
 	}
 	bits := 0
 	for 1<<bits < n {
@@ -38,14 +43,23 @@ func (f *fft) transform(x []complex64) {
 			x[i], x[r] = x[r], x[i]
 		}
 	}
-	for size := 2; size <= n; size <<= 1 {
+	// The first two stages (twiddles 1 and -j) as radix-4 butterflies.
+	for start := 0; start+4 <= n; start += 4 {
+		v := x[start : start+4 : start+4]
+		a0, a1 := v[0]+v[1], v[0]-v[1]
+		b0, b1 := v[2]+v[3], v[2]-v[3]
+		b1 = complex(imag(b1), -real(b1)) // ·(-j)
+		v[0], v[2] = a0+b0, a0-b0
+		v[1], v[3] = a1+b1, a1-b1
+	}
+	for i, size := 0, 8; size <= n; i, size = i+1, size<<1 {
 		half := size >> 1
-		step := n / size
+		tw := f.tw[i][:half]
 		for start := 0; start < n; start += size {
-			a := x[start : start+half]
-			b := x[start+half : start+size]
-			for k := range a {
-				t := f.tw[k*step] * b[k]
+			a := x[start : start+half : start+half]
+			b := x[start+half : start+size : start+size]
+			for k, w := range tw {
+				t := w * b[k]
 				b[k] = a[k] - t
 				a[k] += t
 			}

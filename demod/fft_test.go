@@ -1,0 +1,39 @@
+package demod
+
+import (
+	"math"
+	"math/cmplx"
+	"testing"
+)
+
+// TestFFT compares the FFT with a direct DFT.
+func TestFFT(t *testing.T) {
+	for _, n := range []int{4, 8, 16, 64, 512} {
+		f := newFFT(n)
+		x := make([]complex64, n)
+		for i := range x {
+			x[i] = complex(float32(i%7)-3, float32(i%5)+0.1*float32(i))
+		}
+		want := make([]complex128, n)
+		for k := range want {
+			for i, v := range x {
+				s, c := math.Sincos(-2 * math.Pi * float64(k*i) / float64(n))
+				want[k] += complex128(v) * complex(c, s)
+			}
+		}
+		f.transform(x)
+		for k := range x {
+			if d := cmplx.Abs(complex128(x[k]) - want[k]); d > 1e-4*float64(n) {
+				t.Fatalf("n %d bin %d: %v, want %v", n, k, x[k], want[k])
+			}
+		}
+	}
+}
+
+func BenchmarkFFT512(b *testing.B) {
+	f := newFFT(512)
+	x := make([]complex64, 512)
+	for range b.N {
+		f.transform(x)
+	}
+}
