@@ -81,7 +81,6 @@ func (h *halfband) outputs() int {
 // (h.outputs() long) and keeps the history.
 func (h *halfband) filter(dst []complex64) {
 	hist := h.n - 1
-	mid := hist / 2
 	pairs := h.pairs
 	c := h.center
 	buf := h.buf
@@ -92,19 +91,7 @@ func (h *halfband) filter(dst []complex64) {
 	case 4:
 		s = halfband15(dst, buf, s, c, pairs[0], pairs[1], pairs[2], pairs[3])
 	default:
-		for k := range dst {
-			w := buf[s : s+hist+1]
-			ctr := w[mid]
-			re, im := c*real(ctr), c*imag(ctr)
-			for k, t := range pairs {
-				j := 2*k + 1
-				a, b := w[mid-j], w[mid+j]
-				re += t * (real(a) + real(b))
-				im += t * (imag(a) + imag(b))
-			}
-			dst[k] = complex(re, im)
-			s += 2
-		}
+		s = halfbandN(dst, buf, s, c, pairs)
 	}
 	blk := len(buf) - hist
 	h.next = s + hist - blk
@@ -125,6 +112,25 @@ func halfband11(dst, buf []complex64, s int, c, t0, t1, t2 float32) int {
 		ctr := w[5]
 		re := c*real(ctr) + t0*(real(a0)+real(b0)) + (t1*(real(a1)+real(b1)) + t2*(real(a2)+real(b2)))
 		im := c*imag(ctr) + t0*(imag(a0)+imag(b0)) + (t1*(imag(a1)+imag(b1)) + t2*(imag(a2)+imag(b2)))
+		dst[k] = complex(re, im)
+		s += 2
+	}
+	return s
+}
+
+// halfbandN is halfband11 for any length (4·len(pairs)-1 taps).
+func halfbandN(dst, buf []complex64, s int, c float32, pairs []float32) int {
+	mid := 2*len(pairs) - 1
+	for k := range dst {
+		w := buf[s : s+2*mid+1]
+		ctr := w[mid]
+		re, im := c*real(ctr), c*imag(ctr)
+		for k, t := range pairs {
+			j := 2*k + 1
+			a, b := w[mid-j], w[mid+j]
+			re += t * (real(a) + real(b))
+			im += t * (imag(a) + imag(b))
+		}
 		dst[k] = complex(re, im)
 		s += 2
 	}
@@ -294,4 +300,15 @@ func groupDelay(design []*halfband) float64 {
 		up *= 2
 	}
 	return d
+}
+
+// taps returns the filter's taps, zeros included.
+func (h *halfband) taps() []float32 {
+	t := make([]float32, h.n)
+	mid := h.n / 2
+	t[mid] = h.center
+	for k, p := range h.pairs {
+		t[mid-2*k-1], t[mid+2*k+1] = p, p
+	}
+	return t
 }

@@ -202,6 +202,11 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	// Pass ±50 kHz (a 38400-baud burst is ±40 kHz wide); stop from 90 kHz
 	// so that at half the rate nothing folds into the slower rates' band.
 	pt := kaiserLowpass(r.fs1, 50e3, min(r.fs1/2, 90e3), 45)
+	if r.fs1/2-50e3 >= 90e3 {
+		// Fast enough for a half-band filter (stopband from fs1/2 - 50 kHz):
+		// half the taps are zero.
+		pt = halfbandTaps(r.fs1, 50e3, 45).taps()
+	}
 	r.pwFilt = newMixDecim(pt, r.pwDec)
 	for _, t := range pt {
 		r.pwGain += float64(t) * float64(t)

@@ -70,6 +70,11 @@ type mixDecim struct {
 	osc   complex128
 	step  complex128
 	sym   bool // taps are symmetric with odd length
+	// A half-band filter decimating by two (every other tap zero but the
+	// middle one) is run as one: the middle tap and the rest, from the
+	// middle out.
+	center float32
+	pairs  []float32
 }
 
 const mixBlock = 2048
@@ -79,6 +84,18 @@ func newMixDecim(taps []float32, decim int) *mixDecim {
 	m.sym = len(taps)%2 == 1
 	for i := range len(taps) / 2 {
 		m.sym = m.sym && taps[i] == taps[len(taps)-1-i]
+	}
+	if mid := len(taps) / 2; decim == 2 && m.sym && len(taps)%4 == 3 {
+		half := true
+		for j := 2; j <= mid; j += 2 {
+			half = half && taps[mid-j] == 0
+		}
+		if half {
+			m.center = taps[mid]
+			for j := 1; j <= mid; j += 2 {
+				m.pairs = append(m.pairs, taps[mid-j])
+			}
+		}
 	}
 	m.reset(0)
 	return m
@@ -112,7 +129,11 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 			m.osc = mix4(dst, x[:blk], m.osc, m.step)
 		}
 		p := m.next
-		if m.sym {
+		if m.pairs != nil {
+			var dst []complex64
+			out, dst = extend(out, max(0, len(buf)-p+1)/2)
+			p = halfbandN(dst, buf, p-h, m.center, m.pairs) + h
+		} else if m.sym {
 			for ; p < len(buf); p += m.decim {
 				out = append(out, dotSym(taps, buf[p-h:p+1]))
 			}
