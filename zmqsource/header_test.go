@@ -159,3 +159,47 @@ func FuzzParseHeader(f *testing.F) {
 		}
 	})
 }
+
+// A sink with pass_tags=True read by an input that was not told so: u8 bits
+// cannot start with the header's F0 5F 01, so the header is recognised,
+// parsed and reported once, and the bits come out clean. Data that merely
+// starts with those bytes but is no valid header stays data.
+func TestUndeclaredTagHeader(t *testing.T) {
+	hdr, err := AppendHeader(nil, 40, wantTags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		frame     []byte
+		itemSize  int
+		wantItems []byte
+		wantTags  int
+		counted   int64
+	}{
+		{"header before bits", append(bytes.Clone(hdr), wantItems...), 1, wantItems, len(wantTags), 1},
+		{"plain bits", wantItems, 1, wantItems, 0, 0},
+		{"magic but no header", []byte{0xF0, 0x5F, 0x01, 1, 0}, 1, []byte{0xF0, 0x5F, 0x01, 1, 0}, 0, 0},
+		{"float items are not guessed", append(bytes.Clone(hdr), 0, 0, 0x80, 0x3F), 4, nil, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := New(Config{Endpoint: "tcp://127.0.0.1:1", ItemSize: tc.itemSize})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got Chunk
+			for range 2 { // counted once per message, logged once
+				s.handle(tc.frame, false, func(c Chunk) { got = c })
+			}
+			if tc.wantItems != nil && !bytes.Equal(got.Items, tc.wantItems) {
+				t.Fatalf("items %x, want %x", got.Items, tc.wantItems)
+			}
+			if len(got.Tags) != tc.wantTags || (tc.wantTags > 0 && got.Offset != 40) {
+				t.Fatalf("tags %+v offset %d", got.Tags, got.Offset)
+			}
+			if n := s.Stats().Malformed[KindUndeclaredTags]; n != 2*tc.counted {
+				t.Fatalf("counted %d", n)
+			}
+		})
+	}
+}

@@ -74,6 +74,10 @@ const (
 	KindItemSize    = "partial_item"
 	KindFrameTooBig = "frame_too_large"
 	KindHandshake   = "zmtp_handshake"
+	// KindUndeclaredTags is not malformed input but a likely mistake: u8
+	// messages that start with a tag header while PassTags is off. The
+	// header is parsed anyway.
+	KindUndeclaredTags = "undeclared_tag_header"
 )
 
 // Stats are an input's counters.
@@ -259,11 +263,28 @@ func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmq4.SocketType, 
 	}
 }
 
+// undeclaredHeader reports whether a message of one-byte items, which are
+// 0 or 1 when they are bits or OOK levels, instead starts with a whole,
+// valid GNU Radio tag header (magic F0 5F, version 1).
+func (s *Source) undeclaredHeader(f []byte) bool {
+	if s.cfg.ItemSize != 1 || len(f) < 3 || f[0] != 0xF0 || f[1] != 0x5F || f[2] != 0x01 {
+		return false
+	}
+	_, _, err := s.hdr.Parse(f)
+	return err == nil
+}
+
 // handle parses one data frame and delivers it; it reports whether
 // something was delivered.
 func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
 	c := Chunk{Restart: restart}
-	if s.cfg.PassTags {
+	if !s.cfg.PassTags && s.undeclaredHeader(f) {
+		s.bad(KindUndeclaredTags, errors.New("messages start with a GNU Radio tag header: the sink has pass_tags=True, so the tags are read (pass --pass-tags or tags=1 to say so)"))
+		h, n, _ := s.hdr.Parse(f)
+		f = f[n:]
+		c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
+		s.tags.Add(int64(len(h.Tags)))
+	} else if s.cfg.PassTags {
 		h, n, err := s.hdr.Parse(f)
 		if err != nil {
 			var he *HeaderError

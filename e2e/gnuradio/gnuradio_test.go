@@ -310,6 +310,10 @@ func TestFlowgraphBauds(t *testing.T) {
 			rec, tr := synth(t, "rec.cf32", "--count", "20", "--baud", tc.baud, "--crc-init", "45F8",
 				"--rate", tc.rate, "--interval", "0.03", "--seed", "21")
 			addr := freeAddr(t)
+			// No --pass-tags although the flowgraph's sink sends tag headers:
+			// decode must recognise them on bit input rather than read them
+			// as bits (which used to break frames, depending on how GNU
+			// Radio happened to chunk its work calls).
 			dec := start(t, bin, "decode", "--in", "pull://"+addr, "--state", "", "--stats-interval", "0")
 			fg := flowgraph(t, "gridstream_file", "--file", rec, "--samp-rate", tc.rate, "--baud", tc.baud,
 				"--deviation", tc.deviation, "--address", "tcp://"+addr, "--speed", "10")
