@@ -38,6 +38,14 @@ type halfband struct {
 
 // halfbandTaps designs a half-band lowpass for rate fs keeping ±pass.
 func halfbandTaps(fs, pass, atten float64) *halfband {
+	// Far above the passband the maximally flat 7-tap half-band (−1, 0, 9,
+	// 16, 9, 0, −1)/32, whose response has a 4th-order zero at fs/2, is
+	// enough: at 2.4 MS/s keeping ±60 kHz it stops 79 dB.
+	flat := &halfband{n: 7, center: 0.5, pairs: []float32{9.0 / 32, -1.0 / 32}}
+	if gainAt(flat.taps(), (fs/2-pass)/fs) <= math.Pow(10, -atten/20) {
+		flat.buf = make([]complex64, flat.n-1, flat.n-1+mixBlock)
+		return flat
+	}
 	t := kaiserLowpass(fs, pass, fs/2-pass, atten)
 	for (len(t)-3)%4 != 0 {
 		t = kaiserLowpassN(fs, pass, fs/2-pass, atten, len(t)+2)
@@ -86,6 +94,8 @@ func (h *halfband) filter(dst []complex64) {
 	buf := h.buf
 	s := h.next - hist // start of the first output's window
 	switch len(pairs) {
+	case 2:
+		s = halfband7(dst, buf, s, c, pairs[0], pairs[1])
 	case 3:
 		s = halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
 	case 4:
@@ -97,6 +107,21 @@ func (h *halfband) filter(dst []complex64) {
 	h.next = s + hist - blk
 	copy(buf, buf[blk:])
 	h.buf = buf[:hist]
+}
+
+// halfband7 is halfband11 for 7 taps.
+func halfband7(dst, buf []complex64, s int, c, t0, t1 float32) int {
+	for k := range dst {
+		w := buf[s : s+7 : s+7]
+		a0, b0 := w[2], w[4]
+		a1, b1 := w[0], w[6]
+		ctr := w[3]
+		re := c*real(ctr) + (t0*(real(a0)+real(b0)) + t1*(real(a1)+real(b1)))
+		im := c*imag(ctr) + (t0*(imag(a0)+imag(b0)) + t1*(imag(a1)+imag(b1)))
+		dst[k] = complex(re, im)
+		s += 2
+	}
+	return s
 }
 
 // halfband11 is halfband.filter's loop for 11 taps (centre c, pairs t0…t2
@@ -311,4 +336,15 @@ func (h *halfband) taps() []float32 {
 		t[mid-2*k-1], t[mid+2*k+1] = p, p
 	}
 	return t
+}
+
+// gainAt returns the magnitude of the response of symmetric odd-length taps
+// at f cycles per sample.
+func gainAt(taps []float32, f float64) float64 {
+	mid := len(taps) / 2
+	g := float64(taps[mid])
+	for j := 1; j <= mid; j++ {
+		g += 2 * float64(taps[mid-j]) * math.Cos(2*math.Pi*f*float64(j))
+	}
+	return math.Abs(g)
 }
