@@ -372,7 +372,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 		if a < 0 {
 			a = -a
 		}
-		v += complex(float64(a), 0) * o
+		v += complex(float64(a)*real(o), float64(a)*imag(o))
 		o *= rot
 		if i&255 == 0 {
 			o /= complex(math.Hypot(real(o), imag(o)), 0)
@@ -652,7 +652,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 			if a < 0 {
 				a = -a
 			}
-			v += complex(a, 0) * o
+			v += complex(a*real(o), a*imag(o))
 			o *= rot
 		}
 		f.tblk[j] = v
@@ -777,7 +777,11 @@ func twoMeans(v []float32) (float32, float32) {
 		if n0 == 0 || n1 == 0 {
 			break
 		}
-		c0, c1 = s0/float32(n0), s1/float32(n1)
+		n0c, n1c := s0/float32(n0), s1/float32(n1)
+		if n0c == c0 && n1c == c1 {
+			break // converged: further rounds change nothing
+		}
+		c0, c1 = n0c, n1c
 	}
 	return c0, c1
 }
