@@ -180,6 +180,8 @@ type fskDemod struct {
 	vals   []float32
 	sorted []float32
 	tblk   []complex128
+	taus   []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
+	won    []int8    // per correlator window: which tone clearly won (±1) or 0
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn.
@@ -600,22 +602,24 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		// Only windows where one tone clearly won (three times the other's
 		// energy) count: not transitions, and not an unmodulated carrier
 		// between the tones.
-		clear := func(i int) int {
+		f.won = grow(f.won, end)
+		for i := range end {
 			a, b := f.cp[i], f.cm[i]
 			ep := real(a)*real(a) + imag(a)*imag(a)
 			em := real(b)*real(b) + imag(b)*imag(b)
 			switch {
 			case ep > 3*em:
-				return 1
+				f.won[i] = 1
 			case em > 3*ep:
-				return -1
+				f.won[i] = -1
+			default:
+				f.won[i] = 0
 			}
-			return 0
 		}
 		var qp, qm complex64
 		for i := max(lo, lag); i < end; i++ {
-			c := clear(i)
-			if c == 0 || clear(i-lag) != c {
+			c := f.won[i]
+			if c == 0 || f.won[i-lag] != c {
 				continue
 			}
 			if c > 0 {
@@ -657,7 +661,10 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		}
 		f.tblk[j] = v
 	}
-	tau := func(j int) float64 {
+	// Each block's timing (where its symbols end), from it and its
+	// neighbours.
+	f.taus = grow(f.taus, nblk)
+	for j := range nblk {
 		v := f.tblk[j]
 		if j > 0 {
 			v += f.tblk[j-1]
@@ -670,9 +677,9 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		if t < 0 {
 			t += sps
 		}
-		return t
+		f.taus[j] = t
 	}
-	t := tau(0)
+	t := f.taus[0]
 	for t < float64(L-1) {
 		t += sps
 	}
@@ -686,7 +693,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		f.when = append(f.when, float32(t))
 		pred := t + sps
 		j := min(nblk-1, int(pred)/blk)
-		g := tau(j)
+		g := f.taus[j]
 		g += math.Round((pred-g)/sps) * sps
 		e := g - pred
 		lim := 0.1 * sps

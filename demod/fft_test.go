@@ -8,7 +8,7 @@ import (
 
 // TestFFT compares the FFT with a direct DFT.
 func TestFFT(t *testing.T) {
-	for _, n := range []int{4, 8, 16, 64, 512} {
+	for _, n := range []int{4, 8, 16, 32, 64, 128, 512, 1024} {
 		f := newFFT(n)
 		x := make([]complex64, n)
 		for i := range x {
