@@ -45,6 +45,17 @@ func AppendPacked(dst []byte, p []byte, n int) []byte {
 	return dst
 }
 
+// Pack packs unpacked bits (only the low bit of each byte counts) eight to
+// a byte, most significant bit first, zero-padding the last byte; it is the
+// inverse of AppendPacked.
+func Pack(p []byte) []byte {
+	out := make([]byte, (len(p)+7)/8)
+	for i, b := range p {
+		out[i/8] |= (b & 1) << (7 - i%8)
+	}
+	return out
+}
+
 // DiffManchesterLevels appends the OOK level samples (one 0/1 per byte) that
 // send packet bits as differential Manchester at sampleRate: every bit cell
 // starts with a level change, a 0 also changes in the middle of the cell, a 1

@@ -314,7 +314,7 @@ func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
 	m := &Message{
 		Protocol:  ProtocolNGE101,
 		CRCOK:     c == s && (len(p.Bits) == ngeShortBits || len(p.Bits) == ngeLongBits),
-		Raw:       hexUpper(packBits(p.Bits)),
+		Raw:       hexUpper(bits.Pack(p.Bits)),
 		BitOffset: p.BitOffset,
 	}
 	m.Stamp(d.opts.Now())

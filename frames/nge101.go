@@ -83,12 +83,3 @@ func NGE101Packet(id, channel int, energy bool, value uint64, lowBattery bool) [
 	bits.SetNGECheck(p)
 	return p
 }
-
-// packBits packs unpacked bits MSB first, zero-padding the last byte.
-func packBits(p []byte) []byte {
-	out := make([]byte, (len(p)+7)/8)
-	for i, b := range p {
-		out[i/8] |= (b & 1) << (7 - i%8)
-	}
-	return out
-}

@@ -336,28 +336,50 @@ type fsk struct {
 
 const shapeRes = 64
 
+// withDefaults fills the zero fields of a GridStream burst as documented.
+func (gs GridStreamBurst) withDefaults() GridStreamBurst {
+	if gs.Baud == 0 {
+		gs.Baud = 9600
+	}
+	if gs.Deviation == 0 {
+		gs.Deviation = DefaultDeviation(gs.Baud)
+	}
+	if gs.Version == 0 {
+		gs.Version = 4
+	}
+	if gs.PreambleBits == 0 {
+		gs.PreambleBits = 52
+	}
+	gs.PreambleBits = max(gs.PreambleBits, 16)
+	return gs
+}
+
+// withDefaults fills the zero fields of an NGE101 burst as documented.
+func (ng NGE101Burst) withDefaults() NGE101Burst {
+	ng.Repeats = max(ng.Repeats, 1)
+	if ng.RepeatGap <= 0 {
+		ng.RepeatGap = 0.01
+	}
+	return ng
+}
+
+// Samples estimates how many samples the burst lasts at rate, with a little
+// slack, so callers can place bursts one after the other.
+func (b Burst) Samples(rate float64) int64 {
+	if b.GridStream != nil {
+		gs := b.GridStream.withDefaults()
+		bitCount := gs.PreambleBits + 21 + 10*(len(gs.Frame)+1) + 8 // sync, frame, trailer, slack
+		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
+	}
+	ng := b.NGE101.withDefaults()
+	packet := float64(2*len(ng.Bits)) * bits.NGEHalfCell
+	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*bits.NGEGap) * rate)
+}
+
 func (g *Generator) newFSK(b Burst) (renderer, Truth) {
-	gs := b.GridStream
+	gs := b.GridStream.withDefaults()
 	fs := g.cfg.SampleRate
-	baud := gs.Baud
-	if baud == 0 {
-		baud = 9600
-	}
-	dev := gs.Deviation
-	if dev == 0 {
-		dev = DefaultDeviation(baud)
-	}
-	ver := gs.Version
-	if ver == 0 {
-		ver = 4
-	}
-	pre := gs.PreambleBits
-	if pre == 0 {
-		pre = 52
-	}
-	if pre < 16 {
-		pre = 16
-	}
+	baud, dev, ver, pre := gs.Baud, gs.Deviation, gs.Version, gs.PreambleBits
 	bs := bits.AppendGridStream(nil, gs.Frame, ver, pre, gs.Trailer)
 	spb := fs / (baud * (1 + gs.ClockPPM*1e-6))
 	r := &fsk{
@@ -487,16 +509,9 @@ type ook struct {
 }
 
 func (g *Generator) newOOK(b Burst) (renderer, Truth) {
-	ng := b.NGE101
+	ng := b.NGE101.withDefaults()
 	fs := g.cfg.SampleRate
-	reps := ng.Repeats
-	if reps <= 0 {
-		reps = 1
-	}
-	gap := ng.RepeatGap
-	if gap <= 0 {
-		gap = 0.01
-	}
+	reps, gap := ng.Repeats, ng.RepeatGap
 	var lv []byte
 	for i := range reps {
 		if i > 0 {

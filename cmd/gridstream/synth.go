@@ -387,7 +387,7 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	t := int64(0.01 * p.rate)
 	for i := range explicit {
 		explicit[i].Start = t
-		t += burstSamples(explicit[i], p.rate) + int64(interval*p.rate)
+		t += explicit[i].Samples(p.rate) + int64(interval*p.rate)
 	}
 	src := synth.Bursts(explicit...)
 	if count > 0 {
@@ -429,24 +429,6 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		return nil, errors.New("--duration must be positive")
 	}
 	return p, nil
-}
-
-// burstSamples estimates a burst's length in samples.
-func burstSamples(b synth.Burst, rate float64) int64 {
-	if g := b.GridStream; g != nil {
-		pre := g.PreambleBits
-		if pre == 0 {
-			pre = 52
-		}
-		baud := g.Baud
-		if baud == 0 {
-			baud = 9600
-		}
-		return int64(float64(pre+21+10*(len(g.Frame)+1)+8) * rate / baud)
-	}
-	n := b.NGE101
-	reps := max(n.Repeats, 1)
-	return int64((float64(reps)*(float64(2*len(n.Bits))*bits.NGEHalfCell+0.01) + 2*bits.NGEGap) * rate)
 }
 
 // chainSource plays its sources one after the other.
@@ -551,20 +533,11 @@ func truthLines(ts []synth.Truth, rate, center float64) []truthLine {
 		}
 		if t.Protocol == frames.ProtocolNGE101 {
 			l.Bits = len(t.Bits)
-			l.Raw = strings.ToUpper(hex.EncodeToString(packMSB(t.Bits)))
+			l.Raw = strings.ToUpper(hex.EncodeToString(bits.Pack(t.Bits)))
 		} else {
 			l.Raw = strings.ToUpper(hex.EncodeToString(t.Frame))
 		}
 		out = append(out, l)
-	}
-	return out
-}
-
-// packMSB packs unpacked bits MSB first, zero-padding the last byte.
-func packMSB(p []byte) []byte {
-	out := make([]byte, (len(p)+7)/8)
-	for i, b := range p {
-		out[i/8] |= (b & 1) << (7 - i%8)
 	}
 	return out
 }
