@@ -70,14 +70,12 @@ func TestDiffManchesterRoundTrip(t *testing.T) {
 	for _, rate := range []float64{25000, 48000, 250000} {
 		gap := make([]byte, int(rate*0.01))
 		var levels []byte
-		level := byte(0)
 		for _, p := range packets {
-			levels = append(levels, gap...)
-			levels, level = bits.DiffManchesterLevels(levels, p, rate, level)
-			// jitter: stretch or shrink a few runs by a sample
-			level = 0
+			levels = append(levels, gap...) // the idle level is 0
+			levels, _ = bits.DiffManchesterLevels(levels, p, rate, 0)
 		}
 		levels = append(levels, gap...)
+		// Jitter: a third of the edges come one sample late.
 		for i := 1; i+1 < len(levels); i++ {
 			if levels[i] != levels[i-1] && rng.IntN(3) == 0 {
 				levels[i] = levels[i-1]
