@@ -1,5 +1,6 @@
-// Package seeds gives tests the real packets of the seed captures in
-// ../shared/seeds (beside the checkout) and PROTOCOLS.md's published vectors.
+// Package seeds gives tests the real packets of the seed captures (the two
+// public wiki pages with GridStream packets, kept in testdata/seeds) and the
+// published Puget Sound and NGE101 vectors.
 package seeds
 
 import (
@@ -27,13 +28,14 @@ var NGE101Packets = []string{
 	"11111010000011001001 10010000000010000000 000101011011101",
 }
 
-// Dir returns the seed directory, failing the test when it is missing.
+// Dir returns the checkout's directory of seed captures (testdata/seeds),
+// failing the test when it is missing.
 func Dir(t testing.TB) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "seeds")
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "testdata", "seeds")
 	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("seed captures not found beside the checkout: %v", err)
+		t.Fatalf("seed captures not found: %v", err)
 	}
 	return dir
 }

@@ -4,7 +4,7 @@
 // bit errors, NGE101 packets, and random noise bits between them. Output is
 // deterministic.
 //
-//	go run ./scripts/gensample -seeds ../shared/seeds -o samples/sample.u8
+//	go run ./scripts/gensample -seeds testdata/seeds -o samples/sample.u8
 package main
 
 import (
@@ -23,7 +23,7 @@ import (
 )
 
 func main() {
-	seeds := flag.String("seeds", "../shared/seeds", "directory of the seed captures")
+	seeds := flag.String("seeds", "testdata/seeds", "directory of the seed captures")
 	out := flag.String("o", "samples/sample.u8", "output file")
 	flag.Parse()
 	if err := run(*seeds, *out); err != nil {
