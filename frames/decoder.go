@@ -34,7 +34,8 @@ type DecoderStats struct {
 	GridStream    int64 // GridStream frames examined
 	GridStreamOK  int64 // ...whose CRC matched a known or learned init
 	Encrypted     int64 // 0xD2 frames without a CRC
-	CRCFailed     int64 // frames no init explains
+	CRCFailed     int64 // frames no init explains, or whose header is implausible
+	Implausible   int64 // ...of which their type, reserved, length or CI byte breaks their type's rule
 	NGE101        int64 // NGE101 packets examined
 	NGE101OK      int64 // ...whose check matched
 	Learned       int64 // networks learned in this run
@@ -150,10 +151,6 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		d.stats.CRCFailed++
 		return
 	}
-	ci := ciIndex(frame[1])
-	if !f.Complete || ci == 0 {
-		frame, ci = d.guessLength(frame)
-	}
 	m := &Message{
 		Protocol:   ProtocolGridStream,
 		CRCOK:      false,
@@ -162,13 +159,39 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		GridStream: &GridStream{Version: f.Version},
 	}
 	m.Stamp(d.opts.Now())
+	rule := ruleFor(frame[1])
+	if rule == nil {
+		d.unknownType(frame, m, emit)
+		return
+	}
+	ci := rule.ci
+	if !f.Complete {
+		if g := formFits(frame, ci); g != nil {
+			frame = g
+		}
+	}
 	m.Raw = hexUpper(frame)
 	typed := frame[1:] // from the type byte
 	if len(typed) < ci+3 {
 		d.failed(m, emit)
 		return
 	}
-	gridStreamFields(m.GridStream, typed, ci)
+	gridStreamHeader(m.GridStream, typed, ci)
+	if !rule.allows(typed) {
+		d.implausible(m, emit)
+		return
+	}
+	if rule.fields(len(typed) - ci) {
+		gridStreamFields(m.GridStream, typed)
+	}
+	if m.Encrypted {
+		// An auth tag, not a CRC: nothing to check.
+		d.stats.Encrypted++
+		if d.opts.EmitFailed {
+			emit(m)
+		}
+		return
+	}
 	body := typed[ci : len(typed)-2]
 	sent := uint16(typed[len(typed)-2])<<8 | uint16(typed[len(typed)-1])
 	init := SolveInit(body, sent)
@@ -178,7 +201,7 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		emit(m)
 		return
 	}
-	if m.Encrypted || typed[0] == TypeEncrypted {
+	if typed[0] == TypeEncrypted {
 		d.stats.Encrypted++
 		if d.opts.EmitFailed {
 			emit(m)
@@ -188,6 +211,55 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), emit) {
 		return
 	}
+	d.failed(m, emit)
+}
+
+// unknownType handles a frame whose type has no rule. It is reported, as
+// a raw frame (type, CI and length, no fields), only when one header form's
+// length field is confirmed by a known network's CRC and the type is not one
+// bit from a known type (a damaged frame of that type). It is never learned
+// from.
+func (d *Decoder) unknownType(frame []byte, m *Message, emit func(*Message)) {
+	var fits []byte
+	fitsCI := 0
+	for _, ci := range headerForms {
+		g := formFits(frame, ci)
+		if g == nil {
+			continue
+		}
+		body := g[ci+1 : len(g)-2]
+		if n, ok := d.nets[SolveInit(body, uint16(g[len(g)-2])<<8|uint16(g[len(g)-1]))]; ok {
+			m.Raw = hexUpper(g)
+			gridStreamHeader(m.GridStream, g[1:], ci)
+			if nearKnownType(g[1]) {
+				d.implausible(m, emit)
+				return
+			}
+			d.stats.GridStreamOK++
+			d.vouch(m, n)
+			emit(m)
+			return
+		}
+		if fits == nil {
+			fits, fitsCI = g, ci
+		}
+	}
+	if fits == nil {
+		m.Raw = hexUpper(frame)
+		m.Type = hexByte(frame[1])
+		d.implausible(m, emit)
+		return
+	}
+	m.Raw = hexUpper(fits)
+	gridStreamHeader(m.GridStream, fits[1:], fitsCI)
+	d.failed(m, emit)
+}
+
+// implausible counts and (with EmitFailed) emits a frame whose header no
+// frame type allows: a bit error in the type, reserved or length byte,
+// which the CRC does not cover.
+func (d *Decoder) implausible(m *Message, emit func(*Message)) {
+	d.stats.Implausible++
 	d.failed(m, emit)
 }
 
@@ -274,36 +346,6 @@ func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, emit
 	return true
 }
 
-// guessLength finds where a frame of unknown type ends and where its CI
-// byte is (counted from the type byte): the first length rule whose CRC a
-// known init explains, else the 0x55/0xD5 rule when it fits, else everything
-// that was deframed read by that rule.
-func (d *Decoder) guessLength(frame []byte) ([]byte, int) {
-	var fallback []byte
-	fallbackCI := headerWithRsvd
-	for _, ci := range []int{headerWithRsvd, headerShort} {
-		if len(frame) <= ci || frame[ci] < 3 {
-			continue
-		}
-		end := 1 + ci + int(frame[ci])
-		if end > len(frame) {
-			continue
-		}
-		f := frame[:end]
-		body := f[ci+1 : end-2]
-		if _, ok := d.nets[SolveInit(body, uint16(f[end-2])<<8|uint16(f[end-1]))]; ok {
-			return f, ci
-		}
-		if fallback == nil {
-			fallback, fallbackCI = f, ci
-		}
-	}
-	if fallback != nil {
-		return fallback, fallbackCI
-	}
-	return frame, headerWithRsvd
-}
-
 // NGE101 decodes one NGE101 packet (55 or 71 unpacked bits) and emits it
 // when its check matches, or always with EmitFailed.
 func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
@@ -333,6 +375,6 @@ func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
 
 // String summarizes the stats for logs.
 func (s DecoderStats) String() string {
-	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d failed), nge101 %d (%d good), %d networks learned",
-		s.GridStream, s.GridStreamOK, s.Encrypted, s.CRCFailed, s.NGE101, s.NGE101OK, s.Learned)
+	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d failed, %d of them implausible), nge101 %d (%d good), %d networks learned",
+		s.GridStream, s.GridStreamOK, s.Encrypted, s.CRCFailed, s.Implausible, s.NGE101, s.NGE101OK, s.Learned)
 }

@@ -13,6 +13,8 @@ const (
 	TypeDirected   = 0xD5 // directed mesh
 	TypeBeacon     = 0xA5 // scheduled mesh beacon
 	TypeEncrypted  = 0xD2 // directed mesh, encrypted when CI is 0x52
+	ciBroadcast    = 0x30
+	ciBeacon       = 0x3C
 	ciEncrypted    = 0x52
 	clockFrameLen  = 0x47
 	broadcastLen   = 0x23
@@ -20,25 +22,18 @@ const (
 	headerShort    = 2 // type, length
 )
 
-// ciIndex returns where the CI byte sits in a frame counted from the type
-// byte, by the frame type's length rule (0 for an unknown type).
-func ciIndex(typ byte) int {
-	switch typ {
-	case TypeBroadcast, TypeDirected:
-		return headerWithRsvd
-	case TypeBeacon, TypeEncrypted:
-		return headerShort
-	}
-	return 0
-}
-
-// gridStreamFields fills the parsed fields of f, a frame from the type byte
-// through the CRC whose CI byte is at ci.
-func gridStreamFields(g *GridStream, f []byte, ci int) {
+// gridStreamHeader fills the header fields of f, a frame from the type
+// byte through the CRC whose CI byte is at ci.
+func gridStreamHeader(g *GridStream, f []byte, ci int) {
 	g.Type = hexByte(f[0])
 	g.CI = hexByte(f[ci])
 	g.Length = int(f[ci-1])
 	g.Encrypted = f[0] == TypeEncrypted && f[ci] == ciEncrypted
+}
+
+// gridStreamFields fills the parsed fields of f, a frame from the type byte
+// through the CRC that follows its type's rule.
+func gridStreamFields(g *GridStream, f []byte) {
 	switch {
 	case f[0] == TypeBroadcast && len(f) >= 38:
 		g.DstWAN = hexUpper(f[4:10])
