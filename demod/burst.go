@@ -166,6 +166,8 @@ type fskDemod struct {
 	hd       []float32
 	hdRate   float64
 	offs     []float64
+	cur      attempt
+	mine     []*frames.Message // messages made from the current attempt's symbols
 	failed   []*frames.Message
 	blocks   []float64
 
@@ -226,6 +228,8 @@ func newFSKDemod(r *Receiver) *fskDemod {
 	collect := func(m *frames.Message) { f.got = append(f.got, m) }
 	f.pos = r.newChannel(0, collect)
 	f.neg = r.newChannel(0, collect)
+	f.pos.Annotate = f.annotate
+	f.neg.Annotate = f.annotate
 	return f
 }
 
@@ -273,8 +277,11 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 		if len(f.soft) == 0 {
 			continue
 		}
-		f.got = f.got[:0]
-		base := f.written
+		f.got, f.mine = f.got[:0], f.mine[:0]
+		// The messages made from these symbols are annotated as they are
+		// decoded (f.annotate); a message of an earlier burst that waited
+		// for its network to be learned may come out with them.
+		f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
 		f.pos.WriteSoft(f.soft)
 		f.inv = grow(f.inv, len(f.soft))
 		for i, v := range f.soft {
@@ -284,16 +291,17 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 		f.pos.Flush()
 		f.neg.Flush()
 		f.written += int64(len(f.soft))
-		fq := info.freq + fine
 		ok := false
 		for _, m := range f.got {
-			f.annotate(m, p, base, fq, info)
-			if m.CRCOK {
+			if !m.CRCOK {
+				continue
+			}
+			if slices.Contains(f.mine, m) {
 				ok = true
 				// Air time of the frame: sync, bytes and trailer, 10 bits each.
 				covered += (float64(10*(len(m.Raw)/2+1)) + 56) / p.baud * r.fs1
-				r.deliver(m, info.start)
 			}
+			r.deliver(m, info.start)
 		}
 		if ok {
 			f.lastBaud = p.baud
@@ -321,7 +329,6 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 	}
 }
 
-// annotateOnly sets a message's Radio fields and stream position.
 // headDisc computes the FM discriminator of the burst's head (the first
 // 160 symbols at 9600 baud) from the burst-power channel (±60 kHz at rate)
 // into f.hd.
@@ -422,10 +429,21 @@ func hasSync(soft []float32) bool {
 	return false
 }
 
-// annotate sets a message's Radio fields and stream position.
-func (f *fskDemod) annotate(m *frames.Message, p *baudPlan, base int64, freq float64, info burstInfo) {
+// attempt is the demodulation whose symbols are being decoded.
+type attempt struct {
+	plan *baudPlan
+	base int64   // symbols written to the channels before this attempt
+	freq float64 // the burst's measured frequency (Hz from the centre)
+	info burstInfo
+}
+
+// annotate sets the Radio fields and stream position of a message made
+// from the current attempt's symbols.
+func (f *fskDemod) annotate(m *frames.Message) {
 	r := f.r
-	k := m.BitOffset - base
+	f.mine = append(f.mine, m)
+	p, freq, info := f.cur.plan, f.cur.freq, f.cur.info
+	k := m.BitOffset - f.cur.base
 	sample := info.start
 	if k >= 0 && k < int64(len(f.when)) {
 		// when is the end of the symbol's correlator window; take away a

@@ -28,7 +28,12 @@ type detector struct {
 	tmp     []float32
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
+	least   float32 // the weakest smoothed power that can be a burst this frame
 }
+
+// dynamicRange is the weakest burst, relative to the strongest in the same
+// frame, the detector reports: -60 dB.
+const dynamicRange = 1e-6
 
 // peak is one burst candidate in a frame.
 type peak struct {
@@ -128,12 +133,21 @@ func (d *detector) analyze(x []complex64) []peak {
 		return d.peaks[:0]
 	}
 	thr := d.thr
+	// The receiver's dynamic range: the channel filters stop neighbours
+	// by about 60 dB, so a bin that far below the strongest is its
+	// leakage, not a burst of its own (this only matters when the input
+	// has almost no noise).
+	var strongest float32
+	for _, s := range d.s {
+		strongest = max(strongest, s)
+	}
+	d.least = strongest * dynamicRange
 	for k := range n {
 		s, f := d.s[k], d.floor[k]
 		// (A DC spike is a steady hot bin: the slow floor update of hot
 		// bins absorbs it; excluding the DC bins instead would split
 		// bursts centred on 0 Hz.)
-		hot := s > thr*f
+		hot := s > thr*max(f, d.least)
 		d.hot[k] = hot
 		d.claim[k] = false
 		switch {
@@ -160,7 +174,7 @@ func (d *detector) analyze(x []complex64) []peak {
 		return d.peaks
 	}
 	slices.SortFunc(d.order, func(a, b int32) int {
-		ra, rb := d.s[a]/d.floor[a], d.s[b]/d.floor[b]
+		ra, rb := d.s[a]/max(d.floor[a], d.least), d.s[b]/max(d.floor[b], d.least)
 		switch {
 		case ra > rb:
 			return -1
@@ -199,7 +213,7 @@ func (d *detector) analyze(x []complex64) []peak {
 		}
 		d.peaks = append(d.peaks, peak{
 			freq:  d.binFreq(c),
-			ratio: d.s[k] / d.floor[k],
+			ratio: d.s[k] / max(d.floor[k], d.least),
 			lo:    d.binFreq(float64(lo)),
 			hi:    d.binFreq(float64(hi)),
 		})

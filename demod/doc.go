@@ -39,8 +39,11 @@
 // set, else the offset), Baud, RSSIdB (burst power, dBFS) and SNRdB (burst
 // power over the complex noise power of the whole band). BitOffset is the
 // frame's start as a bit count at the burst's rate from the start of the
-// input (BitOffset/Baud is the time in seconds). The same frame heard twice
-// (a burst seen twice) is emitted once.
+// input (BitOffset/Baud is the time in seconds). They are set as each
+// frame is decoded, so a frame that waits for its network to be learned
+// keeps its own. The same frame decoded twice (a burst seen twice, or
+// demodulated again in the overlap of a burst cut for length) is emitted
+// once.
 //
 // Usage:
 //

@@ -141,8 +141,18 @@ func (d *Decoder) Learned() []LearnedNetwork {
 
 // GridStream decodes one deframed frame and calls emit for each message it
 // yields: none (a failed frame without EmitFailed), one, or — when the frame
-// confirms a learned init — the waiting frame and this one.
+// confirms a learned init — the waiting frames and this one.
 func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
+	d.GridStreamAnnotated(f, nil, emit)
+}
+
+// GridStreamAnnotated is GridStream with the frame's own annotation:
+// annotate (when not nil) is called once on the message made from f before
+// it is emitted or held back to wait for learning. What it sets (input,
+// radio fields, metadata) so stays with that frame: a waiting frame is
+// emitted later, by the call of the frame that confirms its network, and
+// must not take that frame's.
+func (d *Decoder) GridStreamAnnotated(f bits.RawFrame, annotate, emit func(*Message)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.stats.GridStream++
@@ -159,9 +169,10 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		GridStream: &GridStream{Version: f.Version},
 	}
 	m.Stamp(d.opts.Now())
+	out := &delivery{annotate: annotate, emit: emit, own: m}
 	rule := ruleFor(frame[1])
 	if rule == nil {
-		d.unknownType(frame, m, emit)
+		d.unknownType(frame, m, out)
 		return
 	}
 	ci := rule.ci
@@ -173,12 +184,12 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 	m.Raw = hexUpper(frame)
 	typed := frame[1:] // from the type byte
 	if len(typed) < ci+3 {
-		d.failed(m, emit)
+		d.failed(m, out)
 		return
 	}
 	gridStreamHeader(m.GridStream, typed, ci)
 	if !rule.allows(typed) {
-		d.implausible(m, emit)
+		d.implausible(m, out)
 		return
 	}
 	if rule.fields(len(typed) - ci) {
@@ -188,7 +199,7 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 		// An auth tag, not a CRC: nothing to check.
 		d.stats.Encrypted++
 		if d.opts.EmitFailed {
-			emit(m)
+			out.send(m)
 		}
 		return
 	}
@@ -198,20 +209,20 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 	if n, ok := d.nets[init]; ok {
 		d.stats.GridStreamOK++
 		d.vouch(m, n)
-		emit(m)
+		out.send(m)
 		return
 	}
 	if typed[0] == TypeEncrypted {
 		d.stats.Encrypted++
 		if d.opts.EmitFailed {
-			emit(m)
+			out.send(m)
 		}
 		return
 	}
-	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), emit) {
+	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), out) {
 		return
 	}
-	d.failed(m, emit)
+	d.failed(m, out)
 }
 
 // unknownType handles a frame whose type has no rule. It is reported, as
@@ -219,7 +230,7 @@ func (d *Decoder) GridStream(f bits.RawFrame, emit func(*Message)) {
 // length field is confirmed by a known network's CRC and the type is not one
 // bit from a known type (a damaged frame of that type). It is never learned
 // from.
-func (d *Decoder) unknownType(frame []byte, m *Message, emit func(*Message)) {
+func (d *Decoder) unknownType(frame []byte, m *Message, out *delivery) {
 	var fits []byte
 	fitsCI := 0
 	for _, ci := range headerForms {
@@ -232,12 +243,12 @@ func (d *Decoder) unknownType(frame []byte, m *Message, emit func(*Message)) {
 			m.Raw = hexUpper(g)
 			gridStreamHeader(m.GridStream, g[1:], ci)
 			if nearKnownType(g[1]) {
-				d.implausible(m, emit)
+				d.implausible(m, out)
 				return
 			}
 			d.stats.GridStreamOK++
 			d.vouch(m, n)
-			emit(m)
+			out.send(m)
 			return
 		}
 		if fits == nil {
@@ -247,26 +258,50 @@ func (d *Decoder) unknownType(frame []byte, m *Message, emit func(*Message)) {
 	if fits == nil {
 		m.Raw = hexUpper(frame)
 		m.Type = hexByte(frame[1])
-		d.implausible(m, emit)
+		d.implausible(m, out)
 		return
 	}
 	m.Raw = hexUpper(fits)
 	gridStreamHeader(m.GridStream, fits[1:], fitsCI)
-	d.failed(m, emit)
+	d.failed(m, out)
+}
+
+// delivery is one GridStream call's way out.
+type delivery struct {
+	annotate func(*Message) // may be nil
+	emit     func(*Message)
+	own      *Message // the message made from the call's frame
+	marked   bool
+}
+
+// mark annotates the call's own message, once.
+func (o *delivery) mark() {
+	if !o.marked && o.annotate != nil {
+		o.annotate(o.own)
+	}
+	o.marked = true
+}
+
+// send emits m, annotating it first when it is the call's own message.
+func (o *delivery) send(m *Message) {
+	if m == o.own {
+		o.mark()
+	}
+	o.emit(m)
 }
 
 // implausible counts and (with EmitFailed) emits a frame whose header no
 // frame type allows: a bit error in the type, reserved or length byte,
 // which the CRC does not cover.
-func (d *Decoder) implausible(m *Message, emit func(*Message)) {
+func (d *Decoder) implausible(m *Message, out *delivery) {
 	d.stats.Implausible++
-	d.failed(m, emit)
+	d.failed(m, out)
 }
 
-func (d *Decoder) failed(m *Message, emit func(*Message)) {
+func (d *Decoder) failed(m *Message, out *delivery) {
 	d.stats.CRCFailed++
 	if d.opts.EmitFailed {
-		emit(m)
+		out.send(m)
 	}
 }
 
@@ -298,7 +333,7 @@ func (d *Decoder) damaged(solved uint16, n int) bool {
 // frame solves to the same init (and not both are suspect); then the init is
 // trusted and saved, and every waiting frame of it is emitted with this one.
 // It reports whether m was emitted.
-func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, emit func(*Message)) bool {
+func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, out *delivery) bool {
 	confirmed := false
 	for _, p := range d.pending {
 		if p.init == init && !bytes.Equal(p.body, body) && !(p.suspect && suspect) {
@@ -307,6 +342,7 @@ func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, emit
 		}
 	}
 	if !confirmed {
+		out.mark()
 		p := pendingFrame{init: init, msg: m, body: bytes.Clone(body), suspect: suspect}
 		if len(d.pending) < maxPending {
 			d.pending = append(d.pending, p)
@@ -336,13 +372,13 @@ func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, emit
 		d.stats.CRCFailed-- // it was counted as failed while it waited
 		d.stats.GridStreamOK++
 		d.vouch(p.msg, n)
-		emit(p.msg)
+		out.send(p.msg)
 	}
 	clear(d.pending[len(kept):])
 	d.pending, d.next = kept, 0
 	d.stats.GridStreamOK++
 	d.vouch(m, n)
-	emit(m)
+	out.send(m)
 	return true
 }
 

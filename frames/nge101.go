@@ -61,9 +61,7 @@ func NGE101Packet(id, channel int, energy bool, value uint64, lowBattery bool) [
 		n = ngeLongBits
 	}
 	p := make([]byte, n)
-	for i, b := range []byte{1, 1, 1, 1, 1, 0, 1, 0} {
-		p[i] = b
-	}
+	copy(p, []byte{1, 1, 1, 1, 1, 0, 1, 0})
 	put := func(at, bits int, v uint64) {
 		for k := range bits {
 			p[at+k] = byte(v>>k) & 1

@@ -32,8 +32,11 @@ type Channel struct {
 	slicer   *bits.DiffManchester
 	hard     []byte
 
-	// Annotate, when set, is called on every message before it is emitted:
-	// inputs use it to add Radio fields or Meta.
+	// Annotate, when set, is called on every message made from this
+	// channel's frames, as the frame is decoded (before it is emitted, or
+	// held back until its network is learned): inputs use it to add Radio
+	// fields or Meta. A message is annotated by its own channel only, even
+	// when another frame's channel emits it.
 	Annotate func(*frames.Message)
 }
 
@@ -41,8 +44,9 @@ type Channel struct {
 func New(cfg Config, emit func(*frames.Message)) *Channel {
 	c := &Channel{cfg: cfg, emit: emit}
 	if cfg.GridStream {
+		annotate := c.annotate
 		c.deframer = bits.NewDeframer(cfg.Deframer, func(f bits.RawFrame) {
-			cfg.Decoder.GridStream(f, c.send)
+			cfg.Decoder.GridStreamAnnotated(f, annotate, c.emit)
 		})
 	}
 	if cfg.NGE101 {
@@ -53,13 +57,19 @@ func New(cfg Config, emit func(*frames.Message)) *Channel {
 
 func (c *Channel) nge101(p bits.NGEPacket) { c.cfg.Decoder.NGE101(p, c.send) }
 
-func (c *Channel) send(m *frames.Message) {
+// annotate marks a message made from this channel's frames.
+func (c *Channel) annotate(m *frames.Message) {
 	if c.cfg.Input != "" {
 		m.Input = c.cfg.Input
 	}
 	if c.Annotate != nil {
 		c.Annotate(m)
 	}
+}
+
+// send annotates and emits an NGE101 message (they never wait).
+func (c *Channel) send(m *frames.Message) {
+	c.annotate(m)
 	c.emit(m)
 }
 

@@ -130,3 +130,41 @@ func TestWriteSoftAndLevels(t *testing.T) {
 		t.Fatal("raw does not start at 0x2A")
 	}
 }
+
+// A frame that waits for its network to be learned keeps its own input and
+// annotation when another input's frame confirms the network and emits it.
+func TestWaitingFrameKeepsItsAnnotation(t *testing.T) {
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{})
+	rng := rand.New(rand.NewPCG(3, 3))
+	var got []*frames.Message
+	emit := func(m *frames.Message) { got = append(got, m) }
+	newCh := func(name string) *pipeline.Channel {
+		ch := pipeline.New(pipeline.Config{Decoder: dec, GridStream: true, Input: name, Deframer: bits.DefaultDeframerOptions()}, emit)
+		ch.Annotate = func(m *frames.Message) { m.Meta = map[string]any{"from": name, "bit": m.BitOffset} }
+		return ch
+	}
+	a, b := newCh("a"), newCh("b")
+	const unpublished = 0x7A31
+	first, second := randomFrame(rng, unpublished), randomFrame(rng, unpublished)
+	a.WriteBits(bits.AppendGridStream(make([]byte, 100), first, 4, 20, 0))
+	a.Flush()
+	if len(got) != 0 {
+		t.Fatalf("a lone frame of an unknown network was emitted")
+	}
+	b.WriteBits(bits.AppendGridStream(make([]byte, 300), second, 4, 20, 0))
+	b.Flush()
+	if len(got) != 2 {
+		t.Fatalf("%d messages, want 2", len(got))
+	}
+	for i, want := range []struct {
+		input string
+		raw   []byte
+		bit   int64
+	}{{"a", first, 100 + 20 + 20}, {"b", second, 300 + 20 + 20}} {
+		m := got[i]
+		if m.Raw != strings.ToUpper(hex.EncodeToString(want.raw)) || m.Input != want.input ||
+			m.Meta["from"] != want.input || m.Meta["bit"] != want.bit || !m.CRCOK || !m.Learned {
+			t.Errorf("message %d: input %q meta %v bit %d, want input %q bit %d", i, m.Input, m.Meta, m.BitOffset, want.input, want.bit)
+		}
+	}
+}
