@@ -58,10 +58,9 @@ func runFrames(c *cli.Context) error {
 			continue
 		}
 		h := sc.Frame()
-		dec.GridStream(bits.RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete}, func(m *frames.Message) {
-			m.Input = fmt.Sprintf("%s:%d", name, h.Line)
-			out.Send(m)
-		})
+		// A frame that waits for its network to be learned keeps its own line.
+		dec.GridStreamAnnotated(bits.RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete},
+			func(m *frames.Message) { m.Input = fmt.Sprintf("%s:%d", name, h.Line) }, out.Send)
 	}
 	closeErr := out.Close()
 	summarize(dec, bits.DeframerStats{}, time.Since(start))
