@@ -1,7 +1,6 @@
 package frames
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -19,6 +18,12 @@ type DecoderOptions struct {
 	StatePath string
 	// NoLearn turns off learning inits of unknown networks.
 	NoLearn bool
+	// MaxLearned caps the learned networks kept at once (0 means
+	// DefaultMaxLearned).
+	MaxLearned int
+	// ForgetAfter forgets a learned network not heard for this long (0
+	// means DefaultForgetAfter).
+	ForgetAfter time.Duration
 	// EmitFailed also emits frames whose CRC or check fails (crc_ok false).
 	EmitFailed bool
 	// PulsesPerKWh is the NGE101 meter's LED rate (0 means 1000).
@@ -49,36 +54,23 @@ type network struct {
 	utility *string
 	learned bool
 	seen    bool // a CRC-good frame of it was decoded in this run
+	// Learned networks only: when it was learned and last heard, the last
+	// heard time the state file has, and whether this run has news of it
+	// (learned or heard since the last save).
+	learnedAt, lastHeard, savedHeard time.Time
+	news                             bool
 }
-
-// pendingFrame is a CRC-failed frame waiting for a second frame with the
-// same solved init.
-type pendingFrame struct {
-	init uint16
-	msg  *Message
-	body []byte
-	// suspect frames look like damaged frames of a known network: they wait
-	// like the others but two suspects never confirm a network.
-	suspect bool
-}
-
-// maxPending bounds the frames kept for learning: each damaged frame also
-// "has" an init, so the pool is small to keep chance matches rare (a damaged
-// frame matches a pooled one with probability about maxPending/65536).
-const maxPending = 48
 
 // Decoder turns raw GridStream frames and NGE101 packets into Messages. It is
 // shared by every input, so a network learned on one input is known on all;
 // it is safe for concurrent use.
 type Decoder struct {
-	opts    DecoderOptions
-	log     *slog.Logger
-	mu      sync.Mutex
-	nets    map[uint16]*network
-	learned []LearnedNetwork
-	pending []pendingFrame
-	next    int // ring index into pending once it is full
-	stats   DecoderStats
+	opts  DecoderOptions
+	log   *slog.Logger
+	mu    sync.Mutex
+	nets  map[uint16]*network
+	learn learning
+	stats DecoderStats
 }
 
 // NewDecoder returns a decoder with the built-in utility table, the user's
@@ -89,6 +81,12 @@ func NewDecoder(opts DecoderOptions) (*Decoder, error) {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.MaxLearned <= 0 {
+		opts.MaxLearned = DefaultMaxLearned
+	}
+	if opts.ForgetAfter <= 0 {
+		opts.ForgetAfter = DefaultForgetAfter
 	}
 	d := &Decoder{opts: opts, log: opts.Logger, nets: map[uint16]*network{}}
 	if d.log == nil {
@@ -103,17 +101,13 @@ func NewDecoder(opts DecoderOptions) (*Decoder, error) {
 		}
 	}
 	if opts.StatePath != "" {
-		learned, err := loadLearned(opts.StatePath)
+		learned, err := ReadLearned(opts.StatePath)
 		if err != nil {
 			return nil, err
 		}
-		for _, l := range learned {
-			in, _ := ParseInit(l.CRCInit)
-			if _, ok := d.nets[in]; !ok {
-				d.add(&network{init: in, learned: true})
-			}
-			d.learned = append(d.learned, l)
-		}
+		now := opts.Now()
+		d.adopt(keepLearned(learned, now, opts.ForgetAfter, opts.MaxLearned), now)
+		d.learn.swept = now
 	}
 	return d, nil
 }
@@ -132,11 +126,12 @@ func (d *Decoder) Stats() DecoderStats {
 	return s
 }
 
-// Learned returns every learned network, from earlier runs and this one.
+// Learned returns every learned network kept, from earlier runs and this
+// one, oldest first.
 func (d *Decoder) Learned() []LearnedNetwork {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return append([]LearnedNetwork(nil), d.learned...)
+	return d.learnedList(false)
 }
 
 // GridStream decodes one deframed frame and calls emit for each message it
@@ -168,7 +163,9 @@ func (d *Decoder) GridStreamAnnotated(f bits.RawFrame, annotate, emit func(*Mess
 		SyncErrors: f.SyncErrors,
 		GridStream: &GridStream{Version: f.Version},
 	}
-	m.Stamp(d.opts.Now())
+	now := d.opts.Now()
+	m.Stamp(now)
+	d.sweep(now)
 	out := &delivery{annotate: annotate, emit: emit, own: m}
 	rule := ruleFor(frame[1])
 	if rule == nil {
@@ -219,7 +216,7 @@ func (d *Decoder) GridStreamAnnotated(f bits.RawFrame, annotate, emit func(*Mess
 		}
 		return
 	}
-	if f.Complete && !d.opts.NoLearn && d.learn(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), out) {
+	if f.Complete && !d.opts.NoLearn && d.offer(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)), out) {
 		return
 	}
 	d.failed(m, out)
@@ -307,79 +304,15 @@ func (d *Decoder) failed(m *Message, out *delivery) {
 
 // vouch marks m as CRC-good under network n.
 func (d *Decoder) vouch(m *Message, n *network) {
+	if n.learned {
+		d.heard(n)
+	}
 	n.seen = true
 	m.CRCOK = true
 	m.CRCInit = ptr(FormatInit(n.init))
 	m.NetworkID = ptr(n.id)
 	m.Utility = n.utility
 	m.Learned = n.learned
-}
-
-// damaged reports whether a failed frame is as well explained as a frame,
-// with one bit wrong, of a network on the air (one whose frames were decoded
-// in this run): two such frames with the same error position solve to the
-// same init and would confirm a network that does not exist. Networks not
-// heard are no such explanation.
-func (d *Decoder) damaged(solved uint16, n int) bool {
-	for _, net := range d.nets {
-		if net.seen && OneBitFrom(solved, net.init, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// learn keeps a frame no known init explains until a second, different
-// frame solves to the same init (and not both are suspect); then the init is
-// trusted and saved, and every waiting frame of it is emitted with this one.
-// It reports whether m was emitted.
-func (d *Decoder) learn(init uint16, body []byte, m *Message, suspect bool, out *delivery) bool {
-	confirmed := false
-	for _, p := range d.pending {
-		if p.init == init && !bytes.Equal(p.body, body) && !(p.suspect && suspect) {
-			confirmed = true
-			break
-		}
-	}
-	if !confirmed {
-		out.mark()
-		p := pendingFrame{init: init, msg: m, body: bytes.Clone(body), suspect: suspect}
-		if len(d.pending) < maxPending {
-			d.pending = append(d.pending, p)
-		} else {
-			d.pending[d.next] = p
-			d.next = (d.next + 1) % maxPending
-		}
-		return false
-	}
-	n := &network{init: init, learned: true}
-	d.add(n)
-	d.stats.Learned++
-	l := LearnedNetwork{CRCInit: FormatInit(init), NetworkID: n.id, Learned: m.Time}
-	d.learned = append(d.learned, l)
-	d.log.Info("learned a utility network", "crc_init", l.CRCInit, "network_id", l.NetworkID)
-	if d.opts.StatePath != "" {
-		if err := saveLearned(d.opts.StatePath, d.learned); err != nil {
-			d.log.Warn("could not save learned networks", "path", d.opts.StatePath, "err", err)
-		}
-	}
-	kept := d.pending[:0]
-	for _, p := range d.pending {
-		if p.init != init {
-			kept = append(kept, p)
-			continue
-		}
-		d.stats.CRCFailed-- // it was counted as failed while it waited
-		d.stats.GridStreamOK++
-		d.vouch(p.msg, n)
-		out.send(p.msg)
-	}
-	clear(d.pending[len(kept):])
-	d.pending, d.next = kept, 0
-	d.stats.GridStreamOK++
-	d.vouch(m, n)
-	out.send(m)
-	return true
 }
 
 // NGE101 decodes one NGE101 packet (55 or 71 unpacked bits) and emits it

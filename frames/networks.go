@@ -7,17 +7,40 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // LearnedNetwork is a utility network whose CRC init was solved from traffic
-// and confirmed by a second, different frame.
+// and confirmed by further, different frames.
 type LearnedNetwork struct {
 	CRCInit   string `json:"crc_init"`
 	NetworkID int    `json:"network_id"`
-	// Learned is when the second frame confirmed it, RFC 3339 UTC.
+	// Learned is when it was confirmed, RFC 3339 UTC.
 	Learned string `json:"learned"`
+	// LastHeard is when a frame of it was last decoded (saved to the hour),
+	// RFC 3339 UTC. A network not heard for DecoderOptions.ForgetAfter is
+	// forgotten. Files written before it existed count as heard when read.
+	LastHeard string `json:"last_heard,omitempty"`
+}
+
+// times returns when ln was learned and last heard; missing or unreadable
+// times count as now.
+func (ln LearnedNetwork) times(now time.Time) (learned, heard time.Time) {
+	parse := func(s string) time.Time {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return now
+		}
+		return t
+	}
+	learned, heard = parse(ln.Learned), parse(ln.LastHeard)
+	if learned.After(heard) {
+		heard = learned
+	}
+	return learned, heard
 }
 
 type stateFile struct {
@@ -39,8 +62,8 @@ func DefaultStatePath() string {
 	return filepath.Join(dir, "gridstream", "networks.json")
 }
 
-// loadLearned reads a state file; a missing file is an empty list.
-func loadLearned(path string) ([]LearnedNetwork, error) {
+// ReadLearned reads a state file; a missing file is an empty list.
+func ReadLearned(path string) ([]LearnedNetwork, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -60,10 +83,31 @@ func loadLearned(path string) ([]LearnedNetwork, error) {
 	return st.Networks, nil
 }
 
-// saveLearned writes the state file atomically (temporary file, then rename).
-func saveLearned(path string, nets []LearnedNetwork) error {
+// UpdateLearned changes a state file under an exclusive lock on a lock
+// file beside it (PATH.lock), so that processes sharing the file never
+// lose each other's changes: it reads the file, calls change, writes the
+// result atomically (temporary file, then rename) and returns it.
+func UpdateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork) ([]LearnedNetwork, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return nil, err
+	}
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	cur, err := ReadLearned(path)
+	if err != nil {
+		return nil, err
+	}
+	next := change(cur)
+	return next, writeLearned(path, next)
+}
+
+// writeLearned writes a state file atomically (temporary file, then rename).
+func writeLearned(path string, nets []LearnedNetwork) error {
+	if nets == nil {
+		nets = []LearnedNetwork{}
 	}
 	b, err := json.MarshalIndent(stateFile{Networks: nets}, "", "  ")
 	if err != nil {
@@ -83,6 +127,91 @@ func saveLearned(path string, nets []LearnedNetwork) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// mergeLearned returns file with news merged in: a network in both keeps
+// the earlier learned and the later last-heard time.
+func mergeLearned(file, news []LearnedNetwork, now time.Time) []LearnedNetwork {
+	out := slices.Clone(file)
+	for _, n := range news {
+		i := slices.IndexFunc(out, func(f LearnedNetwork) bool { return strings.EqualFold(f.CRCInit, n.CRCInit) })
+		if i < 0 {
+			out = append(out, n)
+			continue
+		}
+		fl, fh := out[i].times(now)
+		nl, nh := n.times(now)
+		if nl.Before(fl) {
+			out[i].Learned = n.Learned
+		}
+		if nh.After(fh) {
+			out[i].LastHeard = n.LastHeard
+		}
+	}
+	return out
+}
+
+// keepLearned drops networks not heard for forgetAfter and duplicates,
+// and keeps the max most recently heard of the rest, oldest learned first.
+func keepLearned(list []LearnedNetwork, now time.Time, forgetAfter time.Duration, max int) []LearnedNetwork {
+	var out []LearnedNetwork
+	seen := map[uint16]bool{}
+	for _, n := range list {
+		init, err := ParseInit(n.CRCInit)
+		_, heard := n.times(now)
+		if err != nil || seen[init] || now.Sub(heard) > forgetAfter {
+			continue
+		}
+		seen[init] = true
+		n.CRCInit = FormatInit(init)
+		if n.LastHeard == "" {
+			n.LastHeard = heard.UTC().Format(TimeLayout)
+		}
+		out = append(out, n)
+	}
+	if len(out) > max {
+		slices.SortStableFunc(out, func(a, b LearnedNetwork) int {
+			_, ha := a.times(now)
+			_, hb := b.times(now)
+			return hb.Compare(ha)
+		})
+		out = out[:max]
+	}
+	sortLearned(out)
+	return out
+}
+
+// sortLearned orders networks by when they were learned, then by init.
+func sortLearned(list []LearnedNetwork) {
+	slices.SortStableFunc(list, func(a, b LearnedNetwork) int {
+		if c := strings.Compare(a.Learned, b.Learned); c != 0 {
+			return c
+		}
+		return strings.Compare(a.CRCInit, b.CRCInit)
+	})
+}
+
+// ForgetLearned removes networks from a state file (every one when inits is
+// empty) and returns those removed. A running gridstream drops a forgotten
+// network at its next save, unless it has heard it since.
+func ForgetLearned(path string, inits []uint16) ([]LearnedNetwork, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	var gone []LearnedNetwork
+	_, err := UpdateLearned(path, func(cur []LearnedNetwork) []LearnedNetwork {
+		kept := cur[:0]
+		for _, n := range cur {
+			init, _ := ParseInit(n.CRCInit)
+			if len(inits) == 0 || slices.Contains(inits, init) {
+				gone = append(gone, n)
+				continue
+			}
+			kept = append(kept, n)
+		}
+		return kept
+	})
+	return gone, err
 }
 
 // ParseInit reads a CRC init written as 4 hex digits, with or without 0x.

@@ -42,6 +42,7 @@ func main() {
 			decodeCommand(),
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
+			networksCommand(),
 		},
 		EnableBashCompletion: true,
 	}
