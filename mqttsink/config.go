@@ -53,7 +53,10 @@ type Config struct {
 	CAFile string
 	// Insecure skips verification of the broker's TLS certificate.
 	Insecure bool
-	// MaxDevices bounds how many devices are tracked (memory bound).
+	// MaxDevices bounds how many devices are tracked (memory bound; 0 means
+	// DefaultMaxDevices). When the table is full, a new device evicts the
+	// least recently heard one that is not in Meters; Meters devices always
+	// have a place.
 	MaxDevices int
 	// ConnectTimeout bounds the first connection attempt.
 	ConnectTimeout time.Duration
@@ -70,7 +73,9 @@ type broker struct {
 	password string
 	hasPass  bool
 	tls      bool
+	ws       bool // over WebSocket (ws://, wss://)
 	host     string
+	addr     string // host:port
 }
 
 // parseBroker checks a broker URL and fills in the default port.
@@ -95,9 +100,9 @@ func parseBroker(raw string) (broker, error) {
 	case "mqtts", "ssl", "tls", "tcps", "mqtt+ssl":
 		port, b.tls = "8883", true
 	case "ws":
-		port = "80"
+		port, b.ws = "80", true
 	case "wss":
-		port, b.tls = "443", true
+		port, b.tls, b.ws = "443", true, true
 	default:
 		return b, fmt.Errorf("mqtt: bad broker URL %q: scheme must be mqtt:// or mqtts://", raw)
 	}
@@ -115,6 +120,7 @@ func parseBroker(raw string) (broker, error) {
 	} else if _, err := strconv.ParseUint(u.Port(), 10, 16); err != nil {
 		return b, fmt.Errorf("mqtt: bad broker URL %q: bad port", raw)
 	}
+	b.addr = host
 	clean := url.URL{Scheme: scheme, Host: host, Path: u.Path}
 	b.server = clean.String()
 	return b, nil

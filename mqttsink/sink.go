@@ -13,11 +13,13 @@
 // the device dirty; a single worker publishes dirty devices while the broker
 // is connected. While the broker is away, messages coalesce into the latest
 // state per device, so memory is bounded by the number of devices (itself
-// bounded by Config.MaxDevices). On every (re)connection the sink republishes
+// bounded by Config.MaxDevices: when the table is full, the least recently
+// heard device other than a Config.Meters one makes room, in O(1)). On every (re)connection the sink republishes
 // availability, all discovery configs and every device's latest state.
 package mqttsink
 
 import (
+	"container/list"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -59,6 +61,7 @@ type Sink struct {
 	client          mqtt.Client
 	log             *slog.Logger
 	server          string
+	broker          broker
 	prefix          string
 	discoveryPrefix string
 	availTopic      string
@@ -72,6 +75,7 @@ type Sink struct {
 
 	mu       sync.Mutex
 	devices  map[string]*device
+	heard    *list.List // devices other than --meter ones, most recently heard first
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
@@ -112,6 +116,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	s := &Sink{
 		log:             log,
 		server:          b.server,
+		broker:          b,
 		prefix:          trimTopic(cfg.Prefix, DefaultPrefix),
 		discoveryPrefix: trimTopic(cfg.DiscoveryPrefix, DefaultDiscoveryPrefix),
 		qos:             cfg.QoS,
@@ -121,6 +126,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		discoverAll:     cfg.DiscoverAll,
 		meters:          map[string]bool{},
 		devices:         map[string]*device{},
+		heard:           list.New(),
 		wake:            make(chan struct{}, 1),
 		stop:            make(chan struct{}),
 		done:            make(chan struct{}),
@@ -201,6 +207,8 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 			if err := tok.Error(); err != nil {
 				if refusal := loginError(err, s.server, user); refusal != nil {
 					s.log.Error(refusal.Error())
+				} else if wrong := transportMismatch(b); wrong != nil {
+					s.log.Error(wrong.Error())
 				}
 				s.reconnect(time.Second)
 			}
@@ -208,6 +216,9 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	} else if err := tok.Error(); err != nil {
 		if refusal := loginError(err, s.server, user); refusal != nil {
 			return nil, refusal
+		}
+		if wrong := transportMismatch(b); wrong != nil {
+			return nil, wrong
 		}
 		s.log.Warn("mqtt: cannot reach the broker yet; decoding goes on and gridstream keeps trying",
 			"broker", s.server, "err", err)
@@ -279,7 +290,7 @@ func (s *Sink) reconnect(wait time.Duration) {
 		return
 	}
 	defer s.reconnecting.Store(false)
-	warned := false
+	warned, probed := false, false
 	for {
 		select {
 		case <-s.stop:
@@ -300,11 +311,24 @@ func (s *Sink) reconnect(wait time.Duration) {
 		if le := loginError(err, s.server, ""); le != nil && !warned {
 			s.log.Error(le.Error())
 			warned = true
+		} else if wrong := s.probeOnce(&probed); wrong != nil && !warned {
+			s.log.Error(wrong.Error())
+			warned = true
 		} else {
 			s.log.Debug("mqtt: connection attempt failed", "broker", s.server, "err", err, "retry_in", min(wait*2, s.maxReconnect))
 		}
 		wait = min(wait*2, s.maxReconnect)
 	}
+}
+
+// probeOnce is transportMismatch for the sink's broker, the first time it
+// is called for a *probed that is false.
+func (s *Sink) probeOnce(probed *bool) error {
+	if *probed {
+		return nil
+	}
+	*probed = true
+	return transportMismatch(s.broker)
 }
 
 // onConnect runs on every connection, first or re-established.
@@ -363,17 +387,20 @@ func (s *Sink) Send(m *frames.Message) error {
 		return ErrClosed
 	}
 	d := s.devices[key]
-	if d == nil {
-		if len(s.devices) >= s.maxDevices {
-			if !s.full {
-				s.full = true
-				s.log.Warn("mqtt: device limit reached; further new devices are not published", "max_devices", s.maxDevices)
-			}
+	switch {
+	case d == nil:
+		meter := s.isMeter(id)
+		if !s.makeRoom(meter) {
 			s.mu.Unlock()
 			return nil
 		}
 		d = newDevice(m, id)
 		s.devices[key] = d
+		if !meter {
+			d.heard = s.heard.PushFront(d)
+		}
+	case d.heard != nil:
+		s.heard.MoveToFront(d.heard)
 	}
 	d.update(m, at)
 	s.enqueue(d)
@@ -382,12 +409,50 @@ func (s *Sink) Send(m *frames.Message) error {
 	return nil
 }
 
+// isMeter reports whether id is one of the user's --meter devices.
+func (s *Sink) isMeter(id string) bool { return s.meters[id] || s.meters[normalizeID(id)] }
+
+// makeRoom reports whether a new device fits in the table, evicting the
+// least recently heard device other than a --meter one when it is full.
+// --meter devices always have a place; s.mu is held.
+func (s *Sink) makeRoom(meter bool) bool {
+	if len(s.devices) < s.maxDevices {
+		return true
+	}
+	if !s.full {
+		s.full = true
+		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
+			"max_devices", s.maxDevices)
+	}
+	oldest := s.heard.Back()
+	if oldest == nil {
+		return meter
+	}
+	d := s.heard.Remove(oldest).(*device)
+	delete(s.devices, d.key)
+	s.dequeue(d)
+	return true
+}
+
 // enqueue marks d dirty; s.mu is held.
 func (s *Sink) enqueue(d *device) {
 	if !d.queued {
 		d.queued = true
+		d.qi = len(s.queue)
 		s.queue = append(s.queue, d)
 	}
+}
+
+// dequeue takes d off the queue (an evicted device); s.mu is held.
+func (s *Sink) dequeue(d *device) {
+	if !d.queued {
+		return
+	}
+	last := s.queue[len(s.queue)-1]
+	s.queue[d.qi], last.qi = last, d.qi
+	s.queue[len(s.queue)-1] = nil
+	s.queue = s.queue[:len(s.queue)-1]
+	d.queued = false
 }
 
 // discover reports whether d gets Home Assistant discovery configs.
@@ -465,7 +530,12 @@ func (s *Sink) publishRound() bool {
 		}
 		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.stateJSON()})
 	}
-	s.queue = append(s.queue[:0], s.queue[n:]...)
+	rest := copy(s.queue, s.queue[n:])
+	clear(s.queue[rest:])
+	s.queue = s.queue[:rest]
+	for i, d := range s.queue {
+		d.qi = i
+	}
 	more := len(s.queue) > 0
 	s.mu.Unlock()
 
@@ -502,6 +572,8 @@ func (s *Sink) publishRound() bool {
 		switch {
 		case j.dev == nil:
 			s.resync = true
+		case s.devices[j.dev.key] != j.dev:
+			// Evicted meanwhile.
 		case j.entity != "":
 			delete(j.dev.announced, j.entity)
 			s.enqueue(j.dev)

@@ -1,6 +1,7 @@
 package mqttsink
 
 import (
+	"container/list"
 	"encoding/json"
 	"math"
 	"time"
@@ -70,6 +71,7 @@ type NGE101State struct {
 // device is everything the sink keeps about one transmitter.
 type device struct {
 	protocol, id string
+	key          string // protocol/id, its key in Sink.devices
 	meter        *MeterState
 	nge          *NGE101State
 	outage       time.Time
@@ -77,6 +79,10 @@ type device struct {
 	// this connection; it is cleared on every (re)connect.
 	announced map[string]bool
 	queued    bool
+	qi        int // index in Sink.queue while queued
+	// heard is the device's place in the sink's least-recently-heard list;
+	// nil for --meter devices, which are never evicted.
+	heard *list.Element
 }
 
 // newDevice starts the state of the device that sent m.
@@ -89,6 +95,7 @@ func newDevice(m *frames.Message, id string) *device {
 		d.protocol = frames.ProtocolGridStream
 		d.meter = &MeterState{Protocol: d.protocol, ID: id}
 	}
+	d.key = d.protocol + "/" + id
 	return d
 }
 
