@@ -15,11 +15,22 @@ func FuzzGridStream(f *testing.F) {
 	f.Add([]byte{0x2A, 0x77, 0x00, 0x05, 0x30, 0x01, 0x02, 0xAB, 0xCD}, false)
 	f.Add([]byte{0x2A, 0xD5, 0xFF, 0xFF}, false)
 	f.Add([]byte{0x2A}, true)
+	f.Add([]byte{0x2A, 0x5D, 0x00, 0x05, 0x30, 0x01, 0x02, 0xAB, 0xCD}, false)
 	dec, _ := frames.NewDecoder(frames.DecoderOptions{EmitFailed: true})
 	f.Fuzz(func(t *testing.T, b []byte, complete bool) {
 		dec.GridStream(bits.RawFrame{Bytes: b, Version: 4, Complete: complete}, func(m *frames.Message) {
 			if m.CRCOK && m.CRCInit == nil {
 				t.Fatalf("CRC-good frame without an init: %+v", m)
+			}
+			// The header is outside the CRC: a good frame's type and length
+			// follow the type's rule, and an unknown type has no fields.
+			switch {
+			case !m.CRCOK:
+			case m.Type == "55" && (m.CI != "30" || (m.Length != 0x23 && m.Length != 0x28)),
+				m.Type == "A5" && (m.CI != "3C" || m.Length != 0x12),
+				m.Type == "D5" && (m.Length < 11 || m.CI == "30" || m.CI == "3C"),
+				m.Type != "55" && m.Type != "D5" && (m.Src != "" || m.SrcWAN != "" || m.Counter != nil):
+				t.Fatalf("CRC-good frame with an implausible header: %+v", m.GridStream)
 			}
 		})
 	})
