@@ -152,8 +152,8 @@ func mergeLearned(file, news []LearnedNetwork, now time.Time) []LearnedNetwork {
 }
 
 // keepLearned drops networks not heard for forgetAfter and duplicates,
-// and keeps the max most recently heard of the rest, oldest learned first.
-func keepLearned(list []LearnedNetwork, now time.Time, forgetAfter time.Duration, max int) []LearnedNetwork {
+// and keeps the limit most recently heard of the rest, oldest learned first.
+func keepLearned(list []LearnedNetwork, now time.Time, forgetAfter time.Duration, limit int) []LearnedNetwork {
 	var out []LearnedNetwork
 	seen := map[uint16]bool{}
 	for _, n := range list {
@@ -169,13 +169,13 @@ func keepLearned(list []LearnedNetwork, now time.Time, forgetAfter time.Duration
 		}
 		out = append(out, n)
 	}
-	if len(out) > max {
+	if len(out) > limit {
 		slices.SortStableFunc(out, func(a, b LearnedNetwork) int {
 			_, ha := a.times(now)
 			_, hb := b.times(now)
 			return hb.Compare(ha)
 		})
-		out = out[:max]
+		out = out[:limit]
 	}
 	sortLearned(out)
 	return out
