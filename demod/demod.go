@@ -8,6 +8,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
@@ -16,6 +17,25 @@ var DefaultBauds = []int{9600, 19200, 38400}
 
 // NGE101Freq is the NGE101 carrier frequency.
 const NGE101Freq = 433.92e6
+
+// The receiver's working range.
+const (
+	// MinSampleRate and MaxSampleRate bound Config.SampleRate: below, a
+	// 38400-baud burst (±40 kHz) does not fit; above, no SDR records (the
+	// search's FFT and ring grow with the rate).
+	MinSampleRate = 100e3
+	MaxSampleRate = iq.MaxSampleRate
+	// MinBaud and MaxBaud bound Config.Bauds. GridStream uses 9600, 19200
+	// and 38400 baud; the ±50 kHz burst channel holds no 2-FSK faster than
+	// about 50 kbaud, and below 1200 baud the longest frame lasts over 2 s.
+	MinBaud = 1200
+	MaxBaud = 50000
+	// MaxActive is how many bursts are followed at once. Real traffic
+	// overlaps a few at a time; more is wideband interference, and each
+	// burst costs a channel filter over every input sample and up to a
+	// MaxBurst buffer.
+	MaxActive = 32
+)
 
 // Config configures a Receiver.
 type Config struct {
@@ -32,8 +52,11 @@ type Config struct {
 	// ThresholdDB is the burst detection threshold over the noise floor
 	// (0 means 7 dB).
 	ThresholdDB float64
-	// MaxBurst is the longest burst in seconds before it is cut (0 means
-	// 0.3 s).
+	// MaxBurst is the longest piece of a burst in seconds demodulated at
+	// once (0 means 0.3 s); longer bursts are demodulated in overlapping
+	// pieces. A burst that lasts longer than twice the longest transmission
+	// at the slowest of Bauds is a carrier or interference: it is ended and
+	// its band taken into the noise floor.
 	MaxBurst float64
 	// Deframer tunes the GridStream correlator (zero value means the
 	// defaults).
@@ -50,6 +73,10 @@ type Stats struct {
 	Decoded   int64 // bursts that gave a CRC-good message
 	Messages  int64 // messages emitted
 	Duplicate int64 // duplicate messages dropped
+	// Cut counts bursts ended for lasting longer than any transmission
+	// (steady carriers, interference); Ignored counts peaks not followed
+	// because MaxActive bursts already were.
+	Cut, Ignored int64
 	// Channelized is the input samples run through a burst's channel
 	// filter (Channelized/Samples is the mean number of bursts followed).
 	Channelized int64
@@ -88,7 +115,8 @@ type Receiver struct {
 	cands    []peak // unconfirmed new bursts from the last frame
 	newCands []peak
 	free     []*burst
-	maxLen   int // Fs1 samples
+	maxLen   int   // Fs1 samples
+	maxSpan  int64 // input samples: the longest a burst may last
 
 	gs, nge bool
 	fsk     *fskDemod
@@ -115,6 +143,7 @@ type burst struct {
 	tmp       []complex64
 	y         []complex64
 	start     int64 // input index of y[0]
+	began     int64 // input index where it was detected
 	misses    int
 	frames    int
 	maxRatio  float32
@@ -123,8 +152,8 @@ type burst struct {
 // New returns a Receiver that decodes through dec and calls emit for every
 // message.
 func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver, error) {
-	if cfg.SampleRate < 100e3 || math.IsNaN(cfg.SampleRate) || math.IsInf(cfg.SampleRate, 0) {
-		return nil, errors.New("demod: sample rate must be at least 100 kS/s")
+	if !(cfg.SampleRate >= MinSampleRate && cfg.SampleRate <= MaxSampleRate) {
+		return nil, fmt.Errorf("demod: sample rate %g S/s: must be %g to %g", cfg.SampleRate, MinSampleRate, MaxSampleRate)
 	}
 	if dec == nil {
 		return nil, errors.New("demod: nil decoder")
@@ -132,8 +161,25 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if cfg.Bauds == nil {
 		cfg.Bauds = DefaultBauds
 	}
+	if len(cfg.Bauds) == 0 {
+		return nil, errors.New("demod: no symbol rate")
+	}
+	for _, b := range cfg.Bauds {
+		if b < MinBaud || b > MaxBaud {
+			return nil, fmt.Errorf("demod: symbol rate %d baud: must be %d to %d", b, MinBaud, MaxBaud)
+		}
+	}
+	if math.IsNaN(cfg.CenterFreq) || math.IsInf(cfg.CenterFreq, 0) {
+		return nil, fmt.Errorf("demod: centre frequency %v", cfg.CenterFreq)
+	}
+	if !(cfg.ThresholdDB >= 0 && cfg.ThresholdDB <= 60) {
+		return nil, fmt.Errorf("demod: threshold %v dB: must be 0 (the default) to 60", cfg.ThresholdDB)
+	}
 	if cfg.ThresholdDB == 0 {
 		cfg.ThresholdDB = 7
+	}
+	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
+		return nil, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
 	}
 	if cfg.MaxBurst == 0 {
 		cfg.MaxBurst = 0.3
@@ -214,6 +260,13 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	r.maxLen = int(cfg.MaxBurst * r.fs1)
 	r.recentSpan = int64((cfg.MaxBurst+0.25)*fs) + int64(r.look)
+	// Twice the longest transmission at the slowest rate: two meters back
+	// to back on one channel still fit.
+	longest := float64(bits.MaxTransmissionBits) / float64(slices.Min(cfg.Bauds))
+	if r.nge {
+		longest = max(longest, bits.NGEPacketSeconds)
+	}
+	r.maxSpan = int64(2 * longest * fs)
 	r.fsk = newFSKDemod(r)
 	r.ook = newOOKDemod(r)
 	return r, nil
@@ -308,9 +361,12 @@ func (r *Receiver) frame() {
 			for _, c := range r.cands {
 				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
 			}
-			if confirmed {
+			switch {
+			case confirmed && len(r.active) >= MaxActive:
+				r.stats.Ignored++
+			case confirmed:
 				r.startBurst(pk)
-			} else {
+			default:
 				r.newCands = append(r.newCands, pk)
 			}
 		}
@@ -319,6 +375,18 @@ func (r *Receiver) frame() {
 	live := r.active[:0]
 	for _, b := range r.active {
 		if b.misses >= r.miss {
+			r.finish(b)
+			continue
+		}
+		if r.pos-b.began >= r.maxSpan {
+			// Longer than any transmission: a carrier or interference.
+			// What was collected is still demodulated; then the band joins
+			// the noise floor, so the same signal does not start over.
+			if debugHook != nil {
+				debugHook(fmt.Sprintf("cut at %d freq %.0f after %d samples", r.pos, b.fsum/b.wsz, r.pos-b.began))
+			}
+			r.stats.Cut++
+			r.det.absorb(b.lo, b.hi)
 			r.finish(b)
 			continue
 		}
@@ -366,6 +434,7 @@ func (r *Receiver) startBurst(pk peak) {
 		b.fir.reset(0)
 	}
 	b.y = b.y[:0]
+	b.began = r.pos
 	b.start = max(0, r.pos-int64(r.look))
 	if r.det.frames <= 6 {
 		// Right after the noise floor's start-up a burst may have begun

@@ -97,19 +97,22 @@ func (d *detector) analyze(x []complex64) []peak {
 		// than poison the noise floor.
 		return d.peaks[:0]
 	}
-	// Sliding sum over 2w+1 bins (clamped at the edges).
+	// Sliding sum over 2w+1 bins (clamped at the edges), in float64 and
+	// never below zero: in float32 the rounding error of a strong bin (a
+	// full-scale DC carrier) carried into the weak bins after it, even
+	// below zero, and a negative floor is hot for ever.
 	w := d.w
-	var acc float32
+	var acc float64
 	for k := 0; k <= w && k < n; k++ {
-		acc += d.p[k]
+		acc += float64(d.p[k])
 	}
 	for k := range n {
-		d.s[k] = acc
+		d.s[k] = float32(max(acc, 0))
 		if k+w+1 < n {
-			acc += d.p[k+w+1]
+			acc += float64(d.p[k+w+1])
 		}
 		if k-w >= 0 {
-			acc -= d.p[k-w]
+			acc -= float64(d.p[k-w])
 		}
 	}
 	// Noise floor: a running mean at first, then a slow follower of the
@@ -219,4 +222,16 @@ func (d *detector) analyze(x []complex64) []peak {
 		})
 	}
 	return d.peaks
+}
+
+// absorb raises the noise floor of the bins from lo to hi Hz (and their
+// smoothing neighbours) to the last frame's power: a signal that stays there
+// is no longer a burst.
+func (d *detector) absorb(lo, hi float64) {
+	bin := d.fs / float64(d.n)
+	a := max(0, int(math.Floor(lo/bin))+d.n/2-d.w)
+	e := min(d.n-1, int(math.Ceil(hi/bin))+d.n/2+d.w)
+	for k := a; k <= e; k++ {
+		d.floor[k] = max(d.floor[k], d.s[k])
+	}
 }

@@ -9,7 +9,10 @@
 //     per-bin noise floor that follows the quiet bins. Peaks over the
 //     threshold (7 dB by default) seen in two frames in a row start a
 //     burst, wherever it is in the band; a burst ends after 2 ms without
-//     energy (8 ms when NGE101 is searched: its OOK has silences).
+//     energy (8 ms when NGE101 is searched: its OOK has silences), or, as a
+//     carrier or interference, after twice the longest transmission at the
+//     slowest rate (its band then joins the noise floor). At most MaxActive
+//     bursts are followed at once.
 //  2. Channel: each burst gets its own mixer and half-band decimators
 //     (keeping ±60 kHz, down to 240–480 kS/s), fed from a short lookback
 //     ring so the preamble before the detection is kept, then the burst's

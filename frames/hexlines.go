@@ -3,12 +3,21 @@ package frames
 import (
 	"bufio"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/gridstream-sdr/gridstream/bits"
 )
+
+// MaxHexLine is the longest line HexScanner reads; a longer line is skipped
+// up to its newline and reported. The longest frame, 259 bytes, takes 518
+// hex digits plus separators and prose: a real line is far shorter.
+const MaxHexLine = 1 << 20
+
+// ErrLineTooLong reports a line over MaxHexLine bytes (binary data, or text
+// without newlines). HexScanner skips it and goes on with the next line.
+var ErrLineTooLong = fmt.Errorf("line longer than %d bytes (binary data?); skipped", MaxHexLine)
 
 // HexFrame is a GridStream frame read from a line of hex, as forums, wikis
 // and other decoders print them.
@@ -26,46 +35,68 @@ type HexFrame struct {
 }
 
 // HexScanner reads HexFrames from text: one frame per line, fields separated
-// by spaces, tabs, '|' or ',', with or without the leading 00FF2A/80FF2A (or
-// 2A), an optional row number first, and a trailing "XX" placeholder
+// by spaces, tabs, '|', ',' or ';', with or without the leading 00FF2A/80FF2A
+// (or 2A), an optional row number first, and a trailing "XX" placeholder
 // tolerated. Lines that hold no frame (prose, table headers) are skipped; a
-// frame that wraps onto following lines of bare hex is joined.
+// frame that wraps onto following lines of bare hex is joined. It works in
+// time linear in the input and memory bounded by MaxHexLine.
 type HexScanner struct {
-	sc    *bufio.Scanner
-	line  int
-	frame HexFrame
-	err   error
+	r       *bufio.Reader
+	line    int
+	frame   HexFrame
+	err     error // the current line's error
+	readErr error // the error reading stopped on
+	done    bool
+	queued  error // a line error to report on the next Scan
+
+	buf     []byte  // the current line
+	joined  []byte  // its tokens, concatenated and upper-cased
+	starts  []int32 // where each token starts in joined
+	tooLong bool    // the current line was over MaxHexLine
 }
 
 // NewHexScanner returns a scanner of r.
 func NewHexScanner(r io.Reader) *HexScanner {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	return &HexScanner{sc: sc}
+	return &HexScanner{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// Scan advances to the next frame or error. It returns false at the end.
+// Scan advances to the next frame or malformed line. It returns false at the
+// end of the input or when reading fails; Err then tells which.
 func (s *HexScanner) Scan() bool {
 	s.err = nil
+	if s.queued != nil {
+		s.err, s.queued = s.queued, nil
+		return true
+	}
 	var pending *HexFrame // a prefixed frame shorter than its length field
 	var need int
-	for s.sc.Scan() {
-		s.line++
-		toks := tokens(s.sc.Text())
+	short := func() error {
+		return fmt.Errorf("line %d: frame is %d bytes short of its length field", pending.Line, need-len(pending.Bytes))
+	}
+	for s.next() {
+		if s.tooLong {
+			lineErr := fmt.Errorf("line %d: %w", s.line, ErrLineTooLong)
+			if pending != nil {
+				s.err, s.queued = short(), lineErr
+			} else {
+				s.err = lineErr
+			}
+			return true
+		}
+		s.split()
 		if pending != nil {
-			if b, ok := bareHex(toks); ok {
-				pending.Bytes = append(pending.Bytes, b...)
+			if b, ok := s.bareHex(); ok {
+				pending.Bytes = append(pending.Bytes, b[:min(len(b), need-len(pending.Bytes))]...)
 				if len(pending.Bytes) >= need {
-					pending.Bytes = pending.Bytes[:need]
 					s.frame = *pending
 					return true
 				}
 				continue
 			}
-			s.err = fmt.Errorf("line %d: frame is %d bytes short of its length field", pending.Line, need-len(pending.Bytes))
+			s.err = short()
 			return true
 		}
-		f, prefixed, err := parseHexTokens(toks)
+		f, prefixed, err := s.parse()
 		if err != nil {
 			s.err = fmt.Errorf("line %d: %w", s.line, err)
 			return true
@@ -100,76 +131,170 @@ func (s *HexScanner) Scan() bool {
 		}
 	}
 	if pending != nil {
-		s.err = fmt.Errorf("line %d: frame is %d bytes short of its length field", pending.Line, need-len(pending.Bytes))
+		s.err = short()
 		return true
 	}
-	if err := s.sc.Err(); err != nil {
-		s.err = err
-		return true
-	}
+	s.err = s.readErr
 	return false
 }
 
 // Frame returns the frame Scan found; valid when Err is nil.
 func (s *HexScanner) Frame() HexFrame { return s.frame }
 
-// Err returns the error Scan stopped on, if any; scanning can go on after it.
+// Err returns, after Scan returned true, the error of the line it stopped on
+// (a malformed frame, a line over MaxHexLine): scanning goes on after it.
+// After Scan returned false it returns the read error that ended the input,
+// or nil at its end.
 func (s *HexScanner) Err() error { return s.err }
 
-func tokens(line string) []string {
-	return strings.FieldsFunc(line, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '|' || r == ',' || r == ';'
-	})
+// next reads the next line into s.buf (without its line ending), skipping
+// what is over MaxHexLine. It returns false at the end of the input or on a
+// read error (kept in s.readErr).
+func (s *HexScanner) next() bool {
+	if s.done {
+		return false
+	}
+	s.buf, s.tooLong = s.buf[:0], false
+	got := false
+	for {
+		chunk, err := s.r.ReadSlice('\n')
+		got = got || len(chunk) > 0
+		if !s.tooLong {
+			if len(s.buf)+len(chunk) > MaxHexLine+2 { // +2: a CR LF line ending
+				s.tooLong, s.buf = true, s.buf[:0]
+			} else {
+				s.buf = append(s.buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err != nil {
+			s.done = true
+			if err != io.EOF {
+				s.readErr = err
+			}
+			if !got {
+				return false
+			}
+		}
+		break
+	}
+	s.line++
+	n := len(s.buf)
+	if n > 0 && s.buf[n-1] == '\n' {
+		n--
+	}
+	if n > 0 && s.buf[n-1] == '\r' {
+		n--
+	}
+	s.buf = s.buf[:n]
+	if n > MaxHexLine {
+		s.tooLong, s.buf = true, s.buf[:0]
+	}
+	return true
+}
+
+// split cuts the current line into tokens: s.joined holds them one after
+// the other, upper-cased, and s.starts where each begins.
+func (s *HexScanner) split() {
+	s.joined, s.starts = s.joined[:0], s.starts[:0]
+	in := false
+	for _, c := range s.buf {
+		switch c {
+		case ' ', '\t', '|', ',', ';':
+			in = false
+			continue
+		}
+		if !in {
+			s.starts = append(s.starts, int32(len(s.joined)))
+			in = true
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		s.joined = append(s.joined, c)
+	}
 }
 
 // bareHex decodes a line made only of hex tokens.
-func bareHex(toks []string) ([]byte, bool) {
-	if len(toks) == 0 {
+func (s *HexScanner) bareHex() ([]byte, bool) {
+	if len(s.starts) == 0 || len(s.joined)%2 != 0 || lastNonHex(s.joined) >= 0 {
 		return nil, false
 	}
-	b, err := hex.DecodeString(strings.Join(toks, ""))
+	b := make([]byte, len(s.joined)/2)
+	_, err := hex.Decode(b, s.joined)
 	return b, err == nil
 }
 
-// parseHexTokens finds a frame in a line's tokens. prefixed reports a
-// 00FF2A/80FF2A/2A start, which makes a malformed remainder an error rather
-// than a line that holds no frame.
-func parseHexTokens(toks []string) (f *HexFrame, prefixed bool, err error) {
-	for len(toks) > 0 && strings.EqualFold(toks[len(toks)-1], "XX") {
-		toks = toks[:len(toks)-1]
+// parse finds a frame in the current line's tokens: the first token from
+// which the rest of the line reads as a frame start. prefixed reports a
+// 00FF2A/80FF2A start, which makes a malformed remainder an error rather
+// than a line that holds no frame. Each token is tried in constant time
+// (hex validity of every suffix is known from the last non-hex digit), so a
+// line costs time linear in its length.
+func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
+	toks := len(s.starts)
+	for toks > 0 && string(s.joined[s.starts[toks-1]:]) == "XX" {
+		s.joined = s.joined[:s.starts[toks-1]]
+		toks--
 	}
-	for i := range toks {
-		s := strings.ToUpper(strings.Join(toks[i:], ""))
-		version := 0
+	line := s.joined
+	bad := lastNonHex(line) // suffixes that start after it are all hex
+	for _, at := range s.starts[:toks] {
+		rest := line[at:]
+		version, from, prepend := 0, int(at), false
 		switch {
-		case strings.HasPrefix(s, "00FF2A"):
-			version, s = 4, s[4:]
-		case strings.HasPrefix(s, "80FF2A"):
-			version, s = 5, s[4:]
-		case strings.HasPrefix(s, "2A") && len(s) > 4 && ciIndex(mustByte(s[2:4])) != 0:
-		case len(s) >= 2 && ciIndex(mustByte(s[:2])) != 0:
-			s = "2A" + s
+		case hasPrefix(rest, "00FF2A"):
+			version, from = 4, int(at)+4
+		case hasPrefix(rest, "80FF2A"):
+			version, from = 5, int(at)+4
+		case hasPrefix(rest, "2A") && len(rest) > 4 && ciIndex(parseHexByte(rest[2:4])) != 0:
+		case len(rest) >= 2 && ciIndex(parseHexByte(rest[:2])) != 0:
+			prepend = true
 		default:
 			continue
 		}
-		b, err := hex.DecodeString(s)
-		if err != nil || len(b) < 2 {
+		digits := len(line) - from
+		if prepend {
+			digits += 2
+		}
+		if from <= bad || digits%2 != 0 || digits < 4 {
 			if version != 0 {
-				return nil, true, fmt.Errorf("not hex after the %s prefix", toks[i])
+				return nil, true, fmt.Errorf("not hex after the %s prefix", line[at:min(int32(len(line)), at+6)])
 			}
 			continue
 		}
+		b := make([]byte, 0, digits/2)
+		if prepend {
+			b = append(b, 0x2A)
+		}
+		b, _ = hex.AppendDecode(b, line[from:])
 		return &HexFrame{Bytes: b, Version: version, Complete: ciIndex(b[1]) != 0}, version != 0, nil
 	}
 	return nil, false, nil
 }
 
-// mustByte reads two hex digits, or returns 0 (no frame type) when they are
+// lastNonHex returns the index of the last byte of b that is not a hex
+// digit (upper case), or -1.
+func lastNonHex(b []byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		c := b[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
+			return i
+		}
+	}
+	return -1
+}
+
+func hasPrefix(b []byte, p string) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
+
+// parseHexByte reads two hex digits, or returns 0 (no frame type) when they are
 // not hex.
-func mustByte(s string) byte {
-	b, err := hex.DecodeString(s)
-	if err != nil {
+func parseHexByte(b []byte) byte {
+	var v [1]byte
+	if _, err := hex.Decode(v[:], b[:2]); err != nil {
 		return 0
 	}
-	return b[0]
+	return v[0]
 }

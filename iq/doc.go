@@ -20,5 +20,9 @@
 //
 // Bad input never panics: a truncated recording ends with a *TruncatedError,
 // a SigMF meta that contradicts its data file is refused by Open, and an
-// rtl_tcp server that hangs up ends the stream with ErrServerClosed.
+// rtl_tcp server that hangs up ends the stream with ErrServerClosed. Sample
+// rates over MaxSampleRate and centre frequencies over MaxCenterFreq, from
+// options, metas, WAV headers or names, are ErrBadValue errors. A file is
+// opened once and sniffed through a buffer, so FIFOs and /dev/stdin lose
+// nothing.
 package iq

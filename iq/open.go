@@ -1,6 +1,7 @@
 package iq
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -146,6 +147,9 @@ func openStdin(opt Options) (*Source, error) {
 	if !(info.SampleRate > 0) {
 		return nil, errors.New("stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)")
 	}
+	if err := checkInfo("stdin", info); err != nil {
+		return nil, err
+	}
 	return &Source{Name: "-", Info: info, r: NewReaderSize(in, info.Format, chunk(opt))}, nil
 }
 
@@ -191,6 +195,9 @@ func openRTLTCP(name string, opt Options) (*Source, error) {
 	rate := opt.SampleRate
 	if rate == 0 {
 		rate = DefaultRTLTCPRate
+	}
+	if err := checkInfo(name, Info{SampleRate: rate, CenterFreq: opt.CenterFreq, Source: "flags"}); err != nil {
+		return nil, err
 	}
 	c, err := DialRTLTCP(addr, opt.Timeout)
 	if err != nil {
@@ -251,7 +258,6 @@ func openFile(name string, opt Options) (*Source, error) {
 		return nil, fmt.Errorf("%s: SigMF archives are not supported: unpack it (tar xf %s) and open the .sigmf-meta", name, filepath.Base(name))
 	}
 	info := Info{Kind: "file", DataPath: name, Samples: -1}
-	var fromName string
 	if metaPath, dataPath, ok := sigmfPaths(name); ok {
 		m, err := ReadSigMF(metaPath)
 		if err != nil {
@@ -269,27 +275,58 @@ func openFile(name string, opt Options) (*Source, error) {
 			}
 			info.DataPath = dataPath
 		}
-	} else if m, ok := besideMeta(name); ok {
+	} else if m, err := besideMeta(name); err != nil {
+		return nil, oneLineErr(err)
+	} else if m != nil {
 		info.Meta = m
 	}
+	// The data file is opened once and sniffed through a buffer, so a FIFO
+	// or /dev/stdin loses nothing to the sniffing.
+	f, err := os.Open(info.DataPath)
+	if err != nil {
+		if info.Kind == "sigmf" && errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: the SigMF data file %s is missing", name, info.DataPath)
+		}
+		return nil, oneLineErr(err)
+	}
+	src, err := openData(name, f, info, opt)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// openData reads the format, rate and centre frequency of the opened data
+// file f (from the meta, a WAV header, the name, then opt) and returns the
+// Source reading its samples.
+func openData(name string, f *os.File, info Info, opt Options) (*Source, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, oneLineErr(err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", info.DataPath)
+	}
+	br := bufio.NewReaderSize(f, wavHeaderMax)
 	var wav *WAVInfo
 	if m := info.Meta; m != nil {
-		info.Format, info.SampleRate, info.CenterFreq, fromName = m.Format, m.SampleRate, m.CenterFreq, "sigmf"
-	} else if w, isWAV, err := sniffWAV(name); isWAV {
+		info.Format, info.SampleRate, info.CenterFreq, info.Source = m.Format, m.SampleRate, m.CenterFreq, "sigmf"
+	} else if w, isWAV, err := sniffWAV(name, br); isWAV {
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return nil, oneLineErr(fmt.Errorf("%s: %w", name, err))
 		}
-		n := ParseName(name)
 		info.Kind, wav = "wav", &w
-		info.Format, info.SampleRate, info.CenterFreq, fromName = w.Format, w.SampleRate, w.CenterFreq, "wav header"
+		info.Format, info.SampleRate, info.CenterFreq, info.Source = w.Format, w.SampleRate, w.CenterFreq, "wav header"
 		if info.CenterFreq == 0 {
-			info.CenterFreq = n.CenterFreq
+			info.CenterFreq = ParseName(name).CenterFreq
 		}
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, oneLine(err))
 	} else {
 		n := ParseName(name)
-		info.Format, info.SampleRate, info.CenterFreq, fromName = n.Format, n.SampleRate, n.CenterFreq, "file name"
+		info.Format, info.SampleRate, info.CenterFreq, info.Source = n.Format, n.SampleRate, n.CenterFreq, "file name"
 	}
-	info.Source = fromName
 	if opt.Format != FormatUnknown {
 		info.Format = opt.Format
 		info.Source = "flags"
@@ -301,36 +338,14 @@ func openFile(name string, opt Options) (*Source, error) {
 	if opt.CenterFreq > 0 {
 		info.CenterFreq = opt.CenterFreq
 	}
-	if info.Kind != "sigmf" {
-		st, err := os.Stat(info.DataPath)
-		if err != nil {
-			return nil, oneLineErr(err)
-		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s: is a directory", info.DataPath)
-		}
-	}
 	if info.Format == FormatUnknown {
 		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --input-format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
 	}
 	if !(info.SampleRate > 0) {
 		return nil, fmt.Errorf("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())
 	}
-	f, err := os.Open(info.DataPath)
-	if err != nil {
-		if info.Kind == "sigmf" && errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: the SigMF data file %s is missing", name, info.DataPath)
-		}
-		return nil, oneLineErr(err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, oneLineErr(err)
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", info.DataPath)
+	if err := checkInfo(name, info); err != nil {
+		return nil, err
 	}
 	var header int64
 	if info.Meta != nil {
@@ -339,17 +354,19 @@ func openFile(name string, opt Options) (*Source, error) {
 	if wav != nil {
 		header = wav.DataOffset
 	}
+	dataSize := int64(-1) // bytes of samples, when known
+	if wav != nil && wav.DataSize >= 0 {
+		dataSize = wav.DataSize - wav.DataSize%int64(info.Format.Size())
+	}
 	if st.Mode().IsRegular() {
 		size := st.Size() - header
 		if wav != nil && wav.DataSize >= 0 && wav.DataSize < size {
 			size = wav.DataSize // chunks after the samples are not samples
 		}
 		if size < 0 {
-			f.Close()
 			return nil, fmt.Errorf("%s: the SigMF meta says %d header bytes but the file has only %d", info.DataPath, header, st.Size())
 		}
 		if info.Kind == "sigmf" && size%int64(info.Format.Size()) != 0 {
-			f.Close()
 			return nil, fmt.Errorf("%s: %d bytes is not a whole number of %s samples (%d bytes each): the meta's datatype %q is wrong or the file is truncated",
 				info.DataPath, size, info.Format.SigMF(), info.Format.Size(), info.Meta.Datatype)
 		}
@@ -357,7 +374,6 @@ func openFile(name string, opt Options) (*Source, error) {
 		if info.Meta != nil {
 			for _, a := range info.Meta.Annotations {
 				if a.SampleStart > info.Samples {
-					f.Close()
 					return nil, fmt.Errorf("%s: the SigMF meta annotates sample %d but the data file has only %d %s samples: wrong datatype or data file?",
 						name, a.SampleStart, info.Samples, info.Format.SigMF())
 				}
@@ -365,36 +381,47 @@ func openFile(name string, opt Options) (*Source, error) {
 		}
 		if info.Kind == "sigmf" && info.Format == CF32 {
 			if err := sniffCF32(f, header); err != nil {
-				f.Close()
 				return nil, fmt.Errorf("%s: %v: the meta's datatype %q looks wrong", info.DataPath, err, info.Meta.Datatype)
 			}
 		}
+		if wav != nil {
+			dataSize = info.Samples * int64(info.Format.Size())
+		}
 	}
 	if header > 0 {
-		if _, err := io.CopyN(io.Discard, f, header); err != nil {
-			f.Close()
+		if n, err := br.Discard(int(min(header, math.MaxInt))); int64(n) < header {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
 			return nil, fmt.Errorf("%s: skipping %d header bytes: %v", info.DataPath, header, err)
 		}
 	}
-	var r io.Reader = f
-	if wav != nil && info.Samples >= 0 {
-		r = io.LimitReader(f, info.Samples*int64(info.Format.Size()))
+	var r io.Reader = br
+	if dataSize >= 0 {
+		r = io.LimitReader(br, dataSize)
 	}
 	return &Source{Name: name, Info: info, r: NewReaderSize(r, info.Format, chunk(opt)), closer: f}, nil
 }
 
 // besideMeta finds x.sigmf-meta for a plain recording x.ext whose
-// core:dataset names it.
-func besideMeta(name string) (*Meta, bool) {
+// core:dataset names it: nil when there is none, an error when there is one
+// but a value in it is wrong.
+func besideMeta(name string) (*Meta, error) {
 	metaPath := MetaPath(name)
 	if metaPath == name {
-		return nil, false
+		return nil, nil
 	}
 	m, err := ReadSigMF(metaPath)
-	if err != nil || m.Dataset != filepath.Base(name) {
-		return nil, false
+	if err != nil {
+		if errors.Is(err, ErrBadValue) && namesDataset(metaPath, filepath.Base(name)) {
+			return nil, err
+		}
+		return nil, nil
 	}
-	return m, true
+	if m.Dataset != filepath.Base(name) {
+		return nil, nil
+	}
+	return m, nil
 }
 
 // sniffCF32 checks that the first samples of a cf32 file look like floats:
@@ -422,7 +449,12 @@ func sniffCF32(f *os.File, offset int64) error {
 	return nil
 }
 
+// oneLineErr flattens err to one line, keeping it an ErrBadValue if it was
+// one.
 func oneLineErr(err error) error {
+	if errors.Is(err, ErrBadValue) {
+		return badValue("%s", oneLine(err))
+	}
 	return errors.New(oneLine(err))
 }
 
@@ -446,22 +478,23 @@ func NewSource(name string, r io.Reader, info Info) (*Source, error) {
 	return s, nil
 }
 
-// sniffWAV reads the header of name when it is a WAV file (by extension or
-// content); isWAV is false for other files.
-func sniffWAV(name string) (info WAVInfo, isWAV bool, err error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return info, false, nil // Open reports it later
+// sniffWAV peeks at the header of the data behind br (which reads name)
+// when it is a WAV file (by extension or content); isWAV is false for other
+// files. Nothing is consumed: a FIFO or a pipe keeps every sample.
+func sniffWAV(name string, br *bufio.Reader) (info WAVInfo, isWAV bool, err error) {
+	b, err := br.Peek(12)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return info, false, err
 	}
-	defer f.Close()
-	b := make([]byte, wavHeaderMax)
-	n, _ := io.ReadFull(f, b)
-	b = b[:n]
 	if !IsWAV(b) {
 		if isWAVName(name) {
 			return info, true, errors.New("named .wav but not a RIFF/RF64 WAVE file")
 		}
 		return info, false, nil
+	}
+	b, err = br.Peek(wavHeaderMax)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return info, true, err
 	}
 	info, err = ParseWAV(b)
 	return info, true, err

@@ -92,13 +92,16 @@ func ParseSigMF(data []byte) (*Meta, error) {
 	m.Format = format
 	rate, ok := number(f.Global["core:sample_rate"])
 	if !ok || !(rate > 0) || math.IsInf(rate, 0) {
-		return nil, fmt.Errorf("sigmf: core:sample_rate missing or not a positive number (%v)", f.Global["core:sample_rate"])
+		return nil, badValue("sigmf: core:sample_rate missing or not a positive number (%v)", f.Global["core:sample_rate"])
+	}
+	if err := CheckSampleRate(rate); err != nil {
+		return nil, badValue("sigmf: core:sample_rate: %v", err)
 	}
 	m.SampleRate = rate
 	if v, present := f.Global["core:num_channels"]; present {
 		n, ok := number(v)
 		if !ok || n != 1 {
-			return nil, fmt.Errorf("sigmf: core:num_channels %v not supported (only 1)", v)
+			return nil, badValue("sigmf: core:num_channels %v not supported (only 1)", v)
 		}
 	}
 	m.Description, _ = f.Global["core:description"].(string)
@@ -111,7 +114,10 @@ func ParseSigMF(data []byte) (*Meta, error) {
 		if v, present := c["core:frequency"]; present {
 			fr, ok := number(v)
 			if !ok || math.IsInf(fr, 0) || math.IsNaN(fr) {
-				return nil, fmt.Errorf("sigmf: capture core:frequency %v is not a number", v)
+				return nil, badValue("sigmf: capture core:frequency %v is not a number", v)
+			}
+			if err := CheckCenterFreq(fr); err != nil {
+				return nil, badValue("sigmf: capture core:frequency: %v", err)
 			}
 			m.CenterFreq = fr
 		}
@@ -119,7 +125,7 @@ func ParseSigMF(data []byte) (*Meta, error) {
 		if v, present := c["core:header_bytes"]; present {
 			hb, ok := number(v)
 			if !ok || hb < 0 || hb != math.Trunc(hb) || hb > 1<<50 {
-				return nil, fmt.Errorf("sigmf: capture core:header_bytes %v is not a byte count", v)
+				return nil, badValue("sigmf: capture core:header_bytes %v is not a byte count", v)
 			}
 			m.HeaderBytes = int64(hb)
 		}
@@ -276,7 +282,22 @@ func ReadSigMF(metaPath string) (*Meta, error) {
 	}
 	m, err := ParseSigMF(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", metaPath, err)
+		return nil, fmt.Errorf("%s: %w", metaPath, err)
 	}
 	return m, nil
+}
+
+// namesDataset reports whether the SigMF meta at metaPath names dataset in
+// its core:dataset, whatever else it holds.
+func namesDataset(metaPath, dataset string) bool {
+	b, err := os.ReadFile(metaPath)
+	if err != nil || len(b) > maxMetaSize {
+		return false
+	}
+	var f struct {
+		Global struct {
+			Dataset string `json:"core:dataset"`
+		} `json:"global"`
+	}
+	return json.Unmarshal(b, &f) == nil && f.Global.Dataset == dataset
 }

@@ -96,8 +96,8 @@ func ParseWAV(b []byte) (WAVInfo, error) {
 			default:
 				return info, fmt.Errorf("wav: %d-bit %s samples are not supported (want 8 or 16-bit PCM, or 32-bit float)", bits, wavTagName(tag))
 			}
-			if rate == 0 {
-				return info, errors.New("wav: sample rate 0")
+			if err := CheckSampleRate(float64(rate)); err != nil {
+				return info, badValue("wav: %v", err)
 			}
 			info.SampleRate = float64(rate)
 			info.DataOffset = int64(body)

@@ -192,9 +192,9 @@ func TestUserErrors(t *testing.T) {
 		{"bad format", []string{"replay", "--input-format", "wav"}, 2, "unknown bit format"},
 		{"levels without rate", []string{"replay", "--input-format", "levels"}, 2, "--level-rate"},
 		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--input-format packed or --input-format float32"},
-		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 1, "unknown protocol"},
+		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 2, "unknown protocol"},
 		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
-		{"unknown flag", []string{"replay", "--frobnicate"}, 1, "flag provided but not defined"},
+		{"unknown flag", []string{"replay", "--frobnicate"}, 2, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := gridstream(t, nil, tc.args...)

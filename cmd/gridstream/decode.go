@@ -149,8 +149,11 @@ func parseInput(c *cli.Context, raw string, pull bool) (inputSpec, error) {
 		sp.format, sp.cfg.ItemSize = itemSoft, 4
 	case itemLevels:
 		sp.cfg.ItemSize = 1
-		if sp.rate <= 0 {
+		if sp.rate == 0 {
 			return sp, fmt.Errorf("--in %s: levels input needs a sample rate (--level-rate or ?rate=)", raw)
+		}
+		if err := checkLevelRate(sp.rate); err != nil {
+			return sp, fmt.Errorf("--in %s: %v", raw, err)
 		}
 	default:
 		return sp, fmt.Errorf("--in %s: unknown format %q (bits, soft, levels)", raw, sp.format)

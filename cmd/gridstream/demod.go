@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -29,11 +28,11 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catIQ,
 			Usage: "sample format: cu8 (rtl_sdr), cs8 (HackRF), cs16, cf32 (GNU Radio .cfile); default from the SigMF meta or the file name, cu8 for stdin"},
 		&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catIQ,
-			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp"},
+			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp [100k to 100M]"},
 		&cli.StringFlag{Name: "center-freq", Category: catIQ,
-			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it"},
+			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it [up to 10G]"},
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
-			Usage: "rtl_tcp tuner gain in dB, or auto"},
+			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
 		&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
 		&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
@@ -41,7 +40,7 @@ func iqFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "duration", Category: catIQ,
 			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"},
 		&cli.StringFlag{Name: "baud", Category: catIQ, Value: "9600,19200,38400",
-			Usage: "GridStream symbol rates to try"},
+			Usage: "GridStream symbol rates to try [1200 to 50000]"},
 		&cli.Float64Flag{Name: "threshold", Category: catIQ,
 			Usage: "burst detection threshold in dB over the noise floor (0: the receiver's default)"},
 		&cli.StringFlag{Name: "progress", Category: catIQ, Value: "auto",
@@ -92,13 +91,13 @@ func iqOptions(c *cli.Context) (iq.Options, error) {
 		}
 	}
 	if s := c.String("rate"); s != "" {
-		if o.SampleRate, err = iq.ParseSI(s); err != nil || o.SampleRate == 0 {
-			return o, fmt.Errorf("--rate %q: want a sample rate such as 2.4M", s)
+		if o.SampleRate, err = parseSampleRate("rate", s); err != nil {
+			return o, err
 		}
 	}
 	if s := c.String("center-freq"); s != "" {
-		if o.CenterFreq, err = iq.ParseSI(s); err != nil {
-			return o, fmt.Errorf("--center-freq: %v", err)
+		if o.CenterFreq, err = parseCenterFreq(s); err != nil {
+			return o, err
 		}
 	}
 	if s := strings.ToLower(strings.TrimSpace(c.String("gain"))); s != "" && s != "auto" {
@@ -122,35 +121,47 @@ func runDemod(c *cli.Context) error {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
 	var bauds []int
-	for _, s := range strings.Split(c.String("baud"), ",") {
-		v, err := iq.ParseSI(s)
-		if err != nil || v < 1000 || v != math.Trunc(v) {
-			return cli.Exit(fmt.Sprintf("demod: --baud %q: want symbol rates like 9600,19200,38400", c.String("baud")), 2)
-		}
+	list, err := parseBauds(c.String("baud"))
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), exitUsage)
+	}
+	for _, v := range list {
 		bauds = append(bauds, int(v))
 	}
-	if d := c.Float64("duration"); d < 0 || math.IsNaN(d) {
-		return cli.Exit("demod: --duration must not be negative", 2)
-	}
 	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
-		return cli.Exit("demod: "+err.Error(), 2)
+		return cli.Exit("demod: "+err.Error(), exitUsage)
+	}
+	if c.Bool("reconnect") && !strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme) {
+		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
+	}
+	if name == "-" {
+		if opt.SampleRate == 0 {
+			return cli.Exit("demod: stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)", exitUsage)
+		}
+		if err := stdinUsable(); err != nil {
+			return cli.Exit("demod: "+err.Error(), exitInput)
+		}
 	}
 	if c.Bool("invert") {
 		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
 	}
 	dec, err := newDecoder(c)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return cli.Exit(err.Error(), exitUsage)
 	}
 	pc, err := pipelineConfig(c, dec, name)
 	if err != nil {
-		return cli.Exit(err.Error(), 2)
+		return cli.Exit(err.Error(), exitUsage)
 	}
 	src, err := iq.Open(name, opt)
 	if err != nil {
-		return cli.Exit("demod: "+err.Error(), 1)
+		return cli.Exit("demod: "+err.Error(), exitCode(err))
 	}
 	defer src.Close()
+	if r := src.Info.SampleRate; r < demod.MinSampleRate {
+		return cli.Exit(fmt.Sprintf("demod: %s: sample rate %s S/s: the receiver needs at least %s S/s",
+			name, iq.FormatSI(r), iq.FormatSI(demod.MinSampleRate)), exitUsage)
+	}
 	out, err := newOutputs(c)
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
@@ -168,10 +179,6 @@ func runDemod(c *cli.Context) error {
 		setup.statsEvery = time.Minute
 	}
 	if c.Bool("reconnect") {
-		if src.RTL == nil {
-			out.Close()
-			return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", 2)
-		}
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
 	res, runErr := demodulate(c, src, setup)
@@ -235,6 +242,10 @@ func (r demodResult) log(dec *frames.Decoder) {
 		"elapsed", r.elapsed.Round(time.Millisecond),
 		"reconnects", r.redials,
 		"stop", r.stop)
+	if r.rx.Cut > 0 || r.rx.Ignored > 0 {
+		slog.Warn("signals that are not bursts: carriers or interference",
+			"input", r.input, "cut_after_longest_transmission", r.rx.Cut, "peaks_ignored_max_active", r.rx.Ignored)
+	}
 }
 
 // addStats adds b's counters to a.
@@ -245,6 +256,9 @@ func addStats(a, b demod.Stats) demod.Stats {
 	a.Decoded += b.Decoded
 	a.Messages += b.Messages
 	a.Duplicate += b.Duplicate
+	a.Cut += b.Cut
+	a.Ignored += b.Ignored
+	a.Channelized += b.Channelized
 	return a
 }
 

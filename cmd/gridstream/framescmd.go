@@ -34,27 +34,36 @@ func runFrames(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return cli.Exit("frames reads one FILE (or - for stdin)", 2)
 	}
+	dec, out, err := openDecoding(c)
+	if err != nil {
+		return err
+	}
 	var r io.Reader = os.Stdin
 	name := "stdin"
 	if n := c.Args().First(); n != "" && n != "-" {
 		f, err := os.Open(n)
 		if err != nil {
-			return cli.Exit(err.Error(), 1)
+			out.Close()
+			return cli.Exit(oneLineErr(err), 1)
 		}
 		defer f.Close()
 		r, name = f, n
-	}
-	dec, out, err := openDecoding(c)
-	if err != nil {
-		return err
+	} else if err := stdinUsable(); err != nil {
+		out.Close()
+		return cli.Exit(err.Error(), 1)
 	}
 	start := time.Now()
 	bad := 0
 	sc := frames.NewHexScanner(r)
 	for sc.Scan() {
 		if err := sc.Err(); err != nil {
-			slog.Warn("skipped a line", "input", name, "err", err)
 			bad++
+			if bad <= maxLineWarnings {
+				slog.Warn("skipped a line", "input", name, "err", err)
+			}
+			if bad == maxLineWarnings {
+				slog.Warn("further malformed lines are counted, not logged", "input", name)
+			}
 			continue
 		}
 		h := sc.Frame()
@@ -62,13 +71,23 @@ func runFrames(c *cli.Context) error {
 		dec.GridStreamAnnotated(bits.RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete},
 			func(m *frames.Message) { m.Input = fmt.Sprintf("%s:%d", name, h.Line) }, out.Send)
 	}
+	readErr := sc.Err()
+	if readErr != nil {
+		slog.Error("input stopped early; frames before the problem were decoded", "input", name, "err", readErr)
+	}
 	closeErr := out.Close()
 	summarize(dec, bits.DeframerStats{}, time.Since(start))
-	if closeErr != nil {
-		return cli.Exit(closeErr.Error(), 1)
-	}
 	if bad > 0 {
 		slog.Warn("some lines held malformed frames", "count", bad)
 	}
+	switch {
+	case readErr != nil:
+		return cli.Exit("", 1)
+	case closeErr != nil:
+		return cli.Exit(closeErr.Error(), 1)
+	}
 	return nil
 }
+
+// maxLineWarnings is how many malformed lines are logged one by one.
+const maxLineWarnings = 10

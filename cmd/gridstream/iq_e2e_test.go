@@ -314,7 +314,7 @@ func TestDemodBadInputs(t *testing.T) {
 		{[]string{filepath.Join(dir, "nodata.sigmf-meta")}, 1, "data file"},
 		{[]string{write("norate.cu8", data)}, 1, "--rate"},
 		{[]string{write("x.bin", data)}, 1, "--input-format"},
-		{[]string{"-"}, 1, "--rate"},
+		{[]string{"-"}, 2, "--rate"},
 		{[]string{filepath.Join(dir, "missing.cu8")}, 1, "no such file"},
 		{[]string{"--input-format", "cu9", p}, 2, "unknown sample format"},
 		{[]string{"--rate", "fast", p}, 2, "--rate"},

@@ -18,6 +18,22 @@ import (
 var version = "dev"
 
 func main() {
+	if err := newApp().Run(os.Args); err != nil {
+		var exit cli.ExitCoder
+		if errors.As(err, &exit) {
+			if msg := strings.TrimSpace(err.Error()); msg != "" {
+				fmt.Fprintln(os.Stderr, "gridstream:", msg)
+			}
+			os.Exit(exit.ExitCode())
+		}
+		fmt.Fprintln(os.Stderr, "gridstream:", err)
+		os.Exit(exitInput)
+	}
+}
+
+// newApp returns the command line: every command, with its flags checked
+// and documented (setUpCommands).
+func newApp() *cli.App {
 	app := &cli.App{
 		Name:    "gridstream",
 		Usage:   "decode Landis+Gyr GridStream and Norgo NGE101 meters from bits, GNU Radio or IQ",
@@ -32,7 +48,7 @@ func main() {
 		Before: func(c *cli.Context) error {
 			var lvl slog.Level
 			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
-				return fmt.Errorf("--log-level: %w", err)
+				return cli.Exit(fmt.Sprintf("--log-level %q: want debug, info, warn or error", c.String("log-level")), exitUsage)
 			}
 			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
 			return nil
@@ -44,17 +60,17 @@ func main() {
 			demodCommand(), synthCommand(), demoCommand(),
 			networksCommand(),
 		},
-		EnableBashCompletion: true,
-	}
-	if err := app.Run(os.Args); err != nil {
-		var exit cli.ExitCoder
-		if errors.As(err, &exit) {
-			if msg := strings.TrimSpace(err.Error()); msg != "" {
-				fmt.Fprintln(os.Stderr, "gridstream:", msg)
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return cli.Exit(fmt.Sprintf("unknown command %q (see gridstream --help)", c.Args().First()), exitUsage)
 			}
-			os.Exit(exit.ExitCode())
-		}
-		fmt.Fprintln(os.Stderr, "gridstream:", err)
-		os.Exit(1)
+			return cli.ShowAppHelp(c)
+		},
+		EnableBashCompletion: true,
+		// Errors come back here, to be printed and turned into the exit
+		// status in one place.
+		ExitErrHandler: func(*cli.Context, error) {},
 	}
+	setUpCommands(app)
+	return app
 }

@@ -138,6 +138,9 @@ func openReplayInput(name string) (replayInput, error) {
 	case "":
 		return replayInput{name: samples.BitsName, r: bytes.NewReader(samples.Bits), size: int64(len(samples.Bits))}, nil
 	case "-":
+		if err := stdinUsable(); err != nil {
+			return replayInput{}, err
+		}
 		return replayInput{name: "stdin", r: os.Stdin, size: -1}, nil
 	}
 	f, err := os.Open(name)

@@ -23,10 +23,16 @@ import (
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
+// Bounds of synth's text-valued numbers (the numeric flags' are in
+// flagRanges): an FSK deviation well beyond GridStream's ±12-20 kHz, and
+// burst SNRs from below detection to far above any format's range.
 const (
-	catSignal = "Signal"
-	catGS     = "GridStream traffic"
-	catNGE    = "NGE101 packets"
+	maxDeviation = 100e3
+	minSNR       = -50.0
+	maxSNR       = 100.0
+	catSignal    = "Signal"
+	catGS        = "GridStream traffic"
+	catNGE       = "NGE101 packets"
 )
 
 func synthCommand() *cli.Command {
@@ -54,14 +60,14 @@ func synthCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catSignal,
 				Usage: "sample format: cu8, cs8, cs16, cf32 (default from FILE's extension, else cu8)"},
 			&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catSignal, Value: "2.4M",
-				Usage: "sample rate in samples/s (2.4M, 2400k, 250k, …)"},
+				Usage: "sample rate in samples/s (2.4M, 2400k, 250k, …) [100k to 100M]"},
 			&cli.StringFlag{Name: "center-freq", Category: catSignal,
-				Usage: "centre frequency written to the meta (default 915M for GridStream, 433.92M for NGE101, none when both are sent: no real receiver hears both bands at once)"},
+				Usage: "centre frequency written to the meta (default 915M for GridStream, 433.92M for NGE101, none when both are sent: no real receiver hears both bands at once) [up to 10G]"},
 			&cli.Float64Flag{Name: "noise", Category: catSignal, Value: synth.DefaultNoiseDB,
 				Usage: "noise power in dBFS (complex, over the whole band)"},
 			&cli.BoolFlag{Name: "no-noise", Category: catSignal, Usage: "no noise at all (bursts keep the amplitude --snr gives them)"},
 			&cli.StringFlag{Name: "snr", Category: catSignal, Value: "12:24",
-				Usage: "burst SNR in dB over the noise: one value, or MIN:MAX for a uniform spread"},
+				Usage: "burst SNR in dB over the noise: one value, or MIN:MAX for a uniform spread [-50 to 100]"},
 			&cli.Uint64Flag{Name: "seed", Category: catSignal, Value: 1, Usage: "random seed: the same flags and seed give the same file"},
 			&cli.Float64Flag{Name: "duration", Category: catSignal,
 				Usage: "recording length in seconds (default: until 10 ms after the last burst)"},
@@ -76,9 +82,9 @@ func synthCommand() *cli.Command {
 			&cli.StringFlag{Name: "sync", Category: catGS, Value: "4,5",
 				Usage: "sync-word versions to use: 4, 5 or 4,5 (--frame uses the first)"},
 			&cli.StringFlag{Name: "baud", Category: catGS, Value: "9600,19200,38400",
-				Usage: "symbol rates to choose from (--frame uses the first)"},
+				Usage: "symbol rates to choose from (--frame uses the first) [1200 to 50000, at most half the rate]"},
 			&cli.StringFlag{Name: "deviation", Category: catGS,
-				Usage: "FSK peak deviation in Hz (default ±12 kHz at 9600, ±16 kHz at 19200, ±20 kHz at 38400 baud)"},
+				Usage: "FSK peak deviation in Hz (default ±12 kHz at 9600, ±16 kHz at 19200, ±20 kHz at 38400 baud) [up to 100k]"},
 			&cli.Float64Flag{Name: "bt", Category: catGS, Value: 0.5, Usage: "Gaussian filter BT (0: plain 2-FSK)"},
 			&cli.IntFlag{Name: "preamble-bits", Category: catGS, Usage: "preamble length (default random 16-52; --frame: 52)"},
 			&cli.Float64Flag{Name: "interval", Category: catGS, Value: 0.02, Usage: "mean time between burst starts in seconds"},
@@ -242,8 +248,16 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	if hz["hop-grid"] <= 0 || hz["max-offset"] < 0 || hz["deviation"] < 0 {
 		return nil, errors.New("--hop-grid must be positive, --max-offset and --deviation not negative")
 	}
-	if p.rate, err = iq.ParseSI(c.String("rate")); err != nil || p.rate < 1000 {
-		return nil, fmt.Errorf("--rate %q: want a sample rate such as 2.4M or 250k", c.String("rate"))
+	if p.rate, err = parseSampleRate("rate", c.String("rate")); err != nil {
+		return nil, err
+	}
+	switch {
+	case hz["hop-grid"] > p.rate:
+		return nil, fmt.Errorf("--hop-grid %g Hz: at most the sample rate (%g)", hz["hop-grid"], p.rate)
+	case hz["max-offset"] > p.rate/2:
+		return nil, fmt.Errorf("--max-offset %g Hz is outside the band (±%g Hz)", hz["max-offset"], p.rate/2)
+	case hz["deviation"] > maxDeviation || hz["deviation"] >= p.rate/2:
+		return nil, fmt.Errorf("--deviation %g Hz: want at most %g Hz and under half the sample rate", hz["deviation"], maxDeviation)
 	}
 	if strings.EqualFold(filepath.Ext(out), iq.SigMFMetaExt) {
 		return nil, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
@@ -264,9 +278,12 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--snr: %v", err)
 	}
-	bauds, err := parseFloats(c.String("baud"))
-	if err != nil || len(bauds) == 0 {
-		return nil, fmt.Errorf("--baud %q: want symbol rates like 9600,38400", c.String("baud"))
+	if snr[0] < minSNR || snr[1] > maxSNR {
+		return nil, fmt.Errorf("--snr %q: want %g to %g dB", c.String("snr"), minSNR, maxSNR)
+	}
+	bauds, err := parseBauds(c.String("baud"))
+	if err != nil {
+		return nil, err
 	}
 	for _, b := range bauds {
 		if b <= 0 || b > p.rate/2 {
@@ -372,8 +389,8 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		p.center = 433.92e6
 	}
 	if s := c.String("center-freq"); s != "" {
-		if p.center, err = iq.ParseSI(s); err != nil {
-			return nil, fmt.Errorf("--center-freq: %v", err)
+		if p.center, err = parseCenterFreq(s); err != nil {
+			return nil, err
 		}
 	}
 	if len(explicit) == 0 && count == 0 {
@@ -500,22 +517,6 @@ func parseRange(s string) ([2]float64, error) {
 		}
 	}
 	return [2]float64{a, b}, nil
-}
-
-// parseFloats parses a comma-separated list of numbers (SI suffixes allowed).
-func parseFloats(s string) ([]float64, error) {
-	var out []float64
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		v, err := iq.ParseSI(part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }
 
 // truthLines turns the generator's truth into --truth lines.

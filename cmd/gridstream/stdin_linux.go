@@ -1,0 +1,31 @@
+package main
+
+import (
+	"errors"
+	"syscall"
+)
+
+// errStdinClosed is what reading a closed stdin gives.
+var errStdinClosed = errors.New("stdin is closed (<&-): nothing to read; pipe data in or name a FILE")
+
+// stdinUsable reports a closed stdin. Go's runtime replaces a standard file
+// descriptor that is closed at start-up with /dev/null opened read-write,
+// which would read as an empty input; a shell's </dev/null opens it
+// read-only.
+func stdinUsable() error {
+	flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, 0, syscall.F_GETFL, 0)
+	if errno != 0 {
+		return errStdinClosed
+	}
+	if flags&syscall.O_ACCMODE != syscall.O_RDWR {
+		return nil
+	}
+	var in, null syscall.Stat_t
+	if syscall.Fstat(0, &in) != nil || syscall.Stat("/dev/null", &null) != nil {
+		return nil
+	}
+	if in.Mode&syscall.S_IFMT == syscall.S_IFCHR && in.Rdev == null.Rdev {
+		return errStdinClosed
+	}
+	return nil
+}
