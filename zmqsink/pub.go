@@ -2,8 +2,8 @@
 // with the protocol name as a topic frame, and GNU Radio PMT PDUs that a
 // ZMQ SUB Message Source accepts.
 //
-// The PUB socket is gridstream's own small implementation on go-zeromq's
-// ZMTP handshake, because go-zeromq v0.17.0's PUB queue is unbounded and
+// The PUB socket is gridstream's own small implementation on the ZMTP
+// handshake of internal/zmtp, because go-zeromq v0.17.0's PUB queue is unbounded and
 // one slow subscriber stalls all others. Here every subscriber has its own
 // queue of at most HWM messages; Publish never blocks, and a message that
 // does not fit a subscriber's queue is dropped for that subscriber and
@@ -21,8 +21,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 )
@@ -131,7 +129,7 @@ func (p *Publisher) accept() {
 }
 
 func (p *Publisher) open(c net.Conn) {
-	br, err := zmtp.Handshake(c, zmq4.Pub, true, 5*time.Second)
+	br, err := zmtp.Handshake(c, zmtp.Pub, 5*time.Second)
 	if err != nil {
 		p.log.Warn("subscriber handshake failed", "remote", c.RemoteAddr().String(), "err", err)
 		c.Close()

@@ -16,8 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
-
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 )
 
@@ -40,12 +38,17 @@ type Config struct {
 	ItemSize int
 	// RetryMin and RetryMax bound the redial back-off (defaults 100 ms, 2 s).
 	RetryMin, RetryMax time.Duration
-	// MaxFrame is the largest ZMQ frame accepted (default 64 MiB); larger
-	// frames end the connection, which is then redialed.
+	// MaxFrame is the largest ZMQ message accepted, all its frames together
+	// (default DefaultMaxFrame); a larger one ends the connection, which is
+	// then redialed. It bounds the connection's message buffer.
 	MaxFrame int
 	// Logger receives connection events and first-of-a-kind input errors.
 	Logger *slog.Logger
 }
+
+// DefaultMaxFrame is the default message limit of an input: GNU Radio's
+// sinks send one work() call's items per message, far less than this.
+const DefaultMaxFrame = 64 << 20
 
 // Chunk is what one ZMQ message carried.
 type Chunk struct {
@@ -74,6 +77,7 @@ const (
 	KindItemSize    = "partial_item"
 	KindFrameTooBig = "frame_too_large"
 	KindHandshake   = "zmtp_handshake"
+	KindProtocol    = "zmtp_protocol"
 	// KindUndeclaredTags is not malformed input but a likely mistake: u8
 	// messages that start with a tag header while PassTags is off. The
 	// header is parsed anyway.
@@ -131,7 +135,7 @@ func New(cfg Config) (*Source, error) {
 		cfg.RetryMax = max(2*time.Second, cfg.RetryMin)
 	}
 	if cfg.MaxFrame <= 0 {
-		cfg.MaxFrame = 64 << 20
+		cfg.MaxFrame = DefaultMaxFrame
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -183,9 +187,9 @@ func (s *Source) bad(kind string, err error) {
 // peer is absent or disconnects. It returns ctx's error.
 func (s *Source) Run(ctx context.Context, fn func(Chunk)) error {
 	network, addr, _ := zmtp.SplitEndpoint(s.cfg.Endpoint)
-	typ := zmq4.Sub
+	typ := zmtp.Sub
 	if s.cfg.Pull {
-		typ = zmq4.Pull
+		typ = zmtp.Pull
 	}
 	var d net.Dialer
 	backoff := s.cfg.RetryMin
@@ -216,16 +220,16 @@ func (s *Source) Run(ctx context.Context, fn func(Chunk)) error {
 }
 
 // serve runs one connection until it fails or ctx ends.
-func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmq4.SocketType, fn func(Chunk)) error {
+func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmtp.SocketType, fn func(Chunk)) error {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	defer conn.Close()
-	br, err := zmtp.Handshake(conn, typ, false, 5*time.Second)
+	br, err := zmtp.Handshake(conn, typ, 5*time.Second)
 	if err != nil {
 		s.bad(KindHandshake, err)
 		return err
 	}
-	if typ == zmq4.Sub {
+	if typ == zmtp.Sub {
 		// ZMTP 3.0 subscription: a message whose first byte is 1.
 		sub := zmtp.AppendFrame(nil, append([]byte{1}, s.cfg.Key...), false)
 		if _, err := conn.Write(sub); err != nil {
@@ -243,6 +247,8 @@ func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmq4.SocketType, 
 		if err != nil {
 			if errors.Is(err, zmtp.ErrFrameTooLarge) {
 				s.bad(KindFrameTooBig, err)
+			} else if errors.Is(err, zmtp.ErrProtocol) {
+				s.bad(KindProtocol, err)
 			}
 			if errors.Is(err, io.EOF) {
 				return fmt.Errorf("peer closed the connection")
