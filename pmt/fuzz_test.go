@@ -12,7 +12,8 @@ var hexDecode = hex.DecodeString
 func splitLines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
 
 // FuzzUnmarshal feeds arbitrary bytes to the deserializer: it must never
-// panic, and whatever it accepts must serialize and deserialize again.
+// panic, whatever it accepts must serialize and deserialize again, and
+// Scan must measure exactly what Decode reads.
 // Seeds: every GNU Radio golden case plus testdata/fuzz/FuzzUnmarshal.
 func FuzzUnmarshal(f *testing.F) {
 	if text, err := os.ReadFile("testdata/golden.txt"); err == nil {
@@ -21,6 +22,11 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
+		_, n, decErr := Decode(p)
+		ext, scanErr := Scan(p)
+		if (decErr == nil) != (scanErr == nil) || decErr == nil && (ext.Len != n || ext.Items < 1 || ext.Type == "") {
+			t.Fatalf("Scan %+v %v disagrees with Decode (%d bytes) %v", ext, scanErr, n, decErr)
+		}
 		v, err := Unmarshal(p)
 		if err != nil {
 			return

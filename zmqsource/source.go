@@ -74,6 +74,8 @@ const (
 	KindTagShort    = "tag_header_truncated"
 	KindTagCount    = "tag_count"
 	KindTagPMT      = "tag_pmt"
+	KindTagLong     = "tag_too_long" // replaced by a summary, not dropped
+	KindTagBudget   = "tag_budget"   // tags past MaxHeaderTagBytes, dropped
 	KindItemSize    = "partial_item"
 	KindFrameTooBig = "frame_too_large"
 	KindHandshake   = "zmtp_handshake"
@@ -172,12 +174,15 @@ func (s *Source) Stats() Stats {
 }
 
 // bad counts a malformed input of kind and logs the first of each kind.
-func (s *Source) bad(kind string, err error) {
+func (s *Source) bad(kind string, err error) { s.badN(kind, 1, err) }
+
+// badN counts n malformed inputs of kind and logs the first of each kind.
+func (s *Source) badN(kind string, n int64, err error) {
 	s.mu.Lock()
-	s.malformed[kind]++
-	n := s.malformed[kind]
+	first := s.malformed[kind] == 0
+	s.malformed[kind] += n
 	s.mu.Unlock()
-	if n == 1 {
+	if first {
 		s.log.Warn("malformed input (logged once per kind, counted in stats)", "kind", kind, "err", err)
 	}
 }
@@ -280,6 +285,18 @@ func (s *Source) undeclaredHeader(f []byte) bool {
 	return err == nil
 }
 
+// useTags puts a parsed header's offset and tags into c and counts them.
+func (s *Source) useTags(c *Chunk, h Header) {
+	c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
+	s.tags.Add(int64(len(h.Tags)))
+	if h.Summarized > 0 {
+		s.badN(KindTagLong, int64(h.Summarized), fmt.Errorf("a tag key, value or source id over %d bytes or %d values: replaced by a summary", MaxTagValueBytes, MaxTagValueItems))
+	}
+	if h.Dropped > 0 {
+		s.badN(KindTagBudget, int64(h.Dropped), fmt.Errorf("a message's tags over %d KiB: the rest dropped", MaxHeaderTagBytes>>10))
+	}
+}
+
 // handle parses one data frame and delivers it; it reports whether
 // something was delivered.
 func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
@@ -288,8 +305,7 @@ func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
 		s.bad(KindUndeclaredTags, errors.New("messages start with a GNU Radio tag header: the sink has pass_tags=True, so the tags are read (pass --pass-tags or tags=1 to say so)"))
 		h, n, _ := s.hdr.Parse(f)
 		f = f[n:]
-		c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
-		s.tags.Add(int64(len(h.Tags)))
+		s.useTags(&c, h)
 	} else if s.cfg.PassTags {
 		h, n, err := s.hdr.Parse(f)
 		if err != nil {
@@ -302,8 +318,7 @@ func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
 			return false
 		}
 		f = f[n:]
-		c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
-		s.tags.Add(int64(len(h.Tags)))
+		s.useTags(&c, h)
 	}
 	if r := len(f) % s.cfg.ItemSize; r != 0 {
 		s.bad(KindItemSize, fmt.Errorf("%d bytes is not a whole number of %d-byte items", len(f), s.cfg.ItemSize))

@@ -15,6 +15,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -23,6 +24,8 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/pmt"
+	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
 // Raw ZMTP 3.0 pieces, written out here so that the test depends on no
@@ -172,7 +175,9 @@ func freeTCP(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func startHostileRig(t *testing.T) *hostileRig {
+// startHostileRig starts the rig; hostileOpts are the hostile input's
+// ?options.
+func startHostileRig(t *testing.T, hostileOpts string) *hostileRig {
 	t.Helper()
 	r := &hostileRig{t: t, out: freeTCP(t), outPMT: freeTCP(t), stop: make(chan struct{}), exited: make(chan struct{})}
 	good, err := net.Listen("tcp", "127.0.0.1:0")
@@ -186,7 +191,7 @@ func startHostileRig(t *testing.T) *hostileRig {
 	t.Cleanup(func() { r.hostile.Close() })
 	r.cmd = exec.Command(testbin.Path(t), "decode",
 		"--in", "pull://"+good.Addr().String()+"?name=good",
-		"--in", "pull://"+r.hostile.Addr().String()+"?name=hostile&key=k",
+		"--in", "pull://"+r.hostile.Addr().String()+"?name=hostile&"+hostileOpts,
 		"--out", "tcp://"+r.out, "--out-pmt", "tcp://"+r.outPMT,
 		"--reconnect-max", "200ms", "--state", "", "--stats-interval", "500ms")
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
@@ -214,10 +219,7 @@ func startHostileRig(t *testing.T) *hostileRig {
 	if _, err := rawHandshake(c, "PUSH"); err != nil {
 		t.Fatal(err)
 	}
-	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
-	stream := bits.AppendGridStream(make([]byte, 100), frame, 4, 40, 0x04)
-	stream = append(stream, make([]byte, 100)...)
-	msg := rawFrame(stream, false)
+	msg := rawFrame(goodBits(1), false)
 	go func() {
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
@@ -234,6 +236,16 @@ func startHostileRig(t *testing.T) *hostileRig {
 	}()
 	r.working("at the start")
 	return r
+}
+
+// goodBits returns n decodable GridStream frames as unpacked bits.
+func goodBits(n int) []byte {
+	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
+	var stream []byte
+	for range n {
+		stream = bits.AppendGridStream(append(stream, make([]byte, 100)...), frame, 4, 40, 0x04)
+	}
+	return append(stream, make([]byte, 100)...)
 }
 
 // subscribe connects a good subscriber (everything) to addr that counts
@@ -390,7 +402,7 @@ func TestHostileFlowgraph(t *testing.T) {
 	}
 	for name, bad := range handshakes {
 		t.Run(name, func(t *testing.T) {
-			r := startHostileRig(t)
+			r := startHostileRig(t, "key=k")
 			r.hostile.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
 			c, err := r.hostile.Accept()
 			if err != nil {
@@ -414,7 +426,7 @@ func TestHostileFlowgraph(t *testing.T) {
 	// A valid handshake, then messages of k empty frames and one large
 	// frame: the input keeps one message buffer, not one per frame index.
 	t.Run("k empty frames then a large frame", func(t *testing.T) {
-		r := startHostileRig(t)
+		r := startHostileRig(t, "key=k")
 		r.hostile.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
 		c, err := r.hostile.Accept()
 		if err != nil {
@@ -452,7 +464,7 @@ func TestHostileSubscribers(t *testing.T) {
 	}
 	for name, bad := range handshakes {
 		t.Run(name, func(t *testing.T) {
-			r := startHostileRig(t)
+			r := startHostileRig(t, "key=k")
 			for _, addr := range []string{r.out, r.outPMT} {
 				c, err := net.Dial("tcp", addr)
 				if err != nil {
@@ -477,7 +489,7 @@ func TestHostileSubscribers(t *testing.T) {
 	// Subscribers that send messages of k empty frames and one large
 	// frame: at most a subscription's size is ever buffered.
 	t.Run("k empty frames then a large frame", func(t *testing.T) {
-		r := startHostileRig(t)
+		r := startHostileRig(t, "key=k")
 		large := rawFrame(make([]byte, 64<<10-1), false)
 		for range 2 {
 			for _, addr := range []string{r.out, r.outPMT} {
@@ -507,7 +519,7 @@ func TestHostileSubscribers(t *testing.T) {
 	// 100 000 distinct subscriptions: over the limit, the subscriber is
 	// dropped, cheaply; the good subscribers go on.
 	t.Run("many subscriptions", func(t *testing.T) {
-		r := startHostileRig(t)
+		r := startHostileRig(t, "key=k")
 		for _, addr := range []string{r.out, r.outPMT} {
 			c, err := net.Dial("tcp", addr)
 			if err != nil {
@@ -532,5 +544,89 @@ func TestHostileSubscribers(t *testing.T) {
 		r.working("after 100 000 subscriptions")
 		r.checkMemory(baseMemory + 16<<20)
 		r.logged("subscriber dropped", "kind=subscriptions")
+	})
+}
+
+// TestHostileTags sends stream tags built to amplify: a long vector that
+// every decoded frame would copy into its meta, and messages full of tags
+// whose decoded form is 32 times their size on the wire.
+func TestHostileTags(t *testing.T) {
+	accept := func(r *hostileRig) net.Conn {
+		r.hostile.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+		c, err := r.hostile.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := rawHandshake(c, "PUSH"); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	t.Run("a long tag in every frame's meta", func(t *testing.T) {
+		r := startHostileRig(t, "tags=1")
+		c := accept(r)
+		hdr, err := zmqsource.AppendHeader(nil, 0, []zmqsource.Tag{{Offset: 0, Key: "big", Value: make([]pmt.Value, 300000)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const frames = 40
+		c.Write(rawFrame(append(hdr, goodBits(frames)...), false))
+		var hostile []string
+		deadline := time.Now().Add(20 * time.Second)
+		for len(hostile) < frames && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			hostile = hostile[:0]
+			for _, line := range strings.Split(r.stdout.String(), "\n") {
+				if strings.Contains(line, `"input":"hostile"`) {
+					hostile = append(hostile, line)
+				}
+			}
+		}
+		size := len(strings.Join(hostile, "\n"))
+		t.Logf("%d frames from a 300 kB message: %d bytes of JSON", len(hostile), size)
+		if len(hostile) != frames {
+			t.Fatalf("%d of %d frames decoded", len(hostile), frames)
+		}
+		if size > frames*2048 {
+			t.Fatalf("%d frames gave %d bytes of JSON: the tag was copied into every one", frames, size)
+		}
+		if !strings.Contains(hostile[0], `"big":"<vector: 300005 bytes, 300001 values, not kept>"`) {
+			t.Fatalf("no summary of the long tag: %s", hostile[0])
+		}
+		r.working("after the long tag")
+		r.checkMemory(baseMemory + 16<<20)
+		r.logged("kind=tag_too_long")
+	})
+
+	t.Run("messages full of tags", func(t *testing.T) {
+		r := startHostileRig(t, "tags=1")
+		c := accept(r)
+		bw := bufio.NewWriterSize(c, 1<<20)
+		const items = 1000
+		for m := range 4 {
+			var tags []zmqsource.Tag
+			for i := range zmqsource.MaxTags {
+				tags = append(tags, zmqsource.Tag{Offset: uint64(m*items + i%items), Key: fmt.Sprintf("k%d", i%64), Value: make([]pmt.Value, 1000)})
+			}
+			hdr, err := zmqsource.AppendHeader(nil, uint64(m*items), tags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bw.Write(rawFrame(append(hdr, make([]byte, items)...), false))
+		}
+		if err := bw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for !regexp.MustCompile(`input=hostile .*messages=4 `).MatchString(r.stderr.String()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the 4 messages were not all read:\n%s", tailString(r.stderr.String(), 3000))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		r.working("after 16 384 tags of 1000-element vectors")
+		r.checkMemory(baseMemory + 16<<20)
 	})
 }
