@@ -169,3 +169,32 @@ func (d *decoder) skip(depth int) (int, error) {
 	}
 	return 0, fmt.Errorf("pmt: unknown type tag 0x%02x at byte %d", tag, d.off-1)
 }
+
+// scalar marks the type tags of values that hold nothing else: decoding
+// one costs no more than measuring it.
+var scalar = [256]bool{tagTrue: true, tagFalse: true, tagNull: true, tagSymbol: true, tagInt32: true,
+	tagInt64: true, tagUint64: true, tagDouble: true, tagComplex: true}
+
+// DecodeWithin decodes the value at the start of p when it occupies at
+// most maxLen bytes and holds at most maxItems values (see Extent), and
+// returns it with its length and items. Otherwise it returns fits false
+// and the value's length and items without decoding it (Scan gives its
+// type). Only containers are scanned before being decoded: a scalar or a
+// symbol (at most MaxSymbolLen bytes) costs no more to decode than to
+// measure.
+func DecodeWithin(p []byte, maxLen, maxItems int) (v Value, n, items int, fits bool, err error) {
+	if len(p) > 0 && scalar[p[0]] {
+		d := decoder{p: p}
+		v, err = d.value(0)
+		if err != nil || d.off > maxLen || maxItems < 1 {
+			return nil, d.off, 1, false, err
+		}
+		return v, d.off, 1, true, nil
+	}
+	ext, err := Scan(p)
+	if err != nil || ext.Len > maxLen || ext.Items > maxItems {
+		return nil, ext.Len, ext.Items, false, err
+	}
+	v, _, err = Decode(p[:ext.Len])
+	return v, ext.Len, ext.Items, err == nil, err
+}

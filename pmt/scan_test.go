@@ -41,3 +41,27 @@ func TestScan(t *testing.T) {
 		t.Errorf("Scan allocates %v times", n)
 	}
 }
+
+func TestDecodeWithin(t *testing.T) {
+	for _, tc := range []struct {
+		v    Value
+		fits bool
+	}{
+		{915.3e6, true},
+		{Symbol("rx_freq"), true},
+		{Symbol(bytes.Repeat([]byte("k"), 300)), false},
+		{Tuple{uint64(1), 2.5}, true},
+		{make([]Value, 40), false},
+		{bytes.Repeat([]byte{1}, 300), false},
+	} {
+		b, _ := Marshal(tc.v)
+		ext, _ := Scan(b)
+		v, n, items, fits, err := DecodeWithin(append(b, 0xEE), 256, 32)
+		if err != nil || fits != tc.fits || n != ext.Len || items != ext.Items || fits && TypeName(v) != TypeName(tc.v) || !fits && v != nil {
+			t.Errorf("%T: %v %d %d %v %v", tc.v, v, n, items, fits, err)
+		}
+	}
+	if _, _, _, _, err := DecodeWithin([]byte{tagDouble, 1}, 256, 32); err == nil {
+		t.Error("a cut double decoded")
+	}
+}

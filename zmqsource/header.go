@@ -120,16 +120,28 @@ func (hp *HeaderParser) Parse(p []byte) (Header, int, error) {
 		var vals [3]pmt.Value
 		size := 0
 		for j := range vals {
-			v, n, c, summarized, err := decodeBounded(p[off:], spent > MaxHeaderTagBytes)
+			if spent > MaxHeaderTagBytes { // over the budget: only find the end
+				ext, err := pmt.Scan(p[off:])
+				if err != nil {
+					return Header{}, 0, &HeaderError{KindTagPMT, fmt.Sprintf("tag %d: %v", i, err)}
+				}
+				off += ext.Len
+				continue
+			}
+			v, n, items, fits, err := pmt.DecodeWithin(p[off:], MaxTagValueBytes, MaxTagValueItems)
 			if err != nil {
 				return Header{}, 0, &HeaderError{KindTagPMT, fmt.Sprintf("tag %d: %v", i, err)}
 			}
-			if summarized {
+			if fits {
+				size += n + items*itemCost
+			} else {
+				s := summary(p[off:])
+				v = s
+				size += len(s) + itemCost
 				h.Summarized++
 			}
 			vals[j] = v
 			off += n
-			size += c
 		}
 		if spent > MaxHeaderTagBytes {
 			h.Dropped++
@@ -151,21 +163,11 @@ func (hp *HeaderParser) Parse(p []byte) (Header, int, error) {
 	return h, off, nil
 }
 
-// decodeBounded decodes the PMT value at the start of p and returns it
-// with its serialized length and its estimated memory cost; a value over
-// the tag limits is replaced by a summary symbol. With skip it only
-// measures the value.
-func decodeBounded(p []byte, skip bool) (v pmt.Value, n, cost int, summarized bool, err error) {
-	ext, err := pmt.Scan(p)
-	if err != nil || skip {
-		return nil, ext.Len, 0, false, err
-	}
-	if ext.Len > MaxTagValueBytes || ext.Items > MaxTagValueItems {
-		s := fmt.Sprintf("<%s: %d bytes, %d values, not kept>", ext.Type, ext.Len, ext.Items)
-		return pmt.Symbol(s), ext.Len, len(s) + itemCost, true, nil
-	}
-	v, n, err = pmt.Decode(p[:ext.Len])
-	return v, n, ext.Len + ext.Items*itemCost, false, err
+// summary stands for the key, value or source id at the start of p, over
+// the tag limits.
+func summary(p []byte) pmt.Symbol {
+	ext, _ := pmt.Scan(p)
+	return pmt.Symbol(fmt.Sprintf("<%s: %d bytes, %d values, not kept>", ext.Type, ext.Len, ext.Items))
 }
 
 // AppendHeader appends a tag header for items starting at offset with tags
