@@ -285,15 +285,21 @@ func (s *Source) undeclaredHeader(f []byte) bool {
 	return err == nil
 }
 
+var (
+	errTagLong = fmt.Errorf("a tag key, value or source id over %d bytes or %d values: replaced by a summary",
+		MaxTagValueBytes, MaxTagValueItems)
+	errTagBudget = fmt.Errorf("a message's tags over %d KiB: the rest dropped", MaxHeaderTagBytes>>10)
+)
+
 // useTags puts a parsed header's offset and tags into c and counts them.
 func (s *Source) useTags(c *Chunk, h Header) {
 	c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
 	s.tags.Add(int64(len(h.Tags)))
 	if h.Summarized > 0 {
-		s.badN(KindTagLong, int64(h.Summarized), fmt.Errorf("a tag key, value or source id over %d bytes or %d values: replaced by a summary", MaxTagValueBytes, MaxTagValueItems))
+		s.badN(KindTagLong, int64(h.Summarized), errTagLong)
 	}
 	if h.Dropped > 0 {
-		s.badN(KindTagBudget, int64(h.Dropped), fmt.Errorf("a message's tags over %d KiB: the rest dropped", MaxHeaderTagBytes>>10))
+		s.badN(KindTagBudget, int64(h.Dropped), errTagBudget)
 	}
 }
 
