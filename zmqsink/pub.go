@@ -2,33 +2,50 @@
 // with the protocol name as a topic frame, and GNU Radio PMT PDUs that a
 // ZMQ SUB Message Source accepts.
 //
-// The PUB socket is gridstream's own small implementation on go-zeromq's
-// ZMTP handshake, because go-zeromq v0.17.0's PUB queue is unbounded and
-// one slow subscriber stalls all others. Here every subscriber has its own
-// queue of at most HWM messages; Publish never blocks, and a message that
-// does not fit a subscriber's queue is dropped for that subscriber and
-// counted. Memory is bounded by HWM × message size × subscribers.
+// The PUB socket is gridstream's own small implementation on the ZMTP
+// layer of internal/zmtp, because go-zeromq v0.17.0's PUB queue is
+// unbounded and one slow subscriber stalls all others. Here every
+// subscriber has its own queue of at most HWM messages; Publish never
+// blocks, and a message that does not fit a subscriber's queue is dropped
+// for that subscriber and counted. What a subscriber can make gridstream
+// hold is bounded too: its subscriptions (MaxTopics of at most MaxTopicLen
+// bytes), a small read buffer, and its queue; a subscriber that breaks
+// ZMTP or the limits is logged and dropped, the others go on.
 package zmqsink
 
 import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 )
 
 // DefaultHWM is the default per-subscriber queue length, in messages.
 const DefaultHWM = 10000
+
+// Per-subscriber buffers: a subscriber only ever sends its handshake and
+// subscriptions.
+const (
+	subReadBuffer    = 4 << 10
+	subWriteBuffer   = 64 << 10
+	handshakeTimeout = 5 * time.Second
+)
+
+// Kinds of rejected subscribers, counted in Stats.Rejected.
+const (
+	RejectHandshake     = "handshake"     // not a ZMTP 3 SUB/XSUB with the NULL mechanism
+	RejectProtocol      = "protocol"      // a malformed or oversized frame or command
+	RejectSubscriptions = "subscriptions" // over MaxTopics or MaxTopicLen
+)
 
 // Config configures a Publisher.
 type Config struct {
@@ -50,6 +67,7 @@ type Stats struct {
 	Published   int64 // messages given to Publish
 	Sent        int64 // message copies written to subscribers
 	Dropped     int64 // message copies dropped because a queue was full
+	Rejected    int64 // peers dropped for breaking ZMTP or the subscription limits
 }
 
 // Publisher is a bound ZMQ PUB socket with bounded per-subscriber queues.
@@ -66,12 +84,15 @@ type Publisher struct {
 	wg     sync.WaitGroup
 
 	published, sent, dropped atomic.Int64
+
+	rejectMu sync.Mutex
+	rejects  map[string]int64
 }
 
 type subscriber struct {
 	conn   net.Conn
 	q      chan [][]byte
-	topics atomic.Pointer[[]string]
+	topics topicSet
 	done   chan struct{}
 	drops  atomic.Int64
 }
@@ -92,17 +113,41 @@ func Listen(cfg Config) (*Publisher, error) {
 		cfg.Logger = slog.Default()
 	}
 	if network == "unix" {
-		_ = os.Remove(addr)
+		if err := removeStaleSocket(addr); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen(network, addr)
 	if err != nil {
 		return nil, err
 	}
-	p := &Publisher{cfg: cfg, ln: ln, subs: map[*subscriber]struct{}{}}
+	p := &Publisher{cfg: cfg, ln: ln, subs: map[*subscriber]struct{}{}, rejects: map[string]int64{}}
 	p.log = cfg.Logger.With("output", p.Endpoint())
 	p.list.Store(&[]*subscriber{})
 	go p.accept()
 	return p, nil
+}
+
+// removeStaleSocket removes a socket file left at path by a process that is
+// gone, as libzmq does before binding ipc://; anything else at path (a
+// file, a directory, a socket someone listens on) is refused, never
+// deleted.
+func removeStaleSocket(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Type() != fs.ModeSocket {
+		return fmt.Errorf("%s exists and is not a socket: refusing to replace it (remove it or choose another path)", path)
+	}
+	if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+		c.Close()
+		return fmt.Errorf("%s is in use: another process listens on it", path)
+	}
+	return os.Remove(path)
 }
 
 // Addr returns the bound address (useful with port 0).
@@ -130,15 +175,26 @@ func (p *Publisher) accept() {
 	}
 }
 
+// reject counts a dropped peer and logs the first of each kind.
+func (p *Publisher) reject(kind string, c net.Conn, err error) {
+	p.rejectMu.Lock()
+	p.rejects[kind]++
+	n := p.rejects[kind]
+	p.rejectMu.Unlock()
+	if n == 1 {
+		p.log.Warn("subscriber dropped (the first of each kind is logged, all are counted as rejected in the stats)",
+			"kind", kind, "remote", c.RemoteAddr().String(), "err", err)
+	}
+}
+
 func (p *Publisher) open(c net.Conn) {
-	br, err := zmtp.Handshake(c, zmq4.Pub, true, 5*time.Second)
-	if err != nil {
-		p.log.Warn("subscriber handshake failed", "remote", c.RemoteAddr().String(), "err", err)
+	br := bufio.NewReaderSize(c, subReadBuffer)
+	if _, err := zmtp.HandshakeReader(c, br, zmtp.Pub, handshakeTimeout); err != nil {
+		p.reject(RejectHandshake, c, err)
 		c.Close()
 		return
 	}
 	s := &subscriber{conn: c, q: make(chan [][]byte, p.cfg.HWM), done: make(chan struct{})}
-	s.topics.Store(&[]string{})
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -163,39 +219,56 @@ func (p *Publisher) republish() {
 	p.list.Store(&l)
 }
 
-// read handles a subscriber's (un)subscriptions until it disconnects.
+// errSubscriptions marks a subscriber over the subscription limits.
+var errSubscriptions = errors.New("subscription limits")
+
+// read handles a subscriber's (un)subscriptions until it disconnects or
+// breaks the protocol or the limits. Subscriptions come as ZMTP 3.0
+// messages (1 or 0, then the topic) or ZMTP 3.1 SUBSCRIBE/CANCEL commands.
 func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
-	fr := zmtp.FrameReader{R: br, Max: 1 << 16}
+	subscribe := func(topic []byte) error {
+		if err := s.topics.subscribe(topic); err != nil {
+			return fmt.Errorf("%w: %v", errSubscriptions, err)
+		}
+		return nil
+	}
+	fr := zmtp.FrameReader{R: br, Max: 1 + MaxTopicLen, Command: func(name, data []byte) error {
+		switch string(name) {
+		case "SUBSCRIBE":
+			return subscribe(data)
+		case "CANCEL":
+			s.topics.cancel(data)
+		}
+		return nil
+	}}
 	for {
 		frames, err := fr.ReadMsg()
 		if err != nil {
+			switch {
+			case errors.Is(err, errSubscriptions):
+				p.reject(RejectSubscriptions, s.conn, err)
+			case errors.Is(err, zmtp.ErrFrameTooLarge):
+				p.reject(RejectSubscriptions, s.conn, fmt.Errorf("a message over %d bytes: subscriptions are at most %d bytes", 1+MaxTopicLen, MaxTopicLen))
+			case errors.Is(err, zmtp.ErrProtocol):
+				p.reject(RejectProtocol, s.conn, err)
+			}
 			break
 		}
 		if len(frames) != 1 || len(frames[0]) == 0 {
 			continue
 		}
-		f := frames[0]
-		topic := string(f[1:])
-		old := *s.topics.Load()
-		var nt []string
-		switch f[0] {
+		switch f := frames[0]; f[0] {
 		case 1:
-			nt = append(append(nt, old...), topic)
+			err = subscribe(f[1:])
 		case 0:
-			for i, t := range old {
-				if t == topic { // remove one subscription of that topic
-					nt = append(append(nt, old[:i]...), old[i+1:]...)
-					break
-				}
-			}
-			if nt == nil {
-				nt = old
-			}
-		default:
-			continue
+			s.topics.cancel(f[1:])
 		}
-		s.topics.Store(&nt)
+		if err != nil {
+			p.reject(RejectSubscriptions, s.conn, err)
+			break
+		}
 	}
+	s.conn.Close()
 	p.mu.Lock()
 	if _, ok := p.subs[s]; ok {
 		delete(p.subs, s)
@@ -210,7 +283,7 @@ func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
 func (p *Publisher) write(s *subscriber) {
 	defer p.wg.Done()
 	defer s.conn.Close()
-	bw := bufio.NewWriterSize(s.conn, 1<<16)
+	bw := bufio.NewWriterSize(s.conn, subWriteBuffer)
 	var hdr []byte
 	send := func(m [][]byte) error {
 		for i, f := range m {
@@ -287,7 +360,7 @@ func (p *Publisher) Publish(frames ...[]byte) {
 	p.published.Add(1)
 	topic := frames[0]
 	for _, s := range *p.list.Load() {
-		if !s.subscribed(topic) {
+		if !s.topics.matches(topic) {
 			continue
 		}
 		select {
@@ -299,22 +372,20 @@ func (p *Publisher) Publish(frames ...[]byte) {
 	}
 }
 
-func (s *subscriber) subscribed(topic []byte) bool {
-	for _, t := range *s.topics.Load() {
-		if len(t) <= len(topic) && string(topic[:len(t)]) == t {
-			return true
-		}
-	}
-	return false
-}
-
 // Stats returns the counters.
 func (p *Publisher) Stats() Stats {
+	p.rejectMu.Lock()
+	var rejected int64
+	for _, n := range p.rejects {
+		rejected += n
+	}
+	p.rejectMu.Unlock()
 	return Stats{
 		Subscribers: len(*p.list.Load()),
 		Published:   p.published.Load(),
 		Sent:        p.sent.Load(),
 		Dropped:     p.dropped.Load(),
+		Rejected:    rejected,
 	}
 }
 
@@ -324,7 +395,7 @@ func (p *Publisher) WaitSubscribers(ctx context.Context, n int) error {
 	for {
 		c := 0
 		for _, s := range *p.list.Load() {
-			if len(*s.topics.Load()) > 0 {
+			if !s.topics.empty() {
 				c++
 			}
 		}
@@ -362,8 +433,5 @@ func (p *Publisher) Close() error {
 			s.conn.Close()
 		}
 	}
-	if strings.HasPrefix(p.cfg.Endpoint, "ipc://") {
-		_ = os.Remove(strings.TrimPrefix(p.cfg.Endpoint, "ipc://"))
-	}
-	return err
+	return err // a unix listener removes its socket file itself
 }

@@ -61,7 +61,7 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmq4.Sub, false, time.Second); err != nil {
+	if _, err := zmtp.Handshake(c, zmtp.Sub, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	c.Write(zmtp.AppendFrame(nil, []byte{1}, false))

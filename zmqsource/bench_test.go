@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
-
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 )
 
@@ -41,7 +39,7 @@ func BenchmarkSourceIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmq4.Push, true, time.Second); err != nil {
+	if _, err := zmtp.Handshake(c, zmtp.Push, time.Second); err != nil {
 		b.Fatal(err)
 	}
 	// 64 messages, each with a header (offset, one tag) and 8 KiB of bits.

@@ -16,6 +16,26 @@ const (
 	MaxTags = 4096
 )
 
+// Tag budgets. GNU Radio's tag values are numbers, symbols, short tuples
+// (rx_time) and small dicts; a long one would cost far more decoded than
+// on the wire (16 bytes per element of a vector of nils) and again in
+// every message's meta, so it is replaced by a summary symbol.
+const (
+	// MaxTagValueBytes is the longest serialized key, value or source id
+	// kept as it is.
+	MaxTagValueBytes = 256
+	// MaxTagValueItems is the most values (elements of vectors, tuples,
+	// dicts, pairs, uniform vectors, nested) one key, value or source id
+	// may hold and be kept as it is.
+	MaxTagValueItems = 32
+	// MaxHeaderTagBytes bounds the Size of all tags kept from one message;
+	// the tags after it are dropped and counted.
+	MaxHeaderTagBytes = 256 << 10
+	// itemCost estimates the memory of one decoded value (an interface and
+	// its boxed data).
+	itemCost = 32
+)
+
 // Tag is a GNU Radio stream tag.
 type Tag struct {
 	// Offset is the absolute item index the tag is attached to.
@@ -26,6 +46,9 @@ type Tag struct {
 	Value pmt.Value
 	// SrcID is the tag's source id (a symbol, or #f when unset).
 	SrcID pmt.Value
+	// Size estimates the memory the decoded tag holds (key, value and
+	// source id), in bytes; the tag budgets count it.
+	Size int
 }
 
 // Header is a parsed pass_tags header.
@@ -34,6 +57,14 @@ type Header struct {
 	Offset uint64
 	// Tags are the tags within the message's items.
 	Tags []Tag
+	// Summarized counts the keys, values and source ids over the tag
+	// limits (MaxTagValueBytes, MaxTagValueItems) that were replaced by a
+	// summary symbol such as "<vector: 300005 bytes, 300001 values, not
+	// kept>".
+	Summarized int
+	// Dropped counts the tags left out because the message's tags were
+	// over MaxHeaderTagBytes.
+	Dropped int
 }
 
 // HeaderError is a malformed tag header; Kind is one of the Kind constants.
@@ -79,6 +110,7 @@ func (hp *HeaderParser) Parse(p []byte) (Header, int, error) {
 		return Header{}, 0, &HeaderError{KindTagCount, fmt.Sprintf("%d tags cannot fit in %d bytes", ntags, len(p)-off)}
 	}
 	tags := hp.tags[:0]
+	spent := 0
 	for i := uint64(0); i < ntags; i++ {
 		if len(p)-off < 8 {
 			return Header{}, 0, &HeaderError{KindTagShort, fmt.Sprintf("tag %d: truncated", i)}
@@ -86,13 +118,34 @@ func (hp *HeaderParser) Parse(p []byte) (Header, int, error) {
 		t := Tag{Offset: le.Uint64(p[off:])}
 		off += 8
 		var vals [3]pmt.Value
+		size := 0
 		for j := range vals {
-			v, n, err := pmt.Decode(p[off:])
+			if spent > MaxHeaderTagBytes { // over the budget: only find the end
+				ext, err := pmt.Scan(p[off:])
+				if err != nil {
+					return Header{}, 0, &HeaderError{KindTagPMT, fmt.Sprintf("tag %d: %v", i, err)}
+				}
+				off += ext.Len
+				continue
+			}
+			v, n, items, fits, err := pmt.DecodeWithin(p[off:], MaxTagValueBytes, MaxTagValueItems)
 			if err != nil {
 				return Header{}, 0, &HeaderError{KindTagPMT, fmt.Sprintf("tag %d: %v", i, err)}
 			}
+			if fits {
+				size += n + items*itemCost
+			} else {
+				s := summary(p[off:])
+				v = s
+				size += len(s) + itemCost
+				h.Summarized++
+			}
 			vals[j] = v
 			off += n
+		}
+		if spent > MaxHeaderTagBytes {
+			h.Dropped++
+			continue
 		}
 		switch k := vals[0].(type) {
 		case pmt.Symbol:
@@ -101,11 +154,20 @@ func (hp *HeaderParser) Parse(p []byte) (Header, int, error) {
 			t.Key = fmt.Sprint(pmt.ToGo(k))
 		}
 		t.Value, t.SrcID = vals[1], vals[2]
+		t.Size = len(t.Key) + size
+		spent += t.Size
 		tags = append(tags, t)
 	}
 	hp.tags = tags
 	h.Tags = tags
 	return h, off, nil
+}
+
+// summary stands for the key, value or source id at the start of p, over
+// the tag limits.
+func summary(p []byte) pmt.Symbol {
+	ext, _ := pmt.Scan(p)
+	return pmt.Symbol(fmt.Sprintf("<%s: %d bytes, %d values, not kept>", ext.Type, ext.Len, ext.Items))
 }
 
 // AppendHeader appends a tag header for items starting at offset with tags

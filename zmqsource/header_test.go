@@ -51,7 +51,8 @@ func checkCapture(t *testing.T, text string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Offset != 0 || !reflect.DeepEqual(h.Tags, wantTags) {
+	got := withoutSize(t, h.Tags)
+	if h.Offset != 0 || !reflect.DeepEqual(got, wantTags) || h.Summarized != 0 || h.Dropped != 0 {
 		t.Errorf("header = %+v, want offset 0 tags %+v", h, wantTags)
 	}
 	if !bytes.Equal(frames[1][n:], wantItems) {
@@ -65,6 +66,19 @@ func checkCapture(t *testing.T, text string) {
 	if !bytes.Equal(b, frames[1][:n]) {
 		t.Errorf("AppendHeader = %x\nGNU Radio   = %x", b, frames[1][:n])
 	}
+}
+
+// withoutSize returns tags with Size cleared, checking it is set.
+func withoutSize(t *testing.T, tags []Tag) []Tag {
+	t.Helper()
+	out := append([]Tag{}, tags...)
+	for i := range out {
+		if out[i].Size <= len(out[i].Key) {
+			t.Errorf("tag %s: size %d", out[i].Key, out[i].Size)
+		}
+		out[i].Size = 0
+	}
+	return out
 }
 
 // TestHeaderGolden parses a header captured from GNU Radio 3.10.5's ZMQ PUB
@@ -140,7 +154,13 @@ func TestHeaderMalformed(t *testing.T) {
 	}
 }
 
-// FuzzParseHeader: never panic; what parses re-serializes.
+// maxTagSize is the largest Size one kept tag can have: a key, value and
+// source id each at most MaxTagValueBytes and MaxTagValueItems.
+const maxTagSize = 3 * (MaxTagValueBytes + MaxTagValueItems*itemCost)
+
+// FuzzParseHeader: never panic; what parses re-serializes; the kept tags
+// stay within the budget. Seeds: testdata/fuzz/FuzzParseHeader (a real GNU
+// Radio header, long and many tags, malformed ones).
 func FuzzParseHeader(f *testing.F) {
 	good, _ := AppendHeader(nil, 7, wantTags)
 	f.Add(good)
@@ -152,6 +172,16 @@ func FuzzParseHeader(f *testing.F) {
 		}
 		if n > len(p) {
 			t.Fatalf("n %d > len %d", n, len(p))
+		}
+		size := 0
+		for _, tag := range h.Tags {
+			if tag.Size > maxTagSize {
+				t.Fatalf("tag %q of size %d", tag.Key, tag.Size)
+			}
+			size += tag.Size
+		}
+		if size > MaxHeaderTagBytes+maxTagSize {
+			t.Fatalf("tags of size %d kept", size)
 		}
 		if _, err := AppendHeader(nil, h.Offset, h.Tags); err != nil {
 			// keys that are not symbols are formatted; values re-serialize
@@ -202,4 +232,52 @@ func TestUndeclaredTagHeader(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Long tag values are summarized, and a message's tags beyond the budget
+// are dropped and counted, the header still parsed to its end.
+func TestHeaderTagBudget(t *testing.T) {
+	long := []Tag{
+		{Offset: 1, Key: "nils", Value: make([]pmt.Value, 100000)},
+		{Offset: 2, Key: "bytes", Value: bytes.Repeat([]byte{7}, 300)},
+		{Offset: 3, Key: "rx_freq", Value: 915.3e6},
+		{Offset: 4, Key: "dict", Value: pmt.Dict{{Key: pmt.Symbol("a"), Value: make([]pmt.Value, 40)}}},
+	}
+	hdr, err := AppendHeader(nil, 0, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, n, err := ParseHeader(append(hdr, 1, 0))
+	if err != nil || n != len(hdr) || len(h.Tags) != 4 || h.Summarized != 3 || h.Dropped != 0 {
+		t.Fatalf("%+v %d %v", h, n, err)
+	}
+	for i, want := range []pmt.Value{
+		pmt.Symbol("<vector: 100005 bytes, 100001 values, not kept>"),
+		pmt.Symbol("<u8vector: 308 bytes, 301 values, not kept>"),
+		915.3e6,
+		pmt.Symbol("<dict: 52 bytes, 43 values, not kept>"),
+	} {
+		if h.Tags[i].Value != want {
+			t.Errorf("tag %s = %v, want %v", h.Tags[i].Key, h.Tags[i].Value, want)
+		}
+	}
+
+	// 1000 tags just within the value limits: the first ~240 are kept.
+	var many []Tag
+	for i := range 1000 {
+		many = append(many, Tag{Offset: uint64(i), Key: fmt.Sprintf("k%d", i%64), Value: make([]byte, MaxTagValueItems-1)})
+	}
+	hdr, _ = AppendHeader(nil, 0, many)
+	h, n, err = ParseHeader(append(hdr, 1, 0, 1))
+	if err != nil || n != len(hdr) || h.Summarized != 0 || h.Dropped == 0 || len(h.Tags)+h.Dropped != 1000 {
+		t.Fatalf("%d tags, %d dropped, n %d of %d: %v", len(h.Tags), h.Dropped, n, len(hdr), err)
+	}
+	size := 0
+	for _, tag := range h.Tags {
+		size += tag.Size
+	}
+	if size > MaxHeaderTagBytes+maxTagSize {
+		t.Fatalf("kept %d bytes of tags", size)
+	}
+	t.Logf("kept %d tags (%d bytes estimated), dropped %d", len(h.Tags), size, h.Dropped)
 }

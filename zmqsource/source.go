@@ -16,8 +16,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
-
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 )
 
@@ -40,12 +38,17 @@ type Config struct {
 	ItemSize int
 	// RetryMin and RetryMax bound the redial back-off (defaults 100 ms, 2 s).
 	RetryMin, RetryMax time.Duration
-	// MaxFrame is the largest ZMQ frame accepted (default 64 MiB); larger
-	// frames end the connection, which is then redialed.
+	// MaxFrame is the largest ZMQ message accepted, all its frames together
+	// (default DefaultMaxFrame); a larger one ends the connection, which is
+	// then redialed. It bounds the connection's message buffer.
 	MaxFrame int
 	// Logger receives connection events and first-of-a-kind input errors.
 	Logger *slog.Logger
 }
+
+// DefaultMaxFrame is the default message limit of an input: GNU Radio's
+// sinks send one work() call's items per message, far less than this.
+const DefaultMaxFrame = 64 << 20
 
 // Chunk is what one ZMQ message carried.
 type Chunk struct {
@@ -71,9 +74,12 @@ const (
 	KindTagShort    = "tag_header_truncated"
 	KindTagCount    = "tag_count"
 	KindTagPMT      = "tag_pmt"
+	KindTagLong     = "tag_too_long" // replaced by a summary, not dropped
+	KindTagBudget   = "tag_budget"   // tags past MaxHeaderTagBytes, dropped
 	KindItemSize    = "partial_item"
 	KindFrameTooBig = "frame_too_large"
 	KindHandshake   = "zmtp_handshake"
+	KindProtocol    = "zmtp_protocol"
 	// KindUndeclaredTags is not malformed input but a likely mistake: u8
 	// messages that start with a tag header while PassTags is off. The
 	// header is parsed anyway.
@@ -131,7 +137,7 @@ func New(cfg Config) (*Source, error) {
 		cfg.RetryMax = max(2*time.Second, cfg.RetryMin)
 	}
 	if cfg.MaxFrame <= 0 {
-		cfg.MaxFrame = 64 << 20
+		cfg.MaxFrame = DefaultMaxFrame
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -168,12 +174,15 @@ func (s *Source) Stats() Stats {
 }
 
 // bad counts a malformed input of kind and logs the first of each kind.
-func (s *Source) bad(kind string, err error) {
+func (s *Source) bad(kind string, err error) { s.badN(kind, 1, err) }
+
+// badN counts n malformed inputs of kind and logs the first of each kind.
+func (s *Source) badN(kind string, n int64, err error) {
 	s.mu.Lock()
-	s.malformed[kind]++
-	n := s.malformed[kind]
+	first := s.malformed[kind] == 0
+	s.malformed[kind] += n
 	s.mu.Unlock()
-	if n == 1 {
+	if first {
 		s.log.Warn("malformed input (logged once per kind, counted in stats)", "kind", kind, "err", err)
 	}
 }
@@ -183,9 +192,9 @@ func (s *Source) bad(kind string, err error) {
 // peer is absent or disconnects. It returns ctx's error.
 func (s *Source) Run(ctx context.Context, fn func(Chunk)) error {
 	network, addr, _ := zmtp.SplitEndpoint(s.cfg.Endpoint)
-	typ := zmq4.Sub
+	typ := zmtp.Sub
 	if s.cfg.Pull {
-		typ = zmq4.Pull
+		typ = zmtp.Pull
 	}
 	var d net.Dialer
 	backoff := s.cfg.RetryMin
@@ -216,16 +225,16 @@ func (s *Source) Run(ctx context.Context, fn func(Chunk)) error {
 }
 
 // serve runs one connection until it fails or ctx ends.
-func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmq4.SocketType, fn func(Chunk)) error {
+func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmtp.SocketType, fn func(Chunk)) error {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	defer conn.Close()
-	br, err := zmtp.Handshake(conn, typ, false, 5*time.Second)
+	br, err := zmtp.Handshake(conn, typ, 5*time.Second)
 	if err != nil {
 		s.bad(KindHandshake, err)
 		return err
 	}
-	if typ == zmq4.Sub {
+	if typ == zmtp.Sub {
 		// ZMTP 3.0 subscription: a message whose first byte is 1.
 		sub := zmtp.AppendFrame(nil, append([]byte{1}, s.cfg.Key...), false)
 		if _, err := conn.Write(sub); err != nil {
@@ -243,6 +252,8 @@ func (s *Source) serve(ctx context.Context, conn net.Conn, typ zmq4.SocketType, 
 		if err != nil {
 			if errors.Is(err, zmtp.ErrFrameTooLarge) {
 				s.bad(KindFrameTooBig, err)
+			} else if errors.Is(err, zmtp.ErrProtocol) {
+				s.bad(KindProtocol, err)
 			}
 			if errors.Is(err, io.EOF) {
 				return fmt.Errorf("peer closed the connection")
@@ -274,6 +285,24 @@ func (s *Source) undeclaredHeader(f []byte) bool {
 	return err == nil
 }
 
+var (
+	errTagLong = fmt.Errorf("a tag key, value or source id over %d bytes or %d values: replaced by a summary",
+		MaxTagValueBytes, MaxTagValueItems)
+	errTagBudget = fmt.Errorf("a message's tags over %d KiB: the rest dropped", MaxHeaderTagBytes>>10)
+)
+
+// useTags puts a parsed header's offset and tags into c and counts them.
+func (s *Source) useTags(c *Chunk, h Header) {
+	c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
+	s.tags.Add(int64(len(h.Tags)))
+	if h.Summarized > 0 {
+		s.badN(KindTagLong, int64(h.Summarized), errTagLong)
+	}
+	if h.Dropped > 0 {
+		s.badN(KindTagBudget, int64(h.Dropped), errTagBudget)
+	}
+}
+
 // handle parses one data frame and delivers it; it reports whether
 // something was delivered.
 func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
@@ -282,8 +311,7 @@ func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
 		s.bad(KindUndeclaredTags, errors.New("messages start with a GNU Radio tag header: the sink has pass_tags=True, so the tags are read (pass --pass-tags or tags=1 to say so)"))
 		h, n, _ := s.hdr.Parse(f)
 		f = f[n:]
-		c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
-		s.tags.Add(int64(len(h.Tags)))
+		s.useTags(&c, h)
 	} else if s.cfg.PassTags {
 		h, n, err := s.hdr.Parse(f)
 		if err != nil {
@@ -296,8 +324,7 @@ func (s *Source) handle(f []byte, restart bool, fn func(Chunk)) bool {
 			return false
 		}
 		f = f[n:]
-		c.Offset, c.HasOffset, c.Tags = h.Offset, true, h.Tags
-		s.tags.Add(int64(len(h.Tags)))
+		s.useTags(&c, h)
 	}
 	if r := len(f) % s.cfg.ItemSize; r != 0 {
 		s.bad(KindItemSize, fmt.Errorf("%d bytes is not a whole number of %d-byte items", len(f), s.cfg.ItemSize))

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
-
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
@@ -138,7 +136,7 @@ func pushServer(t *testing.T, ep string, msgs [][][]byte) {
 			return
 		}
 		defer c.Close()
-		if _, err := zmtp.Handshake(c, zmq4.Push, true, time.Second); err != nil {
+		if _, err := zmtp.Handshake(c, zmtp.Push, time.Second); err != nil {
 			return
 		}
 		var b []byte

@@ -185,15 +185,17 @@ const tagSlack = 96
 
 // tagWindow keeps, per tag key, the tags of the last tagHorizon items and
 // always the latest one (tags are sticky, as in GNU Radio). It is bounded:
-// maxTagKeys keys × tagsPerKey tags.
+// maxTagKeys keys × tagsPerKey tags, and tagWindowBytes in all.
 type tagWindow struct {
 	keys map[string][]posTag
+	size int // sum of the tags' sizes
 }
 
 type posTag struct {
 	pos   int64 // local item position
 	value any   // ToGo form
 	raw   pmt.Value
+	size  int // zmqsource.Tag.Size
 }
 
 const (
@@ -202,10 +204,19 @@ const (
 	// tagHorizon is longer than the longest frame (255 GridStream bytes as
 	// UART characters plus sync) so a frame still finds the tags at its start.
 	tagHorizon = 4096
+	// tagWindowBytes bounds the estimated memory (zmqsource.Tag.Size) of
+	// the tags an input keeps; past it, the oldest tags that are not the
+	// latest of their key go first. The latest of every key always fit:
+	// maxTagKeys tags within zmqsource's value limits are far less.
+	tagWindowBytes = 256 << 10
+	// metaTagBytes bounds the tags copied into one message's meta (their
+	// estimated size, in key order); the rest are counted in tags_omitted.
+	metaTagBytes = 4 << 10
 )
 
-// add records a tag at pos; now is the stream position of the chunk.
-func (w *tagWindow) add(key string, pos, now int64, v pmt.Value) bool {
+// add records a tag of size bytes at pos; now is the stream position of
+// the chunk.
+func (w *tagWindow) add(key string, pos, now int64, v pmt.Value, size int) bool {
 	if w.keys == nil {
 		w.keys = map[string][]posTag{}
 	}
@@ -221,9 +232,35 @@ func (w *tagWindow) add(key string, pos, now int64, v pmt.Value) bool {
 		drop = len(l) - tagsPerKey + 1
 	}
 	if drop > 0 {
+		for _, t := range l[:drop] {
+			w.size -= t.size
+		}
 		l = append(l[:0], l[drop:]...)
 	}
-	w.keys[key] = append(l, posTag{pos, pmt.ToGo(v), v})
+	w.keys[key] = append(l, posTag{pos, pmt.ToGo(v), v, size})
+	w.size += size
+	for w.size > tagWindowBytes && w.evictOldest() {
+	}
+	return true
+}
+
+// evictOldest drops the oldest tag that is not the latest of its key; it
+// reports whether there was one.
+func (w *tagWindow) evictOldest() bool {
+	var oldest string
+	found := false
+	for k, l := range w.keys {
+		if len(l) > 1 && (!found || l[0].pos < w.keys[oldest][0].pos) {
+			oldest, found = k, true
+		}
+	}
+	if !found {
+		return false
+	}
+	l := w.keys[oldest]
+	w.size -= l[0].size
+	clear(l[:1])
+	w.keys[oldest] = l[1:]
 	return true
 }
 
@@ -241,7 +278,7 @@ func (w *tagWindow) at(pos int64) map[string]posTag {
 	return out
 }
 
-func (w *tagWindow) reset() { w.keys = nil }
+func (w *tagWindow) reset() { w.keys, w.size = nil, 0 }
 
 func runDecode(c *cli.Context) error {
 	if c.NArg() > 0 {
@@ -345,7 +382,7 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 		in.base, in.hasBase = int64(ch.Offset)-in.pos, true
 		for _, t := range ch.Tags {
 			// Bounded: keys beyond maxTagKeys are ignored.
-			in.tags.add(t.Key, int64(t.Offset)-in.base, in.pos, t.Value)
+			in.tags.add(t.Key, int64(t.Offset)-in.base, in.pos, t.Value, t.Size)
 		}
 	}
 	p := ch.Items
@@ -404,10 +441,19 @@ func (in *input) annotate(m *frames.Message) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	used, omitted := 0, 0
 	for _, k := range keys {
 		t := tags[k]
-		m.Meta[k] = t.value
 		radioField(m, k, t.raw)
+		if used+t.size > metaTagBytes {
+			omitted++
+			continue
+		}
+		used += t.size
+		m.Meta[k] = t.value
+	}
+	if omitted > 0 {
+		m.Meta["tags_omitted"] = omitted
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"github.com/gridstream-sdr/gridstream/bits"
@@ -119,7 +118,7 @@ func newBenchRig(b *testing.B) *benchRig {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
 		b.Fatal(err)
 	}
 	r.conn, r.bw = c, bufio.NewWriterSize(c, 1<<18)

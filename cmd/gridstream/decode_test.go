@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-zeromq/zmq4"
-
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
@@ -49,7 +47,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 
@@ -164,7 +162,7 @@ func TestDecodeSlowSubscriber(t *testing.T) {
 	}
 	defer sub.Close()
 	sub.(*net.TCPConn).SetReadBuffer(4096)
-	if _, err := zmtp.Handshake(sub, zmq4.Sub, false, 5*time.Second); err != nil {
+	if _, err := zmtp.Handshake(sub, zmtp.Sub, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	sub.Write(zmtp.AppendFrame(nil, []byte{1}, false))
@@ -175,7 +173,7 @@ func TestDecodeSlowSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond) // the subscription reaches gridstream
@@ -273,7 +271,7 @@ func TestDecodeProtocolDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := zmtp.Handshake(c, zmq4.Push, true, 5*time.Second); err != nil {
+		if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
 			t.Fatal(err)
 		}
 		c.Write(zmtp.AppendFrame(nil, stream, false))

@@ -63,6 +63,9 @@ func zmqOutStats(o *outputs) []any {
 			prefix = "out_pmt_"
 		}
 		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)
+		if st.Rejected > 0 {
+			attrs = append(attrs, prefix+"rejected", st.Rejected)
+		}
 	}
 	return attrs
 }
