@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 )
 
 // DecoderOptions configures a Decoder.
@@ -325,7 +326,7 @@ func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
 	m := &Message{
 		Protocol:  ProtocolNGE101,
 		CRCOK:     c == s && (len(p.Bits) == ngeShortBits || len(p.Bits) == ngeLongBits),
-		Raw:       hexUpper(bits.Pack(p.Bits)),
+		Raw:       hexUpper(bitio.Pack(p.Bits)),
 		BitOffset: p.BitOffset,
 	}
 	m.Stamp(d.opts.Now())

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/samples"
@@ -84,7 +85,7 @@ func runReplay(c *cli.Context) error {
 		return cli.Exit(err.Error(), 2)
 	}
 	if format != "auto" && format != formatLevels {
-		if _, err := bits.ParseFormat(format); err != nil {
+		if _, err := bitio.ParseFormat(format); err != nil {
 			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
 	}
@@ -175,13 +176,13 @@ func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput
 		return bits.DeframerStats{}, err
 	}
 	slog.Debug("replaying", "input", in.name, "format", f)
-	rd := bits.NewReader(br, f, c.Bool("invert"))
+	rd := bitio.NewReader(br, f, c.Bool("invert"))
 	err = copyStream(rd, buf, ch.WriteBits)
 	ch.Flush()
 	if n := rd.Skipped(); n > 0 {
 		slog.Warn("input had bytes that are not bits; is --input-format right?", "input", in.name, "format", f, "skipped", n)
 	}
-	if errors.Is(err, bits.ErrTrailingBytes) {
+	if errors.Is(err, bitio.ErrTrailingBytes) {
 		slog.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", in.name)
 		err = nil
 	}
@@ -190,19 +191,19 @@ func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput
 
 // resolveFormat picks the bit format: the flag, else the file name, else the
 // content.
-func resolveFormat(flag, name string, br *bufio.Reader) (bits.Format, error) {
+func resolveFormat(flag, name string, br *bufio.Reader) (bitio.Format, error) {
 	if flag != "auto" {
-		return bits.ParseFormat(flag)
+		return bitio.ParseFormat(flag)
 	}
-	if f, ok := bits.FormatFromName(name); ok {
+	if f, ok := bitio.FormatFromName(name); ok {
 		return f, nil
 	}
 	head, _ := br.Peek(4096)
-	if f, ok := bits.Sniff(head); ok {
+	if f, ok := bitio.Sniff(head); ok {
 		return f, nil
 	}
 	if len(head) == 0 {
-		return bits.Unpacked, nil
+		return bitio.Unpacked, nil
 	}
 	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --input-format packed or --input-format float32", name)
 }

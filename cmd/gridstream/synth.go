@@ -17,7 +17,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/synth"
@@ -534,7 +534,7 @@ func truthLines(ts []synth.Truth, rate, center float64) []truthLine {
 		}
 		if t.Protocol == frames.ProtocolNGE101 {
 			l.Bits = len(t.Bits)
-			l.Raw = strings.ToUpper(hex.EncodeToString(bits.Pack(t.Bits)))
+			l.Raw = strings.ToUpper(hex.EncodeToString(bitio.Pack(t.Bits)))
 		} else {
 			l.Raw = strings.ToUpper(hex.EncodeToString(t.Frame))
 		}

@@ -1,4 +1,4 @@
-package bits
+package bitio
 
 import (
 	"encoding/binary"
@@ -160,7 +160,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 	case Float32:
 		return r.readFloat(p)
 	}
-	return 0, fmt.Errorf("bits: reader has no format")
+	return 0, fmt.Errorf("bitio: reader has no format")
 }
 
 // readPacked expands bytes MSB first; bits of a byte that do not fit in p
