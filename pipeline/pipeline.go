@@ -5,6 +5,7 @@ package pipeline
 
 import (
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
 
@@ -31,6 +32,8 @@ type Channel struct {
 	nge      *bits.NGEFinder
 	slicer   *bits.DiffManchester
 	hard     []byte
+	// unreliable counts NaN soft symbols.
+	unreliable int64
 
 	// Annotate, when set, is called on every message made from this
 	// channel's frames, as the frame is decoded (before it is emitted, or
@@ -83,20 +86,20 @@ func (c *Channel) WriteBits(p []byte) {
 	}
 }
 
-// WriteSoft consumes soft symbols; the sign decides (greater than zero is 1).
+// WriteSoft consumes soft symbols, turned into bits by the program's one
+// rule (bitio.SoftBit: greater than zero is 1, a NaN keeps its slot as a 0
+// and is counted in Stats().Unreliable).
 func (c *Channel) WriteSoft(p []float32) {
 	if cap(c.hard) < len(p) {
 		c.hard = make([]byte, len(p))
 	}
 	h := c.hard[:len(p)]
-	for i, v := range p {
-		h[i] = 0
-		if v > 0 {
-			h[i] = 1
-		}
-	}
+	c.unreliable += int64(bitio.SliceSoft(h, p))
 	c.WriteBits(h)
 }
+
+// Unreliable returns how many soft symbols were NaN.
+func (c *Channel) Unreliable() int64 { return c.unreliable }
 
 // WriteLevels consumes NGE101 OOK level samples (0/1 per byte) at
 // Config.LevelRate samples per second.

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bytes"
 	"encoding/hex"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -166,5 +167,31 @@ func TestWaitingFrameKeepsItsAnnotation(t *testing.T) {
 			m.Meta["from"] != want.input || m.Meta["bit"] != want.bit || !m.CRCOK || !m.Learned {
 			t.Errorf("message %d: input %q meta %v bit %d, want input %q bit %d", i, m.Input, m.Meta, m.BitOffset, want.input, want.bit)
 		}
+	}
+}
+
+// A NaN soft symbol keeps its slot (bitio.SoftBit), as in every other
+// input path: NaNs before a frame do not move its bit_offset, and a NaN on
+// a bit that was sent as 0 (a UART start bit) costs nothing.
+func TestSoftNaNKeepsItsSlot(t *testing.T) {
+	dec, _ := frames.NewDecoder(frames.DecoderOptions{})
+	var got []*frames.Message
+	ch := pipeline.New(pipeline.Config{Decoder: dec, GridStream: true, Deframer: bits.DefaultDeframerOptions()},
+		func(m *frames.Message) { got = append(got, m) })
+	f := randomFrame(rand.New(rand.NewPCG(4, 4)), 0x5FD6)
+	stream := bits.AppendGridStream(make([]byte, 50), f, 4, 20, 0)
+	soft := make([]float32, len(stream))
+	for i, b := range stream {
+		soft[i] = float32(b)*2 - 1
+	}
+	nan := float32(math.NaN())
+	soft[3], soft[17], soft[49] = nan, nan, nan
+	start := 50 + 20 + 20 // the 0x2A start bit
+	soft[start+10] = nan  // the next byte's start bit
+	ch.WriteSoft(soft[:61])
+	ch.WriteSoft(soft[61:])
+	ch.Flush()
+	if len(got) != 1 || !got[0].CRCOK || got[0].BitOffset != int64(start) || ch.Unreliable() != 4 {
+		t.Fatalf("got %+v (want one CRC-good message at bit %d), %d unreliable", got, start, ch.Unreliable())
 	}
 }

@@ -22,8 +22,8 @@ const (
 	Packed
 	// ASCII is text of '0' and '1'; whitespace is ignored.
 	ASCII
-	// Float32 is soft symbols, little-endian IEEE-754; the sign decides
-	// (greater than zero is 1).
+	// Float32 is soft symbols, little-endian IEEE-754, turned into bits by
+	// SoftBit (greater than zero is 1; a NaN keeps its slot as a 0).
 	Float32
 )
 
@@ -108,7 +108,7 @@ type Reader struct {
 	buf     []byte
 	carry   int   // float32: bytes of a partial sample kept at the front of buf
 	skipped int64 // ASCII: bytes that were neither bits nor whitespace
-	bad     int64 // float32: NaN samples
+	nan     int64 // float32: NaN samples
 	left    [8]byte
 	leftAt  int // packed: r.left[leftAt:leftEnd] are bits not yet handed out
 	leftEnd int
@@ -123,9 +123,13 @@ func NewReader(r io.Reader, f Format, invert bool) *Reader {
 	return rd
 }
 
-// Skipped returns how many ASCII bytes were neither '0', '1' nor whitespace,
-// and how many float32 samples were NaN (both decoded as nothing).
-func (r *Reader) Skipped() int64 { return r.skipped + r.bad }
+// Skipped returns how many ASCII bytes were neither '0', '1' nor whitespace
+// (decoded as nothing).
+func (r *Reader) Skipped() int64 { return r.skipped }
+
+// Unreliable returns how many float32 samples were NaN: each kept its slot
+// as a 0 (SoftBit).
+func (r *Reader) Unreliable() int64 { return r.nan }
 
 // Read fills p with unpacked bits. It returns io.EOF at the end of the
 // stream, and ErrTrailingBytes (once, after the last bits) when a float32
@@ -205,15 +209,14 @@ func (r *Reader) readFloat(p []byte) (int, error) {
 	n := 0
 	for i := range whole {
 		v := math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
-		if v != v {
-			r.bad++
-			continue
+		if r.invert != 0 {
+			v = -v
 		}
-		var b byte
-		if v > 0 {
-			b = 1
+		b, reliable := SoftBit(v)
+		if !reliable {
+			r.nan++
 		}
-		p[n] = b ^ r.invert
+		p[n] = b
 		n++
 	}
 	r.carry = copy(src, src[4*whole:k])

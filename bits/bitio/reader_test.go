@@ -55,7 +55,10 @@ func TestReaderFormats(t *testing.T) {
 		{"ascii inverted", bitio.ASCII, []byte("010011010"), true, want, nil},
 		{"float32 sign decides", bitio.Float32, floats(0.9, -0.2, 1e-3, 5, -1, 0, 2, -3, 0.5), false, want, nil},
 		{"float32 trailing bytes", bitio.Float32, append(floats(1, -1), 0x00, 0x00), false, []byte{1, 0}, bitio.ErrTrailingBytes},
-		{"float32 NaN skipped", bitio.Float32, floats(1, float32(math.NaN()), -1), false, []byte{1, 0}, nil},
+		// A NaN keeps its slot (SoftBit), in either polarity, so that the
+		// bits after it stay where they were sent.
+		{"float32 NaN keeps its slot", bitio.Float32, floats(1, float32(math.NaN()), -1, 1), false, []byte{1, 0, 0, 1}, nil},
+		{"float32 NaN keeps its slot inverted", bitio.Float32, floats(1, float32(math.NaN()), -1, 1), true, []byte{0, 0, 1, 0}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := bitio.NewReader(iotest.HalfReader(bytes.NewReader(tc.in)), tc.format, tc.invert)

@@ -182,6 +182,9 @@ func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput
 	if n := rd.Skipped(); n > 0 {
 		slog.Warn("input had bytes that are not bits; is --input-format right?", "input", in.name, "format", f, "skipped", n)
 	}
+	if n := rd.Unreliable(); n > 0 {
+		slog.Warn("input had NaN soft symbols; each kept its place as a 0", "input", in.name, "nan", n)
+	}
 	if errors.Is(err, bitio.ErrTrailingBytes) {
 		slog.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", in.name)
 		err = nil
