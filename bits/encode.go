@@ -27,29 +27,3 @@ func AppendGridStream(dst []byte, frame []byte, version, preambleBits int, trail
 	}
 	return bitio.AppendUART(dst, trailer)
 }
-
-// DiffManchesterLevels appends the OOK level samples (one 0/1 per byte) that
-// send packet bits as differential Manchester at sampleRate: every bit cell
-// starts with a level change, a 0 also changes in the middle of the cell, a 1
-// does not. level is the level before the packet (the idle level); the
-// returned level is the one the packet ends on. The caller adds the idle gap.
-func DiffManchesterLevels(dst []byte, packet []byte, sampleRate float64, level byte) ([]byte, byte) {
-	half := sampleRate * NGEHalfCell
-	pos := 0.0
-	emit := func(l byte) {
-		end := pos + half
-		for n := int(end+0.5) - int(pos+0.5); n > 0; n-- {
-			dst = append(dst, l)
-		}
-		pos = end
-	}
-	for _, b := range packet {
-		level ^= 1
-		emit(level)
-		if b&1 == 0 {
-			level ^= 1
-		}
-		emit(level)
-	}
-	return dst, level
-}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 )
 
 // FuzzDeframer treats the input as a bit stream (each byte's low bit) fed in
@@ -48,12 +49,12 @@ func FuzzNGE101Streams(f *testing.F) {
 				t.Fatal("finder delivered a packet whose check fails")
 			}
 		}).Write(in)
-		s := bits.NewDiffManchester(float64(rate), func(p bits.NGEPacket) {
+		s := pulse.NewSlicer(bits.NGETiming, float64(rate), bits.NGERows(func(p bits.NGEPacket) {
 			if len(p.Bits) != bits.NGEShortBits && len(p.Bits) != bits.NGELongBits {
 				t.Fatalf("slicer delivered %d bits", len(p.Bits))
 			}
-		})
-		s.Write(in)
+		}))
+		s.Levels(in)
 		s.Flush()
 	})
 }

@@ -1,6 +1,10 @@
 package bits
 
-import mathbits "math/bits"
+import (
+	mathbits "math/bits"
+
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
+)
 
 // NGE101 packet geometry and timing (differential Manchester OOK).
 const (
@@ -138,117 +142,34 @@ func (f *NGEFinder) try(lo, hi uint64, n int, last int64) {
 	}
 }
 
-// DiffManchester slices an OOK level stream (one 0/1 sample per byte at a
-// known sample rate) into NGE101 packets: runs of about half a cell and a
-// whole cell between level changes become bits, a gap ends a packet. Packets
-// of the right length and head are delivered even when their check fails, so
-// the decoder can count or show them. State carries across Write calls.
-type DiffManchester struct {
-	half     float64 // samples per half cell
-	gap      int     // samples of silence that end a packet
-	onPacket func(NGEPacket)
+// NGETiming is the NGE101's OOK line coding: differential Manchester,
+// rows up to one bit longer than the energy packet.
+var NGETiming = pulse.Timing{Coding: pulse.DifferentialManchester, HalfCell: NGEHalfCell, Gap: NGEGap, MaxBits: NGELongBits + 1}
 
-	level    byte
-	run      int   // samples since the last level change
-	pos      int64 // sample position of the next sample
-	start    int64 // sample position of the packet's first edge
-	inPacket bool
-	mid      bool // a half-cell run was seen: the cell's middle edge
-	n        int
-	bits     [NGELongBits + 1]byte
-}
-
-// NewDiffManchester returns a slicer for level samples at sampleRate.
-func NewDiffManchester(sampleRate float64, onPacket func(NGEPacket)) *DiffManchester {
-	return &DiffManchester{
-		half:     sampleRate * NGEHalfCell,
-		gap:      int(sampleRate*NGEGap + 0.5),
-		onPacket: onPacket,
-		run:      1 << 30,
-	}
-}
-
-// Write consumes level samples (only the low bit counts).
-func (s *DiffManchester) Write(p []byte) {
-	for _, v := range p {
-		v &= 1
-		if v == s.level {
-			s.run++
-			if s.inPacket && s.run == s.gap {
-				s.end()
+// NGERows returns a handler of rows sliced from a level stream that passes
+// on the NGE101 packets among them: rows of the right length and head are
+// delivered even when their check fails, so the decoder can count or show
+// them. A row whose final 1 may be missing (pulse.Row.OpenEnd) is tried both
+// ways, the reading whose check matches first.
+func NGERows(onPacket func(NGEPacket)) func(pulse.Row) {
+	var buf [NGELongBits + 1]byte
+	return func(r pulse.Row) {
+		pkt := buf[:copy(buf[:], r.Bits)]
+		var withOne []byte
+		if r.OpenEnd && len(pkt) < len(buf) {
+			withOne = append(pkt, 1)
+		}
+		var best []byte
+		for _, cand := range [][]byte{pkt, withOne} {
+			if !ngeLooksLike(cand) {
+				continue
 			}
-			s.pos++
-			continue
+			if c, sent := NGECheck(cand); c == sent || best == nil {
+				best = cand
+			}
 		}
-		s.edge()
-		s.level = v
-		s.run = 1
-		s.pos++
-	}
-}
-
-// Flush ends the stream as if a gap followed.
-func (s *DiffManchester) Flush() {
-	if s.inPacket {
-		s.end()
-	}
-}
-
-// edge handles a level change after a run of s.run samples.
-func (s *DiffManchester) edge() {
-	if !s.inPacket {
-		if s.run >= s.gap {
-			s.inPacket, s.mid, s.n, s.start = true, false, 0, s.pos
+		if best != nil {
+			onPacket(NGEPacket{Bits: best, BitOffset: r.Start})
 		}
-		return
-	}
-	r := float64(s.run)
-	switch {
-	case r >= 0.5*s.half && r < 1.5*s.half: // half a cell
-		if s.mid {
-			s.add(0)
-		}
-		s.mid = !s.mid
-	case r >= 1.5*s.half && r < 2.5*s.half && !s.mid: // a whole cell
-		s.add(1)
-	default: // not differential Manchester: drop the packet
-		s.inPacket = false
-	}
-}
-
-func (s *DiffManchester) add(b byte) {
-	if s.n == len(s.bits) {
-		s.inPacket = false
-		return
-	}
-	s.bits[s.n] = b
-	s.n++
-}
-
-// end closes a packet at a gap. A cell whose middle edge was seen is a 0; a
-// final cell with no middle edge cannot be told from the packet's last edge,
-// so both readings are tried.
-func (s *DiffManchester) end() {
-	s.inPacket = false
-	if s.mid {
-		s.add(0)
-	}
-	pkt := s.bits[:s.n]
-	var withOne []byte
-	if !s.mid && s.n < len(s.bits) {
-		s.bits[s.n] = 1
-		withOne = s.bits[:s.n+1]
-	}
-	best := []byte(nil)
-	for _, cand := range [][]byte{pkt, withOne} {
-		if !ngeLooksLike(cand) {
-			continue
-		}
-		if c, sent := NGECheck(cand); c == sent || best == nil {
-			best = cand
-		}
-	}
-	if best != nil {
-		s.onPacket(NGEPacket{Bits: best, BitOffset: s.start})
 	}
 }

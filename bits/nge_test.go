@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
 )
@@ -72,7 +73,7 @@ func TestDiffManchesterRoundTrip(t *testing.T) {
 		var levels []byte
 		for _, p := range packets {
 			levels = append(levels, gap...) // the idle level is 0
-			levels, _ = bits.DiffManchesterLevels(levels, p, rate, 0)
+			levels, _ = pulse.AppendLevels(levels, p, bits.NGETiming, rate, 0)
 		}
 		levels = append(levels, gap...)
 		// Jitter: a third of the edges come one sample late.
@@ -82,10 +83,10 @@ func TestDiffManchesterRoundTrip(t *testing.T) {
 			}
 		}
 		var got [][]byte
-		s := bits.NewDiffManchester(rate, func(p bits.NGEPacket) { got = append(got, bytes.Clone(p.Bits)) })
+		s := pulse.NewSlicer(bits.NGETiming, rate, bits.NGERows(func(p bits.NGEPacket) { got = append(got, bytes.Clone(p.Bits)) }))
 		for l := levels; len(l) > 0; {
 			n := min(1+rng.IntN(1000), len(l))
-			s.Write(l[:n])
+			s.Levels(l[:n])
 			l = l[n:]
 		}
 		s.Flush()

@@ -6,6 +6,7 @@ package pipeline
 import (
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
 
@@ -30,7 +31,7 @@ type Channel struct {
 	emit     func(*frames.Message)
 	deframer *bits.Deframer
 	nge      *bits.NGEFinder
-	slicer   *bits.DiffManchester
+	slicer   *pulse.Slicer
 	hard     []byte
 	// unreliable counts NaN soft symbols.
 	unreliable int64
@@ -105,9 +106,9 @@ func (c *Channel) Unreliable() int64 { return c.unreliable }
 // Config.LevelRate samples per second.
 func (c *Channel) WriteLevels(p []byte) {
 	if c.slicer == nil {
-		c.slicer = bits.NewDiffManchester(c.cfg.LevelRate, c.nge101)
+		c.slicer = pulse.NewSlicer(bits.NGETiming, c.cfg.LevelRate, bits.NGERows(c.nge101))
 	}
-	c.slicer.Write(p)
+	c.slicer.Levels(p)
 }
 
 // Flush ends the stream: frames still being collected are finished.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
@@ -120,7 +121,7 @@ func TestWriteSoftAndLevels(t *testing.T) {
 		soft[i] = float32(v)*2 - 1 + float32(rng.NormFloat64()*0.3)
 	}
 	ch.WriteSoft(soft)
-	levels, _ := bits.DiffManchesterLevels(make([]byte, 500), frames.NGE101Packet(9, 2, false, 1234, false), 50000, 0)
+	levels, _ := pulse.AppendLevels(make([]byte, 500), frames.NGE101Packet(9, 2, false, 1234, false), bits.NGETiming, 50000, 0)
 	ch.WriteLevels(append(levels, make([]byte, 500)...))
 	ch.Flush()
 	if len(got) != 2 || got[0].Raw != strings.ToUpper(hex.EncodeToString(f)) || *got[1].Gap != 1234 ||

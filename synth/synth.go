@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
 
@@ -519,7 +520,7 @@ func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 				lv = append(lv, 0)
 			}
 		}
-		lv, _ = bits.DiffManchesterLevels(lv, ng.Bits, fs, 0)
+		lv, _ = pulse.AppendLevels(lv, ng.Bits, bits.NGETiming, fs, 0)
 	}
 	r := &ook{
 		start:  b.Start,

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
 
@@ -146,7 +147,7 @@ func TestOOKLevels(t *testing.T) {
 	pkt := frames.NGE101Packet(42, 3, false, 1077, false)
 	fs := 250e3
 	iq, truth := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 500, NGE101: &NGE101Burst{Bits: pkt, FreqOffset: 30e3, SNRdB: 20}}))
-	lv, _ := bits.DiffManchesterLevels(nil, pkt, fs, 0)
+	lv, _ := pulse.AppendLevels(nil, pkt, bits.NGETiming, fs, 0)
 	if truth[0].End-truth[0].Start != int64(len(lv)) {
 		t.Fatalf("length %d, want %d", truth[0].End-truth[0].Start, len(lv))
 	}
