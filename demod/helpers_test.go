@@ -49,7 +49,7 @@ func runScenario(t testing.TB, fs, center float64, seed uint64, src synth.Source
 		}
 	}
 	for _, m := range res.msgs {
-		if m.GridStream == nil || !m.CRCOK {
+		if m.Protocol != frames.ProtocolGridStream || !m.CRCOK {
 			continue
 		}
 		if k := key(m.Raw); want[k] > 0 {

@@ -162,7 +162,7 @@ func (d *Decoder) GridStreamAnnotated(f bits.RawFrame, annotate, emit func(*Mess
 		CRCOK:      false,
 		BitOffset:  f.BitOffset,
 		SyncErrors: f.SyncErrors,
-		GridStream: &GridStream{Version: f.Version},
+		Fields:     &GridStream{Version: f.Version},
 	}
 	now := d.opts.Now()
 	m.Stamp(now)
@@ -185,15 +185,16 @@ func (d *Decoder) GridStreamAnnotated(f bits.RawFrame, annotate, emit func(*Mess
 		d.failed(m, out)
 		return
 	}
-	gridStreamHeader(m.GridStream, typed, ci)
+	g := m.Fields.(*GridStream)
+	gridStreamHeader(g, typed, ci)
 	if !rule.allows(typed) {
 		d.implausible(m, out)
 		return
 	}
 	if rule.fields(len(typed) - ci) {
-		gridStreamFields(m.GridStream, typed)
+		gridStreamFields(g, typed)
 	}
-	if m.Encrypted {
+	if g.Encrypted {
 		// An auth tag, not a CRC: nothing to check.
 		d.stats.Encrypted++
 		if d.opts.EmitFailed {
@@ -239,7 +240,7 @@ func (d *Decoder) unknownType(frame []byte, m *Message, out *delivery) {
 		body := g[ci+1 : len(g)-2]
 		if n, ok := d.nets[SolveInit(body, uint16(g[len(g)-2])<<8|uint16(g[len(g)-1]))]; ok {
 			m.Raw = hexUpper(g)
-			gridStreamHeader(m.GridStream, g[1:], ci)
+			gridStreamHeader(m.Fields.(*GridStream), g[1:], ci)
 			if nearKnownType(g[1]) {
 				d.implausible(m, out)
 				return
@@ -255,12 +256,12 @@ func (d *Decoder) unknownType(frame []byte, m *Message, out *delivery) {
 	}
 	if fits == nil {
 		m.Raw = hexUpper(frame)
-		m.Type = hexByte(frame[1])
+		m.Fields.(*GridStream).Type = hexByte(frame[1])
 		d.implausible(m, out)
 		return
 	}
 	m.Raw = hexUpper(fits)
-	gridStreamHeader(m.GridStream, fits[1:], fitsCI)
+	gridStreamHeader(m.Fields.(*GridStream), fits[1:], fitsCI)
 	d.failed(m, out)
 }
 
@@ -310,10 +311,11 @@ func (d *Decoder) vouch(m *Message, n *network) {
 	}
 	n.seen = true
 	m.CRCOK = true
-	m.CRCInit = ptr(FormatInit(n.init))
-	m.NetworkID = ptr(n.id)
-	m.Utility = n.utility
-	m.Learned = n.learned
+	g := m.Fields.(*GridStream)
+	g.CRCInit = ptr(FormatInit(n.init))
+	g.NetworkID = ptr(n.id)
+	g.Utility = n.utility
+	g.Learned = n.learned
 }
 
 // NGE101 decodes one NGE101 packet (55 or 71 unpacked bits) and emits it
@@ -333,7 +335,7 @@ func (d *Decoder) NGE101(p bits.NGEPacket, emit func(*Message)) {
 	if len(p.Bits) != ngeShortBits && len(p.Bits) != ngeLongBits {
 		m.CRCOK = false
 	} else {
-		m.NGE101 = nge101Fields(p.Bits, d.opts.PulsesPerKWh)
+		m.Fields = nge101Fields(p.Bits, d.opts.PulsesPerKWh)
 	}
 	if m.CRCOK {
 		d.stats.NGE101OK++

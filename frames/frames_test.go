@@ -82,7 +82,7 @@ func TestSeedFrames(t *testing.T) {
 	}
 	for i, w := range wants {
 		m := msgs[i]
-		g := m.GridStream
+		g := gs(m)
 		utility := ""
 		if g.Utility != nil {
 			utility = *g.Utility
@@ -93,7 +93,7 @@ func TestSeedFrames(t *testing.T) {
 			t.Errorf("message %d: %+v %+v\nwant %+v", i, m, g, w)
 		}
 	}
-	if c := msgs[len(msgs)-3].Clock; c != "2021-02-21T23:57:51Z" {
+	if c := gs(msgs[len(msgs)-3]).Clock; c != "2021-02-21T23:57:51Z" {
 		t.Errorf("0xD5 len 0x47 clock %q", c)
 	}
 	if st := dec.Stats(); st.Encrypted != 1 || st.CRCFailed != 0 || st.Learned != 1 {
@@ -150,8 +150,8 @@ func TestLearning(t *testing.T) {
 			t.Fatalf("a lone frame was emitted: %+v", got)
 		}
 		got := send(dec, unknownFrame(init, 2))
-		if len(got) != 2 || !got[0].Learned || !got[1].Learned || *got[1].CRCInit != "1234" ||
-			*got[0].NetworkID != int(frames.NetworkForInit(init)) || *got[0].Counter != 1 {
+		if len(got) != 2 || !gs(got[0]).Learned || !gs(got[1]).Learned || *gs(got[1]).CRCInit != "1234" ||
+			*gs(got[0]).NetworkID != int(frames.NetworkForInit(init)) || *gs(got[0]).Counter != 1 {
 			t.Fatalf("got %+v", got)
 		}
 		// A restart keeps the network: one frame is enough now.
@@ -159,7 +159,7 @@ func TestLearning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := send(dec2, unknownFrame(init, 3)); len(got) != 1 || !got[0].CRCOK || !got[0].Learned {
+		if got := send(dec2, unknownFrame(init, 3)); len(got) != 1 || !got[0].CRCOK || !gs(got[0]).Learned {
 			t.Fatalf("after restart: %+v", got)
 		}
 	})
@@ -181,7 +181,7 @@ func TestLearning(t *testing.T) {
 	})
 	t.Run("--all shows the waiting frame at once", func(t *testing.T) {
 		dec, _ := frames.NewDecoder(frames.DecoderOptions{EmitFailed: true})
-		if got := send(dec, unknownFrame(init, 1)); len(got) != 1 || got[0].CRCOK || got[0].CRCInit != nil {
+		if got := send(dec, unknownFrame(init, 1)); len(got) != 1 || got[0].CRCOK || gs(got[0]).CRCInit != nil {
 			t.Fatalf("got %+v", got)
 		}
 	})
@@ -194,7 +194,7 @@ func TestLearning(t *testing.T) {
 	t.Run("user init", func(t *testing.T) {
 		dec, _ := frames.NewDecoder(frames.DecoderOptions{CRCInits: []uint16{init}})
 		got := send(dec, unknownFrame(init, 1))
-		if len(got) != 1 || !got[0].CRCOK || got[0].Learned || got[0].Utility != nil {
+		if len(got) != 1 || !got[0].CRCOK || gs(got[0]).Learned || gs(got[0]).Utility != nil {
 			t.Fatalf("got %+v", got)
 		}
 	})
@@ -212,7 +212,7 @@ func TestEncryptedFrame(t *testing.T) {
 	var got []*frames.Message
 	dec.GridStream(bits.RawFrame{Bytes: []byte{0x2A, 0xD2, 0x05, 0x52, 0x01, 0x02, 0xAA, 0xBB}, Version: 5, Complete: true},
 		func(m *frames.Message) { got = append(got, m) })
-	if len(got) != 1 || !got[0].Encrypted || got[0].CRCOK || got[0].CI != "52" || got[0].Length != 5 {
+	if len(got) != 1 || !gs(got[0]).Encrypted || got[0].CRCOK || gs(got[0]).CI != "52" || gs(got[0]).Length != 5 {
 		t.Fatalf("got %+v", got)
 	}
 }
@@ -235,20 +235,20 @@ func TestNGE101Fields(t *testing.T) {
 		dec, _ := frames.NewDecoder(frames.DecoderOptions{})
 		var m *frames.Message
 		dec.NGE101(bits.NGEPacket{Bits: pkt}, func(x *frames.Message) { m = x })
-		if m == nil || *m.Gap != tc.gap || m.ID != 147 || m.Channel != 1 || m.Bits != 55 {
+		if m == nil || *nge(m).Gap != tc.gap || nge(m).ID != 147 || nge(m).Channel != 1 || nge(m).Bits != 55 {
 			t.Fatalf("%s: %+v", tc.middle, m)
 		}
 		// The receiver's display truncates to two decimals.
-		if kw := math.Floor(*m.PowerW/10) / 100; math.Abs(kw-tc.kw) > 1e-9 {
-			t.Errorf("gap %d: %.3f kW, receiver showed %.2f", tc.gap, *m.PowerW/1000, tc.kw)
+		if kw := math.Floor(*nge(m).PowerW/10) / 100; math.Abs(kw-tc.kw) > 1e-9 {
+			t.Errorf("gap %d: %.3f kW, receiver showed %.2f", tc.gap, *nge(m).PowerW/1000, tc.kw)
 		}
 	}
 	pkt := frames.NGE101Packet(42, 5, true, 2500, true)
 	dec, _ := frames.NewDecoder(frames.DecoderOptions{PulsesPerKWh: 500})
 	var m *frames.Message
 	dec.NGE101(bits.NGEPacket{Bits: pkt}, func(x *frames.Message) { m = x })
-	if m == nil || *m.EnergyKWh != 5 || *m.Impulses != 2500 || *m.BatteryOK || m.Channel != 5 || m.ID != 42 {
-		t.Fatalf("energy packet: %+v", m.NGE101)
+	if m == nil || *nge(m).EnergyKWh != 5 || *nge(m).Impulses != 2500 || *nge(m).BatteryOK || nge(m).Channel != 5 || nge(m).ID != 42 {
+		t.Fatalf("energy packet: %+v", m.Fields)
 	}
 	pkt[40] ^= 1
 	var failed []*frames.Message
@@ -281,3 +281,7 @@ func TestOneBitFrom(t *testing.T) {
 		t.Fatal("another network's frame looks one bit away")
 	}
 }
+
+func gs(m *frames.Message) *frames.GridStream { return m.Fields.(*frames.GridStream) }
+
+func nge(m *frames.Message) *frames.NGE101 { return m.Fields.(*frames.NGE101) }

@@ -18,34 +18,54 @@ const (
 const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // Message is one decoded frame or packet. It is the single schema for JSON
-// lines, msgpack over ZMQ, PMT metadata and MQTT state. Protocol-specific
-// fields live in the embedded GridStream or NGE101 part; exactly one of the two
-// is set, and its fields appear inline in JSON and msgpack.
+// lines, msgpack over ZMQ, PMT metadata and MQTT state. The fields every
+// protocol has come first; the protocol's own part (Fields) is written
+// inline after them, in JSON and msgpack alike, then the Radio fields and
+// Meta.
 type Message struct {
 	Protocol string `json:"protocol" msgpack:"protocol"`
 	// Time is when the frame was decoded (or received), RFC 3339 UTC.
 	Time string `json:"time" msgpack:"time"`
-	// CRCOK is true when the frame's CRC (GridStream) or check bits (NGE101) match.
+	// CRCOK is true when the frame's CRC or check bits match.
 	CRCOK bool `json:"crc_ok" msgpack:"crc_ok"`
-	// Raw is the frame in hex: for GridStream from the 0x2A byte through the
-	// CRC, for NGE101 the packet bytes, MSB first, last byte zero-padded.
+	// Raw is the frame in hex, as the protocol defines it (GridStream: from
+	// the 0x2A byte through the CRC; NGE101: the packet's bits packed MSB
+	// first, last byte zero-padded).
 	Raw string `json:"raw" msgpack:"raw"`
 	// BitOffset is the stream position (in bits, from the start of the input)
-	// of the frame's first bit after the sync word (GridStream: the 0x2A
-	// start bit) or of the packet's first bit (NGE101).
+	// of the frame's first bit (GridStream: the 0x2A start bit after the sync
+	// word; for OOK level input: the sample of the packet's first edge).
 	BitOffset int64 `json:"bit_offset" msgpack:"bit_offset"`
 	// SyncErrors is the number of preamble bits that did not match.
 	SyncErrors int `json:"sync_errors" msgpack:"sync_errors"`
 	// Input names where the bits came from (file name, endpoint, channel).
 	Input string `json:"input,omitempty" msgpack:"input,omitempty"`
 
-	*GridStream `json:",omitempty" msgpack:",omitempty"`
-	*NGE101     `json:",omitempty" msgpack:",omitempty"`
-	*Radio      `json:",omitempty" msgpack:",omitempty"`
+	// Fields is the protocol's part, nil when the frame carries none. Its
+	// keys are written inline after Input and must not repeat any other
+	// key of the message.
+	Fields Fields `json:"-" msgpack:"-"`
+
+	*Radio `json:",omitempty" msgpack:",omitempty"`
 
 	// Meta carries input metadata such as GNU Radio stream tags.
 	Meta map[string]any `json:"meta,omitempty" msgpack:"meta,omitempty"`
 }
+
+// Fields is a protocol's part of a Message: a pointer to a struct whose
+// exported fields carry json and msgpack tags (or a Map).
+type Fields interface {
+	// DeviceID is a stable identifier of the transmitting device, "" when
+	// the frame names none.
+	DeviceID() string
+}
+
+// Map holds a protocol's part of a message read back (from JSON or
+// msgpack) without the protocol's own Fields type: its keys and values.
+type Map map[string]any
+
+// DeviceID is "": without its protocol, the fields name no device.
+func (Map) DeviceID() string { return "" }
 
 // GridStream holds the fields of a Landis+Gyr GridStream frame.
 type GridStream struct {
@@ -124,17 +144,22 @@ type Radio struct {
 // Stamp sets Time from t.
 func (m *Message) Stamp(t time.Time) { m.Time = t.UTC().Format(TimeLayout) }
 
-// DeviceID is a stable identifier of the transmitting device: the GridStream
-// source LAN id (or source WAN address), or the NGE101 "channel-id" pair. It is
-// empty when the frame names no source.
+// DeviceID is a stable identifier of the transmitting device (its
+// Fields'), "" when the frame names none.
 func (m *Message) DeviceID() string {
-	switch {
-	case m.GridStream != nil && m.Src != "":
-		return m.Src
-	case m.GridStream != nil && m.SrcWAN != "":
-		return m.SrcWAN
-	case m.NGE101 != nil:
-		return strconv.Itoa(m.NGE101.Channel) + "-" + strconv.Itoa(m.NGE101.ID)
+	if m.Fields == nil {
+		return ""
 	}
-	return ""
+	return m.Fields.DeviceID()
 }
+
+// DeviceID is the source LAN id, else the source WAN address.
+func (g *GridStream) DeviceID() string {
+	if g.Src != "" {
+		return g.Src
+	}
+	return g.SrcWAN
+}
+
+// DeviceID is the "channel-id" pair.
+func (n *NGE101) DeviceID() string { return strconv.Itoa(n.Channel) + "-" + strconv.Itoa(n.ID) }

@@ -81,15 +81,15 @@ func TestTypeLengthRules(t *testing.T) {
 				return
 			}
 			if len(got) != 0 {
-				t.Fatalf("emitted as good: %+v %+v", got[0], got[0].GridStream)
+				t.Fatalf("emitted as good: %+v %+v", got[0], got[0].Fields)
 			}
 			// With --all it is shown as failed, and none of its fields are
 			// parsed.
 			dec, _ = frames.NewDecoder(frames.DecoderOptions{NoLearn: true, EmitFailed: true})
 			got = decodeOne(dec, tc.frame, tc.complete)
-			if len(got) != 1 || got[0].CRCOK || got[0].CRCInit != nil || got[0].Src != "" || got[0].Dst != "" ||
-				got[0].SrcWAN != "" || got[0].Counter != nil || got[0].UptimeS != nil {
-				t.Fatalf("with --all: %+v %+v", got, got[0].GridStream)
+			if len(got) != 1 || got[0].CRCOK || gs(got[0]).CRCInit != nil || gs(got[0]).Src != "" || gs(got[0]).Dst != "" ||
+				gs(got[0]).SrcWAN != "" || gs(got[0]).Counter != nil || gs(got[0]).UptimeS != nil {
+				t.Fatalf("with --all: %+v %+v", got, got[0].Fields)
 			}
 			if st := dec.Stats(); st.GridStreamOK != 0 {
 				t.Fatalf("stats %+v", st)
@@ -108,7 +108,7 @@ func TestUnknownType(t *testing.T) {
 	good := withCRC(oncor, f, 4)
 	dec, _ := frames.NewDecoder(frames.DecoderOptions{})
 	got := decodeOne(dec, append(good, 0x04, 0xFF), false)
-	if len(got) != 1 || !got[0].CRCOK || got[0].Type != "77" || got[0].Length != 0x16 || got[0].Src != "" || got[0].Dst != "" {
+	if len(got) != 1 || !got[0].CRCOK || gs(got[0]).Type != "77" || gs(got[0]).Length != 0x16 || gs(got[0]).Src != "" || gs(got[0]).Dst != "" {
 		t.Fatalf("got %+v", got)
 	}
 	if got[0].Raw != strings.ToUpper(hex.EncodeToString(good)) {

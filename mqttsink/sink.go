@@ -368,7 +368,11 @@ func (s *Sink) poke() {
 // blocks on the network. Frames that fail their CRC or name no device are
 // ignored.
 func (s *Sink) Send(m *frames.Message) error {
-	if m == nil || !m.CRCOK || (m.GridStream == nil && m.NGE101 == nil) {
+	if m == nil || !m.CRCOK {
+		return nil
+	}
+	g, _ := m.Fields.(*frames.GridStream)
+	if _, nge := m.Fields.(*frames.NGE101); g == nil && !nge {
 		return nil
 	}
 	id := m.DeviceID()
@@ -377,7 +381,7 @@ func (s *Sink) Send(m *frames.Message) error {
 	}
 	at := messageTime(m)
 	protocol := frames.ProtocolGridStream
-	if m.GridStream == nil {
+	if g == nil {
 		protocol = frames.ProtocolNGE101
 	}
 	key := protocol + "/" + id

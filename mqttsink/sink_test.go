@@ -30,7 +30,7 @@ func ptr[T any](v T) *T { return &v }
 func meterMsg(src string, counter int, uptime int64, at time.Time, rssi *float64) *frames.Message {
 	m := &frames.Message{
 		Protocol: frames.ProtocolGridStream, CRCOK: true, Raw: "2A55",
-		GridStream: &frames.GridStream{
+		Fields: &frames.GridStream{
 			Version: 4, Type: "55", CI: "30", Length: 0x23,
 			CRCInit: ptr("5FD6"), NetworkID: ptr(38100), Utility: ptr("Oncor"),
 			Src: src, SrcWAN: "FE" + src + "00", DstWAN: "FFFFFFFFFFFF",
@@ -47,7 +47,7 @@ func meterMsg(src string, counter int, uptime int64, at time.Time, rssi *float64
 // ngePower is a 55-bit NGE101 packet (gap 4547 → 810.7 W at 1000 pulses/kWh).
 func ngePower(at time.Time, gap int) *frames.Message {
 	m := &frames.Message{Protocol: frames.ProtocolNGE101, CRCOK: true,
-		NGE101: &frames.NGE101{Bits: 55, ID: 42, Channel: 1, Gap: ptr(gap), PowerW: ptr(3686400.0 / float64(gap))}}
+		Fields: &frames.NGE101{Bits: 55, ID: 42, Channel: 1, Gap: ptr(gap), PowerW: ptr(3686400.0 / float64(gap))}}
 	m.Stamp(at)
 	return m
 }
@@ -55,7 +55,7 @@ func ngePower(at time.Time, gap int) *frames.Message {
 // ngeEnergy is a 71-bit NGE101 packet.
 func ngeEnergy(at time.Time, impulses uint64, battery bool) *frames.Message {
 	m := &frames.Message{Protocol: frames.ProtocolNGE101, CRCOK: true,
-		NGE101: &frames.NGE101{Bits: 71, ID: 42, Channel: 1, Impulses: ptr(impulses),
+		Fields: &frames.NGE101{Bits: 71, ID: 42, Channel: 1, Impulses: ptr(impulses),
 			EnergyKWh: ptr(float64(impulses) / 1000), BatteryOK: ptr(battery)}}
 	m.Stamp(at)
 	return m

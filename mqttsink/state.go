@@ -88,9 +88,9 @@ type device struct {
 // newDevice starts the state of the device that sent m.
 func newDevice(m *frames.Message, id string) *device {
 	d := &device{protocol: m.Protocol, id: id, announced: map[string]bool{}}
-	if m.NGE101 != nil {
+	if n, ok := m.Fields.(*frames.NGE101); ok {
 		d.protocol = frames.ProtocolNGE101
-		d.nge = &NGE101State{Protocol: d.protocol, ID: id, Channel: m.NGE101.Channel, DeviceID: m.NGE101.ID}
+		d.nge = &NGE101State{Protocol: d.protocol, ID: id, Channel: n.Channel, DeviceID: n.ID}
 	} else {
 		d.protocol = frames.ProtocolGridStream
 		d.meter = &MeterState{Protocol: d.protocol, ID: id}
@@ -107,8 +107,8 @@ func (d *device) update(m *frames.Message, at time.Time) {
 	if m.Radio != nil {
 		rssi, snr, freq, baud = m.RSSIdB, m.SNRdB, m.FreqHz, m.Baud
 	}
-	if s := d.nge; s != nil && m.NGE101 != nil {
-		n := m.NGE101
+	if n, ok := m.Fields.(*frames.NGE101); ok && d.nge != nil {
+		s := d.nge
 		s.LastSeen = seen
 		s.Packets++
 		if n.Gap != nil {
@@ -132,8 +132,9 @@ func (d *device) update(m *frames.Message, at time.Time) {
 		}
 		return
 	}
-	s, g := d.meter, m.GridStream
-	if s == nil || g == nil {
+	s := d.meter
+	g, ok := m.Fields.(*frames.GridStream)
+	if s == nil || !ok {
 		return
 	}
 	s.LastSeen = seen

@@ -124,7 +124,7 @@ func TestWriteSoftAndLevels(t *testing.T) {
 	levels, _ := pulse.AppendLevels(make([]byte, 500), frames.NGE101Packet(9, 2, false, 1234, false), bits.NGETiming, 50000, 0)
 	ch.WriteLevels(append(levels, make([]byte, 500)...))
 	ch.Flush()
-	if len(got) != 2 || got[0].Raw != strings.ToUpper(hex.EncodeToString(f)) || *got[1].Gap != 1234 ||
+	if len(got) != 2 || got[0].Raw != strings.ToUpper(hex.EncodeToString(f)) || *got[1].Fields.(*frames.NGE101).Gap != 1234 ||
 		got[0].Input != "test" || got[1].Meta["channel"] != 3 {
 		t.Fatalf("got %+v", got)
 	}
@@ -165,7 +165,7 @@ func TestWaitingFrameKeepsItsAnnotation(t *testing.T) {
 	}{{"a", first, 100 + 20 + 20}, {"b", second, 300 + 20 + 20}} {
 		m := got[i]
 		if m.Raw != strings.ToUpper(hex.EncodeToString(want.raw)) || m.Input != want.input ||
-			m.Meta["from"] != want.input || m.Meta["bit"] != want.bit || !m.CRCOK || !m.Learned {
+			m.Meta["from"] != want.input || m.Meta["bit"] != want.bit || !m.CRCOK || !m.Fields.(*frames.GridStream).Learned {
 			t.Errorf("message %d: input %q meta %v bit %d, want input %q bit %d", i, m.Input, m.Meta, m.BitOffset, want.input, want.bit)
 		}
 	}

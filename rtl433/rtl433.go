@@ -64,16 +64,18 @@ func Encode(m *frames.Message) (line []byte, ok bool) {
 	}
 	var o object
 	o.add("time", rtlTime(m.Time))
-	switch {
-	case m.GridStream != nil:
-		if !gridStream(&o, m) {
+	mod := "FSK"
+	switch f := m.Fields.(type) {
+	case *frames.GridStream:
+		if !gridStream(&o, m, f) {
 			return nil, false
 		}
-	case m.NGE101 != nil:
+	case *frames.NGE101:
 		if !m.CRCOK {
 			return nil, false
 		}
-		n := m.NGE101
+		n := f
+		mod = "ASK"
 		o.add("model", ModelNGE101)
 		o.add("id", n.ID)
 		o.add("channel", n.Channel)
@@ -91,10 +93,6 @@ func Encode(m *frames.Message) (line []byte, ok bool) {
 		return nil, false
 	}
 	if m.Radio != nil {
-		mod := "FSK"
-		if m.NGE101 != nil {
-			mod = "ASK"
-		}
 		if m.FreqHz != nil || m.RSSIdB != nil || m.SNRdB != nil {
 			o.add("mod", mod)
 		}
@@ -113,8 +111,7 @@ func Encode(m *frames.Message) (line []byte, ok bool) {
 
 // gridStream adds the fields of a GridStream frame; false when rtl_433 would
 // drop it.
-func gridStream(o *object, m *frames.Message) bool {
-	g := m.GridStream
+func gridStream(o *object, m *frames.Message, g *frames.GridStream) bool {
 	subtype, _ := strconv.ParseUint(g.Type, 16, 8)
 	ci, _ := strconv.ParseUint(g.CI, 16, 8)
 	o.add("model", ModelGridStream)

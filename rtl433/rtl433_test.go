@@ -88,7 +88,7 @@ func TestEncode(t *testing.T) {
 }
 
 func TestEncodeSkips(t *testing.T) {
-	bad := &frames.Message{Protocol: frames.ProtocolGridStream, GridStream: &frames.GridStream{Type: "55", CI: "30"}}
+	bad := &frames.Message{Protocol: frames.ProtocolGridStream, Fields: &frames.GridStream{Type: "55", CI: "30"}}
 	tests := []struct {
 		name string
 		m    *frames.Message
@@ -98,9 +98,9 @@ func TestEncodeSkips(t *testing.T) {
 		{"nil", nil, false, ""},
 		{"no protocol part", &frames.Message{}, false, ""},
 		{"failed CRC", bad, false, ""},
-		{"failed NGE101 check", &frames.Message{NGE101: &frames.NGE101{Bits: 55}}, false, ""},
+		{"failed NGE101 check", &frames.Message{Fields: &frames.NGE101{Bits: 55}}, false, ""},
 		{"encrypted 0xD2", &frames.Message{Time: "2026-11-23T12:34:56.000Z",
-			GridStream: &frames.GridStream{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
+			Fields: &frames.GridStream{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
 			`{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "subtype" : 210, "protoversion" : 5, "ci" : 82, "encrypted" : 1}`},
 	}
 	old := time.Local

@@ -125,7 +125,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 	var raws []string
 	for i, m := range sub.msgs {
 		raws = append(raws, m.Raw)
-		if !m.CRCOK || m.GridStream == nil || m.CRCInit == nil || *m.CRCInit != "45F8" || sub.topic[i] != "gridstream" {
+		if fields, _ := m.Fields.(frames.Map); !m.CRCOK || fields["crc_init"] != "45F8" || sub.topic[i] != "gridstream" {
 			t.Errorf("msgpack message %d: %+v", i, m)
 			continue
 		}
@@ -134,7 +134,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 		if m.Meta["gr_offset"] == nil {
 			t.Errorf("message %d: no gr_offset in meta %v", i, m.Meta)
 		}
-		if m.Version == 4 && m.Meta["gs_sync"] == nil {
+		if fields, _ := m.Fields.(frames.Map); fmt.Sprint(fields["version"]) == "4" && m.Meta["gs_sync"] == nil {
 			t.Errorf("version-4 message %d: no gs_sync tag in meta %v", i, m.Meta)
 		}
 	}
@@ -282,11 +282,12 @@ func TestNGE101Flowgraph(t *testing.T) {
 	dec.stop(t)
 	got := map[string]int{}
 	for _, l := range dec.lines() {
-		var m frames.Message
+		n := &frames.NGE101{}
+		m := frames.Message{Fields: n}
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatal(err)
 		}
-		if !m.CRCOK || m.NGE101 == nil || m.NGE101.ID != 42 {
+		if !m.CRCOK || m.Protocol != frames.ProtocolNGE101 || n.ID != 42 {
 			t.Errorf("message: %s", l)
 		}
 		got[m.Raw]++
