@@ -282,12 +282,12 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 		// decoded (f.annotate); a message of an earlier burst that waited
 		// for its network to be learned may come out with them.
 		f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
-		f.pos.WriteSoft(f.soft)
+		f.pos.Soft(f.soft)
 		f.inv = grow(f.inv, len(f.soft))
 		for i, v := range f.soft {
 			f.inv[i] = -v
 		}
-		f.neg.WriteSoft(f.inv)
+		f.neg.Soft(f.inv)
 		f.pos.Flush()
 		f.neg.Flush()
 		f.written += int64(len(f.soft))
@@ -915,7 +915,7 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 		}
 		debugHook(fmt.Sprintf("ook n %d thr %g edges %d onFrac %.2f", n, thr, edges, info.onFrac))
 	}
-	o.ch.WriteLevels(lv)
+	o.ch.Levels(lv)
 	for _, m := range o.got {
 		fq := math.Round(info.freq + o.r.cfg.CenterFreq)
 		rssi, snr := round1(info.rssi), round1(info.snr)

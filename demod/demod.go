@@ -6,17 +6,14 @@ import (
 	"math"
 	"slices"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // DefaultBauds are the GridStream symbol rates tried when Config.Bauds is nil.
 var DefaultBauds = []int{9600, 19200, 38400}
-
-// NGE101Freq is the NGE101 carrier frequency.
-const NGE101Freq = 433.92e6
 
 // The receiver's working range.
 const (
@@ -46,9 +43,11 @@ type Config struct {
 	CenterFreq float64
 	// Bauds are the GridStream symbol rates tried (nil means DefaultBauds).
 	Bauds []int
-	// NoGridStream and NoNGE101 turn a protocol off. With CenterFreq known,
-	// a protocol whose band is outside the recording is off anyway.
-	NoGridStream, NoNGE101 bool
+	// Decoders are the protocols searched, each with the decoder every
+	// input shares: FSK ones are demodulated at the symbol rates, OOK ones
+	// sliced from the burst's power envelope. With CenterFreq known, a
+	// protocol whose band is outside the recording is not searched.
+	Decoders []protocol.Decoder
 	// ThresholdDB is the burst detection threshold over the noise floor
 	// (0 means 7 dB).
 	ThresholdDB float64
@@ -58,9 +57,6 @@ type Config struct {
 	// at the slowest of Bauds is a carrier or interference: it is ended and
 	// its band taken into the noise floor.
 	MaxBurst float64
-	// Deframer tunes the GridStream correlator (zero value means the
-	// defaults).
-	Deframer bits.DeframerOptions
 	// Input names the input in every message.
 	Input string
 }
@@ -87,7 +83,6 @@ type Stats struct {
 // safe for concurrent use; state carries across Process calls.
 type Receiver struct {
 	cfg  Config
-	dec  *frames.Decoder
 	emit func(*frames.Message)
 
 	fs    float64
@@ -119,6 +114,8 @@ type Receiver struct {
 	maxSpan  int64 // input samples: the longest a burst may last
 
 	gs, nge bool
+	fskDecs []protocol.Decoder // the FSK protocols searched
+	ookDecs []protocol.Decoder // the OOK protocols searched
 	fsk     *fskDemod
 	ook     *ookDemod
 
@@ -149,14 +146,14 @@ type burst struct {
 	maxRatio  float32
 }
 
-// New returns a Receiver that decodes through dec and calls emit for every
-// message.
-func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver, error) {
+// New returns a Receiver that decodes through cfg.Decoders and calls emit
+// for every message.
+func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	if !(cfg.SampleRate >= MinSampleRate && cfg.SampleRate <= MaxSampleRate) {
 		return nil, fmt.Errorf("demod: sample rate %g S/s: must be %g to %g", cfg.SampleRate, MinSampleRate, MaxSampleRate)
 	}
-	if dec == nil {
-		return nil, errors.New("demod: nil decoder")
+	if len(cfg.Decoders) == 0 {
+		return nil, errors.New("demod: no protocol to decode")
 	}
 	if cfg.Bauds == nil {
 		cfg.Bauds = DefaultBauds
@@ -184,20 +181,17 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if cfg.MaxBurst == 0 {
 		cfg.MaxBurst = 0.3
 	}
-	if cfg.Deframer == (bits.DeframerOptions{}) {
-		cfg.Deframer = bits.DefaultDeframerOptions()
-	}
 	fs := cfg.SampleRate
-	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gs: !cfg.NoGridStream, nge: !cfg.NoNGE101}
-	if cfg.CenterFreq != 0 {
+	r := &Receiver{cfg: cfg, emit: emit, fs: fs}
+	var active []protocol.Decoder
+	for _, d := range cfg.Decoders {
 		lo, hi := cfg.CenterFreq-fs/2, cfg.CenterFreq+fs/2
-		if hi < 902e6 || lo > 928e6 {
-			r.gs = false
-		}
-		if NGE101Freq < lo || NGE101Freq > hi {
-			r.nge = false
+		if cfg.CenterFreq == 0 || d.Protocol().Radio().Overlaps(lo, hi) {
+			active = append(active, d)
 		}
 	}
+	r.fskDecs, r.ookDecs = protocol.Modulated(active, protocol.FSK), protocol.Modulated(active, protocol.OOK)
+	r.gs, r.nge = len(r.fskDecs) > 0, len(r.ookDecs) > 0
 	// Detector: ~4 kHz bins, a frame about every 0.8 ms.
 	n := 16
 	binHz := 5000.0
@@ -262,9 +256,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	r.recentSpan = int64((cfg.MaxBurst+0.25)*fs) + int64(r.look)
 	// Twice the longest transmission at the slowest rate: two meters back
 	// to back on one channel still fit.
-	longest := float64(bits.MaxTransmissionBits) / float64(slices.Min(cfg.Bauds))
-	if r.nge {
-		longest = max(longest, bits.NGEPacketSeconds)
+	longest := 0.0
+	for _, d := range active {
+		longest = max(longest, d.Protocol().Radio().Longest(float64(slices.Min(cfg.Bauds))))
 	}
 	r.maxSpan = int64(2 * longest * fs)
 	r.fsk = newFSKDemod(r)
@@ -524,13 +518,13 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 // further apart: the shortest frame lasts over 5 ms.
 const dupSlack = 0.003
 
-// newChannel returns a decode pipeline channel whose messages go to collect.
+// newChannel returns a decode pipeline channel whose messages go to
+// collect: of the FSK protocols for symbols (levelRate 0), else of the OOK
+// protocols for level samples at levelRate.
 func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) *pipeline.Channel {
-	return pipeline.New(pipeline.Config{
-		Decoder:    r.dec,
-		GridStream: levelRate == 0,
-		Deframer:   r.cfg.Deframer,
-		LevelRate:  levelRate,
-		Input:      r.cfg.Input,
-	}, collect)
+	decs := r.fskDecs
+	if levelRate > 0 {
+		decs = r.ookDecs
+	}
+	return pipeline.New(pipeline.Config{Decoders: decs, LevelRate: levelRate, Input: r.cfg.Input}, collect)
 }

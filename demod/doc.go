@@ -31,11 +31,11 @@
 //     long whose tones are refined decision-directed, timing from the
 //     symbol-rate line of the correlator output per 32-symbol block, and the
 //     correlator energy difference at each symbol as the soft symbol. Both
-//     polarities go to their own pipeline.Channel (WriteSoft), so either
+//     polarities go to their own pipeline.Channel (Soft), so either
 //     tone mapping decodes.
 //  5. NGE101: the burst's ±50 kHz power envelope averaged to about 16 kS/s,
 //     sliced halfway (in dB) between its off and on levels, to a
-//     pipeline.Channel (WriteLevels) and the core's differential-Manchester
+//     pipeline.Channel (Levels) and the core's differential-Manchester
 //     slicer.
 //
 // Messages carry Radio fields: FreqHz (absolute when Config.CenterFreq is

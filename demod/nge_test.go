@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -22,14 +23,14 @@ func TestNGE101(t *testing.T) {
 		{"power 1M weak", 1e6, 0, -310e3, 4, false, 4547, 810.7, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pkt := frames.NGE101Packet(0x5A, 3, tc.energy, tc.value, false)
+			pkt := nge101.NewPacket(0x5A, 3, tc.energy, tc.value, false)
 			src := synth.Bursts(
 				synth.Burst{Start: int64(0.02 * tc.fs), NGE101: &synth.NGE101Burst{Bits: pkt, FreqOffset: tc.offset, SNRdB: tc.snr, Repeats: 2}},
 			)
 			res := runScenario(t, tc.fs, tc.center, 3, src, Config{})
 			var got []*frames.Message
 			for _, m := range res.msgs {
-				if m.Protocol == frames.ProtocolNGE101 && m.CRCOK {
+				if m.Protocol == nge101.Name && m.CRCOK {
 					got = append(got, m)
 				}
 			}
@@ -37,7 +38,7 @@ func TestNGE101(t *testing.T) {
 				t.Fatalf("%d NGE101 messages (stats %+v)", len(got), res.stats)
 			}
 			msg := got[0]
-			m := msg.Fields.(*frames.NGE101)
+			m := msg.Fields.(*nge101.Fields)
 			if m.ID != 0x5A || m.Channel != 3 {
 				t.Errorf("id %d channel %d", m.ID, m.Channel)
 			}

@@ -35,6 +35,8 @@ import (
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // Availability payloads.
@@ -371,8 +373,8 @@ func (s *Sink) Send(m *frames.Message) error {
 	if m == nil || !m.CRCOK {
 		return nil
 	}
-	g, _ := m.Fields.(*frames.GridStream)
-	if _, nge := m.Fields.(*frames.NGE101); g == nil && !nge {
+	g, _ := m.Fields.(*gridstream.Fields)
+	if _, nge := m.Fields.(*nge101.Fields); g == nil && !nge {
 		return nil
 	}
 	id := m.DeviceID()
@@ -380,9 +382,9 @@ func (s *Sink) Send(m *frames.Message) error {
 		return nil
 	}
 	at := messageTime(m)
-	protocol := frames.ProtocolGridStream
+	protocol := gridstream.Name
 	if g == nil {
-		protocol = frames.ProtocolNGE101
+		protocol = nge101.Name
 	}
 	key := protocol + "/" + id
 	s.mu.Lock()

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // outageJitter is how far a newly derived last-outage time may move before the
@@ -88,11 +90,11 @@ type device struct {
 // newDevice starts the state of the device that sent m.
 func newDevice(m *frames.Message, id string) *device {
 	d := &device{protocol: m.Protocol, id: id, announced: map[string]bool{}}
-	if n, ok := m.Fields.(*frames.NGE101); ok {
-		d.protocol = frames.ProtocolNGE101
+	if n, ok := m.Fields.(*nge101.Fields); ok {
+		d.protocol = nge101.Name
 		d.nge = &NGE101State{Protocol: d.protocol, ID: id, Channel: n.Channel, DeviceID: n.ID}
 	} else {
-		d.protocol = frames.ProtocolGridStream
+		d.protocol = gridstream.Name
 		d.meter = &MeterState{Protocol: d.protocol, ID: id}
 	}
 	d.key = d.protocol + "/" + id
@@ -107,7 +109,7 @@ func (d *device) update(m *frames.Message, at time.Time) {
 	if m.Radio != nil {
 		rssi, snr, freq, baud = m.RSSIdB, m.SNRdB, m.FreqHz, m.Baud
 	}
-	if n, ok := m.Fields.(*frames.NGE101); ok && d.nge != nil {
+	if n, ok := m.Fields.(*nge101.Fields); ok && d.nge != nil {
 		s := d.nge
 		s.LastSeen = seen
 		s.Packets++
@@ -133,7 +135,7 @@ func (d *device) update(m *frames.Message, at time.Time) {
 		return
 	}
 	s := d.meter
-	g, ok := m.Fields.(*frames.GridStream)
+	g, ok := m.Fields.(*gridstream.Fields)
 	if s == nil || !ok {
 		return
 	}

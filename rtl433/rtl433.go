@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // Model strings used by rtl_433 for the two devices.
@@ -66,11 +68,11 @@ func Encode(m *frames.Message) (line []byte, ok bool) {
 	o.add("time", rtlTime(m.Time))
 	mod := "FSK"
 	switch f := m.Fields.(type) {
-	case *frames.GridStream:
+	case *gridstream.Fields:
 		if !gridStream(&o, m, f) {
 			return nil, false
 		}
-	case *frames.NGE101:
+	case *nge101.Fields:
 		if !m.CRCOK {
 			return nil, false
 		}
@@ -111,7 +113,7 @@ func Encode(m *frames.Message) (line []byte, ok bool) {
 
 // gridStream adds the fields of a GridStream frame; false when rtl_433 would
 // drop it.
-func gridStream(o *object, m *frames.Message, g *frames.GridStream) bool {
+func gridStream(o *object, m *frames.Message, g *gridstream.Fields) bool {
 	subtype, _ := strconv.ParseUint(g.Type, 16, 8)
 	ci, _ := strconv.ParseUint(g.CI, 16, 8)
 	o.add("model", ModelGridStream)

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 var now = time.Date(2026, 11, 23, 12, 34, 56, 789e6, time.UTC)
@@ -15,24 +17,25 @@ var now = time.Date(2026, 11, 23, 12, 34, 56, 789e6, time.UTC)
 // decode runs a real frame or packet through the decoder.
 func decode(t *testing.T, gridHex string, nge string) *frames.Message {
 	t.Helper()
-	dec, err := frames.NewDecoder(frames.DecoderOptions{Now: func() time.Time { return now }, NoLearn: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got *frames.Message
-	emit := func(m *frames.Message) { got = m }
+	out := protocol.Output{Emit: func(m *frames.Message) { got = m }}
 	if gridHex != "" {
+		dec, err := gridstream.NewDecoder(gridstream.Config{Now: func() time.Time { return now }, NoLearn: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, err := hex.DecodeString(strings.ReplaceAll(gridHex, " ", ""))
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec.GridStream(bits.RawFrame{Bytes: b, Version: 4, Complete: true}, emit)
+		dec.Frame(gridstream.RawFrame{Bytes: b, Version: 4, Complete: true}, out)
 	} else {
+		dec, _ := nge101.NewDecoder(nge101.Config{Now: func() time.Time { return now }})
 		var p []byte
 		for _, c := range strings.ReplaceAll(nge, " ", "") {
 			p = append(p, byte(c-'0'))
 		}
-		dec.NGE101(bits.NGEPacket{Bits: p}, emit)
+		dec.Packet(nge101.Packet{Bits: p}, out)
 	}
 	if got == nil {
 		t.Fatal("decoder emitted nothing")
@@ -88,7 +91,7 @@ func TestEncode(t *testing.T) {
 }
 
 func TestEncodeSkips(t *testing.T) {
-	bad := &frames.Message{Protocol: frames.ProtocolGridStream, Fields: &frames.GridStream{Type: "55", CI: "30"}}
+	bad := &frames.Message{Protocol: gridstream.Name, Fields: &gridstream.Fields{Type: "55", CI: "30"}}
 	tests := []struct {
 		name string
 		m    *frames.Message
@@ -98,9 +101,9 @@ func TestEncodeSkips(t *testing.T) {
 		{"nil", nil, false, ""},
 		{"no protocol part", &frames.Message{}, false, ""},
 		{"failed CRC", bad, false, ""},
-		{"failed NGE101 check", &frames.Message{Fields: &frames.NGE101{Bits: 55}}, false, ""},
+		{"failed NGE101 check", &frames.Message{Fields: &nge101.Fields{Bits: 55}}, false, ""},
 		{"encrypted 0xD2", &frames.Message{Time: "2026-11-23T12:34:56.000Z",
-			Fields: &frames.GridStream{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
+			Fields: &gridstream.Fields{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
 			`{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "subtype" : 210, "protoversion" : 5, "ci" : 82, "encrypted" : 1}`},
 	}
 	old := time.Local

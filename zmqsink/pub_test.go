@@ -12,6 +12,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/pmt"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 func listen(t *testing.T, hwm int) *Publisher {
@@ -97,9 +98,9 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 func TestMessagePDU(t *testing.T) {
 	init := "142A"
 	m := &frames.Message{
-		Protocol: frames.ProtocolGridStream, Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
+		Protocol: gridstream.Name, Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
 		Raw: "2ad5001422", BitOffset: 123456,
-		Fields: &frames.GridStream{Version: 4, Type: "D5", CI: "22", Length: 20, CRCInit: &init},
+		Fields: &gridstream.Fields{Version: 4, Type: "D5", CI: "22", Length: 20, CRCInit: &init},
 		Meta:   map[string]any{"rx_freq": 915.3e6, "baud": int64(9600)},
 	}
 	pdu, err := MessagePDU(m)

@@ -21,6 +21,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/pmt"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -302,7 +303,7 @@ func runDecode(c *cli.Context) error {
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -312,17 +313,22 @@ func runDecode(c *cli.Context) error {
 
 	var inputs []*input
 	for _, sp := range specs {
-		pc, err := pipelineConfig(c, dec, sp.name)
+		pc, err := pipelineConfig(c, decs, sp.name)
 		if err != nil {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
 		pc.LevelRate = sp.rate
 		if !c.IsSet("protocol") {
-			// A GridStream flowgraph's bits carry no NGE101 packets, and
-			// searching noise for them finds a false one every few minutes
-			// per channel; level inputs are NGE101 by nature.
-			pc.GridStream, pc.NGE101 = sp.format != itemLevels, sp.format == itemLevels
+			// A flowgraph's bits come from an FSK demodulator and carry no
+			// OOK protocol's packets (searching noise for them finds a false
+			// one every few minutes per channel); level inputs are OOK by
+			// nature.
+			mod := protocol.FSK
+			if sp.format == itemLevels {
+				mod = protocol.OOK
+			}
+			pc.Decoders = protocol.Modulated(decs, mod)
 		}
 		sp.cfg.Logger = slog.Default()
 		sp.cfg.RetryMax = c.Duration("reconnect-max")
@@ -351,7 +357,7 @@ func runDecode(c *cli.Context) error {
 	slog.Info("decoding", "inputs", len(inputs))
 	statsDone := make(chan struct{})
 	if iv := c.Duration("stats-interval"); iv > 0 {
-		go logStats(ctx, iv, inputs, dec, out, statsDone)
+		go logStats(ctx, iv, inputs, decs, out, statsDone)
 	} else {
 		close(statsDone)
 	}
@@ -363,7 +369,7 @@ func runDecode(c *cli.Context) error {
 		items += in.src.Stats().Items
 	}
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
-		"messages", out.Sent(), "decoder", dec.Stats().String())
+		"messages", out.Sent(), "decoder", statsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -399,10 +405,10 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 				s[i] = -s[i]
 			}
 		}
-		in.ch.WriteSoft(s)
+		in.ch.Soft(s)
 		in.pos += int64(n)
 	case itemLevels:
-		in.ch.WriteLevels(p)
+		in.ch.Levels(p)
 		in.pos += int64(len(p))
 	default:
 		if in.spec.invert {
@@ -415,7 +421,7 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 			}
 			p = q
 		}
-		in.ch.WriteBits(p)
+		in.ch.Bits(p)
 		in.pos += int64(len(p))
 	}
 }
@@ -497,7 +503,7 @@ func number(v pmt.Value) (float64, bool) {
 }
 
 // logStats logs per-input and output statistics every iv until ctx ends.
-func logStats(ctx context.Context, iv time.Duration, inputs []*input, dec *frames.Decoder, out *outputs, done chan struct{}) {
+func logStats(ctx context.Context, iv time.Duration, inputs []*input, decs []protocol.Decoder, out *outputs, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(iv)
 	defer t.Stop()
@@ -530,10 +536,16 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*input, dec *frame
 				}
 				slog.Info("input", attrs...)
 			}
-			ds := dec.Stats()
-			attrs := []any{"gridstream_ok", ds.GridStreamOK, "gridstream_bad", ds.CRCFailed,
-				"encrypted", ds.Encrypted, "nge101_ok", ds.NGE101OK, "nge101_bad", ds.NGE101 - ds.NGE101OK,
-				"learned_networks", ds.Learned, "known_networks", ds.KnownNetworks, "messages_out", out.Sent()}
+			var attrs []any
+			for _, d := range decs {
+				ds := d.Stats()
+				name := d.Protocol().Name()
+				attrs = append(attrs, name+"_ok", ds.Good, name+"_bad", ds.Failed)
+				for _, c := range ds.Counters {
+					attrs = append(attrs, c.Name, c.Value)
+				}
+			}
+			attrs = append(attrs, "messages_out", out.Sent())
 			attrs = append(attrs, zmqOutStats(out)...)
 			slog.Info("decoder", attrs...)
 		}

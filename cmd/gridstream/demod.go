@@ -18,6 +18,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 const catIQ = "IQ input"
@@ -145,11 +146,11 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("invert") {
 		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
 	}
-	dec, err := newDecoder(c)
+	decs, err := newDecoders(c)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	pc, err := pipelineConfig(c, dec, name)
+	pc, err := pipelineConfig(c, decs, name)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
@@ -169,10 +170,9 @@ func runDemod(c *cli.Context) error {
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, ThresholdDB: c.Float64("threshold"),
-			Deframer: pc.Deframer, Input: name,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
 		},
-		dec: dec, out: out, progress: c.String("progress"), duration: c.Float64("duration"),
+		decs: decs, out: out, progress: c.String("progress"), duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"),
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
@@ -184,7 +184,7 @@ func runDemod(c *cli.Context) error {
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.stop != "" {
-		res.log(dec)
+		res.log(decs)
 	}
 	switch {
 	case runErr != nil:
@@ -198,7 +198,7 @@ func runDemod(c *cli.Context) error {
 // demodSetup is what demodulate needs besides the source.
 type demodSetup struct {
 	cfg      demod.Config
-	dec      *frames.Decoder
+	decs     []protocol.Decoder
 	out      *outputs
 	progress string
 	duration float64
@@ -223,25 +223,23 @@ type demodResult struct {
 }
 
 // log writes the summary line.
-func (r demodResult) log(dec *frames.Decoder) {
-	ds := dec.Stats()
+func (r demodResult) log(decs []protocol.Decoder) {
 	secs := float64(r.samples) / r.info.SampleRate
 	el := max(r.elapsed.Seconds(), 1e-9)
-	slog.Info("summary",
+	attrs := []any{
 		"input", r.input,
 		"samples", r.samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
 		"bursts", r.rx.Bursts,
 		"messages", r.sent,
-		"crc_good", ds.GridStreamOK+ds.NGE101OK,
-		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
-		"encrypted", ds.Encrypted,
-		"learned_now", ds.Learned,
+	}
+	attrs = append(attrs, decoderStats(decs)[2:]...) // crc_good, crc_failed and the protocols' own
+	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.samples)/el/1e6),
 		"elapsed", r.elapsed.Round(time.Millisecond),
 		"reconnects", r.redials,
-		"stop", r.stop)
+		"stop", r.stop)...)
 	if r.rx.Cut > 0 || r.rx.Ignored > 0 {
 		slog.Warn("signals that are not bursts: carriers or interference",
 			"input", r.input, "cut_after_longest_transmission", r.rx.Cut, "peaks_ignored_max_active", r.rx.Ignored)
@@ -285,7 +283,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 		}
 		s.out.Send(m)
 	}
-	rx, err := demod.New(s.cfg, s.dec, emit)
+	rx, err := demod.New(s.cfg, emit)
 	if err != nil {
 		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
 	}
@@ -380,7 +378,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 			cur = next
 			mu.Unlock()
 			res.redials++
-			if rx, err = demod.New(s.cfg, s.dec, emit); err != nil {
+			if rx, err = demod.New(s.cfg, emit); err != nil {
 				runErr, res.stop = err, "input error"
 				break
 			}

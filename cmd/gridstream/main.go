@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -53,13 +56,12 @@ func newApp() *cli.App {
 			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
 			return nil
 		},
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			replayCommand(),
 			decodeCommand(),
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
-			networksCommand(),
-		},
+		}, protocolCommands()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cli.Exit(fmt.Sprintf("unknown command %q (see gridstream --help)", c.Args().First()), exitUsage)
@@ -73,4 +75,15 @@ func newApp() *cli.App {
 	}
 	setUpCommands(app)
 	return app
+}
+
+// protocolCommands are the protocols' own commands (such as networks).
+func protocolCommands() []*cli.Command {
+	var out []*cli.Command
+	for _, p := range protocols.All() {
+		if c, ok := p.(protocol.Commander); ok {
+			out = append(out, c.Commands()...)
+		}
+	}
+	return out
 }

@@ -13,10 +13,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/samples"
 )
 
@@ -89,7 +88,7 @@ func runReplay(c *cli.Context) error {
 			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -98,7 +97,7 @@ func runReplay(c *cli.Context) error {
 		names = []string{""}
 	}
 	start := time.Now()
-	var total bits.DeframerStats
+	var total pipeline.Stats
 	var failures int
 	for _, name := range names {
 		in, err := openReplayInput(name)
@@ -110,21 +109,20 @@ func runReplay(c *cli.Context) error {
 		show, _ := wantProgress(c.String("progress"), in.size, os.Stderr)
 		bar := newProgress(show && in.name != samples.BitsName, os.Stderr, in.size, 0)
 		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
-		st, err := replayOne(c, dec, out, in, format)
+		st, err := replayOne(c, decs, out, in, format)
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
 		if in.close != nil {
 			in.close()
 		}
 		total.Bits += st.Bits
-		total.Syncs += st.Syncs
-		total.Frames += st.Frames
+		total.Unreliable += st.Unreliable
 		if err != nil {
 			slog.Error("input stopped early; frames before the problem were decoded", "input", in.name, "err", err)
 			failures++
 		}
 	}
 	closeErr := out.Close()
-	summarize(dec, total, time.Since(start))
+	summarize(decs, total, time.Since(start))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -156,10 +154,10 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput, format string) (bits.DeframerStats, error) {
-	cfg, err := pipelineConfig(c, dec, in.name)
+func replayOne(c *cli.Context, decs []protocol.Decoder, out *outputs, in replayInput, format string) (pipeline.Stats, error) {
+	cfg, err := pipelineConfig(c, decs, in.name)
 	if err != nil {
-		return bits.DeframerStats{}, err
+		return pipeline.Stats{}, err
 	}
 	ch := pipeline.New(cfg, out.Send)
 	br := bufio.NewReaderSize(in.r, 64<<10)
@@ -167,17 +165,17 @@ func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput
 	if format == formatLevels {
 		cfg.LevelRate = c.Float64("level-rate")
 		ch = pipeline.New(cfg, out.Send)
-		err := copyStream(br, buf, ch.WriteLevels)
+		err := copyStream(br, buf, ch.Levels)
 		ch.Flush()
 		return ch.Stats(), err
 	}
 	f, err := resolveFormat(format, in.name, br)
 	if err != nil {
-		return bits.DeframerStats{}, err
+		return pipeline.Stats{}, err
 	}
 	slog.Debug("replaying", "input", in.name, "format", f)
 	rd := bitio.NewReader(br, f, c.Bool("invert"))
-	err = copyStream(rd, buf, ch.WriteBits)
+	err = copyStream(rd, buf, ch.Bits)
 	ch.Flush()
 	if n := rd.Skipped(); n > 0 {
 		slog.Warn("input had bytes that are not bits; is --input-format right?", "input", in.name, "format", f, "skipped", n)
@@ -228,17 +226,10 @@ func copyStream(r io.Reader, buf []byte, write func([]byte)) error {
 }
 
 // summarize logs the end-of-run summary on stderr.
-func summarize(dec *frames.Decoder, st bits.DeframerStats, elapsed time.Duration) {
-	ds := dec.Stats()
+func summarize(decs []protocol.Decoder, st pipeline.Stats, elapsed time.Duration) {
 	rate := float64(st.Bits) / max(elapsed.Seconds(), 1e-9)
-	slog.Info("summary",
-		"bits", st.Bits,
-		"frames", ds.GridStream+ds.NGE101,
-		"crc_good", ds.GridStreamOK+ds.NGE101OK,
-		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
-		"encrypted", ds.Encrypted,
-		"learned_networks", len(dec.Learned()),
-		"learned_now", ds.Learned,
+	attrs := append([]any{"bits", st.Bits}, decoderStats(decs)...)
+	slog.Info("summary", append(attrs,
 		"mbit_per_s", fmt.Sprintf("%.1f", rate/1e6),
-		"elapsed", elapsed.Round(time.Millisecond))
+		"elapsed", elapsed.Round(time.Millisecond))...)
 }

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // A NaN soft symbol means the same in every input path: replay of a
@@ -26,7 +26,7 @@ import (
 func TestSoftNaNSameInEveryPath(t *testing.T) {
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F,
 		0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
-	stream := bits.AppendGridStream(make([]byte, 100), frame, 4, 40, 0x04)
+	stream := gs.AppendTransmission(make([]byte, 100), frame, 4, 40, 0x04)
 	stream = append(stream, make([]byte, 100)...)
 	const start = 100 + 40 + 20 // the 0x2A start bit
 	nan := map[int]bool{5: true, 37: true, 99: true, start + 10: true}

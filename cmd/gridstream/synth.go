@@ -20,6 +20,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -101,7 +103,7 @@ func synthCommand() *cli.Command {
 			&cli.Float64SliceFlag{Name: "nge-energy", Category: catNGE, Usage: "send a 71-bit NGE101 energy packet for this many kWh (repeatable)"},
 			&cli.IntFlag{Name: "nge-id", Category: catNGE, Value: 42, Usage: "NGE101 device id (0-255)"},
 			&cli.IntFlag{Name: "nge-channel", Category: catNGE, Value: 1, Usage: "NGE101 channel (1-8)"},
-			&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: frames.DefaultPulsesPerKWh,
+			&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: nge101.DefaultPulsesPerKWh,
 				Usage: "LED pulses per kWh used to turn W/kWh into the packet's pulse gap/count"},
 			&cli.BoolFlag{Name: "nge-low-battery", Category: catNGE, Usage: "set the low-battery bit in energy packets"},
 			&cli.StringFlag{Name: "nge-offset", Category: catNGE,
@@ -304,7 +306,7 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 	var inits []uint16
 	for _, s := range c.StringSlice("crc-init") {
 		for _, part := range strings.Split(s, ",") {
-			in, err := frames.ParseInit(part)
+			in, err := gridstream.ParseInit(part)
 			if err != nil {
 				return nil, fmt.Errorf("--crc-init: %v", err)
 			}
@@ -342,14 +344,14 @@ func planSynth(c *cli.Context, out string) (*synthPlan, error) {
 		if gap < 1 || gap >= 1<<19 {
 			return nil, fmt.Errorf("--nge-power %g W: the pulse gap (%.0f/1024 s) does not fit 19 bits", w, gap)
 		}
-		explicit = append(explicit, nge(frames.NGE101Packet(id, ch, false, uint64(gap), false)))
+		explicit = append(explicit, nge(nge101.NewPacket(id, ch, false, uint64(gap), false)))
 	}
 	for _, e := range c.Float64Slice("nge-energy") {
 		n := math.Round(e * ppk)
 		if !(n >= 0) || n >= 1<<34 {
 			return nil, fmt.Errorf("--nge-energy %g kWh: the pulse count does not fit 34 bits", e)
 		}
-		explicit = append(explicit, nge(frames.NGE101Packet(id, ch, true, uint64(n), c.Bool("nge-low-battery"))))
+		explicit = append(explicit, nge(nge101.NewPacket(id, ch, true, uint64(n), c.Bool("nge-low-battery"))))
 	}
 	count := c.Int("count")
 	if !c.IsSet("count") && len(explicit) > 0 {

@@ -10,9 +10,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Exit statuses of every command besides 0 (done).
@@ -35,12 +35,8 @@ type numRange struct {
 // and the protocols, so that no value can make a command allocate or loop
 // without bound.
 var flagRanges = map[string]numRange{
-	// Decoding.
-	"preamble-bits":      {lo: 16, hi: 40, unit: "bits", stated: true},
-	"sync-errors":        {lo: 0, hi: 40, unit: "bits, at most --preamble-bits"},
-	"framing-errors":     {lo: 0, hi: 16, unit: "bits"},
-	"nge-pulses-per-kwh": {lo: 1, hi: 100000, unit: "pulses/kWh (meters have 100-10000)"},
-	"level-rate":         {lo: bits.MinLevelRate, hi: iq.MaxSampleRate, zero: true, unit: "S/s"},
+	// Decoding (each protocol's own options carry their ranges).
+	"level-rate": {lo: minLevelRate(), hi: iq.MaxSampleRate, zero: true, unit: "S/s"},
 	// Outputs.
 	"out-hwm":  {lo: 1, hi: 1e6, unit: "messages"},
 	"mqtt-qos": {lo: 0, hi: 2, stated: true},
@@ -75,8 +71,25 @@ func rangeOf(cmd, flag string) (numRange, bool) {
 	if r, ok := flagRanges[cmd+"/"+flag]; ok {
 		return r, true
 	}
-	r, ok := flagRanges[flag]
-	return r, ok
+	if r, ok := flagRanges[flag]; ok {
+		return r, true
+	}
+	if o, ok := protocolOption(flag); ok && o.Max != 0 {
+		return numRange{lo: o.Min, hi: o.Max, unit: o.Unit}, true
+	}
+	return numRange{}, false
+}
+
+// minLevelRate is the lowest sample rate of an OOK level stream that every
+// OOK protocol's line coding can be sliced at.
+func minLevelRate() float64 {
+	lowest := 0.0
+	for _, p := range protocols.All() {
+		if t := p.Radio().OOK; t != nil {
+			lowest = max(lowest, t.MinRate())
+		}
+	}
+	return lowest
 }
 
 func (r numRange) contains(v float64) bool {
@@ -165,9 +178,8 @@ func checkFlags(c *cli.Context) error {
 		}
 	}
 	if hasFlag(c.Command, "protocol") {
-		// The deframer and protocol flags, checked before any input is
-		// opened.
-		if _, err := pipelineConfig(c, nil, ""); err != nil {
+		// The protocols' own checks, before any input is opened.
+		if err := checkDecoding(c); err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
 	}

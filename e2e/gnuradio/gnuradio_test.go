@@ -14,6 +14,8 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
@@ -99,7 +101,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 	dec := start(t, bin, "decode", "--in", "pull://"+bitsAddr, "--pass-tags",
 		"--out", "tcp://"+outAddr, "--out-pmt", "tcp://"+pmtAddr,
 		"--state", "", "--stats-interval", "1s")
-	sub := subscribe(t, "tcp://"+outAddr, frames.ProtocolGridStream)
+	sub := subscribe(t, "tcp://"+outAddr, gridstream.Name)
 	pdus := flowgraph(t, "gridstream_pdu_debug", "--address", "tcp://"+pmtAddr)
 	// Both subscribers must be connected before anything is published: a
 	// PUB socket drops what it sends before a subscription arrives.
@@ -282,12 +284,12 @@ func TestNGE101Flowgraph(t *testing.T) {
 	dec.stop(t)
 	got := map[string]int{}
 	for _, l := range dec.lines() {
-		n := &frames.NGE101{}
+		n := &nge101.Fields{}
 		m := frames.Message{Fields: n}
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatal(err)
 		}
-		if !m.CRCOK || m.Protocol != frames.ProtocolNGE101 || n.ID != 42 {
+		if !m.CRCOK || m.Protocol != nge101.Name || n.ID != 42 {
 			t.Errorf("message: %s", l)
 		}
 		got[m.Raw]++
