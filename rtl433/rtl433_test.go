@@ -55,7 +55,7 @@ func TestEncode(t *testing.T) {
 		{
 			name: "0x55 broadcast, CoServ",
 			grid: "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032",
-			want: `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "45f8", "location" : "Dallas, TX", "provider" : "CoServ", "subtype" : 85, "protoversion" : 4, "ci" : 48, "mic" : "CRC", "id" : "5021d005", "wanaddress" : "fe5021d00500", "destaddress" : "ffffffffffff", "uptime" : 260896}`,
+			want: `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "45f8", "location" : "Dallas TX", "provider" : "CoServ", "subtype" : 85, "protoversion" : 4, "ci" : 48, "mic" : "CRC", "id" : "5021d005", "wanaddress" : "fe5021d00500", "destaddress" : "ffffffffffff", "uptime" : 260896}`,
 		},
 		{
 			name:  "0xD5 directed, Puget Sound Energy, with receiver levels",
@@ -82,7 +82,7 @@ func TestEncode(t *testing.T) {
 				t.Fatalf("vector does not decode: %+v", m)
 			}
 			m.Radio = tc.radio
-			got, ok := Encode(m)
+			got, ok := New(nil).Encode(m)
 			if !ok || string(got) != tc.want {
 				t.Errorf("Encode = %v\n %s\nwant\n %s", ok, got, tc.want)
 			}
@@ -100,9 +100,10 @@ func TestEncodeSkips(t *testing.T) {
 	}{
 		{"nil", nil, false, ""},
 		{"no protocol part", &frames.Message{}, false, ""},
+		{"a protocol rtl_433 does not decode", &frames.Message{Protocol: "toy", CRCOK: true}, false, ""},
 		{"failed CRC", bad, false, ""},
-		{"failed NGE101 check", &frames.Message{Fields: &nge101.Fields{Bits: 55}}, false, ""},
-		{"encrypted 0xD2", &frames.Message{Time: "2026-11-23T12:34:56.000Z",
+		{"failed NGE101 check", &frames.Message{Protocol: nge101.Name, Fields: &nge101.Fields{Bits: 55}}, false, ""},
+		{"encrypted 0xD2", &frames.Message{Protocol: gridstream.Name, Time: "2026-11-23T12:34:56.000Z",
 			Fields: &gridstream.Fields{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
 			`{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "subtype" : 210, "protoversion" : 5, "ci" : 82, "encrypted" : 1}`},
 	}
@@ -110,7 +111,7 @@ func TestEncodeSkips(t *testing.T) {
 	time.Local = time.UTC
 	defer func() { time.Local = old }()
 	for _, tc := range tests {
-		got, ok := Encode(tc.m)
+		got, ok := New(nil).Encode(tc.m)
 		if ok != tc.ok || string(got) != tc.want {
 			t.Errorf("%s: Encode = %v %s, want %v %s", tc.name, ok, got, tc.ok, tc.want)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/rtl433"
 )
 
@@ -62,7 +63,7 @@ func stdoutSink(c *cli.Context, w io.Writer) (sink, error) {
 	case "", outputJSON, "gridstream":
 		return newJSONSink(w), nil
 	case outputRTL433:
-		return &rtl433Sink{w: bufio.NewWriter(w)}, nil
+		return &rtl433Sink{w: bufio.NewWriter(w), enc: rtl433.New(protocols.All())}, nil
 	default:
 		return nil, fmt.Errorf("--format %q: want json or rtl433", f)
 	}
@@ -108,11 +109,12 @@ func addMQTT(c *cli.Context, o *outputs) error {
 // rtl433Sink writes rtl_433-style JSON lines; messages rtl_433 would not
 // print (failed CRCs) are skipped.
 type rtl433Sink struct {
-	w *bufio.Writer
+	w   *bufio.Writer
+	enc *rtl433.Encoder
 }
 
 func (r *rtl433Sink) Send(m *frames.Message) error {
-	line, ok := rtl433.Encode(m)
+	line, ok := r.enc.Encode(m)
 	if !ok {
 		return nil
 	}
