@@ -1,9 +1,10 @@
 // Package mqttsink publishes decoded gridstream messages to an MQTT broker for
 // Home Assistant and any other MQTT consumer.
 //
-// Every device (GridStream meter or NGE101 transmitter) gets one retained
-// state JSON at <prefix>/<protocol>/<id>/state holding the device's merged
-// latest readings, and the sink keeps <prefix>/status at "online" while it is
+// Every device of a protocol that publishes to Home Assistant
+// (protocol.HomeAssistant: a GridStream meter, an NGE101 transmitter) gets
+// one retained state JSON at <prefix>/<protocol>/<id>/state holding the
+// device's merged latest readings, as its protocol keeps them, and the sink keeps <prefix>/status at "online" while it is
 // connected ("offline" after Close, and as the broker-held last will when the
 // process dies). Devices chosen for Home Assistant get retained MQTT
 // discovery configs under <discovery prefix>/sensor/… and
@@ -14,12 +15,12 @@
 // is connected. While the broker is away, messages coalesce into the latest
 // state per device, so memory is bounded by the number of devices (itself
 // bounded by Config.MaxDevices: when the table is full, the least recently
-// heard device other than a Config.Meters one makes room, in O(1)). On every (re)connection the sink republishes
+// heard device other than a Config.Meters one makes room, in O(1); see
+// package devices). On every (re)connection the sink republishes
 // availability, all discovery configs and every device's latest state.
 package mqttsink
 
 import (
-	"container/list"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -34,9 +35,10 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
+	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Availability payloads.
@@ -72,17 +74,16 @@ type Sink struct {
 	maxDevices      int
 	noDiscovery     bool
 	discoverAll     bool
-	meters          map[string]bool
-	ngeListed       bool
+	protocols       map[string]protocol.HomeAssistant
+	meters          map[string]bool // devices.Key of every --meter device
+	listed          map[string]bool // protocols with a --meter device
 
 	mu       sync.Mutex
-	devices  map[string]*device
-	heard    *list.List // devices other than --meter ones, most recently heard first
+	devices  *devices.Table[*device]
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
-	full     bool // MaxDevices reached (logged once)
-	connects int  // successful connections so far
+	connects int // successful connections so far
 
 	reconnecting atomic.Bool
 	maxReconnect time.Duration
@@ -126,9 +127,9 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		maxDevices:      cfg.MaxDevices,
 		noDiscovery:     cfg.NoDiscovery,
 		discoverAll:     cfg.DiscoverAll,
+		protocols:       map[string]protocol.HomeAssistant{},
 		meters:          map[string]bool{},
-		devices:         map[string]*device{},
-		heard:           list.New(),
+		listed:          map[string]bool{},
 		wake:            make(chan struct{}, 1),
 		stop:            make(chan struct{}),
 		done:            make(chan struct{}),
@@ -136,11 +137,28 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	if s.maxDevices <= 0 {
 		s.maxDevices = DefaultMaxDevices
 	}
-	for _, id := range cfg.Meters {
-		if id = normalizeID(id); id != "" {
-			s.meters[id] = true
-			s.ngeListed = s.ngeListed || isNGEID(id)
+	list := cfg.Protocols
+	if list == nil {
+		list = protocols.All()
+	}
+	for _, p := range list {
+		if ha, ok := p.(protocol.HomeAssistant); ok {
+			s.protocols[p.Name()] = ha
 		}
+	}
+	for _, id := range cfg.Meters {
+		for name, ha := range s.protocols {
+			if dev, ok := ha.ParseDeviceID(id); ok {
+				s.meters[devices.Key(name, dev)] = true
+				s.listed[name] = true
+			}
+		}
+	}
+	s.devices = devices.New[*device](s.maxDevices)
+	s.devices.OnEvict = func(_ string, d *device) { s.dequeue(d) }
+	s.devices.OnFull = func() {
+		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
+			"max_devices", s.maxDevices)
 	}
 	s.availTopic = s.prefix + "/status"
 	s.maxReconnect = cfg.MaxReconnectInterval
@@ -367,77 +385,39 @@ func (s *Sink) poke() {
 }
 
 // Send merges m into its device's state and schedules a publish. It never
-// blocks on the network. Frames that fail their CRC or name no device are
-// ignored.
+// blocks on the network. Frames that fail their CRC, name no device, or are
+// of a protocol without devices are ignored.
 func (s *Sink) Send(m *frames.Message) error {
 	if m == nil || !m.CRCOK {
 		return nil
 	}
-	g, _ := m.Fields.(*gridstream.Fields)
-	if _, nge := m.Fields.(*nge101.Fields); g == nil && !nge {
-		return nil
-	}
+	ha := s.protocols[m.Protocol]
 	id := m.DeviceID()
-	if id == "" {
+	if ha == nil || id == "" {
 		return nil
 	}
 	at := messageTime(m)
-	protocol := gridstream.Name
-	if g == nil {
-		protocol = nge101.Name
-	}
-	key := protocol + "/" + id
+	key := devices.Key(m.Protocol, id)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
 		return ErrClosed
 	}
-	d := s.devices[key]
-	switch {
-	case d == nil:
-		meter := s.isMeter(id)
-		if !s.makeRoom(meter) {
+	d, ok := s.devices.Get(key)
+	if ok {
+		s.devices.Heard(key)
+	} else {
+		d = newDevice(ha, m, id)
+		if d == nil || !s.devices.Add(key, d, s.meters[key]) {
 			s.mu.Unlock()
 			return nil
 		}
-		d = newDevice(m, id)
-		s.devices[key] = d
-		if !meter {
-			d.heard = s.heard.PushFront(d)
-		}
-	case d.heard != nil:
-		s.heard.MoveToFront(d.heard)
 	}
-	d.update(m, at)
+	d.state.Update(m, at)
 	s.enqueue(d)
 	s.mu.Unlock()
 	s.poke()
 	return nil
-}
-
-// isMeter reports whether id is one of the user's --meter devices.
-func (s *Sink) isMeter(id string) bool { return s.meters[id] || s.meters[normalizeID(id)] }
-
-// makeRoom reports whether a new device fits in the table, evicting the
-// least recently heard device other than a --meter one when it is full.
-// --meter devices always have a place; s.mu is held.
-func (s *Sink) makeRoom(meter bool) bool {
-	if len(s.devices) < s.maxDevices {
-		return true
-	}
-	if !s.full {
-		s.full = true
-		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
-			"max_devices", s.maxDevices)
-	}
-	oldest := s.heard.Back()
-	if oldest == nil {
-		return meter
-	}
-	d := s.heard.Remove(oldest).(*device)
-	delete(s.devices, d.key)
-	s.dequeue(d)
-	return true
 }
 
 // enqueue marks d dirty; s.mu is held.
@@ -461,17 +441,24 @@ func (s *Sink) dequeue(d *device) {
 	d.queued = false
 }
 
-// discover reports whether d gets Home Assistant discovery configs.
+// discover reports whether d gets Home Assistant discovery configs: every
+// device with --discover-all, the --meter ones, and those of a protocol that
+// announces its devices unless some of them are named.
 func (s *Sink) discover(d *device) bool {
 	switch {
 	case s.noDiscovery:
 		return false
-	case s.discoverAll, s.meters[d.id], s.meters[normalizeID(d.id)]:
+	case s.discoverAll, s.meters[d.key]:
 		return true
-	case d.nge != nil:
-		return !s.ngeListed
 	}
-	return false
+	ha := s.protocols[d.protocol]
+	return ha != nil && ha.AnnounceUnlisted() && !s.listed[d.protocol]
+}
+
+// has reports whether d is still in the table (not evicted); s.mu is held.
+func (s *Sink) has(d *device) bool {
+	cur, ok := s.devices.Get(d.key)
+	return ok && cur == d
 }
 
 // run is the publishing worker.
@@ -514,7 +501,7 @@ func (s *Sink) publishRound() bool {
 	resync := s.resync
 	s.resync = false
 	if resync {
-		for _, d := range s.devices {
+		for _, d := range s.devices.All() {
 			clear(d.announced)
 			s.enqueue(d)
 		}
@@ -528,13 +515,13 @@ func (s *Sink) publishRound() bool {
 		d.queued = false
 		if s.discover(d) {
 			for _, e := range d.entities() {
-				if !d.announced[e.key] {
-					d.announced[e.key] = true
-					jobs = append(jobs, &job{dev: d, entity: e.key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e)})
+				if !d.announced[e.Key] {
+					d.announced[e.Key] = true
+					jobs = append(jobs, &job{dev: d, entity: e.Key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e)})
 				}
 			}
 		}
-		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.stateJSON()})
+		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.state.State()})
 	}
 	rest := copy(s.queue, s.queue[n:])
 	clear(s.queue[rest:])
@@ -578,7 +565,7 @@ func (s *Sink) publishRound() bool {
 		switch {
 		case j.dev == nil:
 			s.resync = true
-		case s.devices[j.dev.key] != j.dev:
+		case !s.has(j.dev):
 			// Evicted meanwhile.
 		case j.entity != "":
 			delete(j.dev.announced, j.entity)

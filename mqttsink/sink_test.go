@@ -320,7 +320,7 @@ func TestBrokerRestart(t *testing.T) {
 		t.Errorf("Send blocked while the broker was away: %d sends took %v, slowest %v", 2*n, el, slowest)
 	}
 	s.mu.Lock()
-	devices, queued := len(s.devices), len(s.queue)
+	devices, queued := s.devices.Len(), len(s.queue)
 	s.mu.Unlock()
 	if devices != 100 || queued > 100 {
 		t.Errorf("while away: %d devices, %d queued; want 100 and <= 100", devices, queued)

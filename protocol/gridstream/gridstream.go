@@ -134,3 +134,11 @@ func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error)
 	}
 	return NewDecoder(c)
 }
+
+// What GridStream offers beyond decoding.
+var (
+	_ protocol.RTL433        = Protocol{}
+	_ protocol.HomeAssistant = Protocol{}
+	_ protocol.Commander     = Protocol{}
+	_ protocol.TextDecoder   = (*Decoder)(nil)
+)

@@ -88,3 +88,10 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	}
 	return &Decoder{cfg: cfg}, nil
 }
+
+// What the NGE101 offers beyond decoding.
+var (
+	_ protocol.RTL433        = Protocol{}
+	_ protocol.HomeAssistant = Protocol{}
+	_ protocol.RowStream     = (*stream)(nil)
+)
