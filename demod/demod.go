@@ -125,8 +125,9 @@ type Receiver struct {
 }
 
 type recentMsg struct {
-	raw string
-	pos int64
+	raw  string
+	pos  int64
+	good bool // emitted CRC-good
 }
 
 // burst is one transmission being collected.
@@ -481,7 +482,9 @@ func (r *Receiver) Flush() {
 // of a burst cut for length. A GridStream frame is the same when its bytes
 // agree and it starts (by its own BitOffset) within dupSlack of the other;
 // an NGE101 packet, which the transmitter repeats, when its bytes agree
-// within 0.2 s of burst starts (pos).
+// within 0.2 s of burst starts (pos). A frame emitted as failed does not
+// hide the same frame CRC-good: with --all, a frame of a network not learned
+// yet is shown failed, then again when a later frame teaches its network.
 func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	tol := int64(0.2 * r.fs)
 	if m.Radio != nil && m.Baud > 0 {
@@ -498,7 +501,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 			continue
 		}
 		keep = append(keep, e)
-		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol {
+		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol && (e.good || !m.CRCOK) {
 			dup = true
 		}
 	}
@@ -508,7 +511,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 		r.stats.Duplicate++
 		return
 	}
-	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos})
+	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
 	r.emit(m)
 }

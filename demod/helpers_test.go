@@ -89,6 +89,11 @@ func testDecoders(cfg gridstream.Config) []protocol.Decoder {
 	if err != nil {
 		panic(err)
 	}
+	return testDecodersWith(gs)
+}
+
+// testDecodersWith returns gs and a default decoder of every other protocol.
+func testDecodersWith(gs *gridstream.Decoder) []protocol.Decoder {
 	nge, _ := nge101.NewDecoder(nge101.Config{})
 	return []protocol.Decoder{gs, nge}
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -208,4 +209,60 @@ func newDecoders(t testing.TB) (*gridstream.Decoder, []protocol.Decoder) {
 	}
 	nge, _ := nge101.NewDecoder(nge101.Config{})
 	return gs, []protocol.Decoder{gs, nge}
+}
+
+// The deframer options a decoder was made with hold in every channel: an
+// empty DeframerOptions is the strictest, none given is the default (the
+// same meaning as in gridstream.NewDeframer and the receiver).
+func TestDeframerOptionsMeaning(t *testing.T) {
+	f := randomFrame(rand.New(rand.NewPCG(6, 6)), 0x5FD6)
+	stream := gridstream.AppendTransmission(make([]byte, 10), f, 4, 40, 0x04)
+	stream[10+40-1-3] ^= 1 // one wrong preamble bit among the 16 compared
+	for _, tc := range []struct {
+		opts *gridstream.DeframerOptions
+		want int
+	}{{nil, 1}, {&gridstream.DeframerOptions{}, 0}, {&gridstream.DeframerOptions{SyncErrors: 1}, 1}} {
+		dec, _ := gridstream.NewDecoder(gridstream.Config{Deframer: tc.opts})
+		n := 0
+		ch := pipeline.New(pipeline.Config{Decoders: []protocol.Decoder{dec}}, func(*frames.Message) { n++ })
+		ch.Bits(stream)
+		ch.Flush()
+		if n != tc.want {
+			t.Errorf("%+v: %d frames, want %d", tc.opts, n, tc.want)
+		}
+	}
+}
+
+// A sink that asks the decoders for their stats while it is handed a
+// message does not deadlock: messages are never emitted under a decoder's
+// lock, also not those released when a network is learned.
+func TestSinkCallsStats(t *testing.T) {
+	_, decs := newDecoders(t)
+	n := 0
+	ch := pipeline.New(pipeline.Config{Decoders: decs}, func(*frames.Message) {
+		for _, d := range decs {
+			d.Stats()
+		}
+		n++
+	})
+	rng := rand.New(rand.NewPCG(9, 9))
+	var stream []byte
+	for range 3 {
+		stream = gridstream.AppendTransmission(append(stream, make([]byte, 100)...), randomFrame(rng, 0x6B2C), 4, 20, 0)
+	}
+	stream = append(stream, nge101.NewPacket(1, 1, false, 100, false)...)
+	done := make(chan struct{})
+	go func() {
+		ch.Bits(stream)
+		ch.Flush()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("deadlock: a sink calling Stats() from emit")
+	}
+	if n != 4 {
+		t.Fatalf("%d messages, want 4", n)
+	}
 }

@@ -5,7 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
@@ -201,5 +203,33 @@ func TestFrameLength(t *testing.T) {
 		if got := gridstream.FrameLength(tc.in); got != tc.want {
 			t.Errorf("FrameLength(%X) = %d, want %d", tc.in, got, tc.want)
 		}
+	}
+}
+
+// DeframerOptions mean what they say wherever they are given: an empty one
+// is the strictest deframer (a preamble error loses the frame); options not
+// given (Config.Deframer nil) are the defaults (two errors tolerated).
+func TestDeframerOptionsMeaning(t *testing.T) {
+	stream := gridstream.AppendTransmission(make([]byte, 10), frame0x55, 4, 40, 0x04)
+	stream[10+40-1-3] ^= 1 // one wrong preamble bit among the 16 compared
+	count := func(cfg gridstream.Config) int {
+		dec, _ := gridstream.NewDecoder(cfg)
+		n := 0
+		s := dec.NewStream(protocol.Output{Emit: func(*frames.Message) { n++ }})
+		s.Bits(stream)
+		s.Flush()
+		return n
+	}
+	if n := len(deframe(gridstream.DeframerOptions{}, stream, whole)); n != 0 {
+		t.Errorf("empty DeframerOptions: %d frames, want 0", n)
+	}
+	if n := len(deframe(gridstream.DefaultDeframerOptions(), stream, whole)); n != 1 {
+		t.Errorf("default DeframerOptions: %d frames, want 1", n)
+	}
+	if n := count(gridstream.Config{Deframer: &gridstream.DeframerOptions{}}); n != 0 {
+		t.Errorf("decoder with empty DeframerOptions: %d frames, want 0", n)
+	}
+	if n := count(gridstream.Config{}); n != 1 {
+		t.Errorf("decoder with no DeframerOptions: %d frames, want 1", n)
 	}
 }
