@@ -1,18 +1,11 @@
-// Package frames decodes GridStream frames and NGE101 packets into Messages:
-// CRC checking against known and learned utility networks, field parsing, and
-// the one message schema every gridstream output uses.
+// Package frames is the one message schema every gridstream output uses
+// (JSON lines, msgpack over ZeroMQ, PMT metadata, MQTT): the fields every
+// protocol's messages have, the protocol's own part as a Fields value
+// written inline, and what a receiver measured (Radio). It knows no
+// protocol.
 package frames
 
-import (
-	"strconv"
-	"time"
-)
-
-// Protocol names as they appear in Message.Protocol and as ZMQ/MQTT topics.
-const (
-	ProtocolGridStream = "gridstream"
-	ProtocolNGE101     = "nge101"
-)
+import "time"
 
 // TimeLayout is how Message.Time is written: RFC 3339, UTC, milliseconds.
 const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
@@ -67,65 +60,6 @@ type Map map[string]any
 // DeviceID is "": without its protocol, the fields name no device.
 func (Map) DeviceID() string { return "" }
 
-// GridStream holds the fields of a Landis+Gyr GridStream frame.
-type GridStream struct {
-	// Version is the sync-word version (4 or 5); 0 when unknown (hex input
-	// without the 00FF2A/80FF2A prefix).
-	Version int `json:"version" msgpack:"version"`
-	// Type is the frame type byte as two upper-case hex digits ("55", "D5").
-	Type string `json:"type" msgpack:"type"`
-	// CI is the control-information byte as two upper-case hex digits.
-	CI string `json:"ci" msgpack:"ci"`
-	// Length is the frame's length field: bytes from the CI through the CRC.
-	Length int `json:"length" msgpack:"length"`
-	// CRCInit is the utility network's CRC init (4 upper-case hex digits), null
-	// when no known or learned init matches.
-	CRCInit *string `json:"crc_init" msgpack:"crc_init"`
-	// NetworkID is the utility network id whose CRC-16/XMODEM is CRCInit.
-	NetworkID *int `json:"network_id" msgpack:"network_id"`
-	// Utility is the utility's name when the init is in the built-in table.
-	Utility *string `json:"utility" msgpack:"utility"`
-	// Learned is true when CRCInit was learned from the traffic itself.
-	Learned bool `json:"learned" msgpack:"learned"`
-	// Encrypted marks 0xD2 frames with CI 0x52 (AES payload, no CRC).
-	Encrypted bool `json:"encrypted" msgpack:"encrypted"`
-	// Src and Dst are LAN ids (8 hex digits) where the frame carries them.
-	Src string `json:"src,omitempty" msgpack:"src,omitempty"`
-	Dst string `json:"dst,omitempty" msgpack:"dst,omitempty"`
-	// SrcWAN and DstWAN are 6-byte WAN addresses (12 hex digits).
-	SrcWAN string `json:"src_wan,omitempty" msgpack:"src_wan,omitempty"`
-	DstWAN string `json:"dst_wan,omitempty" msgpack:"dst_wan,omitempty"`
-	// Counter is the 0x55 broadcast counter (wraps at 255).
-	Counter *int `json:"counter,omitempty" msgpack:"counter,omitempty"`
-	// UptimeS is seconds since the meter last powered on.
-	UptimeS *int64 `json:"uptime_s,omitempty" msgpack:"uptime_s,omitempty"`
-	// Clock is the meter's clock (0xD5 length 0x47), RFC 3339 UTC.
-	Clock string `json:"clock,omitempty" msgpack:"clock,omitempty"`
-	// Timing is the raw 16-bit 0x55 field that seed 000 reads as "timing,
-	// 0.01 increments"; its meaning is not established.
-	Timing *int `json:"timing,omitempty" msgpack:"timing,omitempty"`
-}
-
-// NGE101 holds the fields of a Norgo NGE101 packet.
-type NGE101 struct {
-	// Bits is the packet length: 55 (power) or 71 (energy).
-	Bits int `json:"bits" msgpack:"bits"`
-	// ID is the transmitter's 8-bit device id.
-	ID int `json:"id" msgpack:"id"`
-	// Channel is the transmitter's channel, 1–8.
-	Channel int `json:"channel" msgpack:"channel"`
-	// Gap is the time between the last two LED pulses in 1/1024 s (55-bit).
-	Gap *int `json:"gap,omitempty" msgpack:"gap,omitempty"`
-	// PowerW is the power derived from Gap and the meter's pulses per kWh.
-	PowerW *float64 `json:"power_w,omitempty" msgpack:"power_w,omitempty"`
-	// Impulses is the LED pulse count since the transmitter started (71-bit).
-	Impulses *uint64 `json:"impulses,omitempty" msgpack:"impulses,omitempty"`
-	// EnergyKWh is Impulses divided by the meter's pulses per kWh.
-	EnergyKWh *float64 `json:"energy_kwh,omitempty" msgpack:"energy_kwh,omitempty"`
-	// BatteryOK is false when the transmitter reports a low battery (71-bit).
-	BatteryOK *bool `json:"battery_ok,omitempty" msgpack:"battery_ok,omitempty"`
-}
-
 // Radio holds what a receiver measured about the burst that carried a frame.
 // It is set by the pure-Go demodulator, and by GNU Radio inputs whose tags
 // carry the values.
@@ -152,14 +86,3 @@ func (m *Message) DeviceID() string {
 	}
 	return m.Fields.DeviceID()
 }
-
-// DeviceID is the source LAN id, else the source WAN address.
-func (g *GridStream) DeviceID() string {
-	if g.Src != "" {
-		return g.Src
-	}
-	return g.SrcWAN
-}
-
-// DeviceID is the "channel-id" pair.
-func (n *NGE101) DeviceID() string { return strconv.Itoa(n.Channel) + "-" + strconv.Itoa(n.ID) }

@@ -72,7 +72,7 @@ type GridStreamBurst struct {
 
 // NGE101Burst is one NGE101 transmission: the packet sent Repeats times.
 type NGE101Burst struct {
-	// Bits is the packet as unpacked bits (e.g. frames.NGE101Packet).
+	// Bits is the packet as unpacked bits (e.g. nge101.NewPacket).
 	Bits []byte
 	// FreqOffset is the carrier offset from the recording's centre in Hz.
 	FreqOffset float64

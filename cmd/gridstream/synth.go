@@ -18,7 +18,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
@@ -228,7 +227,7 @@ func runSynth(c *cli.Context) error {
 
 // bandHalf is about half the occupied bandwidth of a burst, for annotations.
 func bandHalf(l truthLine) float64 {
-	if l.Protocol == frames.ProtocolNGE101 {
+	if l.Protocol == nge101.Name {
 		return 5e3
 	}
 	return l.Deviation + float64(l.Baud)/2
@@ -534,7 +533,7 @@ func truthLines(ts []synth.Truth, rate, center float64) []truthLine {
 		if center > 0 {
 			l.FreqHz = center + t.FreqHz
 		}
-		if t.Protocol == frames.ProtocolNGE101 {
+		if t.Protocol == nge101.Name {
 			l.Bits = len(t.Bits)
 			l.Raw = strings.ToUpper(hex.EncodeToString(bitio.Pack(t.Bits)))
 		} else {
