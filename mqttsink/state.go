@@ -37,3 +37,80 @@ func messageTime(m *frames.Message) time.Time {
 	}
 	return time.Now()
 }
+
+// Send merges m into its device's state and schedules a publish. It never
+// blocks on the network. Frames that fail their CRC, name no device, or are
+// of a protocol without devices are ignored.
+func (s *Sink) Send(m *frames.Message) error {
+	if m == nil || !m.CRCOK {
+		return nil
+	}
+	ha := s.protocols[m.Protocol]
+	id := m.DeviceID()
+	if ha == nil || id == "" {
+		return nil
+	}
+	at := messageTime(m)
+	key := devices.Key(m.Protocol, id)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	d, ok := s.devices.Get(key)
+	if ok {
+		s.devices.Heard(key)
+	} else {
+		d = newDevice(ha, m, id)
+		if d == nil || !s.devices.Add(key, d, s.meters[key]) {
+			s.mu.Unlock()
+			return nil
+		}
+	}
+	d.state.Update(m, at)
+	s.enqueue(d)
+	s.mu.Unlock()
+	s.poke()
+	return nil
+}
+
+// enqueue marks d dirty; s.mu is held.
+func (s *Sink) enqueue(d *device) {
+	if !d.queued {
+		d.queued = true
+		d.qi = len(s.queue)
+		s.queue = append(s.queue, d)
+	}
+}
+
+// dequeue takes d off the queue (an evicted device); s.mu is held.
+func (s *Sink) dequeue(d *device) {
+	if !d.queued {
+		return
+	}
+	last := s.queue[len(s.queue)-1]
+	s.queue[d.qi], last.qi = last, d.qi
+	s.queue[len(s.queue)-1] = nil
+	s.queue = s.queue[:len(s.queue)-1]
+	d.queued = false
+}
+
+// discover reports whether d gets Home Assistant discovery configs: every
+// device with --discover-all, the --meter ones, and those of a protocol that
+// announces its devices unless some of them are named.
+func (s *Sink) discover(d *device) bool {
+	switch {
+	case s.noDiscovery:
+		return false
+	case s.discoverAll, s.meters[d.key]:
+		return true
+	}
+	ha := s.protocols[d.protocol]
+	return ha != nil && ha.AnnounceUnlisted() && !s.listed[d.protocol]
+}
+
+// has reports whether d is still in the table (not evicted); s.mu is held.
+func (s *Sink) has(d *device) bool {
+	cur, ok := s.devices.Get(d.key)
+	return ok && cur == d
+}
