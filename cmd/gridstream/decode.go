@@ -21,6 +21,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/pmt"
+	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -497,7 +498,7 @@ func number(v pmt.Value) (float64, bool) {
 }
 
 // logStats logs per-input and output statistics every iv until ctx ends.
-func logStats(ctx context.Context, iv time.Duration, inputs []*input, dec *frames.Decoder, out *outputs, done chan struct{}) {
+func logStats(ctx context.Context, iv time.Duration, inputs []*input, dec *frames.Decoder, out *sink.Fanout, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(iv)
 	defer t.Stop()

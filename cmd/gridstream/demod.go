@@ -18,6 +18,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 const catIQ = "IQ input"
@@ -199,7 +200,7 @@ func runDemod(c *cli.Context) error {
 type demodSetup struct {
 	cfg      demod.Config
 	dec      *frames.Decoder
-	out      *outputs
+	out      *sink.Fanout
 	progress string
 	duration float64
 	// onMessage, when set, sees every message before the outputs.

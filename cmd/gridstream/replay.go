@@ -17,6 +17,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/samples"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 // formatLevels is replay's extra input kind: OOK level samples for NGE101.
@@ -155,7 +156,7 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput, format string) (bits.DeframerStats, error) {
+func replayOne(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, in replayInput, format string) (bits.DeframerStats, error) {
 	cfg, err := pipelineConfig(c, dec, in.name)
 	if err != nil {
 		return bits.DeframerStats{}, err
