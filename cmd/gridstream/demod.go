@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -362,17 +361,16 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 			continue
 		}
 		var te *iq.TruncatedError
-		lost := errors.Is(err, iq.ErrServerClosed) || errors.Is(err, iq.ErrNoSamples)
 		switch {
 		case errors.Is(err, io.EOF):
 		case ctx.Err() != nil:
 			res.stop = "interrupted"
-		case lost && s.reopen != nil:
+		case iq.Lost(err) && s.reopen != nil:
 			slog.Warn("input lost; reconnecting", "input", src.Name, "reason", err)
 			rx.Flush()
 			past = addStats(past, rx.Stats())
 			cur.Close()
-			next := redial(ctx, s.reopen, src.Name)
+			next, _ := iq.Redial(ctx, s.reopen, iq.RedialOptions{Name: src.Name})
 			if next == nil {
 				res.stop = "interrupted"
 				break
@@ -408,23 +406,4 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 	mu.Unlock()
 	res.samples, res.elapsed, res.rx, res.sent = total, time.Since(start), addStats(past, rx.Stats()), sent
 	return res, runErr
-}
-
-// redial reopens a live input until it works or ctx ends (then nil),
-// waiting 1 s, 2 s, 4 s … up to 30 s between attempts.
-func redial(ctx context.Context, reopen func() (*iq.Source, error), name string) *iq.Source {
-	wait := time.Second
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(wait):
-		}
-		s, err := reopen()
-		if err == nil {
-			return s
-		}
-		wait = min(2*wait, 30*time.Second)
-		slog.Warn("reconnect failed", "input", name, "err", err, "next_try_in", wait)
-	}
 }
