@@ -13,6 +13,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/iqdecode"
+	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -83,11 +85,11 @@ func runDemo(c *cli.Context) error {
 		res, err := demodulate(c, src, demodSetup{
 			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
 				NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, Deframer: pc.Deframer, Input: name},
-			dec: dec, out: out, progress: "never",
+			dec: dec, out: out, progress: progress.Never,
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
 		})
-		if res.stop != "" {
-			res.log(dec)
+		if res.Stop != iqdecode.NotRun {
+			logSummary(res, dec)
 		}
 		if err != nil {
 			runErr = err
@@ -101,7 +103,7 @@ func runDemo(c *cli.Context) error {
 		}
 		found += n
 		total += len(want)
-		sent += int(res.sent)
+		sent += int(res.Messages)
 	}
 	closeErr := out.Close()
 	if runErr != nil {

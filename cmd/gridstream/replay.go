@@ -16,6 +16,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/sink"
 )
@@ -81,7 +82,8 @@ func runReplay(c *cli.Context) error {
 	if format == formatLevels && c.Float64("level-rate") <= 0 {
 		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
 	}
-	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
+	mode, err := progressMode(c.String("progress"))
+	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
 	if format != "auto" && format != formatLevels {
@@ -107,8 +109,10 @@ func runReplay(c *cli.Context) error {
 			failures++
 			continue
 		}
-		show, _ := wantProgress(c.String("progress"), in.size, os.Stderr)
-		bar := newProgress(show && in.name != samples.BitsName, os.Stderr, in.size, 0)
+		var bar *progress.Bar
+		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
+			bar = progress.New(os.Stderr, in.size, 0)
+		}
 		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
 		st, err := replayOne(c, dec, out, in, format)
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
