@@ -2,7 +2,6 @@ package synth
 
 import (
 	"bytes"
-	"io"
 	"runtime"
 	"strings"
 	"testing"
@@ -45,32 +44,9 @@ func mustFrame(s string) []byte {
 	return f
 }
 
-// render runs a plan as the synth command does: cu8 samples, truth lines.
-func render(t *testing.T, p *Plan) ([]byte, []TruthLine) {
-	t.Helper()
-	var truths []Truth
-	p.Config.OnTruth = func(tr Truth) { truths = append(truths, tr) }
-	p.Config.KeepTruth = 1
-	g := New(p.Config, p.Source)
-	var out bytes.Buffer
-	w := iq.NewWriter(&out, iq.CU8)
-	buf := make([]complex64, 1<<16)
-	for {
-		n, err := g.Read(buf)
-		w.Write(buf[:n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out.Bytes(), TruthLines(truths, p.SampleRate, p.CenterFreq)
-}
-
-// The plans of the built-in recordings' options reproduce them, samples and
-// truth files byte for byte, and the truth files read back and write out
-// unchanged.
+// The plans of the built-in recordings' options reproduce them: samples
+// and truth files byte for byte, and their SigMF metas; the truth files read
+// back and write out unchanged.
 func TestPlanReproducesDemo(t *testing.T) {
 	opts := demoOptions()
 	for _, rec := range samples.Demo() {
@@ -94,7 +70,15 @@ func TestPlanReproducesDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, got := render(t, p)
+		var out bytes.Buffer
+		r, err := p.Render(&out, iq.CU8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, got := out.Bytes(), r.Truth
+		if r.Samples != int64(len(rec.Data)/2) || r.Clipped != 0 || r.Format != iq.CU8 {
+			t.Errorf("%s: rendered %+v", rec.Name, r)
+		}
 		var b bytes.Buffer
 		if err := WriteTruth(&b, got); err != nil {
 			t.Fatal(err)
@@ -109,14 +93,17 @@ func TestPlanReproducesDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(meta.Annotations) != len(got) {
-			t.Fatalf("%s: %d annotations, %d truth lines", rec.Name, len(meta.Annotations), len(got))
+		m := p.Meta(r)
+		if m.Format != meta.Format || m.SampleRate != meta.SampleRate || m.CenterFreq != meta.CenterFreq ||
+			m.Description != meta.Description || m.Recorder != meta.Recorder || m.Author != meta.Author {
+			t.Errorf("%s: meta %+v, the committed one %+v", rec.Name, m, meta)
 		}
-		for i, l := range got {
-			a := l.Annotation()
-			if m := meta.Annotations[i]; a.SampleStart != m.SampleStart || a.SampleCount != m.SampleCount ||
-				a.FreqLower != m.FreqLower || a.FreqUpper != m.FreqUpper || a.Label != m.Label || a.Comment != m.Comment {
-				t.Errorf("%s: annotation %d %+v, the meta has %+v", rec.Name, i, a, m)
+		if len(m.Annotations) != len(meta.Annotations) {
+			t.Fatalf("%s: %d annotations, the committed meta has %d", rec.Name, len(m.Annotations), len(meta.Annotations))
+		}
+		for i, a := range m.Annotations {
+			if a != meta.Annotations[i] {
+				t.Errorf("%s: annotation %d %+v, the committed meta has %+v", rec.Name, i, a, meta.Annotations[i])
 			}
 		}
 	}

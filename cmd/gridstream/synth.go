@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"log/slog"
@@ -119,11 +118,6 @@ func runSynth(c *cli.Context) error {
 		return cli.Exit("synth: "+err.Error(), 2)
 	}
 	start := time.Now()
-	var truths []synth.Truth
-	plan.Config.OnTruth = func(t synth.Truth) { truths = append(truths, t) }
-	plan.Config.KeepTruth = 1
-	g := synth.New(plan.Config, plan.Source)
-
 	var w io.Writer = os.Stdout
 	var file *os.File
 	if out != "-" {
@@ -133,22 +127,8 @@ func runSynth(c *cli.Context) error {
 		defer file.Close()
 		w = file
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	iw := iq.NewWriter(bw, format)
-	buf := make([]complex64, 1<<16)
-	for {
-		n, rerr := g.Read(buf)
-		if _, err := iw.Write(buf[:n]); err != nil {
-			return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return cli.Exit("synth: "+rerr.Error(), 1)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	rec, err := plan.Render(w, format)
+	if err != nil {
 		return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
 	}
 	if file != nil {
@@ -156,34 +136,23 @@ func runSynth(c *cli.Context) error {
 			return cli.Exit("synth: "+oneLineErr(err), 1)
 		}
 	}
-	lines := synth.TruthLines(truths, plan.SampleRate, plan.CenterFreq)
 	metaPath := ""
 	if out != "-" {
-		meta := iq.Meta{
-			Format: format, SampleRate: plan.SampleRate, CenterFreq: plan.CenterFreq,
-			Description: fmt.Sprintf("gridstream synth: %d bursts, seed %d", len(truths), c.Uint64("seed")),
-			Recorder:    "gridstream synth",
-			Author:      "gridstream synth",
-		}
-		for _, l := range lines {
-			meta.Annotations = append(meta.Annotations, l.Annotation())
-		}
-		if metaPath, err = iq.WriteSigMF(out, meta); err != nil {
+		if metaPath, err = iq.WriteSigMF(out, plan.Meta(rec)); err != nil {
 			return cli.Exit("synth: writing the SigMF meta: "+oneLineErr(err), 1)
 		}
 	}
 	if p := c.String("truth"); p != "" {
-		if err := writeTruth(p, lines); err != nil {
+		if err := writeTruth(p, rec.Truth); err != nil {
 			return cli.Exit("synth: --truth: "+oneLineErr(err), 1)
 		}
 	}
-	if iw.Clipped() > 0 {
-		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", iw.Clipped(), "format", format)
+	if rec.Clipped > 0 {
+		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", rec.Clipped, "format", format)
 	}
-	samples := iw.Samples()
 	slog.Info("synth done", "file", out, "meta", metaPath, "format", format, "rate", plan.SampleRate,
-		"center_freq", plan.CenterFreq, "samples", samples, "seconds", fmt.Sprintf("%.3f", float64(samples)/plan.SampleRate),
-		"bytes", samples*int64(format.Size()), "bursts", len(truths), "elapsed", time.Since(start).Round(time.Millisecond))
+		"center_freq", plan.CenterFreq, "samples", rec.Samples, "seconds", fmt.Sprintf("%.3f", float64(rec.Samples)/plan.SampleRate),
+		"bytes", rec.Samples*int64(format.Size()), "bursts", len(rec.Truth), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
