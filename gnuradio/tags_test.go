@@ -10,7 +10,8 @@ import (
 )
 
 // check verifies the window's invariants: the size is the sum of the tags'
-// sizes, the bounds hold, every key keeps at least one tag.
+// sizes, the bounds hold, every key keeps at least one tag. (Tags are in
+// stream order only when they arrive so, as GNU Radio sends them.)
 func (w *tagWindow) check(t *testing.T) {
 	t.Helper()
 	sum := 0
@@ -18,11 +19,8 @@ func (w *tagWindow) check(t *testing.T) {
 		if len(l) == 0 || len(l) > tagsPerKey {
 			t.Fatalf("key %s holds %d tags", k, len(l))
 		}
-		for i, tg := range l {
+		for _, tg := range l {
 			sum += tg.size
-			if i > 0 && tg.pos < l[i-1].pos {
-				t.Fatalf("key %s out of order", k)
-			}
 		}
 	}
 	if sum != w.size {
