@@ -47,7 +47,7 @@ func TestShowOffTerminal(t *testing.T) {
 // clock is a settable time for a bar.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time       { return c.t }
+func (c *clock) now() time.Time      { return c.t }
 func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
 
 func TestBar(t *testing.T) {
