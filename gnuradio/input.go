@@ -3,8 +3,10 @@ package gnuradio
 import (
 	"context"
 	"encoding/binary"
+	"log/slog"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
@@ -25,6 +27,8 @@ type Input struct {
 	soft    []float32
 	inv     []byte
 	first   bool
+
+	loggedItems int64 // Stats().Items at the last LogStats
 }
 
 // NewInput returns the input spec describes, decoding into a pipeline
@@ -49,6 +53,31 @@ func (in *Input) Name() string { return in.spec.Name }
 
 // Stats returns the source's counters.
 func (in *Input) Stats() zmqsource.Stats { return in.src.Stats() }
+
+// LogStats logs the input's counters as one "input" line on log: whether
+// it is connected, items per second over since (the time since the previous
+// call), the totals, and reconnections, gaps, tags and malformed messages
+// by kind when there are any. Call it from one goroutine.
+func (in *Input) LogStats(log *slog.Logger, since time.Duration) {
+	st := in.src.Stats()
+	rate := float64(st.Items-in.loggedItems) / since.Seconds()
+	in.loggedItems = st.Items
+	attrs := []any{"input", in.spec.Name, "connected", st.Connected,
+		"items_per_s", int64(rate), "items", st.Items, "messages", st.Messages}
+	if st.Connections > 1 {
+		attrs = append(attrs, "reconnects", st.Connections-1)
+	}
+	if st.Gaps > 0 {
+		attrs = append(attrs, "gaps", st.Gaps, "lost_items", st.LostItems)
+	}
+	if st.Tags > 0 {
+		attrs = append(attrs, "tags", st.Tags)
+	}
+	for k, v := range st.Malformed {
+		attrs = append(attrs, "malformed_"+k, v)
+	}
+	log.Info("input", attrs...)
+}
 
 // Run receives and decodes until ctx ends (redialing the sink as long as it
 // is away), then finishes the frames still being collected. It returns

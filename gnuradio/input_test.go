@@ -1,10 +1,13 @@
 package gnuradio
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math"
 	"net"
 	"strings"
@@ -349,6 +352,15 @@ func TestInputRun(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatalf("message %d did not come", i)
 		}
+	}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	in.LogStats(log, 2*time.Second)
+	in.LogStats(log, time.Second)
+	want := fmt.Sprintf("msg=input input=soft0 connected=true items_per_s=%d items=%d messages=1 tags=1\n", len(b)/2, len(b))
+	want0 := fmt.Sprintf("msg=input input=soft0 connected=true items_per_s=0 items=%d messages=1 tags=1\n", len(b))
+	if lines := strings.Split(logs.String(), "\n"); len(lines) != 3 || !strings.HasSuffix(lines[0]+"\n", want) || !strings.HasSuffix(lines[1]+"\n", want0) {
+		t.Errorf("stats lines:\n%s\nwant …%s…%s", logs.String(), want, want0)
 	}
 	cancel()
 	select {

@@ -181,35 +181,16 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, d
 	defer close(done)
 	t := time.NewTicker(iv)
 	defer t.Stop()
-	last := make([]int64, len(inputs))
 	lastT := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			dt := now.Sub(lastT).Seconds()
-			lastT = now
-			for i, in := range inputs {
-				st := in.Stats()
-				rate := float64(st.Items-last[i]) / dt
-				last[i] = st.Items
-				attrs := []any{"input", in.Name(), "connected", st.Connected,
-					"items_per_s", int64(rate), "items", st.Items, "messages", st.Messages}
-				if st.Connections > 1 {
-					attrs = append(attrs, "reconnects", st.Connections-1)
-				}
-				if st.Gaps > 0 {
-					attrs = append(attrs, "gaps", st.Gaps, "lost_items", st.LostItems)
-				}
-				if st.Tags > 0 {
-					attrs = append(attrs, "tags", st.Tags)
-				}
-				for k, v := range st.Malformed {
-					attrs = append(attrs, "malformed_"+k, v)
-				}
-				slog.Info("input", attrs...)
+			for _, in := range inputs {
+				in.LogStats(slog.Default(), now.Sub(lastT))
 			}
+			lastT = now
 			ds := dec.Stats()
 			attrs := []any{"gridstream_ok", ds.GridStreamOK, "gridstream_bad", ds.CRCFailed,
 				"encrypted", ds.Encrypted, "nge101_ok", ds.NGE101OK, "nge101_bad", ds.NGE101 - ds.NGE101OK,
