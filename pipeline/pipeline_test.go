@@ -110,7 +110,7 @@ func appendNoise(rng *rand.Rand, dst []byte, n int) []byte {
 	return dst
 }
 
-func TestWriteSoftAndLevels(t *testing.T) {
+func TestSoftAndLevels(t *testing.T) {
 	_, decs := newDecoders(t)
 	var got []*frames.Message
 	ch := pipeline.New(pipeline.Config{Decoders: decs, LevelRate: 50000, Input: "test"},

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -53,6 +54,11 @@ func New(list []protocol.Protocol) *Encoder {
 	}
 	return e
 }
+
+// Encode is the encoder of every protocol (protocols.All()).
+func Encode(m *frames.Message) (line []byte, ok bool) { return allProtocols().Encode(m) }
+
+var allProtocols = sync.OnceValue(func() *Encoder { return New(nil) })
 
 // Encode returns m as one rtl_433 JSON object (no trailing newline). ok is
 // false when rtl_433 would print nothing for the frame: a failed CRC or

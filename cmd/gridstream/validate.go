@@ -12,6 +12,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
@@ -307,4 +308,13 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	return exitInput
+}
+
+// progressMode parses a --progress.
+func progressMode(s string) (progress.Mode, error) {
+	m, err := progress.ParseMode(s)
+	if err != nil {
+		return m, fmt.Errorf("--progress %w", err)
+	}
+	return m, nil
 }

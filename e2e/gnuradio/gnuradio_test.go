@@ -16,6 +16,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
@@ -68,7 +69,7 @@ func (s *subscriber) count() int {
 
 // checkAll checks that every GridStream frame of the truth arrived exactly
 // once, CRC-good, with the network's init.
-func checkAll(t *testing.T, what string, tr []truth, raws []string) {
+func checkAll(t *testing.T, what string, tr []gsynth.TruthLine, raws []string) {
 	t.Helper()
 	got := map[string]int{}
 	for _, r := range raws {

@@ -23,7 +23,7 @@ type LearnedNetwork struct {
 	// Learned is when it was confirmed, RFC 3339 UTC.
 	Learned string `json:"learned"`
 	// LastHeard is when a frame of it was last decoded (saved to the hour),
-	// RFC 3339 UTC. A network not heard for DecoderOptions.ForgetAfter is
+	// RFC 3339 UTC. A network not heard for Config.ForgetAfter is
 	// forgotten. Files written before it existed count as heard when read.
 	LastHeard string `json:"last_heard,omitempty"`
 }
