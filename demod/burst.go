@@ -1,7 +1,6 @@
 package demod
 
 import (
-	"fmt"
 	"math"
 	mathbits "math/bits"
 	"slices"
@@ -17,7 +16,6 @@ type burstInfo struct {
 	rssi   float64 // dBFS
 	snr    float64 // dB over the whole band's noise
 	onFrac float64 // fraction of the active span above the threshold
-	width  float64 // widest occupied band the detector saw (Hz)
 }
 
 // demodBurst measures a collected burst and hands it to the GridStream and
@@ -63,7 +61,7 @@ func (r *Receiver) demodBurst(b *burst) {
 				sp += p
 			}
 		}
-		info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1), width: b.hi - b.lo}
+		info := burstInfo{start: b.start, freq: freq, onFrac: float64(on) / float64(e-a+1)}
 		ps := max(sp/float64(max(on, 1))-nin, 1e-20)
 		info.rssi = 10 * math.Log10(ps)
 		if noise > 0 {
@@ -87,9 +85,6 @@ func (r *Receiver) demodBurst(b *burst) {
 			}
 			e = j
 		}
-	}
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("blocks %d a %d e %d thr %.3g nin %.3g maxP %.3g", nb, a, e, thr, nin, maxP))
 	}
 	if a < 0 {
 		return
@@ -160,7 +155,6 @@ type fskDemod struct {
 	pos, neg *pipeline.Channel
 	written  int64 // symbols written to each channel
 	got      []*frames.Message
-	lastBaud float64
 	order    []*baudPlan
 	used     *baudPlan // the plan (or its alt) the last decode ran
 	hd       []float32
@@ -304,7 +298,6 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 			r.deliver(m, info.start)
 		}
 		if ok {
-			f.lastBaud = p.baud
 			decoded = true
 			// Stop once the frames found fill the burst; a longer burst
 			// may hold more transmissions, at other rates.
@@ -316,9 +309,6 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 		if len(f.failed) == 0 {
 			f.failed = append(f.failed, f.got...)
 		}
-	}
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("width %.0f decoded %v baud %v", info.width, decoded, f.lastBaud))
 	}
 	if decoded {
 		r.stats.Decoded++
@@ -566,9 +556,6 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		return 0, false
 	}
 	fineHz := off * p.fs2 / (2 * math.Pi)
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("decode baud %.0f tuned %.0f fine %.0f dev %.0f n %d", p.baud, corr*f.r.fs1/float64(p.in), fineHz, dev*p.fs2/(2*math.Pi), n))
-	}
 	if math.Abs(fineHz) > 2e3 {
 		return fineHz, true
 	}
@@ -653,11 +640,8 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 			wm += float64(fastAtan2(imag(qm), real(qm))) / float64(lag)
 		}
 	}
-	off, dev = (wp+wm)/2, (wp-wm)/2
+	off = (wp + wm) / 2
 	fineHz = off * p.fs2 / (2 * math.Pi)
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("refined fine %.0f dev %.0f", fineHz, dev*p.fs2/(2*math.Pi)))
-	}
 	// Timing: the symbol-rate line of |s| per block of 32 symbols, smoothed
 	// over neighbouring blocks; s peaks at the end of each symbol.
 	sps := p.sps
@@ -701,8 +685,6 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	for t < float64(L-1) {
 		t += sps
 	}
-	scale := float32(1 / (4 * dev * dev * float64(L*L) * 1e-3))
-	_ = scale
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
@@ -906,15 +888,6 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 	}
 	clear(lv[gap+n:])
 	o.got = o.got[:0]
-	if debugHook != nil {
-		edges := 0
-		for i := 1; i < len(lv); i++ {
-			if lv[i] != lv[i-1] {
-				edges++
-			}
-		}
-		debugHook(fmt.Sprintf("ook n %d thr %g edges %d onFrac %.2f", n, thr, edges, info.onFrac))
-	}
 	o.ch.WriteLevels(lv)
 	for _, m := range o.got {
 		fq := math.Round(info.freq + o.r.cfg.CenterFreq)

@@ -103,7 +103,6 @@ type Receiver struct {
 	d1     int     // first decimation (a power of two)
 	fs1    float64 // rate after it
 	design []*halfband
-	fir1   []float32 // when d1 is 1: a plain channel filter
 	gain1  float64   // noise gain of the first stage (Σh²)
 	delay1 float64   // its group delay in input samples
 	pwFilt *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
@@ -139,13 +138,10 @@ type burst struct {
 	fsum, wsz float64 // running mean of peak frequencies
 	lo, hi    float64 // widest occupied band seen
 	ex        *channelizer
-	fir       *mixDecim // the plain filter when there is no decimation
-	tmp       []complex64
 	y         []complex64
 	start     int64 // input index of y[0]
 	began     int64 // input index where it was detected
 	misses    int
-	frames    int
 	maxRatio  float32
 }
 
@@ -198,13 +194,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 			r.nge = false
 		}
 	}
-	// Detector: ~4 kHz bins, a frame about every 0.8 ms.
+	// Detector: bins of 2.5–5 kHz, a frame about every 1.2 ms.
 	n := 16
-	binHz := 5000.0
-	if fs > 1.2e6 {
-		binHz = 5000
-	}
-	for float64(n) < fs/binHz {
+	for float64(n) < fs/5000 {
 		n <<= 1
 	}
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
@@ -347,7 +339,6 @@ func (r *Receiver) frame() {
 		case best != nil && bd < 35e3:
 			best.maxRatio = max(best.maxRatio, pk.ratio)
 			best.misses = 0
-			best.frames++
 			w := float64(pk.ratio)
 			best.fsum += w * pk.freq
 			best.wsz += w
@@ -382,9 +373,6 @@ func (r *Receiver) frame() {
 			// Longer than any transmission: a carrier or interference.
 			// What was collected is still demodulated; then the band joins
 			// the noise floor, so the same signal does not start over.
-			if debugHook != nil {
-				debugHook(fmt.Sprintf("cut at %d freq %.0f after %d samples", r.pos, b.fsum/b.wsz, r.pos-b.began))
-			}
 			r.stats.Cut++
 			r.det.absorb(b.lo, b.hi)
 			r.finish(b)
@@ -406,14 +394,7 @@ func (r *Receiver) frame() {
 	r.active = live
 }
 
-// debugHook, when set (by tests), receives a trace line for every burst
-// event and demodulation step.
-var debugHook func(string)
-
 func (r *Receiver) startBurst(pk peak) {
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("start at %d freq %.0f ratio %.1f [%.0f %.0f]", r.pos, pk.freq, pk.ratio, pk.lo, pk.hi))
-	}
 	var b *burst
 	if k := len(r.free); k > 0 {
 		b = r.free[k-1]
@@ -421,18 +402,12 @@ func (r *Receiver) startBurst(pk peak) {
 	} else {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
-		if r.fir1 != nil {
-			b.fir = newMixDecim(r.fir1, 1)
-		}
 	}
 	r.stats.Bursts++
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
-	b.misses, b.frames, b.maxRatio = 0, 1, pk.ratio
+	b.misses, b.maxRatio = 0, pk.ratio
 	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
-	if b.fir != nil {
-		b.fir.reset(0)
-	}
 	b.y = b.y[:0]
 	b.began = r.pos
 	b.start = max(0, r.pos-int64(r.look))
@@ -449,19 +424,11 @@ func (r *Receiver) startBurst(pk peak) {
 
 // extract runs input samples through a burst's first stage.
 func (r *Receiver) extract(b *burst, x []complex64) {
-	if b.fir == nil {
-		b.y = b.ex.process(x, b.y)
-		return
-	}
-	b.tmp = b.ex.process(x, b.tmp[:0])
-	b.y = b.fir.process(b.tmp, b.y)
+	b.y = b.ex.process(x, b.y)
 }
 
 // finish demodulates a burst that has ended.
 func (r *Receiver) finish(b *burst) {
-	if debugHook != nil {
-		debugHook(fmt.Sprintf("finish at %d start %d freq %.0f frames %d len %d", r.pos, b.start, b.fsum/b.wsz, b.frames, len(b.y)))
-	}
 	if len(b.y) > 0 {
 		r.demodBurst(b)
 	}
