@@ -2,7 +2,6 @@ package demod
 
 import (
 	"math"
-	mathbits "math/bits"
 	"slices"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -89,13 +88,13 @@ func (r *Receiver) demodBurst(b *burst) {
 	if a < 0 {
 		return
 	}
-	if r.nge {
+	if r.searchNGE {
 		info := measure(a, e)
 		ia, ie := span(a, e)
 		info.start += int64(ia * r.d1)
 		r.ook.run(pz[ia/r.pwDec:min(len(pz), ie/r.pwDec)], thr, info)
 	}
-	if !r.gs {
+	if !r.searchGS {
 		return
 	}
 	// GridStream transmissions are continuous: a gap of 1 ms or more
@@ -113,7 +112,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		}
 		if last-j+1 >= minRun {
 			info := measure(j, last)
-			if info.onFrac > 0.5 || !r.nge {
+			if info.onFrac > 0.5 || !r.searchNGE {
 				ia, ie := span(j, last)
 				info.start += int64(ia * r.d1)
 				r.fsk.run(y[ia:ie], pz[min(len(pz), ia/r.pwDec):min(len(pz), ie/r.pwDec)], corr, j*bl-ia, ie-(last+1)*bl, info)
@@ -159,6 +158,7 @@ type fskDemod struct {
 	used     *baudPlan // the plan (or its alt) the last decode ran
 	hd       []float32
 	hdRate   float64
+	slowest  float64 // GridStream's slowest symbol rate
 	offs     []float64
 	cur      attempt
 	mine     []*frames.Message // messages made from the current attempt's symbols
@@ -180,19 +180,13 @@ type fskDemod struct {
 	won    []int8    // per correlator window: which tone clearly won (±1) or 0
 }
 
-// newBaudPlan designs the second stage for one rate from input rate fsIn.
-func newBaudPlan(fsIn, baud float64) *baudPlan {
+// newBaudPlan designs the second stage for one rate from input rate fsIn,
+// for a signal of peak deviation dev (Hz).
+func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
 	d2 := max(1, int(fsIn/(6*baud)))
 	fs2 := fsIn / float64(d2)
-	// Channel filter: the deviation (about ±12…20 kHz) plus most of the
-	// symbol rate and a few kHz of tuning error.
-	dev := 12e3
-	if baud > 10e3 {
-		dev = 16e3
-	}
-	if baud > 20e3 {
-		dev = 22e3
-	}
+	// Channel filter: the deviation plus most of the symbol rate and a few
+	// kHz of tuning error.
 	pass := min(dev+0.4*baud+3e3, 0.45*fs2)
 	// The correlators do the fine selection; this filter only has to
 	// stop aliasing and keep neighbouring channels out of the estimates.
@@ -204,17 +198,18 @@ func newBaudPlan(fsIn, baud float64) *baudPlan {
 }
 
 func newFSKDemod(r *Receiver) *fskDemod {
-	f := &fskDemod{r: r}
+	f := &fskDemod{r: r, slowest: float64(slices.Min(r.gridStream.bauds))}
 	for _, b := range r.cfg.Bauds {
 		baud := float64(b)
+		dev := r.gridStream.deviation(baud)
 		var p *baudPlan
 		if r.pwDec > 1 && r.fs1/float64(r.pwDec)/baud >= 6 {
-			p = newBaudPlan(r.fs1/float64(r.pwDec), baud)
+			p = newBaudPlan(r.fs1/float64(r.pwDec), baud, dev)
 			p.in = r.pwDec
 			p.inDelay = float64(len(r.pwFilt.taps)-1) / 2
-			p.alt = newBaudPlan(r.fs1, baud)
+			p.alt = newBaudPlan(r.fs1, baud, dev)
 		} else {
-			p = newBaudPlan(r.fs1, baud)
+			p = newBaudPlan(r.fs1, baud, dev)
 		}
 		f.plans = append(f.plans, p)
 	}
@@ -292,8 +287,7 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 			}
 			if slices.Contains(f.mine, m) {
 				ok = true
-				// Air time of the frame: sync, bytes and trailer, 10 bits each.
-				covered += (float64(10*(len(m.Raw)/2+1)) + 56) / p.baud * r.fs1
+				covered += float64(r.gridStream.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
 			}
 			r.deliver(m, info.start)
 		}
@@ -320,12 +314,12 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 }
 
 // headDisc computes the FM discriminator of the burst's head (the first
-// 160 symbols at 9600 baud) from the burst-power channel (±60 kHz at rate)
-// into f.hd.
+// 160 symbols at GridStream's slowest rate) from the burst-power channel
+// (±60 kHz at rate) into f.hd.
 func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	f.hdRate = rate
 	a := max(0, lead-int(0.0005*rate))
-	e := min(len(y), lead+int(160*rate/9600))
+	e := min(len(y), lead+int(160*rate/f.slowest))
 	f.hd = f.hd[:0]
 	for i := a + 1; i < e; i++ {
 		p, q := y[i], y[i-1]
@@ -392,31 +386,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 		f.soft = append(f.soft, m[i]-off)
 	}
 	// The offset in Hz: m sums L discriminator samples (radians each).
-	return hasSync(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
-}
-
-// hasSync reports whether soft symbols hold a GridStream sync word (16
-// preamble bits with at most 3 errors, then the version 4 or 5 framing
-// bits) in either polarity.
-func hasSync(soft []float32) bool {
-	const pre = 0xAAAA
-	var sr uint64
-	for _, v := range soft {
-		sr <<= 1
-		if v > 0 {
-			sr |= 1
-		}
-		for _, inv := range [2]uint64{0, ^uint64(0)} {
-			w := sr ^ inv
-			if w&(1<<20-1) == 0b0000000001_0111111111 && mathbits.OnesCount64((w>>20^pre)&0xFFFF) <= 3 {
-				return true
-			}
-			if w&(1<<21-1) == 0b0000000001_11111111111 && mathbits.OnesCount64((w>>21^pre)&0xFFFF) <= 3 {
-				return true
-			}
-		}
-	}
-	return false
+	return f.r.gridStream.sync.foundIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
 }
 
 // attempt is the demodulation whose symbols are being decoded.
@@ -876,7 +846,9 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 	if nlo > 0 {
 		t = float32(math.Exp((lo/float64(nlo) + hi/float64(nhi)) / 2))
 	}
-	gap := int(0.003 * o.rate)
+	// A silence half as long again as the one that ends a packet, before
+	// and after the burst.
+	gap := int(1.5 * o.r.nge101.packetGap * o.rate)
 	o.lv = grow(o.lv, n+2*gap)
 	lv := o.lv
 	clear(lv[:gap])

@@ -12,12 +12,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
-// DefaultBauds are the GridStream symbol rates tried when Config.Bauds is nil.
-var DefaultBauds = []int{9600, 19200, 38400}
-
-// NGE101Freq is the NGE101 carrier frequency.
-const NGE101Freq = 433.92e6
-
 // The receiver's working range.
 const (
 	// MinSampleRate and MaxSampleRate bound Config.SampleRate: below, a
@@ -44,7 +38,8 @@ type Config struct {
 	// CenterFreq is the recording's centre frequency in Hz; 0 means unknown
 	// (frequencies are then reported as offsets).
 	CenterFreq float64
-	// Bauds are the GridStream symbol rates tried (nil means DefaultBauds).
+	// Bauds are the GridStream symbol rates tried (nil means all of
+	// GridStream's).
 	Bauds []int
 	// NoGridStream and NoNGE101 turn a protocol off. With CenterFreq known,
 	// a protocol whose band is outside the recording is off anyway.
@@ -117,9 +112,10 @@ type Receiver struct {
 	maxLen   int   // Fs1 samples
 	maxSpan  int64 // input samples: the longest a burst may last
 
-	gs, nge bool
-	fsk     *fskDemod
-	ook     *ookDemod
+	gridStream, nge101  protocolRadio // the protocols' radio facts
+	searchGS, searchNGE bool
+	fsk                 *fskDemod
+	ook                 *ookDemod
 
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
@@ -154,8 +150,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if dec == nil {
 		return nil, errors.New("demod: nil decoder")
 	}
+	gridStream, nge101 := newProtocolRadios()
 	if cfg.Bauds == nil {
-		cfg.Bauds = DefaultBauds
+		cfg.Bauds = gridStream.bauds
 	}
 	if len(cfg.Bauds) == 0 {
 		return nil, errors.New("demod: no symbol rate")
@@ -184,15 +181,12 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		cfg.Deframer = bits.DefaultDeframerOptions()
 	}
 	fs := cfg.SampleRate
-	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gs: !cfg.NoGridStream, nge: !cfg.NoNGE101}
+	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gridStream: gridStream, nge101: nge101,
+		searchGS: !cfg.NoGridStream, searchNGE: !cfg.NoNGE101}
 	if cfg.CenterFreq != 0 {
 		lo, hi := cfg.CenterFreq-fs/2, cfg.CenterFreq+fs/2
-		if hi < 902e6 || lo > 928e6 {
-			r.gs = false
-		}
-		if NGE101Freq < lo || NGE101Freq > hi {
-			r.nge = false
-		}
+		r.searchGS = r.searchGS && gridStream.heardIn(lo, hi)
+		r.searchNGE = r.searchNGE && nge101.heardIn(lo, hi)
 	}
 	// Detector: bins of 2.5–5 kHz, a frame about every 1.2 ms.
 	n := 16
@@ -202,11 +196,12 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	r.det = newDetector(fs, n, cfg.ThresholdDB)
 	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
 	// A burst ends after 2 ms without energy; when NGE101 is searched,
-	// after 8 ms: its OOK is off up to a bit cell at a time, and frames a
-	// little over a cell apart can land in several off periods in a row.
+	// after four times the silence that ends one of its packets (8 ms): its
+	// OOK is off up to a bit cell at a time, and frames a little over a cell
+	// apart can land in several off periods in a row.
 	quiet := 0.002
-	if r.nge {
-		quiet = 0.008
+	if r.searchNGE {
+		quiet = 4 * nge101.packetGap
 	}
 	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
 	// A burst is confirmed in its second frame, at most two hops and a
@@ -254,9 +249,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	r.recentSpan = int64((cfg.MaxBurst+0.25)*fs) + int64(r.look)
 	// Twice the longest transmission at the slowest rate: two meters back
 	// to back on one channel still fit.
-	longest := float64(bits.MaxTransmissionBits) / float64(slices.Min(cfg.Bauds))
-	if r.nge {
-		longest = max(longest, bits.NGEPacketSeconds)
+	longest := float64(gridStream.longestSymbols) / float64(slices.Min(cfg.Bauds))
+	if r.searchNGE {
+		longest = max(longest, nge101.longestSeconds)
 	}
 	r.maxSpan = int64(2 * longest * fs)
 	r.fsk = newFSKDemod(r)
