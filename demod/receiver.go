@@ -9,7 +9,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
-	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
 // The receiver's working range.
@@ -120,25 +119,6 @@ type Receiver struct {
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
 	stats      Stats
-}
-
-type recentMsg struct {
-	raw string
-	pos int64
-}
-
-// burst is one transmission being collected.
-type burst struct {
-	freq      float64 // the detector's offset when the burst started (Hz)
-	tuned     float64 // the channel's centre (Hz)
-	fsum, wsz float64 // running mean of peak frequencies
-	lo, hi    float64 // widest occupied band seen
-	ex        *channelizer
-	y         []complex64
-	start     int64 // input index of y[0]
-	began     int64 // input index where it was detected
-	misses    int
-	maxRatio  float32
 }
 
 // New returns a Receiver that decodes through dec and calls emit for every
@@ -297,142 +277,6 @@ func (r *Receiver) ringRead(from int64, f func([]complex64)) {
 	}
 }
 
-// frame runs the detector on the newest samples and tracks bursts.
-func (r *Receiver) frame() {
-	n := r.det.n
-	if r.pos < int64(n) {
-		return
-	}
-	var x []complex64
-	p := (r.pos - int64(n)) & r.rmask
-	if p+int64(n) <= int64(len(r.ring)) {
-		x = r.ring[p : p+int64(n)]
-	} else {
-		x = r.det.buf // the detector copies its input before transforming
-		c := copy(x, r.ring[p:])
-		copy(x[c:], r.ring)
-	}
-	peaks := r.det.analyze(x)
-	for _, b := range r.active {
-		b.misses++
-	}
-	for _, pk := range peaks {
-		var best *burst
-		bd := math.Inf(1)
-		for _, b := range r.active {
-			if d := math.Abs(pk.freq - b.freq); d < bd {
-				best, bd = b, d
-			}
-		}
-		switch {
-		case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
-			// A much stronger burst next to a weak one (a false alarm or
-			// a faint neighbour): follow the strong one from here.
-			r.finish(best)
-			r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
-			r.startBurst(pk)
-		case best != nil && bd < 35e3:
-			best.maxRatio = max(best.maxRatio, pk.ratio)
-			best.misses = 0
-			w := float64(pk.ratio)
-			best.fsum += w * pk.freq
-			best.wsz += w
-			best.lo = min(best.lo, pk.lo)
-			best.hi = max(best.hi, pk.hi)
-		case best != nil && bd < 70e3:
-			// A skirt of a burst already followed.
-		default:
-			// A new burst must show in two frames in a row (or be strong).
-			confirmed := pk.ratio > 4*r.det.thr
-			for _, c := range r.cands {
-				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
-			}
-			switch {
-			case confirmed && len(r.active) >= MaxActive:
-				r.stats.Ignored++
-			case confirmed:
-				r.startBurst(pk)
-			default:
-				r.newCands = append(r.newCands, pk)
-			}
-		}
-	}
-	r.cands, r.newCands = r.newCands, r.cands[:0]
-	live := r.active[:0]
-	for _, b := range r.active {
-		if b.misses >= r.miss {
-			r.finish(b)
-			continue
-		}
-		if r.pos-b.began >= r.maxSpan {
-			// Longer than any transmission: a carrier or interference.
-			// What was collected is still demodulated; then the band joins
-			// the noise floor, so the same signal does not start over.
-			r.stats.Cut++
-			r.det.absorb(b.lo, b.hi)
-			r.finish(b)
-			continue
-		}
-		if len(b.y) >= r.maxLen {
-			// Too long: demodulate what there is and go on with an
-			// overlap as long as the longest frame.
-			r.demodBurst(b)
-			ov := min(len(b.y), int(0.16*r.fs1))
-			cut := len(b.y) - ov
-			copy(b.y, b.y[cut:])
-			b.y = b.y[:ov]
-			b.start += int64(cut * r.d1)
-		}
-		live = append(live, b)
-	}
-	clear(r.active[len(live):])
-	r.active = live
-}
-
-func (r *Receiver) startBurst(pk peak) {
-	var b *burst
-	if k := len(r.free); k > 0 {
-		b = r.free[k-1]
-		r.free = r.free[:k-1]
-	} else {
-		b = &burst{ex: &channelizer{}}
-		b.ex.clone(r.design)
-	}
-	r.stats.Bursts++
-	w := float64(pk.ratio)
-	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
-	b.misses, b.maxRatio = 0, pk.ratio
-	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
-	b.y = b.y[:0]
-	b.began = r.pos
-	b.start = max(0, r.pos-int64(r.look))
-	if r.det.frames <= 6 {
-		// Right after the noise floor's start-up a burst may have begun
-		// before the first frame that could see it: take the whole ring.
-		b.start = max(0, r.pos-int64(len(r.ring))+1)
-	}
-	// Align the start to the decimation phase.
-	b.start -= b.start % int64(r.d1)
-	r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
-	r.active = append(r.active, b)
-}
-
-// extract runs input samples through a burst's first stage.
-func (r *Receiver) extract(b *burst, x []complex64) {
-	b.y = b.ex.process(x, b.y)
-}
-
-// finish demodulates a burst that has ended.
-func (r *Receiver) finish(b *burst) {
-	if len(b.y) > 0 {
-		r.demodBurst(b)
-	}
-	if cap(b.y) > 4*r.maxLen {
-		b.y = nil
-	}
-	r.free = append(r.free, b)
-}
-
 // Flush demodulates the bursts still being collected and flushes the
 // decode pipelines.
 func (r *Receiver) Flush() {
@@ -442,57 +286,4 @@ func (r *Receiver) Flush() {
 	clear(r.active)
 	r.active = r.active[:0]
 	r.ook.flush()
-}
-
-// deliver emits a message unless the same frame was already emitted: a
-// transmission the detector saw twice, or demodulated again in the overlap
-// of a burst cut for length. A GridStream frame is the same when its bytes
-// agree and it starts (by its own BitOffset) within dupSlack of the other;
-// an NGE101 packet, which the transmitter repeats, when its bytes agree
-// within 0.2 s of burst starts (pos).
-func (r *Receiver) deliver(m *frames.Message, pos int64) {
-	tol := int64(0.2 * r.fs)
-	if m.Radio != nil && m.Baud > 0 {
-		pos = int64(math.Round(float64(m.BitOffset) * r.fs / float64(m.Baud)))
-		tol = int64(dupSlack * r.fs)
-	}
-	// Bursts hold at most MaxBurst of samples: a frame that started before
-	// the horizon cannot be demodulated again.
-	horizon := r.pos - r.recentSpan
-	keep := r.recent[:0]
-	dup := false
-	for _, e := range r.recent {
-		if e.pos < horizon {
-			continue
-		}
-		keep = append(keep, e)
-		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol {
-			dup = true
-		}
-	}
-	clear(r.recent[len(keep):])
-	r.recent = keep
-	if dup {
-		r.stats.Duplicate++
-		return
-	}
-	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos})
-	r.stats.Messages++
-	r.emit(m)
-}
-
-// dupSlack is how far apart (in seconds) two decodes of one GridStream
-// frame may place its start. Two transmissions of the same bytes are
-// further apart: the shortest frame lasts over 5 ms.
-const dupSlack = 0.003
-
-// newChannel returns a decode pipeline channel whose messages go to collect.
-func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) *pipeline.Channel {
-	return pipeline.New(pipeline.Config{
-		Decoder:    r.dec,
-		GridStream: levelRate == 0,
-		Deframer:   r.cfg.Deframer,
-		LevelRate:  levelRate,
-		Input:      r.cfg.Input,
-	}, collect)
 }

@@ -1,0 +1,83 @@
+package demod
+
+import (
+	"math"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// ookDemod slices NGE101 OOK bursts: the burst's power envelope averaged to
+// a level rate, a threshold between the off and on levels, and the level
+// stream to the decode pipeline's differential-Manchester slicer.
+type ookDemod struct {
+	r    *Receiver
+	dl   int
+	rate float64
+	ch   *pipeline.Channel
+	lv   []byte
+	pw   []float32
+	got  []*frames.Message
+}
+
+func newOOKDemod(r *Receiver) *ookDemod {
+	in := r.fs1 / float64(r.pwDec) // ook.run gets the burst-power channel
+	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
+	o.rate = in / float64(o.dl)
+	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })
+	return o
+}
+
+func (o *ookDemod) flush() { o.ch.Flush() }
+
+func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
+	n := len(y) / o.dl
+	o.pw = grow(o.pw, n)
+	for i := range n {
+		var s float32
+		for _, v := range y[i*o.dl : (i+1)*o.dl] {
+			s += real(v)*real(v) + imag(v)*imag(v)
+		}
+		o.pw[i] = s / float32(o.dl)
+	}
+	// Threshold halfway (in dB) between the off and on levels.
+	var lo, hi float64
+	var nlo, nhi int
+	for _, p := range o.pw {
+		if float64(p) > thr {
+			hi += math.Log(float64(p) + 1e-30)
+			nhi++
+		} else {
+			lo += math.Log(float64(p) + 1e-30)
+			nlo++
+		}
+	}
+	if nhi == 0 {
+		return
+	}
+	t := float32(thr)
+	if nlo > 0 {
+		t = float32(math.Exp((lo/float64(nlo) + hi/float64(nhi)) / 2))
+	}
+	// A silence half as long again as the one that ends a packet, before
+	// and after the burst.
+	gap := int(1.5 * o.r.nge101.packetGap * o.rate)
+	o.lv = grow(o.lv, n+2*gap)
+	lv := o.lv
+	clear(lv[:gap])
+	for i, p := range o.pw {
+		lv[gap+i] = 0
+		if p > t {
+			lv[gap+i] = 1
+		}
+	}
+	clear(lv[gap+n:])
+	o.got = o.got[:0]
+	o.ch.WriteLevels(lv)
+	for _, m := range o.got {
+		fq := math.Round(info.freq + o.r.cfg.CenterFreq)
+		rssi, snr := round1(info.rssi), round1(info.snr)
+		m.Radio = &frames.Radio{FreqHz: &fq, RSSIdB: &rssi, SNRdB: &snr}
+		o.r.deliver(m, info.start)
+	}
+}
