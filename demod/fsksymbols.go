@@ -30,23 +30,74 @@ func (f *fskDemod) decode(p *baudPlan, y, pz []complex64, corr float64, lead, ta
 	return fine
 }
 
+// decodeOnce filters y with the channel filter tuned to corr (cycles per
+// sample of y) and demodulates it into f.soft. It returns the fine offset it
+// measured (Hz) and whether that is too far from the filter's centre to go
+// on (the caller retunes).
 func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, tail int) (float64, bool) {
 	f.soft = f.soft[:0]
 	f.when = f.when[:0]
 	p.dec.reset(corr)
 	f.z = p.dec.process(y, f.z[:0])
-	z := f.z
-	n := len(z)
-	L := p.L
+	n, L := len(f.z), p.L
 	if n < 8*L {
 		return 0, false
 	}
-	// The estimates below look at the inner part (without the noise
-	// margins), at most its first 400 symbols.
+	// The estimates look at the inner part (without the noise margins): the
+	// tones at most its first 400 symbols, their refinement 300.
 	lo := min(n, lead/p.d2+L)
 	hi := max(lo, n-tail/p.d2)
-	est := min(hi, lo+400*L)
-	// FM discriminator and its one-symbol moving average.
+	off, dev, ok := f.estimateTones(lo, min(hi, lo+400*L), L)
+	if !ok {
+		return 0, false
+	}
+	if fineHz := off * p.fs2 / (2 * math.Pi); math.Abs(fineHz) > 2e3 {
+		return fineHz, true
+	}
+	wp, wm := f.refineTones(lo, min(hi, lo+300*L), L, off+dev, off-dev)
+	f.correlate(n, L, wp, wm)
+	f.blockTimings(p.sps)
+	f.sampleSymbols(L, p.sps)
+	off = (wp + wm) / 2
+	return off * p.fs2 / (2 * math.Pi), false
+}
+
+// estimateTones returns the two tones (radians per sample: their midpoint
+// off, half their distance dev) from the FM discriminator of f.z[lo:est],
+// averaged over a symbol. The tones are where that average sits during runs
+// of one symbol: the means of its lowest and highest fifths. (Cluster means
+// would include symbols next to transitions, smeared by the shaping, and any
+// unmodulated carrier before the preamble.)
+func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
+	f.discriminate(est, L)
+	step := max(1, L/2)
+	f.vals = f.vals[:0]
+	for i := lo; i < est; i += step {
+		f.vals = append(f.vals, f.m[i])
+	}
+	if len(f.vals) < 16 {
+		return 0, 0, false
+	}
+	f.sorted = append(f.sorted[:0], f.vals...)
+	q := max(1, len(f.sorted)/5)
+	lowest, highest := extremes(f.sorted, q)
+	var slo, shi float64
+	for _, v := range lowest {
+		slo += float64(v)
+	}
+	for _, v := range highest {
+		shi += float64(v)
+	}
+	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
+	off = float64(c0+c1) / 2
+	dev = float64(c1-c0) / 2
+	return off, dev, dev > 0
+}
+
+// discriminate writes the FM discriminator of f.z[:est] to f.d and its
+// one-symbol moving average to f.m.
+func (f *fskDemod) discriminate(est, L int) {
+	z := f.z
 	f.d = grow(f.d, est)
 	f.m = grow(f.m, est)
 	d, m := f.d, f.m
@@ -68,114 +119,17 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		}
 		m[i] = acc * invL
 	}
-	// Two clusters of the averaged frequency: their midpoint is the
-	// carrier offset, their half distance the deviation.
-	step := max(1, L/2)
-	f.vals = f.vals[:0]
-	for i := lo; i < est; i += step {
-		f.vals = append(f.vals, m[i])
-	}
-	if len(f.vals) < 16 {
-		return 0, false
-	}
-	// The tones are where the averaged frequency sits during runs of one
-	// symbol: the means of its lowest and highest fifths. (Cluster means
-	// would include symbols next to transitions, smeared by the shaping,
-	// and any unmodulated carrier before the preamble.)
-	f.sorted = append(f.sorted[:0], f.vals...)
-	q := max(1, len(f.sorted)/5)
-	lowest, highest := extremes(f.sorted, q)
-	var slo, shi float64
-	for _, v := range lowest {
-		slo += float64(v)
-	}
-	for _, v := range highest {
-		shi += float64(v)
-	}
-	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
-	off := float64(c0+c1) / 2
-	dev := float64(c1-c0) / 2
-	if dev <= 0 {
-		return 0, false
-	}
-	fineHz := off * p.fs2 / (2 * math.Pi)
-	if math.Abs(fineHz) > 2e3 {
-		return fineHz, true
-	}
-	// Tone correlators, one symbol long.
-	f.pp = grow(f.pp, n)
-	f.pm = grow(f.pm, n)
-	f.s = grow(f.s, n)
-	mix := func(dst []complex64, w float64) {
-		st := complex(math.Cos(-w), math.Sin(-w))
-		o := complex128(1)
-		for i0 := 0; i0 < len(dst); i0 += 1024 {
-			i1 := min(len(dst), i0+1024)
-			o = mix4(dst[i0:i1], z[i0:i1], o, st)
-		}
-	}
-	// Refine each tone by the phase its correlator turns between windows
-	// where that tone won (decision-directed), first at half a symbol's lag
-	// (wider pull-in), then at a whole symbol.
-	f.cp = grow(f.cp, n)
-	f.cm = grow(f.cm, n)
-	wp, wm := off+dev, off-dev
-	s := f.s
-	// The refinement passes look at up to 300 symbols of the inner part.
-	for iter := range 3 {
-		end := n
-		if iter < 2 {
-			end = min(hi, lo+300*L)
-		}
-		mix(f.pp[:end], wp)
-		mix(f.pm[:end], wm)
-		var ap, am complex128
-		for i := range end {
-			ap += complex128(f.pp[i])
-			am += complex128(f.pm[i])
-			if i >= L {
-				ap -= complex128(f.pp[i-L])
-				am -= complex128(f.pm[i-L])
-			}
-			f.cp[i], f.cm[i] = complex64(ap), complex64(am)
-			s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
-		}
-		if iter == 2 {
-			break
-		}
-		lag := L
-		if iter == 0 {
-			lag = max(1, L/2)
-		}
-		// Only windows where one tone clearly won (three times the other's
-		// energy) count: not transitions, and not an unmodulated carrier
-		// between the tones.
-		f.won = grow(f.won, end)
-		for i := range end {
-			a, b := f.cp[i], f.cm[i]
-			ep := real(a)*real(a) + imag(a)*imag(a)
-			em := real(b)*real(b) + imag(b)*imag(b)
-			switch {
-			case ep > 3*em:
-				f.won[i] = 1
-			case em > 3*ep:
-				f.won[i] = -1
-			default:
-				f.won[i] = 0
-			}
-		}
-		var qp, qm complex64
-		for i := max(lo, lag); i < end; i++ {
-			c := f.won[i]
-			if c == 0 || f.won[i-lag] != c {
-				continue
-			}
-			if c > 0 {
-				qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
-			} else {
-				qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
-			}
-		}
+}
+
+// refineTones refines the tones wp and wm (radians per sample) by the phase
+// each one's correlator turns between windows of f.z[lo:end] where that
+// tone won (decision-directed), first at half a symbol's lag (wider
+// pull-in), then at a whole symbol.
+func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64) {
+	for _, lag := range [2]int{max(1, L/2), L} {
+		f.correlate(end, L, wp, wm)
+		f.markWinners(end)
+		qp, qm := f.winnerTurns(lo, end, lag)
 		if qp != 0 {
 			wp += float64(fastAtan2(imag(qp), real(qp))) / float64(lag)
 		}
@@ -183,11 +137,90 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 			wm += float64(fastAtan2(imag(qm), real(qm))) / float64(lag)
 		}
 	}
-	off = (wp + wm) / 2
-	fineHz = off * p.fs2 / (2 * math.Pi)
-	// Timing: the symbol-rate line of |s| per block of 32 symbols, smoothed
-	// over neighbouring blocks; s peaks at the end of each symbol.
-	sps := p.sps
+	return wp, wm
+}
+
+// correlate runs the two tone correlators (one symbol long, at tones wp
+// and wm) over f.z[:end] into f.cp and f.cm, and their energy difference
+// into f.s.
+func (f *fskDemod) correlate(end, L int, wp, wm float64) {
+	n := len(f.z)
+	f.pp = grow(f.pp, n)
+	f.pm = grow(f.pm, n)
+	f.cp = grow(f.cp, n)
+	f.cm = grow(f.cm, n)
+	f.s = grow(f.s, n)
+	f.mixTone(f.pp[:end], wp)
+	f.mixTone(f.pm[:end], wm)
+	s := f.s
+	var ap, am complex128
+	for i := range end {
+		ap += complex128(f.pp[i])
+		am += complex128(f.pm[i])
+		if i >= L {
+			ap -= complex128(f.pp[i-L])
+			am -= complex128(f.pm[i-L])
+		}
+		f.cp[i], f.cm[i] = complex64(ap), complex64(am)
+		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+	}
+}
+
+// mixTone writes f.z mixed down by w radians per sample to dst.
+func (f *fskDemod) mixTone(dst []complex64, w float64) {
+	z := f.z
+	st := complex(math.Cos(-w), math.Sin(-w))
+	o := complex128(1)
+	for i0 := 0; i0 < len(dst); i0 += 1024 {
+		i1 := min(len(dst), i0+1024)
+		o = mix4(dst[i0:i1], z[i0:i1], o, st)
+	}
+}
+
+// markWinners sets f.won for the correlator windows up to end where one
+// tone clearly won (three times the other's energy): not transitions, and
+// not an unmodulated carrier between the tones.
+func (f *fskDemod) markWinners(end int) {
+	f.won = grow(f.won, end)
+	for i := range end {
+		a, b := f.cp[i], f.cm[i]
+		ep := real(a)*real(a) + imag(a)*imag(a)
+		em := real(b)*real(b) + imag(b)*imag(b)
+		switch {
+		case ep > 3*em:
+			f.won[i] = 1
+		case em > 3*ep:
+			f.won[i] = -1
+		default:
+			f.won[i] = 0
+		}
+	}
+}
+
+// winnerTurns sums, per tone, its correlator times the conjugate of its
+// value lag samples earlier, over the windows from lo to end that tone won
+// both times: the phase of each sum is how far its tone is off.
+func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
+	for i := max(lo, lag); i < end; i++ {
+		c := f.won[i]
+		if c == 0 || f.won[i-lag] != c {
+			continue
+		}
+		if c > 0 {
+			qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
+		} else {
+			qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
+		}
+	}
+	return qp, qm
+}
+
+// blockTimings finds, per block of 32 symbols, where its symbols end
+// (f.taus, in samples modulo sps): the phase of the symbol-rate line of |s|
+// (s peaks at the end of each symbol), over the block and its neighbours.
+func (f *fskDemod) blockTimings(sps float64) {
+	n := len(f.z)
+	s := f.s
 	blk := int(32 * sps)
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
@@ -206,8 +239,6 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		}
 		f.tblk[j] = v
 	}
-	// Each block's timing (where its symbols end), from it and its
-	// neighbours.
 	f.taus = grow(f.taus, nblk)
 	for j := range nblk {
 		v := f.tblk[j]
@@ -224,6 +255,16 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		}
 		f.taus[j] = t
 	}
+}
+
+// sampleSymbols reads f.s at the end of every symbol into f.soft (and the
+// position into f.when), following f.taus by at most a tenth of a symbol
+// per symbol.
+func (f *fskDemod) sampleSymbols(L int, sps float64) {
+	n := len(f.z)
+	s := f.s
+	blk := int(32 * sps)
+	nblk := len(f.taus)
 	t := f.taus[0]
 	for t < float64(L-1) {
 		t += sps
@@ -243,5 +284,4 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		e = max(-lim, min(lim, e))
 		t = pred + e
 	}
-	return fineHz, false
 }
