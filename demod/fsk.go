@@ -11,13 +11,13 @@ import (
 // baudPlan holds the second stage for one symbol rate.
 type baudPlan struct {
 	// in is 1 when the plan starts from the first stage's output, else the
-	// burst-power channel's decimation (it starts from that channel, ±60 kHz
-	// at half the rate, which is enough for the slower rates); inDelay is
-	// that channel's group delay in first-stage samples.
+	// power channel's decimation (it starts from that channel, ±50 kHz at
+	// half the rate, which is enough for the slower rates); inDelay is that
+	// channel's group delay in first-stage samples.
 	in      int
 	inDelay float64
 	// alt is the same plan from the first stage's output, used when the
-	// burst is far from the centre the burst-power channel was tuned to.
+	// burst is far from the centre the power channel was tuned to.
 	alt  *baudPlan
 	baud float64
 	d2   int
@@ -46,7 +46,6 @@ type fskDemod struct {
 	cur      attempt
 	mine     []*frames.Message // messages made from the current attempt's symbols
 	failed   []*frames.Message
-	blocks   []float64
 
 	z      []complex64
 	d, m   []float32
@@ -86,10 +85,10 @@ func newFSKDemod(r *Receiver) *fskDemod {
 		baud := float64(b)
 		dev := r.gridStream.deviation(baud)
 		var p *baudPlan
-		if r.pwDec > 1 && r.fs1/float64(r.pwDec)/baud >= 6 {
-			p = newBaudPlan(r.fs1/float64(r.pwDec), baud, dev)
-			p.in = r.pwDec
-			p.inDelay = float64(len(r.pwFilt.taps)-1) / 2
+		if r.power.dec > 1 && r.fs1/float64(r.power.dec)/baud >= 6 {
+			p = newBaudPlan(r.fs1/float64(r.power.dec), baud, dev)
+			p.in = r.power.dec
+			p.inDelay = float64(len(r.power.filt.taps)-1) / 2
 			p.alt = newBaudPlan(r.fs1, baud, dev)
 		} else {
 			p = newBaudPlan(r.fs1, baud, dev)
@@ -117,7 +116,7 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 	// first, then the rest (slowest first).
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
-		f.headDisc(pz, (lead+r.pwDec-1)/r.pwDec, r.fs1/float64(r.pwDec))
+		f.headDisc(pz, (lead+r.power.dec-1)/r.power.dec, r.fs1/float64(r.power.dec))
 		for i, p := range f.plans {
 			ok, off := f.quickSync(p)
 			f.offs[i] = off

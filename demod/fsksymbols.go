@@ -8,7 +8,7 @@ func (f *fskDemod) decode(p *baudPlan, y, pz []complex64, corr float64, lead, ta
 	f.used = p
 	if p.in > 1 {
 		if math.Abs(corr*f.r.fs1) > 10e3 && p.alt != nil {
-			// Far from the burst-power channel's centre: a neighbour may
+			// Far from the power channel's centre: a neighbour may
 			// fold into its band; start from the first stage instead.
 			p = p.alt
 			f.used = p

@@ -21,7 +21,7 @@ type ookDemod struct {
 }
 
 func newOOKDemod(r *Receiver) *ookDemod {
-	in := r.fs1 / float64(r.pwDec) // ook.run gets the burst-power channel
+	in := r.fs1 / float64(r.power.dec) // ook.run gets the power channel
 	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
 	o.rate = in / float64(o.dl)
 	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })

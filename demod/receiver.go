@@ -97,12 +97,9 @@ type Receiver struct {
 	d1     int     // first decimation (a power of two)
 	fs1    float64 // rate after it
 	design []*halfband
-	gain1  float64   // noise gain of the first stage (Σh²)
-	delay1 float64   // its group delay in input samples
-	pwFilt *mixDecim // ±60 kHz, decimating by 2: the burst power measurement
-	pwGain float64
-	pwDec  int
-	pwz    []complex64
+	gain1  float64 // noise gain of the first stage (Σh²)
+	delay1 float64 // its group delay in input samples
+	power  powerChannel
 
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
@@ -209,22 +206,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		// power and every demodulator filter it themselves.
 		r.gain1 = 1
 	}
-	r.pwDec = 2
-	if r.fs1 < 200e3 {
-		r.pwDec = 1
-	}
-	// Pass ±50 kHz (a 38400-baud burst is ±40 kHz wide); stop from 90 kHz
-	// so that at half the rate nothing folds into the slower rates' band.
-	pt := kaiserLowpass(r.fs1, 50e3, min(r.fs1/2, 90e3), 45)
-	if r.fs1/2-50e3 >= 90e3 {
-		// Fast enough for a half-band filter (stopband from fs1/2 - 50 kHz):
-		// half the taps are zero.
-		pt = halfbandTaps(r.fs1, 50e3, 45).taps()
-	}
-	r.pwFilt = newMixDecim(pt, r.pwDec)
-	for _, t := range pt {
-		r.pwGain += float64(t) * float64(t)
-	}
+	r.power = newPowerChannel(r.fs1)
 	r.maxLen = int(cfg.MaxBurst * r.fs1)
 	r.recentSpan = int64((cfg.MaxBurst+0.25)*fs) + int64(r.look)
 	// Twice the longest transmission at the slowest rate: two meters back
