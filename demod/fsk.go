@@ -104,75 +104,30 @@ func newFSKDemod(r *Receiver) *fskDemod {
 	return f
 }
 
-// run tries the symbol rates in turn (slowest first) until one yields a
-// CRC-good frame. lead and tail are the noise margins in Fs1 samples.
+// run tries the symbol rates in turn (those whose head shows a sync word
+// first) until the CRC-good frames fill the transmission. lead and tail are
+// the noise margins in Fs1 samples.
 func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info burstInfo) {
 	r := f.r
 	f.failed = f.failed[:0]
 	span := float64(len(y) - lead - tail) // active Fs1 samples
 	covered := 0.0
 	decoded := false
-	// Order the rates: those whose demodulated burst head shows a sync word
-	// first, then the rest (slowest first).
-	f.order = f.order[:0]
-	if len(f.plans) > 1 {
-		f.headDisc(pz, (lead+r.power.dec-1)/r.power.dec, r.fs1/float64(r.power.dec))
-		for i, p := range f.plans {
-			ok, off := f.quickSync(p)
-			f.offs[i] = off
-			if ok {
-				f.order = append(f.order, p)
-			}
-		}
-	}
-	nsync := len(f.order)
-	for _, p := range f.plans {
-		if !slices.Contains(f.order[:nsync], p) {
-			f.order = append(f.order, p)
-		}
-	}
+	nsync := f.orderRates(pz, lead)
 	for i, p := range f.order {
 		if i == nsync && decoded {
 			// A rate with a sync word decoded; the others showed none.
 			break
 		}
 		r.stats.Attempts++
-		c := corr
-		if off := f.offs[slices.Index(f.plans, p)]; i < nsync && math.Abs(off-corr*r.fs1) < 3e3 {
-			// The head's offset estimate (from the tuned centre) saves a
-			// retuning pass; one far from the detector's is more likely
-			// noise.
-			c = off / r.fs1
-		}
+		c := f.tuning(p, i < nsync, corr)
 		fine := f.decode(p, y, pz, c, lead, tail) + (c-corr)*r.fs1
 		if len(f.soft) == 0 {
 			continue
 		}
-		f.got, f.mine = f.got[:0], f.mine[:0]
-		// The messages made from these symbols are annotated as they are
-		// decoded (f.annotate); a message of an earlier burst that waited
-		// for its network to be learned may come out with them.
-		f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
-		f.pos.WriteSoft(f.soft)
-		f.inv = grow(f.inv, len(f.soft))
-		for i, v := range f.soft {
-			f.inv[i] = -v
-		}
-		f.neg.WriteSoft(f.inv)
-		f.pos.Flush()
-		f.neg.Flush()
-		f.written += int64(len(f.soft))
-		ok := false
-		for _, m := range f.got {
-			if !m.CRCOK {
-				continue
-			}
-			if slices.Contains(f.mine, m) {
-				ok = true
-				covered += float64(r.gridStream.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
-			}
-			r.deliver(m, info.start)
-		}
+		f.writeSymbols(p, info, fine)
+		var ok bool
+		ok, covered = f.deliverGood(p, info.start, covered)
 		if ok {
 			decoded = true
 			// Stop once the frames found fill the burst; a longer burst
@@ -193,6 +148,55 @@ func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info bur
 	for _, m := range f.failed {
 		r.deliver(m, info.start)
 	}
+}
+
+// tuning returns the tuning (cycles per Fs1 sample) to demodulate plan p
+// at: the head's offset estimate (from the tuned centre) when p showed a
+// sync word there, which saves a retuning pass, unless it is far from the
+// detector's corr (then it is more likely noise).
+func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
+	r := f.r
+	if off := f.offs[slices.Index(f.plans, p)]; synced && math.Abs(off-corr*r.fs1) < 3e3 {
+		return off / r.fs1
+	}
+	return corr
+}
+
+// writeSymbols decodes f.soft in both polarities. The messages made from
+// them are annotated as they are decoded (f.annotate) and collected in
+// f.got, where a message of an earlier burst that waited for its network
+// to be learned may come out with them.
+func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
+	f.got, f.mine = f.got[:0], f.mine[:0]
+	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
+	f.pos.WriteSoft(f.soft)
+	f.inv = grow(f.inv, len(f.soft))
+	for i, v := range f.soft {
+		f.inv[i] = -v
+	}
+	f.neg.WriteSoft(f.inv)
+	f.pos.Flush()
+	f.neg.Flush()
+	f.written += int64(len(f.soft))
+}
+
+// deliverGood delivers the CRC-good messages of f.got. It reports whether
+// one was made from this attempt's symbols, and adds the air time of those
+// (in Fs1 samples) to covered.
+func (f *fskDemod) deliverGood(p *baudPlan, start int64, covered float64) (bool, float64) {
+	r := f.r
+	ok := false
+	for _, m := range f.got {
+		if !m.CRCOK {
+			continue
+		}
+		if slices.Contains(f.mine, m) {
+			ok = true
+			covered += float64(r.gridStream.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
+		}
+		r.deliver(m, start)
+	}
+	return ok, covered
 }
 
 // attempt is the demodulation whose symbols are being decoded.

@@ -1,6 +1,9 @@
 package demod
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // powerChannel is where bursts are measured: the burst out of the first
 // stage filtered to ±50 kHz and decimated by dec (2, or 1 when the first
@@ -209,6 +212,31 @@ func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
 	r.fsk.run(bp.y[ia:ie], bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)], corr, a*bp.bl-ia, ie-(e+1)*bp.bl, info)
 }
 
+// orderRates fills f.order with the symbol rates to try: those whose
+// demodulated burst head shows a sync word first, then the rest (each
+// group in the order of Config.Bauds). It returns how many showed one.
+func (f *fskDemod) orderRates(pz []complex64, lead int) int {
+	dec := f.r.power.dec
+	f.order = f.order[:0]
+	if len(f.plans) > 1 {
+		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
+		for i, p := range f.plans {
+			ok, off := f.quickSync(p)
+			f.offs[i] = off
+			if ok {
+				f.order = append(f.order, p)
+			}
+		}
+	}
+	nsync := len(f.order)
+	for _, p := range f.plans {
+		if !slices.Contains(f.order[:nsync], p) {
+			f.order = append(f.order, p)
+		}
+	}
+	return nsync
+}
+
 // headDisc computes the FM discriminator of the burst's head (the first
 // 160 symbols at GridStream's slowest rate) from the power channel (at
 // rate) into f.hd.
@@ -227,36 +255,54 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 
 // quickSync slices the head discriminator at one rate (one-symbol moving
 // average, offset from two clusters, timing from the symbol-rate line) and
-// looks for a sync word. It is cheap and needs a decent SNR; when no rate
-// shows one, every rate is demodulated in full.
+// looks for a sync word; it also returns the offset in Hz. It is cheap and
+// needs a decent SNR; when no rate shows one, every rate is demodulated in
+// full.
 func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
-	d := f.hd
 	sps := f.hdRate / p.baud
 	L := max(2, int(math.Round(sps)))
-	n := len(d)
+	n := len(f.hd)
 	if n < 40*L {
 		return false, 0
 	}
 	f.m = grow(f.m, n)
 	m := f.m
-	var acc float32
-	for i, v := range d {
-		acc += v
-		if i >= L {
-			acc -= d[i-L]
-		}
-		m[i] = acc
-	}
+	movingSum(m, f.hd, L)
 	f.vals = f.vals[:0]
 	for i := L; i < n; i += max(1, L/2) {
 		f.vals = append(f.vals, m[i])
 	}
 	c0, c1 := twoMeans(f.vals)
 	off := (c0 + c1) / 2
+	f.soft = f.soft[:0]
+	for t := firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
+		i := int(t)
+		f.soft = append(f.soft, m[i]-off)
+	}
+	// m sums L discriminator samples (radians each).
+	return f.r.gridStream.sync.foundIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
+}
+
+// movingSum writes the sums of the last L values of src (fewer at the
+// start) to dst.
+func movingSum(dst, src []float32, L int) {
+	var acc float32
+	for i, v := range src {
+		acc += v
+		if i >= L {
+			acc -= src[i-L]
+		}
+		dst[i] = acc
+	}
+}
+
+// firstSymbolEnd returns where, from index L on, the first symbol of the
+// moving sum m ends: the phase of the symbol-rate line of |m-off|.
+func firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
 	var v complex128
 	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
 	o := complex128(1)
-	for i := L; i < n; i++ {
+	for i := L; i < len(m); i++ {
 		a := m[i] - off
 		if a < 0 {
 			a = -a
@@ -276,11 +322,5 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	for t < float64(L) {
 		t += sps
 	}
-	f.soft = f.soft[:0]
-	for ; t < float64(n-1); t += sps {
-		i := int(t)
-		f.soft = append(f.soft, m[i]-off)
-	}
-	// The offset in Hz: m sums L discriminator samples (radians each).
-	return f.r.gridStream.sync.foundIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
+	return t
 }
