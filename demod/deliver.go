@@ -64,3 +64,11 @@ func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) 
 		Input:      r.cfg.Input,
 	}, collect)
 }
+
+// radio returns the Radio fields of a message from a burst measured as
+// info, at freq Hz from the centre.
+func (r *Receiver) radio(freq float64, baud int, info burstInfo) *frames.Radio {
+	fq := math.Round(freq + r.cfg.CenterFreq)
+	rssi, snr := round1(info.rssi), round1(info.snr)
+	return &frames.Radio{FreqHz: &fq, Baud: baud, RSSIdB: &rssi, SNRdB: &snr}
+}

@@ -224,7 +224,5 @@ func (f *fskDemod) annotate(m *frames.Message) {
 		sample += int64(t)
 	}
 	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))
-	fq := math.Round(freq + r.cfg.CenterFreq)
-	rssi, snr := round1(info.rssi), round1(info.snr)
-	m.Radio = &frames.Radio{FreqHz: &fq, Baud: int(p.baud), RSSIdB: &rssi, SNRdB: &snr}
+	m.Radio = r.radio(freq, int(p.baud), info)
 }

@@ -20,6 +20,7 @@ type ookDemod struct {
 	got  []*frames.Message
 }
 
+// newOOKDemod returns the OOK demodulator of r's bursts.
 func newOOKDemod(r *Receiver) *ookDemod {
 	in := r.fs1 / float64(r.power.dec) // ook.run gets the power channel
 	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
@@ -30,7 +31,24 @@ func newOOKDemod(r *Receiver) *ookDemod {
 
 func (o *ookDemod) flush() { o.ch.Flush() }
 
+// run slices a burst from the power channel (whose blocks over thr were
+// active) and delivers the packets found in it.
 func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
+	o.envelope(y)
+	t, ok := o.threshold(thr)
+	if !ok {
+		return
+	}
+	o.got = o.got[:0]
+	o.ch.WriteLevels(o.levels(t))
+	for _, m := range o.got {
+		m.Radio = o.r.radio(info.freq, 0, info)
+		o.r.deliver(m, info.start)
+	}
+}
+
+// envelope writes the power of y averaged over dl samples to o.pw.
+func (o *ookDemod) envelope(y []complex64) {
 	n := len(y) / o.dl
 	o.pw = grow(o.pw, n)
 	for i := range n {
@@ -40,7 +58,11 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 		}
 		o.pw[i] = s / float32(o.dl)
 	}
-	// Threshold halfway (in dB) between the off and on levels.
+}
+
+// threshold returns the level halfway (in dB) between the envelope's off
+// and on levels, told apart by thr; ok is false when nothing is on.
+func (o *ookDemod) threshold(thr float64) (t float32, ok bool) {
 	var lo, hi float64
 	var nlo, nhi int
 	for _, p := range o.pw {
@@ -53,14 +75,19 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 		}
 	}
 	if nhi == 0 {
-		return
+		return 0, false
 	}
-	t := float32(thr)
+	t = float32(thr)
 	if nlo > 0 {
 		t = float32(math.Exp((lo/float64(nlo) + hi/float64(nhi)) / 2))
 	}
-	// A silence half as long again as the one that ends a packet, before
-	// and after the burst.
+	return t, true
+}
+
+// levels slices the envelope at t into on/off levels, with a silence half
+// as long again as the one that ends a packet before and after.
+func (o *ookDemod) levels(t float32) []byte {
+	n := len(o.pw)
 	gap := int(1.5 * o.r.nge101.packetGap * o.rate)
 	o.lv = grow(o.lv, n+2*gap)
 	lv := o.lv
@@ -72,12 +99,5 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 		}
 	}
 	clear(lv[gap+n:])
-	o.got = o.got[:0]
-	o.ch.WriteLevels(lv)
-	for _, m := range o.got {
-		fq := math.Round(info.freq + o.r.cfg.CenterFreq)
-		rssi, snr := round1(info.rssi), round1(info.snr)
-		m.Radio = &frames.Radio{FreqHz: &fq, RSSIdB: &rssi, SNRdB: &snr}
-		o.r.deliver(m, info.start)
-	}
+	return lv
 }
