@@ -21,65 +21,90 @@ type burst struct {
 
 // frame runs the detector on the newest samples and tracks bursts.
 func (r *Receiver) frame() {
-	n := r.det.n
-	if r.pos < int64(n) {
+	if r.pos < int64(r.det.n) {
 		return
 	}
-	var x []complex64
-	p := (r.pos - int64(n)) & r.rmask
-	if p+int64(n) <= int64(len(r.ring)) {
-		x = r.ring[p : p+int64(n)]
-	} else {
-		x = r.det.buf // the detector copies its input before transforming
-		c := copy(x, r.ring[p:])
-		copy(x[c:], r.ring)
-	}
-	peaks := r.det.analyze(x)
+	peaks := r.det.analyze(r.newestFrame())
 	for _, b := range r.active {
 		b.misses++
 	}
 	for _, pk := range peaks {
-		var best *burst
-		bd := math.Inf(1)
-		for _, b := range r.active {
-			if d := math.Abs(pk.freq - b.freq); d < bd {
-				best, bd = b, d
-			}
-		}
-		switch {
-		case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
-			// A much stronger burst next to a weak one (a false alarm or
-			// a faint neighbour): follow the strong one from here.
-			r.finish(best)
-			r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
-			r.startBurst(pk)
-		case best != nil && bd < 35e3:
-			best.maxRatio = max(best.maxRatio, pk.ratio)
-			best.misses = 0
-			w := float64(pk.ratio)
-			best.fsum += w * pk.freq
-			best.wsz += w
-			best.lo = min(best.lo, pk.lo)
-			best.hi = max(best.hi, pk.hi)
-		case best != nil && bd < 70e3:
-			// A skirt of a burst already followed.
-		default:
-			// A new burst must show in two frames in a row (or be strong).
-			confirmed := pk.ratio > 4*r.det.thr
-			for _, c := range r.cands {
-				confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
-			}
-			switch {
-			case confirmed && len(r.active) >= MaxActive:
-				r.stats.Ignored++
-			case confirmed:
-				r.startBurst(pk)
-			default:
-				r.newCands = append(r.newCands, pk)
-			}
-		}
+		r.track(pk)
 	}
 	r.cands, r.newCands = r.newCands, r.cands[:0]
+	r.endBursts()
+}
+
+// newestFrame returns the detector's frame: the newest samples in the ring,
+// contiguous.
+func (r *Receiver) newestFrame() []complex64 {
+	n := int64(r.det.n)
+	p := (r.pos - n) & r.rmask
+	if p+n <= int64(len(r.ring)) {
+		return r.ring[p : p+n]
+	}
+	x := r.det.buf // the detector copies its input before transforming
+	c := copy(x, r.ring[p:])
+	copy(x[c:], r.ring)
+	return x
+}
+
+// track gives a peak to the burst it belongs to, or starts one.
+func (r *Receiver) track(pk peak) {
+	var best *burst
+	bd := math.Inf(1)
+	for _, b := range r.active {
+		if d := math.Abs(pk.freq - b.freq); d < bd {
+			best, bd = b, d
+		}
+	}
+	switch {
+	case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
+		// A much stronger burst next to a weak one (a false alarm or a
+		// faint neighbour): follow the strong one from here.
+		r.finish(best)
+		r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
+		r.startBurst(pk)
+	case best != nil && bd < 35e3:
+		best.follow(pk)
+	case best != nil && bd < 70e3:
+		// A skirt of a burst already followed.
+	default:
+		r.newBurst(pk)
+	}
+}
+
+// follow takes the burst's peak in this frame into account.
+func (b *burst) follow(pk peak) {
+	b.maxRatio = max(b.maxRatio, pk.ratio)
+	b.misses = 0
+	w := float64(pk.ratio)
+	b.fsum += w * pk.freq
+	b.wsz += w
+	b.lo = min(b.lo, pk.lo)
+	b.hi = max(b.hi, pk.hi)
+}
+
+// newBurst starts a burst at a peak that shows in two frames in a row (or
+// is strong), else keeps it as a candidate for the next frame.
+func (r *Receiver) newBurst(pk peak) {
+	confirmed := pk.ratio > 4*r.det.thr
+	for _, c := range r.cands {
+		confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
+	}
+	switch {
+	case confirmed && len(r.active) >= MaxActive:
+		r.stats.Ignored++
+	case confirmed:
+		r.startBurst(pk)
+	default:
+		r.newCands = append(r.newCands, pk)
+	}
+}
+
+// endBursts finishes the bursts that went quiet or lasted too long, and
+// demodulates the ones grown too long to keep.
+func (r *Receiver) endBursts() {
 	live := r.active[:0]
 	for _, b := range r.active {
 		if b.misses >= r.miss {
@@ -96,14 +121,7 @@ func (r *Receiver) frame() {
 			continue
 		}
 		if len(b.y) >= r.maxLen {
-			// Too long: demodulate what there is and go on with an
-			// overlap as long as the longest frame.
-			r.demodBurst(b)
-			ov := min(len(b.y), int(0.16*r.fs1))
-			cut := len(b.y) - ov
-			copy(b.y, b.y[cut:])
-			b.y = b.y[:ov]
-			b.start += int64(cut * r.d1)
+			r.demodPiece(b)
 		}
 		live = append(live, b)
 	}
@@ -111,6 +129,19 @@ func (r *Receiver) frame() {
 	r.active = live
 }
 
+// demodPiece demodulates what there is of a burst and keeps an overlap as
+// long as the longest frame to go on with.
+func (r *Receiver) demodPiece(b *burst) {
+	r.demodBurst(b)
+	ov := min(len(b.y), int(0.16*r.fs1))
+	cut := len(b.y) - ov
+	copy(b.y, b.y[cut:])
+	b.y = b.y[:ov]
+	b.start += int64(cut * r.d1)
+}
+
+// startBurst follows a new burst from a peak, its samples from the
+// lookback ring on.
 func (r *Receiver) startBurst(pk peak) {
 	var b *burst
 	if k := len(r.free); k > 0 {
