@@ -32,7 +32,8 @@ const (
 
 // Config configures a Receiver.
 type Config struct {
-	// SampleRate of the complex input (required), 200 kS/s and up.
+	// SampleRate of the complex input (required), MinSampleRate to
+	// MaxSampleRate.
 	SampleRate float64
 	// CenterFreq is the recording's centre frequency in Hz; 0 means unknown
 	// (frequencies are then reported as offsets).
@@ -94,12 +95,8 @@ type Receiver struct {
 	look  int // lookback in samples when a burst starts
 	miss  int // frames without energy that end a burst
 
-	d1     int     // first decimation (a power of two)
-	fs1    float64 // rate after it
-	design []*halfband
-	gain1  float64 // noise gain of the first stage (Σh²)
-	delay1 float64 // its group delay in input samples
-	power  powerChannel
+	firstStage
+	power powerChannel
 
 	active   []*burst
 	cands    []peak // unconfirmed new bursts from the last frame
@@ -128,34 +125,9 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		return nil, errors.New("demod: nil decoder")
 	}
 	gridStream, nge101 := newProtocolRadios()
-	if cfg.Bauds == nil {
-		cfg.Bauds = gridStream.bauds
-	}
-	if len(cfg.Bauds) == 0 {
-		return nil, errors.New("demod: no symbol rate")
-	}
-	for _, b := range cfg.Bauds {
-		if b < MinBaud || b > MaxBaud {
-			return nil, fmt.Errorf("demod: symbol rate %d baud: must be %d to %d", b, MinBaud, MaxBaud)
-		}
-	}
-	if math.IsNaN(cfg.CenterFreq) || math.IsInf(cfg.CenterFreq, 0) {
-		return nil, fmt.Errorf("demod: centre frequency %v", cfg.CenterFreq)
-	}
-	if !(cfg.ThresholdDB >= 0 && cfg.ThresholdDB <= 60) {
-		return nil, fmt.Errorf("demod: threshold %v dB: must be 0 (the default) to 60", cfg.ThresholdDB)
-	}
-	if cfg.ThresholdDB == 0 {
-		cfg.ThresholdDB = 7
-	}
-	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
-		return nil, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
-	}
-	if cfg.MaxBurst == 0 {
-		cfg.MaxBurst = 0.3
-	}
-	if cfg.Deframer == (bits.DeframerOptions{}) {
-		cfg.Deframer = bits.DefaultDeframerOptions()
+	cfg, err := cfg.withDefaults(gridStream.bauds)
+	if err != nil {
+		return nil, err
 	}
 	fs := cfg.SampleRate
 	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gridStream: gridStream, nge101: nge101,
@@ -165,12 +137,59 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 		r.searchGS = r.searchGS && gridStream.heardIn(lo, hi)
 		r.searchNGE = r.searchNGE && nge101.heardIn(lo, hi)
 	}
-	// Detector: bins of 2.5–5 kHz, a frame about every 1.2 ms.
+	r.designSearch()
+	r.firstStage = newFirstStage(fs)
+	r.power = newPowerChannel(r.fs1)
+	r.designLimits()
+	r.fsk = newFSKDemod(r)
+	r.ook = newOOKDemod(r)
+	return r, nil
+}
+
+// withDefaults checks cfg's fields after SampleRate and fills in the
+// defaults; bauds are GridStream's symbol rates.
+func (cfg Config) withDefaults(bauds []int) (Config, error) {
+	if cfg.Bauds == nil {
+		cfg.Bauds = bauds
+	}
+	if len(cfg.Bauds) == 0 {
+		return cfg, errors.New("demod: no symbol rate")
+	}
+	for _, b := range cfg.Bauds {
+		if b < MinBaud || b > MaxBaud {
+			return cfg, fmt.Errorf("demod: symbol rate %d baud: must be %d to %d", b, MinBaud, MaxBaud)
+		}
+	}
+	if math.IsNaN(cfg.CenterFreq) || math.IsInf(cfg.CenterFreq, 0) {
+		return cfg, fmt.Errorf("demod: centre frequency %v", cfg.CenterFreq)
+	}
+	if !(cfg.ThresholdDB >= 0 && cfg.ThresholdDB <= 60) {
+		return cfg, fmt.Errorf("demod: threshold %v dB: must be 0 (the default) to 60", cfg.ThresholdDB)
+	}
+	if cfg.ThresholdDB == 0 {
+		cfg.ThresholdDB = 7
+	}
+	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
+		return cfg, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
+	}
+	if cfg.MaxBurst == 0 {
+		cfg.MaxBurst = 0.3
+	}
+	if cfg.Deframer == (bits.DeframerOptions{}) {
+		cfg.Deframer = bits.DefaultDeframerOptions()
+	}
+	return cfg, nil
+}
+
+// designSearch sets up the burst search: the detector (bins of 2.5–5 kHz,
+// a frame about every 1.2 ms), when a burst ends, and the lookback ring.
+func (r *Receiver) designSearch() {
+	fs := r.fs
 	n := 16
 	for float64(n) < fs/5000 {
 		n <<= 1
 	}
-	r.det = newDetector(fs, n, cfg.ThresholdDB)
+	r.det = newDetector(fs, n, r.cfg.ThresholdDB)
 	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
 	// A burst ends after 2 ms without energy; when NGE101 is searched,
 	// after four times the silence that ends one of its packets (8 ms): its
@@ -178,7 +197,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	// apart can land in several off periods in a row.
 	quiet := 0.002
 	if r.searchNGE {
-		quiet = 4 * nge101.packetGap
+		quiet = 4 * r.nge101.packetGap
 	}
 	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
 	// A burst is confirmed in its second frame, at most two hops and a
@@ -190,35 +209,22 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	}
 	r.ring = make([]complex64, rs)
 	r.rmask = int64(rs - 1)
-	// First stage: half-band decimators down to 240–480 kS/s, keeping
-	// ±60 kHz; at lower input rates a plain ±55 kHz filter instead.
-	r.d1 = 1
-	for fs/float64(2*r.d1) >= 240e3 {
-		r.d1 *= 2
-	}
-	r.fs1 = fs / float64(r.d1)
-	if r.d1 > 1 {
-		r.design = newChannelizerDesign(fs, r.d1, 60e3)
-		r.gain1 = noiseGain(r.design)
-		r.delay1 = groupDelay(r.design)
-	} else {
-		// No decimation: the burst is only mixed to 0 Hz here; the burst
-		// power and every demodulator filter it themselves.
-		r.gain1 = 1
-	}
-	r.power = newPowerChannel(r.fs1)
-	r.maxLen = int(cfg.MaxBurst * r.fs1)
-	r.recentSpan = int64((cfg.MaxBurst+0.25)*fs) + int64(r.look)
+}
+
+// designLimits sets how long a burst is collected before it is demodulated
+// in pieces, how long it may last at all, and how long a delivered frame is
+// remembered.
+func (r *Receiver) designLimits() {
+	fs := r.fs
+	r.maxLen = int(r.cfg.MaxBurst * r.fs1)
+	r.recentSpan = int64((r.cfg.MaxBurst+0.25)*fs) + int64(r.look)
 	// Twice the longest transmission at the slowest rate: two meters back
 	// to back on one channel still fit.
-	longest := float64(gridStream.longestSymbols) / float64(slices.Min(cfg.Bauds))
+	longest := float64(r.gridStream.longestSymbols) / float64(slices.Min(r.cfg.Bauds))
 	if r.searchNGE {
-		longest = max(longest, nge101.longestSeconds)
+		longest = max(longest, r.nge101.longestSeconds)
 	}
 	r.maxSpan = int64(2 * longest * fs)
-	r.fsk = newFSKDemod(r)
-	r.ook = newOOKDemod(r)
-	return r, nil
 }
 
 // Stats returns the counters so far.
