@@ -219,6 +219,29 @@ func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
 // (f.taus, in samples modulo sps): the phase of the symbol-rate line of |s|
 // (s peaks at the end of each symbol), over the block and its neighbours.
 func (f *fskDemod) blockTimings(sps float64) {
+	f.blockLines(sps)
+	nblk := len(f.tblk)
+	f.taus = grow(f.taus, nblk)
+	for j := range nblk {
+		v := f.tblk[j]
+		if j > 0 {
+			v += f.tblk[j-1]
+		}
+		if j+1 < nblk {
+			v += f.tblk[j+1]
+		}
+		ph := -math.Atan2(imag(v), real(v))
+		t := ph / (2 * math.Pi) * sps
+		if t < 0 {
+			t += sps
+		}
+		f.taus[j] = t
+	}
+}
+
+// blockLines writes the symbol-rate line of |s| per block of 32 symbols to
+// f.tblk.
+func (f *fskDemod) blockLines(sps float64) {
 	n := len(f.z)
 	s := f.s
 	blk := int(32 * sps)
@@ -238,22 +261,6 @@ func (f *fskDemod) blockTimings(sps float64) {
 			o *= rot
 		}
 		f.tblk[j] = v
-	}
-	f.taus = grow(f.taus, nblk)
-	for j := range nblk {
-		v := f.tblk[j]
-		if j > 0 {
-			v += f.tblk[j-1]
-		}
-		if j+1 < nblk {
-			v += f.tblk[j+1]
-		}
-		ph := -math.Atan2(imag(v), real(v))
-		t := ph / (2 * math.Pi) * sps
-		if t < 0 {
-			t += sps
-		}
-		f.taus[j] = t
 	}
 }
 

@@ -51,6 +51,10 @@ type framing struct {
 	bits int
 }
 
+// gridStreamRadio and nge101Radio are built once, so that a Receiver shares
+// them instead of allocating its own.
+var gridStreamRadio, nge101Radio = newProtocolRadios()
+
 // newProtocolRadios declares the radio facts of GridStream and NGE101.
 func newProtocolRadios() (gridStream, nge101 protocolRadio) {
 	const nge101Carrier = 433.92e6

@@ -124,7 +124,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if dec == nil {
 		return nil, errors.New("demod: nil decoder")
 	}
-	gridStream, nge101 := newProtocolRadios()
+	gridStream, nge101 := gridStreamRadio, nge101Radio
 	cfg, err := cfg.withDefaults(gridStream.bauds)
 	if err != nil {
 		return nil, err
