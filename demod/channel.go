@@ -83,7 +83,7 @@ func halfbandTaps(fs, pass, atten float64) *halfband {
 		h.pairs = append(h.pairs, t[m-j])
 	}
 	// Renormalise the DC gain after dropping the (tiny) even taps.
-	var s float32 = h.center
+	s := h.center
 	for _, p := range h.pairs {
 		s += 2 * p
 	}

@@ -7,7 +7,7 @@ import "math"
 func (f *fskDemod) decode(p *baudPlan, y, pz []complex64, corr float64, lead, tail int) float64 {
 	f.used = p
 	if p.in > 1 {
-		if math.Abs(corr*f.r.fs1) > 10e3 && p.alt != nil {
+		if math.Abs(corr*f.r.fs1) > 10e3 {
 			// Far from the power channel's centre: a neighbour may
 			// fold into its band; start from the first stage instead.
 			p = p.alt
