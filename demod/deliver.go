@@ -7,6 +7,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
+// recentMsg is a delivered frame, remembered to drop duplicates: its bytes
+// (hex) and where it started, in input samples.
 type recentMsg struct {
 	raw string
 	pos int64
