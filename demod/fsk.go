@@ -79,21 +79,26 @@ func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
 		L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
 }
 
+// ratePlan designs the second stage for a symbol rate of r's: from the
+// power channel when that leaves 6 samples per symbol, else from the first
+// stage.
+func (r *Receiver) ratePlan(baud float64) *baudPlan {
+	dev := r.gridStream.deviation(baud)
+	if r.power.dec == 1 || r.fs1/float64(r.power.dec)/baud < 6 {
+		return newBaudPlan(r.fs1, baud, dev)
+	}
+	p := newBaudPlan(r.fs1/float64(r.power.dec), baud, dev)
+	p.in = r.power.dec
+	p.inDelay = float64(len(r.power.filt.taps)-1) / 2
+	p.alt = newBaudPlan(r.fs1, baud, dev)
+	return p
+}
+
+// newFSKDemod returns the FSK demodulator of r's bursts.
 func newFSKDemod(r *Receiver) *fskDemod {
 	f := &fskDemod{r: r, slowest: float64(slices.Min(r.gridStream.bauds))}
 	for _, b := range r.cfg.Bauds {
-		baud := float64(b)
-		dev := r.gridStream.deviation(baud)
-		var p *baudPlan
-		if r.power.dec > 1 && r.fs1/float64(r.power.dec)/baud >= 6 {
-			p = newBaudPlan(r.fs1/float64(r.power.dec), baud, dev)
-			p.in = r.power.dec
-			p.inDelay = float64(len(r.power.filt.taps)-1) / 2
-			p.alt = newBaudPlan(r.fs1, baud, dev)
-		} else {
-			p = newBaudPlan(r.fs1, baud, dev)
-		}
-		f.plans = append(f.plans, p)
+		f.plans = append(f.plans, r.ratePlan(float64(b)))
 	}
 	f.offs = make([]float64, len(f.plans))
 	collect := func(m *frames.Message) { f.got = append(f.got, m) }
