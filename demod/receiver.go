@@ -105,7 +105,7 @@ type Receiver struct {
 	maxLen   int   // Fs1 samples
 	maxSpan  int64 // input samples: the longest a burst may last
 
-	gridStream, nge101  protocolRadio // the protocols' radio facts
+	gridStream, nge101  *protocolRadio // the protocols' radio facts
 	searchGS, searchNGE bool
 	fsk                 *fskDemod
 	ook                 *ookDemod
@@ -124,7 +124,7 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 	if dec == nil {
 		return nil, errors.New("demod: nil decoder")
 	}
-	gridStream, nge101 := gridStreamRadio, nge101Radio
+	gridStream, nge101 := &gridStreamRadio, &nge101Radio
 	cfg, err := cfg.withDefaults(gridStream.bauds)
 	if err != nil {
 		return nil, err
