@@ -41,6 +41,8 @@ type Radio struct {
 	// MaxSymbols is the longest transmission in symbols (FSK: preamble and
 	// sync included) or bit cells (OOK).
 	MaxSymbols int
+	// Air says how long a frame of a given size lasts (FSK).
+	Air Airtime
 	// OOK is an OOK protocol's line coding (nil for FSK).
 	OOK *pulse.Timing
 	// Silence is how long, in seconds, energy may be absent inside one
@@ -52,12 +54,34 @@ type Radio struct {
 	Sync []Sync
 }
 
+// Airtime says how long an FSK frame lasts on the air: LeadSymbols (a
+// typical preamble and the sync word), then SymbolsPerByte for every byte of
+// the frame (its Message.Raw) and for TrailerBytes more.
+type Airtime struct {
+	LeadSymbols, SymbolsPerByte, TrailerBytes int
+}
+
+// Symbols returns how many symbols a frame of n bytes lasts.
+func (a Airtime) Symbols(n int) int { return a.LeadSymbols + a.SymbolsPerByte*(n+a.TrailerBytes) }
+
 // Rate is one FSK symbol rate.
 type Rate struct {
 	Baud int
 	// Deviation is the nominal peak deviation in Hz (not published for
 	// every protocol: then as measured).
 	Deviation float64
+}
+
+// Deviation returns the nominal deviation at baud: that of the slowest
+// listed rate at or above it, else of the fastest (0 without rates).
+func (r Radio) Deviation(baud float64) float64 {
+	dev := 0.0
+	for i := len(r.Rates) - 1; i >= 0; i-- {
+		if float64(r.Rates[i].Baud) >= baud || dev == 0 {
+			dev = r.Rates[i].Deviation
+		}
+	}
+	return dev
 }
 
 // Bauds returns the symbol rates.

@@ -33,13 +33,17 @@ const MaxTransmissionBits = MaxPreambleBits + framingV5Bits + 10*(maxFrameBytes+
 const syncPreamble = 0xAAAA
 
 // radio is GridStream's physical layer. The deviation is not published:
-// these are measured (roughly ±12 kHz at 9600 baud, ±20 kHz at 38400).
+// about ±12 kHz at 9600 baud and ±16 kHz at 19200; at 38400 the measured
+// 82 kHz burst bandwidth leaves ±22 kHz. A frame's air time is a typical
+// preamble (36 bits) and the version 4 framing bits, then 10-bit UART
+// characters: the bytes and a trailer.
 var radio = protocol.Radio{
 	Modulation: protocol.FSK,
 	BandLow:    902e6,
 	BandHigh:   928e6,
-	Rates:      []protocol.Rate{{Baud: 9600, Deviation: 12e3}, {Baud: 19200, Deviation: 16e3}, {Baud: 38400, Deviation: 20e3}},
+	Rates:      []protocol.Rate{{Baud: 9600, Deviation: 12e3}, {Baud: 19200, Deviation: 16e3}, {Baud: 38400, Deviation: 22e3}},
 	MaxSymbols: MaxTransmissionBits,
+	Air:        protocol.Airtime{LeadSymbols: 36 + framingV4Bits, SymbolsPerByte: 10, TrailerBytes: 1},
 	Sync: []protocol.Sync{
 		{Pattern: syncPreamble<<framingV4Bits | framingV4, Bits: 16 + framingV4Bits, Exact: framingV4Bits},
 		{Pattern: syncPreamble<<framingV5Bits | framingV5, Bits: 16 + framingV5Bits, Exact: framingV5Bits},

@@ -1,0 +1,114 @@
+package demod
+
+import (
+	"github.com/gridstream-sdr/gridstream/protocol"
+)
+
+// protocolRadio is what the receiver knows about the signals of the
+// protocols of one modulation it searches (FSK: demodulated at symbol
+// rates; OOK: sliced from the power envelope). Every protocol fact the
+// stages use is read from here, and comes from the protocols' own radio
+// facts (protocol.Radio): the receiver declares none.
+type protocolRadio struct {
+	// radios are the protocols' facts.
+	radios []protocol.Radio
+	// bauds are the FSK symbol rates, of every protocol.
+	bauds []int
+	// sync are the FSK sync words, of every protocol.
+	sync []protocol.Sync
+	// longestSymbols is the longest FSK transmission in symbols (at its
+	// rate); longestSeconds the longest OOK transmission.
+	longestSymbols int
+	longestSeconds float64
+	// packetGap is the silence that ends an OOK packet: inside one, the
+	// carrier is never off that long; silence is how long energy may be
+	// absent inside one transmission.
+	packetGap, silence float64
+}
+
+// syncErrors is how many of a sync word's tolerant (preamble) bits may be
+// wrong in a burst's head for it to count as found.
+const syncErrors = 3
+
+// newProtocolRadio gathers the radio facts of decoders.
+func newProtocolRadio(decoders []protocol.Decoder) *protocolRadio {
+	p := &protocolRadio{}
+	for _, d := range decoders {
+		r := d.Protocol().Radio()
+		p.radios = append(p.radios, r)
+		for _, b := range r.Bauds() {
+			if !contains(p.bauds, b) {
+				p.bauds = append(p.bauds, b)
+			}
+		}
+		p.sync = append(p.sync, r.Sync...)
+		if r.Modulation == protocol.FSK {
+			p.longestSymbols = max(p.longestSymbols, r.MaxSymbols)
+		}
+		if r.OOK != nil {
+			p.longestSeconds = max(p.longestSeconds, r.Longest(0))
+			p.packetGap = max(p.packetGap, r.OOK.Gap)
+		}
+		p.silence = max(p.silence, r.Silence)
+	}
+	return p
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// heardIn reports whether any protocol's band overlaps lo..hi Hz.
+func (p *protocolRadio) heardIn(lo, hi float64) bool {
+	for _, r := range p.radios {
+		if r.Overlaps(lo, hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// deviation returns the FSK peak deviation at a symbol rate: the widest any
+// protocol declares there.
+func (p *protocolRadio) deviation(baud float64) float64 {
+	var hz float64
+	for _, r := range p.radios {
+		hz = max(hz, r.Deviation(baud))
+	}
+	return hz
+}
+
+// airSymbols is how many symbols a frame of n bytes lasts on the air: the
+// longest any protocol declares.
+func (p *protocolRadio) airSymbols(n int) int {
+	s := 0
+	for _, r := range p.radios {
+		s = max(s, r.Air.Symbols(n))
+	}
+	return s
+}
+
+// syncIn reports whether hard decisions of soft symbols hold a sync word,
+// in either polarity.
+func (p *protocolRadio) syncIn(soft []float32) bool {
+	var sr uint64
+	for _, v := range soft {
+		sr <<= 1
+		if v > 0 {
+			sr |= 1
+		}
+		for _, inv := range [2]uint64{0, ^uint64(0)} {
+			for _, s := range p.sync {
+				if e := s.Errors(sr ^ inv); e >= 0 && e <= syncErrors {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
