@@ -10,8 +10,8 @@ import (
 // stages use is read from here, and comes from the protocols' own radio
 // facts (protocol.Radio): the receiver declares none.
 type protocolRadio struct {
-	// radios are the protocols' facts.
-	radios []protocol.Radio
+	// decoders are the protocols' (their facts: Protocol().Radio()).
+	decoders []protocol.Decoder
 	// bauds are the FSK symbol rates, of every protocol.
 	bauds []int
 	// sync are the FSK sync words, of every protocol.
@@ -31,14 +31,20 @@ type protocolRadio struct {
 const syncErrors = 3
 
 // newProtocolRadio gathers the radio facts of decoders.
-func newProtocolRadio(decoders []protocol.Decoder) *protocolRadio {
-	p := &protocolRadio{}
+func newProtocolRadio(decoders []protocol.Decoder) protocolRadio {
+	p := protocolRadio{decoders: decoders}
+	rates := 0
+	for _, d := range decoders {
+		rates += len(d.Protocol().Radio().Rates)
+	}
+	if rates > 0 {
+		p.bauds = make([]int, 0, rates)
+	}
 	for _, d := range decoders {
 		r := d.Protocol().Radio()
-		p.radios = append(p.radios, r)
-		for _, b := range r.Bauds() {
-			if !contains(p.bauds, b) {
-				p.bauds = append(p.bauds, b)
+		for _, rate := range r.Rates {
+			if !contains(p.bauds, rate.Baud) {
+				p.bauds = append(p.bauds, rate.Baud)
 			}
 		}
 		p.sync = append(p.sync, r.Sync...)
@@ -65,8 +71,8 @@ func contains(s []int, v int) bool {
 
 // heardIn reports whether any protocol's band overlaps lo..hi Hz.
 func (p *protocolRadio) heardIn(lo, hi float64) bool {
-	for _, r := range p.radios {
-		if r.Overlaps(lo, hi) {
+	for _, d := range p.decoders {
+		if d.Protocol().Radio().Overlaps(lo, hi) {
 			return true
 		}
 	}
@@ -77,8 +83,8 @@ func (p *protocolRadio) heardIn(lo, hi float64) bool {
 // protocol declares there.
 func (p *protocolRadio) deviation(baud float64) float64 {
 	var hz float64
-	for _, r := range p.radios {
-		hz = max(hz, r.Deviation(baud))
+	for _, d := range p.decoders {
+		hz = max(hz, d.Protocol().Radio().Deviation(baud))
 	}
 	return hz
 }
@@ -87,8 +93,8 @@ func (p *protocolRadio) deviation(baud float64) float64 {
 // longest any protocol declares.
 func (p *protocolRadio) airSymbols(n int) int {
 	s := 0
-	for _, r := range p.radios {
-		s = max(s, r.Air.Symbols(n))
+	for _, d := range p.decoders {
+		s = max(s, d.Protocol().Radio().Air.Symbols(n))
 	}
 	return s
 }

@@ -103,7 +103,7 @@ type Receiver struct {
 	maxLen   int   // Fs1 samples
 	maxSpan  int64 // input samples: the longest a burst may last
 
-	fskRadio, ookRadio   *protocolRadio // the radio facts of the protocols searched
+	fskRadio, ookRadio   protocolRadio // the radio facts of the protocols searched
 	fskDecs, ookDecs     []protocol.Decoder
 	searchFSK, searchOOK bool
 	fsk                  *fskDemod

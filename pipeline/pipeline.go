@@ -38,7 +38,8 @@ type Channel struct {
 	cfg     Config
 	emit    func(*frames.Message)
 	streams []protocol.Stream
-	slicers []*pulse.Slicer // made at the first level samples
+	slicers []*pulse.Slicer    // made at the first level samples
+	room    [4]protocol.Stream // streams' storage for the usual few protocols
 	hard    []byte
 	stats   Stats
 
@@ -54,6 +55,7 @@ type Channel struct {
 // never called while a decoder holds a lock.
 func New(cfg Config, emit func(*frames.Message)) *Channel {
 	c := &Channel{cfg: cfg, emit: emit}
+	c.streams = c.room[:0]
 	out := protocol.Output{Annotate: c.annotate, Emit: emit}
 	for _, d := range cfg.Decoders {
 		c.streams = append(c.streams, d.NewStream(out))

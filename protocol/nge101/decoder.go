@@ -58,17 +58,14 @@ func (d *Decoder) Stats() protocol.Stats {
 // NewStream returns a finder of NGE101 packets in one input: in its bits,
 // and in the rows sliced from its OOK levels.
 func (d *Decoder) NewStream(out protocol.Output) protocol.Stream {
-	s := &stream{}
 	emit := func(p Packet) { d.Packet(p, out) }
-	s.finder = NewFinder(emit)
-	s.rows = NewRows(emit)
-	return s
+	return &stream{finder: Finder{onPacket: emit}, rows: Rows{onPacket: emit}}
 }
 
-// stream is one input's finder.
+// stream is one input's finder and row picker.
 type stream struct {
-	finder *Finder
-	rows   *Rows
+	finder Finder
+	rows   Rows
 }
 
 func (s *stream) Bits(p []byte)   { s.finder.Bits(p) }
