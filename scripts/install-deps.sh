@@ -9,6 +9,12 @@
 #                                 (e2e/gnuradio), the live PMT/tag-header tests
 #                                 (pmt, zmqsource) and flowgraphs/ (~1 min;
 #                                 scripts/install-gnuradio.sh installs only these)
+#   qemu-user                     qemu-aarch64 and qemu-arm: the deploy test runs the
+#                                 arm64 and armv7 release binaries (scripts/release.sh)
+#   systemd                       systemd-analyze verify: the deploy test checks the
+#                                 units in deploy/systemd (no running systemd needed)
+#   rtl-sdr                       rtl_tcp, the ExecStart of deploy/systemd/rtl_tcp.service,
+#                                 which systemd-analyze verify requires to exist
 #
 # Add a package to PACKAGES with a line above saying who needs it.
 set -euo pipefail
@@ -19,6 +25,9 @@ PACKAGES=(
 	gnuradio
 	gr-osmosdr
 	python3-zmq
+	qemu-user
+	systemd
+	rtl-sdr
 )
 
 missing=()
