@@ -74,7 +74,7 @@ func decodeCommand() *cli.Command {
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, decoderFlags()...), outputFlags()...),
+		}, append(decoderFlags(), blockModeFlags()...)...), outputFlags()...),
 		Action: runDecode,
 	}
 }
@@ -338,6 +338,16 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
+	if c.Bool("stdin-eos") {
+		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
+			n := make([]int64, len(inputs))
+			for i, in := range inputs {
+				n[i] = in.src.Stats().Items
+			}
+			return n
+		})
+	}
+	waitSubscribers(ctx, c, out)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, in := range inputs {

@@ -60,6 +60,7 @@ func newApp() *cli.App {
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
 			networksCommand(),
+			grcCommand(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
