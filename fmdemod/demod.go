@@ -89,9 +89,10 @@ type rate struct {
 	inv   []byte
 	sink  BitSink
 	isink BitSink
-	// dcs holds the threshold (the carrier) of every dcEvery-th output
-	// bit, for Carrier.
+	// dcs and ats hold the threshold (the carrier) and the tick's time of
+	// every dcEvery-th output bit, for Carrier and SampleOf.
 	dcs [dcHistLen]float32
+	ats [dcHistLen]float64
 }
 
 // Demod is one channel's demodulator. It is not safe for concurrent use.
@@ -223,11 +224,14 @@ func (d *Demod) Carrier(i int, bit int64) (float64, bool) {
 	return float64(r.dcs[(bit/dcEvery)%dcHistLen]), true
 }
 
-// SampleOf returns the (fractional) sample index of rate i's output bit bit,
-// for bits handed out recently (within the current frame).
+// SampleOf returns the (fractional) sample index where rate i's output bit
+// bit began (a tick ends its symbol), for bits as recent as Carrier's.
 func (d *Demod) SampleOf(i int, bit int64) float64 {
 	r := d.rates[i]
-	return r.outAt - float64(r.out-1-bit)*r.sps
+	if bit < 0 || bit >= r.out || r.out-bit > (dcHistLen-2)*dcEvery {
+		return r.outAt - float64(r.out-bit)*r.sps
+	}
+	return r.ats[(bit/dcEvery)%dcHistLen] + float64(bit%dcEvery-1)*r.sps
 }
 
 // run handles the events up to the last sample in c, which holds h old
@@ -391,6 +395,7 @@ func (r *rate) emit() {
 	r.outAt = r.at[i]
 	if r.out%dcEvery == 0 {
 		r.dcs[(r.out/dcEvery)%dcHistLen] = float32(r.thr[i])
+		r.ats[(r.out/dcEvery)%dcHistLen] = r.at[i]
 	}
 	r.out++
 }

@@ -33,7 +33,8 @@ func hop(seed uint64, count int, snr float64, mod func(*synth.HopConfig)) synth.
 // TestOperatingPoint decodes every frame at the wideband operating point:
 // all three rates mixed, both sync versions and polarities, 16–52 preamble
 // bits, transmitter clocks ±40 ppm, carriers within ±3 kHz of the channel
-// centre; and reports each frame's carrier offset within 1.5 kHz.
+// centre; and reports each frame's carrier offset within 1.5 kHz and its
+// start within half a symbol.
 func TestOperatingPoint(t *testing.T) {
 	r := run(t, scenario{fs: chanRate, seed: 1, cutoff: chanCut, src: hop(7, 150, wideSNR, func(c *synth.HopConfig) {
 		c.ClockPPM, c.Jitter = 40, 3e3
@@ -50,6 +51,10 @@ func TestOperatingPoint(t *testing.T) {
 		}
 		if b, ok := r.baud[k]; ok && int(b) != tr.Baud {
 			t.Errorf("frame at %d baud found at %v baud", tr.Baud, b)
+		}
+		// The channel filter delays everything by 20 samples.
+		if s, ok := r.start[k]; ok && math.Abs(s-20-float64(tr.FrameStart)) > 0.5*chanRate/float64(tr.Baud) {
+			t.Errorf("frame starting at sample %d (%d baud) placed at %.1f", tr.FrameStart, tr.Baud, s)
 		}
 	}
 	if len(perBaud) != 3 {

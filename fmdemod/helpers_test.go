@@ -31,6 +31,7 @@ type result struct {
 	truth              []synth.Truth
 	offsetHz           map[string]float64 // per frame key: the carrier offset found
 	baud               map[string]float64 // and the rate it was found at
+	start              map[string]float64 // and the sample its 0x2A start bit began at
 }
 
 // rec records bits.
@@ -99,7 +100,7 @@ func run(t testing.TB, s scenario) result {
 // decodeFM decodes FM samples x against truth.
 func decodeFM(t testing.TB, s scenario, x []float32, truth []synth.Truth) result {
 	t.Helper()
-	res := result{truth: truth, offsetHz: map[string]float64{}, baud: map[string]float64{}}
+	res := result{truth: truth, offsetHz: map[string]float64{}, baud: map[string]float64{}, start: map[string]float64{}}
 	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
 	if err != nil {
 		t.Fatal(err)
@@ -117,6 +118,7 @@ func decodeFM(t testing.TB, s scenario, x []float32, truth []synth.Truth) result
 				res.offsetHz[key(m.Raw)] = dc / g * s.fs / (2 * math.Pi)
 			}
 			res.baud[key(m.Raw)] = d.Bauds()[rate]
+			res.start[key(m.Raw)] = d.SampleOf(rate, m.BitOffset)
 		}
 		chans = append(chans, ch)
 		return ch

@@ -52,18 +52,24 @@ func decodeCommand() *cli.Command {
 			"                         message's input field\n\n" +
 			"Item formats (--input-format): bits (u8 0/1 per byte, after a Binary Slicer),\n" +
 			"  soft (float32 soft symbols, >0 is 1), levels (u8 OOK levels for NGE101 at\n" +
-			"  --level-rate samples/s).\n\n" +
+			"  --level-rate samples/s), fm (float32 FM-discriminator samples, e.g. a\n" +
+			"  Quadrature Demod's output, at ?rate= per channel: gridstream recovers the\n" +
+			"  symbol timing, the baud (9600, 19200, 38400; ?bauds=) and the tone polarity\n" +
+			"  itself; ?vlen=N for N channels per item, ?freqs= their centres in Hz\n" +
+			"  separated by ':' (freqs=915e6:915.1e6),\n" +
+			"  ?fm_gain= the Quadrature Demod gain, 1 by default).\n\n" +
 			"Examples:\n" +
 			"  gridstream decode --in tcp://127.0.0.1:5555\n" +
 			"  gridstream decode --in pull://127.0.0.1:5555 --pass-tags --out tcp://127.0.0.1:5560 --out-pmt tcp://127.0.0.1:5561\n" +
-			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101",
+			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101\n" +
+			"  gridstream decode --in 'pull://127.0.0.1:5558?format=fm&rate=200000&vlen=24'",
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "in", Aliases: []string{"i"}, Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUB Sink to connect to (repeatable; pull:// for a PUSH Sink; ?options per input)"},
 			&cli.StringSliceFlag{Name: "in-pull", Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUSH Sink to connect to with PULL (repeatable)"},
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catInput, Value: itemBits,
-				Usage: "item format of the inputs: bits, soft (float32) or levels (NGE101 OOK)"},
+				Usage: "item format of the inputs: bits, soft (float32), levels (NGE101 OOK) or fm (float32 FM samples)"},
 			&cli.StringFlag{Name: "key", Category: catInput,
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
 			&cli.BoolFlag{Name: "pass-tags", Category: catInput,
@@ -86,6 +92,7 @@ type inputSpec struct {
 	format string
 	rate   float64
 	invert bool
+	fm     fmOptions
 }
 
 func truthy(s string) (bool, error) {
@@ -136,7 +143,10 @@ func parseInput(c *cli.Context, raw string, pull bool) (inputSpec, error) {
 		case "pull":
 			sp.cfg.Pull, err = truthy(v)
 		default:
-			return sp, fmt.Errorf("--in %s: unknown option %q (format, key, tags, rate, name, invert, pull)", raw, k)
+			var ok bool
+			if ok, err = sp.fm.parse(k, v); !ok {
+				return sp, fmt.Errorf("--in %s: unknown option %q (format, key, tags, rate, name, invert, pull; fm: vlen, freqs, fm_gain, bauds)", raw, k)
+			}
 		}
 		if err != nil {
 			return sp, fmt.Errorf("--in %s: %s=%s: %v", raw, k, v, err)
@@ -155,8 +165,16 @@ func parseInput(c *cli.Context, raw string, pull bool) (inputSpec, error) {
 		if err := checkLevelRate(sp.rate); err != nil {
 			return sp, fmt.Errorf("--in %s: %v", raw, err)
 		}
+	case itemFM:
+		if err := sp.fm.check(sp.rate); err != nil {
+			return sp, fmt.Errorf("--in %s: %v", raw, err)
+		}
+		sp.cfg.ItemSize = 4 * sp.fm.vlen
 	default:
-		return sp, fmt.Errorf("--in %s: unknown format %q (bits, soft, levels)", raw, sp.format)
+		return sp, fmt.Errorf("--in %s: unknown format %q (bits, soft, levels, fm)", raw, sp.format)
+	}
+	if sp.format != itemFM && sp.fm.set() {
+		return sp, fmt.Errorf("--in %s: vlen, freqs, fm_gain and bauds are for format=fm", raw)
 	}
 	if _, err := zmqsource.New(sp.cfg); err != nil {
 		return sp, fmt.Errorf("--in %s: %v", raw, err)
@@ -177,6 +195,7 @@ type input struct {
 	soft    []float32
 	inv     []byte
 	first   bool
+	fm      *fmInput // format fm
 }
 
 // tagSlack is how far past a frame's first bit a tag may sit and still
@@ -335,6 +354,16 @@ func runDecode(c *cli.Context) error {
 		in := &input{spec: sp, src: src, first: true}
 		in.ch = pipeline.New(pc, out.Send)
 		in.ch.Annotate = in.annotate
+		if sp.format == itemFM {
+			if !pc.GridStream {
+				out.Close()
+				return cli.Exit(fmt.Sprintf("--in %s: FM samples carry GridStream only (--protocol)", sp.name), 2)
+			}
+			if in.fm, err = newFMInput(in, pc, out.Send); err != nil {
+				out.Close()
+				return cli.Exit(err.Error(), 2)
+			}
+		}
 		inputs = append(inputs, in)
 	}
 
@@ -355,7 +384,7 @@ func runDecode(c *cli.Context) error {
 		go func() {
 			defer wg.Done()
 			_ = in.src.Run(ctx, in.chunk)
-			in.ch.Flush()
+			in.flush()
 		}()
 	}
 	slog.Info("decoding", "inputs", len(inputs))
@@ -384,7 +413,7 @@ func runDecode(c *cli.Context) error {
 func (in *input) chunk(ch zmqsource.Chunk) {
 	if ch.Restart && !in.first {
 		// New connection or lost items: a frame in progress cannot continue.
-		in.ch.Flush()
+		in.flush()
 		in.tags.reset()
 	}
 	in.first = false
@@ -397,6 +426,9 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 	}
 	p := ch.Items
 	switch in.spec.format {
+	case itemFM:
+		in.fm.write(p)
+		in.pos += int64(len(p) / in.spec.cfg.ItemSize)
 	case itemSoft:
 		n := len(p) / 4
 		if cap(in.soft) < n {
@@ -430,13 +462,25 @@ func (in *input) chunk(ch zmqsource.Chunk) {
 	}
 }
 
-// annotate adds the input's stream tags and their Radio fields to m.
-func (in *input) annotate(m *frames.Message) {
-	pos := m.BitOffset + tagSlack
-	if in.spec.format == itemLevels {
-		pos = in.pos // level samples: the tags seen so far
+// flush finishes the frames in progress.
+func (in *input) flush() {
+	if in.fm != nil {
+		in.fm.flush()
 	}
-	tags := in.tags.at(pos)
+	in.ch.Flush()
+}
+
+// annotate adds the input's stream tags and their Radio fields to m.
+func (in *input) annotate(m *frames.Message) { in.annotateAt(m, m.BitOffset) }
+
+// annotateAt adds the stream tags at item position pos (the frame's start)
+// and its GNU Radio offset to m.
+func (in *input) annotateAt(m *frames.Message, pos int64) {
+	at := pos + tagSlack
+	if in.spec.format == itemLevels {
+		at = in.pos // level samples: the tags seen so far
+	}
+	tags := in.tags.at(at)
 	if len(tags) == 0 && !in.hasBase {
 		return
 	}
@@ -444,7 +488,7 @@ func (in *input) annotate(m *frames.Message) {
 		m.Meta = map[string]any{}
 	}
 	if in.hasBase && in.spec.format != itemLevels {
-		m.Meta["gr_offset"] = m.BitOffset + in.base
+		m.Meta["gr_offset"] = pos + in.base
 	}
 	keys := make([]string, 0, len(tags))
 	for k := range tags {

@@ -236,10 +236,11 @@ func (p *proc) stop(t *testing.T) {
 
 // truth is one line of `gridstream synth --truth`.
 type truth struct {
-	Protocol string `json:"protocol"`
-	Raw      string `json:"raw"`
-	Version  int    `json:"version"`
-	Baud     int    `json:"baud"`
+	Protocol string  `json:"protocol"`
+	Raw      string  `json:"raw"`
+	Version  int     `json:"version"`
+	Baud     int     `json:"baud"`
+	FreqHz   float64 `json:"freq_hz"`
 }
 
 // synth makes an IQ recording with `gridstream synth` and returns its path
