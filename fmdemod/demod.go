@@ -205,6 +205,11 @@ func (d *Demod) block(x []float32) {
 // of the stream).
 func (d *Demod) Flush() {
 	for _, r := range d.rates {
+		if !r.locked {
+			for j := max(r.k-snapWin/2, r.out); j < r.k; j++ {
+				r.thr[j&histMask] = r.sum / snapWin
+			}
+		}
 		for r.out < r.k {
 			r.emit()
 		}
@@ -264,8 +269,11 @@ func (r *rate) run(c []float64, h int, base int64) {
 			r.mid, r.midDone = v, true
 			continue
 		}
-		corr := r.tick(v, float64(base)+te)
-		r.next += min(max(r.sps-corr, r.half+0.5), 1.5*r.sps)
+		d := r.sps - r.tick(v, float64(base)+te) // within sps/2 of sps
+		if d < r.half+0.5 {
+			d = r.half + 0.5 // the mid sample must come after this tick
+		}
+		r.next += d
 		r.midDone = false
 	}
 }
@@ -282,10 +290,7 @@ func (r *rate) tick(v, t float64) float64 {
 	r.sum += v - r.v[(r.k-snapWin)&histMask]
 	r.v[i], r.at[i] = v, t
 	r.k++
-	r.alt <<= 1
-	if step > 0 {
-		r.alt |= 1
-	}
+	r.alt = r.alt<<1 | uint32(^math.Float64bits(step)>>63) // 1: up
 	as, ams := math.Abs(step), math.Abs(midStep)
 
 	// Timing. On alternating symbols (a preamble) the ticks swing by
@@ -339,10 +344,9 @@ func (r *rate) tick(v, t float64) float64 {
 		}
 	}
 	if !r.locked {
-		m := r.sum / snapWin
-		for j := max(r.k-5, r.out); j < r.k; j++ {
-			r.thr[j&histMask] = m
-		}
+		// The mean of the snapWin ticks around tick k-snapWin/2 (Flush
+		// settles the last ones).
+		r.thr[(r.k-snapWin/2-1)&histMask] = r.sum / snapWin
 	}
 	if (r.alt^r.alt>>1)&altMask == altMask && r.k >= snapWin {
 		r.trySnap()
@@ -350,7 +354,12 @@ func (r *rate) tick(v, t float64) float64 {
 	for r.k-r.out > outDelay {
 		r.emit()
 	}
-	return min(max(tau, -0.5), 0.5) * r.sps
+	if tau > 0.5 {
+		tau = 0.5
+	} else if tau < -0.5 {
+		tau = -0.5
+	}
+	return tau * r.sps
 }
 
 // trySnap locks the threshold when the last snapWin ticks alternate around
@@ -386,16 +395,16 @@ func (r *rate) trySnap() {
 // emit decides the oldest held-back tick.
 func (r *rate) emit() {
 	i := r.out & histMask
-	var b byte
-	if r.v[i] > r.thr[i] {
-		b = 1
-	}
+	// 1 when the tick is over the threshold: the sign of thr-v, without a
+	// branch that noise would make unpredictable.
+	b := byte(math.Float64bits(r.thr[i]-r.v[i]) >> 63)
 	r.bits = append(r.bits, b)
 	r.inv = append(r.inv, b^1)
 	r.outAt = r.at[i]
-	if r.out%dcEvery == 0 {
-		r.dcs[(r.out/dcEvery)%dcHistLen] = float32(r.thr[i])
-		r.ats[(r.out/dcEvery)%dcHistLen] = r.at[i]
+	if r.out&(dcEvery-1) == 0 {
+		k := (r.out / dcEvery) & (dcHistLen - 1)
+		r.dcs[k] = float32(r.thr[i])
+		r.ats[k] = r.at[i]
 	}
 	r.out++
 }

@@ -2,15 +2,21 @@
 """Writes flowgraphs/gridstream_wideband.grc: the whole band from stock GNU Radio
 3.10 blocks into the GridStream Decoder block.
 
-    osmosdr source -> Rational Resampler (to 2.4 MS/s; 1:1 and one tap when the
-    rate already is) -> Polyphase Channelizer (24 channels on the 100 kHz grid,
-    2x oversampled: 200 kS/s each) -> Quadrature Demod per channel (gain 1,
-    radians per sample) -> Streams to Vector -> GridStream Decoder (FM samples,
-    24 channels, each channel's centre frequency)
+    osmosdr source (NCHAN x 100 kHz samples/s: 2.4 MS/s)
+    -> Polyphase Channelizer (NCHAN channels on the 100 kHz grid, 1.5x
+       oversampled: 150 kS/s each)
+    -> Quadrature Demod per channel (gain 1: radians per sample)
+    -> Streams to Vector
+    -> GridStream Decoder (FM samples, NCHAN channels with their centre
+       frequencies)
 
-The channel count is fixed by the file's connections, so it is a constant here;
-run this script again after changing NCHAN. GRC opens and saves the result like
-any flowgraph. Usage: /usr/bin/python3 scripts/gen-wideband-grc.py
+The channel count is fixed by the file's connections, and so is the sample rate
+(NCHAN x 100 kHz); for another rate write another flowgraph:
+
+    /usr/bin/python3 scripts/gen-wideband-grc.py [NCHAN [OUT.grc]]
+
+e.g. 32 channels for 3.2 MS/s, 20 for 2.0 MS/s (an even NCHAN). GRC opens and
+saves the result like any flowgraph.
 """
 
 import os
@@ -18,10 +24,12 @@ import sys
 
 import yaml
 
-NCHAN = 24  # channels of 100 kHz: 2.4 MHz
-
 here = os.path.dirname(os.path.abspath(__file__))
-out = os.path.join(here, '..', 'flowgraphs', 'gridstream_wideband.grc')
+NCHAN = int(sys.argv[1]) if len(sys.argv) > 1 else 24  # channels of 100 kHz
+out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, '..', 'flowgraphs', 'gridstream_wideband.grc')
+if NCHAN < 2 or NCHAN % 2:
+    sys.exit('gen-wideband-grc: NCHAN must be even (the channelizer oversamples 1.5x)')
+RATE = NCHAN * 100e3
 
 # The RTL-SDR source exactly as gridstream_rtlsdr.grc configures it.
 with open(os.path.join(here, '..', 'flowgraphs', 'gridstream_rtlsdr.grc')) as f:
@@ -50,9 +58,9 @@ def variable(name, value, x, y, comment=''):
 
 blocks = [
     parameter('args', 'osmosdr device arguments (rtl=0, rtl_tcp=host:1234, '
-              'file=x.cf32,rate=2.4e6,repeat=false,throttle=false)', 'r', 'str', 'rtl=0', 200),
-    parameter('samp_rate', 'Sample rate (S/s); resampled to 2.4 MS/s when different',
-              's', 'eng_float', '2.4e6', 380),
+              'file=x.cf32,rate=%g,repeat=false,throttle=false)' % RATE, 'r', 'str', 'rtl=0', 200),
+    parameter('samp_rate', 'Sample rate (S/s): %g, the channels times their spacing' % RATE,
+              's', 'eng_float', '%g' % RATE, 380),
     parameter('freq', 'Tuner centre frequency (Hz), on the 100 kHz channel grid',
               'c', 'eng_float', '915e6', 560),
     parameter('gain', 'RF gain (dB)', 'g', 'eng_float', '40', 740),
@@ -61,14 +69,19 @@ blocks = [
               'block\'s extra_args), e.g. --crc-init 1D65 --all', 'x', 'str', '', 980),
     variable('nchan', str(NCHAN), 8, 100,
              'channels of the Polyphase Channelizer: fixed by its connections '
-             '(scripts/gen-wideband-grc.py writes this file)'),
+             '(scripts/gen-wideband-grc.py NCHAN writes this file)'),
     variable('chan_spacing', '100e3', 8, 170, 'GridStream channel grid'),
     variable('band_rate', 'nchan * chan_spacing', 150, 100),
-    variable('osr', '2', 150, 170, 'channelizer oversampling: 200 kS/s per channel'),
+    variable('osr', '1.5', 150, 170, 'channelizer oversampling: 150 kS/s per channel'),
     variable('chan_rate', 'chan_spacing * osr', 300, 100),
-    variable('resamp_gcd', 'math.gcd(int(band_rate), int(samp_rate))', 300, 170),
+    variable('rate_check', "True if int(samp_rate) == int(band_rate) else (_ for _ in ()).throw("
+             "ValueError('--samp-rate %g: this flowgraph cuts %g S/s into %d channels of %g Hz; "
+             "record at that rate, or write a flowgraph for yours with scripts/gen-wideband-grc.py' "
+             "% (samp_rate, band_rate, nchan, chan_spacing)))", 300, 170,
+             'a clear error for a sample rate the channelizer does not fit'),
     variable('chan_taps', 'firdes.low_pass(1.0, band_rate, 60e3, 30e3, window.WIN_HAMMING)',
-             450, 100, 'passes ±45 kHz (38400-baud bursts), rejects the neighbours from ±75 kHz'),
+             450, 100, 'passes ±45 kHz (38400-baud bursts), rejects the neighbours (and '
+             'what would alias) from ±75 kHz'),
     variable('chan_freqs', '[freq + ((i + nchan // 2) % nchan - nchan // 2) * chan_spacing '
              'for i in range(nchan)]', 450, 170,
              "channel i is centred i*chan_spacing off the tuner (i >= nchan/2: below it)"),
@@ -79,17 +92,10 @@ src = dict(osmosdr['parameters'])
 src.update({'args': 'args', 'sample_rate': 'samp_rate', 'freq0': 'freq', 'gain0': 'gain',
             'corr0': 'ppm'})
 blocks.append(block('source', 'osmosdr_source', src, 8, 260))
-blocks.append(block('resampler', 'rational_resampler_xxx', {
-    'type': 'ccc',
-    'interp': 'int(band_rate) // resamp_gcd',
-    'decim': 'int(samp_rate) // resamp_gcd',
-    'taps': '[1.0] if int(samp_rate) == int(band_rate) else []',
-    'fbw': '0',
-}, 230, 260))
 blocks.append(block('channelizer', 'pfb_channelizer_ccf', {
     'nchans': 'nchan', 'taps': 'chan_taps', 'osr': 'osr', 'atten': '100',
     'samp_delay': '0', 'ch_map': '[]', 'bus_structure_source': '[[0,],]',
-}, 430, 260))
+}, 230, 260))
 for i in range(NCHAN):
     blocks.append(block('fm%d' % i, 'analog_quadrature_demod_cf', {'gain': '1.0'},
                         650, 160 + 40 * i))
@@ -102,7 +108,7 @@ blocks.append(block('decoder', 'gridstream_decoder', {
     'binary': 'gridstream', 'log_level': 'warn',
 }, 1050, 260))
 
-connections = [['source', '0', 'resampler', '0'], ['resampler', '0', 'channelizer', '0']]
+connections = [['source', '0', 'channelizer', '0']]
 for i in range(NCHAN):
     connections.append(['channelizer', str(i), 'fm%d' % i, '0'])
     connections.append(['fm%d' % i, '0', 'channels', str(i)])
@@ -114,11 +120,12 @@ fg = {
             'author': 'gridstream',
             'category': '[GRC Hier Blocks]',
             'description': 'GridStream over the whole sampled band from stock GNU Radio '
-                           'blocks: a Polyphase Channelizer cuts 2.4 MHz into 24 channels '
+                           'blocks: a Polyphase Channelizer cuts %g MHz into %d channels '
                            'on the 100 kHz grid, a Quadrature Demod per channel, and the '
+                           % (RATE / 1e6, NCHAN) +
                            'GridStream Decoder block (gridstream grc install) decodes every '
                            'baud on every channel and prints JSON lines. Replays a recording '
-                           'with --args file=x.cf32,rate=2.4e6,repeat=false,throttle=false '
+                           'with --args file=x.cf32,rate=%g,repeat=false,throttle=false ' % RATE +
                            'and exits at its end.',
             'generate_options': 'no_gui',
             'id': 'gridstream_wideband',
