@@ -25,7 +25,7 @@ import urllib.parse
 
 import numpy as np
 import pmt
-from gnuradio import gr, zeromq
+from gnuradio import blocks, gr, zeromq
 
 # Item formats: numpy type, item size, and whether a sample rate is needed.
 FORMATS = {
@@ -38,6 +38,7 @@ FORMATS = {
 START_TIMEOUT = 10.0  # seconds for the child to start
 END_TIMEOUT = 60.0  # seconds for it to decode what it was sent at the end
 QUIET = 0.5  # seconds without a PDU after the child ended: none is in flight
+BUFFER_BYTES = 4 << 20  # the stream buffer before the ZMQ PUSH Sink
 
 
 def _log(msg):
@@ -312,8 +313,14 @@ class decoder(gr.hier_block2):
         self.end = _EndOfStream(dtype, vlen, self.child)
         self.pdu_source = zeromq.sub_msg_source(pdu_ep, 100, False)
         self.forward = _Forwarder(self.child)
-        self.connect(self, self.push)
-        self.connect(self, self.end)
+        # A copy with a large output buffer lets the end-of-stream counter
+        # take big chunks: few Python calls.
+        self.buffer = blocks.copy(itemsize * vlen)
+        self.buffer.set_min_output_buffer(max(8192, BUFFER_BYTES // (itemsize * vlen)))
+        self.end.set_min_noutput_items(4096)  # the rest comes at the end anyway
+        self.connect(self, self.buffer)
+        self.connect(self.buffer, self.push)
+        self.connect(self.buffer, self.end)
         self.msg_connect(self.pdu_source, 'out', self.forward, 'in')
         self.msg_connect(self.forward, 'out', self, 'pdus')
 
