@@ -112,15 +112,8 @@ func TestBlockStopsChild(t *testing.T) {
 	fg := flowgraph(t, "block_demo", "--file", "/dev/zero") // endless zero bits
 	var child int
 	waitFor(t, "the gridstream child process", 20*time.Second, func() bool {
-		b, _ := os.ReadFile("/proc/" + strconv.Itoa(fg.cmd.Process.Pid) + "/task/" + strconv.Itoa(fg.cmd.Process.Pid) + "/children")
-		for _, f := range strings.Fields(string(b)) {
-			cmdline, _ := os.ReadFile("/proc/" + f + "/cmdline")
-			if strings.Contains(string(cmdline), "decode") {
-				child, _ = strconv.Atoi(f)
-				return true
-			}
-		}
-		return false
+		child = childDecode(fg.cmd.Process.Pid)
+		return child != 0
 	})
 	time.Sleep(500 * time.Millisecond)
 	fg.cmd.Process.Signal(syscall.SIGINT)
@@ -132,4 +125,30 @@ func TestBlockStopsChild(t *testing.T) {
 		// Gone, or a zombie of the (now ended) flowgraph process.
 		return err != nil || strings.Contains(string(b), ") Z ")
 	})
+}
+
+// childDecode returns the pid of parent's `gridstream decode` child, or 0.
+func childDecode(parent int) int {
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+		rest := string(stat[strings.LastIndexByte(string(stat), ')')+1:])
+		f := strings.Fields(rest)
+		if len(f) < 2 || f[1] != strconv.Itoa(parent) {
+			continue
+		}
+		cmdline, _ := os.ReadFile("/proc/" + d.Name() + "/cmdline")
+		if strings.Contains(string(cmdline), "decode") {
+			return pid
+		}
+	}
+	return 0
 }
