@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 // Flags for running decode as a flowgraph's child process (the GNU Radio
@@ -32,22 +34,22 @@ func blockModeFlags() []cli.Flag {
 
 // waitSubscribers waits, as --wait-subscribers asks, for a subscriber on
 // every ZMQ output.
-func waitSubscribers(ctx context.Context, c *cli.Context, out *outputs) {
+func waitSubscribers(ctx context.Context, c *cli.Context, out *sink.Fanout) {
 	d := c.Duration("wait-subscribers")
 	if d <= 0 {
 		return
 	}
 	wctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	for i, s := range out.sinks {
-		w, ok := s.(interface {
+	for _, o := range out.Outputs() {
+		w, ok := o.Sink.(interface {
 			WaitSubscribers(context.Context, int) error
 		})
 		if !ok {
 			continue
 		}
 		if err := w.WaitSubscribers(wctx, 1); err != nil && ctx.Err() == nil {
-			slog.Warn("no subscriber yet; decoding anyway", "output", out.names[i], "waited", d)
+			slog.Warn("no subscriber yet; decoding anyway", "output", o.Name, "waited", d)
 		}
 	}
 }

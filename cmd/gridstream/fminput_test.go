@@ -132,7 +132,7 @@ func TestDecodeFM(t *testing.T) {
 // one-line usage error.
 func TestDecodeFMOptions(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"pull://127.0.0.1:1?format=fm", "needs its sample rate"},
+		{"pull://127.0.0.1:1?format=fm", "need a sample rate (?rate=, per channel)"},
 		{"pull://127.0.0.1:1?format=fm&rate=90000", "samples per symbol"},
 		{"pull://127.0.0.1:1?format=fm&rate=200000&vlen=0", "want 1 to 1024 channels"},
 		{"pull://127.0.0.1:1?format=fm&rate=200000&vlen=2&freqs=915e6", "2 channels"},

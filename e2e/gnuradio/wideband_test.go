@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 )
 
 // TestWidebandFlowgraph replays a synthetic 2.4 MS/s recording of meters
@@ -32,13 +33,13 @@ func TestWidebandFlowgraph(t *testing.T) {
 	t.Logf("%d bursts decoded in %v", len(tr), time.Since(start).Round(time.Millisecond))
 
 	type sent struct {
-		truth
+		gsynth.TruthLine
 		got int
 	}
 	want := map[string]*sent{}
 	perBaud := map[int][2]int{}
 	for _, x := range tr {
-		want[x.Raw] = &sent{truth: x}
+		want[x.Raw] = &sent{TruthLine: x}
 		c := perBaud[x.Baud]
 		c[1]++
 		perBaud[x.Baud] = c

@@ -1,4 +1,4 @@
-package main
+package gnuradio
 
 import (
 	"fmt"
@@ -12,44 +12,32 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
-// itemFM: float32 FM-discriminator samples (instantaneous frequency), vlen
-// channels per item.
-const itemFM = "fm"
-
-// fmOptions are an fm input's settings (?vlen=, freqs=, fm_gain=, bauds=).
-type fmOptions struct {
-	vlen  int
-	freqs []float64 // per channel, Hz (nil: unknown)
-	gain  float64   // the Quadrature Demod gain: units per radian per sample
-	bauds []float64 // nil: fmdemod.DefaultBauds
-}
-
-// parse parses one fm option into o; it reports whether k is one.
-func (o *fmOptions) parse(k, v string) (bool, error) {
+// parse reads one FM option into o; it reports whether k is one.
+func (o *FMOptions) parse(k, v string) (bool, error) {
 	var err error
 	switch k {
 	case "vlen", "channels":
-		o.vlen, err = strconv.Atoi(v)
-		if err == nil && (o.vlen < 1 || o.vlen > fmdemod.MaxChannels) {
+		o.Channels, err = strconv.Atoi(v)
+		if err == nil && (o.Channels < 1 || o.Channels > fmdemod.MaxChannels) {
 			err = fmt.Errorf("want 1 to %d channels", fmdemod.MaxChannels)
 		}
 	case "freqs":
-		o.freqs, err = parseFloats(v, 0, iq.MaxCenterFreq, "Hz")
+		o.Freqs, err = parseFloats(v, 0, iq.MaxCenterFreq, "Hz")
 	case "fm_gain", "gain":
-		o.gain, err = strconv.ParseFloat(v, 64)
-		if err == nil && (o.gain == 0 || math.IsNaN(o.gain) || math.IsInf(o.gain, 0) || math.Abs(o.gain) > 1e12) {
+		o.Gain, err = strconv.ParseFloat(v, 64)
+		if err == nil && (o.Gain == 0 || math.IsNaN(o.Gain) || math.Abs(o.Gain) > 1e12) {
 			err = fmt.Errorf("want a non-zero gain")
 		}
 	case "bauds", "baud":
-		o.bauds, err = parseFloats(v, 1200, 50000, "baud")
+		o.Bauds, err = parseFloats(v, 1200, 50000, "baud")
 	default:
 		return false, nil
 	}
 	return true, err
 }
 
-// parseFloats parses numbers separated by ':' (or ',', which --in's own
-// comma splitting lets through only URL-encoded, %2C).
+// parseFloats parses numbers separated by ':' or ',' (a command line that
+// splits its values at commas lets them through URL-encoded only, %2C).
 func parseFloats(v string, lo, hi float64, unit string) ([]float64, error) {
 	var out []float64
 	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ':' || r == ',' }) {
@@ -62,26 +50,24 @@ func parseFloats(v string, lo, hi float64, unit string) ([]float64, error) {
 	return out, nil
 }
 
-// set reports whether any fm option was given.
-func (o *fmOptions) set() bool {
-	return o.vlen != 0 || o.freqs != nil || o.gain != 0 || o.bauds != nil
+// set reports whether any FM option was given.
+func (o *FMOptions) set() bool {
+	return o.Channels != 0 || o.Freqs != nil || o.Gain != 0 || o.Bauds != nil
 }
 
-// check validates the options with the input's sample rate.
-func (o *fmOptions) check(rate float64) error {
-	if o.vlen == 0 {
-		o.vlen = 1
+// check fills the defaults and validates the options with the input's
+// sample rate.
+func (o *FMOptions) check(rate float64) error {
+	if o.Channels == 0 {
+		o.Channels = 1
 	}
-	if o.gain == 0 {
-		o.gain = 1
+	if o.Gain == 0 {
+		o.Gain = 1
 	}
-	if !(rate > 0) {
-		return fmt.Errorf("fm input needs its sample rate (?rate=, per channel)")
+	if len(o.Freqs) > 0 && len(o.Freqs) != o.Channels {
+		return fmt.Errorf("%d channel frequencies for %d channels", len(o.Freqs), o.Channels)
 	}
-	if len(o.freqs) > 0 && len(o.freqs) != o.vlen {
-		return fmt.Errorf("%d channel frequencies for %d channels", len(o.freqs), o.vlen)
-	}
-	_, err := fmdemod.New(fmdemod.Config{SampleRate: rate, Bauds: o.bauds},
+	_, err := fmdemod.New(fmdemod.Config{SampleRate: rate, Bauds: o.Bauds},
 		func(int, bool) fmdemod.BitSink { return nil })
 	return err
 }
@@ -90,14 +76,14 @@ func (o *fmOptions) check(rate float64) error {
 // its start: a frame heard in two neighbouring channels is emitted once.
 const fmDupSlack = 0.003
 
-// fmInput decodes an fm input: each channel's samples go to an fmdemod
+// fmInput decodes an FM input: each channel's samples go to an fmdemod
 // demodulator, whose bits (per symbol rate and polarity) go to their own
 // pipeline channel.
 type fmInput struct {
-	in      *input
+	in      *Input
 	bank    *fmdemod.Bank
 	chans   []*pipeline.Channel
-	opts    fmOptions
+	opts    FMOptions
 	rate    float64
 	hzPer   float64 // Hz per input unit
 	emit    func(*frames.Message)
@@ -112,28 +98,25 @@ type fmStart struct {
 	pos int64 // items
 }
 
-func newFMInput(in *input, pc pipeline.Config, emit func(*frames.Message)) (*fmInput, error) {
-	o := in.spec.fm
-	f := &fmInput{in: in, opts: o, rate: in.spec.rate, emit: emit,
-		hzPer: in.spec.rate / (2 * math.Pi * o.gain)}
-	name := in.spec.name
+func newFMInput(in *Input, cfg pipeline.Config, emit func(*frames.Message)) (*fmInput, error) {
+	o := in.spec.FM
+	f := &fmInput{in: in, opts: o, rate: in.spec.Rate, emit: emit,
+		hzPer: in.spec.Rate / (2 * math.Pi * o.Gain)}
+	name := in.spec.Name
 	var err error
-	f.bank, err = fmdemod.NewBank(fmdemod.Config{SampleRate: in.spec.rate, Bauds: o.bauds}, o.vlen,
+	f.bank, err = fmdemod.NewBank(fmdemod.Config{SampleRate: in.spec.Rate, Bauds: o.Bauds}, o.Channels,
 		func(ch, rate int, inverted bool) fmdemod.BitSink {
-			cfg := pc
-			if o.vlen > 1 {
-				cfg.Input = fmt.Sprintf("%s/ch%d", name, ch)
+			c := cfg
+			if o.Channels > 1 {
+				c.Input = fmt.Sprintf("%s/ch%d", name, ch)
 			}
-			c := pipeline.New(cfg, f.deliver)
-			c.Annotate = func(m *frames.Message) { f.annotate(m, ch, rate) }
-			f.chans = append(f.chans, c)
-			return c
+			p := pipeline.New(c, f.deliver)
+			p.Annotate = func(m *frames.Message) { f.annotate(m, ch, rate) }
+			f.chans = append(f.chans, p)
+			return p
 		})
 	return f, err
 }
-
-// write demodulates whole items (vlen float32 each).
-func (f *fmInput) write(p []byte) { f.bank.Write(p) }
 
 // flush finishes the frames in progress.
 func (f *fmInput) flush() {
@@ -154,8 +137,8 @@ func (f *fmInput) annotate(m *frames.Message, ch, rate int) {
 	m.Baud = int(d.Bauds()[rate])
 	if dc, ok := d.Carrier(rate, m.BitOffset); ok {
 		hz := dc * f.hzPer
-		if len(f.opts.freqs) > 0 {
-			hz += f.opts.freqs[ch]
+		if len(f.opts.Freqs) > 0 {
+			hz += f.opts.Freqs[ch]
 		}
 		hz = math.Round(hz)
 		m.FreqHz = &hz
@@ -163,10 +146,10 @@ func (f *fmInput) annotate(m *frames.Message, ch, rate int) {
 	pos := int64(math.Round(d.SampleOf(rate, m.BitOffset)))
 	f.starts[f.nstarts%len(f.starts)] = fmStart{m: m, pos: pos}
 	f.nstarts++
-	if m.Meta == nil {
-		m.Meta = map[string]any{}
-	}
-	if f.opts.vlen > 1 {
+	if f.opts.Channels > 1 {
+		if m.Meta == nil {
+			m.Meta = map[string]any{}
+		}
 		m.Meta["channel"] = ch
 	}
 	f.in.annotateAt(m, pos)
