@@ -311,7 +311,7 @@ class decoder(gr.hier_block2):
 
         self.push = zeromq.push_sink(itemsize, vlen, data_ep, 100, bool(pass_tags), -1)
         self.end = _EndOfStream(dtype, vlen, self.child)
-        self.pdu_source = zeromq.sub_msg_source(pdu_ep, 100, False)
+        self.pdu_source = zeromq.sub_msg_source(pdu_ep, 100)  # connects (3.10.0 has no bind flag)
         self.forward = _Forwarder(self.child)
         # A copy with a large output buffer lets the end-of-stream counter
         # take big chunks: few Python calls.
