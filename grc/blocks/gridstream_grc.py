@@ -85,8 +85,9 @@ class _Child(object):
         self.on_finished = None  # called once everything was decoded at the end
         self.last_pdu = time.monotonic()
         self.lock = threading.Lock()
-        # A flowgraph that fails after this block was made never stops it.
-        atexit.register(self.terminate)
+        # A flowgraph that fails after this block was made never stops it;
+        # the private directory goes when the process does.
+        atexit.register(self.cleanup)
 
     def cmdline(self):
         return ' '.join(shlex.quote(a) for a in self.args)
@@ -156,8 +157,14 @@ class _Child(object):
         if self.on_finished is not None:
             self.on_finished()
 
+    def cleanup(self):
+        """Stops the child and removes the private directory."""
+        self.terminate()
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
     def terminate(self):
-        """Stops the child (SIGTERM: it finishes its frames), then cleans up."""
+        """Stops the child (SIGTERM: it finishes its frames)."""
         with self.lock:
             self.expected_exit = True
             proc = self.proc
@@ -173,8 +180,6 @@ class _Child(object):
                 proc.stdin.close()
             except OSError:
                 pass
-        if self.tmpdir is not None:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 class _EndOfStream(gr.sync_block):
