@@ -40,18 +40,24 @@ func decodeCommand() *cli.Command {
 			"                         message's input field\n\n" +
 			"Item formats (--input-format): bits (u8 0/1 per byte, after a Binary Slicer),\n" +
 			"  soft (float32 soft symbols, >0 is 1), levels (u8 OOK levels for NGE101 at\n" +
-			"  --level-rate samples/s).\n\n" +
+			"  --level-rate samples/s), fm (float32 FM-discriminator samples, e.g. a\n" +
+			"  Quadrature Demod's output, at ?rate= per channel: gridstream recovers the\n" +
+			"  symbol timing, the baud (9600, 19200, 38400; ?bauds=) and the tone polarity\n" +
+			"  itself; ?vlen=N for N channels per item, ?freqs= their centres in Hz\n" +
+			"  separated by ':' (freqs=915e6:915.1e6), ?fm_gain= the Quadrature Demod gain,\n" +
+			"  1 by default).\n\n" +
 			"Examples:\n" +
 			"  gridstream decode --in tcp://127.0.0.1:5555\n" +
 			"  gridstream decode --in pull://127.0.0.1:5555 --pass-tags --out tcp://127.0.0.1:5560 --out-pmt tcp://127.0.0.1:5561\n" +
-			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101",
+			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101\n" +
+			"  gridstream decode --in 'pull://127.0.0.1:5558?format=fm&rate=150000&vlen=24'",
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "in", Aliases: []string{"i"}, Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUB Sink to connect to (repeatable; pull:// for a PUSH Sink; ?options per input)"},
 			&cli.StringSliceFlag{Name: "in-pull", Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUSH Sink to connect to with PULL (repeatable)"},
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catInput, Value: gnuradio.Bits,
-				Usage: "item format of the inputs: bits, soft (float32) or levels (NGE101 OOK)"},
+				Usage: "item format of the inputs: bits, soft (float32), levels (NGE101 OOK) or fm (float32 FM samples)"},
 			&cli.StringFlag{Name: "key", Category: catInput,
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
 			&cli.BoolFlag{Name: "pass-tags", Category: catInput,
@@ -62,7 +68,7 @@ func decodeCommand() *cli.Command {
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, decoderFlags()...), outputFlags()...),
+		}, append(decoderFlags(), blockModeFlags()...)...), outputFlags()...),
 		Action: runDecode,
 	}
 }
@@ -77,7 +83,11 @@ func parseInput(c *cli.Context, raw string, pull bool) (gnuradio.Spec, error) {
 		Source: zmqsource.Config{Pull: pull, Key: c.String("key"), PassTags: c.Bool("pass-tags")},
 	})
 	if errors.Is(err, gnuradio.ErrNoRate) {
-		err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
+		if sp.Format == gnuradio.FM {
+			err = fmt.Errorf("%w (?rate=, per channel)", err)
+		} else {
+			err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
+		}
 	}
 	if err == nil && sp.Format == gnuradio.Levels {
 		err = checkLevelRate(sp.Rate)
@@ -139,6 +149,13 @@ func runDecode(c *cli.Context) error {
 			}
 			pc.Decoders = protocol.Modulated(decs, mod)
 		}
+		if sp.Format == gnuradio.FM {
+			// FM-discriminator samples carry FSK protocols only.
+			if pc.Decoders = protocol.Modulated(pc.Decoders, protocol.FSK); len(pc.Decoders) == 0 {
+				out.Close()
+				return cli.Exit(fmt.Sprintf("--in %s: FM samples carry FSK protocols only; --protocol names none", sp.Name), 2)
+			}
+		}
 		sp.Source.Logger = slog.Default()
 		sp.Source.RetryMax = c.Duration("reconnect-max")
 		sp.Source.RetryMin = min(100*time.Millisecond, sp.Source.RetryMax)
@@ -150,6 +167,16 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
+	if c.Bool("stdin-eos") {
+		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
+			n := make([]int64, len(inputs))
+			for i, in := range inputs {
+				n[i] = in.Stats().Items
+			}
+			return n
+		})
+	}
+	waitSubscribers(ctx, c, out)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, in := range inputs {

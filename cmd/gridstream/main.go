@@ -61,6 +61,7 @@ func newApp() *cli.App {
 			decodeCommand(),
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
+			grcCommand(),
 		}, protocolCommands()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

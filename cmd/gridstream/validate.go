@@ -42,8 +42,9 @@ var flagRanges = map[string]numRange{
 	"out-hwm":  {lo: 1, hi: 1e6, unit: "messages"},
 	"mqtt-qos": {lo: 0, hi: 2, stated: true},
 	// decode.
-	"reconnect-max":  {lo: 0.01, hi: 600, unit: "s"},
-	"stats-interval": {lo: 0.01, hi: 86400, zero: true, unit: "s"},
+	"reconnect-max":    {lo: 0.01, hi: 600, unit: "s"},
+	"stats-interval":   {lo: 0.01, hi: 86400, zero: true, unit: "s"},
+	"wait-subscribers": {lo: 0.01, hi: 3600, zero: true, unit: "s"},
 	// demod.
 	"ppm":            {lo: -1000, hi: 1000, unit: "ppm"},
 	"timeout":        {lo: 0.1, hi: 3600, unit: "s"},
