@@ -146,7 +146,7 @@ func TestDecodeFMOptions(t *testing.T) {
 		}
 	}
 	r := gridstream(t, nil, "decode", "--in", "pull://127.0.0.1:1?format=fm&rate=200000", "--protocol", "nge101", "--state", "")
-	if r.code != 2 || !strings.Contains(r.stderr, "GridStream only") {
+	if r.code != 2 || !strings.Contains(r.stderr, "FSK protocols only") {
 		t.Errorf("fm with --protocol nge101: exit %d\n%s", r.code, r.stderr)
 	}
 }
