@@ -54,7 +54,6 @@ var flagRanges = map[string]numRange{
 	"noise":               {lo: -200, hi: 0, unit: "dBFS"},
 	"synth/duration":      {lo: 0, hi: 86400, unit: "s"},
 	"count":               {lo: 0, hi: 100000, unit: "frames"},
-	"bt":                  {lo: 0.1, hi: 2, zero: true},
 	"synth/preamble-bits": {lo: 16, hi: 256, zero: true, unit: "bits"},
 	"interval":            {lo: 0.001, hi: 3600, unit: "s"},
 	"clock-ppm":           {lo: 0, hi: 1000, unit: "ppm"},
@@ -64,6 +63,12 @@ var flagRanges = map[string]numRange{
 	"nge-channel":         {lo: 1, hi: 8, stated: true},
 	"nge-repeats":         {lo: 1, hi: 10, unit: "times"},
 	"nge-every":           {lo: 0, hi: 1000},
+	"drift":               {lo: 0, hi: 100e3, unit: "Hz"},
+	"clock-drift":         {lo: 0, hi: 10000, unit: "ppm"},
+	"fading":              {lo: 0, hi: 30, unit: "dB"},
+	"collide-level":       {lo: -60, hi: 60, unit: "dB"},
+	"rx-ppm":              {lo: -1000, hi: 1000, unit: "ppm"},
+	"adc-bits":            {lo: 0, hi: 24, unit: "bits"},
 }
 
 // unboundedFlags are numeric flags every value of which is fine.
