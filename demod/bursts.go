@@ -17,6 +17,8 @@ type burst struct {
 	began     int64 // input index where it was detected
 	misses    int
 	maxRatio  float32
+	floor     []float32 // the detector's noise floor around it when it started
+	floorAt   int       // the bin of floor[0]
 }
 
 // frame runs the detector on the newest samples and tracks bursts.
@@ -62,7 +64,7 @@ func (r *Receiver) track(pk peak) {
 	case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
 		// A much stronger burst next to a weak one (a false alarm or a
 		// faint neighbour): follow the strong one from here.
-		r.finish(best)
+		r.ended(best)
 		r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
 		r.startBurst(pk)
 	case best != nil && bd < 35e3:
@@ -108,7 +110,7 @@ func (r *Receiver) endBursts() {
 	live := r.active[:0]
 	for _, b := range r.active {
 		if b.misses >= r.miss {
-			r.finish(b)
+			r.ended(b)
 			continue
 		}
 		if r.pos-b.began >= r.maxSpan {
@@ -155,6 +157,7 @@ func (r *Receiver) startBurst(pk peak) {
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.maxRatio = 0, pk.ratio
+	b.floorAt, b.floor = r.det.saveFloor(pk.freq, b.floor)
 	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
 	b.y = b.y[:0]
 	b.began = r.pos
@@ -173,6 +176,13 @@ func (r *Receiver) startBurst(pk peak) {
 // extract runs input samples through a burst's first stage.
 func (r *Receiver) extract(b *burst, x []complex64) {
 	b.y = b.ex.process(x, b.y)
+}
+
+// ended finishes a burst that went quiet: a transmission, so the noise
+// floor under it goes back to what it was before it.
+func (r *Receiver) ended(b *burst) {
+	r.det.restoreFloor(b.lo, b.hi, b.floorAt, b.floor)
+	r.finish(b)
 }
 
 // finish demodulates a burst that has ended.

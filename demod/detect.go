@@ -265,3 +265,35 @@ func (d *detector) absorb(lo, hi float64) {
 		d.floor[k] = max(d.floor[k], d.s[k])
 	}
 }
+
+// floorReach is how far from its first peak a burst's band may reach: the
+// peaks it follows are within 35 kHz, each claiming up to 60 kHz around it.
+const floorReach = 100e3
+
+// saveFloor copies the noise floor within floorReach (and the smoothing
+// width) of freq Hz into dst's storage and returns the first bin copied
+// and the copy.
+func (d *detector) saveFloor(freq float64, dst []float32) (int, []float32) {
+	bin := d.fs / float64(d.n)
+	c := int(math.Round(freq/bin)) + d.n/2
+	reach := int(math.Ceil(floorReach/bin)) + d.w
+	a, e := max(0, c-reach), min(d.n, c+reach+1)
+	if a >= e {
+		return 0, dst[:0]
+	}
+	return a, append(dst[:0], d.floor[a:e]...)
+}
+
+// restoreFloor lowers the noise floor of the bins from lo to hi Hz (and
+// their smoothing neighbours) back to saved (copied from bin first on) where
+// it rose: the hot bins' floor creeps up under a burst, and a transmission
+// that ended is no part of the noise (a weak one right after a strong one
+// on its channel must still stand out).
+func (d *detector) restoreFloor(lo, hi float64, first int, saved []float32) {
+	bin := d.fs / float64(d.n)
+	a := max(first, int(math.Floor(lo/bin))+d.n/2-d.w)
+	e := min(first+len(saved)-1, int(math.Ceil(hi/bin))+d.n/2+d.w)
+	for k := a; k <= e; k++ {
+		d.floor[k] = min(d.floor[k], saved[k-first])
+	}
+}
