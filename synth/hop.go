@@ -272,6 +272,7 @@ func (h *Hopper) make() {
 	switch c.Companion.Kind {
 	case CoChannel, AdjacentChannel:
 		other := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
+		oc := -1 // the companion's channel, when it is one of the grid's
 		if c.Companion.Kind == AdjacentChannel {
 			sp := c.Companion.Spacing
 			if sp == 0 {
@@ -279,6 +280,14 @@ func (h *Hopper) make() {
 			}
 			if h.rng.IntN(2) == 0 {
 				sp = -sp
+			}
+			// On a free channel: a wanted burst sent on the companion's
+			// would be a co-channel collision, 10 dB under.
+			oc = h.channelAt(h.chans[ch] + sp)
+			if oc >= 0 && h.busy[oc]+guard > h.t {
+				if alt := h.channelAt(h.chans[ch] - sp); alt < 0 || h.busy[alt]+guard <= h.t {
+					sp, oc = -sp, alt
+				}
 			}
 			other.FreqOffset += sp
 		}
@@ -291,7 +300,12 @@ func (h *Hopper) make() {
 		h.push(Burst{Start: at(t0).Start, StartFrac: at(t0).StartFrac, GridStream: gs})
 		h.push(Burst{Start: at(t0 + d).Start, StartFrac: at(t0 + d).StartFrac, GridStream: other, Interferer: true})
 		h.t = t0 + max(0, d)
-		h.busy[ch] = max(t0+lw, t0+d+lo)
+		h.busy[ch] = t0 + lw
+		if oc >= 0 {
+			h.busy[oc] = max(h.busy[oc], t0+d+lo)
+		} else {
+			h.busy[ch] = max(h.busy[ch], t0+d+lo)
+		}
 	case NearFar:
 		strong := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
 		gap := c.Companion.Gap
@@ -309,6 +323,17 @@ func (h *Hopper) make() {
 		h.push(b)
 		h.busy[ch] = h.t + h.airSamples(gs)
 	}
+}
+
+// channelAt returns the index of the grid channel within 1 kHz of f, or
+// -1.
+func (h *Hopper) channelAt(f float64) int {
+	for i, c := range h.chans {
+		if math.Abs(c-f) < 1e3 {
+			return i
+		}
+	}
+	return -1
 }
 
 // airSamples is how long a burst lasts, in samples (bits ≈ preamble + 21
