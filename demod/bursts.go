@@ -19,6 +19,11 @@ type burst struct {
 	maxRatio  float32
 	floor     []float32 // the detector's noise floor around it when it started
 	floorAt   int       // the bin of floor[0]
+	// psum/pwsz is the weighted mean frequency of the peaks 35–140 kHz
+	// away, about as strong, that showed in its first frames: the other
+	// lobe of a wide burst (two tones far apart show as two peaks), or a
+	// neighbour that started with it.
+	psum, pwsz float64
 }
 
 // frame runs the detector on the newest samples and tracks bursts.
@@ -51,13 +56,26 @@ func (r *Receiver) newestFrame() []complex64 {
 	return x
 }
 
-// track gives a peak to the burst it belongs to, or starts one.
+// track gives a peak to the burst it belongs to, or starts one. Every
+// burst whose centre the peak's band covers is still on the air: the peak
+// may be one lobe of it (a wide burst's two tones show as two peaks), or
+// have taken its bins into a neighbour's band.
 func (r *Receiver) track(pk peak) {
 	var best *burst
 	bd := math.Inf(1)
 	for _, b := range r.active {
 		if d := math.Abs(pk.freq - b.freq); d < bd {
 			best, bd = b, d
+		}
+		c := b.fsum / b.wsz
+		if pk.lo <= c && c <= pk.hi {
+			b.misses = 0
+		}
+		if d := math.Abs(pk.freq - c); d >= 35e3 && d <= maxLobes && r.pos-b.began <= int64(3*r.hop) &&
+			pk.ratio >= b.maxRatio/10 && pk.ratio <= 10*b.maxRatio {
+			w := float64(pk.ratio)
+			b.psum += w * pk.freq
+			b.pwsz += w
 		}
 	}
 	switch {
@@ -75,6 +93,11 @@ func (r *Receiver) track(pk peak) {
 		r.newBurst(pk)
 	}
 }
+
+// maxLobes is how far apart (Hz) the two tones of the widest burst the
+// receiver is built for may show: a modulation index of 3 at the fastest
+// rate is ±58 kHz at 38400 baud, plus the peaks' spread.
+const maxLobes = 140e3
 
 // follow takes the burst's peak in this frame into account.
 func (b *burst) follow(pk peak) {
@@ -158,6 +181,7 @@ func (r *Receiver) startBurst(pk peak) {
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.maxRatio = 0, pk.ratio
 	b.floorAt, b.floor = r.det.saveFloor(pk.freq, b.floor)
+	b.psum, b.pwsz = 0, 0
 	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
 	b.y = b.y[:0]
 	b.began = r.pos

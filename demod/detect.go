@@ -226,11 +226,18 @@ func (d *detector) pickPeaks() []peak {
 func (d *detector) claimPeak(k, span int) peak {
 	n := d.n
 	lo, hi := k, k
-	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] {
+	// A valley 10 dB under the peak, then a rise of 6 dB, is between two
+	// bursts (or two lobes of one): each is a peak of its own.
+	valley := func(j int, low float32) bool { return low < d.s[k]/10 && d.s[j] > 4*low }
+	low := d.s[k]
+	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] && !valley(lo-1, low) {
 		lo--
+		low = min(low, d.s[lo])
 	}
-	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] {
+	low = d.s[k]
+	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] && !valley(hi+1, low) {
 		hi++
+		low = min(low, d.s[hi])
 	}
 	var sw, swk float64
 	nf := float64(d.floor[k]) / float64(2*d.w+1)

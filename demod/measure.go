@@ -60,6 +60,7 @@ type blockPowers struct {
 	noise  float64     // noise power per input sample over the whole band
 	start  int64       // input index of y[0]
 	freq   float64     // the burst's frequency (Hz from the centre)
+	lobe   float64     // the frequency of its other lobe, when it may have one (else NaN)
 }
 
 // demodBurst measures a collected burst and hands it to the GridStream and
@@ -78,7 +79,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		}
 	}
 	if a, e, ok := bp.activeSpan(bp.thr); ok && r.searchFSK {
-		r.demodTransmissions(&bp, a, e, (bp.freq-b.tuned)/r.fs1)
+		r.demodTransmissions(&bp, a, e, b.tuned)
 	}
 }
 
@@ -88,7 +89,10 @@ func (r *Receiver) demodBurst(b *burst) {
 func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	pc := &r.power
 	noise := r.det.noisePower()
-	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise}
+	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise, lobe: math.NaN()}
+	if b.pwsz > 0 {
+		bp.lobe = b.psum / b.pwsz
+	}
 	// Of the channel only: the first stage leaves neighbours 60–240 kHz
 	// away only partly attenuated.
 	pc.filt.reset(0)
@@ -175,15 +179,15 @@ func (r *Receiver) cut(bp *blockPowers, a, e int) (ia, ie int) {
 
 // demodTransmissions demodulates the GridStream transmissions in blocks
 // a..e, each on its own: they are continuous, so a gap of 1 ms or more
-// separates two of them (say on one channel, a few ms apart). corr is the
-// burst's residual tuning in cycles per first-stage sample.
-func (r *Receiver) demodTransmissions(bp *blockPowers, a, e int, corr float64) {
+// separates two of them (say on one channel, a few ms apart). tuned is the
+// frequency the burst's channel was mixed from (Hz).
+func (r *Receiver) demodTransmissions(bp *blockPowers, a, e int, tuned float64) {
 	gap := max(2, int(math.Round(0.001*r.fs1/float64(bp.bl))))
 	minRun := max(2, int(0.002*r.fs1/float64(bp.bl)))
 	for j := a; j <= e; {
 		last, k := bp.run(j, e, gap)
 		if last-j+1 >= minRun {
-			r.demodTransmission(bp, j, last, corr)
+			r.demodTransmission(bp, j, last, tuned)
 		}
 		j = bp.nextActive(k, e)
 	}
@@ -213,7 +217,7 @@ func (bp *blockPowers) nextActive(j, e int) int {
 
 // demodTransmission hands blocks a..e to the FSK demodulator, unless
 // NGE101 is searched and they are mostly off (OOK).
-func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
+func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, tuned float64) {
 	info := bp.measure(a, e, bp.thr)
 	if info.onFrac <= 0.5 && r.searchOOK {
 		return
@@ -221,7 +225,12 @@ func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
 	ia, ie := r.cut(bp, a, e)
 	info.start += int64(ia * r.d1)
 	dec := r.power.dec
-	r.fsk.run(bp.y[ia:ie], bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)], corr, a*bp.bl-ia, ie-(e+1)*bp.bl, info)
+	t := transmission{y: bp.y[ia:ie], pz: bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)],
+		corr: (bp.freq - tuned) / r.fs1, wideCorr: math.NaN(), lead: a*bp.bl - ia, tail: ie - (e+1)*bp.bl, info: info}
+	if !math.IsNaN(bp.lobe) {
+		t.wideCorr = ((bp.freq+bp.lobe)/2 - tuned) / r.fs1
+	}
+	r.fsk.run(&t)
 }
 
 // orderRates fills f.order with the symbol rates to try: those whose
