@@ -64,10 +64,12 @@ func (r *Receiver) track(pk peak) {
 	var best *burst
 	bd := math.Inf(1)
 	for _, b := range r.active {
-		if d := math.Abs(pk.freq - b.freq); d < bd {
+		// Its centre so far: the first peak may have been one of its
+		// lobes.
+		c := b.fsum / b.wsz
+		if d := math.Abs(pk.freq - c); d < bd {
 			best, bd = b, d
 		}
-		c := b.fsum / b.wsz
 		if pk.lo <= c && c <= pk.hi {
 			b.misses = 0
 		}

@@ -150,7 +150,7 @@ func (f *fskDemod) run(t *transmission) {
 	if !decoded && !math.IsNaN(t.wideCorr) {
 		// Nothing in the rates' channels, and the detector saw another
 		// lobe: a burst wider than they are (a high modulation index),
-		// centred between the two.
+		// centred on all its lobes.
 		decoded = f.tryRates(t, 0, true)
 	}
 	if decoded {
@@ -164,8 +164,8 @@ func (f *fskDemod) run(t *transmission) {
 
 // transmission is what fskDemod.run demodulates: the burst's first-stage
 // samples y (and pz on the power channel), its tuning corr (cycles per Fs1
-// sample) and, when the detector saw a second lobe, the tuning between the
-// two (else NaN), its noise margins lead and tail (Fs1 samples), its
+// sample) and, when the detector saw a second lobe, the tuning to the
+// centre of its lobes (else NaN), its noise margins lead and tail (Fs1 samples), its
 // measurement, its active span (Fs1 samples) and how much of it the frames
 // found so far cover.
 type transmission struct {

@@ -60,7 +60,7 @@ type blockPowers struct {
 	noise  float64     // noise power per input sample over the whole band
 	start  int64       // input index of y[0]
 	freq   float64     // the burst's frequency (Hz from the centre)
-	lobe   float64     // the frequency of its other lobe, when it may have one (else NaN)
+	lobe   float64     // the centre of its lobes, when it may have two (else NaN)
 }
 
 // demodBurst measures a collected burst and hands it to the GridStream and
@@ -91,7 +91,8 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	noise := r.det.noisePower()
 	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise, lobe: math.NaN()}
 	if b.pwsz > 0 {
-		bp.lobe = b.psum / b.pwsz
+		// The centre of all its peaks, lobes included.
+		bp.lobe = (b.fsum + b.psum) / (b.wsz + b.pwsz)
 	}
 	// Of the channel only: the first stage leaves neighbours 60–240 kHz
 	// away only partly attenuated.
@@ -228,7 +229,7 @@ func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, tuned float64) {
 	t := transmission{y: bp.y[ia:ie], pz: bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)],
 		corr: (bp.freq - tuned) / r.fs1, wideCorr: math.NaN(), lead: a*bp.bl - ia, tail: ie - (e+1)*bp.bl, info: info}
 	if !math.IsNaN(bp.lobe) {
-		t.wideCorr = ((bp.freq+bp.lobe)/2 - tuned) / r.fs1
+		t.wideCorr = (bp.lobe - tuned) / r.fs1
 	}
 	r.fsk.run(&t)
 }
