@@ -51,6 +51,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
+	r.freqErr.add(m, pos)
 	r.emit(m)
 }
 

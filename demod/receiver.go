@@ -112,6 +112,7 @@ type Receiver struct {
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
 	stats      Stats
+	freqErr    freqErrorEstimator
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -143,6 +144,13 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	r.designLimits()
 	r.fsk = newFSKDemod(r)
 	r.ook = newOOKDemod(r)
+	grids := map[string]float64{}
+	for _, d := range fskDecs {
+		if g := d.Protocol().Radio().ChannelGrid; g > 0 {
+			grids[d.Protocol().Name()] = g
+		}
+	}
+	r.freqErr = newFreqErrorEstimator(cfg.CenterFreq, grids)
 	return r, nil
 }
 

@@ -35,7 +35,8 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
 			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
-		&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
+		&cli.StringFlag{Name: "ppm", Category: catIQ, Value: "0",
+			Usage: "rtl_tcp: frequency correction in ppm [-1000 to 1000], or auto: measured from the traffic (GridStream's channels sit on a 100 kHz grid) and sent once confident (needs --center-freq)"},
 		&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
 			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"},
 		&cli.Float64Flag{Name: "duration", Category: catIQ,
@@ -108,7 +109,10 @@ func iqOptions(c *cli.Context) (iq.Options, error) {
 		}
 		o.Gain = g
 	}
-	o.AGC, o.PPM, o.Timeout = c.Bool("agc"), c.Int("ppm"), c.Duration("timeout")
+	o.AGC, o.Timeout = c.Bool("agc"), c.Duration("timeout")
+	if o.PPM, _, err = parsePPM(c.String("ppm")); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -133,8 +137,16 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if c.Bool("reconnect") && !strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme) {
+	isRTL := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
+	if c.Bool("reconnect") && !isRTL {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
+	}
+	_, autoPPM, _ := parsePPM(c.String("ppm"))
+	switch {
+	case autoPPM && !isRTL:
+		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)
+	case autoPPM && opt.CenterFreq == 0:
+		return cli.Exit("demod: --ppm auto needs --center-freq: the channel grid is in absolute frequencies", exitUsage)
 	}
 	if name == "-" {
 		if opt.SampleRate == 0 {
@@ -174,7 +186,7 @@ func runDemod(c *cli.Context) error {
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
-		statsEvery: c.Duration("stats-interval"),
+		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
 		setup.statsEvery = time.Minute
@@ -209,6 +221,10 @@ type demodSetup struct {
 	reopen func() (*iq.Source, error)
 	// statsEvery logs statistics this often (0: never).
 	statsEvery time.Duration
+	// autoPPM corrects an rtl_tcp tuner's frequency from the traffic, on
+	// top of ppm (--ppm auto).
+	autoPPM bool
+	ppm     int
 }
 
 // stopReasons say why a run stopped, in the summary line.
@@ -233,6 +249,10 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder) {
 		"messages", r.Messages,
 	}
 	attrs = append(attrs, decoderStats(decs)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
+	if r.Corrected {
+		attrs = append(attrs, "ppm_applied", r.PPMApplied)
+	}
 	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
@@ -263,6 +283,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	context.AfterFunc(ctx, stop) // a second signal kills
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
 		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
+		AutoPPM: s.autoPPM, PPM: s.ppm,
 		Emit: func(m *frames.Message) {
 			bar.Clear()
 			if s.onMessage != nil {

@@ -46,7 +46,6 @@ var flagRanges = map[string]numRange{
 	"stats-interval":   {lo: 0.01, hi: 86400, zero: true, unit: "s"},
 	"wait-subscribers": {lo: 0.01, hi: 3600, zero: true, unit: "s"},
 	// demod.
-	"ppm":            {lo: -1000, hi: 1000, unit: "ppm"},
 	"timeout":        {lo: 0.1, hi: 3600, unit: "s"},
 	"demod/duration": {lo: 0, hi: 1e8, unit: "s"},
 	"threshold":      {lo: 5, hi: 40, zero: true, unit: "dB (below 5 dB noise alone starts bursts)"},
@@ -184,6 +183,13 @@ func checkFlags(c *cli.Context) error {
 			}
 		}
 	}
+	for name, check := range stringChecks {
+		if hasFlag(c.Command, name) {
+			if err := check(c.String(name)); err != nil {
+				return cli.Exit(err.Error(), exitUsage)
+			}
+		}
+	}
 	if hasFlag(c.Command, "protocol") {
 		// The protocols' own checks, before any input is opened.
 		if err := checkDecoding(c); err != nil {
@@ -251,6 +257,27 @@ func setUpCommands(app *cli.App) {
 		}
 		cmd.OnUsageError = usageError
 	}
+}
+
+// stringChecks check flags whose values are text, by name.
+var stringChecks = map[string]func(string) error{
+	"ppm": func(s string) error { _, _, err := parsePPM(s); return err },
+}
+
+// maxPPM bounds --ppm: far beyond any crystal's error.
+const maxPPM = 1000
+
+// parsePPM parses a --ppm: a whole number of ppm, or auto (0 then).
+func parsePPM(s string) (ppm int, auto bool, err error) {
+	t := strings.TrimSpace(s)
+	if strings.EqualFold(t, "auto") {
+		return 0, true, nil
+	}
+	v, err := strconv.Atoi(strings.TrimPrefix(t, "+"))
+	if err != nil || v < -maxPPM || v > maxPPM {
+		return 0, false, fmt.Errorf("--ppm %s: want a whole number of ppm from %d to %d, or auto", s, -maxPPM, maxPPM)
+	}
+	return v, false, nil
 }
 
 // Checks of numbers given as text (with SI suffixes, or lists).
