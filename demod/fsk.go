@@ -50,7 +50,9 @@ type fskDemod struct {
 	cur      attempt
 	mine     []*frames.Message // messages made from the current attempt's symbols
 	failed   []*frames.Message
-	mid, dev float64 // the tones' midpoint and half their distance in the last decode (radians per Fs2 sample)
+	mid, dev float64                         // the tones' midpoint and half their distance in the last decode (radians per Fs2 sample)
+	tap      func(soft []float32, disc bool) // sees every attempt's soft symbols (tests)
+	disc     bool                            // f.soft holds discSymbols' symbols
 
 	z      []complex64
 	d, m   []float32
@@ -215,7 +217,8 @@ func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
 // decode, then, when no CRC-good frame came from them, the
 // discriminator's; it reports whether one did.
 func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool {
-	for range 2 {
+	for try := range 2 {
+		f.disc = try > 0
 		f.writeSymbols(p, t.info, fine)
 		var ok bool
 		ok, t.covered = f.deliverGood(p, t.info.start, t.covered)
@@ -252,6 +255,9 @@ func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
 func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
 	f.got, f.mine = f.got[:0], f.mine[:0]
 	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
+	if f.tap != nil {
+		f.tap(f.soft, f.disc)
+	}
 	f.pos.Soft(f.soft)
 	f.inv = grow(f.inv, len(f.soft))
 	for i, v := range f.soft {

@@ -58,8 +58,26 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	f.correlate(n, L, wp, wm)
 	f.blockTimings(f.s, p.sps)
 	f.sampleSymbols(f.s, L, p.sps)
+	f.amplitudeSoft()
 	f.mid, f.dev = (wp+wm)/2, (wp-wm)/2
 	return f.mid * p.fs2 / (2 * math.Pi), false
+}
+
+// amplitudeSoft replaces each soft symbol, the tone correlators' energy
+// difference where it was read (f.when), by their amplitude difference:
+// same sign, but a reliability that grows with the margin as a
+// noncoherent receiver's log-likelihood ratio does above a few dB, not
+// with its square (which ranked a bit flipped by a noise peak among the
+// surest).
+func (f *fskDemod) amplitudeSoft() {
+	abs := func(v complex64) float32 { return float32(math.Sqrt(float64(real(v)*real(v) + imag(v)*imag(v)))) }
+	for k, t := range f.when {
+		i := int(t)
+		fr := t - float32(i)
+		a := abs(f.cp[i]) + fr*(abs(f.cp[i+1])-abs(f.cp[i]))
+		b := abs(f.cm[i]) + fr*(abs(f.cm[i+1])-abs(f.cm[i]))
+		f.soft[k] = a - b
+	}
 }
 
 // discSymbols replaces f.soft (and f.when) with the FM discriminator of

@@ -115,8 +115,10 @@ type HopConfig struct {
 	// channel (0 means 2 ms).
 	Guard float64
 	// Lengths, when set, makes every frame a 0xD5 frame of one of these
-	// length fields (LongLength: long frames).
-	Lengths []byte
+	// length fields (LongLength: long frames); Broadcast makes every frame
+	// a 0x55 broadcast (length 0x23, 39 bytes from the 0x2A byte).
+	Lengths   []byte
+	Broadcast bool
 	// Exclude keeps the channels within 50 kHz of these offsets free (for
 	// a continuous interferer there).
 	Exclude []float64
@@ -352,9 +354,12 @@ func (h *Hopper) gridStream(f, snr float64) *GridStreamBurst {
 	bt := max(c.BT, 0)
 	init := c.CRCInits[h.rng.IntN(len(c.CRCInits))]
 	var frame []byte
-	if len(c.Lengths) > 0 {
+	switch {
+	case c.Broadcast:
+		frame = Frame55(h.rng, init)
+	case len(c.Lengths) > 0:
 		frame = FrameD5(h.rng, init, c.Lengths[h.rng.IntN(len(c.Lengths))])
-	} else {
+	default:
 		frame = RandomFrame(h.rng, init)
 	}
 	gs := &GridStreamBurst{

@@ -81,8 +81,10 @@ type Options struct {
 	// top of the channel's offset (--jitter).
 	Jitter float64
 	// Lengths, when set, makes every random frame a 0xD5 frame of one of
-	// these length fields (--length; LongLength for the longest frames).
-	Lengths []byte
+	// these length fields (--length; LongLength for the longest frames);
+	// Broadcast makes every one a 0x55 broadcast (--broadcast).
+	Lengths   []byte
+	Broadcast bool
 	// Impairments are drawn for every random GridStream burst (--mod-index,
 	// a --bt range, --drift, --clock-drift, --fading, --collide…).
 	Impairments Impairments
@@ -237,7 +239,7 @@ func (o Options) Plan() (*Plan, error) {
 			SampleRate: rate, Seed: o.Seed, Count: count, Start: t, Interval: o.Interval,
 			Bauds: o.Bauds, SNRdB: snr, CRCInits: o.CRCInits, Versions: versions,
 			BT: o.BT, RandomPolarity: o.RandomPolarity, ClockPPM: o.ClockPPM,
-			Jitter: o.Jitter, Lengths: o.Lengths, Impairments: o.Impairments,
+			Jitter: o.Jitter, Lengths: o.Lengths, Broadcast: o.Broadcast, Impairments: o.Impairments,
 			NGE101Every: o.NGEEvery, NGE101Offset: ngeOffset,
 			// Bursts closer than a few ms on one channel look like one
 			// burst to a receiver (and real meters hop between them).
@@ -422,6 +424,9 @@ func (o Options) checkImpairments() error {
 		case !(in.Baud >= 0 && in.Baud <= rate/2 && in.Deviation >= 0 && in.Deviation < rate/2):
 			return fmt.Errorf("--interferer: baud %g and deviation %g must be positive and under half the rate", in.Baud, in.Deviation)
 		}
+	}
+	if o.Broadcast && len(o.Lengths) > 0 {
+		return errors.New("--broadcast and --length: a frame is a 0x55 broadcast or a 0xD5 of a given length")
 	}
 	for _, l := range o.Lengths {
 		if l < 11 {

@@ -99,6 +99,7 @@ func synthCommand() *cli.Command {
 			&cli.StringFlag{Name: "jitter", Category: catGS, Usage: "random transmitter frequency errors up to ±Hz around the channel (3k) [up to a quarter of the rate]"},
 			&cli.StringSliceFlag{Name: "length", Category: catGS,
 				Usage: "make every random frame 0xD5 with this length field, hex (FD: the longest tested, 2.6 kbit on air; repeatable)"},
+			&cli.BoolFlag{Name: "broadcast", Category: catGS, Usage: "make every random frame a 0x55 broadcast (length 0x23, 39 bytes)"},
 
 			&cli.StringFlag{Name: "scenario", Category: catImpair, Usage: "apply a named impairment (listed above)"},
 			&cli.StringFlag{Name: "mod-index", Category: catImpair, Usage: "modulation index h per burst, MIN:MAX (deviation = h·baud/2) [0.1 to 10]"},
@@ -190,7 +191,8 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 		NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed"), Duration: c.Float64("duration"),
 		PreambleBits: c.Int("preamble-bits"), Interval: c.Float64("interval"),
 		Hop: c.Bool("hop"), Invert: c.Bool("invert"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
-		NGEPower: c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
+		Broadcast: c.Bool("broadcast"),
+		NGEPower:  c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
 		NGEID: c.Int("nge-id"), NGEChannel: c.Int("nge-channel"), NGEPulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
 		NGELowBattery: c.Bool("nge-low-battery"), NGERepeats: c.Int("nge-repeats"), NGEEvery: c.Int("nge-every"),
 	}
