@@ -61,8 +61,10 @@ type fskDemod struct {
 	cp, cm []complex64
 	soft   []float32
 	inv    []float32
-	isi    []float32 // scratch of cancelISI
-	when   []float32 // Fs2 position of each soft symbol
+	isi    []float32    // scratch of cancelISI
+	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
+	ddd    []uint8      // and its decisions
+	when   []float32    // Fs2 position of each soft symbol
 	vals   []float32
 	sorted []float32
 	tblk   []complex128
