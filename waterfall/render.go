@@ -268,7 +268,7 @@ func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
 
 // markRect is a mark's box on the picture, clipped to the plot.
 func markRect(g Geometry, m Mark) image.Rectangle {
-	if math.IsNaN(m.Start+m.End+m.FreqLo+m.FreqHi) {
+	if math.IsNaN(m.Start + m.End + m.FreqLo + m.FreqHi) {
 		return image.Rectangle{}
 	}
 	r := image.Rect(g.X(m.FreqLo), g.Y(m.Start), g.X(m.FreqHi)+1, g.Y(m.End)+1)
