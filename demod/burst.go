@@ -94,6 +94,9 @@ func (r *Receiver) demodBurst(b *burst) {
 	if a < 0 {
 		return
 	}
+	if r.cfg.OnBurst != nil {
+		defer r.reportBurst(b, b.start+int64(a*bl*r.d1), b.start+int64((e+1)*bl*r.d1), measure(a, e), r.failedSoFar())
+	}
 	if r.nge {
 		info := measure(a, e)
 		ia, ie := span(a, e)
@@ -129,6 +132,31 @@ func (r *Receiver) demodBurst(b *burst) {
 			j++
 		}
 	}
+}
+
+// failedSoFar is the decoder's count of frames whose CRC or check failed.
+func (r *Receiver) failedSoFar() int64 {
+	st := r.dec.Stats()
+	return st.CRCFailed + st.NGE101 - st.NGE101OK
+}
+
+// reportBurst calls Config.OnBurst with what demodulating the burst's
+// active span (input samples start to end) gave; failed is failedSoFar
+// before it was demodulated.
+func (r *Receiver) reportBurst(b *burst, start, end int64, info burstInfo, failed int64) {
+	lo, hi := b.lo, b.hi
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	r.cfg.OnBurst(Burst{
+		Start: start, End: end,
+		FreqLo: lo + r.cfg.CenterFreq, FreqHi: hi + r.cfg.CenterFreq,
+		RSSIdB: round1(info.rssi), SNRdB: round1(info.snr),
+		Messages:  r.burstMsgs,
+		CRCFailed: r.failedSoFar() > failed,
+	})
+	clear(r.burstMsgs)
+	r.burstMsgs = r.burstMsgs[:0]
 }
 
 // baudPlan holds the second stage for one symbol rate.

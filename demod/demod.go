@@ -63,6 +63,38 @@ type Config struct {
 	Deframer bits.DeframerOptions
 	// Input names the input in every message.
 	Input string
+	// OnBurst, when set, is called after each burst is demodulated with
+	// what was found in it (a band view, a waterfall picture). It runs on
+	// the goroutine calling Process or Flush; Burst.Messages is only valid
+	// during the call. When nil, the receiver does no work for it.
+	OnBurst func(Burst)
+}
+
+// Burst is a transmission the receiver found and demodulated.
+type Burst struct {
+	// Start and End are input sample indices of its active span.
+	Start, End int64
+	// FreqLo and FreqHi bound the band it occupied (Hz): absolute when
+	// Config.CenterFreq is known, else offsets from the centre.
+	FreqLo, FreqHi float64
+	// RSSIdB and SNRdB are its level over the active span.
+	RSSIdB, SNRdB float64
+	// Messages are those decoded from it: emitted, or dropped as duplicates
+	// of one already emitted.
+	Messages []*frames.Message
+	// CRCFailed is set when frames were found in it whose CRC (or check)
+	// failed.
+	CRCFailed bool
+}
+
+// Decoded reports whether a message with a good CRC came from the burst.
+func (b *Burst) Decoded() bool {
+	for _, m := range b.Messages {
+		if m.CRCOK {
+			return true
+		}
+	}
+	return false
 }
 
 // Stats counts what the receiver saw.
@@ -125,6 +157,8 @@ type Receiver struct {
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
 	stats      Stats
+
+	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 }
 
 type recentMsg struct {
@@ -510,6 +544,9 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	clear(r.recent[len(keep):])
 	r.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
 	if dup {
 		r.stats.Duplicate++
 		return
