@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gridstream-sdr/gridstream/devices"
 )
 
 func TestParseBroker(t *testing.T) {
@@ -60,7 +62,7 @@ func TestNormalizeID(t *testing.T) {
 // TestLastOutage checks that the derived outage time ignores reception jitter
 // but follows a real new outage (the uptime restarting).
 func TestLastOutage(t *testing.T) {
-	d := newDevice(meterMsg("0B1C2D3E", 1, 1000, epoch, nil), "0B1C2D3E")
+	tb := devices.New(devices.Config{})
 	steps := []struct {
 		at     time.Time
 		uptime int64
@@ -71,17 +73,18 @@ func TestLastOutage(t *testing.T) {
 		{epoch.Add(time.Hour), 30, "2026-11-23T12:59:30Z"},          // power came back
 	}
 	for i, s := range steps {
-		d.update(meterMsg("0B1C2D3E", i, s.uptime, s.at, nil), s.at)
-		if got := *d.meter.LastOutage; got != s.want {
+		tb.Update(meterMsg("0B1C2D3E", i, s.uptime, s.at, nil))
+		st, _ := tb.Get("gridstream/0B1C2D3E")
+		if got := *meterState(st).LastOutage; got != s.want {
 			t.Errorf("step %d: last_outage = %s, want %s", i, got, s.want)
 		}
 	}
 }
 
 func TestDiscoverRule(t *testing.T) {
-	meter := newDevice(meterMsg("0B1C2D3E", 1, 1, epoch, nil), "0B1C2D3E")
-	other := newDevice(meterMsg("11223344", 1, 1, epoch, nil), "11223344")
-	nge := newDevice(ngePower(epoch, 100), "1-42")
+	meter := newDevice("gridstream/0B1C2D3E")
+	other := newDevice("gridstream/11223344")
+	nge := newDevice("nge101/1-42")
 	tests := []struct {
 		name               string
 		s                  *Sink

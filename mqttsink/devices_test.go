@@ -27,7 +27,15 @@ func TestMeterAlwaysHasAPlace(t *testing.T) {
 	s.Send(meterMsg("0B1C2D3E", 9, 3600, epoch, nil))
 	flush(t, s)
 	s.mu.Lock()
-	devices, listed := len(s.devices), s.heard.Len()
+	devices, listed := len(s.devices), 0
+	for _, d := range s.table.Snapshot() {
+		if !d.Pinned {
+			listed++
+		}
+	}
+	if s.table.Len() != devices {
+		t.Errorf("the device table holds %d devices, the publisher %d", s.table.Len(), devices)
+	}
 	_, first := s.devices["gridstream/10000000"]
 	_, last := s.devices[fmt.Sprintf("gridstream/%08X", 0x10000000+fakes-1)]
 	_, neighbour := s.devices["gridstream/77777777"]
@@ -48,7 +56,8 @@ func TestMeterAlwaysHasAPlace(t *testing.T) {
 	}
 	s.Send(meterMsg("0B1C2D3E", 10, 3601, epoch, nil))
 	s.mu.Lock()
-	frames := s.devices["gridstream/0B1C2D3E"].meter.Frames
+	kept, _ := s.table.Get("gridstream/0B1C2D3E")
+	frames := kept.Frames
 	s.mu.Unlock()
 	if frames != 2 {
 		t.Errorf("the --meter device lost its state: %d frames, want 2", frames)

@@ -43,7 +43,7 @@ func (s *Sink) configTopic(d *device, e entity) string {
 // sensor appears once a signal strength has been measured.
 func (d *device) entities() []entity {
 	var es []entity
-	if d.nge != nil {
+	if d.isNGE101() {
 		es = append(es,
 			entity{"power", "sensor", map[string]any{
 				"name": "Power", "device_class": "power", "state_class": "measurement",
@@ -81,7 +81,7 @@ func (d *device) entities() []entity {
 		"name": "Last seen", "device_class": "timestamp", "entity_category": "diagnostic",
 		"value_template": "{{ value_json.last_seen }}",
 	}})
-	if d.hasSignal() {
+	if d.signal {
 		es = append(es, entity{"rssi", "sensor", map[string]any{
 			"name": "Signal strength", "device_class": "signal_strength", "state_class": "measurement",
 			"unit_of_measurement": "dB", "entity_category": "diagnostic",
@@ -107,7 +107,7 @@ func (s *Sink) discoveryJSON(d *device, e entity) []byte {
 		c["qos"] = int(s.qos)
 	}
 	dev := map[string]any{"identifiers": []string{node}}
-	if d.nge != nil {
+	if d.isNGE101() {
 		dev["name"] = "NGE101 " + d.id
 		dev["manufacturer"] = "Norgo"
 		dev["model"] = "NGE101 energy transmitter"

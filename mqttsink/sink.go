@@ -14,12 +14,14 @@
 // is connected. While the broker is away, messages coalesce into the latest
 // state per device, so memory is bounded by the number of devices (itself
 // bounded by Config.MaxDevices: when the table is full, the least recently
-// heard device other than a Config.Meters one makes room, in O(1)). On every (re)connection the sink republishes
-// availability, all discovery configs and every device's latest state.
+// heard device other than a Config.Meters one makes room, in O(1)). The
+// devices' readings are kept in a devices.Table (Devices) that other
+// consumers, such as the web dashboard, may read. On every (re)connection
+// the sink republishes availability, all discovery configs and every
+// device's latest state.
 package mqttsink
 
 import (
-	"container/list"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -34,6 +36,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
+	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
 
@@ -73,9 +76,11 @@ type Sink struct {
 	meters          map[string]bool
 	ngeListed       bool
 
+	// table holds every device's readings; devices the publishing
+	// bookkeeping of the same devices. mu is taken before table's lock.
+	table    *devices.Table
 	mu       sync.Mutex
 	devices  map[string]*device
-	heard    *list.List // devices other than --meter ones, most recently heard first
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
@@ -126,7 +131,6 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		discoverAll:     cfg.DiscoverAll,
 		meters:          map[string]bool{},
 		devices:         map[string]*device{},
-		heard:           list.New(),
 		wake:            make(chan struct{}, 1),
 		stop:            make(chan struct{}),
 		done:            make(chan struct{}),
@@ -140,6 +144,8 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 			s.ngeListed = s.ngeListed || isNGEID(id)
 		}
 	}
+	s.table = devices.New(devices.Config{Max: s.maxDevices,
+		Pinned: func(_, id string) bool { return s.isMeter(id) }})
 	s.availTopic = s.prefix + "/status"
 	s.maxReconnect = cfg.MaxReconnectInterval
 	if s.maxReconnect <= 0 {
@@ -371,68 +377,42 @@ func (s *Sink) Send(m *frames.Message) error {
 	if m == nil || !m.CRCOK || (m.GridStream == nil && m.NGE101 == nil) {
 		return nil
 	}
-	id := m.DeviceID()
-	if id == "" {
-		return nil
-	}
-	at := messageTime(m)
-	protocol := frames.ProtocolGridStream
-	if m.GridStream == nil {
-		protocol = frames.ProtocolNGE101
-	}
-	key := protocol + "/" + id
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
 		return ErrClosed
 	}
-	d := s.devices[key]
-	switch {
-	case d == nil:
-		meter := s.isMeter(id)
-		if !s.makeRoom(meter) {
-			s.mu.Unlock()
-			return nil
-		}
-		d = newDevice(m, id)
-		s.devices[key] = d
-		if !meter {
-			d.heard = s.heard.PushFront(d)
-		}
-	case d.heard != nil:
-		s.heard.MoveToFront(d.heard)
+	key, evicted, ok := s.table.Update(m)
+	if !ok {
+		return nil
 	}
-	d.update(m, at)
+	if evicted != "" {
+		if !s.full {
+			s.full = true
+			s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
+				"max_devices", s.maxDevices)
+		}
+		if d := s.devices[evicted]; d != nil {
+			s.dequeue(d)
+			delete(s.devices, evicted)
+		}
+	}
+	d := s.devices[key]
+	if d == nil {
+		d = newDevice(key)
+		s.devices[key] = d
+	}
 	s.enqueue(d)
-	s.mu.Unlock()
 	s.poke()
 	return nil
 }
 
+// Devices returns the table of every device's latest readings, which the
+// sink publishes from; it is safe to read concurrently.
+func (s *Sink) Devices() *devices.Table { return s.table }
+
 // isMeter reports whether id is one of the user's --meter devices.
 func (s *Sink) isMeter(id string) bool { return s.meters[id] || s.meters[normalizeID(id)] }
-
-// makeRoom reports whether a new device fits in the table, evicting the
-// least recently heard device other than a --meter one when it is full.
-// --meter devices always have a place; s.mu is held.
-func (s *Sink) makeRoom(meter bool) bool {
-	if len(s.devices) < s.maxDevices {
-		return true
-	}
-	if !s.full {
-		s.full = true
-		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
-			"max_devices", s.maxDevices)
-	}
-	oldest := s.heard.Back()
-	if oldest == nil {
-		return meter
-	}
-	d := s.heard.Remove(oldest).(*device)
-	delete(s.devices, d.key)
-	s.dequeue(d)
-	return true
-}
 
 // enqueue marks d dirty; s.mu is held.
 func (s *Sink) enqueue(d *device) {
@@ -462,7 +442,7 @@ func (s *Sink) discover(d *device) bool {
 		return false
 	case s.discoverAll, s.meters[d.id], s.meters[normalizeID(d.id)]:
 		return true
-	case d.nge != nil:
+	case d.isNGE101():
 		return !s.ngeListed
 	}
 	return false
@@ -520,6 +500,11 @@ func (s *Sink) publishRound() bool {
 	}
 	for _, d := range s.queue[:n] {
 		d.queued = false
+		st, ok := s.table.Get(d.key)
+		if !ok {
+			continue
+		}
+		d.signal = st.RSSIdB != nil
 		if s.discover(d) {
 			for _, e := range d.entities() {
 				if !d.announced[e.key] {
@@ -528,7 +513,7 @@ func (s *Sink) publishRound() bool {
 				}
 			}
 		}
-		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.stateJSON()})
+		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: stateJSON(st)})
 	}
 	rest := copy(s.queue, s.queue[n:])
 	clear(s.queue[rest:])

@@ -1,18 +1,13 @@
 package mqttsink
 
 import (
-	"container/list"
 	"encoding/json"
-	"math"
+	"strings"
 	"time"
 
+	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 )
-
-// outageJitter is how far a newly derived last-outage time may move before the
-// published one changes: reception time and the meter's uptime counter do not
-// tick together, so the difference wobbles by a second or two.
-const outageJitter = 30 * time.Second
 
 // MeterState is the retained state JSON of a GridStream meter. Fields that
 // Home Assistant reads are always present (null until known).
@@ -68,144 +63,63 @@ type NGE101State struct {
 	Packets uint64 `json:"packets"`
 }
 
-// device is everything the sink keeps about one transmitter.
+// device is the sink's publishing bookkeeping of one transmitter; its
+// readings live in the shared device table (Sink.Devices).
 type device struct {
 	protocol, id string
-	key          string // protocol/id, its key in Sink.devices
-	meter        *MeterState
-	nge          *NGE101State
-	outage       time.Time
+	key          string // protocol/id, its key in Sink.devices and the table
+	// signal is set once a signal strength was measured (the entity
+	// appears then).
+	signal bool
 	// announced holds the entities whose discovery config the broker has in
 	// this connection; it is cleared on every (re)connect.
 	announced map[string]bool
 	queued    bool
 	qi        int // index in Sink.queue while queued
-	// heard is the device's place in the sink's least-recently-heard list;
-	// nil for --meter devices, which are never evicted.
-	heard *list.Element
 }
 
-// newDevice starts the state of the device that sent m.
-func newDevice(m *frames.Message, id string) *device {
-	d := &device{protocol: m.Protocol, id: id, announced: map[string]bool{}}
-	if m.NGE101 != nil {
-		d.protocol = frames.ProtocolNGE101
-		d.nge = &NGE101State{Protocol: d.protocol, ID: id, Channel: m.NGE101.Channel, DeviceID: m.NGE101.ID}
-	} else {
-		d.protocol = frames.ProtocolGridStream
-		d.meter = &MeterState{Protocol: d.protocol, ID: id}
-	}
-	d.key = d.protocol + "/" + id
-	return d
+// newDevice starts the bookkeeping of the device with the table key key.
+func newDevice(key string) *device {
+	protocol, id, _ := strings.Cut(key, "/")
+	return &device{protocol: protocol, id: id, key: key, announced: map[string]bool{}}
 }
 
-// update merges m into the device's state; at is when m was received.
-func (d *device) update(m *frames.Message, at time.Time) {
-	seen := at.UTC().Format(time.RFC3339)
-	var rssi, snr, freq *float64
-	baud := 0
-	if m.Radio != nil {
-		rssi, snr, freq, baud = m.RSSIdB, m.SNRdB, m.FreqHz, m.Baud
+// isNGE101 reports whether the device is an NGE101 transmitter.
+func (d *device) isNGE101() bool { return d.protocol == frames.ProtocolNGE101 }
+
+// rfc3339 formats t to the second, UTC.
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// meterState is the retained state of a GridStream meter from its table row.
+func meterState(st devices.Device) *MeterState {
+	s := &MeterState{Protocol: st.Protocol, ID: st.ID, LastSeen: rfc3339(st.LastHeard),
+		UptimeS: st.UptimeS, Counter: st.Counter, Clock: st.Clock, RSSIdB: st.RSSIdB, SNRdB: st.SNRdB,
+		FreqHz: st.FreqHz, Baud: st.Baud, SrcWAN: st.SrcWAN, NetworkID: st.NetworkID, CRCInit: st.CRCInit,
+		Utility: st.Utility, FrameType: st.FrameType, Frames: st.Frames}
+	if st.LastOutage != nil {
+		v := rfc3339(*st.LastOutage)
+		s.LastOutage = &v
 	}
-	if s := d.nge; s != nil && m.NGE101 != nil {
-		n := m.NGE101
-		s.LastSeen = seen
-		s.Packets++
-		if n.Gap != nil {
-			s.Gap, s.PowerW = n.Gap, n.PowerW
-			if p := n.PowerW; p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) {
-				r := math.Round(*p*10) / 10 // the gap's resolution is far coarser
-				s.PowerW = &r
-			}
-		}
-		if n.Impulses != nil {
-			s.Impulses, s.EnergyKWh = n.Impulses, n.EnergyKWh
-		}
-		if n.BatteryOK != nil {
-			s.BatteryOK = n.BatteryOK
-		}
-		if rssi != nil {
-			s.RSSIdB, s.SNRdB = rssi, snr
-		}
-		if freq != nil {
-			s.FreqHz = freq
-		}
-		return
-	}
-	s, g := d.meter, m.GridStream
-	if s == nil || g == nil {
-		return
-	}
-	s.LastSeen = seen
-	s.Frames++
-	s.FrameType = g.Type
-	if g.UptimeS != nil && *g.UptimeS >= 0 {
-		s.UptimeS = g.UptimeS
-		o := at.Add(-time.Duration(*g.UptimeS) * time.Second).UTC().Truncate(time.Second)
-		if d.outage.IsZero() || o.Sub(d.outage).Abs() > outageJitter {
-			d.outage = o
-			v := o.Format(time.RFC3339)
-			s.LastOutage = &v
-		}
-	}
-	if g.Counter != nil {
-		s.Counter = g.Counter
-	}
-	if g.Clock != "" {
-		c := g.Clock
-		s.Clock = &c
-	}
-	if g.SrcWAN != "" {
-		s.SrcWAN = g.SrcWAN
-	}
-	if g.CRCInit != nil {
-		s.CRCInit, s.NetworkID, s.Utility = g.CRCInit, g.NetworkID, g.Utility
-	}
-	if rssi != nil {
-		s.RSSIdB, s.SNRdB = rssi, snr
-	}
-	if freq != nil {
-		s.FreqHz = freq
-	}
-	if baud != 0 {
-		s.Baud = baud
-	}
+	return s
 }
 
-// hasSignal reports whether a signal strength has been measured.
-func (d *device) hasSignal() bool {
-	if d.nge != nil {
-		return d.nge.RSSIdB != nil
+// ngeState is the retained state of an NGE101 transmitter from its table row.
+func ngeState(st devices.Device) *NGE101State {
+	s := &NGE101State{Protocol: st.Protocol, ID: st.ID, Channel: st.Channel, LastSeen: rfc3339(st.LastHeard),
+		PowerW: st.PowerW, Gap: st.Gap, EnergyKWh: st.EnergyKWh, Impulses: st.Impulses, BatteryOK: st.BatteryOK,
+		RSSIdB: st.RSSIdB, SNRdB: st.SNRdB, FreqHz: st.FreqHz, Packets: st.Frames}
+	if st.DeviceID != nil {
+		s.DeviceID = *st.DeviceID
 	}
-	return d.meter != nil && d.meter.RSSIdB != nil
+	return s
 }
 
-// stateJSON is the device's retained state payload.
-func (d *device) stateJSON() []byte {
-	var v any = d.meter
-	if d.nge != nil {
-		v = d.nge
+// stateJSON is a device's retained state payload.
+func stateJSON(st devices.Device) []byte {
+	var v any = meterState(st)
+	if st.Protocol == frames.ProtocolNGE101 {
+		v = ngeState(st)
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Only a NaN or Inf float can fail; drop the radio fields and retry.
-		if d.nge != nil {
-			c := *d.nge
-			c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-			b, _ = json.Marshal(c)
-		} else {
-			c := *d.meter
-			c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-			b, _ = json.Marshal(c)
-		}
-	}
+	b, _ := json.Marshal(v) // the table holds no NaN or infinity
 	return b
-}
-
-// messageTime is when m was received: its Time, else now.
-func messageTime(m *frames.Message) time.Time {
-	if t, err := time.Parse(time.RFC3339, m.Time); err == nil {
-		return t
-	}
-	return time.Now()
 }
