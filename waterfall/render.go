@@ -218,13 +218,18 @@ func drawColourBar(img *image.RGBA, g Geometry, floor, top float64) {
 	drawText(img, x0, g.Plot.Min.Y-8-th, "dBFS", textColour, scale)
 }
 
-// drawMarks boxes every burst and writes its label, moving a label down
-// when it would cover one already written.
+// drawMarks boxes every burst and writes its label beside the box: right
+// of it, else left, moved down as needed to cover neither another box
+// nor another label.
 func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
-	var placed []image.Rectangle
+	rects := make([]image.Rectangle, len(marks))
+	for i, m := range marks {
+		rects[i] = markRect(g, m)
+	}
+	placed := slices.Clone(rects)
 	th := textHeight(scale)
-	for _, m := range marks {
-		r := markRect(g, m)
+	for i, m := range marks {
+		r := rects[i]
 		if r.Empty() {
 			continue
 		}
@@ -240,26 +245,41 @@ func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
 			continue
 		}
 		lw := textWidth(m.Label, scale)
-		lx := r.Max.X + 4
-		if lx+lw+2 > g.Plot.Max.X {
-			lx = r.Min.X - 4 - lw
-		}
-		ly := r.Min.Y
-		lr := image.Rect(lx-2, ly-2, lx+lw+2, ly+th+2)
-		for range 6 {
-			clash := false
-			for _, p := range placed {
-				if p.Overlaps(lr) {
-					clash = true
-					break
+		free := func(lr image.Rectangle) bool {
+			if !lr.In(g.Plot) {
+				return false
+			}
+			for j, p := range placed {
+				if j != i && p.Overlaps(lr) {
+					return false
 				}
 			}
-			if !clash {
-				break
+			return true
+		}
+		right := image.Rect(r.Max.X+3, r.Min.Y, r.Max.X+3+lw+4, r.Min.Y+th+4)
+		left := image.Rect(r.Min.X-3-lw-4, r.Min.Y, r.Min.X-3, r.Min.Y+th+4)
+		lr := right
+		if !right.In(g.Plot) {
+			lr = left
+		}
+	search:
+		for k := range 8 {
+			for _, cand := range []image.Rectangle{right, left} {
+				if cand = cand.Add(image.Pt(0, k*(th+4))); free(cand) {
+					lr = cand
+					break search
+				}
 			}
-			lr = lr.Add(image.Pt(0, th+4))
 		}
 		lr = lr.Intersect(g.Plot)
+		if lr.Min.Y != r.Min.Y {
+			// Moved away: a leader line from the box to its label.
+			x0, x1 := r.Max.X-1, lr.Min.X
+			if lr.Max.X <= r.Min.X {
+				x0, x1 = r.Min.X, lr.Max.X-1
+			}
+			line(img, x0, r.Min.Y, x1, lr.Min.Y+lr.Dy()/2, c)
+		}
 		placed = append(placed, lr)
 		fillRect(img, lr, labelBg)
 		drawText(img, lr.Min.X+2, lr.Min.Y+2, m.Label, c, scale)
@@ -316,6 +336,21 @@ func fillRect(img *image.RGBA, r image.Rectangle, c color.RGBA) {
 			blend(img, x, y, c)
 		}
 	}
+}
+
+// line draws a 1-pixel line from (x0, y0) to (x1, y1).
+func line(img *image.RGBA, x0, y0, x1, y1 int, c color.RGBA) {
+	n := max(abs(x1-x0), abs(y1-y0), 1)
+	for i := 0; i <= n; i++ {
+		blend(img, x0+(x1-x0)*i/n, y0+(y1-y0)*i/n, c)
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 func hline(img *image.RGBA, x0, x1, y int, c color.RGBA) {
