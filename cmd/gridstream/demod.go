@@ -75,8 +75,12 @@ func demodCommand() *cli.Command {
 			"  gridstream demod --input-format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
 			"  rtl_sdr -f 915M -s 2.4M - | gridstream demod --rate 2.4M --center-freq 915M -\n" +
 			"  gridstream demod --center-freq 915M --rate 2.4M --gain 40 rtl_tcp://127.0.0.1:1234\n" +
-			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta",
-		Flags:  append(append(iqFlags(), decoderFlags()...), outputFlags()...),
+			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta\n" +
+			"  gridstream demod --http 8080 g001_915M_2400k.cu8       (then open http://127.0.0.1:8080/)\n" +
+			"  gridstream demod --waterfall rec.png -q g001_915M_2400k.cu8",
+		Flags: append(append(append(iqFlags(), decoderFlags()...), outputFlags()...), httpFlag(),
+			&cli.StringFlag{Name: "waterfall", Category: catOutput,
+				Usage: "also draw the recording's spectrogram into `OUT.png`: time down, frequency across, decoded bursts boxed and labelled (device, baud, CRC), bursts that did not decode dashed"}),
 		Action: runDemod,
 	}
 }
@@ -166,6 +170,20 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	var wf *waterfallOut
+	if path := c.String("waterfall"); path != "" {
+		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
+			out.Close()
+			return cli.Exit("demod: "+err.Error(), exitUsage)
+		}
+	}
+	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
+	dash, err := startDashboard(c, dec, out, live)
+	if err != nil {
+		out.Close()
+		wf.discard()
+		return err
+	}
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
@@ -181,10 +199,36 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") {
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
+	fs := src.Info.SampleRate
+	switch {
+	case dash != nil && wf != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs); wf.burst(b) }
+	case dash != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs) }
+	case wf != nil:
+		setup.cfg.OnBurst = wf.burst
+	}
+	if wf != nil {
+		setup.onSamples = wf.spec.Write
+	}
+	if dash != nil {
+		setup.live = live
+	}
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.stop != "" {
 		res.log(dec)
+	}
+	if wf != nil {
+		if err := wf.write(); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
+	if dash != nil {
+		if why := endReason(res.stop); why != "" && runErr == nil {
+			dash.inputEnded(why)
+		}
+		dash.Close()
 	}
 	switch {
 	case runErr != nil:
@@ -208,6 +252,10 @@ type demodSetup struct {
 	reopen func() (*iq.Source, error)
 	// statsEvery logs statistics this often (0: never).
 	statsEvery time.Duration
+	// onSamples, when set, sees every chunk of samples after the receiver.
+	onSamples func([]complex64)
+	// live, when set, is told how many samples went through.
+	live *liveStats
 }
 
 // demodResult is what one input gave, for the summary.
@@ -345,7 +393,13 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 		n, err := cur.Read(want)
 		if n > 0 {
 			rx.Process(want[:n])
+			if s.onSamples != nil {
+				s.onSamples(want[:n])
+			}
 			total += int64(n)
+			if s.live != nil {
+				s.live.items.Store(total)
+			}
 			bar.Update(total, sent)
 		}
 		if s.statsEvery > 0 && time.Since(lastStats) >= s.statsEvery {

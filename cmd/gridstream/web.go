@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/demod"
+	"github.com/gridstream-sdr/gridstream/devices"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/web"
+)
+
+// httpFlag is --http, the live dashboard (replay, decode, demod, demo).
+func httpFlag() cli.Flag {
+	return &cli.StringFlag{Name: "http", Category: catOutput,
+		Usage: "serve the live dashboard (devices, counters, bursts) and its JSON API on ADDR: `PORT` alone is 127.0.0.1:PORT, 0.0.0.0:PORT serves every interface; with a file input it stays up after the input ends, until Ctrl-C"}
+}
+
+// liveStats is what a decoding command tells the dashboard about its
+// input, updated as it runs.
+type liveStats struct {
+	command, input         string
+	unit                   string  // of the input rate: "S/s", "B/s", "items/s"
+	sampleRate, centerFreq float64 // IQ inputs
+	items                  atomic.Int64
+	bursts                 atomic.Int64
+	ended                  atomic.Bool
+	// itemsFn, when set, counts the items instead of items (decode's
+	// inputs keep their own counters).
+	itemsFn func() int64
+
+	mu       sync.Mutex
+	lastAt   time.Time
+	lastN    int64
+	lastRate float64
+}
+
+// rate is the input rate over the last second or more.
+func (l *liveStats) rate(n int64) float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if l.lastAt.IsZero() {
+		l.lastAt, l.lastN = now, n
+		return 0
+	}
+	if dt := now.Sub(l.lastAt).Seconds(); dt >= 0.9 {
+		l.lastRate = float64(n-l.lastN) / dt
+		l.lastAt, l.lastN = now, n
+	}
+	return l.lastRate
+}
+
+// dashboard is the running --http server and what feeds it.
+type dashboard struct {
+	hub   *web.Hub
+	srv   *web.Server
+	table *devices.Table
+	live  *liveStats
+	start time.Time
+	done  chan error
+}
+
+// hubSink puts the hub among the outputs; the dashboard closes it itself,
+// after the other outputs, so the page outlives the input.
+type hubSink struct{ *web.Hub }
+
+func (hubSink) Close() error { return nil }
+
+// tableSink keeps the device table when no MQTT sink does.
+type tableSink struct{ t *devices.Table }
+
+func (s tableSink) Send(m *frames.Message) error { s.t.Update(m); return nil }
+func (tableSink) Close() error                   { return nil }
+
+// startDashboard starts the dashboard when --http is set (nil otherwise:
+// no listener, no goroutine). The device table is the MQTT sink's when
+// --mqtt is set, else one of the same bound fed from the outputs.
+func startDashboard(c *cli.Context, dec *frames.Decoder, out *outputs, live *liveStats) (*dashboard, error) {
+	addr := c.String("http")
+	if addr == "" {
+		return nil, nil
+	}
+	d := &dashboard{hub: web.NewHub(), live: live, start: time.Now(), done: make(chan error, 1)}
+	for _, s := range out.sinks {
+		if m, ok := s.(*mqttsink.Sink); ok {
+			d.table = m.Devices()
+		}
+	}
+	if d.table == nil {
+		d.table = devices.New(devices.Config{Max: mqttsink.DefaultMaxDevices})
+		out.add("devices", tableSink{d.table})
+	}
+	srv, err := web.Listen(addr, web.Options{
+		Hub:     d.hub,
+		Devices: func() any { return d.table.Snapshot() },
+		Stats:   func() map[string]any { return d.stats(dec, out) },
+	})
+	if err != nil {
+		return nil, cli.Exit(err.Error(), exitUsage)
+	}
+	d.srv = srv
+	out.add("web", hubSink{d.hub})
+	go func() { d.done <- srv.Serve() }()
+	slog.Info("dashboard: serving", "url", srv.URL())
+	return d, nil
+}
+
+// stats are the counters of /api/stats.
+func (d *dashboard) stats(dec *frames.Decoder, out *outputs) map[string]any {
+	ds := dec.Stats()
+	ts := d.table.Stats()
+	l := d.live
+	n := l.items.Load()
+	if l.itemsFn != nil {
+		n = l.itemsFn()
+	}
+	m := map[string]any{
+		"command":          l.command,
+		"input":            l.input,
+		"crc_good":         ds.GridStreamOK + ds.NGE101OK,
+		"crc_failed":       ds.CRCFailed + ds.NGE101 - ds.NGE101OK,
+		"encrypted":        ds.Encrypted,
+		"learned_networks": len(dec.Learned()),
+		"known_networks":   ds.KnownNetworks,
+		"messages":         out.Sent(),
+		"devices":          ts.Devices,
+		"max_devices":      ts.Max,
+		"devices_evicted":  ts.Evicted,
+		"items":            n,
+		"input_rate":       l.rate(n),
+		"input_rate_unit":  l.unit,
+		"input_ended":      l.ended.Load(),
+		"uptime_s":         int64(time.Since(d.start).Seconds()),
+	}
+	if l.sampleRate > 0 {
+		m["sample_rate"] = l.sampleRate
+		m["signal_s"] = float64(n) / l.sampleRate
+		m["bursts"] = l.bursts.Load()
+		if l.centerFreq != 0 {
+			m["center_freq_hz"] = l.centerFreq
+		}
+	}
+	return m
+}
+
+// burst passes a demodulated burst to the band view.
+func (d *dashboard) burst(b demod.Burst, fs float64) {
+	d.live.bursts.Add(1)
+	wb := web.Burst{Start: float64(b.Start) / fs, End: float64(b.End) / fs, FreqLo: b.FreqLo, FreqHi: b.FreqHi,
+		Decoded: b.Decoded(), CRCFailed: b.CRCFailed && !b.Decoded(), RSSIdB: b.RSSIdB, SNRdB: b.SNRdB}
+	for _, m := range b.Messages {
+		if !m.CRCOK {
+			continue
+		}
+		if wb.Baud == 0 && m.Radio != nil {
+			wb.Baud = m.Baud
+		}
+		if id := m.DeviceID(); id != "" {
+			wb.Devices = appendNew(wb.Devices, m.Protocol+"/"+id)
+		}
+		wb.Networks = appendNew(wb.Networks, networkOf(m))
+	}
+	d.hub.Burst(wb)
+}
+
+// networkOf names the network a message belongs to, for colouring.
+func networkOf(m *frames.Message) string {
+	if g := m.GridStream; g != nil {
+		switch {
+		case g.Utility != nil:
+			return *g.Utility
+		case g.CRCInit != nil:
+			return "network " + *g.CRCInit
+		}
+	}
+	return m.Protocol
+}
+
+func appendNew(list []string, s string) []string {
+	for _, v := range list {
+		if v == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// inputEnded tells the page the input ended and keeps serving until
+// SIGINT/SIGTERM, so a recording can be browsed.
+func (d *dashboard) inputEnded(reason string) {
+	d.live.ended.Store(true)
+	d.hub.Done(reason)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(os.Stderr, "gridstream: input ended (%s); the dashboard stays up at %s until Ctrl-C\n", reason, d.srv.URL())
+	select {
+	case <-ctx.Done():
+	case err := <-d.done:
+		d.done <- err
+	}
+}
+
+// Close stops the server and ends the event streams.
+func (d *dashboard) Close() error {
+	if d == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	err := d.srv.Shutdown(ctx)
+	if serr := <-d.done; serr != nil && err == nil {
+		err = serr
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = nil
+	}
+	return err
+}
+
+// endReason says why an input stopped, for the page; "" when it was
+// interrupted (the program then exits at once).
+func endReason(stop string) string {
+	if stop == "" || strings.Contains(stop, "interrupted") {
+		return ""
+	}
+	return stop
+}
