@@ -74,7 +74,7 @@ func decodeCommand() *cli.Command {
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, decoderFlags()...), outputFlags()...),
+		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
 		Action: runDecode,
 	}
 }
@@ -338,6 +338,24 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
+	var names []string
+	for _, in := range inputs {
+		names = append(names, in.spec.name)
+	}
+	live := &liveStats{command: "decode", input: strings.Join(names, " "), unit: "items/s",
+		itemsFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.src.Stats().Items
+			}
+			return n
+		}}
+	dash, err := startDashboard(c, dec, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	defer dash.Close()
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, in := range inputs {
