@@ -9,6 +9,8 @@
 #                                 (e2e/gnuradio), the live PMT/tag-header tests
 #                                 (pmt, zmqsource) and flowgraphs/ (~1 min;
 #                                 scripts/install-gnuradio.sh installs only these)
+#   chromium                      a real headless browser for the dashboard test
+#                                 (cmd/gridstream TestWebBrowser, driven by chromedp)
 #
 # Add a package to PACKAGES with a line above saying who needs it.
 set -euo pipefail
@@ -19,6 +21,7 @@ PACKAGES=(
 	gnuradio
 	gr-osmosdr
 	python3-zmq
+	chromium
 )
 
 missing=()

@@ -21,7 +21,7 @@ const state = {
 
 // ---- formatting ----
 const fmtNum = (v, d = 0) => (v == null || Number.isNaN(v) ? "" : Number(v).toFixed(d));
-const fmtMHz = (hz) => (hz == null ? "" : (hz / 1e6).toFixed(3));
+const fmtMHz = (hz) => (hz == null ? "" : (Math.abs(hz) < 500 ? 0 : hz / 1e6).toFixed(3));
 function fmtTime(s) {
   if (!s) return "";
   const d = new Date(s);
