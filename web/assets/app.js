@@ -305,6 +305,7 @@ function drawBand() {
   const fStep = niceStep((f1 - f0) / 8);
   for (let f = Math.ceil(f0 / fStep) * fStep; f <= f1; f += fStep) {
     g.beginPath(); g.moveTo(x(f), T); g.lineTo(x(f), H - B); g.stroke();
+    if (x(f) < L + 30 || x(f) > W - R - 24) continue; // no room for its label
     const label = Math.abs(f1) > 1e6 ? (f / 1e6).toFixed(fStep < 1e5 ? 3 : 2) : (f / 1e3).toFixed(0) + "k";
     g.fillText(label, x(f) - 18, 13);
   }
