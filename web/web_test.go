@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -249,4 +250,22 @@ func TestLoopbackHostGuard(t *testing.T) {
 			t.Errorf("Host %s: %d, want %d", host, rec.Code, want)
 		}
 	}
+}
+
+// FuzzListenAddr: any --http value is an address net.Listen accepts with a
+// port, or an error; never a panic, never an empty host.
+func FuzzListenAddr(f *testing.F) {
+	for _, s := range []string{"8080", ":8080", "0", "0.0.0.0:80", "[::1]:9000", "localhost:1", "", "x", "70000", "[::1", "1:2:3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, err := ListenAddr(s)
+		if err != nil {
+			return
+		}
+		host, port, err := net.SplitHostPort(a)
+		if err != nil || host == "" || port == "" {
+			t.Fatalf("ListenAddr(%q) = %q", s, a)
+		}
+	})
 }
