@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,6 +22,8 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	"github.com/gridstream-sdr/gridstream/samples"
 )
 
 // dashProc is a gridstream process run with --http.
@@ -578,4 +581,44 @@ func TestHTTPFlagErrors(t *testing.T) {
 			t.Errorf("--http %s: exit %d, stderr %q", addr, r.code, r.stderr)
 		}
 	}
+}
+
+// decode serves the dashboard while its GNU Radio input runs: a PUSH peer
+// sends the built-in sample's bits and the API lists its meters.
+func TestWebDecode(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	p := startDash(t, false, "decode", "-q", "--state", "", "--in", "pull://"+ln.Addr().String(), "--http", "127.0.0.1:0")
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write(zmtp.AppendFrame(nil, samples.Bits, false)); err != nil {
+		t.Fatal(err)
+	}
+	var devs []apiDevice
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		getJSON(t, p.url+"api/devices", &devs)
+		if len(devs) >= 5 {
+			break
+		}
+	}
+	ids := map[string]bool{}
+	for _, d := range devs {
+		ids[d.ID] = true
+	}
+	var st map[string]any
+	getJSON(t, p.url+"api/stats", &st)
+	if !ids["40DA952B"] || st["command"] != "decode" || st["items"] != float64(len(samples.Bits)) || st["input_ended"] != false {
+		t.Errorf("decode's devices %v, stats %v", ids, st)
+	}
+	p.stop(t)
 }
