@@ -33,7 +33,7 @@ func FuzzParseSigMF(f *testing.F) {
 			}
 			return
 		}
-		if m.Format == FormatUnknown || !(m.SampleRate > 0) || m.HeaderBytes < 0 {
+		if m.Format == FormatUnknown || !(m.SampleRate >= 0) || m.HeaderBytes < 0 {
 			t.Fatalf("accepted meta %+v", m)
 		}
 		// What parses, marshals and parses to the same.

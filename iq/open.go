@@ -342,6 +342,9 @@ func openData(name string, f *os.File, info Info, opt Options) (*Source, error) 
 		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --input-format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
 	}
 	if !(info.SampleRate > 0) {
+		if info.Meta != nil {
+			return nil, badValue("%s: the SigMF meta has no core:sample_rate: pass --rate (e.g. --rate 2.4M)", name)
+		}
 		return nil, fmt.Errorf("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())
 	}
 	if err := checkInfo(name, info); err != nil {

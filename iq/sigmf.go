@@ -27,7 +27,8 @@ type Meta struct {
 	Datatype string
 	// Format is Datatype parsed; always known in a Meta from ParseSigMF.
 	Format Format
-	// SampleRate is core:sample_rate in samples/s (> 0).
+	// SampleRate is core:sample_rate in samples/s; 0 when the meta has none
+	// (it is optional in SigMF).
 	SampleRate float64
 	// CenterFreq is core:frequency of the first capture in Hz, 0 if absent.
 	CenterFreq float64
@@ -66,9 +67,10 @@ type sigmfFile struct {
 const maxMetaSize = 16 << 20
 
 // ParseSigMF parses a SigMF meta document. It requires a global object with a
-// supported core:datatype (complex, one of cu8, ci8/cs8, ci16_le, cf32_le),
-// a positive finite core:sample_rate and at most one channel; it returns a
-// one-line error saying what is wrong otherwise.
+// supported core:datatype (complex, one of cu8, ci8/cs8, ci16_le, cf32_le)
+// and at most one channel, and a core:sample_rate, when present, that is a
+// positive finite rate; it returns a one-line error saying what is wrong
+// otherwise.
 func ParseSigMF(data []byte) (*Meta, error) {
 	var f sigmfFile
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -90,14 +92,18 @@ func ParseSigMF(data []byte) (*Meta, error) {
 		return nil, err
 	}
 	m.Format = format
-	rate, ok := number(f.Global["core:sample_rate"])
-	if !ok || !(rate > 0) || math.IsInf(rate, 0) {
-		return nil, badValue("sigmf: core:sample_rate missing or not a positive number (%v)", f.Global["core:sample_rate"])
+	// core:sample_rate is optional in SigMF; the caller then needs the rate
+	// from elsewhere (Open: --rate).
+	if v, present := f.Global["core:sample_rate"]; present {
+		rate, ok := number(v)
+		if !ok || !(rate > 0) || math.IsInf(rate, 0) {
+			return nil, badValue("sigmf: core:sample_rate %v is not a positive number", v)
+		}
+		if err := CheckSampleRate(rate); err != nil {
+			return nil, badValue("sigmf: core:sample_rate: %v", err)
+		}
+		m.SampleRate = rate
 	}
-	if err := CheckSampleRate(rate); err != nil {
-		return nil, badValue("sigmf: core:sample_rate: %v", err)
-	}
-	m.SampleRate = rate
 	if v, present := f.Global["core:num_channels"]; present {
 		n, ok := number(v)
 		if !ok || n != 1 {
@@ -196,9 +202,11 @@ func (m *Meta) Marshal() ([]byte, error) {
 	}
 	global := map[string]any{
 		"core:datatype":     dt,
-		"core:sample_rate":  m.SampleRate,
 		"core:version":      SigMFVersion,
 		"core:num_channels": 1,
+	}
+	if m.SampleRate != 0 {
+		global["core:sample_rate"] = m.SampleRate
 	}
 	put := func(k, v string) {
 		if v != "" {

@@ -11,6 +11,12 @@
 #                                 scripts/install-gnuradio.sh installs only these)
 #   chromium                      a real headless browser for the dashboard test
 #                                 (cmd/gridstream TestWebBrowser, driven by chromedp)
+#   qemu-user                     qemu-aarch64 and qemu-arm: the deploy test runs the
+#                                 arm64 and armv7 release binaries (scripts/release.sh)
+#   systemd                       systemd-analyze verify: the deploy test checks the
+#                                 units in deploy/systemd (no running systemd needed)
+#   rtl-sdr                       rtl_tcp, the ExecStart of deploy/systemd/rtl_tcp.service,
+#                                 which systemd-analyze verify requires to exist
 #
 # Add a package to PACKAGES with a line above saying who needs it.
 set -euo pipefail
@@ -22,6 +28,9 @@ PACKAGES=(
 	gr-osmosdr
 	python3-zmq
 	chromium
+	qemu-user
+	systemd
+	rtl-sdr
 )
 
 missing=()

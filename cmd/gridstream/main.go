@@ -12,10 +12,9 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-)
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
+	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
+)
 
 func main() {
 	if err := newApp().Run(os.Args); err != nil {
@@ -34,10 +33,12 @@ func main() {
 // newApp returns the command line: every command, with its flags checked
 // and documented (setUpCommands).
 func newApp() *cli.App {
+	// --version prints the commit and the Go toolchain too.
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprint(c.App.Writer, buildinfo.Read()) }
 	app := &cli.App{
 		Name:    "gridstream",
 		Usage:   "decode Landis+Gyr GridStream and Norgo NGE101 meters from bits, GNU Radio or IQ",
-		Version: version,
+		Version: buildinfo.Version(),
 		Description: "gridstream finds GridStream sync words in bit streams, deframes and CRC-checks\n" +
 			"the frames (learning the CRC init of utility networks nobody has published),\n" +
 			"decodes NGE101 power/energy packets, and prints one JSON object per message.\n\n" +

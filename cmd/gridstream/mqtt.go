@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/rtl433"
 )
@@ -96,7 +97,7 @@ func addMQTT(c *cli.Context, o *outputs) error {
 		NoDiscovery:     c.Bool("no-discovery"),
 		CAFile:          c.String("mqtt-ca"),
 		Insecure:        c.Bool("mqtt-insecure"),
-		Version:         version,
+		Version:         buildinfo.Version(),
 	}, slog.Default())
 	if err != nil {
 		return err
