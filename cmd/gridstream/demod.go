@@ -333,6 +333,15 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 		}
 		s.out.Send(m)
 	}
+	// A receiver started after a reconnect counts samples from zero; the
+	// burst reports are moved to the position in the whole run.
+	var base int64
+	if report := s.cfg.OnBurst; report != nil {
+		s.cfg.OnBurst = func(b demod.Burst) {
+			b.Start, b.End = b.Start+base, b.End+base
+			report(b)
+		}
+	}
 	rx, err := demod.New(s.cfg, s.dec, emit)
 	if err != nil {
 		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
@@ -434,6 +443,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, erro
 			cur = next
 			mu.Unlock()
 			res.redials++
+			base = total
 			if rx, err = demod.New(s.cfg, s.dec, emit); err != nil {
 				runErr, res.stop = err, "input error"
 				break
