@@ -65,6 +65,9 @@ type Geometry struct {
 	// FreqLo and FreqHi are the frequencies at Plot's left and right
 	// edges; Seconds is the time at its bottom edge (0 at the top).
 	FreqLo, FreqHi, Seconds float64
+	// Unlabelled counts the marks whose label found no free place (dense
+	// traffic on a long recording): their boxes are drawn, their labels not.
+	Unlabelled int
 }
 
 // X returns the picture column of frequency f.
@@ -111,7 +114,7 @@ func (s *Spectrogram) Render(marks []Mark) (*image.RGBA, Geometry) {
 	}
 	s.drawAxes(img, geo)
 	drawColourBar(img, geo, floor, top)
-	drawMarks(img, geo, marks)
+	geo.Unlabelled = drawMarks(img, geo, marks)
 	return img, geo
 }
 
@@ -220,14 +223,20 @@ func drawColourBar(img *image.RGBA, g Geometry, floor, top float64) {
 
 // drawMarks boxes every burst and writes its label beside the box: right
 // of it, else left, moved down as needed to cover neither another box
-// nor another label.
-func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
+// nor another label; a label with no such place is left out (counted).
+func drawMarks(img *image.RGBA, g Geometry, marks []Mark) (unlabelled int) {
 	rects := make([]image.Rectangle, len(marks))
 	for i, m := range marks {
 		rects[i] = markRect(g, m)
 	}
 	placed := slices.Clone(rects)
 	th := textHeight(scale)
+	// On a sparse picture a label may cover another box rather than be
+	// left out; on a dense one that would bury the bursts under text.
+	passes := [][]int{labelShifts, labelShifts[:4]}
+	if len(marks)*20 > g.Plot.Dy() {
+		passes = passes[:1]
+	}
 	for i, m := range marks {
 		r := rects[i]
 		if r.Empty() {
@@ -240,17 +249,24 @@ func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
 		case Undecoded:
 			c = undecodedColour
 		}
-		box(img, r, c, m.Kind == Undecoded)
+		if r.Dy() < 8 {
+			// Too thin to box without hiding the burst: brackets at its ends.
+			bracket(img, r, c)
+		} else {
+			box(img, r, c, m.Kind == Undecoded)
+		}
 		if m.Label == "" {
 			continue
 		}
 		lw := textWidth(m.Label, scale)
-		free := func(lr image.Rectangle) bool {
+		// free reports whether lr is in the plot and covers no label and,
+		// unless overBoxes, no box.
+		free := func(lr image.Rectangle, overBoxes bool) bool {
 			if !lr.In(g.Plot) {
 				return false
 			}
 			for j, p := range placed {
-				if j != i && p.Overlaps(lr) {
+				if j != i && (j >= len(rects) || !overBoxes) && p.Overlaps(lr) {
 					return false
 				}
 			}
@@ -258,20 +274,24 @@ func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
 		}
 		right := image.Rect(r.Max.X+3, r.Min.Y, r.Max.X+3+lw+4, r.Min.Y+th+4)
 		left := image.Rect(r.Min.X-3-lw-4, r.Min.Y, r.Min.X-3, r.Min.Y+th+4)
-		lr := right
-		if !right.In(g.Plot) {
-			lr = left
-		}
+		// Beside the box on free ground, else over other boxes (never over
+		// a label) close to it.
+		var lr image.Rectangle
 	search:
-		for k := range 8 {
-			for _, cand := range []image.Rectangle{right, left} {
-				if cand = cand.Add(image.Pt(0, k*(th+4))); free(cand) {
-					lr = cand
-					break search
+		for pass, shifts := range passes {
+			for _, k := range shifts {
+				for _, cand := range []image.Rectangle{right, left} {
+					if cand = cand.Add(image.Pt(0, k*(th+4))); free(cand, pass == 1) {
+						lr = cand
+						break search
+					}
 				}
 			}
 		}
-		lr = lr.Intersect(g.Plot)
+		if lr.Empty() {
+			unlabelled++
+			continue
+		}
 		if lr.Min.Y != r.Min.Y {
 			// Moved away: a leader line from the box to its label.
 			x0, x1 := r.Max.X-1, lr.Min.X
@@ -283,6 +303,21 @@ func drawMarks(img *image.RGBA, g Geometry, marks []Mark) {
 		placed = append(placed, lr)
 		fillRect(img, lr, labelBg)
 		drawText(img, lr.Min.X+2, lr.Min.Y+2, m.Label, c, scale)
+	}
+	return unlabelled
+}
+
+// labelShifts are the rows of label heights tried, in order, below (and
+// then above) a box's top edge.
+var labelShifts = []int{0, 1, 2, 3, -1, 4, 5, -2, 6, 7, -3, 8, 9, 10}
+
+// bracket marks a thin burst with short vertical bars at both ends.
+func bracket(img *image.RGBA, r image.Rectangle, c color.RGBA) {
+	for y := r.Min.Y - 2; y < r.Max.Y+2; y++ {
+		for k := range 2 {
+			blend(img, r.Min.X-2+k, y, c)
+			blend(img, r.Max.X+k, y, c)
+		}
 	}
 }
 

@@ -213,3 +213,28 @@ func BenchmarkWrite(b *testing.B) {
 		s.Write(x)
 	}
 }
+
+// Dense traffic: labels that find no free place are left out and counted,
+// thin bursts get brackets, and the picture stays its bounded size.
+func TestDenseMarks(t *testing.T) {
+	s, _ := New(Options{SampleRate: 1e6, CenterFreq: 915e6, Bins: 256, MaxRows: 200})
+	s.Write(make([]complex64, 1<<20))
+	var marks []Mark
+	for i := range 300 {
+		t0 := float64(i) * s.Seconds() / 300
+		f := 915e6 + float64(i%9-4)*100e3
+		marks = append(marks, Mark{Start: t0, End: t0 + 0.002, FreqLo: f - 20e3, FreqHi: f + 20e3, Label: fmt.Sprintf("%08X 9600 ok", i)})
+	}
+	img, geo := s.Render(marks)
+	if geo.Unlabelled == 0 || geo.Unlabelled == len(marks) {
+		t.Errorf("%d of %d labels left out", geo.Unlabelled, len(marks))
+	}
+	if img.Bounds().Dy() > marginTop+marginBot+minPlotRows+200 {
+		t.Errorf("picture %v", img.Bounds())
+	}
+	// A bracket at the first burst's ends.
+	r := markRect(geo, marks[0])
+	if img.RGBAAt(r.Min.X-1, r.Min.Y) != decodedColour || img.RGBAAt(r.Max.X, r.Min.Y) != decodedColour {
+		t.Error("no brackets on a thin burst")
+	}
+}

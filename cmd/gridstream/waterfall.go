@@ -95,7 +95,7 @@ func contains(list []string, s string) bool {
 
 // write renders the picture into the file.
 func (w *waterfallOut) write() error {
-	img, _ := w.spec.Render(w.marks)
+	img, geo := w.spec.Render(w.marks)
 	err := waterfall.WritePNG(w.f, img)
 	if cerr := w.f.Close(); err == nil {
 		err = cerr
@@ -108,7 +108,8 @@ func (w *waterfallOut) write() error {
 	}
 	b := img.Bounds()
 	slog.Info("waterfall written", "file", w.path, "width", b.Dx(), "height", b.Dy(),
-		"seconds", fmt.Sprintf("%.2f", w.spec.Seconds()), "bursts", len(w.marks))
+		"seconds", fmt.Sprintf("%.2f", w.spec.Seconds()), "row_ms", fmt.Sprintf("%.2f", 1e3*w.spec.RowSeconds()),
+		"bursts", len(w.marks), "labels_left_out", geo.Unlabelled)
 	return nil
 }
 
