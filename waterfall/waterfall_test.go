@@ -217,12 +217,12 @@ func BenchmarkWrite(b *testing.B) {
 // Dense traffic: labels that find no free place are left out and counted,
 // thin bursts get brackets, and the picture stays its bounded size.
 func TestDenseMarks(t *testing.T) {
-	s, _ := New(Options{SampleRate: 1e6, CenterFreq: 915e6, Bins: 256, MaxRows: 200})
+	s, _ := New(Options{SampleRate: 1e6, CenterFreq: 915e6, Bins: 1024, MaxRows: 200})
 	s.Write(make([]complex64, 1<<20))
 	var marks []Mark
 	for i := range 300 {
 		t0 := float64(i) * s.Seconds() / 300
-		f := 915e6 + float64(i%9-4)*100e3
+		f := 915e6 - 400e3 + float64(i%3)*50e3
 		marks = append(marks, Mark{Start: t0, End: t0 + 0.002, FreqLo: f - 20e3, FreqHi: f + 20e3, Label: fmt.Sprintf("%08X 9600 ok", i)})
 	}
 	img, geo := s.Render(marks)
