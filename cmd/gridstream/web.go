@@ -25,7 +25,7 @@ import (
 // httpFlag is --http, the live dashboard (replay, decode, demod, demo).
 func httpFlag() cli.Flag {
 	return &cli.StringFlag{Name: "http", Category: catOutput,
-		Usage: "serve the live dashboard (devices, counters, bursts) and its JSON API on ADDR: `PORT` alone is 127.0.0.1:PORT, 0.0.0.0:PORT serves every interface; with a file input it stays up after the input ends, until Ctrl-C"}
+		Usage: "serve the live dashboard (devices, counters, bursts) and its JSON API on `ADDR`: a port alone (8080) is 127.0.0.1:8080, 0.0.0.0:8080 serves every interface; with a file input it stays up after the input ends, until Ctrl-C"}
 }
 
 // liveStats is what a decoding command tells the dashboard about its
