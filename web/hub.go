@@ -131,8 +131,8 @@ func (h *Hub) Send(m *frames.Message) error {
 	return nil
 }
 
-// Burst publishes b as a "burst" event.
-func (h *Hub) Burst(b Burst) {
+// SendBurst publishes b as a "burst" event. It never blocks.
+func (h *Hub) SendBurst(b Burst) {
 	j, err := json.Marshal(b)
 	if err != nil {
 		return
@@ -141,8 +141,9 @@ func (h *Hub) Burst(b Burst) {
 	h.publish("burst", j, h.bursts)
 }
 
-// Done publishes a "done" event: the input ended, the page stays up.
-func (h *Hub) Done(reason string) {
+// InputEnded publishes a "done" event: the input ended (for reason), the
+// page stays up.
+func (h *Hub) InputEnded(reason string) {
 	j, _ := json.Marshal(map[string]string{"reason": reason})
 	h.publish("done", j, nil)
 }

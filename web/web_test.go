@@ -101,7 +101,7 @@ func TestEventsHistoryAndLive(t *testing.T) {
 	for i := range 3 {
 		h.Send(msg(i))
 	}
-	h.Burst(Burst{Start: 0.1, End: 0.2, FreqLo: 915e6, FreqHi: 915.03e6, Decoded: true, Devices: []string{"gridstream/00000000"}})
+	h.SendBurst(Burst{Start: 0.1, End: 0.2, FreqLo: 915e6, FreqHi: 915.03e6, Decoded: true, Devices: []string{"gridstream/00000000"}})
 	s, closeFn := open(t, ts.URL, "")
 	defer closeFn()
 	var ids []string
@@ -183,7 +183,7 @@ func TestHistoryBounded(t *testing.T) {
 		h.Send(msg(i))
 	}
 	for range BurstHistory + 10 {
-		h.Burst(Burst{})
+		h.SendBurst(Burst{})
 	}
 	_, backlog := h.subscribe(0)
 	if len(backlog) != MessageHistory+BurstHistory {
@@ -197,7 +197,7 @@ func TestHistoryBounded(t *testing.T) {
 func TestAPIAndAssets(t *testing.T) {
 	h := NewHub()
 	ts := newTestServer(t, h)
-	h.Burst(Burst{Start: 1, End: 2, Baud: 9600})
+	h.SendBurst(Burst{Start: 1, End: 2, Baud: 9600})
 	get := func(path string) (string, http.Header) {
 		resp, err := http.Get(ts.URL + path)
 		if err != nil {

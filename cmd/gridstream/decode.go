@@ -349,6 +349,13 @@ func runDecode(c *cli.Context) error {
 				n += in.src.Stats().Items
 			}
 			return n
+		},
+		lostFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.src.Stats().LostItems
+			}
+			return n
 		}}
 	dash, err := startDashboard(c, dec, out, live)
 	if err != nil {

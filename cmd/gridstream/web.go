@@ -20,6 +20,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/web"
+	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
 // httpFlag is --http, the live dashboard (replay, decode, demod, demo).
@@ -38,8 +39,9 @@ type liveStats struct {
 	bursts                 atomic.Int64
 	ended                  atomic.Bool
 	// itemsFn, when set, counts the items instead of items (decode's
-	// inputs keep their own counters).
-	itemsFn func() int64
+	// inputs keep their own counters); lostFn counts the items the inputs
+	// lost (decode: gaps in GNU Radio's stream).
+	itemsFn, lostFn func() int64
 
 	mu       sync.Mutex
 	lastAt   time.Time
@@ -145,6 +147,16 @@ func (d *dashboard) stats(dec *frames.Decoder, out *outputs) map[string]any {
 		"input_ended":      l.ended.Load(),
 		"uptime_s":         int64(time.Since(d.start).Seconds()),
 	}
+	var dropped int64
+	for _, s := range out.sinks {
+		if z, ok := s.(interface{ Stats() zmqsink.Stats }); ok {
+			dropped += z.Stats().Dropped
+		}
+	}
+	m["out_dropped"] = dropped
+	if l.lostFn != nil {
+		m["lost_items"] = l.lostFn()
+	}
 	if l.sampleRate > 0 {
 		m["sample_rate"] = l.sampleRate
 		m["signal_s"] = float64(n) / l.sampleRate
@@ -173,7 +185,7 @@ func (d *dashboard) burst(b demod.Burst, fs float64) {
 		}
 		wb.Networks = appendNew(wb.Networks, networkOf(m))
 	}
-	d.hub.Burst(wb)
+	d.hub.SendBurst(wb)
 }
 
 // networkOf names the network a message belongs to, for colouring.
@@ -202,7 +214,7 @@ func appendNew(list []string, s string) []string {
 // SIGINT/SIGTERM, so a recording can be browsed.
 func (d *dashboard) inputEnded(reason string) {
 	d.live.ended.Store(true)
-	d.hub.Done(reason)
+	d.hub.InputEnded(reason)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(os.Stderr, "gridstream: input ended (%s); the dashboard stays up at %s until Ctrl-C\n", reason, d.srv.URL())

@@ -171,7 +171,9 @@ const counters = [
   ["devices", "devices", (s) => s.devices],
   ["learned_networks", "learned networks", (s) => s.learned_networks],
   ["bursts", "bursts", (s) => s.bursts],
-  ["drops", "drops", (s) => (s.sse_dropped || 0) + (s.out_dropped || 0) + (s.devices_evicted || 0)],
+  // Lost on the way: items the input lost (decode), messages a ZMQ
+  // subscriber or this page did not keep up with, devices a full table evicted.
+  ["drops", "drops", (s) => (s.lost_items || 0) + (s.out_dropped || 0) + (s.sse_dropped || 0) + (s.devices_evicted || 0)],
   ["input_rate", "input rate", (s) => (s.input_rate == null ? null : fmtSI(s.input_rate, s.input_rate_unit || "/s"))],
   ["input_done", "signal", (s) => (s.signal_s == null ? null : fmtNum(s.signal_s, 1) + " s")],
 ];
