@@ -617,7 +617,8 @@ func TestWebDecode(t *testing.T) {
 	}
 	var st map[string]any
 	getJSON(t, p.url+"api/stats", &st)
-	if !ids["40DA952B"] || st["command"] != "decode" || st["items"] != float64(len(samples.Bits)) || st["input_ended"] != false {
+	if !ids["40DA952B"] || st["command"] != "decode" || st["items"] != float64(len(samples.Bits)) || st["input_ended"] != false ||
+		st["lost_items"] != 0.0 || st["out_dropped"] != 0.0 {
 		t.Errorf("decode's devices %v, stats %v", ids, st)
 	}
 	p.stop(t)
