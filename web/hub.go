@@ -185,6 +185,10 @@ func (h *Hub) subscribe(lastID uint64) (*client, [][]byte) {
 		h.refused.Add(1)
 		return nil, nil
 	}
+	if lastID > h.seq {
+		// The page saw an earlier gridstream process: it gets everything.
+		lastID = 0
+	}
 	var ms, bs []event
 	h.messages.each(func(e event) {
 		if e.seq > lastID {

@@ -130,6 +130,12 @@ func TestEventsHistoryAndLive(t *testing.T) {
 	if e := s2.next(t); e.kind != "message" || !strings.Contains(e.data, `"src":"00000003"`) {
 		t.Fatalf("second event after Last-Event-ID: %+v", e)
 	}
+	// An id from an earlier process (higher than any here): everything.
+	s3, close3 := open(t, ts.URL, "999999")
+	defer close3()
+	if e := s3.next(t); e.id != ids[0] {
+		t.Fatalf("after a stale Last-Event-ID the first event is %+v", e)
+	}
 }
 
 // A client that does not read loses events (counted), and Send never

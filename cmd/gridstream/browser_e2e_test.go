@@ -121,6 +121,16 @@ func TestWebBrowser(t *testing.T) {
 	eval(`document.querySelector('#counters').innerText`, &counters)
 	eval(`document.querySelector('#status').textContent`, &status)
 	eval(`document.querySelector('#band-section').hidden`, &bandHidden)
+	// The band view's tooltip names the burst under the pointer.
+	var tip string
+	eval(`(() => { const d = drawn.find(r => r[4].decoded); if (!d) return "";
+		const c = document.querySelector('#band').getBoundingClientRect();
+		document.querySelector('#band').dispatchEvent(new MouseEvent('mousemove',
+			{clientX: c.left + (d[0] + d[2]) / 2, clientY: c.top + (d[1] + d[3]) / 2}));
+		return document.querySelector('#band').title; })()`, &tip)
+	if !strings.Contains(tip, "(decoded)") || !strings.Contains(tip, "SNR") {
+		t.Errorf("band view tooltip %q", tip)
+	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)

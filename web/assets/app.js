@@ -319,10 +319,12 @@ function drawBand() {
   g.fillText(Math.abs(f1) > 1e6 ? "MHz" : "Hz offset", 4, 13);
   // Bursts.
   const legend = new Map();
+  drawn.length = 0;
   for (const b of bursts) {
     if (b.end_s < tStart) continue;
     const x0 = x(b.freq_lo_hz), x1 = Math.max(x(b.freq_hi_hz), x0 + 2);
     const y0 = y(b.end_s), y1 = Math.max(y(b.start_s), y0 + 2);
+    drawn.push([x0, y0, x1, y1, b]);
     if (b.decoded) {
       const k = colourKey(b);
       const c = `hsl(${hue(k)} 80% 60%)`;
@@ -347,6 +349,30 @@ function drawBand() {
     frag.appendChild(span);
   });
   lg.replaceChildren(frag);
+}
+// drawn holds the band view's burst rectangles (CSS pixels) for the tooltip.
+const drawn = [];
+function burstTitle(b) {
+  const lines = [];
+  lines.push(b.decoded ? (b.devices || []).join(", ") + " (decoded)" : b.crc_failed ? "CRC failed" : "not decoded");
+  lines.push(`${fmtMHz(b.freq_lo_hz)}–${fmtMHz(b.freq_hi_hz)} MHz, ${b.start_s.toFixed(3)}–${b.end_s.toFixed(3)} s`);
+  const r = [];
+  if (b.baud) r.push(`${b.baud} Bd`);
+  r.push(`RSSI ${b.rssi_db.toFixed(1)} dB`, `SNR ${b.snr_db.toFixed(1)} dB`);
+  lines.push(r.join(", "));
+  if (b.networks && b.networks.length) lines.push(b.networks.join(", "));
+  return lines.join("\n");
+}
+function bandHover(e) {
+  const cv = $("#band");
+  const rect = cv.getBoundingClientRect();
+  const px = e.clientX - rect.left, py = e.clientY - rect.top;
+  let hit = null;
+  for (let i = drawn.length - 1; i >= 0 && !hit; i--) {
+    const [x0, y0, x1, y1, b] = drawn[i];
+    if (px >= x0 - 2 && px <= x1 + 2 && py >= y0 - 2 && py <= y1 + 2) hit = b;
+  }
+  cv.title = hit ? burstTitle(hit) : "";
 }
 function niceStep(raw) {
   const p = Math.pow(10, Math.floor(Math.log10(raw)));
@@ -387,6 +413,7 @@ function init() {
   $("#span").addEventListener("change", drawBand);
   $("#colour-by").addEventListener("change", drawBand);
   window.addEventListener("resize", bandSoon);
+  $("#band").addEventListener("mousemove", bandHover);
   loadStats(); loadDevices(); connect();
   setInterval(loadStats, 1000);
   setInterval(loadDevices, 3000);
