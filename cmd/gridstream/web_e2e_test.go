@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridstream-sdr/gridstream/internal/mosquitto"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/samples"
@@ -620,6 +621,45 @@ func TestWebDecode(t *testing.T) {
 	if !ids["40DA952B"] || st["command"] != "decode" || st["items"] != float64(len(samples.Bits)) || st["input_ended"] != false ||
 		st["lost_items"] != 0.0 || st["out_dropped"] != 0.0 {
 		t.Errorf("decode's devices %v, stats %v", ids, st)
+	}
+	p.stop(t)
+}
+
+// With --mqtt the page and the API show the MQTT sink's own device table:
+// the devices whose states are retained on the broker, and the --meter
+// device pinned as MQTT pins it.
+func TestWebSharesMQTTTable(t *testing.T) {
+	b := mosquitto.Start(t, mosquitto.Options{})
+	p := startDash(t, false, "replay", "-q", "--state", "", "--mqtt", b.URL(), "--meter", "40DA952B", "--http", "127.0.0.1:0")
+	p.waitEnded(t)
+	var devs []struct {
+		Protocol string `json:"protocol"`
+		ID       string `json:"id"`
+		Pinned   bool   `json:"pinned"`
+		Frames   int    `json:"frames"`
+	}
+	getJSON(t, p.url+"api/devices", &devs)
+	retained := mosquitto.Retained(t, b.URL(), "", "", "gridstream/+/+/state", 500*time.Millisecond)
+	if len(devs) == 0 || len(devs) != len(retained) {
+		t.Errorf("/api/devices lists %d devices, the broker holds %d states", len(devs), len(retained))
+	}
+	for _, d := range devs {
+		st, ok := retained["gridstream/"+d.Protocol+"/"+d.ID+"/state"]
+		var v map[string]any
+		if !ok || json.Unmarshal(st.Payload, &v) != nil {
+			t.Errorf("%s/%s: no state on the broker", d.Protocol, d.ID)
+			continue
+		}
+		n := v["frames"]
+		if d.Protocol == "nge101" {
+			n = v["packets"]
+		}
+		if n != float64(d.Frames) {
+			t.Errorf("%s: %d frames on the page, %v on the broker", d.ID, d.Frames, n)
+		}
+		if d.Pinned != (d.ID == "40DA952B") {
+			t.Errorf("%s: pinned %v (only the --meter device is)", d.ID, d.Pinned)
+		}
 	}
 	p.stop(t)
 }
