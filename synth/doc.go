@@ -38,6 +38,15 @@
 //
 // Generate(cfg, src) is the one-shot form returning all samples and truth.
 //
+// # Scenarios and files
+//
+// Options describe a recording as `gridstream synth`'s options do (explicit
+// frames and NGE101 packets, random hopping traffic, rates, SNRs, offsets);
+// Options.Plan fills in the defaults and checks them, and Plan.Render writes
+// the recording in an iq.Format with its ground truth, one TruthLine per
+// burst (WriteTruth and ReadTruth are the .truth.jsonl files), and Plan.Meta
+// its SigMF meta.
+//
 // Helpers: RandomFrame builds a random valid GridStream frame (0x2A through
 // the CRC; types 0x55 length 0x23 and 0xD5 with the seen lengths) for a CRC
 // init; DefaultDeviation gives the deviation used when a burst leaves it 0.

@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 const (
@@ -79,7 +75,7 @@ func newDecoder(c *cli.Context) (*frames.Decoder, error) {
 
 // openDecoding builds the shared decoder and opens the outputs every
 // decoding command needs; its errors are ready to return from an Action.
-func openDecoding(c *cli.Context) (*frames.Decoder, *outputs, error) {
+func openDecoding(c *cli.Context) (*frames.Decoder, *sink.Fanout, error) {
 	dec, err := newDecoder(c)
 	if err != nil {
 		return nil, nil, cli.Exit(err.Error(), 2)
@@ -125,12 +121,6 @@ func pipelineConfig(c *cli.Context, dec *frames.Decoder, input string) (pipeline
 	return cfg, nil
 }
 
-// sink is one place decoded messages go.
-type sink interface {
-	Send(*frames.Message) error
-	Close() error
-}
-
 // outputFlags are the flags every decoding command shares for its outputs.
 func outputFlags() []cli.Flag {
 	return append([]cli.Flag{
@@ -139,25 +129,15 @@ func outputFlags() []cli.Flag {
 	}, append(zmqOutFlags(), mqttFlags()...)...)
 }
 
-// outputs fans every message out to the configured sinks. Send is safe for
-// concurrent use; a sink's error is logged once and counted, never fatal.
-type outputs struct {
-	mu     sync.Mutex
-	sinks  []sink
-	names  []string
-	failed []bool
-	sent   int64
-}
-
 // newOutputs opens the sinks the output flags ask for.
-func newOutputs(c *cli.Context) (*outputs, error) {
-	o := &outputs{}
+func newOutputs(c *cli.Context) (*sink.Fanout, error) {
+	o := &sink.Fanout{}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {
 			return nil, err
 		}
-		o.add("stdout", s)
+		o.Add("stdout", s)
 	}
 	if err := addZMQ(c, o); err != nil {
 		o.Close()
@@ -169,65 +149,3 @@ func newOutputs(c *cli.Context) (*outputs, error) {
 	}
 	return o, nil
 }
-
-func (o *outputs) add(name string, s sink) {
-	o.sinks = append(o.sinks, s)
-	o.names = append(o.names, name)
-	o.failed = append(o.failed, false)
-}
-
-// Send delivers m to every sink.
-func (o *outputs) Send(m *frames.Message) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.sent++
-	for i, s := range o.sinks {
-		if err := s.Send(m); err != nil && !o.failed[i] {
-			o.failed[i] = true
-			slog.Error("output failed; further errors from it are not logged", "output", o.names[i], "err", err)
-		}
-	}
-}
-
-// Sent returns how many messages went out.
-func (o *outputs) Sent() int64 {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.sent
-}
-
-// Close closes every sink and returns the first error.
-func (o *outputs) Close() error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	var first error
-	for i, s := range o.sinks {
-		if err := s.Close(); err != nil && first == nil {
-			first = fmt.Errorf("%s: %w", o.names[i], err)
-		}
-	}
-	return first
-}
-
-// jsonSink writes one JSON object per line and flushes after each, so a
-// pipe reader sees messages as they are decoded.
-type jsonSink struct {
-	w   *bufio.Writer
-	enc *json.Encoder
-}
-
-func newJSONSink(w io.Writer) *jsonSink {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &jsonSink{w: bw, enc: enc}
-}
-
-func (j *jsonSink) Send(m *frames.Message) error {
-	if err := j.enc.Encode(m); err != nil {
-		return err
-	}
-	return j.w.Flush()
-}
-
-func (j *jsonSink) Close() error { return j.w.Flush() }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,7 +13,10 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/iqdecode"
+	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/samples"
+	"github.com/gridstream-sdr/gridstream/synth"
 )
 
 // demoPrefix names the built-in recordings in messages.
@@ -75,30 +76,34 @@ func runDemo(c *cli.Context) error {
 			runErr = err
 			break
 		}
-		want := truthRaws(rec.Truth)
+		want, err := synth.ReadTruth(bytes.NewReader(rec.Truth))
+		if err != nil {
+			runErr = fmt.Errorf("%s: %v", name, err)
+			break
+		}
 		got := map[string]bool{}
 		res, err := demodulate(c, src, demodSetup{
 			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
 				NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, Deframer: pc.Deframer, Input: name},
-			dec: dec, out: out, progress: "never",
+			dec: dec, out: out, progress: progress.Never,
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
 		})
-		if res.stop != "" {
-			res.log(dec)
+		if res.Stop != iqdecode.NotRun {
+			logSummary(res, dec)
 		}
 		if err != nil {
 			runErr = err
 			break
 		}
 		n := 0
-		for _, r := range want {
-			if got[r] {
+		for _, tr := range want {
+			if got[tr.Raw] {
 				n++
 			}
 		}
 		found += n
 		total += len(want)
-		sent += int(res.sent)
+		sent += int(res.Messages)
 	}
 	closeErr := out.Close()
 	if runErr != nil {
@@ -109,21 +114,6 @@ func runDemo(c *cli.Context) error {
 		return cli.Exit(closeErr.Error(), 1)
 	}
 	return nil
-}
-
-// truthRaws returns the raw field of every ground-truth line.
-func truthRaws(truth []byte) []string {
-	var out []string
-	sc := bufio.NewScanner(bytes.NewReader(truth))
-	for sc.Scan() {
-		var t struct {
-			Raw string `json:"raw"`
-		}
-		if json.Unmarshal(sc.Bytes(), &t) == nil && t.Raw != "" {
-			out = append(out, t.Raw)
-		}
-	}
-	return out
 }
 
 // writeDemo saves the built-in recordings into dir.

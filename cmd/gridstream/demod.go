@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -18,6 +15,9 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/iqdecode"
+	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 const catIQ = "IQ input"
@@ -132,7 +132,8 @@ func runDemod(c *cli.Context) error {
 	for _, v := range list {
 		bauds = append(bauds, int(v))
 	}
-	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
+	mode, err := progressMode(c.String("progress"))
+	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
 	if c.Bool("reconnect") && !strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme) {
@@ -190,7 +191,7 @@ func runDemod(c *cli.Context) error {
 			NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, ThresholdDB: c.Float64("threshold"),
 			Deframer: pc.Deframer, Input: name,
 		},
-		dec: dec, out: out, progress: c.String("progress"), duration: c.Float64("duration"),
+		dec: dec, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"),
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
@@ -216,8 +217,8 @@ func runDemod(c *cli.Context) error {
 	}
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
-	if res.stop != "" {
-		res.log(dec)
+	if res.Stop != iqdecode.NotRun {
+		logSummary(res, dec)
 	}
 	if wf != nil {
 		if err := wf.write(); err != nil && closeErr == nil {
@@ -225,8 +226,8 @@ func runDemod(c *cli.Context) error {
 		}
 	}
 	if dash != nil {
-		if why := endReason(res.stop); why != "" && runErr == nil {
-			dash.inputEnded(why)
+		if endsQuietly(res.Stop) && runErr == nil {
+			dash.inputEnded(stopReasons[res.Stop])
 		}
 		dash.Close()
 	}
@@ -243,8 +244,8 @@ func runDemod(c *cli.Context) error {
 type demodSetup struct {
 	cfg      demod.Config
 	dec      *frames.Decoder
-	out      *outputs
-	progress string
+	out      *sink.Fanout
+	progress progress.Mode
 	duration float64
 	// onMessage, when set, sees every message before the outputs.
 	onMessage func(*frames.Message)
@@ -258,236 +259,89 @@ type demodSetup struct {
 	live *liveStats
 }
 
-// demodResult is what one input gave, for the summary.
-type demodResult struct {
-	input   string
-	info    iq.Info
-	samples int64
-	elapsed time.Duration
-	rx      demod.Stats
-	sent    int64
-	stop    string
-	redials int
+// stopReasons say why a run stopped, in the summary line.
+var stopReasons = map[iqdecode.Stop]string{
+	iqdecode.EndOfInput:      "end of input",
+	iqdecode.Interrupted:     "interrupted",
+	iqdecode.DurationReached: "--duration reached",
+	iqdecode.Truncated:       "truncated input",
+	iqdecode.ServerClosed:    "server closed the connection",
+	iqdecode.InputError:      "input error",
 }
 
-// log writes the summary line.
-func (r demodResult) log(dec *frames.Decoder) {
+// endsQuietly reports whether a run ended by itself (its input ended),
+// after which the dashboard stays up; not when it was interrupted.
+func endsQuietly(s iqdecode.Stop) bool {
+	switch s {
+	case iqdecode.EndOfInput, iqdecode.DurationReached, iqdecode.Truncated, iqdecode.ServerClosed:
+		return true
+	}
+	return false
+}
+
+// logSummary writes the summary line of a run.
+func logSummary(r iqdecode.Result, dec *frames.Decoder) {
 	ds := dec.Stats()
-	secs := float64(r.samples) / r.info.SampleRate
-	el := max(r.elapsed.Seconds(), 1e-9)
+	secs := float64(r.Samples) / r.Info.SampleRate
+	el := max(r.Elapsed.Seconds(), 1e-9)
 	slog.Info("summary",
-		"input", r.input,
-		"samples", r.samples,
+		"input", r.Input,
+		"samples", r.Samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
-		"bursts", r.rx.Bursts,
-		"messages", r.sent,
+		"bursts", r.Receiver.Bursts,
+		"messages", r.Messages,
 		"crc_good", ds.GridStreamOK+ds.NGE101OK,
 		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
 		"encrypted", ds.Encrypted,
 		"learned_now", ds.Learned,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
-		"msps", fmt.Sprintf("%.2f", float64(r.samples)/el/1e6),
-		"elapsed", r.elapsed.Round(time.Millisecond),
-		"reconnects", r.redials,
-		"stop", r.stop)
-	if r.rx.Cut > 0 || r.rx.Ignored > 0 {
+		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
+		"elapsed", r.Elapsed.Round(time.Millisecond),
+		"reconnects", r.Redials,
+		"stop", stopReasons[r.Stop])
+	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
 		slog.Warn("signals that are not bursts: carriers or interference",
-			"input", r.input, "cut_after_longest_transmission", r.rx.Cut, "peaks_ignored_max_active", r.rx.Ignored)
+			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
 	}
 }
 
-// addStats adds b's counters to a.
-func addStats(a, b demod.Stats) demod.Stats {
-	a.Samples += b.Samples
-	a.Bursts += b.Bursts
-	a.Attempts += b.Attempts
-	a.Decoded += b.Decoded
-	a.Messages += b.Messages
-	a.Duplicate += b.Duplicate
-	a.Cut += b.Cut
-	a.Ignored += b.Ignored
-	a.Channelized += b.Channelized
-	return a
-}
-
-// demodulate runs src through a receiver until the input ends, --duration
-// is reached or SIGINT/SIGTERM arrives. The returned error is set only when
-// the input failed (not for a normal end, a truncated file or an rtl_tcp
-// server that hung up, which are logged).
-func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (demodResult, error) {
-	res := demodResult{input: src.Name, info: src.Info}
+// demodulate runs src through the receiver (iqdecode.Run) until the input
+// ends, --duration is reached or SIGINT/SIGTERM arrives, with a progress
+// bar on stderr when s.progress wants one.
+func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, error) {
 	info := src.Info
-
 	barTotal := info.Samples
 	if s.duration > 0 && barTotal > int64(s.duration*info.SampleRate) {
 		barTotal = int64(s.duration * info.SampleRate)
 	}
-	show, _ := wantProgress(s.progress, barTotal, os.Stderr)
-	bar := newProgress(show, os.Stderr, barTotal, info.SampleRate)
-	var sent int64
-	emit := func(m *frames.Message) {
-		bar.Clear()
-		sent++
-		if s.onMessage != nil {
-			s.onMessage(m)
-		}
-		s.out.Send(m)
+	var bar *progress.Bar
+	if s.progress.Show(barTotal, os.Stderr) {
+		bar = progress.New(os.Stderr, barTotal, info.SampleRate)
 	}
-	// A receiver started after a reconnect counts samples from zero; the
-	// burst reports are moved to the position in the whole run.
-	var base int64
-	if report := s.cfg.OnBurst; report != nil {
-		s.cfg.OnBurst = func(b demod.Burst) {
-			b.Start, b.End = b.Start+base, b.End+base
-			report(b)
-		}
-	}
-	rx, err := demod.New(s.cfg, s.dec, emit)
-	if err != nil {
-		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
-	}
-	attrs := []any{"input", src.Name, "kind", info.Kind, "format", info.Format, "rate", info.SampleRate,
-		"center_freq", info.CenterFreq, "from", info.Source}
-	if info.Samples >= 0 {
-		attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", float64(info.Samples)/info.SampleRate))
-	}
-	if info.Tuner != "" {
-		attrs = append(attrs, "tuner", info.Tuner)
-	}
-	slog.Info("demodulating", attrs...)
-
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var mu sync.Mutex // guards cur against the signal goroutine
-	cur := src
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-ctx.Done():
-			stop() // a second signal kills
-			mu.Lock()
-			if cur.RTL != nil {
-				cur.RTL.Close() // unblock a read waiting for the server
-			}
-			mu.Unlock()
-		case <-done:
+	context.AfterFunc(ctx, stop) // a second signal kills
+	progressed := bar.Update
+	if s.live != nil {
+		progressed = func(samples, messages int64) {
+			bar.Update(samples, messages)
+			s.live.items.Store(samples)
 		}
-	}()
-
-	limit := int64(-1)
-	if s.duration > 0 {
-		limit = int64(s.duration * info.SampleRate)
 	}
-	start := time.Now()
-	lastStats, lastSamples := start, int64(0)
-	buf := make([]complex64, 1<<16)
-	var total int64
-	var runErr error
-	var past demod.Stats // receivers before a reconnect
-	res.stop = "end of input"
-	for {
-		if ctx.Err() != nil {
-			res.stop = "interrupted"
-			break
-		}
-		want := buf
-		if limit >= 0 {
-			if total >= limit {
-				res.stop = "--duration reached"
-				break
+	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
+		Receiver: s.cfg, Decoder: s.dec, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
+		Emit: func(m *frames.Message) {
+			bar.Clear()
+			if s.onMessage != nil {
+				s.onMessage(m)
 			}
-			want = buf[:min(int64(len(buf)), limit-total)]
-		}
-		n, err := cur.Read(want)
-		if n > 0 {
-			rx.Process(want[:n])
-			if s.onSamples != nil {
-				s.onSamples(want[:n])
-			}
-			total += int64(n)
-			if s.live != nil {
-				s.live.items.Store(total)
-			}
-			bar.Update(total, sent)
-		}
-		if s.statsEvery > 0 && time.Since(lastStats) >= s.statsEvery {
-			st := addStats(past, rx.Stats())
-			now := time.Now()
-			slog.Info("stats", "input", src.Name, "samples", total,
-				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
-				"bursts", st.Bursts, "messages", sent, "reconnects", res.redials,
-				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6))
-			lastStats, lastSamples = now, total
-		}
-		if err == nil {
-			continue
-		}
-		var te *iq.TruncatedError
-		lost := errors.Is(err, iq.ErrServerClosed) || errors.Is(err, iq.ErrNoSamples)
-		switch {
-		case errors.Is(err, io.EOF):
-		case ctx.Err() != nil:
-			res.stop = "interrupted"
-		case lost && s.reopen != nil:
-			slog.Warn("input lost; reconnecting", "input", src.Name, "reason", err)
-			rx.Flush()
-			past = addStats(past, rx.Stats())
-			cur.Close()
-			next := redial(ctx, s.reopen, src.Name)
-			if next == nil {
-				res.stop = "interrupted"
-				break
-			}
-			mu.Lock()
-			cur = next
-			mu.Unlock()
-			res.redials++
-			base = total
-			if rx, err = demod.New(s.cfg, s.dec, emit); err != nil {
-				runErr, res.stop = err, "input error"
-				break
-			}
-			slog.Info("reconnected", "input", src.Name, "tuner", next.Info.Tuner)
-			continue
-		case errors.As(err, &te):
-			slog.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
-			res.stop = "truncated input"
-		case errors.Is(err, iq.ErrServerClosed):
-			slog.Warn("input ended", "input", src.Name, "reason", err)
-			res.stop = "server closed the connection"
-		default:
-			runErr = err
-			res.stop = "input error"
-		}
-		break
+			s.out.Send(m)
+		},
+		Samples:  s.onSamples,
+		Progress: progressed,
+	})
+	if res.Stop != iqdecode.NotRun {
+		bar.Finish(res.Samples, res.Messages)
 	}
-	rx.Flush()
-	bar.Finish(total, sent)
-	mu.Lock()
-	if cur != src {
-		cur.Close()
-	}
-	mu.Unlock()
-	res.samples, res.elapsed, res.rx, res.sent = total, time.Since(start), addStats(past, rx.Stats()), sent
-	return res, runErr
-}
-
-// redial reopens a live input until it works or ctx ends (then nil),
-// waiting 1 s, 2 s, 4 s … up to 30 s between attempts.
-func redial(ctx context.Context, reopen func() (*iq.Source, error), name string) *iq.Source {
-	wait := time.Second
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(wait):
-		}
-		s, err := reopen()
-		if err == nil {
-			return s
-		}
-		wait = min(2*wait, 30*time.Second)
-		slog.Warn("reconnect failed", "input", name, "err", err, "next_try_in", wait)
-	}
+	return res, err
 }

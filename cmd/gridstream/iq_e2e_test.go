@@ -17,18 +17,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/samples"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 )
-
-// truthLine is what `synth --truth` writes.
-type truthLine struct {
-	Protocol string  `json:"protocol"`
-	Raw      string  `json:"raw"`
-	OffsetHz float64 `json:"offset_hz"`
-	FreqHz   float64 `json:"freq_hz"`
-	Baud     int     `json:"baud"`
-	SNRdB    float64 `json:"snr_db"`
-	Bits     int     `json:"bits"`
-}
 
 // message is the part of a decoded JSON line the tests check.
 type message struct {
@@ -44,22 +34,16 @@ type message struct {
 	Channel   *int     `json:"channel"`
 }
 
-func readTruth(t *testing.T, path string) []truthLine {
+func readTruth(t *testing.T, path string) []gsynth.TruthLine {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []truthLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var l truthLine
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("truth line %q: %v", sc.Text(), err)
-		}
-		out = append(out, l)
+	out, err := gsynth.ReadTruth(f)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -81,7 +65,7 @@ func parseMessages(t *testing.T, stdout string) []message {
 
 // matchTruth checks that every burst of the truth was decoded once, with a
 // good CRC, near its frequency and at its baud, and nothing else came out.
-func matchTruth(t *testing.T, truth []truthLine, msgs []message) {
+func matchTruth(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
 	t.Helper()
 	byRaw := map[string]message{}
 	for _, m := range msgs {
@@ -120,7 +104,7 @@ func matchTruth(t *testing.T, truth []truthLine, msgs []message) {
 }
 
 // synth runs `gridstream synth` and returns the truth it wrote.
-func synth(t *testing.T, out string, args ...string) []truthLine {
+func synth(t *testing.T, out string, args ...string) []gsynth.TruthLine {
 	t.Helper()
 	truth := out + ".truth.jsonl"
 	r := gridstream(t, nil, append(append([]string{"synth"}, args...), "--truth", truth, out)...)
@@ -353,7 +337,7 @@ func TestDemo(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("demo: exit %d\n%s", r.code, r.stderr)
 	}
-	var truth []truthLine
+	var truth []gsynth.TruthLine
 	dir := t.TempDir()
 	if w := gridstream(t, nil, "demo", "--write", dir); w.code != 0 {
 		t.Fatalf("demo --write: %d\n%s", w.code, w.stderr)

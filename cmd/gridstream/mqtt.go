@@ -1,34 +1,24 @@
 package main
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
-	"github.com/gridstream-sdr/gridstream/rtl433"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 const catMQTT = "MQTT and Home Assistant"
-
-// Output formats of the stdout JSON lines.
-const (
-	outputJSON   = "json"
-	outputRTL433 = "rtl433"
-)
 
 // mqttFlags are the MQTT/Home Assistant and JSON-dialect output flags, part
 // of outputFlags.
 func mqttFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Aliases: []string{"output-format", "F"}, Category: catOutput, Value: outputJSON,
+		&cli.StringFlag{Name: "format", Aliases: []string{"output-format", "F"}, Category: catOutput, Value: sink.FormatJSON,
 			Usage: "stdout JSON lines: json (the full gridstream message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
 		&cli.StringFlag{Name: "mqtt", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT"},
 			Usage: "publish device states and Home Assistant discovery to this broker: mqtt://host[:1883] or mqtts://host[:8883] (user:password@ allowed)"},
@@ -58,19 +48,16 @@ func mqttFlags() []cli.Flag {
 }
 
 // stdoutSink is the stdout JSON-lines sink in the chosen dialect.
-func stdoutSink(c *cli.Context, w io.Writer) (sink, error) {
-	switch f := strings.ToLower(c.String("format")); f {
-	case "", outputJSON, "gridstream":
-		return newJSONSink(w), nil
-	case outputRTL433:
-		return &rtl433Sink{w: bufio.NewWriter(w)}, nil
-	default:
-		return nil, fmt.Errorf("--format %q: want json or rtl433", f)
+func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
+	s, err := sink.NewLines(c.String("format"), w)
+	if err != nil {
+		return nil, fmt.Errorf("--%w", err)
 	}
+	return s, nil
 }
 
 // addMQTT adds the MQTT sink when --mqtt is given.
-func addMQTT(c *cli.Context, o *outputs) error {
+func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	url := c.String("mqtt")
 	if url == "" {
 		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id"} {
@@ -102,29 +89,6 @@ func addMQTT(c *cli.Context, o *outputs) error {
 	if err != nil {
 		return err
 	}
-	o.add("mqtt", s)
+	o.Add("mqtt", s)
 	return nil
-}
-
-// rtl433Sink writes rtl_433-style JSON lines; messages rtl_433 would not
-// print (failed CRCs) are skipped.
-type rtl433Sink struct {
-	w *bufio.Writer
-}
-
-func (r *rtl433Sink) Send(m *frames.Message) error {
-	line, ok := rtl433.Encode(m)
-	if !ok {
-		return nil
-	}
-	r.w.Write(line)
-	r.w.WriteByte('\n')
-	return r.w.Flush()
-}
-
-func (r *rtl433Sink) Close() error {
-	if r.w == nil {
-		return errors.New("rtl433: not open")
-	}
-	return r.w.Flush()
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,12 +13,11 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/replay"
 	"github.com/gridstream-sdr/gridstream/samples"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
-
-// formatLevels is replay's extra input kind: OOK level samples for NGE101.
-const formatLevels = "levels"
 
 func replayCommand() *cli.Command {
 	return &cli.Command{
@@ -77,13 +74,14 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 func runReplay(c *cli.Context) error {
 	format := strings.ToLower(c.String("input-format"))
-	if format == formatLevels && c.Float64("level-rate") <= 0 {
+	if format == replay.Levels && c.Float64("level-rate") <= 0 {
 		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
 	}
-	if _, err := wantProgress(c.String("progress"), 0, os.Stderr); err != nil {
+	mode, err := progressMode(c.String("progress"))
+	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	if format != "auto" && format != formatLevels {
+	if format != replay.Auto && format != replay.Levels {
 		if _, err := bits.ParseFormat(format); err != nil {
 			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
@@ -116,8 +114,10 @@ func runReplay(c *cli.Context) error {
 			failures++
 			continue
 		}
-		show, _ := wantProgress(c.String("progress"), in.size, os.Stderr)
-		bar := newProgress(show && in.name != samples.BitsName, os.Stderr, in.size, 0)
+		var bar *progress.Bar
+		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
+			bar = progress.New(os.Stderr, in.size, 0)
+		}
 		in.r = &countingReader{r: in.r, onRead: func(n int64) {
 			bar.Update(n, out.Sent())
 			live.items.Store(done + n)
@@ -173,72 +173,13 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, dec *frames.Decoder, out *outputs, in replayInput, format string) (bits.DeframerStats, error) {
+func replayOne(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, in replayInput, format string) (bits.DeframerStats, error) {
 	cfg, err := pipelineConfig(c, dec, in.name)
 	if err != nil {
 		return bits.DeframerStats{}, err
 	}
-	ch := pipeline.New(cfg, out.Send)
-	br := bufio.NewReaderSize(in.r, 64<<10)
-	buf := make([]byte, 64<<10)
-	if format == formatLevels {
-		cfg.LevelRate = c.Float64("level-rate")
-		ch = pipeline.New(cfg, out.Send)
-		err := copyStream(br, buf, ch.WriteLevels)
-		ch.Flush()
-		return ch.Stats(), err
-	}
-	f, err := resolveFormat(format, in.name, br)
-	if err != nil {
-		return bits.DeframerStats{}, err
-	}
-	slog.Debug("replaying", "input", in.name, "format", f)
-	rd := bits.NewReader(br, f, c.Bool("invert"))
-	err = copyStream(rd, buf, ch.WriteBits)
-	ch.Flush()
-	if n := rd.Skipped(); n > 0 {
-		slog.Warn("input had bytes that are not bits; is --input-format right?", "input", in.name, "format", f, "skipped", n)
-	}
-	if errors.Is(err, bits.ErrTrailingBytes) {
-		slog.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", in.name)
-		err = nil
-	}
-	return ch.Stats(), err
-}
-
-// resolveFormat picks the bit format: the flag, else the file name, else the
-// content.
-func resolveFormat(flag, name string, br *bufio.Reader) (bits.Format, error) {
-	if flag != "auto" {
-		return bits.ParseFormat(flag)
-	}
-	if f, ok := bits.FormatFromName(name); ok {
-		return f, nil
-	}
-	head, _ := br.Peek(4096)
-	if f, ok := bits.Sniff(head); ok {
-		return f, nil
-	}
-	if len(head) == 0 {
-		return bits.Unpacked, nil
-	}
-	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --input-format packed or --input-format float32", name)
-}
-
-// copyStream reads r to the end, handing every chunk to write.
-func copyStream(r io.Reader, buf []byte, write func([]byte)) error {
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			write(buf[:n])
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
+	cfg.LevelRate = c.Float64("level-rate")
+	return replay.Decode(in.r, in.name, cfg, out.Send, replay.Options{Format: format, Invert: c.Bool("invert")})
 }
 
 // summarize logs the end-of-run summary on stderr.

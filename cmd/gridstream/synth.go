@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,22 +13,20 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
-// Bounds of synth's text-valued numbers (the numeric flags' are in
-// flagRanges): an FSK deviation well beyond GridStream's ±12-20 kHz, and
-// burst SNRs from below detection to far above any format's range.
+// Bounds of synth's burst SNRs (the numeric flags' are in flagRanges, the
+// deviation's in synth.MaxDeviation): from below detection to far above any
+// format's range.
 const (
-	maxDeviation = 100e3
-	minSNR       = -50.0
-	maxSNR       = 100.0
-	catSignal    = "Signal"
-	catGS        = "GridStream traffic"
-	catNGE       = "NGE101 packets"
+	minSNR    = -50.0
+	maxSNR    = 100.0
+	catSignal = "Signal"
+	catGS     = "GridStream traffic"
+	catNGE    = "NGE101 packets"
 )
 
 func synthCommand() *cli.Command {
@@ -114,49 +108,16 @@ func synthCommand() *cli.Command {
 	}
 }
 
-// truthLine is one --truth JSON line.
-type truthLine struct {
-	Protocol string `json:"protocol"`
-	// Raw is what a decoder prints in Message.Raw: the GridStream frame from
-	// 0x2A through the CRC, or the NGE101 packet bits packed MSB first.
-	Raw        string  `json:"raw"`
-	Start      int64   `json:"start"`
-	End        int64   `json:"end"`
-	FrameStart int64   `json:"frame_start"`
-	TimeS      float64 `json:"time_s"`
-	OffsetHz   float64 `json:"offset_hz"`
-	FreqHz     float64 `json:"freq_hz,omitempty"`
-	Baud       int     `json:"baud,omitempty"`
-	Deviation  float64 `json:"deviation,omitempty"`
-	SNRdB      float64 `json:"snr_db"`
-	Invert     bool    `json:"invert,omitempty"`
-	Version    int     `json:"version,omitempty"`
-	Bits       int     `json:"bits,omitempty"`
-}
-
-// synthPlan is what runSynth renders.
-type synthPlan struct {
-	rate, center float64
-	format       iq.Format
-	cfg          synth.Config
-	src          synth.Source
-}
-
 func runSynth(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return cli.Exit("synth: name one output FILE (or - for stdout); see gridstream synth --help", 2)
 	}
 	out := c.Args().First()
-	plan, err := planSynth(c, out)
+	plan, format, err := planSynth(c, out)
 	if err != nil {
 		return cli.Exit("synth: "+err.Error(), 2)
 	}
 	start := time.Now()
-	var truths []synth.Truth
-	plan.cfg.OnTruth = func(t synth.Truth) { truths = append(truths, t) }
-	plan.cfg.KeepTruth = 1
-	g := synth.New(plan.cfg, plan.src)
-
 	var w io.Writer = os.Stdout
 	var file *os.File
 	if out != "-" {
@@ -166,22 +127,8 @@ func runSynth(c *cli.Context) error {
 		defer file.Close()
 		w = file
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	iw := iq.NewWriter(bw, plan.format)
-	buf := make([]complex64, 1<<16)
-	for {
-		n, rerr := g.Read(buf)
-		if _, err := iw.Write(buf[:n]); err != nil {
-			return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return cli.Exit("synth: "+rerr.Error(), 1)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	rec, err := plan.Render(w, format)
+	if err != nil {
 		return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
 	}
 	if file != nil {
@@ -189,318 +136,126 @@ func runSynth(c *cli.Context) error {
 			return cli.Exit("synth: "+oneLineErr(err), 1)
 		}
 	}
-	lines := truthLines(truths, plan.rate, plan.center)
 	metaPath := ""
 	if out != "-" {
-		meta := iq.Meta{
-			Format: plan.format, SampleRate: plan.rate, CenterFreq: plan.center,
-			Description: fmt.Sprintf("gridstream synth: %d bursts, seed %d", len(truths), c.Uint64("seed")),
-			Recorder:    "gridstream synth",
-			Author:      "gridstream synth",
-		}
-		for _, l := range lines {
-			meta.Annotations = append(meta.Annotations, iq.Annotation{
-				SampleStart: l.Start, SampleCount: l.End - l.Start,
-				FreqLower: l.FreqHz - bandHalf(l), FreqUpper: l.FreqHz + bandHalf(l),
-				Label: l.Protocol, Comment: l.Raw,
-			})
-		}
-		if metaPath, err = iq.WriteSigMF(out, meta); err != nil {
+		if metaPath, err = iq.WriteSigMF(out, plan.Meta(rec)); err != nil {
 			return cli.Exit("synth: writing the SigMF meta: "+oneLineErr(err), 1)
 		}
 	}
 	if p := c.String("truth"); p != "" {
-		if err := writeTruth(p, lines); err != nil {
+		if err := writeTruth(p, rec.Truth); err != nil {
 			return cli.Exit("synth: --truth: "+oneLineErr(err), 1)
 		}
 	}
-	if iw.Clipped() > 0 {
-		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", iw.Clipped(), "format", plan.format)
+	if rec.Clipped > 0 {
+		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", rec.Clipped, "format", format)
 	}
-	samples := iw.Samples()
-	slog.Info("synth done", "file", out, "meta", metaPath, "format", plan.format, "rate", plan.rate,
-		"center_freq", plan.center, "samples", samples, "seconds", fmt.Sprintf("%.3f", float64(samples)/plan.rate),
-		"bytes", samples*int64(plan.format.Size()), "bursts", len(truths), "elapsed", time.Since(start).Round(time.Millisecond))
+	slog.Info("synth done", "file", out, "meta", metaPath, "format", format, "rate", plan.SampleRate,
+		"center_freq", plan.CenterFreq, "samples", rec.Samples, "seconds", fmt.Sprintf("%.3f", float64(rec.Samples)/plan.SampleRate),
+		"bytes", rec.Samples*int64(format.Size()), "bursts", len(rec.Truth), "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
-// bandHalf is about half the occupied bandwidth of a burst, for annotations.
-func bandHalf(l truthLine) float64 {
-	if l.Protocol == frames.ProtocolNGE101 {
-		return 5e3
+// planSynth turns the flags into a rendering plan and the sample format of
+// out.
+func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
+	o := synth.Options{
+		NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed"), Duration: c.Float64("duration"),
+		BT: c.Float64("bt"), PreambleBits: c.Int("preamble-bits"), Interval: c.Float64("interval"),
+		Hop: c.Bool("hop"), Invert: c.Bool("invert"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
+		NGEPower: c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
+		NGEID: c.Int("nge-id"), NGEChannel: c.Int("nge-channel"), NGEPulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
+		NGELowBattery: c.Bool("nge-low-battery"), NGERepeats: c.Int("nge-repeats"), NGEEvery: c.Int("nge-every"),
 	}
-	return l.Deviation + float64(l.Baud)/2
-}
-
-// planSynth turns the flags into a generator configuration and burst source.
-func planSynth(c *cli.Context, out string) (*synthPlan, error) {
-	p := &synthPlan{}
 	var err error
-	hz := map[string]float64{}
 	for _, name := range []string{"offset", "hop-grid", "max-offset", "nge-offset", "deviation"} {
 		if c.String(name) == "" {
 			continue
 		}
-		if hz[name], err = parseHz(c.String(name)); err != nil {
-			return nil, fmt.Errorf("--%s: %v", name, err)
+		v, err := parseHz(c.String(name))
+		if err != nil {
+			return nil, 0, fmt.Errorf("--%s: %v", name, err)
+		}
+		switch name {
+		case "offset":
+			o.Offset = v
+		case "hop-grid":
+			o.HopGrid = v
+		case "max-offset":
+			o.MaxOffset = v
+		case "nge-offset":
+			o.NGEOffset = &v
+		case "deviation":
+			o.Deviation = v
 		}
 	}
-	if hz["hop-grid"] <= 0 || hz["max-offset"] < 0 || hz["deviation"] < 0 {
-		return nil, errors.New("--hop-grid must be positive, --max-offset and --deviation not negative")
+	if o.SampleRate, err = parseSampleRate("rate", c.String("rate")); err != nil {
+		return nil, 0, err
 	}
-	if p.rate, err = parseSampleRate("rate", c.String("rate")); err != nil {
-		return nil, err
-	}
-	switch {
-	case hz["hop-grid"] > p.rate:
-		return nil, fmt.Errorf("--hop-grid %g Hz: at most the sample rate (%g)", hz["hop-grid"], p.rate)
-	case hz["max-offset"] > p.rate/2:
-		return nil, fmt.Errorf("--max-offset %g Hz is outside the band (±%g Hz)", hz["max-offset"], p.rate/2)
-	case hz["deviation"] > maxDeviation || hz["deviation"] >= p.rate/2:
-		return nil, fmt.Errorf("--deviation %g Hz: want at most %g Hz and under half the sample rate", hz["deviation"], maxDeviation)
-	}
+	var format iq.Format
 	if strings.EqualFold(filepath.Ext(out), iq.SigMFMetaExt) {
-		return nil, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
+		return nil, 0, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
 	}
 	switch {
 	case c.String("format") != "":
-		if p.format, err = iq.ParseFormat(c.String("format")); err != nil {
-			return nil, fmt.Errorf("--format: %v", err)
+		if format, err = iq.ParseFormat(c.String("format")); err != nil {
+			return nil, 0, fmt.Errorf("--format: %v", err)
 		}
 	case out == "-" || strings.EqualFold(filepath.Ext(out), iq.SigMFDataExt):
-		p.format = iq.CU8
+		format = iq.CU8
 	default:
-		if p.format = iq.FormatFromExt(out); p.format == iq.FormatUnknown {
-			return nil, fmt.Errorf("can't tell the sample format of %q: name it .cu8/.cs8/.cs16/.cf32 or .sigmf-data, or pass --format", out)
+		if format = iq.FormatFromExt(out); format == iq.FormatUnknown {
+			return nil, 0, fmt.Errorf("can't tell the sample format of %q: name it .cu8/.cs8/.cs16/.cf32 or .sigmf-data, or pass --format", out)
 		}
 	}
-	snr, err := parseRange(c.String("snr"))
-	if err != nil {
-		return nil, fmt.Errorf("--snr: %v", err)
+	if o.SNR, err = parseRange(c.String("snr")); err != nil {
+		return nil, 0, fmt.Errorf("--snr: %v", err)
 	}
-	if snr[0] < minSNR || snr[1] > maxSNR {
-		return nil, fmt.Errorf("--snr %q: want %g to %g dB", c.String("snr"), minSNR, maxSNR)
+	if o.SNR[0] < minSNR || o.SNR[1] > maxSNR {
+		return nil, 0, fmt.Errorf("--snr %q: want %g to %g dB", c.String("snr"), minSNR, maxSNR)
 	}
-	bauds, err := parseBauds(c.String("baud"))
-	if err != nil {
-		return nil, err
+	if o.Bauds, err = parseBauds(c.String("baud")); err != nil {
+		return nil, 0, err
 	}
-	for _, b := range bauds {
-		if b <= 0 || b > p.rate/2 {
-			return nil, fmt.Errorf("--baud %g: must be positive and at most half the sample rate", b)
-		}
-	}
-	var versions []int
 	for _, s := range strings.Split(c.String("sync"), ",") {
 		switch strings.TrimSpace(s) {
 		case "4":
-			versions = append(versions, 4)
+			o.Versions = append(o.Versions, 4)
 		case "5":
-			versions = append(versions, 5)
+			o.Versions = append(o.Versions, 5)
 		default:
-			return nil, fmt.Errorf("--sync %q: want 4, 5 or 4,5", c.String("sync"))
+			return nil, 0, fmt.Errorf("--sync %q: want 4, 5 or 4,5", c.String("sync"))
 		}
 	}
-	var inits []uint16
 	for _, s := range c.StringSlice("crc-init") {
 		for _, part := range strings.Split(s, ",") {
 			in, err := frames.ParseInit(part)
 			if err != nil {
-				return nil, fmt.Errorf("--crc-init: %v", err)
+				return nil, 0, fmt.Errorf("--crc-init: %v", err)
 			}
-			inits = append(inits, in)
+			o.CRCInits = append(o.CRCInits, in)
 		}
 	}
-	var explicit []synth.Burst
 	for _, s := range c.StringSlice("frame") {
-		f, err := parseFrameHex(s)
+		f, err := synth.ParseFrameHex(s)
 		if err != nil {
-			return nil, fmt.Errorf("--frame %q: %v", s, err)
+			return nil, 0, fmt.Errorf("--frame %q: %v", s, err)
 		}
-		explicit = append(explicit, synth.Burst{GridStream: &synth.GridStreamBurst{
-			Frame: f, Trailer: 0x04, Version: versions[0], PreambleBits: c.Int("preamble-bits"),
-			Baud: bauds[0], Deviation: hz["deviation"], FreqOffset: hz["offset"],
-			Invert: c.Bool("invert"), BT: c.Float64("bt"), SNRdB: snr[1],
-		}})
+		o.Frames = append(o.Frames, f)
 	}
-	ppk := c.Float64("nge-pulses-per-kwh")
-	id, ch := c.Int("nge-id"), c.Int("nge-channel")
-	if id < 0 || id > 255 || ch < 1 || ch > 8 {
-		return nil, errors.New("--nge-id must be 0-255 and --nge-channel 1-8")
-	}
-	if ppk <= 0 {
-		return nil, errors.New("--nge-pulses-per-kwh must be positive")
-	}
-	nge := func(pkt []byte) synth.Burst {
-		return synth.Burst{NGE101: &synth.NGE101Burst{Bits: pkt, Repeats: c.Int("nge-repeats"), SNRdB: snr[1]}}
-	}
-	for _, w := range c.Float64Slice("nge-power") {
-		if !(w > 0) {
-			return nil, fmt.Errorf("--nge-power %g: must be positive", w)
-		}
-		gap := math.Round(3.6864e9 / (ppk * w))
-		if gap < 1 || gap >= 1<<19 {
-			return nil, fmt.Errorf("--nge-power %g W: the pulse gap (%.0f/1024 s) does not fit 19 bits", w, gap)
-		}
-		explicit = append(explicit, nge(frames.NGE101Packet(id, ch, false, uint64(gap), false)))
-	}
-	for _, e := range c.Float64Slice("nge-energy") {
-		n := math.Round(e * ppk)
-		if !(n >= 0) || n >= 1<<34 {
-			return nil, fmt.Errorf("--nge-energy %g kWh: the pulse count does not fit 34 bits", e)
-		}
-		explicit = append(explicit, nge(frames.NGE101Packet(id, ch, true, uint64(n), c.Bool("nge-low-battery"))))
-	}
-	count := c.Int("count")
-	if !c.IsSet("count") && len(explicit) > 0 {
-		count = 0
-	}
-	if count < 0 {
-		return nil, errors.New("--count must not be negative")
-	}
-	// NGE101 packets stay clear of the GridStream channels: alone they sit
-	// at 20 % of the rate (away from a real receiver's DC spike), with
-	// GridStream traffic at 42 % while the hopping stays within 25 %.
-	ngeOffset := hz["nge-offset"]
-	if c.String("nge-offset") == "" {
-		ngeOffset = math.Round(0.2*p.rate/1e3) * 1e3
-		if count > 0 || len(c.StringSlice("frame")) > 0 {
-			ngeOffset = math.Round(0.42*p.rate/1e3) * 1e3
-		}
-	}
-	if math.Abs(ngeOffset) >= p.rate/2 {
-		return nil, fmt.Errorf("--nge-offset %g Hz is outside the band (±%g Hz)", ngeOffset, p.rate/2)
-	}
-	for i := range explicit {
-		if explicit[i].NGE101 != nil {
-			explicit[i].NGE101.FreqOffset = ngeOffset
-		}
-	}
-	hasGS := count > 0 || len(c.StringSlice("frame")) > 0
-	hasNGE := len(c.Float64Slice("nge-power"))+len(c.Float64Slice("nge-energy")) > 0 || count > 0 && c.Int("nge-every") > 0
-	switch {
-	case hasGS && hasNGE:
-		// 915 and 433.92 MHz never share a real receiver's band: leave the
-		// centre unknown so a receiver looks for both.
-		p.center = 0
-	case hasGS:
-		p.center = 915e6
-	default:
-		p.center = 433.92e6
+	if c.IsSet("count") {
+		n := c.Int("count")
+		o.Count = &n
 	}
 	if s := c.String("center-freq"); s != "" {
-		if p.center, err = parseCenterFreq(s); err != nil {
-			return nil, err
+		v, err := parseCenterFreq(s)
+		if err != nil {
+			return nil, 0, err
 		}
+		o.CenterFreq = &v
 	}
-	if len(explicit) == 0 && count == 0 {
-		return nil, errors.New("nothing to send: give --count N, --frame HEX or --nge-power/--nge-energy")
-	}
-	interval := c.Float64("interval")
-	if !(interval > 0) {
-		return nil, errors.New("--interval must be positive")
-	}
-	// Explicit bursts go first, one after the other.
-	t := int64(0.01 * p.rate)
-	for i := range explicit {
-		explicit[i].Start = t
-		t += explicit[i].Samples(p.rate) + int64(interval*p.rate)
-	}
-	src := synth.Bursts(explicit...)
-	if count > 0 {
-		hc := synth.HopConfig{
-			SampleRate: p.rate, Seed: c.Uint64("seed"), Count: count, Start: t, Interval: interval,
-			Bauds: bauds, SNRdB: snr, CRCInits: inits, Versions: versions,
-			BT: c.Float64("bt"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
-			NGE101Every: c.Int("nge-every"), NGE101Offset: ngeOffset,
-			// Bursts closer than a few ms on one channel look like one
-			// burst to a receiver (and real meters hop between them).
-			Guard: 0.005,
-		}
-		if c.Float64("bt") == 0 {
-			hc.BT = -1
-		}
-		if n := c.Int("preamble-bits"); n > 0 {
-			hc.PreambleBits = [2]int{n, n}
-		}
-		if c.Bool("hop") {
-			hc.Grid, hc.GridOffset, hc.MaxOffset = hz["hop-grid"], hz["offset"], hz["max-offset"]
-			if hc.MaxOffset == 0 && hasNGE {
-				hc.MaxOffset = 0.25 * p.rate
-			}
-		} else {
-			// One channel at --offset.
-			hc.Grid, hc.GridOffset, hc.MaxOffset = 1e12, hz["offset"], math.Abs(hz["offset"])+1
-		}
-		if math.Abs(hc.GridOffset) >= p.rate/2 {
-			return nil, fmt.Errorf("--offset %g Hz is outside the band (±%g Hz)", hc.GridOffset, p.rate/2)
-		}
-		src = &chainSource{srcs: []synth.Source{src, &adjustSource{src: synth.NewHopper(hc),
-			invert: c.Bool("invert"), deviation: hz["deviation"]}}}
-	}
-	p.src = src
-	p.cfg = synth.Config{SampleRate: p.rate, NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed")}
-	if d := c.Float64("duration"); d > 0 {
-		p.cfg.Samples = int64(d * p.rate)
-	} else if d < 0 {
-		return nil, errors.New("--duration must be positive")
-	}
-	return p, nil
-}
-
-// chainSource plays its sources one after the other.
-type chainSource struct{ srcs []synth.Source }
-
-func (c *chainSource) Next() (synth.Burst, bool) {
-	for len(c.srcs) > 0 {
-		if b, ok := c.srcs[0].Next(); ok {
-			return b, true
-		}
-		c.srcs = c.srcs[1:]
-	}
-	return synth.Burst{}, false
-}
-
-// adjustSource applies --invert and --deviation to random bursts.
-type adjustSource struct {
-	src       synth.Source
-	invert    bool
-	deviation float64
-}
-
-func (a *adjustSource) Next() (synth.Burst, bool) {
-	b, ok := a.src.Next()
-	if ok && b.GridStream != nil {
-		if a.invert {
-			b.GridStream.Invert = !b.GridStream.Invert
-		}
-		if a.deviation > 0 {
-			b.GridStream.Deviation = a.deviation
-		}
-	}
-	return b, ok
-}
-
-// parseFrameHex reads a GridStream frame in hex, with or without the
-// 00FF/80FF prefix before the 2A byte.
-func parseFrameHex(s string) ([]byte, error) {
-	clean := strings.Map(func(r rune) rune {
-		if r == ' ' || r == ':' || r == '-' || r == '\t' {
-			return -1
-		}
-		return r
-	}, strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "0x"), "0X"))
-	b, err := hex.DecodeString(clean)
-	if err != nil {
-		return nil, errors.New("not hex")
-	}
-	if len(b) >= 3 && (b[0] == 0x00 || b[0] == 0x80) && b[1] == 0xFF && b[2] == 0x2A {
-		b = b[2:]
-	}
-	if len(b) < 4 || b[0] != 0x2A {
-		return nil, errors.New("a frame starts with the 2A byte and has at least a type and a length")
-	}
-	return b, nil
+	plan, err := o.Plan()
+	return plan, format, err
 }
 
 // parseRange parses "20" or "10:30" into [min, max].
@@ -519,44 +274,12 @@ func parseRange(s string) ([2]float64, error) {
 	return [2]float64{a, b}, nil
 }
 
-// truthLines turns the generator's truth into --truth lines.
-func truthLines(ts []synth.Truth, rate, center float64) []truthLine {
-	out := make([]truthLine, 0, len(ts))
-	for _, t := range ts {
-		l := truthLine{
-			Protocol: t.Protocol, Start: t.Start, End: t.End, FrameStart: t.FrameStart,
-			TimeS: math.Round(float64(t.FrameStart)/rate*1e6) / 1e6, OffsetHz: t.FreqHz,
-			Baud: t.Baud, Deviation: t.Deviation, SNRdB: math.Round(t.SNRdB*100) / 100,
-			Invert: t.Invert, Version: t.Version,
-		}
-		if center > 0 {
-			l.FreqHz = center + t.FreqHz
-		}
-		if t.Protocol == frames.ProtocolNGE101 {
-			l.Bits = len(t.Bits)
-			l.Raw = strings.ToUpper(hex.EncodeToString(bits.Pack(t.Bits)))
-		} else {
-			l.Raw = strings.ToUpper(hex.EncodeToString(t.Frame))
-		}
-		out = append(out, l)
-	}
-	return out
-}
-
-func writeTruth(path string, lines []truthLine) error {
+func writeTruth(path string, lines []synth.TruthLine) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(f)
-	enc := json.NewEncoder(bw)
-	for i := range lines {
-		if err := enc.Encode(&lines[i]); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	if err := synth.WriteTruth(f, lines); err != nil {
 		f.Close()
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/progress"
 )
 
 // Exit statuses of every command besides 0 (done).
@@ -276,6 +277,15 @@ func parseBauds(s string) ([]float64, error) {
 		return nil, fmt.Errorf("--baud %q: want symbol rates such as 9600,19200,38400", s)
 	}
 	return out, nil
+}
+
+// progressMode parses a --progress.
+func progressMode(s string) (progress.Mode, error) {
+	m, err := progress.ParseMode(s)
+	if err != nil {
+		return m, fmt.Errorf("--progress %w", err)
+	}
+	return m, nil
 }
 
 // checkLevelRate checks the rate of an NGE101 level stream.

@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -16,6 +15,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/samples"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/waterfall"
 )
 
@@ -177,22 +177,11 @@ func TestWaterfallBadPath(t *testing.T) {
 	}
 }
 
-// burstTruth is where a synth truth line says a burst is.
-type burstTruth struct {
-	Start  int64   `json:"start"`
-	End    int64   `json:"end"`
-	FreqHz float64 `json:"freq_hz"`
-}
-
-func readTruthFile(t *testing.T, b []byte) []burstTruth {
+func readTruthFile(t *testing.T, b []byte) []gsynth.TruthLine {
 	t.Helper()
-	var out []burstTruth
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var tr burstTruth
-		if err := json.Unmarshal([]byte(line), &tr); err != nil {
-			t.Fatalf("truth %q: %v", line, err)
-		}
-		out = append(out, tr)
+	tr, err := gsynth.ReadTruth(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return tr
 }

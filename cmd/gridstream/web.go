@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,11 +18,12 @@ import (
 	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/web"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
-// httpFlag is --http, the live dashboard (replay, decode, demod, demo).
+// httpFlag is --http, the live dashboard (replay, decode, demod).
 func httpFlag() cli.Flag {
 	return &cli.StringFlag{Name: "http", Category: catOutput,
 		Usage: "serve the live dashboard (devices, counters, bursts) and its JSON API on `ADDR`: a port alone (8080) is 127.0.0.1:8080, 0.0.0.0:8080 serves every interface; with a file input it stays up after the input ends, until Ctrl-C"}
@@ -90,20 +90,20 @@ func (tableSink) Close() error                   { return nil }
 // startDashboard starts the dashboard when --http is set (nil otherwise:
 // no listener, no goroutine). The device table is the MQTT sink's when
 // --mqtt is set, else one of the same bound fed from the outputs.
-func startDashboard(c *cli.Context, dec *frames.Decoder, out *outputs, live *liveStats) (*dashboard, error) {
+func startDashboard(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, live *liveStats) (*dashboard, error) {
 	addr := c.String("http")
 	if addr == "" {
 		return nil, nil
 	}
 	d := &dashboard{hub: web.NewHub(), live: live, start: time.Now(), done: make(chan error, 1)}
-	for _, s := range out.sinks {
-		if m, ok := s.(*mqttsink.Sink); ok {
+	for _, o := range out.Outputs() {
+		if m, ok := o.Sink.(*mqttsink.Sink); ok {
 			d.table = m.Devices()
 		}
 	}
 	if d.table == nil {
 		d.table = devices.New(devices.Config{Max: mqttsink.DefaultMaxDevices})
-		out.add("devices", tableSink{d.table})
+		out.Add("devices", tableSink{d.table})
 	}
 	srv, err := web.Listen(addr, web.Options{
 		Hub:     d.hub,
@@ -114,14 +114,14 @@ func startDashboard(c *cli.Context, dec *frames.Decoder, out *outputs, live *liv
 		return nil, cli.Exit(err.Error(), exitUsage)
 	}
 	d.srv = srv
-	out.add("web", hubSink{d.hub})
+	out.Add("web", hubSink{d.hub})
 	go func() { d.done <- srv.Serve() }()
 	slog.Info("dashboard: serving", "url", srv.URL())
 	return d, nil
 }
 
 // stats are the counters of /api/stats.
-func (d *dashboard) stats(dec *frames.Decoder, out *outputs) map[string]any {
+func (d *dashboard) stats(dec *frames.Decoder, out *sink.Fanout) map[string]any {
 	ds := dec.Stats()
 	ts := d.table.Stats()
 	l := d.live
@@ -148,8 +148,8 @@ func (d *dashboard) stats(dec *frames.Decoder, out *outputs) map[string]any {
 		"uptime_s":         int64(time.Since(d.start).Seconds()),
 	}
 	var dropped int64
-	for _, s := range out.sinks {
-		if z, ok := s.(interface{ Stats() zmqsink.Stats }); ok {
+	for _, o := range out.Outputs() {
+		if z, ok := o.Sink.(interface{ Stats() zmqsink.Stats }); ok {
 			dropped += z.Stats().Dropped
 		}
 	}
@@ -240,13 +240,4 @@ func (d *dashboard) Close() error {
 		err = nil
 	}
 	return err
-}
-
-// endReason says why an input stopped, for the page; "" when it was
-// interrupted (the program then exits at once).
-func endReason(stop string) string {
-	if stop == "" || strings.Contains(stop, "interrupted") {
-		return ""
-	}
-	return stop
 }

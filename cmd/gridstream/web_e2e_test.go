@@ -25,6 +25,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/samples"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 )
 
 // dashProc is a gridstream process run with --http.
@@ -223,7 +224,7 @@ func parseFull(t *testing.T, jsonl string) []fullMessage {
 // hopping at every baud, some of them heard more than once, and an NGE101
 // transmitter's power and energy packets: both protocols, so no centre
 // frequency (frequencies are offsets).
-func webRecording(t *testing.T) (string, []truthLine) {
+func webRecording(t *testing.T) (string, []gsynth.TruthLine) {
 	t.Helper()
 	dir := t.TempDir()
 	rec := filepath.Join(dir, "web_1M.cu8")

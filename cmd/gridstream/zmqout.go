@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
@@ -24,7 +25,7 @@ func zmqOutFlags() []cli.Flag {
 }
 
 // addZMQ opens the ZMQ sinks the flags ask for.
-func addZMQ(c *cli.Context, o *outputs) error {
+func addZMQ(c *cli.Context, o *sink.Fanout) error {
 	cfg := zmqsink.Config{HWM: c.Int("out-hwm"), Logger: slog.Default()}
 	if ep := c.String("out"); ep != "" {
 		cfg.Endpoint = ep
@@ -33,7 +34,7 @@ func addZMQ(c *cli.Context, o *outputs) error {
 			return cli.Exit("--out "+ep+": "+err.Error(), 2)
 		}
 		slog.Info("publishing msgpack", "endpoint", s.Endpoint())
-		o.add("zmq msgpack "+ep, s)
+		o.Add("zmq msgpack "+ep, s)
 	}
 	if ep := c.String("out-pmt"); ep != "" {
 		cfg.Endpoint = ep
@@ -42,24 +43,22 @@ func addZMQ(c *cli.Context, o *outputs) error {
 			return cli.Exit("--out-pmt "+ep+": "+err.Error(), 2)
 		}
 		slog.Info("publishing PMT PDUs", "endpoint", s.Endpoint())
-		o.add("zmq pmt "+ep, s)
+		o.Add("zmq pmt "+ep, s)
 	}
 	return nil
 }
 
 // zmqOutStats returns log attributes for the ZMQ sinks among o's sinks.
-func zmqOutStats(o *outputs) []any {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+func zmqOutStats(o *sink.Fanout) []any {
 	var attrs []any
-	for i, s := range o.sinks {
-		z, ok := s.(interface{ Stats() zmqsink.Stats })
+	for _, out := range o.Outputs() {
+		z, ok := out.Sink.(interface{ Stats() zmqsink.Stats })
 		if !ok {
 			continue
 		}
 		st := z.Stats()
 		prefix := "out_"
-		if strings.HasPrefix(o.names[i], "zmq pmt") {
+		if strings.HasPrefix(out.Name, "zmq pmt") {
 			prefix = "out_pmt_"
 		}
 		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)

@@ -14,6 +14,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
@@ -66,7 +67,7 @@ func (s *subscriber) count() int {
 
 // checkAll checks that every GridStream frame of the truth arrived exactly
 // once, CRC-good, with the network's init.
-func checkAll(t *testing.T, what string, tr []truth, raws []string) {
+func checkAll(t *testing.T, what string, tr []gsynth.TruthLine, raws []string) {
 	t.Helper()
 	got := map[string]int{}
 	for _, r := range raws {

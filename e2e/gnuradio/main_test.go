@@ -12,7 +12,6 @@ package gnuradio_test
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -25,6 +24,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	gsynth "github.com/gridstream-sdr/gridstream/synth"
 )
 
 var (
@@ -222,17 +222,9 @@ func (p *proc) stop(t *testing.T) {
 	}
 }
 
-// truth is one line of `gridstream synth --truth`.
-type truth struct {
-	Protocol string `json:"protocol"`
-	Raw      string `json:"raw"`
-	Version  int    `json:"version"`
-	Baud     int    `json:"baud"`
-}
-
 // synth makes an IQ recording with `gridstream synth` and returns its path
 // and ground truth.
-func synth(t *testing.T, name string, args ...string) (string, []truth) {
+func synth(t *testing.T, name string, args ...string) (string, []gsynth.TruthLine) {
 	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, name)
@@ -241,17 +233,14 @@ func synth(t *testing.T, name string, args ...string) (string, []truth) {
 	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
 		t.Fatalf("gridstream synth: %v\n%s", err, out)
 	}
-	b, err := os.ReadFile(tr)
+	f, err := os.Open(tr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []truth
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var x truth
-		if err := json.Unmarshal([]byte(line), &x); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, x)
+	defer f.Close()
+	out, err := gsynth.ReadTruth(f)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return path, out
 }

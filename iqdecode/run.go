@@ -1,0 +1,258 @@
+// Package iqdecode decodes an IQ source with the pure-Go receiver (package
+// demod): it reads a recording to its end, a sample limit or cancellation,
+// redials a live rtl_tcp input that hangs up or stalls, and reports what it
+// read, decoded and why it stopped.
+package iqdecode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gridstream-sdr/gridstream/demod"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
+)
+
+// Config is what Run needs besides the source.
+type Config struct {
+	// Receiver configures the receiver (a new one after each redial).
+	Receiver demod.Config
+	// Decoder is the shared frame decoder.
+	Decoder *frames.Decoder
+	// Emit receives every message, on Run's goroutine.
+	Emit func(*frames.Message)
+	// Duration stops the run after this many seconds of samples (0: at
+	// the end of the input).
+	Duration float64
+	// Reopen, when set, reopens a live input that hung up or stalled
+	// (iq.Lost), through iq.Redial with Redial's back-off; nil ends the run
+	// there.
+	Reopen func() (*iq.Source, error)
+	Redial iq.RedialOptions
+	// StatsEvery logs the receiver's statistics this often (0: never).
+	StatsEvery time.Duration
+	// Progress, when set, is called after every read with the samples read
+	// and the messages emitted so far.
+	Progress func(samples, messages int64)
+	// Samples, when set, sees every chunk of samples after the receiver
+	// (a waterfall picture). Receiver.OnBurst's positions count from the
+	// start of the run across redials, as the chunks do.
+	Samples func([]complex64)
+	// Logger receives the start line, statistics and input events (nil:
+	// slog.Default()).
+	Logger *slog.Logger
+}
+
+// Stop says why a run ended.
+type Stop int
+
+// Reasons of Result.Stop.
+const (
+	// NotRun: the receiver could not be made; nothing was read.
+	NotRun Stop = iota
+	// EndOfInput: the recording or stream ended.
+	EndOfInput
+	// Interrupted: the context ended.
+	Interrupted
+	// DurationReached: Config.Duration seconds of samples were read.
+	DurationReached
+	// Truncated: the input ended inside a sample (the partial sample is
+	// ignored).
+	Truncated
+	// ServerClosed: the rtl_tcp server hung up (and there is no Reopen).
+	ServerClosed
+	// InputError: reading failed; Run returns the error.
+	InputError
+)
+
+// Result is what one run read and decoded.
+type Result struct {
+	// Input and Info are the source's.
+	Input string
+	Info  iq.Info
+	// Samples were read in Elapsed.
+	Samples int64
+	Elapsed time.Duration
+	// Receiver sums the statistics of every receiver of the run.
+	Receiver demod.Stats
+	// Messages were emitted.
+	Messages int64
+	// Stop says why the run ended; Redials counts the reconnections.
+	Stop    Stop
+	Redials int
+}
+
+// chunk is the number of samples read at once.
+const chunk = 1 << 16
+
+// Run decodes src until the input ends, Duration is reached or ctx ends. The returned error is set only when the input failed: a normal
+// end, a truncated recording or an rtl_tcp server that hung up are logged
+// and said by Result.Stop. Cancelling ctx also unblocks a read waiting for
+// an rtl_tcp server. Run closes the sources Reopen opened, not src.
+func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	res := Result{Input: src.Name, Info: src.Info}
+	info := src.Info
+	var sent int64
+	emit := func(m *frames.Message) {
+		sent++
+		cfg.Emit(m)
+	}
+	// A receiver made after a redial counts samples from zero; its burst
+	// reports are moved to their place in the run.
+	var base int64
+	if report := cfg.Receiver.OnBurst; report != nil {
+		cfg.Receiver.OnBurst = func(b demod.Burst) {
+			b.Start, b.End = b.Start+base, b.End+base
+			report(b)
+		}
+	}
+	rx, err := demod.New(cfg.Receiver, cfg.Decoder, emit)
+	if err != nil {
+		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
+	}
+	attrs := []any{"input", src.Name, "kind", info.Kind, "format", info.Format, "rate", info.SampleRate,
+		"center_freq", info.CenterFreq, "from", info.Source}
+	if info.Samples >= 0 {
+		attrs = append(attrs, "seconds", fmt.Sprintf("%.2f", float64(info.Samples)/info.SampleRate))
+	}
+	if info.Tuner != "" {
+		attrs = append(attrs, "tuner", info.Tuner)
+	}
+	log.Info("demodulating", attrs...)
+
+	var mu sync.Mutex // guards cur against the AfterFunc
+	cur := src
+	unblock := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		if cur.RTL != nil {
+			cur.RTL.Close() // unblock a read waiting for the server
+		}
+		mu.Unlock()
+	})
+	defer unblock()
+
+	limit := int64(-1)
+	if cfg.Duration > 0 {
+		limit = int64(cfg.Duration * info.SampleRate)
+	}
+	redial := cfg.Redial
+	if redial.Name == "" {
+		redial.Name = src.Name
+	}
+	if redial.Logger == nil {
+		redial.Logger = log
+	}
+	start := time.Now()
+	lastStats, lastSamples := start, int64(0)
+	buf := make([]complex64, chunk)
+	var total int64
+	var runErr error
+	var past demod.Stats // receivers before a reconnect
+	res.Stop = EndOfInput
+	for {
+		if ctx.Err() != nil {
+			res.Stop = Interrupted
+			break
+		}
+		want := buf
+		if limit >= 0 {
+			if total >= limit {
+				res.Stop = DurationReached
+				break
+			}
+			want = buf[:min(int64(len(buf)), limit-total)]
+		}
+		n, err := cur.Read(want)
+		if n > 0 {
+			rx.Process(want[:n])
+			if cfg.Samples != nil {
+				cfg.Samples(want[:n])
+			}
+			total += int64(n)
+			if cfg.Progress != nil {
+				cfg.Progress(total, sent)
+			}
+		}
+		if cfg.StatsEvery > 0 && time.Since(lastStats) >= cfg.StatsEvery {
+			st := add(past, rx.Stats())
+			now := time.Now()
+			log.Info("stats", "input", src.Name, "samples", total,
+				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
+				"bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
+				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6))
+			lastStats, lastSamples = now, total
+		}
+		if err == nil {
+			continue
+		}
+		var te *iq.TruncatedError
+		switch {
+		case errors.Is(err, io.EOF):
+		case ctx.Err() != nil:
+			res.Stop = Interrupted
+		case iq.Lost(err) && cfg.Reopen != nil:
+			log.Warn("input lost; reconnecting", "input", src.Name, "reason", err)
+			rx.Flush()
+			past = add(past, rx.Stats())
+			cur.Close()
+			next, _ := iq.Redial(ctx, cfg.Reopen, redial)
+			if next == nil {
+				res.Stop = Interrupted
+				break
+			}
+			mu.Lock()
+			cur = next
+			mu.Unlock()
+			res.Redials++
+			base = total
+			if rx, err = demod.New(cfg.Receiver, cfg.Decoder, emit); err != nil {
+				runErr, res.Stop = err, InputError
+				break
+			}
+			log.Info("reconnected", "input", src.Name, "tuner", next.Info.Tuner)
+			continue
+		case errors.As(err, &te):
+			log.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
+			res.Stop = Truncated
+		case errors.Is(err, iq.ErrServerClosed):
+			log.Warn("input ended", "input", src.Name, "reason", err)
+			res.Stop = ServerClosed
+		default:
+			runErr = err
+			res.Stop = InputError
+		}
+		break
+	}
+	rx.Flush()
+	mu.Lock()
+	if cur != src {
+		cur.Close()
+	}
+	mu.Unlock()
+	res.Samples, res.Elapsed, res.Receiver, res.Messages = total, time.Since(start), add(past, rx.Stats()), sent
+	return res, runErr
+}
+
+// add adds b's counters to a.
+func add(a, b demod.Stats) demod.Stats {
+	a.Samples += b.Samples
+	a.Bursts += b.Bursts
+	a.Attempts += b.Attempts
+	a.Decoded += b.Decoded
+	a.Messages += b.Messages
+	a.Duplicate += b.Duplicate
+	a.Cut += b.Cut
+	a.Ignored += b.Ignored
+	a.Channelized += b.Channelized
+	return a
+}

@@ -1,0 +1,117 @@
+// Package replay decodes recorded bit streams (files, pipes) to messages:
+// it picks the bit format (given, from the file name, or sniffed from the
+// content), reads the stream to its end through a pipeline channel, and
+// logs what the stream held that was not bits.
+package replay
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// Formats a recording may be in besides the bit formats (bits.ParseFormat).
+const (
+	// Auto picks the bit format from the input's name, else its content.
+	Auto = "auto"
+	// Levels are NGE101 OOK level samples (one 0/1 per byte) at the
+	// pipeline's LevelRate.
+	Levels = "levels"
+)
+
+// bufSize is the read size, and the most ResolveFormat sniffs.
+const bufSize = 64 << 10
+
+// sniffSize is how much of the content ResolveFormat looks at.
+const sniffSize = 4096
+
+// Options say how to read a recording.
+type Options struct {
+	// Format is Auto, Levels or a bit format name (bits.ParseFormat).
+	Format string
+	// Invert flips every bit (not levels).
+	Invert bool
+	// Logger receives the format chosen (debug) and warnings about the
+	// content (nil: slog.Default()).
+	Logger *slog.Logger
+}
+
+// Decode reads r, the input named name, to its end through a new pipeline
+// channel of cfg that hands every message to emit, and returns the
+// channel's deframer counters. The error is the read error that stopped it
+// (frames before it are decoded), or why the format cannot be told; a
+// float32 stream that ends inside a sample is only logged.
+func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Message), opt Options) (bits.DeframerStats, error) {
+	log := opt.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	ch := pipeline.New(cfg, emit)
+	br := bufio.NewReaderSize(r, bufSize)
+	buf := make([]byte, bufSize)
+	if opt.Format == Levels {
+		err := copyStream(br, buf, ch.WriteLevels)
+		ch.Flush()
+		return ch.Stats(), err
+	}
+	f, err := ResolveFormat(opt.Format, name, br)
+	if err != nil {
+		return bits.DeframerStats{}, err
+	}
+	log.Debug("replaying", "input", name, "format", f)
+	rd := bits.NewReader(br, f, opt.Invert)
+	err = copyStream(rd, buf, ch.WriteBits)
+	ch.Flush()
+	if n := rd.Skipped(); n > 0 {
+		log.Warn("input had bytes that are not bits; is --input-format right?", "input", name, "format", f, "skipped", n)
+	}
+	if errors.Is(err, bits.ErrTrailingBytes) {
+		log.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", name)
+		err = nil
+	}
+	return ch.Stats(), err
+}
+
+// ResolveFormat picks the bit format of the input named name: format
+// itself unless it is Auto, else the one the name's extension says, else
+// the one the first bytes br holds show (an empty input is unpacked).
+// Packed bytes and float32 soft symbols cannot be told apart by content:
+// that is an error asking for the format.
+func ResolveFormat(format, name string, br *bufio.Reader) (bits.Format, error) {
+	if format != Auto {
+		return bits.ParseFormat(format)
+	}
+	if f, ok := bits.FormatFromName(name); ok {
+		return f, nil
+	}
+	head, _ := br.Peek(sniffSize)
+	if f, ok := bits.Sniff(head); ok {
+		return f, nil
+	}
+	if len(head) == 0 {
+		return bits.Unpacked, nil
+	}
+	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --input-format packed or --input-format float32", name)
+}
+
+// copyStream reads r to the end, handing every chunk to write.
+func copyStream(r io.Reader, buf []byte, write func([]byte)) error {
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			write(buf[:n])
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package sink
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+)
+
+// Fanout sends every message to each of its sinks, in the order they were
+// added. A sink's error never stops the others or the caller: it is counted,
+// and the first one of each sink is logged. Send, Sent and Outputs are safe
+// for concurrent use; one message is delivered to all sinks before the next
+// one starts. The zero value is an empty Fanout logging to slog.Default().
+type Fanout struct {
+	// Logger receives the first error of each sink (nil: slog.Default()).
+	// Set it before the first Send.
+	Logger *slog.Logger
+
+	mu   sync.Mutex
+	outs []Output
+	sent int64
+}
+
+// Output is one sink of a Fanout, as Outputs reports it.
+type Output struct {
+	// Name names the sink in logs and errors ("stdout", "mqtt", …).
+	Name string
+	// Sink is the sink itself.
+	Sink Sink
+	// Errors counts the messages the sink failed to deliver.
+	Errors int64
+}
+
+// Add appends s, named name in logs and errors.
+func (f *Fanout) Add(name string, s Sink) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.outs = append(f.outs, Output{Name: name, Sink: s})
+}
+
+// Send delivers m to every sink.
+func (f *Fanout) Send(m *frames.Message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent++
+	for i := range f.outs {
+		o := &f.outs[i]
+		err := o.Sink.Send(m)
+		if err == nil {
+			continue
+		}
+		if o.Errors == 0 {
+			f.logger().Error("output failed; further errors from it are not logged", "output", o.Name, "err", err)
+		}
+		o.Errors++
+	}
+}
+
+// Sent returns how many messages Send was given.
+func (f *Fanout) Sent() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sent
+}
+
+// Outputs returns the sinks with their error counts.
+func (f *Fanout) Outputs() []Output {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Output(nil), f.outs...)
+}
+
+// Close closes every sink and returns the first error, prefixed with its
+// sink's name.
+func (f *Fanout) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var first error
+	for _, o := range f.outs {
+		if err := o.Sink.Close(); err != nil && first == nil {
+			first = fmt.Errorf("%s: %w", o.Name, err)
+		}
+	}
+	return first
+}
+
+func (f *Fanout) logger() *slog.Logger {
+	if f.Logger != nil {
+		return f.Logger
+	}
+	return slog.Default()
+}

@@ -1,0 +1,355 @@
+package synth
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+)
+
+// Options describe a recording as the `gridstream synth` command's options
+// do: each field's comment names its option, and Plan's errors name the
+// options the same way. Plan fills in what is left at its default.
+type Options struct {
+	// SampleRate in samples/s (--rate; required).
+	SampleRate float64
+	// CenterFreq is the centre frequency written to the meta (--center-freq).
+	// nil: 915 MHz when only GridStream is sent, 433.92 MHz when only
+	// NGE101, 0 (unknown) when both are: no real receiver hears both bands
+	// at once.
+	CenterFreq *float64
+	// NoiseDB is the noise power in dBFS (--noise; 0: DefaultNoiseDB);
+	// NoNoise turns it off (--no-noise).
+	NoiseDB float64
+	NoNoise bool
+	// SNR is the [min, max] range burst SNRs are drawn from, in dB over the
+	// noise (--snr); explicit bursts get the max.
+	SNR [2]float64
+	// Seed makes the recording reproducible (--seed).
+	Seed uint64
+	// Duration is the recording's length in seconds (--duration; 0: until
+	// 10 ms after the last burst).
+	Duration float64
+
+	// Frames are GridStream frames (0x2A through the CRC, see
+	// ParseFrameHex) sent once each, in order, first (--frame).
+	Frames [][]byte
+	// Count is the number of random valid GridStream frames sent after the
+	// explicit bursts (--count). nil: DefaultCount, or 0 when Frames or
+	// NGE101 packets are given.
+	Count *int
+	// CRCInits are the random frames' utility networks (--crc-init; nil:
+	// Oncor's 5FD6).
+	CRCInits []uint16
+	// Versions are the sync versions to use, 4 and/or 5 (--sync; nil: both);
+	// Frames use the first.
+	Versions []int
+	// Bauds are the symbol rates to choose from (--baud; required); Frames
+	// use the first.
+	Bauds []float64
+	// Deviation is the FSK peak deviation in Hz (--deviation; 0:
+	// DefaultDeviation of the baud).
+	Deviation float64
+	// BT is the Gaussian filter's BT (--bt; 0: plain 2-FSK).
+	BT float64
+	// PreambleBits is the preamble length (--preamble-bits; 0: random 16-52,
+	// 52 for Frames).
+	PreambleBits int
+	// Interval is the mean time between burst starts in seconds
+	// (--interval; must be positive).
+	Interval float64
+	// Offset is the carrier offset from the centre in Hz (--offset); with
+	// Hop, the offset of the channel grid.
+	Offset float64
+	// Hop puts every random burst on a random free channel of a grid
+	// HopGrid Hz apart (--hop, --hop-grid; HopGrid must be positive) within
+	// ±MaxOffset Hz (--max-offset; 0: 40 % of the rate, 25 % when NGE101
+	// packets share the band).
+	Hop       bool
+	HopGrid   float64
+	MaxOffset float64
+	// Invert inverts the FSK polarity of every burst (--invert);
+	// RandomPolarity that of about half the random ones (--random-polarity).
+	Invert, RandomPolarity bool
+	// ClockPPM is the range ±ppm of random transmitter clock errors
+	// (--clock-ppm).
+	ClockPPM float64
+
+	// NGEPower and NGEEnergy are NGE101 packets sent after the frames: one
+	// power packet per value in W (--nge-power) and one energy packet per
+	// value in kWh (--nge-energy).
+	NGEPower, NGEEnergy []float64
+	// NGEID (0-255) and NGEChannel (1-8) are the transmitter's (--nge-id,
+	// --nge-channel).
+	NGEID, NGEChannel int
+	// NGEPulsesPerKWh turns W and kWh into pulse gaps and counts
+	// (--nge-pulses-per-kwh; must be positive).
+	NGEPulsesPerKWh float64
+	// NGELowBattery sets the low-battery bit of energy packets
+	// (--nge-low-battery).
+	NGELowBattery bool
+	// NGEOffset is the NGE101 carrier offset in Hz (--nge-offset). nil: 20 %
+	// of the rate, or 42 % with GridStream traffic (outside its channels).
+	NGEOffset *float64
+	// NGERepeats is how often each NGE101 packet is sent (--nge-repeats).
+	NGERepeats int
+	// NGEEvery makes every n-th random burst a random NGE101 packet
+	// (--nge-every; 0: none).
+	NGEEvery int
+}
+
+// DefaultCount is the number of random GridStream frames of Options.Count
+// nil when nothing else is sent.
+const DefaultCount = 10
+
+// MaxDeviation bounds Options.Deviation: well beyond GridStream's ±12-20 kHz.
+const MaxDeviation = 100e3
+
+// Plan is a recording ready to render: New(p.Config, p.Source).
+type Plan struct {
+	// SampleRate and CenterFreq (0: unknown) of the recording.
+	SampleRate, CenterFreq float64
+	// Config configures the Generator; OnTruth and KeepTruth are the
+	// caller's.
+	Config Config
+	// Source hands out the bursts: the explicit ones, then the random ones.
+	Source Source
+}
+
+// Plan checks o and turns it into a generator configuration and a burst
+// source.
+func (o Options) Plan() (*Plan, error) {
+	rate := o.SampleRate
+	switch {
+	case !(rate > 0):
+		return nil, errors.New("--rate must be positive")
+	case o.HopGrid <= 0 || o.MaxOffset < 0 || o.Deviation < 0:
+		return nil, errors.New("--hop-grid must be positive, --max-offset and --deviation not negative")
+	case o.HopGrid > rate:
+		return nil, fmt.Errorf("--hop-grid %g Hz: at most the sample rate (%g)", o.HopGrid, rate)
+	case o.MaxOffset > rate/2:
+		return nil, fmt.Errorf("--max-offset %g Hz is outside the band (±%g Hz)", o.MaxOffset, rate/2)
+	case o.Deviation > MaxDeviation || o.Deviation >= rate/2:
+		return nil, fmt.Errorf("--deviation %g Hz: want at most %g Hz and under half the sample rate", o.Deviation, MaxDeviation)
+	case len(o.Bauds) == 0:
+		return nil, errors.New("--baud: name at least one symbol rate")
+	}
+	for _, b := range o.Bauds {
+		if b <= 0 || b > rate/2 {
+			return nil, fmt.Errorf("--baud %g: must be positive and at most half the sample rate", b)
+		}
+	}
+	versions := o.Versions
+	if len(versions) == 0 {
+		versions = []int{4, 5}
+	}
+	snr := o.SNR
+	var explicit []Burst
+	for _, f := range o.Frames {
+		explicit = append(explicit, Burst{GridStream: &GridStreamBurst{
+			Frame: f, Trailer: 0x04, Version: versions[0], PreambleBits: o.PreambleBits,
+			Baud: o.Bauds[0], Deviation: o.Deviation, FreqOffset: o.Offset,
+			Invert: o.Invert, BT: o.BT, SNRdB: snr[1],
+		}})
+	}
+	ngeBursts, err := o.ngePackets()
+	if err != nil {
+		return nil, err
+	}
+	explicit = append(explicit, ngeBursts...)
+	count := DefaultCount
+	switch {
+	case o.Count != nil:
+		count = *o.Count
+	case len(explicit) > 0:
+		count = 0
+	}
+	if count < 0 {
+		return nil, errors.New("--count must not be negative")
+	}
+	// NGE101 packets stay clear of the GridStream channels: alone they sit
+	// at 20 % of the rate (away from a real receiver's DC spike), with
+	// GridStream traffic at 42 % while the hopping stays within 25 %.
+	hasGS := count > 0 || len(o.Frames) > 0
+	var ngeOffset float64
+	switch {
+	case o.NGEOffset != nil:
+		ngeOffset = *o.NGEOffset
+	case hasGS:
+		ngeOffset = math.Round(0.42*rate/1e3) * 1e3
+	default:
+		ngeOffset = math.Round(0.2*rate/1e3) * 1e3
+	}
+	if math.Abs(ngeOffset) >= rate/2 {
+		return nil, fmt.Errorf("--nge-offset %g Hz is outside the band (±%g Hz)", ngeOffset, rate/2)
+	}
+	for i := range explicit {
+		if explicit[i].NGE101 != nil {
+			explicit[i].NGE101.FreqOffset = ngeOffset
+		}
+	}
+	hasNGE := len(o.NGEPower)+len(o.NGEEnergy) > 0 || count > 0 && o.NGEEvery > 0
+	p := &Plan{SampleRate: rate}
+	switch {
+	case o.CenterFreq != nil:
+		p.CenterFreq = *o.CenterFreq
+	case hasGS && hasNGE:
+		p.CenterFreq = 0
+	case hasGS:
+		p.CenterFreq = 915e6
+	default:
+		p.CenterFreq = 433.92e6
+	}
+	if len(explicit) == 0 && count == 0 {
+		return nil, errors.New("nothing to send: give --count N, --frame HEX or --nge-power/--nge-energy")
+	}
+	if !(o.Interval > 0) {
+		return nil, errors.New("--interval must be positive")
+	}
+	// Explicit bursts go first, one after the other.
+	t := int64(0.01 * rate)
+	for i := range explicit {
+		explicit[i].Start = t
+		t += explicit[i].Samples(rate) + int64(o.Interval*rate)
+	}
+	src := Bursts(explicit...)
+	if count > 0 {
+		hc := HopConfig{
+			SampleRate: rate, Seed: o.Seed, Count: count, Start: t, Interval: o.Interval,
+			Bauds: o.Bauds, SNRdB: snr, CRCInits: o.CRCInits, Versions: versions,
+			BT: o.BT, RandomPolarity: o.RandomPolarity, ClockPPM: o.ClockPPM,
+			NGE101Every: o.NGEEvery, NGE101Offset: ngeOffset,
+			// Bursts closer than a few ms on one channel look like one
+			// burst to a receiver (and real meters hop between them).
+			Guard: 0.005,
+		}
+		if o.BT == 0 {
+			hc.BT = -1
+		}
+		if n := o.PreambleBits; n > 0 {
+			hc.PreambleBits = [2]int{n, n}
+		}
+		if o.Hop {
+			hc.Grid, hc.GridOffset, hc.MaxOffset = o.HopGrid, o.Offset, o.MaxOffset
+			if hc.MaxOffset == 0 && hasNGE {
+				hc.MaxOffset = 0.25 * rate
+			}
+		} else {
+			// One channel at Offset.
+			hc.Grid, hc.GridOffset, hc.MaxOffset = 1e12, o.Offset, math.Abs(o.Offset)+1
+		}
+		if math.Abs(hc.GridOffset) >= rate/2 {
+			return nil, fmt.Errorf("--offset %g Hz is outside the band (±%g Hz)", hc.GridOffset, rate/2)
+		}
+		src = Chain(src, &adjustSource{src: NewHopper(hc), invert: o.Invert, deviation: o.Deviation})
+	}
+	p.Source = src
+	p.Config = Config{SampleRate: rate, NoiseDB: o.NoiseDB, NoNoise: o.NoNoise, Seed: o.Seed}
+	if d := o.Duration; d > 0 {
+		p.Config.Samples = int64(d * rate)
+	} else if d < 0 {
+		return nil, errors.New("--duration must be positive")
+	}
+	return p, nil
+}
+
+// ngePackets returns the explicit NGE101 bursts (at offset 0): the power
+// packets, then the energy packets.
+func (o Options) ngePackets() ([]Burst, error) {
+	ppk := o.NGEPulsesPerKWh
+	id, ch := o.NGEID, o.NGEChannel
+	if id < 0 || id > 255 || ch < 1 || ch > 8 {
+		return nil, errors.New("--nge-id must be 0-255 and --nge-channel 1-8")
+	}
+	if !(ppk > 0) {
+		return nil, errors.New("--nge-pulses-per-kwh must be positive")
+	}
+	nge := func(pkt []byte) Burst {
+		return Burst{NGE101: &NGE101Burst{Bits: pkt, Repeats: o.NGERepeats, SNRdB: o.SNR[1]}}
+	}
+	var out []Burst
+	for _, w := range o.NGEPower {
+		if !(w > 0) {
+			return nil, fmt.Errorf("--nge-power %g: must be positive", w)
+		}
+		gap := math.Round(3.6864e9 / (ppk * w))
+		if gap < 1 || gap >= 1<<19 {
+			return nil, fmt.Errorf("--nge-power %g W: the pulse gap (%.0f/1024 s) does not fit 19 bits", w, gap)
+		}
+		out = append(out, nge(frames.NGE101Packet(id, ch, false, uint64(gap), false)))
+	}
+	for _, e := range o.NGEEnergy {
+		n := math.Round(e * ppk)
+		if !(n >= 0) || n >= 1<<34 {
+			return nil, fmt.Errorf("--nge-energy %g kWh: the pulse count does not fit 34 bits", e)
+		}
+		out = append(out, nge(frames.NGE101Packet(id, ch, true, uint64(n), o.NGELowBattery)))
+	}
+	return out, nil
+}
+
+// chainSource plays its sources one after the other.
+type chainSource struct{ srcs []Source }
+
+// Chain returns a Source that plays srcs one after the other: each must
+// start after the previous one ends.
+func Chain(srcs ...Source) Source { return &chainSource{srcs: srcs} }
+
+// Next returns the next burst of the first source that has one.
+func (c *chainSource) Next() (Burst, bool) {
+	for len(c.srcs) > 0 {
+		if b, ok := c.srcs[0].Next(); ok {
+			return b, true
+		}
+		c.srcs = c.srcs[1:]
+	}
+	return Burst{}, false
+}
+
+// adjustSource applies Options.Invert and Options.Deviation to random
+// GridStream bursts.
+type adjustSource struct {
+	src       Source
+	invert    bool
+	deviation float64
+}
+
+// Next returns the next burst, adjusted.
+func (a *adjustSource) Next() (Burst, bool) {
+	b, ok := a.src.Next()
+	if ok && b.GridStream != nil {
+		if a.invert {
+			b.GridStream.Invert = !b.GridStream.Invert
+		}
+		if a.deviation > 0 {
+			b.GridStream.Deviation = a.deviation
+		}
+	}
+	return b, ok
+}
+
+// ParseFrameHex reads a GridStream frame written in hex, from the 0x2A byte
+// through the CRC: an 00FF or 80FF prefix before the 2A byte, a 0x prefix,
+// and spaces, tabs, colons and dashes between the digits are allowed.
+func ParseFrameHex(s string) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		if r == ' ' || r == ':' || r == '-' || r == '\t' {
+			return -1
+		}
+		return r
+	}, strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "0x"), "0X"))
+	b, err := hex.DecodeString(clean)
+	if err != nil {
+		return nil, errors.New("not hex")
+	}
+	if len(b) >= 3 && (b[0] == 0x00 || b[0] == 0x80) && b[1] == 0xFF && b[2] == 0x2A {
+		b = b[2:]
+	}
+	if len(b) < 4 || b[0] != 0x2A {
+		return nil, errors.New("a frame starts with the 2A byte and has at least a type and a length")
+	}
+	return b, nil
+}
