@@ -79,6 +79,24 @@ func (d *detector) noisePower() float64 {
 
 // analyze runs one frame (len(x) == n) and returns the peaks.
 func (d *detector) analyze(x []complex64) []peak {
+	if !d.spectrum(x) {
+		// Garbage input (NaN or infinite samples): skip the frame rather
+		// than poison the noise floor.
+		return d.peaks[:0]
+	}
+	d.smooth()
+	d.frames++
+	if d.frames <= 4 {
+		d.startFloor()
+		return d.peaks[:0]
+	}
+	d.findHot()
+	return d.pickPeaks()
+}
+
+// spectrum writes the bin powers of the windowed frame x to d.p (DC in the
+// middle); it reports false when they are not finite.
+func (d *detector) spectrum(x []complex64) bool {
 	n := d.n
 	for i, v := range x[:n] {
 		w := d.win[i]
@@ -92,16 +110,15 @@ func (d *detector) analyze(x []complex64) []peak {
 		d.p[(k+h)&(n-1)] = pw
 		total += pw
 	}
-	if math.IsNaN(float64(total)) || math.IsInf(float64(total), 0) {
-		// Garbage input (NaN or infinite samples): skip the frame rather
-		// than poison the noise floor.
-		return d.peaks[:0]
-	}
-	// Sliding sum over 2w+1 bins (clamped at the edges), in float64 and
-	// never below zero: in float32 the rounding error of a strong bin (a
-	// full-scale DC carrier) carried into the weak bins after it, even
-	// below zero, and a negative floor is hot for ever.
-	w := d.w
+	return !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
+}
+
+// smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
+// edges) to d.s, in float64 and never below zero: in float32 the rounding
+// error of a strong bin (a full-scale DC carrier) carried into the weak
+// bins after it, even below zero, and a negative floor is hot for ever.
+func (d *detector) smooth() {
+	n, w := d.n, d.w
 	var acc float64
 	for k := 0; k <= w && k < n; k++ {
 		acc += float64(d.p[k])
@@ -115,26 +132,30 @@ func (d *detector) analyze(x []complex64) []peak {
 			acc -= float64(d.p[k-w])
 		}
 	}
-	// Noise floor: a running mean at first, then a slow follower of the
-	// quiet bins (and a slower one of hot bins, so a stuck carrier fades).
-	d.frames++
-	if d.frames <= 4 {
-		a := 1 / float32(d.frames)
-		for k := range n {
-			d.floor[k] += a * (d.s[k] - d.floor[k])
-		}
-		if d.frames == 4 {
-			// A burst during the first frames must not become the floor:
-			// clamp every bin to twice the median bin.
-			d.tmp = append(d.tmp[:0], d.floor...)
-			slices.Sort(d.tmp)
-			lim := 2 * d.tmp[len(d.tmp)/2]
-			for k := range d.floor {
-				d.floor[k] = min(d.floor[k], lim)
-			}
-		}
-		return d.peaks[:0]
+}
+
+// startFloor makes the noise floor the running mean of the first four
+// frames; after the fourth, a burst during them must not become the floor:
+// every bin is clamped to twice the median bin.
+func (d *detector) startFloor() {
+	a := 1 / float32(d.frames)
+	for k := range d.n {
+		d.floor[k] += a * (d.s[k] - d.floor[k])
 	}
+	if d.frames == 4 {
+		d.tmp = append(d.tmp[:0], d.floor...)
+		slices.Sort(d.tmp)
+		lim := 2 * d.tmp[len(d.tmp)/2]
+		for k := range d.floor {
+			d.floor[k] = min(d.floor[k], lim)
+		}
+	}
+}
+
+// findHot marks the bins over the threshold (d.hot) and moves the noise
+// floor: a slow follower of the quiet bins, and a slower one of hot bins,
+// so a stuck carrier fades.
+func (d *detector) findHot() {
 	thr := d.thr
 	// The receiver's dynamic range: the channel filters stop neighbours
 	// by about 60 dB, so a bin that far below the strongest is its
@@ -145,7 +166,7 @@ func (d *detector) analyze(x []complex64) []peak {
 		strongest = max(strongest, s)
 	}
 	d.least = strongest * dynamicRange
-	for k := range n {
+	for k := range d.n {
 		s, f := d.s[k], d.floor[k]
 		// (A DC spike is a steady hot bin: the slow floor update of hot
 		// bins absorbs it; excluding the DC bins instead would split
@@ -164,10 +185,13 @@ func (d *detector) analyze(x []complex64) []peak {
 			d.floor[k] = f + 0.0005*(s-f)
 		}
 	}
-	// Greedy peak picking: the strongest unclaimed hot bin claims its
-	// contiguous hot neighbours within ±60 kHz.
+}
+
+// pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims
+// its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
+func (d *detector) pickPeaks() []peak {
 	d.order = d.order[:0]
-	for k := range n {
+	for k := range d.n {
 		if d.hot[k] {
 			d.order = append(d.order, int32(k))
 		}
@@ -186,42 +210,48 @@ func (d *detector) analyze(x []complex64) []peak {
 		}
 		return 0
 	})
-	span := int(60e3 / (d.fs / float64(n)))
-	for _, k0 := range d.order {
-		k := int(k0)
+	span := int(60e3 / (d.fs / float64(d.n)))
+	for _, k := range d.order {
 		if d.claim[k] || len(d.peaks) == 32 {
 			continue
 		}
-		lo, hi := k, k
-		for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] {
-			lo--
-		}
-		for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] {
-			hi++
-		}
-		// Centroid of the excess raw power over the claimed bins.
-		var sw, swk float64
-		nf := float64(d.floor[k]) / float64(2*w+1)
-		for j := lo; j <= hi; j++ {
-			d.claim[j] = true
-			e := float64(d.p[j]) - nf
-			if e > 0 {
-				sw += e
-				swk += e * float64(j)
-			}
-		}
-		c := float64(k)
-		if sw > 0 {
-			c = swk / sw
-		}
-		d.peaks = append(d.peaks, peak{
-			freq:  d.binFreq(c),
-			ratio: d.s[k] / max(d.floor[k], d.least),
-			lo:    d.binFreq(float64(lo)),
-			hi:    d.binFreq(float64(hi)),
-		})
+		d.peaks = append(d.peaks, d.claimPeak(int(k), span))
 	}
 	return d.peaks
+}
+
+// claimPeak claims the hot bins around bin k (gaps of one bin bridged, at
+// most span bins away) and returns the peak they make, centred on their
+// excess power over the floor.
+func (d *detector) claimPeak(k, span int) peak {
+	n := d.n
+	lo, hi := k, k
+	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] {
+		lo--
+	}
+	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] {
+		hi++
+	}
+	var sw, swk float64
+	nf := float64(d.floor[k]) / float64(2*d.w+1)
+	for j := lo; j <= hi; j++ {
+		d.claim[j] = true
+		e := float64(d.p[j]) - nf
+		if e > 0 {
+			sw += e
+			swk += e * float64(j)
+		}
+	}
+	c := float64(k)
+	if sw > 0 {
+		c = swk / sw
+	}
+	return peak{
+		freq:  d.binFreq(c),
+		ratio: d.s[k] / max(d.floor[k], d.least),
+		lo:    d.binFreq(float64(lo)),
+		hi:    d.binFreq(float64(hi)),
+	}
 }
 
 // absorb raises the noise floor of the bins from lo to hi Hz (and their

@@ -38,6 +38,16 @@
 //     pipeline.Channel (WriteLevels) and the core's differential-Manchester
 //     slicer.
 //
+// The files follow the stages: search in detect.go and fft.go, channel in
+// channel.go and fir.go, measure (with the choice of symbol rates) in
+// measure.go, GridStream in fsk.go and fsksymbols.go, NGE101 in ook.go.
+// receiver.go holds the configuration and the sample loop, bursts.go the
+// bursts' lifecycle, deliver.go the hand-off to the decode pipeline and the
+// suppression of duplicates, report.go the optional report of each burst
+// (Config.OnBurst), numeric.go small numeric helpers, and
+// protocols.go the protocols' radio facts (band, rates, deviation, sync
+// word, timing), the one place the stages read them from.
+//
 // Messages carry Radio fields: FreqHz (absolute when Config.CenterFreq is
 // set, else the offset), Baud, RSSIdB (burst power, dBFS) and SNRdB (burst
 // power over the complex noise power of the whole band). BitOffset is the

@@ -69,7 +69,6 @@ type mixDecim struct {
 	next  int         // buf index of the newest sample of the next output's window
 	osc   complex128
 	step  complex128
-	sym   bool // taps are symmetric with odd length
 	// A half-band filter decimating by two (every other tap zero but the
 	// middle one) is run as one: the middle tap and the rest, from the
 	// middle out.
@@ -79,13 +78,11 @@ type mixDecim struct {
 
 const mixBlock = 2048
 
+// newMixDecim returns a mixDecim with linear-phase taps (symmetric, of odd
+// length, as kaiserLowpass and halfband.taps design them).
 func newMixDecim(taps []float32, decim int) *mixDecim {
 	m := &mixDecim{taps: taps, decim: decim, buf: make([]complex64, len(taps)-1, len(taps)-1+mixBlock)}
-	m.sym = len(taps)%2 == 1
-	for i := range len(taps) / 2 {
-		m.sym = m.sym && taps[i] == taps[len(taps)-1-i]
-	}
-	if mid := len(taps) / 2; decim == 2 && m.sym && len(taps)%4 == 3 {
+	if mid := len(taps) / 2; decim == 2 && len(taps)%4 == 3 {
 		half := true
 		for j := 2; j <= mid; j += 2 {
 			half = half && taps[mid-j] == 0
@@ -133,13 +130,9 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 			var dst []complex64
 			out, dst = extend(out, max(0, len(buf)-p+1)/2)
 			p = halfbandN(dst, buf, p-h, m.center, m.pairs) + h
-		} else if m.sym {
-			for ; p < len(buf); p += m.decim {
-				out = append(out, dotSym(taps, buf[p-h:p+1]))
-			}
 		} else {
 			for ; p < len(buf); p += m.decim {
-				out = append(out, dot(taps, buf[p-h:p+1]))
+				out = append(out, dotSym(taps, buf[p-h:p+1]))
 			}
 		}
 		m.next = p - blk
@@ -174,29 +167,4 @@ func dotSym(taps []float32, w []complex64) complex64 {
 	}
 	c := w[h]
 	return complex(r0+r1+taps[h]*real(c), i0+i1+taps[h]*imag(c))
-}
-
-// dot is Σ taps[k]·w[k] with independent partial sums (the loop is bound
-// by add latency otherwise).
-func dot(taps []float32, w []complex64) complex64 {
-	w = w[:len(taps)]
-	var r0, r1, r2, r3, i0, i1, i2, i3 float32
-	k := 0
-	for ; k+4 <= len(taps); k += 4 {
-		t := taps[k : k+4 : k+4]
-		v := w[k : k+4 : k+4]
-		r0 += t[0] * real(v[0])
-		i0 += t[0] * imag(v[0])
-		r1 += t[1] * real(v[1])
-		i1 += t[1] * imag(v[1])
-		r2 += t[2] * real(v[2])
-		i2 += t[2] * imag(v[2])
-		r3 += t[3] * real(v[3])
-		i3 += t[3] * imag(v[3])
-	}
-	for ; k < len(taps); k++ {
-		r0 += taps[k] * real(w[k])
-		i0 += taps[k] * imag(w[k])
-	}
-	return complex((r0+r1)+(r2+r3), (i0+i1)+(i2+i3))
 }

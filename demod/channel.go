@@ -5,6 +5,33 @@ import (
 	"slices"
 )
 
+// firstStage is the design of every burst's first stage: half-band
+// decimators by d1 down to 240–480 kS/s, keeping ±60 kHz. Below 480 kS/s
+// there is none (d1 is 1): the burst is only mixed to 0 Hz, and the power
+// channel and every demodulator filter it themselves.
+type firstStage struct {
+	d1     int     // decimation (a power of two)
+	fs1    float64 // rate after it
+	design []*halfband
+	gain1  float64 // noise gain (Σh²)
+	delay1 float64 // group delay in input samples
+}
+
+// newFirstStage designs the first stage for input rate fs.
+func newFirstStage(fs float64) firstStage {
+	st := firstStage{d1: 1, gain1: 1}
+	for fs/float64(2*st.d1) >= 240e3 {
+		st.d1 *= 2
+	}
+	st.fs1 = fs / float64(st.d1)
+	if st.d1 > 1 {
+		st.design = newChannelizerDesign(fs, st.d1, 60e3)
+		st.gain1 = noiseGain(st.design)
+		st.delay1 = groupDelay(st.design)
+	}
+	return st
+}
+
 // channelizer is a burst's first stage: a mixer to the burst's frequency
 // and a cascade of half-band decimators (each halving the rate, every other
 // tap zero and the rest symmetric). The mixer's frequency is a whole number
@@ -56,7 +83,7 @@ func halfbandTaps(fs, pass, atten float64) *halfband {
 		h.pairs = append(h.pairs, t[m-j])
 	}
 	// Renormalise the DC gain after dropping the (tiny) even taps.
-	var s float32 = h.center
+	s := h.center
 	for _, p := range h.pairs {
 		s += 2 * p
 	}
@@ -179,7 +206,7 @@ func halfband15(dst, buf []complex64, s int, c, t0, t1, t2, t3 float32) int {
 	return s
 }
 
-// newChannelizer makes a mixer and log2(decim) half-band stages from fs,
+// newChannelizerDesign designs log2(decim) half-band stages from rate fs,
 // each keeping ±pass.
 func newChannelizerDesign(fs float64, decim int, pass float64) []*halfband {
 	var st []*halfband
@@ -190,6 +217,7 @@ func newChannelizerDesign(fs float64, decim int, pass float64) []*halfband {
 	return st
 }
 
+// clone gives c stages of its own after design.
 func (c *channelizer) clone(design []*halfband) {
 	for _, d := range design {
 		h := *d

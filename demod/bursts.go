@@ -1,0 +1,187 @@
+package demod
+
+import (
+	"math"
+	"slices"
+)
+
+// burst is one transmission being collected.
+type burst struct {
+	freq      float64 // the detector's offset when the burst started (Hz)
+	tuned     float64 // the channel's centre (Hz)
+	fsum, wsz float64 // running mean of peak frequencies
+	lo, hi    float64 // widest occupied band seen
+	ex        *channelizer
+	y         []complex64
+	start     int64 // input index of y[0]
+	began     int64 // input index where it was detected
+	misses    int
+	maxRatio  float32
+}
+
+// frame runs the detector on the newest samples and tracks bursts.
+func (r *Receiver) frame() {
+	if r.pos < int64(r.det.n) {
+		return
+	}
+	peaks := r.det.analyze(r.newestFrame())
+	for _, b := range r.active {
+		b.misses++
+	}
+	for _, pk := range peaks {
+		r.track(pk)
+	}
+	r.cands, r.newCands = r.newCands, r.cands[:0]
+	r.endBursts()
+}
+
+// newestFrame returns the detector's frame: the newest samples in the ring,
+// contiguous.
+func (r *Receiver) newestFrame() []complex64 {
+	n := int64(r.det.n)
+	p := (r.pos - n) & r.rmask
+	if p+n <= int64(len(r.ring)) {
+		return r.ring[p : p+n]
+	}
+	x := r.det.buf // the detector copies its input before transforming
+	c := copy(x, r.ring[p:])
+	copy(x[c:], r.ring)
+	return x
+}
+
+// track gives a peak to the burst it belongs to, or starts one.
+func (r *Receiver) track(pk peak) {
+	var best *burst
+	bd := math.Inf(1)
+	for _, b := range r.active {
+		if d := math.Abs(pk.freq - b.freq); d < bd {
+			best, bd = b, d
+		}
+	}
+	switch {
+	case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
+		// A much stronger burst next to a weak one (a false alarm or a
+		// faint neighbour): follow the strong one from here.
+		r.finish(best)
+		r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
+		r.startBurst(pk)
+	case best != nil && bd < 35e3:
+		best.follow(pk)
+	case best != nil && bd < 70e3:
+		// A skirt of a burst already followed.
+	default:
+		r.newBurst(pk)
+	}
+}
+
+// follow takes the burst's peak in this frame into account.
+func (b *burst) follow(pk peak) {
+	b.maxRatio = max(b.maxRatio, pk.ratio)
+	b.misses = 0
+	w := float64(pk.ratio)
+	b.fsum += w * pk.freq
+	b.wsz += w
+	b.lo = min(b.lo, pk.lo)
+	b.hi = max(b.hi, pk.hi)
+}
+
+// newBurst starts a burst at a peak that shows in two frames in a row (or
+// is strong), else keeps it as a candidate for the next frame.
+func (r *Receiver) newBurst(pk peak) {
+	confirmed := pk.ratio > 4*r.det.thr
+	for _, c := range r.cands {
+		confirmed = confirmed || math.Abs(c.freq-pk.freq) < 20e3
+	}
+	switch {
+	case confirmed && len(r.active) >= MaxActive:
+		r.stats.Ignored++
+	case confirmed:
+		r.startBurst(pk)
+	default:
+		r.newCands = append(r.newCands, pk)
+	}
+}
+
+// endBursts finishes the bursts that went quiet or lasted too long, and
+// demodulates the ones grown too long to keep.
+func (r *Receiver) endBursts() {
+	live := r.active[:0]
+	for _, b := range r.active {
+		if b.misses >= r.miss {
+			r.finish(b)
+			continue
+		}
+		if r.pos-b.began >= r.maxSpan {
+			// Longer than any transmission: a carrier or interference.
+			// What was collected is still demodulated; then the band joins
+			// the noise floor, so the same signal does not start over.
+			r.stats.Cut++
+			r.det.absorb(b.lo, b.hi)
+			r.finish(b)
+			continue
+		}
+		if len(b.y) >= r.maxLen {
+			r.demodPiece(b)
+		}
+		live = append(live, b)
+	}
+	clear(r.active[len(live):])
+	r.active = live
+}
+
+// demodPiece demodulates what there is of a burst and keeps an overlap as
+// long as the longest frame to go on with.
+func (r *Receiver) demodPiece(b *burst) {
+	r.demodBurst(b)
+	ov := min(len(b.y), int(0.16*r.fs1))
+	cut := len(b.y) - ov
+	copy(b.y, b.y[cut:])
+	b.y = b.y[:ov]
+	b.start += int64(cut * r.d1)
+}
+
+// startBurst follows a new burst from a peak, its samples from the
+// lookback ring on.
+func (r *Receiver) startBurst(pk peak) {
+	var b *burst
+	if k := len(r.free); k > 0 {
+		b = r.free[k-1]
+		r.free = r.free[:k-1]
+	} else {
+		b = &burst{ex: &channelizer{}}
+		b.ex.clone(r.design)
+	}
+	r.stats.Bursts++
+	w := float64(pk.ratio)
+	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
+	b.misses, b.maxRatio = 0, pk.ratio
+	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
+	b.y = b.y[:0]
+	b.began = r.pos
+	b.start = max(0, r.pos-int64(r.look))
+	if r.det.frames <= 6 {
+		// Right after the noise floor's start-up a burst may have begun
+		// before the first frame that could see it: take the whole ring.
+		b.start = max(0, r.pos-int64(len(r.ring))+1)
+	}
+	// Align the start to the decimation phase.
+	b.start -= b.start % int64(r.d1)
+	r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
+	r.active = append(r.active, b)
+}
+
+// extract runs input samples through a burst's first stage.
+func (r *Receiver) extract(b *burst, x []complex64) {
+	b.y = b.ex.process(x, b.y)
+}
+
+// finish demodulates a burst that has ended.
+func (r *Receiver) finish(b *burst) {
+	if len(b.y) > 0 {
+		r.demodBurst(b)
+	}
+	if cap(b.y) > 4*r.maxLen {
+		b.y = nil
+	}
+	r.free = append(r.free, b)
+}

@@ -1,0 +1,79 @@
+package demod
+
+import (
+	"math"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// recentMsg is a delivered frame, remembered to drop duplicates: its bytes
+// (hex) and where it started, in input samples.
+type recentMsg struct {
+	raw string
+	pos int64
+}
+
+// deliver emits a message unless the same frame was already emitted: a
+// transmission the detector saw twice, or demodulated again in the overlap
+// of a burst cut for length. A GridStream frame is the same when its bytes
+// agree and it starts (by its own BitOffset) within dupSlack of the other;
+// an NGE101 packet, which the transmitter repeats, when its bytes agree
+// within 0.2 s of burst starts (pos).
+func (r *Receiver) deliver(m *frames.Message, pos int64) {
+	tol := int64(0.2 * r.fs)
+	if m.Radio != nil && m.Baud > 0 {
+		pos = int64(math.Round(float64(m.BitOffset) * r.fs / float64(m.Baud)))
+		tol = int64(dupSlack * r.fs)
+	}
+	// Bursts hold at most MaxBurst of samples: a frame that started before
+	// the horizon cannot be demodulated again.
+	horizon := r.pos - r.recentSpan
+	keep := r.recent[:0]
+	dup := false
+	for _, e := range r.recent {
+		if e.pos < horizon {
+			continue
+		}
+		keep = append(keep, e)
+		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol {
+			dup = true
+		}
+	}
+	clear(r.recent[len(keep):])
+	r.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
+	if dup {
+		r.stats.Duplicate++
+		return
+	}
+	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos})
+	r.stats.Messages++
+	r.emit(m)
+}
+
+// dupSlack is how far apart (in seconds) two decodes of one GridStream
+// frame may place its start. Two transmissions of the same bytes are
+// further apart: the shortest frame lasts over 5 ms.
+const dupSlack = 0.003
+
+// newChannel returns a decode pipeline channel whose messages go to collect.
+func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) *pipeline.Channel {
+	return pipeline.New(pipeline.Config{
+		Decoder:    r.dec,
+		GridStream: levelRate == 0,
+		Deframer:   r.cfg.Deframer,
+		LevelRate:  levelRate,
+		Input:      r.cfg.Input,
+	}, collect)
+}
+
+// radio returns the Radio fields of a message from a burst measured as
+// info, at freq Hz from the centre.
+func (r *Receiver) radio(freq float64, baud int, info burstInfo) *frames.Radio {
+	fq := math.Round(freq + r.cfg.CenterFreq)
+	rssi, snr := round1(info.rssi), round1(info.snr)
+	return &frames.Radio{FreqHz: &fq, Baud: baud, RSSIdB: &rssi, SNRdB: &snr}
+}

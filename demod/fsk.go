@@ -1,0 +1,233 @@
+package demod
+
+import (
+	"math"
+	"slices"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// baudPlan holds the second stage for one symbol rate.
+type baudPlan struct {
+	// in is 1 when the plan starts from the first stage's output, else the
+	// power channel's decimation (it starts from that channel, ±50 kHz at
+	// half the rate, which is enough for the slower rates); inDelay is that
+	// channel's group delay in first-stage samples.
+	in      int
+	inDelay float64
+	// alt is the same plan from the first stage's output, used when the
+	// burst is far from the centre the power channel was tuned to.
+	alt  *baudPlan
+	baud float64
+	d2   int
+	fs2  float64
+	sps  float64
+	L    int
+	dec  *mixDecim
+}
+
+// fskDemod demodulates GridStream bursts: per symbol rate a channel filter
+// and decimator, an FM discriminator for the frequency, deviation and
+// timing estimates, then two noncoherent tone correlators (one symbol long)
+// whose energy difference is the soft symbol.
+type fskDemod struct {
+	r        *Receiver
+	plans    []*baudPlan
+	pos, neg *pipeline.Channel
+	written  int64 // symbols written to each channel
+	got      []*frames.Message
+	order    []*baudPlan
+	used     *baudPlan // the plan (or its alt) the last decode ran
+	hd       []float32
+	hdRate   float64
+	slowest  float64 // GridStream's slowest symbol rate
+	offs     []float64
+	cur      attempt
+	mine     []*frames.Message // messages made from the current attempt's symbols
+	failed   []*frames.Message
+
+	z      []complex64
+	d, m   []float32
+	s      []float32
+	pp, pm []complex64
+	cp, cm []complex64
+	soft   []float32
+	inv    []float32
+	when   []float32 // Fs2 position of each soft symbol
+	vals   []float32
+	sorted []float32
+	tblk   []complex128
+	taus   []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
+	won    []int8    // per correlator window: which tone clearly won (±1) or 0
+}
+
+// newBaudPlan designs the second stage for one rate from input rate fsIn,
+// for a signal of peak deviation dev (Hz).
+func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
+	d2 := max(1, int(fsIn/(6*baud)))
+	fs2 := fsIn / float64(d2)
+	// Channel filter: the deviation plus most of the symbol rate and a few
+	// kHz of tuning error.
+	pass := min(dev+0.4*baud+3e3, 0.45*fs2)
+	// The correlators do the fine selection; this filter only has to
+	// stop aliasing and keep neighbouring channels out of the estimates.
+	stop := min(fs2-pass, pass+20e3)
+	stop = max(stop, pass+2e3)
+	taps := kaiserLowpass(fsIn, pass, stop, 45)
+	return &baudPlan{in: 1, baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud,
+		L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
+}
+
+// ratePlan designs the second stage for a symbol rate of r's: from the
+// power channel when that leaves 6 samples per symbol, else from the first
+// stage.
+func (r *Receiver) ratePlan(baud float64) *baudPlan {
+	dev := r.gridStream.deviation(baud)
+	if r.power.dec == 1 || r.fs1/float64(r.power.dec)/baud < 6 {
+		return newBaudPlan(r.fs1, baud, dev)
+	}
+	p := newBaudPlan(r.fs1/float64(r.power.dec), baud, dev)
+	p.in = r.power.dec
+	p.inDelay = float64(len(r.power.filt.taps)-1) / 2
+	p.alt = newBaudPlan(r.fs1, baud, dev)
+	return p
+}
+
+// newFSKDemod returns the FSK demodulator of r's bursts.
+func newFSKDemod(r *Receiver) *fskDemod {
+	f := &fskDemod{r: r, slowest: float64(slices.Min(r.gridStream.bauds))}
+	for _, b := range r.cfg.Bauds {
+		f.plans = append(f.plans, r.ratePlan(float64(b)))
+	}
+	f.offs = make([]float64, len(f.plans))
+	collect := func(m *frames.Message) { f.got = append(f.got, m) }
+	f.pos = r.newChannel(0, collect)
+	f.neg = r.newChannel(0, collect)
+	f.pos.Annotate = f.annotate
+	f.neg.Annotate = f.annotate
+	return f
+}
+
+// run tries the symbol rates in turn (those whose head shows a sync word
+// first) until the CRC-good frames fill the transmission. lead and tail are
+// the noise margins in Fs1 samples.
+func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info burstInfo) {
+	r := f.r
+	f.failed = f.failed[:0]
+	span := float64(len(y) - lead - tail) // active Fs1 samples
+	covered := 0.0
+	decoded := false
+	nsync := f.orderRates(pz, lead)
+	for i, p := range f.order {
+		if i == nsync && decoded {
+			// A rate with a sync word decoded; the others showed none.
+			break
+		}
+		r.stats.Attempts++
+		c := f.tuning(p, i < nsync, corr)
+		fine := f.decode(p, y, pz, c, lead, tail) + (c-corr)*r.fs1
+		if len(f.soft) == 0 {
+			continue
+		}
+		f.writeSymbols(p, info, fine)
+		var ok bool
+		ok, covered = f.deliverGood(p, info.start, covered)
+		if ok {
+			decoded = true
+			// Stop once the frames found fill the burst; a longer burst
+			// may hold more transmissions, at other rates.
+			if covered > 0.8*span {
+				break
+			}
+			continue
+		}
+		if len(f.failed) == 0 {
+			f.failed = append(f.failed, f.got...)
+		}
+	}
+	if decoded {
+		r.stats.Decoded++
+		return
+	}
+	for _, m := range f.failed {
+		r.deliver(m, info.start)
+	}
+}
+
+// tuning returns the tuning (cycles per Fs1 sample) to demodulate plan p
+// at: the head's offset estimate (from the tuned centre) when p showed a
+// sync word there, which saves a retuning pass, unless it is far from the
+// detector's corr (then it is more likely noise).
+func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
+	r := f.r
+	if off := f.offs[slices.Index(f.plans, p)]; synced && math.Abs(off-corr*r.fs1) < 3e3 {
+		return off / r.fs1
+	}
+	return corr
+}
+
+// writeSymbols decodes f.soft in both polarities. The messages made from
+// them are annotated as they are decoded (f.annotate) and collected in
+// f.got, where a message of an earlier burst that waited for its network
+// to be learned may come out with them.
+func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
+	f.got, f.mine = f.got[:0], f.mine[:0]
+	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
+	f.pos.WriteSoft(f.soft)
+	f.inv = grow(f.inv, len(f.soft))
+	for i, v := range f.soft {
+		f.inv[i] = -v
+	}
+	f.neg.WriteSoft(f.inv)
+	f.pos.Flush()
+	f.neg.Flush()
+	f.written += int64(len(f.soft))
+}
+
+// deliverGood delivers the CRC-good messages of f.got. It reports whether
+// one was made from this attempt's symbols, and adds the air time of those
+// (in Fs1 samples) to covered.
+func (f *fskDemod) deliverGood(p *baudPlan, start int64, covered float64) (bool, float64) {
+	r := f.r
+	ok := false
+	for _, m := range f.got {
+		if !m.CRCOK {
+			continue
+		}
+		if slices.Contains(f.mine, m) {
+			ok = true
+			covered += float64(r.gridStream.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
+		}
+		r.deliver(m, start)
+	}
+	return ok, covered
+}
+
+// attempt is the demodulation whose symbols are being decoded.
+type attempt struct {
+	plan *baudPlan
+	base int64   // symbols written to the channels before this attempt
+	freq float64 // the burst's measured frequency (Hz from the centre)
+	info burstInfo
+}
+
+// annotate sets the Radio fields and stream position of a message made
+// from the current attempt's symbols.
+func (f *fskDemod) annotate(m *frames.Message) {
+	r := f.r
+	f.mine = append(f.mine, m)
+	p, freq, info := f.cur.plan, f.cur.freq, f.cur.info
+	k := m.BitOffset - f.cur.base
+	sample := info.start
+	if k >= 0 && k < int64(len(f.when)) {
+		// when is the end of the symbol's correlator window; take away a
+		// symbol and both filters' group delays to get to its start.
+		u := f.used
+		t := (float64(f.when[k])-u.sps)*float64(u.d2*u.in*r.d1) -
+			float64(len(u.dec.taps)-1)/2*float64(u.in*r.d1) - u.inDelay*float64(r.d1) - r.delay1
+		sample += int64(t)
+	}
+	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))
+	m.Radio = r.radio(freq, int(p.baud), info)
+}

@@ -1,0 +1,294 @@
+package demod
+
+import "math"
+
+// decode demodulates y at one symbol rate into f.soft (and f.when) and
+// returns the fine frequency offset it measured (Hz).
+func (f *fskDemod) decode(p *baudPlan, y, pz []complex64, corr float64, lead, tail int) float64 {
+	f.used = p
+	if p.in > 1 {
+		if math.Abs(corr*f.r.fs1) > 10e3 {
+			// Far from the power channel's centre: a neighbour may
+			// fold into its band; start from the first stage instead.
+			p = p.alt
+			f.used = p
+		} else {
+			y, lead, tail = pz, lead/p.in, tail/p.in
+		}
+	}
+	in := float64(p.in)
+	fine, retune := f.decodeOnce(p, y, corr*in, lead, tail)
+	for range 2 {
+		if !retune {
+			break
+		}
+		// The burst is off the channel filter's centre: tune and go again.
+		var more float64
+		more, retune = f.decodeOnce(p, y, (corr+fine/f.r.fs1)*in, lead, tail)
+		fine += more
+	}
+	return fine
+}
+
+// decodeOnce filters y with the channel filter tuned to corr (cycles per
+// sample of y) and demodulates it into f.soft. It returns the fine offset it
+// measured (Hz) and whether that is too far from the filter's centre to go
+// on (the caller retunes).
+func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, tail int) (float64, bool) {
+	f.soft = f.soft[:0]
+	f.when = f.when[:0]
+	p.dec.reset(corr)
+	f.z = p.dec.process(y, f.z[:0])
+	n, L := len(f.z), p.L
+	if n < 8*L {
+		return 0, false
+	}
+	// The estimates look at the inner part (without the noise margins): the
+	// tones at most its first 400 symbols, their refinement 300.
+	lo := min(n, lead/p.d2+L)
+	hi := max(lo, n-tail/p.d2)
+	off, dev, ok := f.estimateTones(lo, min(hi, lo+400*L), L)
+	if !ok {
+		return 0, false
+	}
+	if fineHz := off * p.fs2 / (2 * math.Pi); math.Abs(fineHz) > 2e3 {
+		return fineHz, true
+	}
+	wp, wm := f.refineTones(lo, min(hi, lo+300*L), L, off+dev, off-dev)
+	f.correlate(n, L, wp, wm)
+	f.blockTimings(p.sps)
+	f.sampleSymbols(L, p.sps)
+	off = (wp + wm) / 2
+	return off * p.fs2 / (2 * math.Pi), false
+}
+
+// estimateTones returns the two tones (radians per sample: their midpoint
+// off, half their distance dev) from the FM discriminator of f.z[lo:est],
+// averaged over a symbol. The tones are where that average sits during runs
+// of one symbol: the means of its lowest and highest fifths. (Cluster means
+// would include symbols next to transitions, smeared by the shaping, and any
+// unmodulated carrier before the preamble.)
+func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
+	f.discriminate(est, L)
+	step := max(1, L/2)
+	f.vals = f.vals[:0]
+	for i := lo; i < est; i += step {
+		f.vals = append(f.vals, f.m[i])
+	}
+	if len(f.vals) < 16 {
+		return 0, 0, false
+	}
+	f.sorted = append(f.sorted[:0], f.vals...)
+	q := max(1, len(f.sorted)/5)
+	lowest, highest := extremes(f.sorted, q)
+	var slo, shi float64
+	for _, v := range lowest {
+		slo += float64(v)
+	}
+	for _, v := range highest {
+		shi += float64(v)
+	}
+	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
+	off = float64(c0+c1) / 2
+	dev = float64(c1-c0) / 2
+	return off, dev, dev > 0
+}
+
+// discriminate writes the FM discriminator of f.z[:est] to f.d and its
+// one-symbol moving average to f.m.
+func (f *fskDemod) discriminate(est, L int) {
+	z := f.z
+	f.d = grow(f.d, est)
+	f.m = grow(f.m, est)
+	d, m := f.d, f.m
+	if est > 0 {
+		d[0] = 0
+	}
+	for i := 1; i < est; i++ {
+		a, b := z[i], z[i-1]
+		re := real(a)*real(b) + imag(a)*imag(b)
+		im := imag(a)*real(b) - real(a)*imag(b)
+		d[i] = fastAtan2(im, re)
+	}
+	var acc float32
+	invL := 1 / float32(L)
+	for i := range est {
+		acc += d[i]
+		if i >= L {
+			acc -= d[i-L]
+		}
+		m[i] = acc * invL
+	}
+}
+
+// refineTones refines the tones wp and wm (radians per sample) by the phase
+// each one's correlator turns between windows of f.z[lo:end] where that
+// tone won (decision-directed), first at half a symbol's lag (wider
+// pull-in), then at a whole symbol.
+func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64) {
+	for _, lag := range [2]int{max(1, L/2), L} {
+		f.correlate(end, L, wp, wm)
+		f.markWinners(end)
+		qp, qm := f.winnerTurns(lo, end, lag)
+		if qp != 0 {
+			wp += float64(fastAtan2(imag(qp), real(qp))) / float64(lag)
+		}
+		if qm != 0 {
+			wm += float64(fastAtan2(imag(qm), real(qm))) / float64(lag)
+		}
+	}
+	return wp, wm
+}
+
+// correlate runs the two tone correlators (one symbol long, at tones wp
+// and wm) over f.z[:end] into f.cp and f.cm, and their energy difference
+// into f.s.
+func (f *fskDemod) correlate(end, L int, wp, wm float64) {
+	n := len(f.z)
+	f.pp = grow(f.pp, n)
+	f.pm = grow(f.pm, n)
+	f.cp = grow(f.cp, n)
+	f.cm = grow(f.cm, n)
+	f.s = grow(f.s, n)
+	f.mixTone(f.pp[:end], wp)
+	f.mixTone(f.pm[:end], wm)
+	s := f.s
+	var ap, am complex128
+	for i := range end {
+		ap += complex128(f.pp[i])
+		am += complex128(f.pm[i])
+		if i >= L {
+			ap -= complex128(f.pp[i-L])
+			am -= complex128(f.pm[i-L])
+		}
+		f.cp[i], f.cm[i] = complex64(ap), complex64(am)
+		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+	}
+}
+
+// mixTone writes f.z mixed down by w radians per sample to dst.
+func (f *fskDemod) mixTone(dst []complex64, w float64) {
+	z := f.z
+	st := complex(math.Cos(-w), math.Sin(-w))
+	o := complex128(1)
+	for i0 := 0; i0 < len(dst); i0 += 1024 {
+		i1 := min(len(dst), i0+1024)
+		o = mix4(dst[i0:i1], z[i0:i1], o, st)
+	}
+}
+
+// markWinners sets f.won for the correlator windows up to end where one
+// tone clearly won (three times the other's energy): not transitions, and
+// not an unmodulated carrier between the tones.
+func (f *fskDemod) markWinners(end int) {
+	f.won = grow(f.won, end)
+	for i := range end {
+		a, b := f.cp[i], f.cm[i]
+		ep := real(a)*real(a) + imag(a)*imag(a)
+		em := real(b)*real(b) + imag(b)*imag(b)
+		switch {
+		case ep > 3*em:
+			f.won[i] = 1
+		case em > 3*ep:
+			f.won[i] = -1
+		default:
+			f.won[i] = 0
+		}
+	}
+}
+
+// winnerTurns sums, per tone, its correlator times the conjugate of its
+// value lag samples earlier, over the windows from lo to end that tone won
+// both times: the phase of each sum is how far its tone is off.
+func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
+	for i := max(lo, lag); i < end; i++ {
+		c := f.won[i]
+		if c == 0 || f.won[i-lag] != c {
+			continue
+		}
+		if c > 0 {
+			qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
+		} else {
+			qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
+		}
+	}
+	return qp, qm
+}
+
+// blockTimings finds, per block of 32 symbols, where its symbols end
+// (f.taus, in samples modulo sps): the phase of the symbol-rate line of |s|
+// (s peaks at the end of each symbol), over the block and its neighbours.
+func (f *fskDemod) blockTimings(sps float64) {
+	f.blockLines(sps)
+	nblk := len(f.tblk)
+	f.taus = grow(f.taus, nblk)
+	for j := range nblk {
+		v := f.tblk[j]
+		if j > 0 {
+			v += f.tblk[j-1]
+		}
+		if j+1 < nblk {
+			v += f.tblk[j+1]
+		}
+		ph := -math.Atan2(imag(v), real(v))
+		t := ph / (2 * math.Pi) * sps
+		if t < 0 {
+			t += sps
+		}
+		f.taus[j] = t
+	}
+}
+
+// blockLines writes the symbol-rate line of |s| per block of 32 symbols to
+// f.tblk.
+func (f *fskDemod) blockLines(sps float64) {
+	n := len(f.z)
+	s := f.s
+	blk := int(32 * sps)
+	nblk := (n + blk - 1) / blk
+	f.tblk = grow(f.tblk, nblk)
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	for j := range nblk {
+		ph := -2 * math.Pi * math.Mod(float64(j*blk), sps) / sps
+		o := complex(math.Cos(ph), math.Sin(ph))
+		var v complex128
+		for i := j * blk; i < min(n, (j+1)*blk); i++ {
+			a := float64(s[i])
+			if a < 0 {
+				a = -a
+			}
+			v += complex(a*real(o), a*imag(o))
+			o *= rot
+		}
+		f.tblk[j] = v
+	}
+}
+
+// sampleSymbols reads f.s at the end of every symbol into f.soft (and the
+// position into f.when), following f.taus by at most a tenth of a symbol
+// per symbol.
+func (f *fskDemod) sampleSymbols(L int, sps float64) {
+	n := len(f.z)
+	s := f.s
+	blk := int(32 * sps)
+	nblk := len(f.taus)
+	t := f.taus[0]
+	for t < float64(L-1) {
+		t += sps
+	}
+	for t < float64(n-1) {
+		i := int(t)
+		fr := float32(t - float64(i))
+		v := s[i] + fr*(s[i+1]-s[i])
+		f.soft = append(f.soft, v)
+		f.when = append(f.when, float32(t))
+		pred := t + sps
+		j := min(nblk-1, int(pred)/blk)
+		g := f.taus[j]
+		g += math.Round((pred-g)/sps) * sps
+		e := g - pred
+		lim := 0.1 * sps
+		e = max(-lim, min(lim, e))
+		t = pred + e
+	}
+}

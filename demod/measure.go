@@ -1,0 +1,330 @@
+package demod
+
+import (
+	"math"
+	"slices"
+)
+
+// powerChannel is where bursts are measured: the burst out of the first
+// stage filtered to ±50 kHz and decimated by dec (2, or 1 when the first
+// stage's rate is under 200 kS/s). The slower GridStream rates and NGE101
+// are demodulated from it too.
+type powerChannel struct {
+	filt   *mixDecim
+	gain   float64 // Σh² of filt's taps
+	dec    int
+	z      []complex64 // the burst being measured
+	blocks []float64   // its power per block
+}
+
+// newPowerChannel designs the power channel for first-stage rate fs1.
+func newPowerChannel(fs1 float64) powerChannel {
+	pc := powerChannel{dec: 2}
+	if fs1 < 200e3 {
+		pc.dec = 1
+	}
+	// Pass ±50 kHz (a 38400-baud burst is ±40 kHz wide); stop from 90 kHz
+	// so that at half the rate nothing folds into the slower rates' band.
+	taps := kaiserLowpass(fs1, 50e3, min(fs1/2, 90e3), 45)
+	if fs1/2-50e3 >= 90e3 {
+		// Fast enough for a half-band filter (stopband from fs1/2 - 50 kHz):
+		// half the taps are zero.
+		taps = halfbandTaps(fs1, 50e3, 45).taps()
+	}
+	pc.filt = newMixDecim(taps, pc.dec)
+	for _, t := range taps {
+		pc.gain += float64(t) * float64(t)
+	}
+	return pc
+}
+
+// burstInfo is what the receiver measured about a burst.
+type burstInfo struct {
+	start  int64   // input index of y[0]
+	freq   float64 // Hz offset of the tuned centre (y's 0 Hz)
+	rssi   float64 // dBFS
+	snr    float64 // dB over the whole band's noise
+	onFrac float64 // fraction of the active span above the threshold
+}
+
+// blockPowers is a burst's power per block of 0.25 ms on the power channel
+// and what the receiver knows to judge it.
+type blockPowers struct {
+	y, pz []complex64 // the burst out of the first stage, on the power channel
+	pw    []float64   // power per block
+	bl    int         // block length in first-stage samples
+	thr   float64     // a block over thr is active
+	nin   float64     // noise power per sample on the power channel
+	noise float64     // noise power per input sample over the whole band
+	start int64       // input index of y[0]
+	freq  float64     // the burst's frequency (Hz from the centre)
+}
+
+// demodBurst measures a collected burst and hands it to the GridStream and
+// NGE101 demodulators.
+func (r *Receiver) demodBurst(b *burst) {
+	bp, ok := r.measureBlocks(b)
+	if !ok {
+		return
+	}
+	a, e, ok := bp.activeSpan()
+	if !ok {
+		return
+	}
+	if r.cfg.OnBurst != nil {
+		span := int64(bp.bl * r.d1) // input samples per block
+		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e), r.failedSoFar())
+	}
+	if r.searchNGE {
+		info := bp.measure(a, e)
+		ia, ie := r.cut(&bp, a, e)
+		info.start += int64(ia * r.d1)
+		r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], bp.thr, info)
+	}
+	if r.searchGS {
+		r.demodTransmissions(&bp, a, e, (bp.freq-b.tuned)/r.fs1)
+	}
+}
+
+// measureBlocks runs burst b through the power channel and measures its
+// power per block; it reports false when the burst is shorter than four
+// blocks.
+func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
+	pc := &r.power
+	noise := r.det.noisePower()
+	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise}
+	// Of the channel only: the first stage leaves neighbours 60–240 kHz
+	// away only partly attenuated.
+	pc.filt.reset(0)
+	pc.z = pc.filt.process(b.y, pc.z[:0])
+	bp.pz = pc.z
+	bp.nin = noise * r.gain1 * pc.gain
+	bl := max(4, int(r.fs1/float64(pc.dec)*0.00025))
+	nb := len(bp.pz) / bl
+	if nb < 4 {
+		return bp, false
+	}
+	pw := pc.blocks[:0]
+	var maxP float64
+	for j := range nb {
+		var s float64
+		for _, v := range bp.pz[j*bl : (j+1)*bl] {
+			s += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		p := s / float64(bl)
+		pw = append(pw, p)
+		maxP = max(maxP, p)
+	}
+	pc.blocks = pw
+	bp.pw = pw
+	bp.bl = bl * pc.dec
+	bp.thr = max(2.5*bp.nin, math.Sqrt(max(bp.nin, 1e-30)*maxP)/2)
+	return bp, true
+}
+
+// activeSpan returns the first and last active blocks; ok is false when
+// none is.
+func (bp *blockPowers) activeSpan() (a, e int, ok bool) {
+	a, e = -1, -1
+	for j, p := range bp.pw {
+		if p > bp.thr {
+			if a < 0 {
+				a = j
+			}
+			e = j
+		}
+	}
+	return a, e, a >= 0
+}
+
+// measure returns what blocks a..e (inclusive) say about the burst.
+func (bp *blockPowers) measure(a, e int) burstInfo {
+	var on int
+	var sp float64
+	for _, p := range bp.pw[a : e+1] {
+		if p > bp.thr {
+			on++
+			sp += p
+		}
+	}
+	info := burstInfo{start: bp.start, freq: bp.freq, onFrac: float64(on) / float64(e-a+1)}
+	ps := max(sp/float64(max(on, 1))-bp.nin, 1e-20)
+	info.rssi = 10 * math.Log10(ps)
+	if bp.noise > 0 {
+		info.snr = 10 * math.Log10(ps/bp.noise)
+	}
+	return info
+}
+
+// cut returns the first-stage samples around blocks a..e with margins: 1 ms
+// before (the preamble may be weaker at the start), 0.5 ms after.
+func (r *Receiver) cut(bp *blockPowers, a, e int) (ia, ie int) {
+	ia = max(0, a*bp.bl-int(0.001*r.fs1))
+	ia -= ia % r.power.dec
+	ie = min(len(bp.y), (e+1)*bp.bl+int(0.0005*r.fs1))
+	return ia, ie
+}
+
+// demodTransmissions demodulates the GridStream transmissions in blocks
+// a..e, each on its own: they are continuous, so a gap of 1 ms or more
+// separates two of them (say on one channel, a few ms apart). corr is the
+// burst's residual tuning in cycles per first-stage sample.
+func (r *Receiver) demodTransmissions(bp *blockPowers, a, e int, corr float64) {
+	gap := max(2, int(math.Round(0.001*r.fs1/float64(bp.bl))))
+	minRun := max(2, int(0.002*r.fs1/float64(bp.bl)))
+	for j := a; j <= e; {
+		last, k := bp.run(j, e, gap)
+		if last-j+1 >= minRun {
+			r.demodTransmission(bp, j, last, corr)
+		}
+		j = bp.nextActive(k, e)
+	}
+}
+
+// run returns the last active block of the transmission that starts at
+// block j (no more than gap blocks between active ones, up to block e) and
+// the block after the gap that ended it.
+func (bp *blockPowers) run(j, e, gap int) (last, next int) {
+	k, last := j, j
+	for k <= e && k-last <= gap {
+		if bp.pw[k] > bp.thr {
+			last = k
+		}
+		k++
+	}
+	return last, k
+}
+
+// nextActive returns the first active block from j on, or e+1.
+func (bp *blockPowers) nextActive(j, e int) int {
+	for j <= e && bp.pw[j] <= bp.thr {
+		j++
+	}
+	return j
+}
+
+// demodTransmission hands blocks a..e to the FSK demodulator, unless
+// NGE101 is searched and they are mostly off (OOK).
+func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
+	info := bp.measure(a, e)
+	if info.onFrac <= 0.5 && r.searchNGE {
+		return
+	}
+	ia, ie := r.cut(bp, a, e)
+	info.start += int64(ia * r.d1)
+	dec := r.power.dec
+	r.fsk.run(bp.y[ia:ie], bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)], corr, a*bp.bl-ia, ie-(e+1)*bp.bl, info)
+}
+
+// orderRates fills f.order with the symbol rates to try: those whose
+// demodulated burst head shows a sync word first, then the rest (each
+// group in the order of Config.Bauds). It returns how many showed one.
+func (f *fskDemod) orderRates(pz []complex64, lead int) int {
+	dec := f.r.power.dec
+	f.order = f.order[:0]
+	if len(f.plans) > 1 {
+		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
+		for i, p := range f.plans {
+			ok, off := f.quickSync(p)
+			f.offs[i] = off
+			if ok {
+				f.order = append(f.order, p)
+			}
+		}
+	}
+	nsync := len(f.order)
+	for _, p := range f.plans {
+		if !slices.Contains(f.order[:nsync], p) {
+			f.order = append(f.order, p)
+		}
+	}
+	return nsync
+}
+
+// headDisc computes the FM discriminator of the burst's head (the first
+// 160 symbols at GridStream's slowest rate) from the power channel (at
+// rate) into f.hd.
+func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
+	f.hdRate = rate
+	a := max(0, lead-int(0.0005*rate))
+	e := min(len(y), lead+int(160*rate/f.slowest))
+	f.hd = f.hd[:0]
+	for i := a + 1; i < e; i++ {
+		p, q := y[i], y[i-1]
+		re := real(p)*real(q) + imag(p)*imag(q)
+		im := imag(p)*real(q) - real(p)*imag(q)
+		f.hd = append(f.hd, fastAtan2(im, re))
+	}
+}
+
+// quickSync slices the head discriminator at one rate (one-symbol moving
+// average, offset from two clusters, timing from the symbol-rate line) and
+// looks for a sync word; it also returns the offset in Hz. It is cheap and
+// needs a decent SNR; when no rate shows one, every rate is demodulated in
+// full.
+func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
+	sps := f.hdRate / p.baud
+	L := max(2, int(math.Round(sps)))
+	n := len(f.hd)
+	if n < 40*L {
+		return false, 0
+	}
+	f.m = grow(f.m, n)
+	m := f.m
+	movingSum(m, f.hd, L)
+	f.vals = f.vals[:0]
+	for i := L; i < n; i += max(1, L/2) {
+		f.vals = append(f.vals, m[i])
+	}
+	c0, c1 := twoMeans(f.vals)
+	off := (c0 + c1) / 2
+	f.soft = f.soft[:0]
+	for t := firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
+		i := int(t)
+		f.soft = append(f.soft, m[i]-off)
+	}
+	// m sums L discriminator samples (radians each).
+	return f.r.gridStream.sync.foundIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
+}
+
+// movingSum writes the sums of the last L values of src (fewer at the
+// start) to dst.
+func movingSum(dst, src []float32, L int) {
+	var acc float32
+	for i, v := range src {
+		acc += v
+		if i >= L {
+			acc -= src[i-L]
+		}
+		dst[i] = acc
+	}
+}
+
+// firstSymbolEnd returns where, from index L on, the first symbol of the
+// moving sum m ends: the phase of the symbol-rate line of |m-off|.
+func firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
+	var v complex128
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	o := complex128(1)
+	for i := L; i < len(m); i++ {
+		a := m[i] - off
+		if a < 0 {
+			a = -a
+		}
+		v += complex(float64(a)*real(o), float64(a)*imag(o))
+		o *= rot
+		if i&255 == 0 {
+			o /= complex(math.Hypot(real(o), imag(o)), 0)
+		}
+	}
+	// o has turned (n-L) steps; the line's phase at index 0:
+	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
+	t := math.Mod(ph/(2*math.Pi)*sps, sps)
+	if t < 0 {
+		t += sps
+	}
+	for t < float64(L) {
+		t += sps
+	}
+	return t
+}

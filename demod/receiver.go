@@ -1,0 +1,284 @@
+package demod
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
+)
+
+// The receiver's working range.
+const (
+	// MinSampleRate and MaxSampleRate bound Config.SampleRate: below, a
+	// 38400-baud burst (±40 kHz) does not fit; above, no SDR records (the
+	// search's FFT and ring grow with the rate).
+	MinSampleRate = 100e3
+	MaxSampleRate = iq.MaxSampleRate
+	// MinBaud and MaxBaud bound Config.Bauds. GridStream uses 9600, 19200
+	// and 38400 baud; the ±50 kHz burst channel holds no 2-FSK faster than
+	// about 50 kbaud, and below 1200 baud the longest frame lasts over 2 s.
+	MinBaud = 1200
+	MaxBaud = 50000
+	// MaxActive is how many bursts are followed at once. Real traffic
+	// overlaps a few at a time; more is wideband interference, and each
+	// burst costs a channel filter over every input sample and up to a
+	// MaxBurst buffer.
+	MaxActive = 32
+)
+
+// Config configures a Receiver.
+type Config struct {
+	// SampleRate of the complex input (required), MinSampleRate to
+	// MaxSampleRate.
+	SampleRate float64
+	// CenterFreq is the recording's centre frequency in Hz; 0 means unknown
+	// (frequencies are then reported as offsets).
+	CenterFreq float64
+	// Bauds are the GridStream symbol rates tried (nil means all of
+	// GridStream's).
+	Bauds []int
+	// NoGridStream and NoNGE101 turn a protocol off. With CenterFreq known,
+	// a protocol whose band is outside the recording is off anyway.
+	NoGridStream, NoNGE101 bool
+	// ThresholdDB is the burst detection threshold over the noise floor
+	// (0 means 7 dB).
+	ThresholdDB float64
+	// MaxBurst is the longest piece of a burst in seconds demodulated at
+	// once (0 means 0.3 s); longer bursts are demodulated in overlapping
+	// pieces. A burst that lasts longer than twice the longest transmission
+	// at the slowest of Bauds is a carrier or interference: it is ended and
+	// its band taken into the noise floor.
+	MaxBurst float64
+	// Deframer tunes the GridStream correlator (zero value means the
+	// defaults).
+	Deframer bits.DeframerOptions
+	// Input names the input in every message.
+	Input string
+	// OnBurst, when set, is called after each burst is demodulated with
+	// what was found in it (a band view, a waterfall picture). It runs on
+	// the goroutine calling Process or Flush; Burst.Messages is only valid
+	// during the call. When nil, the receiver does no work for it.
+	OnBurst func(Burst)
+}
+
+// Stats counts what the receiver saw.
+type Stats struct {
+	Samples   int64 // input samples
+	Bursts    int64 // bursts detected
+	Attempts  int64 // (burst, baud) demodulation attempts
+	Decoded   int64 // bursts that gave a CRC-good message
+	Messages  int64 // messages emitted
+	Duplicate int64 // duplicate messages dropped
+	// Cut counts bursts ended for lasting longer than any transmission
+	// (steady carriers, interference); Ignored counts peaks not followed
+	// because MaxActive bursts already were.
+	Cut, Ignored int64
+	// Channelized is the input samples run through a burst's channel
+	// filter (Channelized/Samples is the mean number of bursts followed).
+	Channelized int64
+}
+
+// Receiver is the pure-Go GridStream/NGE101 receiver: it searches the whole
+// band for bursts, demodulates each and feeds the decode pipeline. It is not
+// safe for concurrent use; state carries across Process calls.
+type Receiver struct {
+	cfg  Config
+	dec  *frames.Decoder
+	emit func(*frames.Message)
+
+	fs    float64
+	det   *detector
+	hop   int // samples between detector frames
+	phase int // samples since the last frame
+	pos   int64
+	ring  []complex64
+	rmask int64
+	look  int // lookback in samples when a burst starts
+	miss  int // frames without energy that end a burst
+
+	firstStage
+	power powerChannel
+
+	active   []*burst
+	cands    []peak // unconfirmed new bursts from the last frame
+	newCands []peak
+	free     []*burst
+	maxLen   int   // Fs1 samples
+	maxSpan  int64 // input samples: the longest a burst may last
+
+	gridStream, nge101  *protocolRadio // the protocols' radio facts
+	searchGS, searchNGE bool
+	fsk                 *fskDemod
+	ook                 *ookDemod
+
+	recent     []recentMsg
+	recentSpan int64 // input samples a frame stays in recent
+	stats      Stats
+
+	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
+}
+
+// New returns a Receiver that decodes through dec and calls emit for every
+// message.
+func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver, error) {
+	if !(cfg.SampleRate >= MinSampleRate && cfg.SampleRate <= MaxSampleRate) {
+		return nil, fmt.Errorf("demod: sample rate %g S/s: must be %g to %g", cfg.SampleRate, MinSampleRate, MaxSampleRate)
+	}
+	if dec == nil {
+		return nil, errors.New("demod: nil decoder")
+	}
+	gridStream, nge101 := &gridStreamRadio, &nge101Radio
+	cfg, err := cfg.withDefaults(gridStream.bauds)
+	if err != nil {
+		return nil, err
+	}
+	fs := cfg.SampleRate
+	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gridStream: gridStream, nge101: nge101,
+		searchGS: !cfg.NoGridStream, searchNGE: !cfg.NoNGE101}
+	if cfg.CenterFreq != 0 {
+		lo, hi := cfg.CenterFreq-fs/2, cfg.CenterFreq+fs/2
+		r.searchGS = r.searchGS && gridStream.heardIn(lo, hi)
+		r.searchNGE = r.searchNGE && nge101.heardIn(lo, hi)
+	}
+	r.designSearch()
+	r.firstStage = newFirstStage(fs)
+	r.power = newPowerChannel(r.fs1)
+	r.designLimits()
+	r.fsk = newFSKDemod(r)
+	r.ook = newOOKDemod(r)
+	return r, nil
+}
+
+// withDefaults checks cfg's fields after SampleRate and fills in the
+// defaults; bauds are GridStream's symbol rates.
+func (cfg Config) withDefaults(bauds []int) (Config, error) {
+	if cfg.Bauds == nil {
+		cfg.Bauds = bauds
+	}
+	if len(cfg.Bauds) == 0 {
+		return cfg, errors.New("demod: no symbol rate")
+	}
+	for _, b := range cfg.Bauds {
+		if b < MinBaud || b > MaxBaud {
+			return cfg, fmt.Errorf("demod: symbol rate %d baud: must be %d to %d", b, MinBaud, MaxBaud)
+		}
+	}
+	if math.IsNaN(cfg.CenterFreq) || math.IsInf(cfg.CenterFreq, 0) {
+		return cfg, fmt.Errorf("demod: centre frequency %v", cfg.CenterFreq)
+	}
+	if !(cfg.ThresholdDB >= 0 && cfg.ThresholdDB <= 60) {
+		return cfg, fmt.Errorf("demod: threshold %v dB: must be 0 (the default) to 60", cfg.ThresholdDB)
+	}
+	if cfg.ThresholdDB == 0 {
+		cfg.ThresholdDB = 7
+	}
+	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
+		return cfg, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
+	}
+	if cfg.MaxBurst == 0 {
+		cfg.MaxBurst = 0.3
+	}
+	if cfg.Deframer == (bits.DeframerOptions{}) {
+		cfg.Deframer = bits.DefaultDeframerOptions()
+	}
+	return cfg, nil
+}
+
+// designSearch sets up the burst search: the detector (bins of 2.5–5 kHz,
+// a frame about every 1.2 ms), when a burst ends, and the lookback ring.
+func (r *Receiver) designSearch() {
+	fs := r.fs
+	n := 16
+	for float64(n) < fs/5000 {
+		n <<= 1
+	}
+	r.det = newDetector(fs, n, r.cfg.ThresholdDB)
+	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
+	// A burst ends after 2 ms without energy; when NGE101 is searched,
+	// after four times the silence that ends one of its packets (8 ms): its
+	// OOK is off up to a bit cell at a time, and frames a little over a cell
+	// apart can land in several off periods in a row.
+	quiet := 0.002
+	if r.searchNGE {
+		quiet = 4 * r.nge101.packetGap
+	}
+	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
+	// A burst is confirmed in its second frame, at most two hops and a
+	// frame after it started.
+	r.look = 2*r.hop + n + int(0.0005*fs)
+	rs := 1
+	for rs < r.look+r.hop+n {
+		rs <<= 1
+	}
+	r.ring = make([]complex64, rs)
+	r.rmask = int64(rs - 1)
+}
+
+// designLimits sets how long a burst is collected before it is demodulated
+// in pieces, how long it may last at all, and how long a delivered frame is
+// remembered.
+func (r *Receiver) designLimits() {
+	fs := r.fs
+	r.maxLen = int(r.cfg.MaxBurst * r.fs1)
+	r.recentSpan = int64((r.cfg.MaxBurst+0.25)*fs) + int64(r.look)
+	// Twice the longest transmission at the slowest rate: two meters back
+	// to back on one channel still fit.
+	longest := float64(r.gridStream.longestSymbols) / float64(slices.Min(r.cfg.Bauds))
+	if r.searchNGE {
+		longest = max(longest, r.nge101.longestSeconds)
+	}
+	r.maxSpan = int64(2 * longest * fs)
+}
+
+// Stats returns the counters so far.
+func (r *Receiver) Stats() Stats { return r.stats }
+
+// Process consumes the next samples.
+func (r *Receiver) Process(x []complex64) {
+	r.stats.Samples += int64(len(x))
+	for len(x) > 0 {
+		k := min(len(x), r.hop-r.phase)
+		seg := x[:k]
+		// Ring buffer.
+		p := r.pos & r.rmask
+		c := copy(r.ring[p:], seg)
+		copy(r.ring, seg[c:])
+		for _, b := range r.active {
+			r.extract(b, seg)
+		}
+		r.stats.Channelized += int64(k * len(r.active))
+		r.pos += int64(k)
+		r.phase += k
+		x = x[k:]
+		if r.phase == r.hop {
+			r.phase = 0
+			r.frame()
+		}
+	}
+}
+
+// ringRead calls f with the ring's samples from input index from to r.pos.
+func (r *Receiver) ringRead(from int64, f func([]complex64)) {
+	from = max(from, r.pos-int64(len(r.ring)), 0)
+	for from < r.pos {
+		p := from & r.rmask
+		end := min(int64(len(r.ring)), p+(r.pos-from))
+		f(r.ring[p:end])
+		from += end - p
+	}
+}
+
+// Flush demodulates the bursts still being collected and flushes the
+// decode pipelines.
+func (r *Receiver) Flush() {
+	for _, b := range r.active {
+		r.finish(b)
+	}
+	clear(r.active)
+	r.active = r.active[:0]
+	r.ook.flush()
+}
