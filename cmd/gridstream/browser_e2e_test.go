@@ -72,6 +72,7 @@ func TestWebBrowser(t *testing.T) {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), // containers with a small /dev/shm
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1400, 1300),
 	}
