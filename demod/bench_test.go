@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -32,7 +33,7 @@ var cu8Table = func() (t [256]float32) {
 // frequency is known (915 MHz), as it is from a SigMF meta or an rtl_sdr
 // file name, so only GridStream is searched.
 func benchCU8(b *testing.B, fs, center float64, rec []byte) {
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	buf := make([]complex64, 1<<16)
 	b.SetBytes(int64(len(rec)))
 	b.ReportAllocs()
@@ -40,7 +41,7 @@ func benchCU8(b *testing.B, fs, center float64, rec []byte) {
 	var st Stats
 	b.ResetTimer()
 	for range b.N {
-		rx, err := New(Config{SampleRate: fs, CenterFreq: center}, dec, func(*frames.Message) { msgs++ })
+		rx, err := New(Config{SampleRate: fs, CenterFreq: center, Decoders: dec}, func(*frames.Message) { msgs++ })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -22,9 +23,9 @@ func TestStrongClipped(t *testing.T) {
 	for i := range x {
 		x[i] = complex(cu8Table[rec[2*i]], cu8Table[rec[2*i+1]])
 	}
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	got := map[string]bool{}
-	rx, _ := New(Config{SampleRate: fs, CenterFreq: 915e6}, dec, func(m *frames.Message) {
+	rx, _ := New(Config{SampleRate: fs, CenterFreq: 915e6, Decoders: dec}, func(m *frames.Message) {
 		if m.CRCOK {
 			got[key(m.Raw)] = true
 		}

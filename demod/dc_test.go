@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -16,9 +17,9 @@ func TestDCSpike(t *testing.T) {
 	for i := range iq {
 		iq[i] += complex(0.012, -0.008) // 1–2 cu8 LSBs: 7 dB under the noise power, a spike in its bins
 	}
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	n := 0
-	rx, _ := New(Config{SampleRate: fs, CenterFreq: 915e6}, dec, func(m *frames.Message) {
+	rx, _ := New(Config{SampleRate: fs, CenterFreq: 915e6, Decoders: dec}, func(m *frames.Message) {
 		if m.CRCOK {
 			n++
 		}

@@ -10,8 +10,9 @@ import (
 // recentMsg is a delivered frame, remembered to drop duplicates: its bytes
 // (hex) and where it started, in input samples.
 type recentMsg struct {
-	raw string
-	pos int64
+	raw  string
+	pos  int64
+	good bool // emitted CRC-good
 }
 
 // deliver emits a message unless the same frame was already emitted: a
@@ -19,7 +20,9 @@ type recentMsg struct {
 // of a burst cut for length. A GridStream frame is the same when its bytes
 // agree and it starts (by its own BitOffset) within dupSlack of the other;
 // an NGE101 packet, which the transmitter repeats, when its bytes agree
-// within 0.2 s of burst starts (pos).
+// within 0.2 s of burst starts (pos). A frame emitted as failed does not
+// hide the same frame CRC-good: with --all, a frame of a network not learned
+// yet is shown failed, then again when a later frame teaches its network.
 func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	tol := int64(0.2 * r.fs)
 	if m.Radio != nil && m.Baud > 0 {
@@ -36,7 +39,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 			continue
 		}
 		keep = append(keep, e)
-		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol {
+		if e.raw == m.Raw && e.pos-pos <= tol && pos-e.pos <= tol && (e.good || !m.CRCOK) {
 			dup = true
 		}
 	}
@@ -49,7 +52,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 		r.stats.Duplicate++
 		return
 	}
-	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos})
+	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
 	r.emit(m)
 }
@@ -59,15 +62,15 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 // further apart: the shortest frame lasts over 5 ms.
 const dupSlack = 0.003
 
-// newChannel returns a decode pipeline channel whose messages go to collect.
+// newChannel returns a decode pipeline channel whose messages go to
+// collect: of the FSK protocols for symbols (levelRate 0), else of the OOK
+// protocols for level samples at levelRate.
 func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) *pipeline.Channel {
-	return pipeline.New(pipeline.Config{
-		Decoder:    r.dec,
-		GridStream: levelRate == 0,
-		Deframer:   r.cfg.Deframer,
-		LevelRate:  levelRate,
-		Input:      r.cfg.Input,
-	}, collect)
+	decs := r.fskDecs
+	if levelRate > 0 {
+		decs = r.ookDecs
+	}
+	return pipeline.New(pipeline.Config{Decoders: decs, LevelRate: levelRate, Input: r.cfg.Input}, collect)
 }
 
 // radio returns the Radio fields of a message from a burst measured as

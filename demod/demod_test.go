@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -77,9 +78,9 @@ func TestChunking(t *testing.T) {
 	iq, truth := synth.Generate(synth.Config{SampleRate: 2.4e6, Seed: 4}, synth.NewHopper(synth.HopConfig{
 		SampleRate: 2.4e6, Seed: 8, Count: 30, Interval: 0.01, MaxOffset: 1e6, SNRdB: [2]float64{12, 12}}))
 	run := func(chunk int) []string {
-		dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+		dec := testDecoders(gridstream.Config{NoLearn: true})
 		var raws []string
-		rx, err := New(Config{SampleRate: 2.4e6}, dec, func(m *frames.Message) {
+		rx, err := New(Config{SampleRate: 2.4e6, Decoders: dec}, func(m *frames.Message) {
 			// Every field the receiver measures must not depend on chunking.
 			raws = append(raws, fmt.Sprint(m.Raw, *m.FreqHz, m.Baud, *m.RSSIdB, *m.SNRdB, m.BitOffset))
 		})
@@ -110,17 +111,17 @@ func TestChunking(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	for _, fs := range []float64{0, -1, 50e3, math.NaN(), math.Inf(1)} {
-		if _, err := New(Config{SampleRate: fs}, dec, func(*frames.Message) {}); err == nil {
+		if _, err := New(Config{SampleRate: fs, Decoders: dec}, func(*frames.Message) {}); err == nil {
 			t.Errorf("sample rate %v accepted", fs)
 		}
 	}
-	if _, err := New(Config{SampleRate: 250e3}, nil, func(*frames.Message) {}); err == nil {
+	if _, err := New(Config{SampleRate: 250e3}, func(*frames.Message) {}); err == nil {
 		t.Error("nil decoder accepted")
 	}
 	// Garbage input must not panic.
-	rx, _ := New(Config{SampleRate: 250e3}, dec, func(*frames.Message) {})
+	rx, _ := New(Config{SampleRate: 250e3, Decoders: dec}, func(*frames.Message) {})
 	x := make([]complex64, 100000)
 	for i := range x {
 		x[i] = complex(float32(math.NaN()), float32(i%7))
@@ -133,7 +134,7 @@ func TestNewErrors(t *testing.T) {
 	rx.Flush()
 	// ... and the receiver still decodes after it.
 	n := 0
-	rx, _ = New(Config{SampleRate: 250e3}, dec, func(m *frames.Message) {
+	rx, _ = New(Config{SampleRate: 250e3, Decoders: dec}, func(m *frames.Message) {
 		if m.CRCOK {
 			n++
 		}
@@ -158,9 +159,9 @@ func TestMemoryFlat(t *testing.T) {
 		t.Skip("short")
 	}
 	fs := 250e3
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	msgs := 0
-	rx, err := New(Config{SampleRate: fs}, dec, func(*frames.Message) { msgs++ })
+	rx, err := New(Config{SampleRate: fs, Decoders: dec}, func(*frames.Message) { msgs++ })
 	if err != nil {
 		t.Fatal(err)
 	}

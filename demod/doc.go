@@ -1,6 +1,7 @@
 // Package demod is gridstream's pure-Go receiver: it turns complex baseband
 // samples (any rate from about 250 kS/s single-channel to multi-MS/s
-// wideband captures) into GridStream and NGE101 messages.
+// wideband captures) into the messages of the protocols it is given
+// (Config.Decoders): FSK ones such as GridStream, OOK ones such as NGE101.
 //
 // # Design
 //
@@ -9,7 +10,8 @@
 //     per-bin noise floor that follows the quiet bins. Peaks over the
 //     threshold (7 dB by default) seen in two frames in a row start a
 //     burst, wherever it is in the band; a burst ends after 2 ms without
-//     energy (8 ms when NGE101 is searched: its OOK has silences), or, as a
+//     energy (longer when an OOK protocol is searched: the silence it
+//     declares inside a transmission, 8 ms for NGE101), or, as a
 //     carrier or interference, after twice the longest transmission at the
 //     slowest rate (its band then joins the noise floor). At most MaxActive
 //     bursts are followed at once.
@@ -20,7 +22,7 @@
 //  3. Measure: the burst filtered to ±50 kHz gives its active span, RSSI
 //     and SNR per 0.25 ms block; gaps of 1 ms or more split it into
 //     separate transmissions.
-//  4. GridStream, per transmission: the head is FM-discriminated once and
+//  4. FSK (GridStream), per transmission: the head is FM-discriminated once and
 //     sliced at every symbol rate; rates whose head holds a sync word are
 //     demodulated first, then (if needed) the others, until the CRC-good
 //     frames fill the transmission. Per rate: a channel filter and
@@ -31,22 +33,23 @@
 //     long whose tones are refined decision-directed, timing from the
 //     symbol-rate line of the correlator output per 32-symbol block, and the
 //     correlator energy difference at each symbol as the soft symbol. Both
-//     polarities go to their own pipeline.Channel (WriteSoft), so either
+//     polarities go to their own pipeline.Channel (Soft), so either
 //     tone mapping decodes.
-//  5. NGE101: the burst's ±50 kHz power envelope averaged to about 16 kS/s,
-//     sliced halfway (in dB) between its off and on levels, to a
-//     pipeline.Channel (WriteLevels) and the core's differential-Manchester
-//     slicer.
+//  5. OOK (NGE101): the burst's ±50 kHz power envelope averaged to about
+//     16 kS/s, sliced halfway (in dB) between its off and on levels, to a
+//     pipeline.Channel (Levels), whose slicer follows the protocol's line
+//     coding.
 //
 // The files follow the stages: search in detect.go and fft.go, channel in
 // channel.go and fir.go, measure (with the choice of symbol rates) in
-// measure.go, GridStream in fsk.go and fsksymbols.go, NGE101 in ook.go.
+// measure.go, FSK in fsk.go and fsksymbols.go, OOK in ook.go.
 // receiver.go holds the configuration and the sample loop, bursts.go the
 // bursts' lifecycle, deliver.go the hand-off to the decode pipeline and the
 // suppression of duplicates, report.go the optional report of each burst
 // (Config.OnBurst), numeric.go small numeric helpers, and
-// protocols.go the protocols' radio facts (band, rates, deviation, sync
-// word, timing), the one place the stages read them from.
+// protocols.go gathers the protocols' radio facts (protocol.Radio: band,
+// rates, deviation, sync words, timing), the one place the stages read
+// them from.
 //
 // Messages carry Radio fields: FreqHz (absolute when Config.CenterFreq is
 // set, else the offset), Baud, RSSIdB (burst power, dBFS) and SNRdB (burst
@@ -60,7 +63,8 @@
 //
 // Usage:
 //
-//	rx, err := demod.New(demod.Config{SampleRate: 2.4e6, CenterFreq: 915e6}, dec, emit)
+//	decs, err := protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{})
+//	rx, err := demod.New(demod.Config{SampleRate: 2.4e6, CenterFreq: 915e6, Decoders: decs}, emit)
 //	for chunk := range chunks { rx.Process(chunk) }
 //	rx.Flush()
 package demod

@@ -41,7 +41,7 @@ type fskDemod struct {
 	used     *baudPlan // the plan (or its alt) the last decode ran
 	hd       []float32
 	hdRate   float64
-	slowest  float64 // GridStream's slowest symbol rate
+	slowest  float64 // the FSK protocols' slowest symbol rate
 	offs     []float64
 	cur      attempt
 	mine     []*frames.Message // messages made from the current attempt's symbols
@@ -83,7 +83,7 @@ func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
 // power channel when that leaves 6 samples per symbol, else from the first
 // stage.
 func (r *Receiver) ratePlan(baud float64) *baudPlan {
-	dev := r.gridStream.deviation(baud)
+	dev := r.fskRadio.deviation(baud)
 	if r.power.dec == 1 || r.fs1/float64(r.power.dec)/baud < 6 {
 		return newBaudPlan(r.fs1, baud, dev)
 	}
@@ -96,7 +96,10 @@ func (r *Receiver) ratePlan(baud float64) *baudPlan {
 
 // newFSKDemod returns the FSK demodulator of r's bursts.
 func newFSKDemod(r *Receiver) *fskDemod {
-	f := &fskDemod{r: r, slowest: float64(slices.Min(r.gridStream.bauds))}
+	f := &fskDemod{r: r} // without FSK protocols it is never run
+	if len(r.fskRadio.bauds) > 0 {
+		f.slowest = float64(slices.Min(r.fskRadio.bauds))
+	}
 	for _, b := range r.cfg.Bauds {
 		f.plans = append(f.plans, r.ratePlan(float64(b)))
 	}
@@ -174,12 +177,12 @@ func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
 func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
 	f.got, f.mine = f.got[:0], f.mine[:0]
 	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
-	f.pos.WriteSoft(f.soft)
+	f.pos.Soft(f.soft)
 	f.inv = grow(f.inv, len(f.soft))
 	for i, v := range f.soft {
 		f.inv[i] = -v
 	}
-	f.neg.WriteSoft(f.inv)
+	f.neg.Soft(f.inv)
 	f.pos.Flush()
 	f.neg.Flush()
 	f.written += int64(len(f.soft))
@@ -197,7 +200,7 @@ func (f *fskDemod) deliverGood(p *baudPlan, start int64, covered float64) (bool,
 		}
 		if slices.Contains(f.mine, m) {
 			ok = true
-			covered += float64(r.gridStream.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
+			covered += float64(r.fskRadio.airSymbols(len(m.Raw)/2)) / p.baud * r.fs1
 		}
 		r.deliver(m, start)
 	}

@@ -4,6 +4,9 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -18,14 +21,12 @@ type result struct {
 // runScenario renders src through the receiver chunk by chunk.
 func runScenario(t testing.TB, fs, center float64, seed uint64, src synth.Source, cfg Config) result {
 	t.Helper()
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := testDecoders(gridstream.Config{NoLearn: true})
 	var res result
 	cfg.SampleRate = fs
 	cfg.CenterFreq = center
-	rx, err := New(cfg, dec, func(m *frames.Message) { res.msgs = append(res.msgs, m) })
+	cfg.Decoders = dec
+	rx, err := New(cfg, func(m *frames.Message) { res.msgs = append(res.msgs, m) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,13 +44,13 @@ func runScenario(t testing.TB, fs, center float64, seed uint64, src synth.Source
 	res.stats = rx.Stats()
 	want := map[string]int{}
 	for _, tr := range res.truth {
-		if tr.Protocol == frames.ProtocolGridStream {
+		if tr.Protocol == gridstream.Name {
 			want[key(hexUpper(tr.Frame))]++
 			res.sent++
 		}
 	}
 	for _, m := range res.msgs {
-		if m.GridStream == nil || !m.CRCOK {
+		if m.Protocol != gridstream.Name || !m.CRCOK {
 			continue
 		}
 		if k := key(m.Raw); want[k] > 0 {
@@ -79,4 +80,20 @@ func key(raw string) string {
 		return raw
 	}
 	return raw[8:]
+}
+
+// testDecoders returns a decoder of each protocol, GridStream's made from
+// cfg.
+func testDecoders(cfg gridstream.Config) []protocol.Decoder {
+	gs, err := gridstream.NewDecoder(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return testDecodersWith(gs)
+}
+
+// testDecodersWith returns gs and a default decoder of every other protocol.
+func testDecodersWith(gs *gridstream.Decoder) []protocol.Decoder {
+	nge, _ := nge101.NewDecoder(nge101.Config{})
+	return []protocol.Decoder{gs, nge}
 }

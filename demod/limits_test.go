@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // followed runs x through rx a detector frame at a time and reports the
@@ -42,8 +43,9 @@ func followed(rx *Receiver, x func(i int64) complex64, samples int64) (most int,
 
 func newTestReceiver(t *testing.T, cfg Config) *Receiver {
 	t.Helper()
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
-	rx, err := New(cfg, dec, func(*frames.Message) {})
+	dec := testDecoders(gridstream.Config{NoLearn: true})
+	cfg.Decoders = dec
+	rx, err := New(cfg, func(*frames.Message) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,13 +75,13 @@ func (r *Receiver) demodBurst(b *burst) {
 		span := int64(bp.bl * r.d1) // input samples per block
 		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e), r.failedSoFar())
 	}
-	if r.searchNGE {
+	if r.searchOOK {
 		info := bp.measure(a, e)
 		ia, ie := r.cut(&bp, a, e)
 		info.start += int64(ia * r.d1)
 		r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], bp.thr, info)
 	}
-	if r.searchGS {
+	if r.searchFSK {
 		r.demodTransmissions(&bp, a, e, (bp.freq-b.tuned)/r.fs1)
 	}
 }
@@ -207,7 +207,7 @@ func (bp *blockPowers) nextActive(j, e int) int {
 // NGE101 is searched and they are mostly off (OOK).
 func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
 	info := bp.measure(a, e)
-	if info.onFrac <= 0.5 && r.searchNGE {
+	if info.onFrac <= 0.5 && r.searchOOK {
 		return
 	}
 	ia, ie := r.cut(bp, a, e)
@@ -242,7 +242,7 @@ func (f *fskDemod) orderRates(pz []complex64, lead int) int {
 }
 
 // headDisc computes the FM discriminator of the burst's head (the first
-// 160 symbols at GridStream's slowest rate) from the power channel (at
+// 160 symbols at the FSK protocols' slowest rate) from the power channel (at
 // rate) into f.hd.
 func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	f.hdRate = rate
@@ -284,7 +284,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 		f.soft = append(f.soft, m[i]-off)
 	}
 	// m sums L discriminator samples (radians each).
-	return f.r.gridStream.sync.foundIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
+	return f.r.fskRadio.syncIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
 }
 
 // movingSum writes the sums of the last L values of src (fewer at the

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -22,23 +23,24 @@ func TestNGE101(t *testing.T) {
 		{"power 1M weak", 1e6, 0, -310e3, 4, false, 4547, 810.7, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pkt := frames.NGE101Packet(0x5A, 3, tc.energy, tc.value, false)
+			pkt := nge101.NewPacket(0x5A, 3, tc.energy, tc.value, false)
 			src := synth.Bursts(
 				synth.Burst{Start: int64(0.02 * tc.fs), NGE101: &synth.NGE101Burst{Bits: pkt, FreqOffset: tc.offset, SNRdB: tc.snr, Repeats: 2}},
 			)
 			res := runScenario(t, tc.fs, tc.center, 3, src, Config{})
 			var got []*frames.Message
 			for _, m := range res.msgs {
-				if m.NGE101 != nil && m.CRCOK {
+				if m.Protocol == nge101.Name && m.CRCOK {
 					got = append(got, m)
 				}
 			}
 			if len(got) != 1 { // the repeat is the same packet: one message after dedup
 				t.Fatalf("%d NGE101 messages (stats %+v)", len(got), res.stats)
 			}
-			m := got[0]
-			if m.NGE101.ID != 0x5A || m.NGE101.Channel != 3 {
-				t.Errorf("id %d channel %d", m.NGE101.ID, m.NGE101.Channel)
+			msg := got[0]
+			m := msg.Fields.(*nge101.Fields)
+			if m.ID != 0x5A || m.Channel != 3 {
+				t.Errorf("id %d channel %d", m.ID, m.Channel)
 			}
 			if tc.energy {
 				if m.EnergyKWh == nil || math.Abs(*m.EnergyKWh-tc.wantKWh) > 1e-9 {
@@ -47,8 +49,8 @@ func TestNGE101(t *testing.T) {
 			} else if m.PowerW == nil || math.Abs(*m.PowerW-tc.wantW) > 0.1 {
 				t.Errorf("power %v, want %v", m.PowerW, tc.wantW)
 			}
-			if m.Radio == nil || m.FreqHz == nil || math.Abs(*m.FreqHz-(tc.center+tc.offset)) > 5e3 {
-				t.Errorf("radio %+v", m.Radio)
+			if msg.Radio == nil || msg.FreqHz == nil || math.Abs(*msg.FreqHz-(tc.center+tc.offset)) > 5e3 {
+				t.Errorf("radio %+v", msg.Radio)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/samples"
 )
 
@@ -31,17 +32,13 @@ func TestOnBurstDemo(t *testing.T) {
 		}
 		want = append(want, tr)
 	}
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var bursts []Burst
 	var emitted []*frames.Message
-	cfg := Config{SampleRate: 800e3, CenterFreq: 915e6, OnBurst: func(b Burst) {
+	cfg := Config{SampleRate: 800e3, CenterFreq: 915e6, Decoders: testDecoders(gridstream.Config{NoLearn: true}), OnBurst: func(b Burst) {
 		b.Messages = append([]*frames.Message(nil), b.Messages...)
 		bursts = append(bursts, b)
 	}}
-	rx, err := New(cfg, dec, func(m *frames.Message) { emitted = append(emitted, m) })
+	rx, err := New(cfg, func(m *frames.Message) { emitted = append(emitted, m) })
 	if err != nil {
 		t.Fatal(err)
 	}

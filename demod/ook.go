@@ -40,7 +40,7 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 		return
 	}
 	o.got = o.got[:0]
-	o.ch.WriteLevels(o.levels(t))
+	o.ch.Levels(o.levels(t))
 	for _, m := range o.got {
 		m.Radio = o.r.radio(info.freq, 0, info)
 		o.r.deliver(m, info.start)
@@ -88,7 +88,7 @@ func (o *ookDemod) threshold(thr float64) (t float32, ok bool) {
 // as long again as the one that ends a packet before and after.
 func (o *ookDemod) levels(t float32) []byte {
 	n := len(o.pw)
-	gap := int(1.5 * o.r.nge101.packetGap * o.rate)
+	gap := int(1.5 * o.r.ookRadio.packetGap * o.rate)
 	o.lv = grow(o.lv, n+2*gap)
 	lv := o.lv
 	clear(lv[:gap])

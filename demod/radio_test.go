@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -29,12 +31,12 @@ func TestRadioFieldsAreTheFramesOwn(t *testing.T) {
 			src := synth.NewHopper(synth.HopConfig{SampleRate: tc.fs, Seed: tc.seed, Count: 300, Interval: tc.interval,
 				MaxOffset: tc.maxOff, SNRdB: [2]float64{15, 30}, RandomPolarity: true,
 				CRCInits: []uint16{0x5FD6, 0x7A31}})
-			dec, err := frames.NewDecoder(frames.DecoderOptions{})
+			gs, err := gridstream.NewDecoder(gridstream.Config{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var msgs []*frames.Message
-			rx, err := New(Config{SampleRate: tc.fs, CenterFreq: 915e6}, dec, func(m *frames.Message) { msgs = append(msgs, m) })
+			rx, err := New(Config{SampleRate: tc.fs, CenterFreq: 915e6, Decoders: []protocol.Decoder{gs}}, func(m *frames.Message) { msgs = append(msgs, m) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,12 +81,12 @@ func TestRadioFieldsAreTheFramesOwn(t *testing.T) {
 				}
 			}
 			pc := 100 * float64(len(seen)) / float64(len(truth))
-			t.Logf("%d of %d frames (%.1f%%), %d more than 4 kHz off; learned %d; %+v", len(seen), len(truth), pc, off, dec.Stats().Learned, rx.Stats())
+			t.Logf("%d of %d frames (%.1f%%), %d more than 4 kHz off; learned %d; %+v", len(seen), len(truth), pc, off, gs.Counts().Learned, rx.Stats())
 			if off > len(msgs)/200 {
 				t.Errorf("%d of %d frequencies more than 4 kHz off", off, len(msgs))
 			}
-			if pc < tc.minDecodedPC || dec.Stats().Learned != 1 {
-				t.Errorf("%.1f%% of frames decoded, want ≥ %.0f%%; %d networks learned, want 1", pc, tc.minDecodedPC, dec.Stats().Learned)
+			if pc < tc.minDecodedPC || gs.Counts().Learned != 1 {
+				t.Errorf("%.1f%% of frames decoded, want ≥ %.0f%%; %d networks learned, want 1", pc, tc.minDecodedPC, gs.Counts().Learned)
 			}
 		})
 	}

@@ -6,9 +6,9 @@ import (
 	"math"
 	"slices"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // The receiver's working range.
@@ -38,12 +38,13 @@ type Config struct {
 	// CenterFreq is the recording's centre frequency in Hz; 0 means unknown
 	// (frequencies are then reported as offsets).
 	CenterFreq float64
-	// Bauds are the GridStream symbol rates tried (nil means all of
-	// GridStream's).
+	// Bauds are the FSK symbol rates tried (nil means every FSK protocol's).
 	Bauds []int
-	// NoGridStream and NoNGE101 turn a protocol off. With CenterFreq known,
-	// a protocol whose band is outside the recording is off anyway.
-	NoGridStream, NoNGE101 bool
+	// Decoders are the protocols searched, each with the decoder every
+	// input shares: FSK ones are demodulated at Bauds, OOK ones sliced from
+	// the burst's power envelope. With CenterFreq known, a protocol whose
+	// band is outside the recording is not searched.
+	Decoders []protocol.Decoder
 	// ThresholdDB is the burst detection threshold over the noise floor
 	// (0 means 7 dB).
 	ThresholdDB float64
@@ -53,9 +54,6 @@ type Config struct {
 	// at the slowest of Bauds is a carrier or interference: it is ended and
 	// its band taken into the noise floor.
 	MaxBurst float64
-	// Deframer tunes the GridStream correlator (zero value means the
-	// defaults).
-	Deframer bits.DeframerOptions
 	// Input names the input in every message.
 	Input string
 	// OnBurst, when set, is called after each burst is demodulated with
@@ -82,12 +80,12 @@ type Stats struct {
 	Channelized int64
 }
 
-// Receiver is the pure-Go GridStream/NGE101 receiver: it searches the whole
-// band for bursts, demodulates each and feeds the decode pipeline. It is not
-// safe for concurrent use; state carries across Process calls.
+// Receiver is the pure-Go receiver: it searches the whole band for bursts,
+// demodulates each (as FSK and as OOK, for the protocols it is given) and
+// feeds the decode pipeline. It is not safe for concurrent use; state
+// carries across Process calls.
 type Receiver struct {
 	cfg  Config
-	dec  *frames.Decoder
 	emit func(*frames.Message)
 
 	fs    float64
@@ -110,10 +108,11 @@ type Receiver struct {
 	maxLen   int   // Fs1 samples
 	maxSpan  int64 // input samples: the longest a burst may last
 
-	gridStream, nge101  *protocolRadio // the protocols' radio facts
-	searchGS, searchNGE bool
-	fsk                 *fskDemod
-	ook                 *ookDemod
+	fskRadio, ookRadio   protocolRadio // the radio facts of the protocols searched
+	fskDecs, ookDecs     []protocol.Decoder
+	searchFSK, searchOOK bool
+	fsk                  *fskDemod
+	ook                  *ookDemod
 
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
@@ -122,27 +121,28 @@ type Receiver struct {
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 }
 
-// New returns a Receiver that decodes through dec and calls emit for every
-// message.
-func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver, error) {
+// New returns a Receiver that decodes through cfg.Decoders and calls emit
+// for every message.
+func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	if !(cfg.SampleRate >= MinSampleRate && cfg.SampleRate <= MaxSampleRate) {
 		return nil, fmt.Errorf("demod: sample rate %g S/s: must be %g to %g", cfg.SampleRate, MinSampleRate, MaxSampleRate)
 	}
-	if dec == nil {
-		return nil, errors.New("demod: nil decoder")
+	if len(cfg.Decoders) == 0 {
+		return nil, errors.New("demod: no protocol to decode")
 	}
-	gridStream, nge101 := &gridStreamRadio, &nge101Radio
-	cfg, err := cfg.withDefaults(gridStream.bauds)
+	fskDecs, ookDecs := protocol.Modulated(cfg.Decoders, protocol.FSK), protocol.Modulated(cfg.Decoders, protocol.OOK)
+	fskRadio, ookRadio := newProtocolRadio(fskDecs), newProtocolRadio(ookDecs)
+	cfg, err := cfg.withDefaults(fskRadio.bauds)
 	if err != nil {
 		return nil, err
 	}
 	fs := cfg.SampleRate
-	r := &Receiver{cfg: cfg, dec: dec, emit: emit, fs: fs, gridStream: gridStream, nge101: nge101,
-		searchGS: !cfg.NoGridStream, searchNGE: !cfg.NoNGE101}
+	r := &Receiver{cfg: cfg, emit: emit, fs: fs, fskRadio: fskRadio, ookRadio: ookRadio,
+		fskDecs: fskDecs, ookDecs: ookDecs, searchFSK: len(fskDecs) > 0, searchOOK: len(ookDecs) > 0}
 	if cfg.CenterFreq != 0 {
 		lo, hi := cfg.CenterFreq-fs/2, cfg.CenterFreq+fs/2
-		r.searchGS = r.searchGS && gridStream.heardIn(lo, hi)
-		r.searchNGE = r.searchNGE && nge101.heardIn(lo, hi)
+		r.searchFSK = r.searchFSK && fskRadio.heardIn(lo, hi)
+		r.searchOOK = r.searchOOK && ookRadio.heardIn(lo, hi)
 	}
 	r.designSearch()
 	r.firstStage = newFirstStage(fs)
@@ -154,12 +154,13 @@ func New(cfg Config, dec *frames.Decoder, emit func(*frames.Message)) (*Receiver
 }
 
 // withDefaults checks cfg's fields after SampleRate and fills in the
-// defaults; bauds are GridStream's symbol rates.
+// defaults; bauds are the FSK protocols' symbol rates (none when no FSK
+// protocol is searched: then Bauds may be empty).
 func (cfg Config) withDefaults(bauds []int) (Config, error) {
 	if cfg.Bauds == nil {
 		cfg.Bauds = bauds
 	}
-	if len(cfg.Bauds) == 0 {
+	if len(cfg.Bauds) == 0 && len(bauds) > 0 {
 		return cfg, errors.New("demod: no symbol rate")
 	}
 	for _, b := range cfg.Bauds {
@@ -182,9 +183,6 @@ func (cfg Config) withDefaults(bauds []int) (Config, error) {
 	if cfg.MaxBurst == 0 {
 		cfg.MaxBurst = 0.3
 	}
-	if cfg.Deframer == (bits.DeframerOptions{}) {
-		cfg.Deframer = bits.DefaultDeframerOptions()
-	}
 	return cfg, nil
 }
 
@@ -198,13 +196,14 @@ func (r *Receiver) designSearch() {
 	}
 	r.det = newDetector(fs, n, r.cfg.ThresholdDB)
 	r.hop = n * max(1, int(math.Round(fs*0.0012/float64(n))))
-	// A burst ends after 2 ms without energy; when NGE101 is searched,
-	// after four times the silence that ends one of its packets (8 ms): its
-	// OOK is off up to a bit cell at a time, and frames a little over a cell
-	// apart can land in several off periods in a row.
+	// A burst ends after 2 ms without energy; when OOK protocols are
+	// searched, after the longest silence they declare inside one
+	// transmission (NGE101: 8 ms, its OOK is off up to a bit cell at a
+	// time, and frames a little over a cell apart can land in several off
+	// periods in a row).
 	quiet := 0.002
-	if r.searchNGE {
-		quiet = 4 * r.nge101.packetGap
+	if r.searchOOK {
+		quiet = max(quiet, r.ookRadio.silence)
 	}
 	r.miss = max(2, int(math.Ceil(quiet*fs/float64(r.hop))))
 	// A burst is confirmed in its second frame, at most two hops and a
@@ -227,9 +226,12 @@ func (r *Receiver) designLimits() {
 	r.recentSpan = int64((r.cfg.MaxBurst+0.25)*fs) + int64(r.look)
 	// Twice the longest transmission at the slowest rate: two meters back
 	// to back on one channel still fit.
-	longest := float64(r.gridStream.longestSymbols) / float64(slices.Min(r.cfg.Bauds))
-	if r.searchNGE {
-		longest = max(longest, r.nge101.longestSeconds)
+	longest := 0.0
+	if len(r.cfg.Bauds) > 0 {
+		longest = float64(r.fskRadio.longestSymbols) / float64(slices.Min(r.cfg.Bauds))
+	}
+	if r.searchOOK {
+		longest = max(longest, r.ookRadio.longestSeconds)
 	}
 	r.maxSpan = int64(2 * longest * fs)
 }

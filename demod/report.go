@@ -30,10 +30,13 @@ func (b *Burst) Decoded() bool {
 	return false
 }
 
-// failedSoFar is the decoder's count of frames whose CRC or check failed.
+// failedSoFar is the decoders' count of frames whose CRC or check failed.
 func (r *Receiver) failedSoFar() int64 {
-	st := r.dec.Stats()
-	return st.CRCFailed + st.NGE101 - st.NGE101OK
+	var n int64
+	for _, d := range r.cfg.Decoders {
+		n += d.Stats().Failed
+	}
+	return n
 }
 
 // reportBurst calls Config.OnBurst with what demodulating the burst's

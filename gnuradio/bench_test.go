@@ -6,6 +6,8 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -27,12 +29,12 @@ func BenchmarkConsume(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			items := encode(noise, tc.format, tc.invert)
 			size := map[string]int{Bits: 1, Soft: 4}[tc.format]
-			dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+			dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true})
 			if err != nil {
 				b.Fatal(err)
 			}
 			sp := spec(tc.format, tc.invert)
-			in, err := NewInput(sp, pipeline.Config{Decoder: dec, GridStream: true, Input: "bench"}, func(*frames.Message) {})
+			in, err := NewInput(sp, pipeline.Config{Decoders: []protocol.Decoder{dec}, Input: "bench"}, func(*frames.Message) {})
 			if err != nil {
 				b.Fatal(err)
 			}

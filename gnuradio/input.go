@@ -27,6 +27,7 @@ type Input struct {
 	soft    []float32
 	inv     []byte
 	first   bool
+	fm      *fmInput // format FM
 
 	loggedItems int64 // Stats().Items at the last LogStats
 }
@@ -45,6 +46,11 @@ func NewInput(spec Spec, cfg pipeline.Config, emit func(*frames.Message)) (*Inpu
 	in := &Input{spec: spec, src: src, first: true}
 	in.ch = pipeline.New(cfg, emit)
 	in.ch.Annotate = in.annotate
+	if spec.Format == FM {
+		if in.fm, err = newFMInput(in, cfg, emit); err != nil {
+			return nil, err
+		}
+	}
 	return in, nil
 }
 
@@ -84,7 +90,7 @@ func (in *Input) LogStats(log *slog.Logger, since time.Duration) {
 // ctx's error.
 func (in *Input) Run(ctx context.Context) error {
 	err := in.src.Run(ctx, in.Consume)
-	in.ch.Flush()
+	in.Flush()
 	return err
 }
 
@@ -93,7 +99,7 @@ func (in *Input) Run(ctx context.Context) error {
 func (in *Input) Consume(ch zmqsource.Chunk) {
 	if ch.Restart && !in.first {
 		// New connection or lost items: a frame in progress cannot continue.
-		in.ch.Flush()
+		in.Flush()
 		in.tags.reset()
 	}
 	in.first = false
@@ -106,6 +112,9 @@ func (in *Input) Consume(ch zmqsource.Chunk) {
 	}
 	p := ch.Items
 	switch in.spec.Format {
+	case FM:
+		in.fm.bank.Write(p)
+		in.pos += int64(len(p) / in.spec.Source.ItemSize)
 	case Soft:
 		n := len(p) / 4
 		if cap(in.soft) < n {
@@ -118,10 +127,10 @@ func (in *Input) Consume(ch zmqsource.Chunk) {
 				s[i] = -s[i]
 			}
 		}
-		in.ch.WriteSoft(s)
+		in.ch.Soft(s)
 		in.pos += int64(n)
 	case Levels:
-		in.ch.WriteLevels(p)
+		in.ch.Levels(p)
 		in.pos += int64(len(p))
 	default:
 		if in.spec.Invert {
@@ -134,22 +143,31 @@ func (in *Input) Consume(ch zmqsource.Chunk) {
 			}
 			p = q
 		}
-		in.ch.WriteBits(p)
+		in.ch.Bits(p)
 		in.pos += int64(len(p))
 	}
 }
 
 // Flush finishes the frames still being collected (Run does it when it
 // returns).
-func (in *Input) Flush() { in.ch.Flush() }
+func (in *Input) Flush() {
+	if in.fm != nil {
+		in.fm.flush()
+	}
+	in.ch.Flush()
+}
 
 // annotate adds the input's stream tags and their Radio fields to m.
-func (in *Input) annotate(m *frames.Message) {
-	pos := m.BitOffset + tagSlack
+func (in *Input) annotate(m *frames.Message) { in.annotateAt(m, m.BitOffset) }
+
+// annotateAt adds the stream tags in force at item position pos (the
+// frame's start) and their Radio fields to m, and pos's GNU Radio offset.
+func (in *Input) annotateAt(m *frames.Message, pos int64) {
+	at := pos + tagSlack
 	if in.spec.Format == Levels {
-		pos = in.pos // level samples: the tags seen so far
+		at = in.pos // level samples: the tags seen so far
 	}
-	tags := in.tags.at(pos)
+	tags := in.tags.at(at)
 	if len(tags) == 0 && !in.hasBase {
 		return
 	}
@@ -157,7 +175,7 @@ func (in *Input) annotate(m *frames.Message) {
 		m.Meta = map[string]any{}
 	}
 	if in.hasBase && in.spec.Format != Levels {
-		m.Meta["gr_offset"] = m.BitOffset + in.base
+		m.Meta["gr_offset"] = pos + in.base
 	}
 	keys := make([]string, 0, len(tags))
 	for k := range tags {

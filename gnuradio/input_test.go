@@ -14,10 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -44,7 +47,7 @@ func stream() (b []byte, starts []int64) {
 	b = make([]byte, 100)
 	for _, f := range [][]byte{frameD5, frame55} {
 		starts = append(starts, int64(len(b)+preamble+20))
-		b = bits.AppendGridStream(b, f, 4, preamble, 0x04)
+		b = gridstream.AppendTransmission(b, f, 4, preamble, 0x04)
 		b = append(b, make([]byte, 150)...)
 	}
 	return b, starts
@@ -53,12 +56,16 @@ func stream() (b []byte, starts []int64) {
 // collect makes an input of spec decoding into a slice of messages.
 func collect(t *testing.T, spec Spec, gridStream bool) (*Input, *[]*frames.Message) {
 	t.Helper()
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	decs := []protocol.Decoder{ngeDecoder(false)}
+	if gridStream {
+		decs = []protocol.Decoder{dec}
+	}
 	var msgs []*frames.Message
-	in, err := NewInput(spec, pipeline.Config{Decoder: dec, GridStream: gridStream, NGE101: !gridStream, Input: spec.Name},
+	in, err := NewInput(spec, pipeline.Config{Decoders: decs, Input: spec.Name},
 		func(m *frames.Message) { msgs = append(msgs, m) })
 	if err != nil {
 		t.Fatal(err)
@@ -278,8 +285,8 @@ func TestInputTagsOmitted(t *testing.T) {
 // stream has no bit offsets to place them by) and no gr_offset.
 func TestInputLevels(t *testing.T) {
 	const rate = 50000
-	pkt := frames.NGE101Packet(9, 2, false, 1234, false)
-	levels, _ := bits.DiffManchesterLevels(make([]byte, 500), pkt, rate, 0)
+	pkt := nge101.NewPacket(9, 2, false, 1234, false)
+	levels, _ := pulse.AppendLevels(make([]byte, 500), pkt, nge101.Timing, rate, 0)
 	levels = append(levels, make([]byte, 2000)...)
 	sp := Spec{Name: "ook", Format: Levels, Rate: rate, Source: zmqsource.Config{Endpoint: "tcp://127.0.0.1:1"}}
 	in, msgs := collect(t, sp, false)
@@ -289,7 +296,7 @@ func TestInputLevels(t *testing.T) {
 		t.Fatalf("%d messages", len(*msgs))
 	}
 	m := (*msgs)[0]
-	if m.Protocol != frames.ProtocolNGE101 || !m.CRCOK || m.NGE101.ID != 9 || m.Input != "ook" {
+	if m.Protocol != nge101.Name || !m.CRCOK || m.Fields.(*nge101.Fields).ID != 9 || m.Input != "ook" {
 		t.Errorf("message %+v", m)
 	}
 	if m.Radio == nil || *m.FreqHz != 433.92e6 || m.Meta["gain"] != 40.0 || m.Meta["gr_offset"] != nil {
@@ -310,12 +317,12 @@ func TestInputRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	sp.Source.RetryMin, sp.Source.RetryMax = 10*time.Millisecond, 50*time.Millisecond
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
+	dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := make(chan *frames.Message, 4)
-	in, err := NewInput(sp, pipeline.Config{Decoder: dec, GridStream: true, Input: sp.Name}, func(m *frames.Message) { got <- m })
+	in, err := NewInput(sp, pipeline.Config{Decoders: []protocol.Decoder{dec}, Input: sp.Name}, func(m *frames.Message) { got <- m })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,4 +381,10 @@ func TestInputRun(t *testing.T) {
 	if st := in.Stats(); st.Messages != 1 || st.Items != int64(len(b)) || st.Tags != 1 {
 		t.Errorf("stats %+v", st)
 	}
+}
+
+// ngeDecoder returns an NGE101 decoder.
+func ngeDecoder(emitFailed bool) *nge101.Decoder {
+	d, _ := nge101.NewDecoder(nge101.Config{EmitFailed: emitFailed})
+	return d
 }

@@ -1,7 +1,8 @@
 // Package gnuradio decodes the streams of GNU Radio ZMQ sinks: it reads an
 // input's endpoint options, receives its messages with zmqsource, turns its
-// items (unpacked bits, float32 soft symbols, OOK levels; optionally
-// inverted) into the writes of a pipeline channel, and keeps its stream tags,
+// items (unpacked bits, float32 soft symbols, OOK levels, optionally
+// inverted; or FM-discriminator samples of one or many channels, through
+// package fmdemod) into the writes of pipeline channels, and keeps its stream tags,
 // within fixed bounds, so every message carries the tags in force at its
 // frame and the Radio fields the well-known ones give (frequency, baud,
 // RSSI, SNR).
@@ -27,10 +28,31 @@ const (
 	// Levels are u8 OOK level samples (0/1) of NGE101 transmissions at
 	// Spec.Rate samples per second.
 	Levels = "levels"
+	// FM are float32 FM-discriminator samples (instantaneous frequency, a
+	// Quadrature Demod's output) at Spec.Rate samples per second per
+	// channel, Spec.FM.Channels channels per item; package fmdemod recovers
+	// their symbols.
+	FM = "fm"
 )
 
-// ErrNoRate is ParseSpec's error for a levels input without a sample rate.
-var ErrNoRate = errors.New("levels input needs a sample rate")
+// ErrNoRate is ParseSpec's error for a levels or fm input without a sample
+// rate.
+var ErrNoRate = errors.New("levels and fm inputs need a sample rate")
+
+// FMOptions are an FM input's settings.
+type FMOptions struct {
+	// Channels per item (the vector length; 0 means 1).
+	Channels int
+	// Freqs are the channels' centre frequencies in Hz (nil: unknown, so
+	// messages carry the carrier's offset from the centre).
+	Freqs []float64
+	// Gain is the Quadrature Demod's gain: input units per radian per
+	// sample (0 means 1). Decoding works at any scale; only the reported
+	// frequency depends on it.
+	Gain float64
+	// Bauds are the symbol rates searched (nil: fmdemod.DefaultBauds).
+	Bauds []float64
+}
 
 // Spec says what one input is: where its sink is, what it carries and how
 // its messages name it.
@@ -46,18 +68,21 @@ type Spec struct {
 	// Rate is the sample rate of a Levels input, in samples per second.
 	Rate float64
 	// Invert flips every bit (or the sign of every soft symbol); levels are
-	// not inverted.
+	// not inverted, FM samples are decoded in both polarities.
 	Invert bool
+	// FM holds the options of an FM input.
+	FM FMOptions
 }
 
 // ParseSpec reads ENDPOINT[?options] into a Spec, starting from def (the
 // defaults every input shares: Format, Rate, Invert and Source's Pull, Key
 // and PassTags). ENDPOINT is tcp://HOST:PORT or ipc://PATH, or
 // pull://HOST:PORT for a PULL socket over TCP. The options override the
-// defaults: format (bits, soft, levels, and the aliases unpacked, u8,
+// defaults: format (bits, soft, levels, fm, and the aliases unpacked, u8,
 // float32, f32, float), key, tags (or pass_tags), rate (or level_rate), name,
-// invert and pull; a boolean option without a value is true. The format
-// names are case-insensitive.
+// invert and pull, and for fm inputs vlen (or channels), freqs (Hz,
+// separated by ':' or ','), fm_gain and bauds; a boolean option without a
+// value is true. The format names are case-insensitive.
 func ParseSpec(raw string, def Spec) (Spec, error) {
 	sp := def
 	sp.Format = strings.ToLower(def.Format)
@@ -90,7 +115,10 @@ func ParseSpec(raw string, def Spec) (Spec, error) {
 		case "pull":
 			sp.Source.Pull, err = truthy(v)
 		default:
-			return sp, fmt.Errorf("unknown option %q (format, key, tags, rate, name, invert, pull)", k)
+			var ok bool
+			if ok, err = sp.FM.parse(k, v); !ok {
+				return sp, fmt.Errorf("unknown option %q (format, key, tags, rate, name, invert, pull; fm: vlen, freqs, fm_gain, bauds)", k)
+			}
 		}
 		if err != nil {
 			return sp, fmt.Errorf("%s=%s: %v", k, v, err)
@@ -106,8 +134,19 @@ func ParseSpec(raw string, def Spec) (Spec, error) {
 		if sp.Rate == 0 {
 			return sp, ErrNoRate
 		}
+	case FM:
+		if sp.Rate == 0 {
+			return sp, ErrNoRate
+		}
+		if err := sp.FM.check(sp.Rate); err != nil {
+			return sp, err
+		}
+		sp.Source.ItemSize = 4 * sp.FM.Channels
 	default:
-		return sp, fmt.Errorf("unknown format %q (bits, soft, levels)", sp.Format)
+		return sp, fmt.Errorf("unknown format %q (bits, soft, levels, fm)", sp.Format)
+	}
+	if sp.Format != FM && sp.FM.set() {
+		return sp, fmt.Errorf("vlen, freqs, fm_gain and bauds are for format=fm")
 	}
 	return sp, nil
 }

@@ -23,8 +23,6 @@ import (
 type Config struct {
 	// Receiver configures the receiver (a new one after each redial).
 	Receiver demod.Config
-	// Decoder is the shared frame decoder.
-	Decoder *frames.Decoder
 	// Emit receives every message, on Run's goroutine.
 	Emit func(*frames.Message)
 	// Duration stops the run after this many seconds of samples (0: at
@@ -116,7 +114,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			report(b)
 		}
 	}
-	rx, err := demod.New(cfg.Receiver, cfg.Decoder, emit)
+	rx, err := demod.New(cfg.Receiver, emit)
 	if err != nil {
 		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
 	}
@@ -215,7 +213,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			mu.Unlock()
 			res.Redials++
 			base = total
-			if rx, err = demod.New(cfg.Receiver, cfg.Decoder, emit); err != nil {
+			if rx, err = demod.New(cfg.Receiver, emit); err != nil {
 				runErr, res.Stop = err, InputError
 				break
 			}

@@ -15,6 +15,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/rtltcptest"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -57,14 +59,14 @@ func newRig(t *testing.T) (*rig, samples.Recording) {
 // config is a run's configuration; it starts a new collection.
 func (r *rig) config() Config {
 	r.msgs, r.calls = nil, nil
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true, CRCInits: []uint16{0x142A, 0xE623}})
+	dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true, CRCInits: []uint16{0x142A, 0xE623}})
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	return Config{
-		Receiver: demod.Config{SampleRate: r.meta.SampleRate, CenterFreq: r.meta.CenterFreq, Input: "rec"},
-		Decoder:  dec,
-		Emit:     func(m *frames.Message) { r.msgs = append(r.msgs, m) },
+		Receiver: demod.Config{SampleRate: r.meta.SampleRate, CenterFreq: r.meta.CenterFreq, Input: "rec",
+			Decoders: []protocol.Decoder{dec}},
+		Emit: func(m *frames.Message) { r.msgs = append(r.msgs, m) },
 		Progress: func(n, msgs int64) {
 			if msgs != int64(len(r.msgs)) {
 				r.t.Errorf("progress says %d messages, %d were emitted", msgs, len(r.msgs))

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Defaults for the zero values of Config.
@@ -40,11 +42,15 @@ type Config struct {
 	QoS byte
 	// DiscoveryPrefix is Home Assistant's discovery prefix.
 	DiscoveryPrefix string
-	// Meters lists the device ids that get Home Assistant discovery configs:
-	// GridStream LAN ids (hex, any case, leading zeros optional) or NGE101
-	// "channel-id" pairs. NGE101 transmitters are announced without being
-	// listed unless some NGE101 id is listed.
+	// Meters lists the device ids that get Home Assistant discovery configs,
+	// as users write them (each protocol reads its own: GridStream LAN ids
+	// in hex, NGE101 "channel-id" pairs). A protocol whose devices are
+	// announced without being listed (NGE101) stops that once one of them
+	// is listed.
 	Meters []string
+	// Protocols are the protocols whose devices are published (those that
+	// implement protocol.HomeAssistant); nil means protocols.All().
+	Protocols []protocol.Protocol
 	// DiscoverAll announces every device heard.
 	DiscoverAll bool
 	// NoDiscovery publishes states and availability only.
@@ -157,31 +163,4 @@ func defaultClientID() string {
 		h = h[:40]
 	}
 	return "gridstream-" + h + "-" + strconv.Itoa(os.Getpid())
-}
-
-// normalizeID puts a device id in the form Message.DeviceID uses for
-// comparison: GridStream hex ids upper-case and padded to 8 digits, with an
-// optional 0x prefix removed; NGE101 "channel-id" pairs as they are.
-func normalizeID(id string) string {
-	s := strings.TrimSpace(id)
-	if strings.Contains(s, "-") {
-		return s
-	}
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
-	s = strings.ToUpper(s)
-	if _, err := strconv.ParseUint(s, 16, 64); err == nil && len(s) < 8 {
-		s = strings.Repeat("0", 8-len(s)) + s
-	}
-	return s
-}
-
-// isNGEID reports whether a --meter id names an NGE101 transmitter.
-func isNGEID(id string) bool {
-	c, d, ok := strings.Cut(id, "-")
-	if !ok {
-		return false
-	}
-	_, e1 := strconv.Atoi(c)
-	_, e2 := strconv.Atoi(d)
-	return e1 == nil && e2 == nil
 }

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/devices"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 func TestParseBroker(t *testing.T) {
@@ -41,65 +43,41 @@ func TestParseBroker(t *testing.T) {
 	}
 }
 
-func TestNormalizeID(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"0b1c2d3e", "0B1C2D3E"},
-		{"b1c2d3e", "0B1C2D3E"},
-		{"0xF0EE36DB", "F0EE36DB"},
-		{" 1-42 ", "1-42"},
-		{"FE5021D00500", "FE5021D00500"},
-	}
-	for _, tc := range tests {
-		if got := normalizeID(tc.in); got != tc.want {
-			t.Errorf("normalizeID(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	if !isNGEID("1-42") || isNGEID("0B1C2D3E") || isNGEID("a-b") {
-		t.Error("isNGEID")
-	}
-}
-
-// TestLastOutage checks that the derived outage time ignores reception jitter
-// but follows a real new outage (the uptime restarting).
-func TestLastOutage(t *testing.T) {
-	tb := devices.New(devices.Config{})
-	steps := []struct {
-		at     time.Time
-		uptime int64
-		want   string
-	}{
-		{epoch, 1000, "2026-11-23T11:43:20Z"},
-		{epoch.Add(62 * time.Second), 1060, "2026-11-23T11:43:20Z"}, // 2 s of jitter
-		{epoch.Add(time.Hour), 30, "2026-11-23T12:59:30Z"},          // power came back
-	}
-	for i, s := range steps {
-		tb.Update(meterMsg("0B1C2D3E", i, s.uptime, s.at, nil))
-		st, _ := tb.Get("gridstream/0B1C2D3E")
-		if got := *meterState(st).LastOutage; got != s.want {
-			t.Errorf("step %d: last_outage = %s, want %s", i, got, s.want)
-		}
-	}
-}
-
 func TestDiscoverRule(t *testing.T) {
-	meter := newDevice("gridstream/0B1C2D3E")
-	other := newDevice("gridstream/11223344")
-	nge := newDevice("nge101/1-42")
+	ha := func(p protocol.Protocol) protocol.HomeAssistant { return p.(protocol.HomeAssistant) }
+	meter := newDevice(ha(gridstream.Protocol{}), meterMsg("0B1C2D3E", 1, 1, epoch, nil), "0B1C2D3E")
+	other := newDevice(ha(gridstream.Protocol{}), meterMsg("11223344", 1, 1, epoch, nil), "11223344")
+	nge := newDevice(ha(nge101.Protocol{}), ngePower(epoch, 100), "1-42")
+	all := map[string]protocol.HomeAssistant{gridstream.Name: ha(gridstream.Protocol{}), nge101.Name: ha(nge101.Protocol{})}
 	tests := []struct {
 		name               string
 		s                  *Sink
 		meter, other, nge1 bool
 	}{
-		{"default", &Sink{meters: map[string]bool{}}, false, false, true},
-		{"--meter", &Sink{meters: map[string]bool{"0B1C2D3E": true}}, true, false, true},
-		{"--meter nge", &Sink{meters: map[string]bool{"2-7": true}, ngeListed: true}, false, false, false},
-		{"--discover-all", &Sink{discoverAll: true}, true, true, true},
-		{"--no-discovery", &Sink{noDiscovery: true, discoverAll: true}, false, false, false},
+		{"default", &Sink{protocols: all}, false, false, true},
+		{"--meter", &Sink{protocols: all, meters: map[string]bool{"gridstream/0B1C2D3E": true}}, true, false, true},
+		{"--meter nge", &Sink{protocols: all, meters: map[string]bool{"nge101/2-7": true}, listed: map[string]bool{"nge101": true}}, false, false, false},
+		{"--discover-all", &Sink{protocols: all, discoverAll: true}, true, true, true},
+		{"--no-discovery", &Sink{protocols: all, noDiscovery: true, discoverAll: true}, false, false, false},
 	}
 	for _, tc := range tests {
 		if g := [3]bool{tc.s.discover(meter), tc.s.discover(other), tc.s.discover(nge)}; g != [3]bool{tc.meter, tc.other, tc.nge1} {
 			t.Errorf("%s: discover = %v, want %v", tc.name, g, [3]bool{tc.meter, tc.other, tc.nge1})
 		}
+	}
+}
+
+// --meter ids are read by each protocol, in any case and with leading
+// zeros left out; a protocol with a listed device stops announcing the
+// others.
+func TestMeterIDs(t *testing.T) {
+	s, err := New(Config{URL: "mqtt://127.0.0.1:1", Meters: []string{"b1c2d3e", " 1-42 "}, ConnectTimeout: time.Millisecond}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !s.meters["gridstream/0B1C2D3E"] || !s.meters["nge101/1-42"] || len(s.meters) != 2 || !s.listed["nge101"] {
+		t.Errorf("meters %v, listed %v", s.meters, s.listed)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/internal/mosquitto"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // After more fake meter ids than the device table holds, the user's own
@@ -27,18 +28,10 @@ func TestMeterAlwaysHasAPlace(t *testing.T) {
 	s.Send(meterMsg("0B1C2D3E", 9, 3600, epoch, nil))
 	flush(t, s)
 	s.mu.Lock()
-	devices, listed := len(s.devices), 0
-	for _, d := range s.table.Snapshot() {
-		if !d.Pinned {
-			listed++
-		}
-	}
-	if s.table.Len() != devices {
-		t.Errorf("the device table holds %d devices, the publisher %d", s.table.Len(), devices)
-	}
-	_, first := s.devices["gridstream/10000000"]
-	_, last := s.devices[fmt.Sprintf("gridstream/%08X", 0x10000000+fakes-1)]
-	_, neighbour := s.devices["gridstream/77777777"]
+	devices, listed := s.devices.Len(), s.devices.Evictable()
+	_, first := s.devices.Get("gridstream/10000000")
+	_, last := s.devices.Get(fmt.Sprintf("gridstream/%08X", 0x10000000+fakes-1))
+	_, neighbour := s.devices.Get("gridstream/77777777")
 	s.mu.Unlock()
 	if devices != DefaultMaxDevices || listed != DefaultMaxDevices-1 || first || !last || !neighbour {
 		t.Errorf("%d devices (%d evictable), first fake kept %v, last fake kept %v, regular neighbour kept %v",
@@ -56,8 +49,8 @@ func TestMeterAlwaysHasAPlace(t *testing.T) {
 	}
 	s.Send(meterMsg("0B1C2D3E", 10, 3601, epoch, nil))
 	s.mu.Lock()
-	kept, _ := s.table.Get("gridstream/0B1C2D3E")
-	frames := kept.Frames
+	d, _ := s.devices.Get("gridstream/0B1C2D3E")
+	frames := d.state.(*gridstream.MeterState).Frames
 	s.mu.Unlock()
 	if frames != 2 {
 		t.Errorf("the --meter device lost its state: %d frames, want 2", frames)
@@ -103,7 +96,7 @@ func TestDeviceTableMemory(t *testing.T) {
 	s.Send(meterMsg("0B1C2D3E", 1, 1, epoch, nil))
 	grew := int64(heap()) - int64(before)
 	s.mu.Lock()
-	n, queued := len(s.devices), len(s.queue)
+	n, queued := s.devices.Len(), len(s.queue)
 	s.mu.Unlock()
 	per := grew / int64(n)
 	t.Logf("%d devices, %d queued: heap grew %d bytes, %d per device", n, queued, grew, per)

@@ -1,9 +1,10 @@
 // Package mqttsink publishes decoded gridstream messages to an MQTT broker for
 // Home Assistant and any other MQTT consumer.
 //
-// Every device (GridStream meter or NGE101 transmitter) gets one retained
-// state JSON at <prefix>/<protocol>/<id>/state holding the device's merged
-// latest readings, and the sink keeps <prefix>/status at "online" while it is
+// Every device of a protocol that publishes to Home Assistant
+// (protocol.HomeAssistant: a GridStream meter, an NGE101 transmitter) gets
+// one retained state JSON at <prefix>/<protocol>/<id>/state holding the
+// device's merged latest readings, as its protocol keeps them, and the sink keeps <prefix>/status at "online" while it is
 // connected ("offline" after Close, and as the broker-held last will when the
 // process dies). Devices chosen for Home Assistant get retained MQTT
 // discovery configs under <discovery prefix>/sensor/… and
@@ -14,15 +15,12 @@
 // is connected. While the broker is away, messages coalesce into the latest
 // state per device, so memory is bounded by the number of devices (itself
 // bounded by Config.MaxDevices: when the table is full, the least recently
-// heard device other than a Config.Meters one makes room, in O(1)). The
-// devices' readings are kept in a devices.Table (Devices) that other
-// consumers, such as the web dashboard, may read. On every (re)connection
-// the sink republishes availability, all discovery configs and every
-// device's latest state.
+// heard device other than a Config.Meters one makes room, in O(1); see
+// package devices). On every (re)connection the sink republishes
+// availability, all discovery configs and every device's latest state.
 package mqttsink
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -37,7 +35,8 @@ import (
 	"github.com/eclipse/paho.mqtt.golang/packets"
 
 	"github.com/gridstream-sdr/gridstream/devices"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Availability payloads.
@@ -45,12 +44,6 @@ const (
 	online  = "online"
 	offline = "offline"
 )
-
-// batch is how many devices one publishing round takes.
-const batch = 64
-
-// publishTimeout bounds the wait for one round of publishes.
-const publishTimeout = 5 * time.Second
 
 // testOpenConn, when set by a test, opens the client's connections (so the
 // test can cut one abruptly).
@@ -73,19 +66,17 @@ type Sink struct {
 	maxDevices      int
 	noDiscovery     bool
 	discoverAll     bool
-	meters          map[string]bool
-	ngeListed       bool
+	protocols       map[string]protocol.HomeAssistant
+	meters          map[string]bool // devices.Key of every --meter device
+	listed          map[string]bool // protocols with a --meter device
 
-	// table holds every device's readings; devices the publishing
-	// bookkeeping of the same devices. mu is taken before table's lock.
-	table    *devices.Table
 	mu       sync.Mutex
-	devices  map[string]*device
+	devices  *devices.Table[*device]
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
-	full     bool // MaxDevices reached (logged once)
-	connects int  // successful connections so far
+	connects int   // successful connections so far
+	evicted  int64 // devices evicted from a full table
 
 	reconnecting atomic.Bool
 	maxReconnect time.Duration
@@ -129,8 +120,9 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		maxDevices:      cfg.MaxDevices,
 		noDiscovery:     cfg.NoDiscovery,
 		discoverAll:     cfg.DiscoverAll,
+		protocols:       map[string]protocol.HomeAssistant{},
 		meters:          map[string]bool{},
-		devices:         map[string]*device{},
+		listed:          map[string]bool{},
 		wake:            make(chan struct{}, 1),
 		stop:            make(chan struct{}),
 		done:            make(chan struct{}),
@@ -138,14 +130,32 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	if s.maxDevices <= 0 {
 		s.maxDevices = DefaultMaxDevices
 	}
-	for _, id := range cfg.Meters {
-		if id = normalizeID(id); id != "" {
-			s.meters[id] = true
-			s.ngeListed = s.ngeListed || isNGEID(id)
+	list := cfg.Protocols
+	if list == nil {
+		list = protocols.All()
+	}
+	for _, p := range list {
+		if ha, ok := p.(protocol.HomeAssistant); ok {
+			s.protocols[p.Name()] = ha
 		}
 	}
-	s.table = devices.New(devices.Config{Max: s.maxDevices,
-		Pinned: func(_, id string) bool { return s.isMeter(id) }})
+	for _, id := range cfg.Meters {
+		for name, ha := range s.protocols {
+			if dev, ok := ha.ParseDeviceID(id); ok {
+				s.meters[devices.Key(name, dev)] = true
+				s.listed[name] = true
+			}
+		}
+	}
+	s.devices = devices.New[*device](s.maxDevices)
+	s.devices.OnEvict = func(_ string, d *device) {
+		s.dequeue(d)
+		s.evicted++
+	}
+	s.devices.OnFull = func() {
+		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
+			"max_devices", s.maxDevices)
+	}
 	s.availTopic = s.prefix + "/status"
 	s.maxReconnect = cfg.MaxReconnectInterval
 	if s.maxReconnect <= 0 {
@@ -368,260 +378,4 @@ func (s *Sink) poke() {
 	case s.wake <- struct{}{}:
 	default:
 	}
-}
-
-// Send merges m into its device's state and schedules a publish. It never
-// blocks on the network. Frames that fail their CRC or name no device are
-// ignored.
-func (s *Sink) Send(m *frames.Message) error {
-	if m == nil || !m.CRCOK || (m.GridStream == nil && m.NGE101 == nil) {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ErrClosed
-	}
-	key, evicted, ok := s.table.Update(m)
-	if !ok {
-		return nil
-	}
-	if evicted != "" {
-		if !s.full {
-			s.full = true
-			s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
-				"max_devices", s.maxDevices)
-		}
-		if d := s.devices[evicted]; d != nil {
-			s.dequeue(d)
-			delete(s.devices, evicted)
-		}
-	}
-	d := s.devices[key]
-	if d == nil {
-		d = newDevice(key)
-		s.devices[key] = d
-	}
-	s.enqueue(d)
-	s.poke()
-	return nil
-}
-
-// Devices returns the table of every device's latest readings, which the
-// sink publishes from; it is safe to read concurrently.
-func (s *Sink) Devices() *devices.Table { return s.table }
-
-// isMeter reports whether id is one of the user's --meter devices.
-func (s *Sink) isMeter(id string) bool { return s.meters[id] || s.meters[normalizeID(id)] }
-
-// enqueue marks d dirty; s.mu is held.
-func (s *Sink) enqueue(d *device) {
-	if !d.queued {
-		d.queued = true
-		d.qi = len(s.queue)
-		s.queue = append(s.queue, d)
-	}
-}
-
-// dequeue takes d off the queue (an evicted device); s.mu is held.
-func (s *Sink) dequeue(d *device) {
-	if !d.queued {
-		return
-	}
-	last := s.queue[len(s.queue)-1]
-	s.queue[d.qi], last.qi = last, d.qi
-	s.queue[len(s.queue)-1] = nil
-	s.queue = s.queue[:len(s.queue)-1]
-	d.queued = false
-}
-
-// discover reports whether d gets Home Assistant discovery configs.
-func (s *Sink) discover(d *device) bool {
-	switch {
-	case s.noDiscovery:
-		return false
-	case s.discoverAll, s.meters[d.id], s.meters[normalizeID(d.id)]:
-		return true
-	case d.isNGE101():
-		return !s.ngeListed
-	}
-	return false
-}
-
-// run is the publishing worker.
-func (s *Sink) run() {
-	defer close(s.done)
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-s.wake:
-		}
-		for s.publishRound() {
-			select {
-			case <-s.stop:
-				return
-			default:
-			}
-		}
-	}
-}
-
-// job is one publish of a round.
-type job struct {
-	dev    *device
-	entity string // discovery entity key; "" for the state
-	topic  string
-	body   []byte
-	tok    mqtt.Token
-}
-
-// publishRound publishes availability (after a connect) and up to batch dirty
-// devices. It reports whether more work may be waiting.
-func (s *Sink) publishRound() bool {
-	s.pubMu.Lock()
-	defer s.pubMu.Unlock()
-	if !s.client.IsConnectionOpen() {
-		return false
-	}
-	s.mu.Lock()
-	resync := s.resync
-	s.resync = false
-	if resync {
-		for _, d := range s.devices {
-			clear(d.announced)
-			s.enqueue(d)
-		}
-	}
-	n := min(len(s.queue), batch)
-	var jobs []*job
-	if resync {
-		jobs = append(jobs, &job{topic: s.availTopic, body: []byte(online)})
-	}
-	for _, d := range s.queue[:n] {
-		d.queued = false
-		st, ok := s.table.Get(d.key)
-		if !ok {
-			continue
-		}
-		d.signal = st.RSSIdB != nil
-		if s.discover(d) {
-			for _, e := range d.entities() {
-				if !d.announced[e.key] {
-					d.announced[e.key] = true
-					jobs = append(jobs, &job{dev: d, entity: e.key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e)})
-				}
-			}
-		}
-		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: stateJSON(st)})
-	}
-	rest := copy(s.queue, s.queue[n:])
-	clear(s.queue[rest:])
-	s.queue = s.queue[:rest]
-	for i, d := range s.queue {
-		d.qi = i
-	}
-	more := len(s.queue) > 0
-	s.mu.Unlock()
-
-	for _, j := range jobs {
-		j.tok = s.client.Publish(j.topic, s.qos, true, j.body)
-	}
-	deadline := time.NewTimer(publishTimeout)
-	defer deadline.Stop()
-	var failed []*job
-	timedOut := false
-	for _, j := range jobs {
-		if !timedOut {
-			select {
-			case <-j.tok.Done():
-			case <-deadline.C:
-				timedOut = true
-			}
-		}
-		select {
-		case <-j.tok.Done():
-			if j.tok.Error() != nil {
-				failed = append(failed, j)
-			}
-		default:
-			failed = append(failed, j)
-		}
-	}
-	if len(failed) == 0 {
-		return more
-	}
-	// Put the failed work back; it goes out after the next connect.
-	s.mu.Lock()
-	for _, j := range failed {
-		switch {
-		case j.dev == nil:
-			s.resync = true
-		case s.devices[j.dev.key] != j.dev:
-			// Evicted meanwhile.
-		case j.entity != "":
-			delete(j.dev.announced, j.entity)
-			s.enqueue(j.dev)
-		default:
-			s.enqueue(j.dev)
-		}
-	}
-	s.mu.Unlock()
-	s.log.Debug("mqtt: publishes failed; kept for the next connection", "count", len(failed), "err", failed[0].tok.Error())
-	return false
-}
-
-// Flush publishes everything pending, waiting at most until ctx is done. It
-// returns an error when work is left (the broker is away or slow).
-func (s *Sink) Flush(ctx context.Context) error {
-	for {
-		more := s.publishRound()
-		s.mu.Lock()
-		pending := len(s.queue) > 0 || s.resync
-		s.mu.Unlock()
-		if !pending {
-			return nil
-		}
-		if !more {
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("mqtt: %d device states not published: %w", s.pending(), ctx.Err())
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}
-}
-
-func (s *Sink) pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
-// Close publishes what is pending (for up to a few seconds), sets the
-// availability topic to "offline" and disconnects.
-func (s *Sink) Close() error {
-	var err error
-	s.closeMu.Do(func() {
-		s.mu.Lock()
-		s.closed = true
-		s.mu.Unlock()
-		close(s.stop)
-		<-s.done
-		if s.client.IsConnectionOpen() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err = s.Flush(ctx)
-			cancel()
-			tok := s.client.Publish(s.availTopic, s.qos, true, []byte(offline))
-			if !tok.WaitTimeout(2*time.Second) && err == nil {
-				err = errors.New("mqtt: timed out publishing offline availability")
-			} else if tok.Error() != nil && err == nil {
-				err = fmt.Errorf("mqtt: publishing offline availability: %w", tok.Error())
-			}
-		} else if n := s.pending(); n > 0 {
-			err = fmt.Errorf("mqtt: broker %s unreachable; %d device states not published", s.server, n)
-		}
-		s.client.Disconnect(500)
-	})
-	return err
 }

@@ -20,6 +20,8 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/mosquitto"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 var epoch = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -29,8 +31,8 @@ func ptr[T any](v T) *T { return &v }
 // meterMsg is a decoded 0x55 broadcast of meter src (Oncor network).
 func meterMsg(src string, counter int, uptime int64, at time.Time, rssi *float64) *frames.Message {
 	m := &frames.Message{
-		Protocol: frames.ProtocolGridStream, CRCOK: true, Raw: "2A55",
-		GridStream: &frames.GridStream{
+		Protocol: gridstream.Name, CRCOK: true, Raw: "2A55",
+		Fields: &gridstream.Fields{
 			Version: 4, Type: "55", CI: "30", Length: 0x23,
 			CRCInit: ptr("5FD6"), NetworkID: ptr(38100), Utility: ptr("Oncor"),
 			Src: src, SrcWAN: "FE" + src + "00", DstWAN: "FFFFFFFFFFFF",
@@ -46,16 +48,16 @@ func meterMsg(src string, counter int, uptime int64, at time.Time, rssi *float64
 
 // ngePower is a 55-bit NGE101 packet (gap 4547 → 810.7 W at 1000 pulses/kWh).
 func ngePower(at time.Time, gap int) *frames.Message {
-	m := &frames.Message{Protocol: frames.ProtocolNGE101, CRCOK: true,
-		NGE101: &frames.NGE101{Bits: 55, ID: 42, Channel: 1, Gap: ptr(gap), PowerW: ptr(3686400.0 / float64(gap))}}
+	m := &frames.Message{Protocol: nge101.Name, CRCOK: true,
+		Fields: &nge101.Fields{Bits: 55, ID: 42, Channel: 1, Gap: ptr(gap), PowerW: ptr(3686400.0 / float64(gap))}}
 	m.Stamp(at)
 	return m
 }
 
 // ngeEnergy is a 71-bit NGE101 packet.
 func ngeEnergy(at time.Time, impulses uint64, battery bool) *frames.Message {
-	m := &frames.Message{Protocol: frames.ProtocolNGE101, CRCOK: true,
-		NGE101: &frames.NGE101{Bits: 71, ID: 42, Channel: 1, Impulses: ptr(impulses),
+	m := &frames.Message{Protocol: nge101.Name, CRCOK: true,
+		Fields: &nge101.Fields{Bits: 71, ID: 42, Channel: 1, Impulses: ptr(impulses),
 			EnergyKWh: ptr(float64(impulses) / 1000), BatteryOK: ptr(battery)}}
 	m.Stamp(at)
 	return m
@@ -318,7 +320,7 @@ func TestBrokerRestart(t *testing.T) {
 		t.Errorf("Send blocked while the broker was away: %d sends took %v, slowest %v", 2*n, el, slowest)
 	}
 	s.mu.Lock()
-	devices, queued := len(s.devices), len(s.queue)
+	devices, queued := s.devices.Len(), len(s.queue)
 	s.mu.Unlock()
 	if devices != 100 || queued > 100 {
 		t.Errorf("while away: %d devices, %d queued; want 100 and <= 100", devices, queued)

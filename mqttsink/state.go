@@ -1,76 +1,20 @@
 package mqttsink
 
 import (
-	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
-// MeterState is the retained state JSON of a GridStream meter. Fields that
-// Home Assistant reads are always present (null until known).
-type MeterState struct {
-	Protocol string `json:"protocol"`
-	ID       string `json:"id"`
-	// LastSeen is the time of the latest frame from the meter (RFC 3339).
-	LastSeen string `json:"last_seen"`
-	// UptimeS is the meter's latest reported uptime in seconds.
-	UptimeS *int64 `json:"uptime_s"`
-	// LastOutage is when the meter last powered on: the time its uptime was
-	// received minus the uptime (RFC 3339, seconds).
-	LastOutage *string `json:"last_outage"`
-	// Counter is the latest 0x55 broadcast counter.
-	Counter *int `json:"counter"`
-	// Clock is the meter's clock from its latest 0xD5 length-0x47 frame.
-	Clock *string `json:"clock"`
-	// RSSIdB, SNRdB and FreqHz come from the latest frame that carried them.
-	RSSIdB *float64 `json:"rssi_db"`
-	SNRdB  *float64 `json:"snr_db"`
-	FreqHz *float64 `json:"freq_hz"`
-	// Baud is the symbol rate of the latest frame, when measured.
-	Baud      int     `json:"baud,omitempty"`
-	SrcWAN    string  `json:"src_wan,omitempty"`
-	NetworkID *int    `json:"network_id"`
-	CRCInit   *string `json:"crc_init"`
-	Utility   *string `json:"utility"`
-	// FrameType is the type byte of the latest frame ("55", "D5", ...).
-	FrameType string `json:"frame_type"`
-	// Frames counts the frames heard from the meter since gridstream started.
-	Frames uint64 `json:"frames"`
-}
-
-// NGE101State is the retained state JSON of a Norgo NGE101 transmitter. It
-// merges the power packets (55 bits) and energy packets (71 bits).
-type NGE101State struct {
-	Protocol string `json:"protocol"`
-	ID       string `json:"id"`
-	Channel  int    `json:"channel"`
-	DeviceID int    `json:"device_id"`
-	LastSeen string `json:"last_seen"`
-	// PowerW is the latest power reading, from a 55-bit packet.
-	PowerW *float64 `json:"power_w"`
-	Gap    *int     `json:"gap"`
-	// EnergyKWh is the latest energy reading, from a 71-bit packet.
-	EnergyKWh *float64 `json:"energy_kwh"`
-	Impulses  *uint64  `json:"impulses"`
-	BatteryOK *bool    `json:"battery_ok"`
-	RSSIdB    *float64 `json:"rssi_db"`
-	SNRdB     *float64 `json:"snr_db"`
-	FreqHz    *float64 `json:"freq_hz"`
-	// Packets counts the packets heard since gridstream started.
-	Packets uint64 `json:"packets"`
-}
-
-// device is the sink's publishing bookkeeping of one transmitter; its
-// readings live in the shared device table (Sink.Devices).
+// device is everything the sink keeps about one transmitter.
 type device struct {
 	protocol, id string
-	key          string // protocol/id, its key in Sink.devices and the table
-	// signal is set once a signal strength was measured (the entity
-	// appears then).
-	signal bool
+	key          string // protocol/id, its key in Sink.devices
+	state        protocol.Device
+	// summary is what the receiver saw of it (a dashboard's columns).
+	summary devices.Summary
 	// announced holds the entities whose discovery config the broker has in
 	// this connection; it is cleared on every (re)connect.
 	announced map[string]bool
@@ -78,48 +22,119 @@ type device struct {
 	qi        int // index in Sink.queue while queued
 }
 
-// newDevice starts the bookkeeping of the device with the table key key.
-func newDevice(key string) *device {
-	protocol, id, _ := strings.Cut(key, "/")
-	return &device{protocol: protocol, id: id, key: key, announced: map[string]bool{}}
+// newDevice starts the state of the device that sent m; nil when its
+// protocol does not know it.
+func newDevice(ha protocol.HomeAssistant, m *frames.Message, id string) *device {
+	st := ha.NewDevice(m)
+	if st == nil {
+		return nil
+	}
+	return &device{protocol: ha.Name(), id: id, key: devices.Key(ha.Name(), id), state: st, announced: map[string]bool{}}
 }
 
-// isNGE101 reports whether the device is an NGE101 transmitter.
-func (d *device) isNGE101() bool { return d.protocol == frames.ProtocolNGE101 }
-
-// rfc3339 formats t to the second, UTC.
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-// meterState is the retained state of a GridStream meter from its table row.
-func meterState(st devices.Device) *MeterState {
-	s := &MeterState{Protocol: st.Protocol, ID: st.ID, LastSeen: rfc3339(st.LastHeard),
-		UptimeS: st.UptimeS, Counter: st.Counter, Clock: st.Clock, RSSIdB: st.RSSIdB, SNRdB: st.SNRdB,
-		FreqHz: st.FreqHz, Baud: st.Baud, SrcWAN: st.SrcWAN, NetworkID: st.NetworkID, CRCInit: st.CRCInit,
-		Utility: st.Utility, FrameType: st.FrameType, Frames: st.Frames}
-	if st.LastOutage != nil {
-		v := rfc3339(*st.LastOutage)
-		s.LastOutage = &v
+// messageTime is when m was received: its Time, else now.
+func messageTime(m *frames.Message) time.Time {
+	if t, err := time.Parse(time.RFC3339, m.Time); err == nil {
+		return t
 	}
-	return s
+	return time.Now()
 }
 
-// ngeState is the retained state of an NGE101 transmitter from its table row.
-func ngeState(st devices.Device) *NGE101State {
-	s := &NGE101State{Protocol: st.Protocol, ID: st.ID, Channel: st.Channel, LastSeen: rfc3339(st.LastHeard),
-		PowerW: st.PowerW, Gap: st.Gap, EnergyKWh: st.EnergyKWh, Impulses: st.Impulses, BatteryOK: st.BatteryOK,
-		RSSIdB: st.RSSIdB, SNRdB: st.SNRdB, FreqHz: st.FreqHz, Packets: st.Frames}
-	if st.DeviceID != nil {
-		s.DeviceID = *st.DeviceID
+// Send merges m into its device's state and schedules a publish. It never
+// blocks on the network. Frames that fail their CRC, name no device, or are
+// of a protocol without devices are ignored.
+func (s *Sink) Send(m *frames.Message) error {
+	if m == nil || !m.CRCOK {
+		return nil
 	}
-	return s
+	ha := s.protocols[m.Protocol]
+	id := m.DeviceID()
+	if ha == nil || id == "" {
+		return nil
+	}
+	at := messageTime(m)
+	key := devices.Key(m.Protocol, id)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	d, ok := s.devices.Get(key)
+	if ok {
+		s.devices.Heard(key)
+	} else {
+		d = newDevice(ha, m, id)
+		if d == nil || !s.devices.Add(key, d, s.meters[key]) {
+			s.mu.Unlock()
+			return nil
+		}
+	}
+	d.state.Update(m, at)
+	d.summary.Update(m, at)
+	s.enqueue(d)
+	s.mu.Unlock()
+	s.poke()
+	return nil
 }
 
-// stateJSON is a device's retained state payload.
-func stateJSON(st devices.Device) []byte {
-	var v any = meterState(st)
-	if st.Protocol == frames.ProtocolNGE101 {
-		v = ngeState(st)
+// enqueue marks d dirty; s.mu is held.
+func (s *Sink) enqueue(d *device) {
+	if !d.queued {
+		d.queued = true
+		d.qi = len(s.queue)
+		s.queue = append(s.queue, d)
 	}
-	b, _ := json.Marshal(v) // the table holds no NaN or infinity
-	return b
+}
+
+// dequeue takes d off the queue (an evicted device); s.mu is held.
+func (s *Sink) dequeue(d *device) {
+	if !d.queued {
+		return
+	}
+	last := s.queue[len(s.queue)-1]
+	s.queue[d.qi], last.qi = last, d.qi
+	s.queue[len(s.queue)-1] = nil
+	s.queue = s.queue[:len(s.queue)-1]
+	d.queued = false
+}
+
+// discover reports whether d gets Home Assistant discovery configs: every
+// device with --discover-all, the --meter ones, and those of a protocol that
+// announces its devices unless some of them are named.
+func (s *Sink) discover(d *device) bool {
+	switch {
+	case s.noDiscovery:
+		return false
+	case s.discoverAll, s.meters[d.key]:
+		return true
+	}
+	ha := s.protocols[d.protocol]
+	return ha != nil && ha.AnnounceUnlisted() && !s.listed[d.protocol]
+}
+
+// has reports whether d is still in the table (not evicted); s.mu is held.
+func (s *Sink) has(d *device) bool {
+	cur, ok := s.devices.Get(d.key)
+	return ok && cur == d
+}
+
+// Rows returns every device the sink keeps, most recently heard first: the
+// one device table that a dashboard shows too.
+func (s *Sink) Rows() []devices.Row {
+	s.mu.Lock()
+	rows := make([]devices.Row, 0, s.devices.Len())
+	for key, d := range s.devices.All() {
+		rows = append(rows, devices.Row{Protocol: d.protocol, ID: d.id, Pinned: s.meters[key],
+			Summary: d.summary.Clone(), State: d.state.State()})
+	}
+	s.mu.Unlock()
+	devices.SortRows(rows)
+	return rows
+}
+
+// DeviceStats returns how many devices the sink keeps and has evicted.
+func (s *Sink) DeviceStats() (kept int, evicted int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.devices.Len(), s.evicted
 }

@@ -1,36 +1,47 @@
-// Package pipeline connects one input's stream to the decoders: bits to the
-// GridStream deframer and the NGE101 finder, OOK levels to the differential
-// Manchester slicer, and what they find to the shared frames.Decoder.
+// Package pipeline connects one input's stream to the protocols' decoders:
+// bits (or soft symbols) to every protocol's stream finder, OOK levels to
+// the slicer each OOK protocol's line coding declares, and what they find
+// to the decoders every input shares. It knows no protocol; it loops over
+// the decoders it is given.
 package pipeline
 
 import (
-	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Config says what one input carries and where its frames go.
 type Config struct {
-	// Decoder is shared by all inputs.
-	Decoder *frames.Decoder
-	// GridStream and NGE101 choose the protocols searched in bit streams.
-	GridStream, NGE101 bool
-	// Deframer tunes the GridStream correlator.
-	Deframer bits.DeframerOptions
-	// LevelRate is the sample rate of OOK level input (WriteLevels).
+	// Decoders are the protocols searched, each with the decoder every
+	// input shares (protocol.NewDecoders of protocols.All(), or of a list
+	// of one's own).
+	Decoders []protocol.Decoder
+	// LevelRate is the sample rate of OOK level input (Levels).
 	LevelRate float64
 	// Input names the input in every message (file name, endpoint).
 	Input string
 }
 
+// Stats counts what a channel consumed.
+type Stats struct {
+	// Bits is the bits (or soft symbols) consumed.
+	Bits int64
+	// Unreliable is the soft symbols that were NaN (bitio.SoftBit).
+	Unreliable int64
+}
+
 // Channel is the decoding state of one input. It is not safe for concurrent
 // use: give every input (every channel of a channelized flowgraph) its own.
 type Channel struct {
-	cfg      Config
-	emit     func(*frames.Message)
-	deframer *bits.Deframer
-	nge      *bits.NGEFinder
-	slicer   *bits.DiffManchester
-	hard     []byte
+	cfg     Config
+	emit    func(*frames.Message)
+	streams []protocol.Stream
+	slicers []*pulse.Slicer    // made at the first level samples
+	room    [4]protocol.Stream // streams' storage for the usual few protocols
+	hard    []byte
+	stats   Stats
 
 	// Annotate, when set, is called on every message made from this
 	// channel's frames, as the frame is decoded (before it is emitted, or
@@ -40,22 +51,17 @@ type Channel struct {
 	Annotate func(*frames.Message)
 }
 
-// New returns a Channel that emits every message its input yields.
+// New returns a Channel that emits every message its input yields. emit is
+// never called while a decoder holds a lock.
 func New(cfg Config, emit func(*frames.Message)) *Channel {
 	c := &Channel{cfg: cfg, emit: emit}
-	if cfg.GridStream {
-		annotate := c.annotate
-		c.deframer = bits.NewDeframer(cfg.Deframer, func(f bits.RawFrame) {
-			cfg.Decoder.GridStreamAnnotated(f, annotate, c.emit)
-		})
-	}
-	if cfg.NGE101 {
-		c.nge = bits.NewNGEFinder(c.nge101)
+	c.streams = c.room[:0]
+	out := protocol.Output{Annotate: c.annotate, Emit: emit}
+	for _, d := range cfg.Decoders {
+		c.streams = append(c.streams, d.NewStream(out))
 	}
 	return c
 }
-
-func (c *Channel) nge101(p bits.NGEPacket) { c.cfg.Decoder.NGE101(p, c.send) }
 
 // annotate marks a message made from this channel's frames.
 func (c *Channel) annotate(m *frames.Message) {
@@ -67,60 +73,53 @@ func (c *Channel) annotate(m *frames.Message) {
 	}
 }
 
-// send annotates and emits an NGE101 message (they never wait).
-func (c *Channel) send(m *frames.Message) {
-	c.annotate(m)
-	c.emit(m)
-}
-
-// WriteBits consumes unpacked bits (one per byte, only the low bit counts).
-func (c *Channel) WriteBits(p []byte) {
-	if c.deframer != nil {
-		c.deframer.Write(p)
-	}
-	if c.nge != nil {
-		c.nge.Write(p)
+// Bits consumes unpacked bits (one per byte, only the low bit counts).
+func (c *Channel) Bits(p []byte) {
+	c.stats.Bits += int64(len(p))
+	for _, s := range c.streams {
+		s.Bits(p)
 	}
 }
 
-// WriteSoft consumes soft symbols; the sign decides (greater than zero is 1).
-func (c *Channel) WriteSoft(p []float32) {
+// Soft consumes soft symbols, turned into bits by the program's one rule
+// (bitio.SoftBit: greater than zero is 1, a NaN keeps its slot as a 0 and
+// is counted in Stats().Unreliable).
+func (c *Channel) Soft(p []float32) {
 	if cap(c.hard) < len(p) {
 		c.hard = make([]byte, len(p))
 	}
 	h := c.hard[:len(p)]
-	for i, v := range p {
-		h[i] = 0
-		if v > 0 {
-			h[i] = 1
-		}
-	}
-	c.WriteBits(h)
+	c.stats.Unreliable += int64(bitio.SliceSoft(h, p))
+	c.Bits(h)
 }
 
-// WriteLevels consumes NGE101 OOK level samples (0/1 per byte) at
-// Config.LevelRate samples per second.
-func (c *Channel) WriteLevels(p []byte) {
-	if c.slicer == nil {
-		c.slicer = bits.NewDiffManchester(c.cfg.LevelRate, c.nge101)
+// Levels consumes OOK level samples (0/1 per byte) at Config.LevelRate
+// samples per second, for every OOK protocol among the decoders.
+func (c *Channel) Levels(p []byte) {
+	if c.slicers == nil {
+		c.slicers = []*pulse.Slicer{}
+		for i, d := range c.cfg.Decoders {
+			timing := d.Protocol().Radio().OOK
+			rows, ok := c.streams[i].(protocol.RowStream)
+			if timing != nil && ok {
+				c.slicers = append(c.slicers, pulse.NewSlicer(*timing, c.cfg.LevelRate, rows.Row))
+			}
+		}
 	}
-	c.slicer.Write(p)
+	for _, s := range c.slicers {
+		s.Levels(p)
+	}
 }
 
 // Flush ends the stream: frames still being collected are finished.
 func (c *Channel) Flush() {
-	if c.deframer != nil {
-		c.deframer.Flush()
+	for _, s := range c.streams {
+		s.Flush()
 	}
-	if c.slicer != nil {
-		c.slicer.Flush()
+	for _, s := range c.slicers {
+		s.Flush()
 	}
 }
 
-// Stats returns the deframer's counters (zero when GridStream is off).
-func (c *Channel) Stats() bits.DeframerStats {
-	if c.deframer == nil {
-		return bits.DeframerStats{}
-	}
-	return c.deframer.Stats()
-}
+// Stats returns the counters so far.
+func (c *Channel) Stats() Stats { return c.stats }

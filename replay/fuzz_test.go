@@ -6,9 +6,11 @@ import (
 	"log/slog"
 	"testing"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/samples"
 )
 
@@ -22,12 +24,12 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, mode byte, data []byte) {
 		format := []string{Auto, "unpacked", "packed", "ascii", "float32", Auto, Levels}[int(mode)%7]
 		name := []string{"x", "x.u8", "x.packed", "x.txt", "x.f32"}[int(mode/7)%5]
-		dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true, EmitFailed: true})
+		dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true, EmitFailed: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := pipeline.Config{Decoder: dec, GridStream: true, NGE101: true, LevelRate: 50000,
-			Deframer: bits.DeframerOptions{PreambleBits: bits.DefaultPreambleBits, SyncErrors: bits.DefaultSyncErrors, FramingErrors: bits.DefaultFramingErrors}}
+		nge, _ := nge101.NewDecoder(nge101.Config{EmitFailed: true})
+		cfg := pipeline.Config{Decoders: []protocol.Decoder{dec, nge}, LevelRate: 50000}
 		st, err := Decode(bytes.NewReader(data), name, cfg, func(*frames.Message) {},
 			Options{Format: format, Invert: mode&128 != 0, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err == nil && st.Bits > 8*int64(len(data)) {

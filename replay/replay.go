@@ -11,17 +11,17 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/gridstream-sdr/gridstream/bits"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
-// Formats a recording may be in besides the bit formats (bits.ParseFormat).
+// Formats a recording may be in besides the bit formats (bitio.ParseFormat).
 const (
 	// Auto picks the bit format from the input's name, else its content.
 	Auto = "auto"
-	// Levels are NGE101 OOK level samples (one 0/1 per byte) at the
-	// pipeline's LevelRate.
+	// Levels are OOK level samples (one 0/1 per byte) at the pipeline's
+	// LevelRate, for the OOK protocols.
 	Levels = "levels"
 )
 
@@ -33,7 +33,7 @@ const sniffSize = 4096
 
 // Options say how to read a recording.
 type Options struct {
-	// Format is Auto, Levels or a bit format name (bits.ParseFormat).
+	// Format is Auto, Levels or a bit format name (bitio.ParseFormat).
 	Format string
 	// Invert flips every bit (not levels).
 	Invert bool
@@ -44,10 +44,10 @@ type Options struct {
 
 // Decode reads r, the input named name, to its end through a new pipeline
 // channel of cfg that hands every message to emit, and returns the
-// channel's deframer counters. The error is the read error that stopped it
+// channel's counters. The error is the read error that stopped it
 // (frames before it are decoded), or why the format cannot be told; a
 // float32 stream that ends inside a sample is only logged.
-func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Message), opt Options) (bits.DeframerStats, error) {
+func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Message), opt Options) (pipeline.Stats, error) {
 	log := opt.Logger
 	if log == nil {
 		log = slog.Default()
@@ -56,22 +56,25 @@ func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Mes
 	br := bufio.NewReaderSize(r, bufSize)
 	buf := make([]byte, bufSize)
 	if opt.Format == Levels {
-		err := copyStream(br, buf, ch.WriteLevels)
+		err := copyStream(br, buf, ch.Levels)
 		ch.Flush()
 		return ch.Stats(), err
 	}
 	f, err := ResolveFormat(opt.Format, name, br)
 	if err != nil {
-		return bits.DeframerStats{}, err
+		return pipeline.Stats{}, err
 	}
 	log.Debug("replaying", "input", name, "format", f)
-	rd := bits.NewReader(br, f, opt.Invert)
-	err = copyStream(rd, buf, ch.WriteBits)
+	rd := bitio.NewReader(br, f, opt.Invert)
+	err = copyStream(rd, buf, ch.Bits)
 	ch.Flush()
 	if n := rd.Skipped(); n > 0 {
 		log.Warn("input had bytes that are not bits; is --input-format right?", "input", name, "format", f, "skipped", n)
 	}
-	if errors.Is(err, bits.ErrTrailingBytes) {
+	if n := rd.Unreliable(); n > 0 {
+		log.Warn("input had NaN soft symbols; each kept its place as a 0", "input", name, "nan", n)
+	}
+	if errors.Is(err, bitio.ErrTrailingBytes) {
 		log.Warn("input ends inside a float32 sample; the partial sample was ignored", "input", name)
 		err = nil
 	}
@@ -83,19 +86,19 @@ func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Mes
 // the one the first bytes br holds show (an empty input is unpacked).
 // Packed bytes and float32 soft symbols cannot be told apart by content:
 // that is an error asking for the format.
-func ResolveFormat(format, name string, br *bufio.Reader) (bits.Format, error) {
+func ResolveFormat(format, name string, br *bufio.Reader) (bitio.Format, error) {
 	if format != Auto {
-		return bits.ParseFormat(format)
+		return bitio.ParseFormat(format)
 	}
-	if f, ok := bits.FormatFromName(name); ok {
+	if f, ok := bitio.FormatFromName(name); ok {
 		return f, nil
 	}
 	head, _ := br.Peek(sniffSize)
-	if f, ok := bits.Sniff(head); ok {
+	if f, ok := bitio.Sniff(head); ok {
 		return f, nil
 	}
 	if len(head) == 0 {
-		return bits.Unpacked, nil
+		return bitio.Unpacked, nil
 	}
 	return 0, fmt.Errorf("%s: cannot tell packed bytes from float32 soft symbols; say which with --input-format packed or --input-format float32", name)
 }

@@ -1,171 +1,100 @@
-// Package rtl433 writes gridstream messages as rtl_433 JSON events: the same
-// model strings and field names that rtl_433's own "LandisGyr-GS" (GridStream)
-// and "Norgo-NGE101" decoders print with `-F json`, so pipelines built around
-// rtl_433 (rtl_433 → MQTT bridges, log parsers, dashboards) keep working when
-// gridstream replaces it as the receiver.
+// Package rtl433 writes gridstream messages as rtl_433 JSON events: the
+// model strings and field names that rtl_433's own decoders print with
+// `-F json`, so pipelines built around rtl_433 (rtl_433 → MQTT bridges, log
+// parsers, dashboards) keep working when gridstream replaces it as the
+// receiver.
 //
-// Only what rtl_433 itself would print is printed: frames that fail their CRC
-// or check bits are not events (Encode reports false), GridStream ids are
-// lower-case hex, and derived values that rtl_433 leaves to the consumer
-// (NGE101 power and energy) are not added. Receiver measurements, when known,
-// use rtl_433's meta-data names ("mod", "freq" in MHz, "rssi", "snr").
+// The package is the generic part: the object rtl_433 prints (keys in
+// order, "key" : value), its time field, and its receiver meta-data names
+// ("mod", "freq" in MHz, "rssi", "snr"). What a protocol's decoder prints
+// comes from the protocol (protocol.RTL433): only what rtl_433 itself would
+// print is printed, so frames that fail their check are not events.
 package rtl433
 
 import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"strconv"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
-)
-
-// Model strings used by rtl_433 for the two devices.
-const (
-	ModelGridStream = "LandisGyr-GS"
-	ModelNGE101     = "Norgo-NGE101"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // TimeLayout is rtl_433's default "time" field layout (local time, seconds).
 const TimeLayout = "2006-01-02 15:04:05"
 
-// network is how rtl_433 names a utility network in its "location" and
-// "provider" fields, keyed by the network's CRC init (upper-case hex).
-type network struct{ location, provider string }
-
-// networks lists the utility networks rtl_433 knows, with its spelling of
-// their location and provider, so the strings match rtl_433's output exactly.
-var networks = map[string]network{
-	"E623": {"Kansas City, MO", "Evergy-Missouri West"},
-	"5FD6": {"Dallas, TX", "Oncor"},
-	"D553": {"Austin, TX", "Austin Energy"},
-	"45F8": {"Dallas, TX", "CoServ"},
-	"62C1": {"Quebec, CAN", "Hydro-Quebec"},
-	"23D1": {"Seattle, WA", "Seattle City Light"},
-	"2C22": {"Santa Barbara, CA", "Southern California Edison"},
-	"142A": {"Washington", "Puget Sound Energy"},
-	"47F7": {"Pennsylvania", "PPL Electric"},
-	"22C6": {"Long Island, NY", "PSEG Long Island"},
-	"8819": {"Alameda, CA", "Alameda Municipal Power"},
-	"4E2D": {"Milwaukee, WI", "We Energies"},
-	"1D65": {"Phoenix, AZ", "APS"},
-	"B9A9": {"Mattoon, IL", "Coles-Moultrie Electric Co-op"},
-	"D1FF": {"Newark, NJ", "PSEG New Jersey"},
+// Encoder writes messages of the protocols it knows in rtl_433's dialect.
+type Encoder struct {
+	dialects map[string]dialect
 }
 
+type dialect struct {
+	rtl433 protocol.RTL433
+	mod    string // rtl_433's "mod": FSK or ASK
+}
+
+// New returns an encoder of the protocols in list that rtl_433 decodes
+// too (nil list: protocols.All()).
+func New(list []protocol.Protocol) *Encoder {
+	if list == nil {
+		list = protocols.All()
+	}
+	e := &Encoder{dialects: map[string]dialect{}}
+	for _, p := range list {
+		if r, ok := p.(protocol.RTL433); ok {
+			mod := "FSK"
+			if p.Radio().Modulation == protocol.OOK {
+				mod = "ASK"
+			}
+			e.dialects[p.Name()] = dialect{r, mod}
+		}
+	}
+	return e
+}
+
+// Encode is the encoder of every protocol (protocols.All()).
+func Encode(m *frames.Message) (line []byte, ok bool) { return allProtocols().Encode(m) }
+
+var allProtocols = sync.OnceValue(func() *Encoder { return New(nil) })
+
 // Encode returns m as one rtl_433 JSON object (no trailing newline). ok is
-// false when rtl_433 would print nothing for the frame: a failed CRC or check,
-// or a message of neither protocol.
-func Encode(m *frames.Message) (line []byte, ok bool) {
+// false when rtl_433 would print nothing for the frame: a failed CRC or
+// check, or a protocol rtl_433 does not decode.
+func (e *Encoder) Encode(m *frames.Message) (line []byte, ok bool) {
 	if m == nil {
+		return nil, false
+	}
+	d, ok := e.dialects[m.Protocol]
+	if !ok {
+		return nil, false
+	}
+	fields, ok := d.rtl433.RTL433(m)
+	if !ok {
 		return nil, false
 	}
 	var o object
 	o.add("time", rtlTime(m.Time))
-	switch {
-	case m.GridStream != nil:
-		if !gridStream(&o, m) {
-			return nil, false
-		}
-	case m.NGE101 != nil:
-		if !m.CRCOK {
-			return nil, false
-		}
-		n := m.NGE101
-		o.add("model", ModelNGE101)
-		o.add("id", n.ID)
-		o.add("channel", n.Channel)
-		if n.Gap != nil {
-			o.add("gap", *n.Gap)
-		}
-		if n.Impulses != nil {
-			o.add("impulses", *n.Impulses)
-		}
-		if n.BatteryOK != nil {
-			o.add("battery_ok", boolInt(*n.BatteryOK))
-		}
-		o.add("mic", "CRC")
-	default:
-		return nil, false
+	for _, f := range fields {
+		o.add(f.Key, f.Value)
 	}
-	if m.Radio != nil {
-		mod := "FSK"
-		if m.NGE101 != nil {
-			mod = "ASK"
+	if r := m.Radio; r != nil {
+		if r.FreqHz != nil || r.RSSIdB != nil || r.SNRdB != nil {
+			o.add("mod", d.mod)
 		}
-		if m.FreqHz != nil || m.RSSIdB != nil || m.SNRdB != nil {
-			o.add("mod", mod)
+		if r.FreqHz != nil {
+			o.add("freq", round(*r.FreqHz/1e6, 3))
 		}
-		if m.FreqHz != nil {
-			o.add("freq", round(*m.FreqHz/1e6, 3))
+		if r.RSSIdB != nil {
+			o.add("rssi", round(*r.RSSIdB, 1))
 		}
-		if m.RSSIdB != nil {
-			o.add("rssi", round(*m.RSSIdB, 1))
-		}
-		if m.SNRdB != nil {
-			o.add("snr", round(*m.SNRdB, 1))
+		if r.SNRdB != nil {
+			o.add("snr", round(*r.SNRdB, 1))
 		}
 	}
 	return o.bytes(), true
-}
-
-// gridStream adds the fields of a GridStream frame; false when rtl_433 would
-// drop it.
-func gridStream(o *object, m *frames.Message) bool {
-	g := m.GridStream
-	subtype, _ := strconv.ParseUint(g.Type, 16, 8)
-	ci, _ := strconv.ParseUint(g.CI, 16, 8)
-	o.add("model", ModelGridStream)
-	if g.Encrypted {
-		// rtl_433 reports encrypted 0xD2 frames without a CRC check.
-		o.add("subtype", subtype)
-		o.add("protoversion", g.Version)
-		o.add("ci", ci)
-		o.add("encrypted", 1)
-		return true
-	}
-	if !m.CRCOK || g.CRCInit == nil {
-		return false
-	}
-	init := strings.ToUpper(*g.CRCInit)
-	o.add("networkID", strings.ToLower(init))
-	if n, ok := networks[init]; ok {
-		o.add("location", n.location)
-		o.add("provider", n.provider)
-	} else if g.Utility != nil {
-		o.add("provider", *g.Utility)
-	}
-	o.add("subtype", subtype)
-	o.add("protoversion", g.Version)
-	o.add("ci", ci)
-	o.add("mic", "CRC")
-	if g.Type != "D2" && g.Src != "" {
-		o.add("id", strings.ToLower(g.Src))
-	}
-	if g.SrcWAN != "" {
-		o.add("wanaddress", strings.ToLower(g.SrcWAN))
-	}
-	switch g.Type {
-	case "55":
-		if g.DstWAN != "" {
-			o.add("destaddress", strings.ToLower(g.DstWAN))
-		}
-	case "D5":
-		if g.Dst != "" {
-			o.add("destaddress", strings.ToLower(g.Dst))
-		}
-	}
-	if g.Clock != "" {
-		if t, err := time.Parse(time.RFC3339, g.Clock); err == nil {
-			o.add("timestamp", t.Unix())
-		}
-	}
-	if g.UptimeS != nil && *g.UptimeS > 0 {
-		o.add("uptime", *g.UptimeS)
-	}
-	return true
 }
 
 // rtlTime converts a message time (RFC 3339) to rtl_433's local-time layout;
@@ -176,13 +105,6 @@ func rtlTime(s string) string {
 		t = time.Now()
 	}
 	return t.Local().Format(TimeLayout)
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func round(v float64, digits int) float64 {

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 var now = time.Date(2026, 11, 23, 12, 34, 56, 789e6, time.UTC)
@@ -15,24 +17,25 @@ var now = time.Date(2026, 11, 23, 12, 34, 56, 789e6, time.UTC)
 // decode runs a real frame or packet through the decoder.
 func decode(t *testing.T, gridHex string, nge string) *frames.Message {
 	t.Helper()
-	dec, err := frames.NewDecoder(frames.DecoderOptions{Now: func() time.Time { return now }, NoLearn: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got *frames.Message
-	emit := func(m *frames.Message) { got = m }
+	out := protocol.Output{Emit: func(m *frames.Message) { got = m }}
 	if gridHex != "" {
+		dec, err := gridstream.NewDecoder(gridstream.Config{Now: func() time.Time { return now }, NoLearn: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		b, err := hex.DecodeString(strings.ReplaceAll(gridHex, " ", ""))
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec.GridStream(bits.RawFrame{Bytes: b, Version: 4, Complete: true}, emit)
+		dec.Frame(gridstream.RawFrame{Bytes: b, Version: 4, Complete: true}, out)
 	} else {
+		dec, _ := nge101.NewDecoder(nge101.Config{Now: func() time.Time { return now }})
 		var p []byte
 		for _, c := range strings.ReplaceAll(nge, " ", "") {
 			p = append(p, byte(c-'0'))
 		}
-		dec.NGE101(bits.NGEPacket{Bits: p}, emit)
+		dec.Packet(nge101.Packet{Bits: p}, out)
 	}
 	if got == nil {
 		t.Fatal("decoder emitted nothing")
@@ -52,7 +55,7 @@ func TestEncode(t *testing.T) {
 		{
 			name: "0x55 broadcast, CoServ",
 			grid: "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032",
-			want: `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "45f8", "location" : "Dallas, TX", "provider" : "CoServ", "subtype" : 85, "protoversion" : 4, "ci" : 48, "mic" : "CRC", "id" : "5021d005", "wanaddress" : "fe5021d00500", "destaddress" : "ffffffffffff", "uptime" : 260896}`,
+			want: `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "45f8", "location" : "Dallas TX", "provider" : "CoServ", "subtype" : 85, "protoversion" : 4, "ci" : 48, "mic" : "CRC", "id" : "5021d005", "wanaddress" : "fe5021d00500", "destaddress" : "ffffffffffff", "uptime" : 260896}`,
 		},
 		{
 			name:  "0xD5 directed, Puget Sound Energy, with receiver levels",
@@ -79,7 +82,7 @@ func TestEncode(t *testing.T) {
 				t.Fatalf("vector does not decode: %+v", m)
 			}
 			m.Radio = tc.radio
-			got, ok := Encode(m)
+			got, ok := New(nil).Encode(m)
 			if !ok || string(got) != tc.want {
 				t.Errorf("Encode = %v\n %s\nwant\n %s", ok, got, tc.want)
 			}
@@ -88,7 +91,7 @@ func TestEncode(t *testing.T) {
 }
 
 func TestEncodeSkips(t *testing.T) {
-	bad := &frames.Message{Protocol: frames.ProtocolGridStream, GridStream: &frames.GridStream{Type: "55", CI: "30"}}
+	bad := &frames.Message{Protocol: gridstream.Name, Fields: &gridstream.Fields{Type: "55", CI: "30"}}
 	tests := []struct {
 		name string
 		m    *frames.Message
@@ -97,17 +100,18 @@ func TestEncodeSkips(t *testing.T) {
 	}{
 		{"nil", nil, false, ""},
 		{"no protocol part", &frames.Message{}, false, ""},
+		{"a protocol rtl_433 does not decode", &frames.Message{Protocol: "toy", CRCOK: true}, false, ""},
 		{"failed CRC", bad, false, ""},
-		{"failed NGE101 check", &frames.Message{NGE101: &frames.NGE101{Bits: 55}}, false, ""},
-		{"encrypted 0xD2", &frames.Message{Time: "2026-11-23T12:34:56.000Z",
-			GridStream: &frames.GridStream{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
+		{"failed NGE101 check", &frames.Message{Protocol: nge101.Name, Fields: &nge101.Fields{Bits: 55}}, false, ""},
+		{"encrypted 0xD2", &frames.Message{Protocol: gridstream.Name, Time: "2026-11-23T12:34:56.000Z",
+			Fields: &gridstream.Fields{Version: 5, Type: "D2", CI: "52", Encrypted: true}}, true,
 			`{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "subtype" : 210, "protoversion" : 5, "ci" : 82, "encrypted" : 1}`},
 	}
 	old := time.Local
 	time.Local = time.UTC
 	defer func() { time.Local = old }()
 	for _, tc := range tests {
-		got, ok := Encode(tc.m)
+		got, ok := New(nil).Encode(tc.m)
 		if ok != tc.ok || string(got) != tc.want {
 			t.Errorf("%s: Encode = %v %s, want %v %s", tc.name, ok, got, tc.ok, tc.want)
 		}

@@ -8,9 +8,9 @@
 //
 // GridStream bursts are continuous-phase 2-FSK (optionally Gaussian-shaped,
 // GFSK) at the burst's baud, deviation and frequency offset; the bits come
-// from bits.AppendGridStream (preamble, version 4/5 sync framing, UART 8N1
+// from gridstream.AppendTransmission (preamble, version 4/5 sync framing, UART 8N1
 // bytes, trailer). NGE101 bursts are OOK at a frequency offset, keyed by the
-// differential-Manchester levels of bits.DiffManchesterLevels.
+// differential-Manchester levels of pulse.AppendLevels.
 //
 // Noise is complex white Gaussian noise of power NoiseDB (dB relative to a
 // full-scale amplitude of 1) spread over the whole sample rate. A burst's

@@ -4,8 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // D5Lengths are the 0xD5 frame lengths seen in captures.
@@ -61,7 +61,7 @@ func FrameD5(rng *rand.Rand, init uint16, length byte) []byte {
 
 // appendCRC appends the CRC over the CI byte (index 4) through the end.
 func appendCRC(f []byte, init uint16) []byte {
-	c := frames.CRC16(init, f[4:])
+	c := gridstream.CRC16(init, f[4:])
 	return append(f, byte(c>>8), byte(c))
 }
 
@@ -203,12 +203,12 @@ func (h *Hopper) Next() (Burst, bool) {
 	if c.NGE101Every > 0 && h.n%c.NGE101Every == 0 && h.nge+guard <= h.t {
 		var pkt []byte
 		if h.rng.IntN(2) == 0 {
-			pkt = frames.NGE101Packet(h.rng.IntN(256), 1+h.rng.IntN(8), false, uint64(500+h.rng.IntN(20000)), false)
+			pkt = nge101.NewPacket(h.rng.IntN(256), 1+h.rng.IntN(8), false, uint64(500+h.rng.IntN(20000)), false)
 		} else {
-			pkt = frames.NGE101Packet(h.rng.IntN(256), 1+h.rng.IntN(8), true, uint64(h.rng.Uint32()), false)
+			pkt = nge101.NewPacket(h.rng.IntN(256), 1+h.rng.IntN(8), true, uint64(h.rng.Uint32()), false)
 		}
 		b.NGE101 = &NGE101Burst{Bits: pkt, FreqOffset: c.NGE101Offset, SNRdB: snr}
-		h.nge = h.t + float64(2*len(pkt))*bits.NGEHalfCell*fs + 2*bits.NGEGap*fs
+		h.nge = h.t + float64(2*len(pkt))*nge101.HalfCell*fs + 2*nge101.Gap*fs
 		// NGE101 bursts do not use a hop channel.
 		return b, true
 	}

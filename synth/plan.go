@@ -7,7 +7,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // Options describe a recording as the `gridstream synth` command's options
@@ -279,14 +279,14 @@ func (o Options) ngePackets() ([]Burst, error) {
 		if gap < 1 || gap >= 1<<19 {
 			return nil, fmt.Errorf("--nge-power %g W: the pulse gap (%.0f/1024 s) does not fit 19 bits", w, gap)
 		}
-		out = append(out, nge(frames.NGE101Packet(id, ch, false, uint64(gap), false)))
+		out = append(out, nge(nge101.NewPacket(id, ch, false, uint64(gap), false)))
 	}
 	for _, e := range o.NGEEnergy {
 		n := math.Round(e * ppk)
 		if !(n >= 0) || n >= 1<<34 {
 			return nil, fmt.Errorf("--nge-energy %g kWh: the pulse count does not fit 34 bits", e)
 		}
-		out = append(out, nge(frames.NGE101Packet(id, ch, true, uint64(n), o.NGELowBattery)))
+		out = append(out, nge(nge101.NewPacket(id, ch, true, uint64(n), o.NGELowBattery)))
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // base are the synth command's default options at 1 MS/s.
@@ -15,7 +15,7 @@ func base() Options {
 	return Options{
 		SampleRate: 1e6, SNR: [2]float64{12, 24}, Seed: 1, Bauds: []float64{9600, 19200, 38400}, Versions: []int{4, 5},
 		BT: 0.5, Interval: 0.02, HopGrid: 100e3, CRCInits: []uint16{0x5FD6},
-		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: frames.DefaultPulsesPerKWh, NGERepeats: 1,
+		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: nge101.DefaultPulsesPerKWh, NGERepeats: 1,
 	}
 }
 
@@ -60,7 +60,7 @@ func TestPlanDefaults(t *testing.T) {
 		if p.CenterFreq != 433.92e6 || len(bs) != 2 {
 			t.Fatalf("centre %g, %d bursts", p.CenterFreq, len(bs))
 		}
-		want := [][]byte{frames.NGE101Packet(42, 1, false, 4551, false), frames.NGE101Packet(42, 1, true, 12345678, true)}
+		want := [][]byte{nge101.NewPacket(42, 1, false, 4551, false), nge101.NewPacket(42, 1, true, 12345678, true)}
 		for i, b := range bs {
 			n := b.NGE101
 			if n == nil || n.FreqOffset != 200e3 || n.Repeats != 3 || n.SNRdB != 24 || !bytes.Equal(n.Bits, want[i]) {

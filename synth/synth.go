@@ -5,8 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // Config describes the recording.
@@ -71,7 +72,7 @@ type GridStreamBurst struct {
 
 // NGE101Burst is one NGE101 transmission: the packet sent Repeats times.
 type NGE101Burst struct {
-	// Bits is the packet as unpacked bits (e.g. frames.NGE101Packet).
+	// Bits is the packet as unpacked bits (e.g. nge101.NewPacket).
 	Bits []byte
 	// FreqOffset is the carrier offset from the recording's centre in Hz.
 	FreqOffset float64
@@ -96,7 +97,7 @@ type Burst struct {
 
 // Truth is what was sent: one per burst.
 type Truth struct {
-	// Protocol is frames.ProtocolGridStream or frames.ProtocolNGE101.
+	// Protocol is gridstream.Name or nge101.Name.
 	Protocol string
 	// Start and End are the burst's first and past-the-end sample indices.
 	Start, End int64
@@ -372,15 +373,15 @@ func (b Burst) Samples(rate float64) int64 {
 		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
 	}
 	ng := b.NGE101.withDefaults()
-	packet := float64(2*len(ng.Bits)) * bits.NGEHalfCell
-	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*bits.NGEGap) * rate)
+	packet := float64(2*len(ng.Bits)) * nge101.HalfCell
+	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*nge101.Gap) * rate)
 }
 
 func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 	gs := b.GridStream.withDefaults()
 	fs := g.cfg.SampleRate
 	baud, dev, ver, pre := gs.Baud, gs.Deviation, gs.Version, gs.PreambleBits
-	bs := bits.AppendGridStream(nil, gs.Frame, ver, pre, gs.Trailer)
+	bs := gridstream.AppendTransmission(nil, gs.Frame, ver, pre, gs.Trailer)
 	spb := fs / (baud * (1 + gs.ClockPPM*1e-6))
 	r := &fsk{
 		start:  float64(b.Start) + b.StartFrac,
@@ -407,7 +408,7 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		nFraming = 21
 	}
 	t := Truth{
-		Protocol:   frames.ProtocolGridStream,
+		Protocol:   gridstream.Name,
 		Start:      b.Start,
 		End:        r.endIdx,
 		FreqHz:     gs.FreqOffset,
@@ -519,7 +520,7 @@ func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 				lv = append(lv, 0)
 			}
 		}
-		lv, _ = bits.DiffManchesterLevels(lv, ng.Bits, fs, 0)
+		lv, _ = pulse.AppendLevels(lv, ng.Bits, nge101.Timing, fs, 0)
 	}
 	r := &ook{
 		start:  b.Start,
@@ -529,7 +530,7 @@ func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 		phase:  2 * math.Pi * g.prng.Float64(),
 	}
 	t := Truth{
-		Protocol:   frames.ProtocolNGE101,
+		Protocol:   nge101.Name,
 		Start:      b.Start,
 		End:        b.Start + int64(len(lv)),
 		FreqHz:     ng.FreqOffset,

@@ -7,8 +7,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 func TestRandomFrameCRC(t *testing.T) {
@@ -26,7 +27,7 @@ func TestRandomFrameCRC(t *testing.T) {
 				t.Fatalf("0x55 length %#x", f[3])
 			}
 			n := len(f)
-			if got := frames.CRC16(init, f[4:n-2]); got != uint16(f[n-2])<<8|uint16(f[n-1]) {
+			if got := gridstream.CRC16(init, f[4:n-2]); got != uint16(f[n-2])<<8|uint16(f[n-1]) {
 				t.Fatalf("crc mismatch % X", f)
 			}
 		}
@@ -56,7 +57,7 @@ func TestFSKBits(t *testing.T) {
 		if len(truth) != 1 || truth[0].Baud != int(tc.baud) {
 			t.Fatalf("truth %+v", truth)
 		}
-		want := bits.AppendGridStream(nil, fr, tc.ver, 40, 4)
+		want := gridstream.AppendTransmission(nil, fr, tc.ver, 40, 4)
 		spb := tc.fs / tc.baud
 		errs := 0
 		for k, w := range want {
@@ -128,7 +129,7 @@ func TestSNRAndStreaming(t *testing.T) {
 		for j, o := range truth {
 			overlap = overlap || (i != j && o.Start < tr.End && tr.Start < o.End)
 		}
-		if tr.Protocol != frames.ProtocolGridStream || overlap {
+		if tr.Protocol != gridstream.Name || overlap {
 			continue
 		}
 		checked++
@@ -143,10 +144,10 @@ func TestSNRAndStreaming(t *testing.T) {
 }
 
 func TestOOKLevels(t *testing.T) {
-	pkt := frames.NGE101Packet(42, 3, false, 1077, false)
+	pkt := nge101.NewPacket(42, 3, false, 1077, false)
 	fs := 250e3
 	iq, truth := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 500, NGE101: &NGE101Burst{Bits: pkt, FreqOffset: 30e3, SNRdB: 20}}))
-	lv, _ := bits.DiffManchesterLevels(nil, pkt, fs, 0)
+	lv, _ := pulse.AppendLevels(nil, pkt, nge101.Timing, fs, 0)
 	if truth[0].End-truth[0].Start != int64(len(lv)) {
 		t.Fatalf("length %d, want %d", truth[0].End-truth[0].Start, len(lv))
 	}

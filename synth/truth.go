@@ -9,16 +9,16 @@ import (
 	"math"
 	"strings"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // TruthLine is one line of a ground-truth file (`gridstream synth --truth`,
 // the .truth.jsonl files beside the built-in recordings): what one burst
 // sent, where, and how.
 type TruthLine struct {
-	// Protocol is frames.ProtocolGridStream or frames.ProtocolNGE101.
+	// Protocol is gridstream.Name or nge101.Name.
 	Protocol string `json:"protocol"`
 	// Raw is what a decoder prints in Message.Raw: the GridStream frame from
 	// 0x2A through the CRC, or the NGE101 packet bits packed MSB first.
@@ -61,9 +61,9 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 		if center > 0 {
 			l.FreqHz = center + t.FreqHz
 		}
-		if t.Protocol == frames.ProtocolNGE101 {
+		if t.Protocol == nge101.Name {
 			l.Bits = len(t.Bits)
-			l.Raw = strings.ToUpper(hex.EncodeToString(bits.Pack(t.Bits)))
+			l.Raw = strings.ToUpper(hex.EncodeToString(bitio.Pack(t.Bits)))
 		} else {
 			l.Raw = strings.ToUpper(hex.EncodeToString(t.Frame))
 		}
@@ -76,7 +76,7 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 // occupied band, the protocol as label and the raw frame as comment.
 func (l TruthLine) Annotation() iq.Annotation {
 	half := l.Deviation + float64(l.Baud)/2
-	if l.Protocol == frames.ProtocolNGE101 {
+	if l.Protocol == nge101.Name {
 		half = 5e3
 	}
 	return iq.Annotation{

@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/samples"
 )
 
@@ -20,7 +21,7 @@ func demoOptions() map[string]Options {
 	def := Options{
 		NoiseDB: -38, Seed: 7, Bauds: []float64{9600, 19200, 38400}, Versions: []int{4, 5}, BT: 0.5,
 		Interval: 0.02, HopGrid: 100e3, CRCInits: []uint16{0x5FD6},
-		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: frames.DefaultPulsesPerKWh, NGERepeats: 1,
+		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: nge101.DefaultPulsesPerKWh, NGERepeats: 1,
 	}
 	gs := def
 	gs.Frames = [][]byte{
@@ -112,11 +113,11 @@ func TestPlanReproducesDemo(t *testing.T) {
 func TestTruthLines(t *testing.T) {
 	frame := mustFrame("00FF2AD500142290000057900000C7510F07000316A41B109E1F")
 	// The 810 W packet of the built-in NGE101 recording (id 117, channel 3).
-	pkt := frames.NGE101Packet(117, 3, false, 4551, false)
+	pkt := nge101.NewPacket(117, 3, false, 4551, false)
 	ts := []Truth{
-		{Protocol: frames.ProtocolGridStream, Start: 100, End: 900, FrameStart: 333, FreqHz: -25e3, Baud: 19200,
+		{Protocol: gridstream.Name, Start: 100, End: 900, FrameStart: 333, FreqHz: -25e3, Baud: 19200,
 			Deviation: 16e3, SNRdB: 12.3456, Invert: true, Version: 5, Frame: frame},
-		{Protocol: frames.ProtocolNGE101, Start: 1000, End: 5000, FrameStart: 1000, FreqHz: 50e3, SNRdB: 20, Bits: pkt},
+		{Protocol: nge101.Name, Start: 1000, End: 5000, FrameStart: 1000, FreqHz: 50e3, SNRdB: 20, Bits: pkt},
 	}
 	for _, center := range []float64{915e6, 0} {
 		lines := TruthLines(ts, 250e3, center)

@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 func msg(i int) *frames.Message {
-	m := &frames.Message{Protocol: frames.ProtocolGridStream, CRCOK: true, Raw: fmt.Sprintf("%04X", i),
-		GridStream: &frames.GridStream{Type: "55", Src: fmt.Sprintf("%08X", i)}}
+	m := &frames.Message{Protocol: gridstream.Name, CRCOK: true, Raw: fmt.Sprintf("%04X", i),
+		Fields: &gridstream.Fields{Type: "55", Src: fmt.Sprintf("%08X", i)}}
 	m.Stamp(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	return m
 }
@@ -119,7 +120,7 @@ func TestEventsHistoryAndLive(t *testing.T) {
 	h.Send(msg(3))
 	e := s.next(t)
 	var m frames.Message
-	if err := json.Unmarshal([]byte(e.data), &m); err != nil || m.Src != "00000003" {
+	if err := json.Unmarshal([]byte(e.data), &m); err != nil || !strings.Contains(e.data, `"src":"00000003"`) {
 		t.Fatalf("live event %q: %v", e.data, err)
 	}
 	s2, close2 := open(t, ts.URL, ids[2])

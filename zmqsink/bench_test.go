@@ -10,6 +10,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // BenchmarkMsgpackSinkSend encodes and publishes a typical GridStream
@@ -47,8 +48,8 @@ func BenchmarkMsgpackSinkSend(b *testing.B) {
 	init := "45F8"
 	m := &frames.Message{Protocol: "gridstream", Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
 		Raw: "2A55002330FFFFFFFFFFFFFE9F6067C400CA0EF1E7DAA4A19F6067C401009A9C8939027E485620", BitOffset: 265,
-		GridStream: &frames.GridStream{Version: 4, Type: "55", CI: "30", Length: 35, CRCInit: &init, Src: "9F6067C4"},
-		Meta:       map[string]any{"gr_offset": int64(265), "gs_sync": int64(0)}}
+		Fields: &gridstream.Fields{Version: 4, Type: "55", CI: "30", Length: 35, CRCInit: &init, Src: "9F6067C4"},
+		Meta:   map[string]any{"gr_offset": int64(265), "gs_sync": int64(0)}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -68,7 +69,7 @@ func BenchmarkMessagePDU(b *testing.B) {
 	init := "45F8"
 	m := &frames.Message{Protocol: "gridstream", Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
 		Raw: "2AD5001129E32448351FC1F9E2D52044496CA285E5", BitOffset: 937,
-		GridStream: &frames.GridStream{Version: 4, Type: "D5", CI: "29", Length: 17, CRCInit: &init}}
+		Fields: &gridstream.Fields{Version: 4, Type: "D5", CI: "29", Length: 17, CRCInit: &init}}
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := MessagePDU(m); err != nil {

@@ -12,22 +12,20 @@ import (
 
 // Msgpack schema (one ZMQ message per decoded frame or packet, two frames):
 //
-//	frame 1: topic, the protocol name: "gridstream" or "nge101"
+//	frame 1: topic, the protocol's name ("gridstream", "nge101", …)
 //	frame 2: a msgpack map, the frames.Message with the same keys as the
 //	         JSON lines: protocol, time, crc_ok, raw, bit_offset, sync_errors,
-//	         input, the protocol's fields inline (GridStream: version, type,
-//	         ci, length, crc_init, network_id, utility, learned, encrypted,
-//	         src, dst, src_wan, dst_wan, counter, uptime_s, clock, timing;
-//	         NGE101: bits, id, channel, gap, power_w, impulses, energy_kwh,
-//	         battery_ok), the Radio fields (freq_hz, baud, rssi_db, snr_db)
-//	         and meta (GNU Radio stream tags and input metadata).
+//	         input, the protocol's fields inline (its Fields type, such as
+//	         gridstream.Fields), the Radio fields (freq_hz, baud, rssi_db,
+//	         snr_db) and meta (GNU Radio stream tags and input metadata).
 //
-// Subscribe to "gridstream" or "nge101" to filter, or to "" for everything.
+// Subscribe to a protocol's name to filter, or to "" for everything.
 
 // EncodeMsgpack returns the msgpack body of m.
 func EncodeMsgpack(m *frames.Message) ([]byte, error) { return msgpack.Marshal(m) }
 
-// DecodeMsgpack parses a msgpack body into a Message.
+// DecodeMsgpack parses a msgpack body into a Message; the protocol's
+// fields come back as a frames.Map.
 func DecodeMsgpack(p []byte) (*frames.Message, error) {
 	var m frames.Message
 	if err := msgpack.Unmarshal(p, &m); err != nil {

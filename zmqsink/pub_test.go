@@ -12,6 +12,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	"github.com/gridstream-sdr/gridstream/pmt"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 func listen(t *testing.T, hwm int) *Publisher {
@@ -97,10 +98,10 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 func TestMessagePDU(t *testing.T) {
 	init := "142A"
 	m := &frames.Message{
-		Protocol: frames.ProtocolGridStream, Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
+		Protocol: gridstream.Name, Time: "2026-01-02T03:04:05.000Z", CRCOK: true,
 		Raw: "2ad5001422", BitOffset: 123456,
-		GridStream: &frames.GridStream{Version: 4, Type: "D5", CI: "22", Length: 20, CRCInit: &init},
-		Meta:       map[string]any{"rx_freq": 915.3e6, "baud": int64(9600)},
+		Fields: &gridstream.Fields{Version: 4, Type: "D5", CI: "22", Length: 20, CRCInit: &init},
+		Meta:   map[string]any{"rx_freq": 915.3e6, "baud": int64(9600)},
 	}
 	pdu, err := MessagePDU(m)
 	if err != nil {
@@ -146,7 +147,7 @@ func TestMessagePDU(t *testing.T) {
 		t.Fatal(err)
 	}
 	back, err := DecodeMsgpack(mb)
-	if err != nil || back.GridStream == nil || back.Type != "D5" || *back.CRCInit != "142A" || back.Meta["baud"] == nil {
+	if fields, _ := back.Fields.(frames.Map); err != nil || fields["type"] != "D5" || fields["crc_init"] != "142A" || back.Meta["baud"] == nil {
 		t.Fatalf("msgpack round trip: %+v %v", back, err)
 	}
 }

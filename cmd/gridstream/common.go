@@ -8,9 +8,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
 )
 
@@ -19,64 +19,109 @@ const (
 	catOutput   = "Output"
 )
 
-// decoderFlags are the flags every decoding command shares.
+// decoderFlags are the flags every decoding command shares: the generic
+// ones, then every protocol's own options.
 func decoderFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringSliceFlag{Name: "crc-init", Category: catDecoding,
-			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
-		&cli.StringFlag{Name: "state", Category: catDecoding, Value: frames.DefaultStatePath(),
-			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
-		&cli.BoolFlag{Name: "no-learn", Category: catDecoding,
-			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
+	names := protocol.Names(protocols.All())
+	flags := []cli.Flag{
 		&cli.BoolFlag{Name: "all", Category: catDecoding,
 			Usage: "also emit frames whose CRC or check fails, with crc_ok:false (by default they are only counted)"},
-		&cli.StringFlag{Name: "protocol", Category: catDecoding, Value: "gridstream,nge101",
-			Usage: "protocols to look for in bit streams: gridstream, nge101, or both"},
+		&cli.StringFlag{Name: "protocol", Category: catDecoding, Value: strings.Join(names, ","),
+			Usage: "protocols to look for, comma-separated: " + strings.Join(names, ", ")},
 		&cli.BoolFlag{Name: "invert", Category: catDecoding,
 			Usage: "invert every bit (the FSK tone polarity is not standardized)"},
-		&cli.IntFlag{Name: "preamble-bits", Category: catDecoding, Value: bits.DefaultPreambleBits,
-			Usage: "preamble bits compared before the sync's framing bits (16-40)"},
-		&cli.IntFlag{Name: "sync-errors", Category: catDecoding, Value: bits.DefaultSyncErrors,
-			Usage: "wrong preamble bits tolerated (the 20/21 framing bits must be exact)"},
-		&cli.IntFlag{Name: "framing-errors", Category: catDecoding, Value: bits.DefaultFramingErrors,
-			Usage: "wrong UART start/stop bits tolerated inside a frame of known length (the CRC still vouches)"},
-		&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catDecoding, Value: frames.DefaultPulsesPerKWh,
-			Usage: "LED pulses per kWh of the meter an NGE101 transmitter watches"},
 	}
-}
-
-// newDecoder builds the shared decoder from the decoder flags.
-func newDecoder(c *cli.Context) (*frames.Decoder, error) {
-	var inits []uint16
-	for _, s := range c.StringSlice("crc-init") {
-		for _, part := range strings.Split(s, ",") {
-			in, err := frames.ParseInit(part)
-			if err != nil {
-				return nil, fmt.Errorf("--crc-init: %w", err)
-			}
-			inits = append(inits, in)
+	for _, p := range protocols.All() {
+		for _, o := range p.Options() {
+			flags = append(flags, optionFlag(o))
 		}
 	}
-	if c.Float64("nge-pulses-per-kwh") <= 0 {
-		return nil, errors.New("--nge-pulses-per-kwh must be positive")
-	}
-	dec, err := frames.NewDecoder(frames.DecoderOptions{
-		CRCInits:     inits,
-		StatePath:    c.String("state"),
-		NoLearn:      c.Bool("no-learn"),
-		EmitFailed:   c.Bool("all"),
-		PulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w (fix or delete the file, or choose another with --state)", err)
-	}
-	return dec, nil
+	return flags
 }
 
-// openDecoding builds the shared decoder and opens the outputs every
+// optionFlag turns a protocol's option into a flag.
+func optionFlag(o protocol.Option) cli.Flag {
+	switch v := o.Value.(type) {
+	case bool:
+		return &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+	case int:
+		return &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+	case float64:
+		return &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+	case string:
+		return &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+	case []string:
+		f := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
+		if len(v) > 0 {
+			f.Value = cli.NewStringSlice(v...)
+		}
+		return f
+	}
+	panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
+}
+
+// protocolOption returns the protocol option called name.
+func protocolOption(name string) (protocol.Option, bool) {
+	for _, p := range protocols.All() {
+		for _, o := range p.Options() {
+			if o.Name == name {
+				return o, true
+			}
+		}
+	}
+	return protocol.Option{}, false
+}
+
+// checkDecoding checks the decoding flags that go beyond one number's
+// range: the protocol names, and each protocol's own checks.
+func checkDecoding(c *cli.Context) error {
+	if _, err := selectProtocols(c.String("protocol")); err != nil {
+		return err
+	}
+	for _, p := range protocols.All() {
+		for _, o := range p.Options() {
+			if o.Check != nil {
+				if err := o.Check(c); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// selectProtocols reads --protocol: the names it lists.
+func selectProtocols(flag string) (map[string]bool, error) {
+	known := protocol.Names(protocols.All())
+	chosen := map[string]bool{}
+	for _, p := range strings.Split(flag, ",") {
+		name := strings.TrimSpace(strings.ToLower(p))
+		switch {
+		case name == "":
+		case protocol.Find(protocols.All(), name) == nil:
+			return nil, fmt.Errorf("--protocol: unknown protocol %q (want %s)", p, strings.Join(known, ", "))
+		default:
+			chosen[name] = true
+		}
+	}
+	if len(chosen) == 0 {
+		return nil, errors.New("--protocol: name at least one protocol")
+	}
+	return chosen, nil
+}
+
+// newDecoders builds every protocol's shared decoder from the decoder flags.
+func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
+	if err := checkDecoding(c); err != nil {
+		return nil, err
+	}
+	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"), Settings: c})
+}
+
+// openDecoding builds the shared decoders and opens the outputs every
 // decoding command needs; its errors are ready to return from an Action.
-func openDecoding(c *cli.Context) (*frames.Decoder, *sink.Fanout, error) {
-	dec, err := newDecoder(c)
+func openDecoding(c *cli.Context) ([]protocol.Decoder, *sink.Fanout, error) {
+	decs, err := newDecoders(c)
 	if err != nil {
 		return nil, nil, cli.Exit(err.Error(), 2)
 	}
@@ -84,41 +129,38 @@ func openDecoding(c *cli.Context) (*frames.Decoder, *sink.Fanout, error) {
 	if err != nil {
 		return nil, nil, cli.Exit(err.Error(), 2)
 	}
-	return dec, out, nil
+	return decs, out, nil
 }
 
-// pipelineConfig builds a channel configuration from the decoder flags.
-func pipelineConfig(c *cli.Context, dec *frames.Decoder, input string) (pipeline.Config, error) {
-	cfg := pipeline.Config{
-		Decoder: dec,
-		Input:   input,
-		Deframer: bits.DeframerOptions{
-			PreambleBits:  c.Int("preamble-bits"),
-			SyncErrors:    c.Int("sync-errors"),
-			FramingErrors: c.Int("framing-errors"),
-		},
+// pipelineConfig builds a channel configuration: the decoders --protocol
+// chose, and the input's name.
+func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipeline.Config, error) {
+	chosen, err := selectProtocols(c.String("protocol"))
+	if err != nil {
+		return pipeline.Config{}, err
 	}
-	if p := c.Int("preamble-bits"); p < 16 || p > 40 {
-		return cfg, fmt.Errorf("--preamble-bits %d: must be 16-40", p)
-	}
-	if e := c.Int("sync-errors"); e < 0 || e > c.Int("preamble-bits") {
-		return cfg, fmt.Errorf("--sync-errors %d: must be 0-%d", e, c.Int("preamble-bits"))
-	}
-	for _, p := range strings.Split(c.String("protocol"), ",") {
-		switch strings.TrimSpace(strings.ToLower(p)) {
-		case frames.ProtocolGridStream:
-			cfg.GridStream = true
-		case frames.ProtocolNGE101:
-			cfg.NGE101 = true
-		case "":
-		default:
-			return cfg, fmt.Errorf("--protocol: unknown protocol %q (want gridstream, nge101)", p)
+	cfg := pipeline.Config{Input: input}
+	for _, d := range decs {
+		if chosen[d.Protocol().Name()] {
+			cfg.Decoders = append(cfg.Decoders, d)
 		}
 	}
-	if !cfg.GridStream && !cfg.NGE101 {
-		return cfg, errors.New("--protocol: name at least one protocol")
-	}
 	return cfg, nil
+}
+
+// decoderStats adds up the decoders' counters for a summary: frames,
+// good, failed, then every protocol's own counters.
+func decoderStats(decs []protocol.Decoder) []any {
+	var frames, good, failed int64
+	var counters []any
+	for _, d := range decs {
+		st := d.Stats()
+		frames, good, failed = frames+st.Frames, good+st.Good, failed+st.Failed
+		for _, c := range st.Counters {
+			counters = append(counters, c.Name, c.Value)
+		}
+	}
+	return append([]any{"frames", frames, "crc_good", good, "crc_failed", failed}, counters...)
 }
 
 // outputFlags are the flags every decoding command shares for its outputs.
@@ -148,4 +190,18 @@ func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// statsText summarizes the decoders' counters in one line for logs.
+func statsText(decs []protocol.Decoder) string {
+	var parts []string
+	for _, d := range decs {
+		st := d.Stats()
+		part := fmt.Sprintf("%s %d (%d good, %d failed", d.Protocol().Name(), st.Frames, st.Good, st.Failed)
+		for _, c := range st.Counters {
+			part += fmt.Sprintf(", %s %d", c.Name, c.Value)
+		}
+		parts = append(parts, part+")")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/gnuradio"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
@@ -41,18 +41,24 @@ func decodeCommand() *cli.Command {
 			"                         message's input field\n\n" +
 			"Item formats (--input-format): bits (u8 0/1 per byte, after a Binary Slicer),\n" +
 			"  soft (float32 soft symbols, >0 is 1), levels (u8 OOK levels for NGE101 at\n" +
-			"  --level-rate samples/s).\n\n" +
+			"  --level-rate samples/s), fm (float32 FM-discriminator samples, e.g. a\n" +
+			"  Quadrature Demod's output, at ?rate= per channel: gridstream recovers the\n" +
+			"  symbol timing, the baud (9600, 19200, 38400; ?bauds=) and the tone polarity\n" +
+			"  itself; ?vlen=N for N channels per item, ?freqs= their centres in Hz\n" +
+			"  separated by ':' (freqs=915e6:915.1e6), ?fm_gain= the Quadrature Demod gain,\n" +
+			"  1 by default).\n\n" +
 			"Examples:\n" +
 			"  gridstream decode --in tcp://127.0.0.1:5555\n" +
 			"  gridstream decode --in pull://127.0.0.1:5555 --pass-tags --out tcp://127.0.0.1:5560 --out-pmt tcp://127.0.0.1:5561\n" +
-			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101",
+			"  gridstream decode --in 'tcp://127.0.0.1:5557?format=levels&rate=250000' --protocol nge101\n" +
+			"  gridstream decode --in 'pull://127.0.0.1:5558?format=fm&rate=150000&vlen=24'",
 		Flags: append(append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "in", Aliases: []string{"i"}, Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUB Sink to connect to (repeatable; pull:// for a PUSH Sink; ?options per input)"},
 			&cli.StringSliceFlag{Name: "in-pull", Category: catInput,
 				Usage: "ZMQ endpoint of a GNU Radio PUSH Sink to connect to with PULL (repeatable)"},
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Category: catInput, Value: gnuradio.Bits,
-				Usage: "item format of the inputs: bits, soft (float32) or levels (NGE101 OOK)"},
+				Usage: "item format of the inputs: bits, soft (float32), levels (NGE101 OOK) or fm (float32 FM samples)"},
 			&cli.StringFlag{Name: "key", Category: catInput,
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
 			&cli.BoolFlag{Name: "pass-tags", Category: catInput,
@@ -63,7 +69,7 @@ func decodeCommand() *cli.Command {
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
+		}, append(decoderFlags(), blockModeFlags()...)...), append(outputFlags(), httpFlag())...),
 		Action: runDecode,
 	}
 }
@@ -78,7 +84,11 @@ func parseInput(c *cli.Context, raw string, pull bool) (gnuradio.Spec, error) {
 		Source: zmqsource.Config{Pull: pull, Key: c.String("key"), PassTags: c.Bool("pass-tags")},
 	})
 	if errors.Is(err, gnuradio.ErrNoRate) {
-		err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
+		if sp.Format == gnuradio.FM {
+			err = fmt.Errorf("%w (?rate=, per channel)", err)
+		} else {
+			err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
+		}
 	}
 	if err == nil && sp.Format == gnuradio.Levels {
 		err = checkLevelRate(sp.Rate)
@@ -114,7 +124,7 @@ func runDecode(c *cli.Context) error {
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -124,16 +134,28 @@ func runDecode(c *cli.Context) error {
 
 	var inputs []*gnuradio.Input
 	for _, sp := range specs {
-		pc, err := pipelineConfig(c, dec, sp.Name)
+		pc, err := pipelineConfig(c, decs, sp.Name)
 		if err != nil {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
 		if !c.IsSet("protocol") {
-			// A GridStream flowgraph's bits carry no NGE101 packets, and
-			// searching noise for them finds a false one every few minutes
-			// per channel; level inputs are NGE101 by nature.
-			pc.GridStream, pc.NGE101 = sp.Format != gnuradio.Levels, sp.Format == gnuradio.Levels
+			// A flowgraph's bits come from an FSK demodulator and carry no
+			// OOK protocol's packets (searching noise for them finds a false
+			// one every few minutes per channel); level inputs are OOK by
+			// nature.
+			mod := protocol.FSK
+			if sp.Format == gnuradio.Levels {
+				mod = protocol.OOK
+			}
+			pc.Decoders = protocol.Modulated(decs, mod)
+		}
+		if sp.Format == gnuradio.FM {
+			// FM-discriminator samples carry FSK protocols only.
+			if pc.Decoders = protocol.Modulated(pc.Decoders, protocol.FSK); len(pc.Decoders) == 0 {
+				out.Close()
+				return cli.Exit(fmt.Sprintf("--in %s: FM samples carry FSK protocols only; --protocol names none", sp.Name), 2)
+			}
 		}
 		sp.Source.Logger = slog.Default()
 		sp.Source.RetryMax = c.Duration("reconnect-max")
@@ -165,12 +187,22 @@ func runDecode(c *cli.Context) error {
 			}
 			return n
 		}}
-	dash, err := startDashboard(c, dec, out, live)
+	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
 		return err
 	}
 	defer dash.Close()
+	if c.Bool("stdin-eos") {
+		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
+			n := make([]int64, len(inputs))
+			for i, in := range inputs {
+				n[i] = in.Stats().Items
+			}
+			return n
+		})
+	}
+	waitSubscribers(ctx, c, out)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for _, in := range inputs {
@@ -183,7 +215,7 @@ func runDecode(c *cli.Context) error {
 	slog.Info("decoding", "inputs", len(inputs))
 	statsDone := make(chan struct{})
 	if iv := c.Duration("stats-interval"); iv > 0 {
-		go logStats(ctx, iv, inputs, dec, out, statsDone)
+		go logStats(ctx, iv, inputs, decs, out, statsDone)
 	} else {
 		close(statsDone)
 	}
@@ -195,7 +227,7 @@ func runDecode(c *cli.Context) error {
 		items += in.Stats().Items
 	}
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
-		"messages", out.Sent(), "decoder", dec.Stats().String())
+		"messages", out.Sent(), "decoder", statsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -203,7 +235,7 @@ func runDecode(c *cli.Context) error {
 }
 
 // logStats logs per-input and output statistics every iv until ctx ends.
-func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, dec *frames.Decoder, out *sink.Fanout, done chan struct{}) {
+func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, decs []protocol.Decoder, out *sink.Fanout, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(iv)
 	defer t.Stop()
@@ -217,10 +249,16 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, d
 				in.LogStats(slog.Default(), now.Sub(lastT))
 			}
 			lastT = now
-			ds := dec.Stats()
-			attrs := []any{"gridstream_ok", ds.GridStreamOK, "gridstream_bad", ds.CRCFailed,
-				"encrypted", ds.Encrypted, "nge101_ok", ds.NGE101OK, "nge101_bad", ds.NGE101 - ds.NGE101OK,
-				"learned_networks", ds.Learned, "known_networks", ds.KnownNetworks, "messages_out", out.Sent()}
+			var attrs []any
+			for _, d := range decs {
+				ds := d.Stats()
+				name := d.Protocol().Name()
+				attrs = append(attrs, name+"_ok", ds.Good, name+"_bad", ds.Failed)
+				for _, c := range ds.Counters {
+					attrs = append(attrs, c.Name, c.Value)
+				}
+			}
+			attrs = append(attrs, "messages_out", out.Sent())
 			attrs = append(attrs, zmqOutStats(out)...)
 			slog.Info("decoder", attrs...)
 		}

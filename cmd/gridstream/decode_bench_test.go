@@ -19,9 +19,9 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
@@ -42,7 +42,7 @@ func benchStream(nBits, every int) (stream []byte, ends []int, raws []string) {
 			stream = append(stream, byte(rng.Uint32()&1))
 		}
 		f := gsynth.RandomFrame(rng, 0x45F8)
-		stream = bits.AppendGridStream(stream, f, 4, 48, 0x04)
+		stream = gs.AppendTransmission(stream, f, 4, 48, 0x04)
 		ends = append(ends, len(stream)-10) // the trailer byte is not needed
 		raws = append(raws, strings.ToUpper(hex.EncodeToString(f)))
 	}

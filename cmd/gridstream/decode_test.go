@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
+	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -52,7 +52,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 	}
 
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
-	bitstream := bits.AppendGridStream(make([]byte, 100), frame, 4, 40, 0x04)
+	bitstream := gs.AppendTransmission(make([]byte, 100), frame, 4, 40, 0x04)
 	bitstream = append(bitstream, make([]byte, 100)...)
 	var soft []byte
 	for _, b := range bitstream {
@@ -244,9 +244,9 @@ func (d *decodeBuf) lines() int {
 func TestDecodeProtocolDefaults(t *testing.T) {
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F,
 		0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
-	stream := bits.AppendGridStream(make([]byte, 200), frame, 5, 32, 0x04)
+	stream := gs.AppendTransmission(make([]byte, 200), frame, 5, 32, 0x04)
 	stream = append(stream, make([]byte, 100)...)
-	stream = append(stream, frames.NGE101Packet(9, 2, false, 1234, false)...)
+	stream = append(stream, nge101.NewPacket(9, 2, false, 1234, false)...)
 	stream = append(stream, make([]byte, 100)...)
 	for _, tc := range []struct {
 		args      []string

@@ -50,7 +50,7 @@ func runDemo(c *cli.Context) error {
 	if dir := c.String("write"); dir != "" {
 		return writeDemo(dir)
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func runDemo(c *cli.Context) error {
 	var runErr error
 	for _, rec := range samples.Demo() {
 		name := demoPrefix + rec.Name
-		pc, err := pipelineConfig(c, dec, name)
+		pc, err := pipelineConfig(c, decs, name)
 		if err != nil {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
@@ -84,12 +84,12 @@ func runDemo(c *cli.Context) error {
 		got := map[string]bool{}
 		res, err := demodulate(c, src, demodSetup{
 			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
-				NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, Deframer: pc.Deframer, Input: name},
-			dec: dec, out: out, progress: progress.Never,
+				Decoders: pc.Decoders, Input: name},
+			decs: decs, out: out, progress: progress.Never,
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
 		})
 		if res.Stop != iqdecode.NotRun {
-			logSummary(res, dec)
+			logSummary(res, decs)
 		}
 		if err != nil {
 			runErr = err

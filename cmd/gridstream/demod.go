@@ -17,6 +17,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
 )
 
@@ -150,11 +151,11 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("invert") {
 		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
 	}
-	dec, err := newDecoder(c)
+	decs, err := newDecoders(c)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	pc, err := pipelineConfig(c, dec, name)
+	pc, err := pipelineConfig(c, decs, name)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
@@ -179,7 +180,7 @@ func runDemod(c *cli.Context) error {
 		}
 	}
 	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
-	dash, err := startDashboard(c, dec, out, live)
+	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
 		wf.discard()
@@ -188,10 +189,9 @@ func runDemod(c *cli.Context) error {
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			NoGridStream: !pc.GridStream, NoNGE101: !pc.NGE101, ThresholdDB: c.Float64("threshold"),
-			Deframer: pc.Deframer, Input: name,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
 		},
-		dec: dec, out: out, progress: mode, duration: c.Float64("duration"),
+		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"),
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
@@ -218,7 +218,7 @@ func runDemod(c *cli.Context) error {
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		logSummary(res, dec)
+		logSummary(res, decs)
 	}
 	if wf != nil {
 		if err := wf.write(); err != nil && closeErr == nil {
@@ -243,7 +243,7 @@ func runDemod(c *cli.Context) error {
 // demodSetup is what demodulate needs besides the source.
 type demodSetup struct {
 	cfg      demod.Config
-	dec      *frames.Decoder
+	decs     []protocol.Decoder
 	out      *sink.Fanout
 	progress progress.Mode
 	duration float64
@@ -280,25 +280,23 @@ func endsQuietly(s iqdecode.Stop) bool {
 }
 
 // logSummary writes the summary line of a run.
-func logSummary(r iqdecode.Result, dec *frames.Decoder) {
-	ds := dec.Stats()
+func logSummary(r iqdecode.Result, decs []protocol.Decoder) {
 	secs := float64(r.Samples) / r.Info.SampleRate
 	el := max(r.Elapsed.Seconds(), 1e-9)
-	slog.Info("summary",
+	attrs := []any{
 		"input", r.Input,
 		"samples", r.Samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
-		"crc_good", ds.GridStreamOK+ds.NGE101OK,
-		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
-		"encrypted", ds.Encrypted,
-		"learned_now", ds.Learned,
+	}
+	attrs = append(attrs, decoderStats(decs)[2:]...) // crc_good, crc_failed and the protocols' own
+	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
 		"elapsed", r.Elapsed.Round(time.Millisecond),
 		"reconnects", r.Redials,
-		"stop", stopReasons[r.Stop])
+		"stop", stopReasons[r.Stop])...)
 	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
 		slog.Warn("signals that are not bursts: carriers or interference",
 			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
@@ -329,7 +327,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 		}
 	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
-		Receiver: s.cfg, Decoder: s.dec, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
+		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
 		Emit: func(m *frames.Message) {
 			bar.Clear()
 			if s.onMessage != nil {

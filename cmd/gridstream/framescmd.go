@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -9,8 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 func framesCommand() *cli.Command {
@@ -34,7 +33,7 @@ func runFrames(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return cli.Exit("frames reads one FILE (or - for stdin)", 2)
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -54,29 +53,27 @@ func runFrames(c *cli.Context) error {
 	}
 	start := time.Now()
 	bad := 0
-	sc := frames.NewHexScanner(r)
-	for sc.Scan() {
-		if err := sc.Err(); err != nil {
-			bad++
-			if bad <= maxLineWarnings {
-				slog.Warn("skipped a line", "input", name, "err", err)
-			}
-			if bad == maxLineWarnings {
-				slog.Warn("further malformed lines are counted, not logged", "input", name)
-			}
-			continue
+	skipped := func(err error) {
+		bad++
+		if bad <= maxLineWarnings {
+			slog.Warn("skipped a line", "input", name, "err", err)
 		}
-		h := sc.Frame()
-		// A frame that waits for its network to be learned keeps its own line.
-		dec.GridStreamAnnotated(bits.RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete},
-			func(m *frames.Message) { m.Input = fmt.Sprintf("%s:%d", name, h.Line) }, out.Send)
+		if bad == maxLineWarnings {
+			slog.Warn("further malformed lines are counted, not logged", "input", name)
+		}
 	}
-	readErr := sc.Err()
+	var readErr error
+	for _, d := range decs {
+		if t, ok := d.(protocol.TextDecoder); ok {
+			readErr = t.DecodeText(r, name, protocol.Output{Emit: out.Send}, skipped)
+			break
+		}
+	}
 	if readErr != nil {
 		slog.Error("input stopped early; frames before the problem were decoded", "input", name, "err", readErr)
 	}
 	closeErr := out.Close()
-	summarize(dec, bits.DeframerStats{}, time.Since(start))
+	summarize(decs, pipeline.Stats{}, time.Since(start))
 	if bad > 0 {
 		slog.Warn("some lines held malformed frames", "count", bad)
 	}

@@ -22,9 +22,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/pmt"
+	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -243,7 +243,7 @@ func goodBits(n int) []byte {
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
 	var stream []byte
 	for range n {
-		stream = bits.AppendGridStream(append(stream, make([]byte, 100)...), frame, 4, 40, 0x04)
+		stream = gs.AppendTransmission(append(stream, make([]byte, 100)...), frame, 4, 40, 0x04)
 	}
 	return append(stream, make([]byte, 100)...)
 }

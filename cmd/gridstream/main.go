@@ -14,6 +14,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 func main() {
@@ -54,13 +56,13 @@ func newApp() *cli.App {
 			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
 			return nil
 		},
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			replayCommand(),
 			decodeCommand(),
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
-			networksCommand(),
-		},
+			grcCommand(),
+		}, protocolCommands()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cli.Exit(fmt.Sprintf("unknown command %q (see gridstream --help)", c.Args().First()), exitUsage)
@@ -74,4 +76,15 @@ func newApp() *cli.App {
 	}
 	setUpCommands(app)
 	return app
+}
+
+// protocolCommands are the protocols' own commands (such as networks).
+func protocolCommands() []*cli.Command {
+	var out []*cli.Command
+	for _, p := range protocols.All() {
+		if c, ok := p.(protocol.Commander); ok {
+			out = append(out, c.Commands()...)
+		}
+	}
+	return out
 }

@@ -10,15 +10,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // hexFrame55 returns a valid 0x55 frame of network init as a hex line.
 func hexFrame55(init uint16, counter byte) string {
 	f := []byte{0x2A, 0x55, 0x00, 0x23, 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, 0x12, 0x34, 0x56, 0x78, 0x00,
 		counter, 0x00, 0x01, 0x02, 0x03, 0xA4, 0x0B, 0x12, 0x34, 0x56, 0x78, 0x01, 0x00, 0x16, 0x15, 0x05, 0x14, 0x7E, 0x7E, 0x00}
-	c := frames.CRC16(init, f[4:])
+	c := gs.CRC16(init, f[4:])
 	return "00FF" + strings.ToUpper(hex.EncodeToString(append(f, byte(c>>8), byte(c)))) + "\n"
 }
 
@@ -72,7 +72,7 @@ func TestNetworksSharedStateAndForget(t *testing.T) {
 		return string(out), 0
 	}
 	out, code := run("networks", "list", "--json")
-	var list []frames.LearnedNetwork
+	var list []gs.LearnedNetwork
 	if err := json.Unmarshal([]byte(out), &list); err != nil || code != 0 {
 		t.Fatalf("networks list --json: exit %d, %v\n%s", code, err, out)
 	}
@@ -97,7 +97,7 @@ func TestNetworksSharedStateAndForget(t *testing.T) {
 	if _, code := run("networks", "forget", "--all"); code != 0 {
 		t.Fatalf("forget --all: exit %d", code)
 	}
-	if l, err := frames.ReadLearned(state); err != nil || len(l) != 0 {
+	if l, err := gs.ReadLearned(state); err != nil || len(l) != 0 {
 		t.Fatalf("after forget --all: %+v %v", l, err)
 	}
 }

@@ -11,9 +11,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/replay"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -82,11 +83,11 @@ func runReplay(c *cli.Context) error {
 		return cli.Exit(err.Error(), 2)
 	}
 	if format != replay.Auto && format != replay.Levels {
-		if _, err := bits.ParseFormat(format); err != nil {
+		if _, err := bitio.ParseFormat(format); err != nil {
 			return cli.Exit("--input-format: "+err.Error(), 2)
 		}
 	}
-	dec, out, err := openDecoding(c)
+	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -98,14 +99,14 @@ func runReplay(c *cli.Context) error {
 	if live.input == "" {
 		live.input = samples.BitsName
 	}
-	dash, err := startDashboard(c, dec, out, live)
+	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
 		return err
 	}
 	var done int64 // bytes of the inputs before this one
 	start := time.Now()
-	var total bits.DeframerStats
+	var total pipeline.Stats
 	var failures int
 	for _, name := range names {
 		in, err := openReplayInput(name)
@@ -122,22 +123,21 @@ func runReplay(c *cli.Context) error {
 			bar.Update(n, out.Sent())
 			live.items.Store(done + n)
 		}}
-		st, err := replayOne(c, dec, out, in, format)
+		st, err := replayOne(c, decs, out, in, format)
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
 		done += in.r.(*countingReader).n
 		if in.close != nil {
 			in.close()
 		}
 		total.Bits += st.Bits
-		total.Syncs += st.Syncs
-		total.Frames += st.Frames
+		total.Unreliable += st.Unreliable
 		if err != nil {
 			slog.Error("input stopped early; frames before the problem were decoded", "input", in.name, "err", err)
 			failures++
 		}
 	}
 	closeErr := out.Close()
-	summarize(dec, total, time.Since(start))
+	summarize(decs, total, time.Since(start))
 	if dash != nil {
 		dash.inputEnded("end of input")
 		dash.Close()
@@ -173,27 +173,20 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, in replayInput, format string) (bits.DeframerStats, error) {
-	cfg, err := pipelineConfig(c, dec, in.name)
+func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, format string) (pipeline.Stats, error) {
+	cfg, err := pipelineConfig(c, decs, in.name)
 	if err != nil {
-		return bits.DeframerStats{}, err
+		return pipeline.Stats{}, err
 	}
 	cfg.LevelRate = c.Float64("level-rate")
 	return replay.Decode(in.r, in.name, cfg, out.Send, replay.Options{Format: format, Invert: c.Bool("invert")})
 }
 
 // summarize logs the end-of-run summary on stderr.
-func summarize(dec *frames.Decoder, st bits.DeframerStats, elapsed time.Duration) {
-	ds := dec.Stats()
+func summarize(decs []protocol.Decoder, st pipeline.Stats, elapsed time.Duration) {
 	rate := float64(st.Bits) / max(elapsed.Seconds(), 1e-9)
-	slog.Info("summary",
-		"bits", st.Bits,
-		"frames", ds.GridStream+ds.NGE101,
-		"crc_good", ds.GridStreamOK+ds.NGE101OK,
-		"crc_failed", ds.CRCFailed+ds.NGE101-ds.NGE101OK,
-		"encrypted", ds.Encrypted,
-		"learned_networks", len(dec.Learned()),
-		"learned_now", ds.Learned,
+	attrs := append([]any{"bits", st.Bits}, decoderStats(decs)...)
+	slog.Info("summary", append(attrs,
 		"mbit_per_s", fmt.Sprintf("%.1f", rate/1e6),
-		"elapsed", elapsed.Round(time.Millisecond))
+		"elapsed", elapsed.Round(time.Millisecond))...)
 }

@@ -13,8 +13,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -95,7 +96,7 @@ func synthCommand() *cli.Command {
 			&cli.Float64SliceFlag{Name: "nge-energy", Category: catNGE, Usage: "send a 71-bit NGE101 energy packet for this many kWh (repeatable)"},
 			&cli.IntFlag{Name: "nge-id", Category: catNGE, Value: 42, Usage: "NGE101 device id (0-255)"},
 			&cli.IntFlag{Name: "nge-channel", Category: catNGE, Value: 1, Usage: "NGE101 channel (1-8)"},
-			&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: frames.DefaultPulsesPerKWh,
+			&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: nge101.DefaultPulsesPerKWh,
 				Usage: "LED pulses per kWh used to turn W/kWh into the packet's pulse gap/count"},
 			&cli.BoolFlag{Name: "nge-low-battery", Category: catNGE, Usage: "set the low-battery bit in energy packets"},
 			&cli.StringFlag{Name: "nge-offset", Category: catNGE,
@@ -229,7 +230,7 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 	}
 	for _, s := range c.StringSlice("crc-init") {
 		for _, part := range strings.Split(s, ",") {
-			in, err := frames.ParseInit(part)
+			in, err := gridstream.ParseInit(part)
 			if err != nil {
 				return nil, 0, fmt.Errorf("--crc-init: %v", err)
 			}

@@ -10,10 +10,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Exit statuses of every command besides 0 (done).
@@ -36,18 +36,15 @@ type numRange struct {
 // and the protocols, so that no value can make a command allocate or loop
 // without bound.
 var flagRanges = map[string]numRange{
-	// Decoding.
-	"preamble-bits":      {lo: 16, hi: 40, unit: "bits", stated: true},
-	"sync-errors":        {lo: 0, hi: 40, unit: "bits, at most --preamble-bits"},
-	"framing-errors":     {lo: 0, hi: 16, unit: "bits"},
-	"nge-pulses-per-kwh": {lo: 1, hi: 100000, unit: "pulses/kWh (meters have 100-10000)"},
-	"level-rate":         {lo: bits.MinLevelRate, hi: iq.MaxSampleRate, zero: true, unit: "S/s"},
+	// Decoding (each protocol's own options carry their ranges).
+	"level-rate": {lo: minLevelRate(), hi: iq.MaxSampleRate, zero: true, unit: "S/s"},
 	// Outputs.
 	"out-hwm":  {lo: 1, hi: 1e6, unit: "messages"},
 	"mqtt-qos": {lo: 0, hi: 2, stated: true},
 	// decode.
-	"reconnect-max":  {lo: 0.01, hi: 600, unit: "s"},
-	"stats-interval": {lo: 0.01, hi: 86400, zero: true, unit: "s"},
+	"reconnect-max":    {lo: 0.01, hi: 600, unit: "s"},
+	"stats-interval":   {lo: 0.01, hi: 86400, zero: true, unit: "s"},
+	"wait-subscribers": {lo: 0.01, hi: 3600, zero: true, unit: "s"},
 	// demod.
 	"ppm":            {lo: -1000, hi: 1000, unit: "ppm"},
 	"timeout":        {lo: 0.1, hi: 3600, unit: "s"},
@@ -76,8 +73,25 @@ func rangeOf(cmd, flag string) (numRange, bool) {
 	if r, ok := flagRanges[cmd+"/"+flag]; ok {
 		return r, true
 	}
-	r, ok := flagRanges[flag]
-	return r, ok
+	if r, ok := flagRanges[flag]; ok {
+		return r, true
+	}
+	if o, ok := protocolOption(flag); ok && o.Max != 0 {
+		return numRange{lo: o.Min, hi: o.Max, unit: o.Unit}, true
+	}
+	return numRange{}, false
+}
+
+// minLevelRate is the lowest sample rate of an OOK level stream that every
+// OOK protocol's line coding can be sliced at.
+func minLevelRate() float64 {
+	lowest := 0.0
+	for _, p := range protocols.All() {
+		if t := p.Radio().OOK; t != nil {
+			lowest = max(lowest, t.MinRate())
+		}
+	}
+	return lowest
 }
 
 func (r numRange) contains(v float64) bool {
@@ -166,9 +180,8 @@ func checkFlags(c *cli.Context) error {
 		}
 	}
 	if hasFlag(c.Command, "protocol") {
-		// The deframer and protocol flags, checked before any input is
-		// opened.
-		if _, err := pipelineConfig(c, nil, ""); err != nil {
+		// The protocols' own checks, before any input is opened.
+		if err := checkDecoding(c); err != nil {
 			return cli.Exit(err.Error(), exitUsage)
 		}
 	}
@@ -279,15 +292,6 @@ func parseBauds(s string) ([]float64, error) {
 	return out, nil
 }
 
-// progressMode parses a --progress.
-func progressMode(s string) (progress.Mode, error) {
-	m, err := progress.ParseMode(s)
-	if err != nil {
-		return m, fmt.Errorf("--progress %w", err)
-	}
-	return m, nil
-}
-
 // checkLevelRate checks the rate of an NGE101 level stream.
 func checkLevelRate(v float64) error {
 	if r := flagRanges["level-rate"]; !(v >= r.lo && v <= r.hi) {
@@ -305,4 +309,13 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	return exitInput
+}
+
+// progressMode parses a --progress.
+func progressMode(s string) (progress.Mode, error) {
+	m, err := progress.ParseMode(s)
+	if err != nil {
+		return m, fmt.Errorf("--progress %w", err)
+	}
+	return m, nil
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/web"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
@@ -67,12 +69,16 @@ func (l *liveStats) rate(n int64) float64 {
 
 // dashboard is the running --http server and what feeds it.
 type dashboard struct {
-	hub   *web.Hub
-	srv   *web.Server
-	table *devices.Table
-	live  *liveStats
-	start time.Time
-	done  chan error
+	hub *web.Hub
+	srv *web.Server
+	// rows lists the devices and deviceStats counts them: from the MQTT
+	// sink's table when --mqtt is set, else from a Tracker of the same bound.
+	rows        func() []devices.Row
+	deviceStats func() (int, int64)
+	tracker     *devices.Tracker // when no MQTT sink keeps the table
+	live        *liveStats
+	start       time.Time
+	done        chan error
 }
 
 // hubSink puts the hub among the outputs; the dashboard closes it itself,
@@ -81,16 +87,10 @@ type hubSink struct{ *web.Hub }
 
 func (hubSink) Close() error { return nil }
 
-// tableSink keeps the device table when no MQTT sink does.
-type tableSink struct{ t *devices.Table }
-
-func (s tableSink) Send(m *frames.Message) error { s.t.Update(m); return nil }
-func (tableSink) Close() error                   { return nil }
-
 // startDashboard starts the dashboard when --http is set (nil otherwise:
 // no listener, no goroutine). The device table is the MQTT sink's when
 // --mqtt is set, else one of the same bound fed from the outputs.
-func startDashboard(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, live *liveStats) (*dashboard, error) {
+func startDashboard(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, live *liveStats) (*dashboard, error) {
 	addr := c.String("http")
 	if addr == "" {
 		return nil, nil
@@ -98,17 +98,18 @@ func startDashboard(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, live 
 	d := &dashboard{hub: web.NewHub(), live: live, start: time.Now(), done: make(chan error, 1)}
 	for _, o := range out.Outputs() {
 		if m, ok := o.Sink.(*mqttsink.Sink); ok {
-			d.table = m.Devices()
+			d.rows, d.deviceStats = m.Rows, m.DeviceStats
 		}
 	}
-	if d.table == nil {
-		d.table = devices.New(devices.Config{Max: mqttsink.DefaultMaxDevices})
-		out.Add("devices", tableSink{d.table})
+	if d.rows == nil {
+		d.tracker = devices.NewTracker(protocols.All(), mqttsink.DefaultMaxDevices)
+		out.Add("devices", d.tracker)
+		d.rows, d.deviceStats = d.tracker.Rows, d.tracker.Stats
 	}
 	srv, err := web.Listen(addr, web.Options{
 		Hub:     d.hub,
-		Devices: func() any { return d.table.Snapshot() },
-		Stats:   func() map[string]any { return d.stats(dec, out) },
+		Devices: func() any { return d.rows() },
+		Stats:   func() map[string]any { return d.stats(decs, out) },
 	})
 	if err != nil {
 		return nil, cli.Exit(err.Error(), exitUsage)
@@ -121,32 +122,38 @@ func startDashboard(c *cli.Context, dec *frames.Decoder, out *sink.Fanout, live 
 }
 
 // stats are the counters of /api/stats.
-func (d *dashboard) stats(dec *frames.Decoder, out *sink.Fanout) map[string]any {
-	ds := dec.Stats()
-	ts := d.table.Stats()
+func (d *dashboard) stats(decs []protocol.Decoder, out *sink.Fanout) map[string]any {
 	l := d.live
 	n := l.items.Load()
 	if l.itemsFn != nil {
 		n = l.itemsFn()
 	}
+	kept, evicted := d.deviceStats()
 	m := map[string]any{
-		"command":          l.command,
-		"input":            l.input,
-		"crc_good":         ds.GridStreamOK + ds.NGE101OK,
-		"crc_failed":       ds.CRCFailed + ds.NGE101 - ds.NGE101OK,
-		"encrypted":        ds.Encrypted,
-		"learned_networks": len(dec.Learned()),
-		"known_networks":   ds.KnownNetworks,
-		"messages":         out.Sent(),
-		"devices":          ts.Devices,
-		"max_devices":      ts.Max,
-		"devices_evicted":  ts.Evicted,
-		"items":            n,
-		"input_rate":       l.rate(n),
-		"input_rate_unit":  l.unit,
-		"input_ended":      l.ended.Load(),
-		"uptime_s":         int64(time.Since(d.start).Seconds()),
+		"command":         l.command,
+		"input":           l.input,
+		"messages":        out.Sent(),
+		"devices":         kept,
+		"max_devices":     mqttsink.DefaultMaxDevices,
+		"devices_evicted": evicted,
+		"items":           n,
+		"input_rate":      l.rate(n),
+		"input_rate_unit": l.unit,
+		"input_ended":     l.ended.Load(),
+		"uptime_s":        int64(time.Since(d.start).Seconds()),
 	}
+	// Every protocol's counts, summed: frames, crc_good, crc_failed, and
+	// their own (GridStream's learned_networks, encrypted, …).
+	var frames, good, failed int64
+	for _, dec := range decs {
+		st := dec.Stats()
+		frames, good, failed = frames+st.Frames, good+st.Good, failed+st.Failed
+		for _, c := range st.Counters {
+			v, _ := m[c.Name].(int64)
+			m[c.Name] = v + c.Value
+		}
+	}
+	m["frames"], m["crc_good"], m["crc_failed"] = frames, good, failed
 	var dropped int64
 	for _, o := range out.Outputs() {
 		if z, ok := o.Sink.(interface{ Stats() zmqsink.Stats }); ok {
@@ -188,15 +195,12 @@ func (d *dashboard) burst(b demod.Burst, fs float64) {
 	d.hub.SendBurst(wb)
 }
 
-// networkOf names the network a message belongs to, for colouring.
+// networkOf names the network a message belongs to, for colouring: the
+// protocol's own name for it when it has networks (GridStream: the
+// utility), else the protocol.
 func networkOf(m *frames.Message) string {
-	if g := m.GridStream; g != nil {
-		switch {
-		case g.Utility != nil:
-			return *g.Utility
-		case g.CRCInit != nil:
-			return "network " + *g.CRCInit
-		}
+	if n, ok := m.Fields.(interface{ Network() string }); ok && n.Network() != "" {
+		return n.Network()
 	}
 	return m.Protocol
 }

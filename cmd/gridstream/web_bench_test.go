@@ -13,6 +13,9 @@ import (
 	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/web"
 )
@@ -72,11 +75,10 @@ func BenchmarkDashboardPerMessage(b *testing.B) {
 	x, fs, center := demoSamples(b)
 	var msgs []*frames.Message
 	var bursts []demod.Burst
-	dec, _ := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
-	rx, _ := demod.New(demod.Config{SampleRate: fs, CenterFreq: center, OnBurst: func(bu demod.Burst) {
+	rx, _ := demod.New(demod.Config{SampleRate: fs, CenterFreq: center, Decoders: benchDecoders(b), OnBurst: func(bu demod.Burst) {
 		bu.Messages = append([]*frames.Message(nil), bu.Messages...)
 		bursts = append(bursts, bu)
-	}}, dec, func(m *frames.Message) { msgs = append(msgs, m) })
+	}}, func(m *frames.Message) { msgs = append(msgs, m) })
 	rx.Process(x)
 	rx.Flush()
 	d := newBenchDashboard()
@@ -85,14 +87,25 @@ func BenchmarkDashboardPerMessage(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		m := msgs[i%len(msgs)]
-		tableSink{d.table}.Send(m)
+		d.tracker.Send(m)
 		hubSink{d.hub}.Send(m)
 		d.burst(bursts[i%len(bursts)], fs)
 	}
 }
 
+// benchDecoders are every protocol's decoders with the library defaults
+// (nothing learned, nothing on disk).
+func benchDecoders(b *testing.B) []protocol.Decoder {
+	decs, err := protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return decs
+}
+
 func newBenchDashboard() *dashboard {
-	return &dashboard{hub: web.NewHub(), table: devices.New(devices.Config{}), live: &liveStats{}}
+	t := devices.NewTracker(protocols.All(), mqttsink.DefaultMaxDevices)
+	return &dashboard{hub: web.NewHub(), tracker: t, rows: t.Rows, deviceStats: t.Stats, live: &liveStats{}}
 }
 
 // demoSamples is the demo GridStream recording as samples.
@@ -116,23 +129,19 @@ func demoSamples(b *testing.B) (x []complex64, fs, center float64) {
 
 // decodeDemo runs one receiver over x, feeding d as demod --http does.
 func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *dashboard) {
-	dec, err := frames.NewDecoder(frames.DecoderOptions{NoLearn: true})
-	if err != nil {
-		b.Fatal(err)
-	}
 	n := 0
 	emit := func(m *frames.Message) { n++ }
-	cfg := demod.Config{SampleRate: fs, CenterFreq: center}
+	cfg := demod.Config{SampleRate: fs, CenterFreq: center, Decoders: benchDecoders(b)}
 	if d != nil {
-		table, hub := tableSink{d.table}, hubSink{d.hub}
+		hub := hubSink{d.hub}
 		emit = func(m *frames.Message) {
 			n++
-			table.Send(m)
+			d.tracker.Send(m)
 			hub.Send(m)
 		}
 		cfg.OnBurst = func(bu demod.Burst) { d.burst(bu, fs) }
 	}
-	rx, err := demod.New(cfg, dec, emit)
+	rx, err := demod.New(cfg, emit)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -149,8 +158,8 @@ func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *dashboard) {
 // returned func stops them.
 func openPage(b testing.TB, d *dashboard) func() {
 	srv, err := web.Listen("127.0.0.1:0", web.Options{Hub: d.hub,
-		Devices: func() any { return d.table.Snapshot() },
-		Stats:   func() map[string]any { return map[string]any{"devices": d.table.Len()} }})
+		Devices: func() any { return d.rows() },
+		Stats:   func() map[string]any { n, _ := d.deviceStats(); return map[string]any{"devices": n} }})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
@@ -100,7 +102,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 	dec := start(t, bin, "decode", "--in", "pull://"+bitsAddr, "--pass-tags",
 		"--out", "tcp://"+outAddr, "--out-pmt", "tcp://"+pmtAddr,
 		"--state", "", "--stats-interval", "1s")
-	sub := subscribe(t, "tcp://"+outAddr, frames.ProtocolGridStream)
+	sub := subscribe(t, "tcp://"+outAddr, gridstream.Name)
 	pdus := flowgraph(t, "gridstream_pdu_debug", "--address", "tcp://"+pmtAddr)
 	// Both subscribers must be connected before anything is published: a
 	// PUB socket drops what it sends before a subscription arrives.
@@ -126,7 +128,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 	var raws []string
 	for i, m := range sub.msgs {
 		raws = append(raws, m.Raw)
-		if !m.CRCOK || m.GridStream == nil || m.CRCInit == nil || *m.CRCInit != "45F8" || sub.topic[i] != "gridstream" {
+		if fields, _ := m.Fields.(frames.Map); !m.CRCOK || fields["crc_init"] != "45F8" || sub.topic[i] != "gridstream" {
 			t.Errorf("msgpack message %d: %+v", i, m)
 			continue
 		}
@@ -135,7 +137,7 @@ func TestIQToGNURadioToGridstreamAndBack(t *testing.T) {
 		if m.Meta["gr_offset"] == nil {
 			t.Errorf("message %d: no gr_offset in meta %v", i, m.Meta)
 		}
-		if m.Version == 4 && m.Meta["gs_sync"] == nil {
+		if fields, _ := m.Fields.(frames.Map); fmt.Sprint(fields["version"]) == "4" && m.Meta["gs_sync"] == nil {
 			t.Errorf("version-4 message %d: no gs_sync tag in meta %v", i, m.Meta)
 		}
 	}
@@ -283,11 +285,12 @@ func TestNGE101Flowgraph(t *testing.T) {
 	dec.stop(t)
 	got := map[string]int{}
 	for _, l := range dec.lines() {
-		var m frames.Message
+		n := &nge101.Fields{}
+		m := frames.Message{Fields: n}
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatal(err)
 		}
-		if !m.CRCOK || m.NGE101 == nil || m.NGE101.ID != 42 {
+		if !m.CRCOK || m.Protocol != nge101.Name || n.ID != 42 {
 			t.Errorf("message: %s", l)
 		}
 		got[m.Raw]++

@@ -31,6 +31,7 @@ var (
 	tmpDir   string
 	bin      string // the gridstream binary
 	fgDir    string // grcc output
+	grcDir   string // where the GridStream Decoder block is installed
 	python   = "/usr/bin/python3"
 	grErr    error // why GNU Radio cannot be used
 	buildErr error
@@ -45,6 +46,7 @@ func TestMain(m *testing.M) {
 	}
 	bin, buildErr = testbin.Build()
 	fgDir = filepath.Join(tmpDir, "flowgraphs")
+	grcDir = filepath.Join(tmpDir, "grc blocks")
 	grErr = compileFlowgraphs()
 	code := m.Run()
 	os.RemoveAll(tmpDir)
@@ -63,7 +65,17 @@ func compileFlowgraphs() error {
 	if err := os.MkdirAll(fgDir, 0o755); err != nil {
 		return err
 	}
-	out, err := exec.Command("grcc", append([]string{"-o", fgDir}, grcs...)...).CombinedOutput()
+	// The flowgraphs with the GridStream Decoder block need it installed,
+	// as a user installs it, where grcc is told to look.
+	if buildErr != nil {
+		return buildErr
+	}
+	if out, err := exec.Command(bin, "grc", "install", "--dir", grcDir).CombinedOutput(); err != nil {
+		return fmt.Errorf("gridstream grc install: %v\n%s", err, out)
+	}
+	cmd := exec.Command("grcc", append([]string{"-o", fgDir}, grcs...)...)
+	cmd.Env = append(os.Environ(), "GRC_BLOCKS_PATH="+grcDir)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("grcc: %v\n%s", err, out)
 	}
@@ -250,7 +262,13 @@ func flowgraph(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
 	// GR_CONF_LOG_LOG_LEVEL=warn: the correlate-access-code block logs
 	// every tag at debug level.
-	return startEnv(t, []string{"GR_CONF_LOG_LOG_LEVEL=warn"}, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
+	return startEnv(t, flowgraphEnv(), python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
+}
+
+// flowgraphEnv is the environment flowgraphs run in: the GridStream
+// Decoder block finds the gridstream binary on PATH.
+func flowgraphEnv() []string {
+	return []string{"GR_CONF_LOG_LOG_LEVEL=warn", "PATH=" + filepath.Dir(bin) + string(filepath.ListSeparator) + os.Getenv("PATH")}
 }
 
 // prependSilence puts seconds of zero samples (cf32) before the recording,

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // PugetSound are the published Puget Sound Energy frames (init 142A,
@@ -42,10 +42,10 @@ func Dir(t testing.TB) string {
 
 // GridStreamFrames returns every GridStream frame of seeds 000 and 001 and
 // the Puget Sound vectors, in order, as the hex scanner reads them.
-func GridStreamFrames(t testing.TB) []frames.HexFrame {
+func GridStreamFrames(t testing.TB) []gridstream.HexFrame {
 	t.Helper()
 	dir := Dir(t)
-	var out []frames.HexFrame
+	var out []gridstream.HexFrame
 	names, _ := filepath.Glob(filepath.Join(dir, "00[01]_*.txt"))
 	for _, n := range names {
 		f, err := os.Open(n)
@@ -58,9 +58,9 @@ func GridStreamFrames(t testing.TB) []frames.HexFrame {
 	return append(out, scan(t, "PugetSound", strings.NewReader(PugetSound))...)
 }
 
-func scan(t testing.TB, name string, r interface{ Read([]byte) (int, error) }) []frames.HexFrame {
-	var out []frames.HexFrame
-	sc := frames.NewHexScanner(r)
+func scan(t testing.TB, name string, r interface{ Read([]byte) (int, error) }) []gridstream.HexFrame {
+	var out []gridstream.HexFrame
+	sc := gridstream.NewHexScanner(r)
 	for sc.Scan() {
 		if err := sc.Err(); err != nil {
 			t.Fatalf("%s: %v", name, err)

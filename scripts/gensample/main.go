@@ -17,9 +17,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gridstream-sdr/gridstream/bits"
-	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 func main() {
@@ -32,7 +32,7 @@ func main() {
 }
 
 func run(seedDir, out string) error {
-	var hexFrames []frames.HexFrame
+	var hexFrames []gridstream.HexFrame
 	names, err := filepath.Glob(filepath.Join(seedDir, "00[01]_*.txt"))
 	if err != nil || len(names) != 2 {
 		return fmt.Errorf("want the two GridStream seed files in %s, found %d", seedDir, len(names))
@@ -61,7 +61,7 @@ func run(seedDir, out string) error {
 			version = 4
 		}
 		start := len(stream)
-		stream = bits.AppendGridStream(stream, h.Bytes, version, 16+rng.IntN(28), 0x04)
+		stream = gridstream.AppendTransmission(stream, h.Bytes, version, 16+rng.IntN(28), 0x04)
 		if i%3 == 1 { // a noisy receiver: two preamble bits flipped
 			stream[start+2] ^= 1
 			stream[start+7] ^= 1
@@ -74,15 +74,15 @@ func run(seedDir, out string) error {
 		}
 	}
 	for k, count := range []uint64{123456, 123789} {
-		stream = append(stream, frames.NGE101Packet(147, 1, true, count, k == 1)...)
+		stream = append(stream, nge101.NewPacket(147, 1, true, count, k == 1)...)
 		stream = noise(stream, 200)
 	}
 	return os.WriteFile(out, stream, 0o644)
 }
 
-func scan(r io.Reader) []frames.HexFrame {
-	var out []frames.HexFrame
-	sc := frames.NewHexScanner(r)
+func scan(r io.Reader) []gridstream.HexFrame {
+	var out []gridstream.HexFrame
+	sc := gridstream.NewHexScanner(r)
 	for sc.Scan() {
 		if sc.Err() == nil {
 			out = append(out, sc.Frame())

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package frames
-
-// lockFile is a no-op where flock does not exist: processes sharing a
-// state file there may lose each other's changes.
-func lockFile(string) (func(), error) { return func() {}, nil }

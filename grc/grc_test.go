@@ -1,0 +1,128 @@
+package grc
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestInstallUninstall(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "blocks dir's") // a space and a quote
+	files, err := Install(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(Files) {
+		t.Fatalf("installed %v", files)
+	}
+	yml, err := os.ReadFile(filepath.Join(dir, "gridstream_decoder.block.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(dir)
+	lit := "'" + strings.ReplaceAll(abs, "'", `\'`) + "'"
+	if strings.Contains(string(yml), pydirToken) || !strings.Contains(string(yml), "sys.path.insert(0, "+lit+")") {
+		t.Errorf("the YAML does not import the module from %s:\n%s", lit, yml)
+	}
+	py, err := os.ReadFile(filepath.Join(dir, "gridstream_grc.py"))
+	if err != nil || !strings.Contains(string(py), "class decoder(gr.hier_block2)") {
+		t.Fatalf("module: %v", err)
+	}
+	// Installing again replaces our own files.
+	if _, err := Install(dir); err != nil {
+		t.Fatalf("second install: %v", err)
+	}
+	pyc := filepath.Join(dir, "__pycache__", "gridstream_grc.cpython-311.pyc")
+	os.MkdirAll(filepath.Dir(pyc), 0o755)
+	os.WriteFile(pyc, []byte("x"), 0o644)
+	other := filepath.Join(dir, "other.block.yml")
+	os.WriteFile(other, []byte("id: other\n"), 0o644)
+
+	removed, err := Uninstall(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 3 {
+		t.Errorf("removed %v, want the two files and the compiled module", removed)
+	}
+	for _, f := range append(Files, "__pycache__/gridstream_grc.cpython-311.pyc") {
+		if _, err := os.Stat(filepath.Join(dir, f)); !os.IsNotExist(err) {
+			t.Errorf("%s still there", f)
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("uninstall removed another block: %v", err)
+	}
+	if removed, err := Uninstall(dir); err != nil || len(removed) != 0 {
+		t.Errorf("second uninstall: %v %v", removed, err)
+	}
+}
+
+// TestForeignFilesLeftAlone checks that neither install nor uninstall
+// touches a file of the same name that gridstream did not write.
+func TestForeignFilesLeftAlone(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gridstream_grc.py")
+	os.WriteFile(path, []byte("# someone's own module\n"), 0o644)
+	if _, err := Install(dir); err == nil || !strings.Contains(err.Error(), "not installed by gridstream") {
+		t.Errorf("install over a foreign file: %v", err)
+	}
+	if _, err := Uninstall(dir); err == nil {
+		t.Errorf("uninstall of a foreign file succeeded")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "# someone's own module\n" {
+		t.Errorf("foreign file changed: %q", b)
+	}
+}
+
+func TestPythonString(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/home/a/.grc_gnuradio", `'/home/a/.grc_gnuradio'`},
+		{`/tmp/it's`, `'/tmp/it\'s'`},
+		{`C:\grc`, `'C:\\grc'`},
+		{"/tmp/blocks ü", `'/tmp/blocks ü'`},
+	} {
+		got, err := pythonString(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("pythonString(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"/tmp/$HOME", "/tmp/a\nb", "/tmp/\x00", "/tmp/\xff"} {
+		if _, err := pythonString(bad); err == nil {
+			t.Errorf("pythonString(%q) accepted", bad)
+		}
+	}
+	if _, err := Install(filepath.Join(t.TempDir(), "$x")); err == nil {
+		t.Error("install into a directory with a $ accepted")
+	}
+}
+
+func TestDefaultDirAndFound(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("GRC_HIER_PATH", "")
+	t.Setenv("GRC_BLOCKS_PATH", "")
+	d, err := DefaultDir()
+	if err != nil || d != filepath.Join(home, ".grc_gnuradio") {
+		t.Fatalf("DefaultDir = %q, %v", d, err)
+	}
+	if how, ok := Found(d); !ok || !strings.Contains(how, "~/.grc_gnuradio") {
+		t.Errorf("Found(default) = %q, %v", how, ok)
+	}
+	other := t.TempDir()
+	if _, ok := Found(other); ok {
+		t.Errorf("Found(%s) without GRC_BLOCKS_PATH", other)
+	}
+	t.Setenv("GRC_BLOCKS_PATH", "/nowhere"+string(filepath.ListSeparator)+other)
+	if how, ok := Found(other); !ok || !strings.Contains(how, "GRC_BLOCKS_PATH") {
+		t.Errorf("Found(%s) with GRC_BLOCKS_PATH = %q, %v", other, how, ok)
+	}
+	t.Setenv("GRC_HIER_PATH", other)
+	if d, _ := DefaultDir(); d != other {
+		t.Errorf("DefaultDir with GRC_HIER_PATH = %q", d)
+	}
+	if how, ok := Found(other); !ok || !strings.Contains(how, "GRC_HIER_PATH") {
+		t.Errorf("Found(GRC_HIER_PATH) = %q, %v", how, ok)
+	}
+}

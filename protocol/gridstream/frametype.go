@@ -1,0 +1,131 @@
+package gridstream
+
+import "slices"
+
+// GridStream's type, reserved and length bytes are outside the CRC: a bit
+// error there passes the CRC. The rules below are what each frame type can
+// have; a frame is believed only when its header follows its type's rule.
+// They are the one place these protocol facts live: the deframer's length
+// rule (FrameLength) and the decoder both read them.
+
+// typeRule is what the protocol allows for one frame type.
+type typeRule struct {
+	typ byte
+	// ci is where the CI byte sits counted from the type byte: 3 for
+	// type, reserved 0x00, length; 2 for type, length.
+	ci int
+	// lengths, when set, are the only length fields the type has;
+	// otherwise any from minLen to 255.
+	lengths []int
+	minLen  int
+	// cis, when set, are the only CI bytes the type carries; notCIs are
+	// classes it never carries (those of other types).
+	cis, notCIs []byte
+	// fields reports whether the fields of a frame of this length are
+	// known (and may be parsed).
+	fields func(length int) bool
+}
+
+// typeRules are the frame types gridstream knows:
+//   - 0x55 broadcast: CI 0x30 and length 0x23, the only layout known; the
+//     RECESSIM wiki (seed 001) also lists length 0x28, decoded without fields.
+//   - 0xD5 directed mesh: lengths 0x11…0xFD are seen (0x11, 0x14, 0x16,
+//     0x17, 0x19, 0x1B, 0x1C, 0x1D, 0x21, 0x47, 0x7D, 0xFD), so any length
+//     that holds the CI, both LAN ids and the CRC (11) is accepted; never
+//     the broadcast or beacon CI (a 0x55 with its type's top bit flipped
+//     reads as 0xD5 with CI 0x30).
+//   - 0xA5 beacon: length 0x12, CI 0x3C.
+//   - 0xD2 directed mesh: any length that holds a CI and a 2-byte CRC or
+//     auth tag; CI 0x52 is encrypted.
+var typeRules = [...]typeRule{
+	{typ: TypeBroadcast, ci: headerWithRsvd, lengths: []int{broadcastLen, 0x28}, cis: []byte{ciBroadcast},
+		fields: func(n int) bool { return n == broadcastLen }},
+	{typ: TypeDirected, ci: headerWithRsvd, minLen: 11, notCIs: []byte{ciBroadcast, ciBeacon},
+		fields: func(int) bool { return true }},
+	{typ: TypeBeacon, ci: headerShort, lengths: []int{0x12}, cis: []byte{ciBeacon},
+		fields: func(int) bool { return false }},
+	{typ: TypeEncrypted, ci: headerShort, minLen: 3,
+		fields: func(int) bool { return false }},
+}
+
+// ruleFor returns the rule of a frame type, nil for a type without one.
+func ruleFor(typ byte) *typeRule {
+	for i := range typeRules {
+		if typeRules[i].typ == typ {
+			return &typeRules[i]
+		}
+	}
+	return nil
+}
+
+// ciIndex returns where the CI byte sits in a frame counted from the type
+// byte (and so where the length byte sits counted from the 0x2A byte), by
+// the frame type's rule; 0 for an unknown type.
+func ciIndex(typ byte) int {
+	if r := ruleFor(typ); r != nil {
+		return r.ci
+	}
+	return 0
+}
+
+// allows reports whether a frame from the type byte through the CRC
+// follows the rule: reserved byte 0x00 where there is one, a length the
+// type can have that matches the frame, and a CI byte the type carries.
+func (r *typeRule) allows(typed []byte) bool {
+	if len(typed) < r.ci+3 || typed[0] != r.typ {
+		return false
+	}
+	if r.ci == headerWithRsvd && typed[1] != 0 {
+		return false
+	}
+	n := int(typed[r.ci-1])
+	if len(typed) != r.ci+n || !r.allowsLength(n) {
+		return false
+	}
+	ci := typed[r.ci]
+	if r.cis != nil && !slices.Contains(r.cis, ci) {
+		return false
+	}
+	return !slices.Contains(r.notCIs, ci)
+}
+
+func (r *typeRule) allowsLength(n int) bool {
+	if r.lengths != nil {
+		return slices.Contains(r.lengths, n)
+	}
+	return n >= r.minLen
+}
+
+// nearKnownType reports whether typ, a type without a rule, is one bit
+// from a type with one: then it is most likely that type, damaged.
+func nearKnownType(typ byte) bool {
+	for i := range typeRules {
+		if x := typ ^ typeRules[i].typ; x != 0 && x&(x-1) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// headerForms are the two header layouts (CI index from the type byte) a
+// frame of unknown type may have.
+var headerForms = [...]int{headerWithRsvd, headerShort}
+
+// formFits returns the frame (from the 0x2A byte) cut at the end its length
+// field gives under header form ci, or nil when the form does not fit: no
+// room for the length, reserved byte not 0x00, length too small for a CI
+// byte and CRC, or longer than what was received.
+func formFits(frame []byte, ci int) []byte {
+	if len(frame) <= ci {
+		return nil
+	}
+	if ci == headerWithRsvd && frame[2] != 0 {
+		return nil
+	}
+	n := int(frame[ci])
+	end := 1 + ci + n
+	if n < 3 || end > len(frame) {
+		return nil
+	}
+	return frame[:end]
+}
