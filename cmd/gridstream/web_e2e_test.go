@@ -120,6 +120,20 @@ func (p *dashProc) waitEnded(t *testing.T) {
 	}
 }
 
+// stdoutLines waits until stdout holds at least n lines (its copy from the
+// pipe may trail the stderr line that says the input ended) and returns
+// them.
+func (p *dashProc) stdoutLines(t *testing.T, n int) []string {
+	t.Helper()
+	var lines []string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		lines = strings.Split(strings.TrimSpace(p.stdout.String()), "\n")
+		if len(lines) >= n || time.Now().After(deadline) {
+			return lines
+		}
+	}
+}
+
 // stop sends SIGINT and checks that gridstream exits 0.
 func (p *dashProc) stop(t *testing.T) {
 	t.Helper()
@@ -243,7 +257,10 @@ func TestWebAPIDevices(t *testing.T) {
 	rec, truth := webRecording(t)
 	p := startDash(t, false, "demod", "--state", "", "--http", "127.0.0.1:0", rec)
 	p.waitEnded(t)
-	msgs := parseFull(t, p.stdout.String())
+	var ended map[string]any
+	getJSON(t, p.url+"api/stats", &ended)
+	good, _ := ended["crc_good"].(float64)
+	msgs := parseFull(t, strings.Join(p.stdoutLines(t, int(good)), "\n"))
 	if len(msgs) != len(truth) {
 		t.Errorf("%d messages for %d bursts sent", len(msgs), len(truth))
 	}
@@ -397,10 +414,6 @@ func TestWebEventsEveryMessage(t *testing.T) {
 	}
 	p.stdin.Close()
 	p.waitEnded(t)
-	want := strings.Split(strings.TrimSpace(p.stdout.String()), "\n")
-	if len(want) != len(truth) {
-		t.Errorf("stdout: %d messages for %d bursts", len(want), len(truth))
-	}
 	var got []string
 	bursts := 0
 	timeout := time.After(10 * time.Second)
@@ -422,6 +435,10 @@ collect:
 		case <-timeout:
 			break collect
 		}
+	}
+	want := p.stdoutLines(t, len(got))
+	if len(want) != len(truth) {
+		t.Errorf("stdout: %d messages for %d bursts", len(want), len(truth))
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("event stream: %d messages, stdout %d; they differ:\nevents: %q\nstdout: %q", len(got), len(want), got, want)
