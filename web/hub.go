@@ -52,23 +52,60 @@ type HubStats struct {
 	Refused  uint64 `json:"sse_refused"`
 }
 
-// event is one encoded Server-Sent Event.
+// event is one Server-Sent Event. It is encoded when first needed (a
+// client is connected, or connects later and gets the history), so with no
+// page open an event costs a pointer in the history and no encoding.
 type event struct {
-	seq  uint64
-	data []byte // the whole "id: …\nevent: …\ndata: …\n\n" block
-	body []byte // the JSON in it
+	seq   uint64
+	kind  string
+	msg   *frames.Message // a "message" event
+	burst *Burst          // a "burst" event
+	body  []byte          // the JSON, once encoded
+	data  []byte          // the whole "id: …\nevent: …\ndata: …\n\n" block, once encoded
+	bad   bool            // encoding failed (a NaN): never sent
+}
+
+// encoded returns the event's block, encoding it the first time; nil when
+// it cannot be encoded. The hub's lock is held.
+func (e *event) encoded() []byte {
+	if e.data != nil || e.bad {
+		return e.data
+	}
+	var err error
+	switch { // otherwise the body was given (a "done" event)
+	case e.msg != nil:
+		// The message's own encoding, exactly the JSON line stdout prints
+		// (no second pass to compact and escape it, as json.Marshal makes).
+		e.body, err = e.msg.MarshalJSON()
+	case e.burst != nil:
+		e.body, err = json.Marshal(e.burst)
+	}
+	if err != nil {
+		e.bad = true // a NaN radio field: stdout reports it
+		return nil
+	}
+	buf := make([]byte, 0, len(e.body)+len(e.kind)+32)
+	buf = append(buf, "id: "...)
+	buf = strconv.AppendUint(buf, e.seq, 10)
+	buf = append(buf, "\nevent: "...)
+	buf = append(buf, e.kind...)
+	buf = append(buf, "\ndata: "...)
+	buf = append(buf, e.body...)
+	buf = append(buf, "\n\n"...)
+	e.data = buf
+	return buf
 }
 
 // ring keeps the newest events of one kind.
 type ring struct {
-	ev   []event
+	ev   []*event
 	next int
 	full bool
 }
 
-func newRing(n int) *ring { return &ring{ev: make([]event, n)} }
+func newRing(n int) *ring { return &ring{ev: make([]*event, n)} }
 
-func (r *ring) add(e event) {
+func (r *ring) add(e *event) {
 	r.ev[r.next] = e
 	r.next++
 	if r.next == len(r.ev) {
@@ -77,7 +114,7 @@ func (r *ring) add(e event) {
 }
 
 // each calls f for the kept events, oldest first.
-func (r *ring) each(f func(event)) {
+func (r *ring) each(f func(*event)) {
 	if r.full {
 		for _, e := range r.ev[r.next:] {
 			f(e)
@@ -95,9 +132,10 @@ type client struct {
 }
 
 // Hub fans decoded messages and bursts out to the open /events streams and
-// keeps a bounded history for pages that connect later. Send and Burst
+// keeps a bounded history for pages that connect later. Send and SendBurst
 // never block: a client whose queue is full loses the event (counted). It
-// is safe for concurrent use.
+// is safe for concurrent use. Messages are kept by pointer until encoded:
+// they must not change after Send (no sink changes a message).
 type Hub struct {
 	mu       sync.Mutex
 	seq      uint64
@@ -122,53 +160,47 @@ func (h *Hub) Send(m *frames.Message) error {
 	if m == nil {
 		return nil
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil // a NaN radio field: stdout reports it
-	}
 	h.nMessages.Add(1)
-	h.publish("message", b, h.messages)
+	h.publish(&event{kind: "message", msg: m}, h.messages)
 	return nil
 }
 
 // SendBurst publishes b as a "burst" event. It never blocks.
 func (h *Hub) SendBurst(b Burst) {
-	j, err := json.Marshal(b)
-	if err != nil {
-		return
-	}
 	h.nBursts.Add(1)
-	h.publish("burst", j, h.bursts)
+	h.publish(&event{kind: "burst", burst: &b}, h.bursts)
 }
 
 // InputEnded publishes a "done" event: the input ended (for reason), the
 // page stays up.
 func (h *Hub) InputEnded(reason string) {
 	j, _ := json.Marshal(map[string]string{"reason": reason})
-	h.publish("done", j, nil)
+	h.publish(&event{kind: "done", body: j}, nil)
 }
 
-func (h *Hub) publish(kind string, data []byte, keep *ring) {
+// publish numbers e, keeps it in keep (nil: not kept) and queues it for
+// every client.
+func (h *Hub) publish(e *event, keep *ring) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return
 	}
 	h.seq++
-	buf := make([]byte, 0, len(data)+len(kind)+32)
-	buf = append(buf, "id: "...)
-	buf = strconv.AppendUint(buf, h.seq, 10)
-	buf = append(buf, "\nevent: "...)
-	buf = append(buf, kind...)
-	buf = append(buf, "\ndata: "...)
-	buf = append(buf, data...)
-	buf = append(buf, "\n\n"...)
+	e.seq = h.seq
 	if keep != nil {
-		keep.add(event{seq: h.seq, data: buf, body: data})
+		keep.add(e)
+	}
+	if len(h.clients) == 0 {
+		return
+	}
+	data := e.encoded()
+	if data == nil {
+		return
 	}
 	for c := range h.clients {
 		select {
-		case c.ch <- buf:
+		case c.ch <- data:
 		default:
 			c.dropped.Add(1)
 			h.dropped.Add(1)
@@ -189,23 +221,27 @@ func (h *Hub) subscribe(lastID uint64) (*client, [][]byte) {
 		// The page saw an earlier gridstream process: it gets everything.
 		lastID = 0
 	}
-	var ms, bs []event
-	h.messages.each(func(e event) {
+	var ms, bs []*event
+	h.messages.each(func(e *event) {
 		if e.seq > lastID {
 			ms = append(ms, e)
 		}
 	})
-	h.bursts.each(func(e event) {
+	h.bursts.each(func(e *event) {
 		if e.seq > lastID {
 			bs = append(bs, e)
 		}
 	})
 	backlog := make([][]byte, 0, len(ms)+len(bs))
 	for len(ms) > 0 || len(bs) > 0 {
+		var e *event
 		if len(bs) == 0 || (len(ms) > 0 && ms[0].seq < bs[0].seq) {
-			backlog, ms = append(backlog, ms[0].data), ms[1:]
+			e, ms = ms[0], ms[1:]
 		} else {
-			backlog, bs = append(backlog, bs[0].data), bs[1:]
+			e, bs = bs[0], bs[1:]
+		}
+		if data := e.encoded(); data != nil {
+			backlog = append(backlog, data)
 		}
 	}
 	c := &client{ch: make(chan []byte, ClientQueue)}

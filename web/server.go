@@ -220,8 +220,10 @@ func (s *Server) burstList(w http.ResponseWriter, _ *http.Request) {
 	out := []json.RawMessage{}
 	h := s.opt.Hub
 	h.mu.Lock()
-	h.bursts.each(func(e event) {
-		out = append(out, json.RawMessage(e.body))
+	h.bursts.each(func(e *event) {
+		if e.encoded() != nil {
+			out = append(out, json.RawMessage(e.body))
+		}
 	})
 	h.mu.Unlock()
 	writeJSON(w, out)

@@ -276,3 +276,26 @@ func FuzzListenAddr(f *testing.F) {
 		}
 	})
 }
+
+// With no page open, an event is kept in the history unencoded (no cost
+// per message but a pointer); a page that connects gets it encoded.
+func TestNoClientNoEncoding(t *testing.T) {
+	h := NewHub()
+	for i := range 10 {
+		h.Send(msg(i))
+		h.SendBurst(Burst{Start: float64(i)})
+	}
+	encoded := 0
+	h.messages.each(func(e *event) {
+		if e.data != nil {
+			encoded++
+		}
+	})
+	if encoded != 0 {
+		t.Errorf("%d events encoded with no client", encoded)
+	}
+	_, backlog := h.subscribe(0)
+	if len(backlog) != 20 || !strings.Contains(string(backlog[0]), `"src":"00000000"`) || !strings.HasPrefix(string(backlog[1]), "id: 2\nevent: burst\n") {
+		t.Errorf("backlog %d events: %q", len(backlog), backlog[:2])
+	}
+}
