@@ -49,7 +49,8 @@ const (
 
 // Config configures a Publisher.
 type Config struct {
-	// Endpoint to bind: tcp://127.0.0.1:5560, tcp://*:5560 (all
+	// Endpoint to bind: tcp://127.0.0.1:5560, tcp://:5560 (the same:
+	// no host means 127.0.0.1), tcp://*:5560 or tcp://0.0.0.0:5560 (all
 	// interfaces), tcp://127.0.0.1:0 (any free port) or ipc://path.
 	Endpoint string
 	// HWM is the per-subscriber queue length in messages (default DefaultHWM).
@@ -99,7 +100,7 @@ type subscriber struct {
 
 // Listen binds cfg.Endpoint and starts accepting subscribers.
 func Listen(cfg Config) (*Publisher, error) {
-	network, addr, err := zmtp.SplitEndpoint(cfg.Endpoint)
+	network, addr, err := zmtp.SplitBindEndpoint(cfg.Endpoint)
 	if err != nil {
 		return nil, err
 	}

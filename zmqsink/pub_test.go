@@ -151,3 +151,18 @@ func TestMessagePDU(t *testing.T) {
 		t.Fatalf("msgpack round trip: %+v %v", back, err)
 	}
 }
+
+// A bind without a host listens on loopback only; "*" is every interface.
+func TestBindHostDefaultsToLoopback(t *testing.T) {
+	for ep, loopback := range map[string]bool{"tcp://:0": true, "tcp://*:0": false} {
+		p, err := Listen(Config{Endpoint: ep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := p.Addr().(*net.TCPAddr).IP
+		if ip.IsLoopback() != loopback || !loopback && !ip.IsUnspecified() {
+			t.Errorf("%s bound %s (%s)", ep, p.Addr(), p.Endpoint())
+		}
+		p.Close()
+	}
+}

@@ -16,9 +16,9 @@ const catZMQOut = "ZeroMQ outputs"
 func zmqOutFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Category: catZMQOut,
-			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560)"},
+			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560; no host, tcp://:5560, is 127.0.0.1 too; tcp://*:5560 or tcp://0.0.0.0:5560 for every interface; ipc://PATH)"},
 		&cli.StringFlag{Name: "out-pmt", Category: catZMQOut,
-			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561)"},
+			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561; hosts as for --out: none means 127.0.0.1, * every interface)"},
 		&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
 			Usage: "per-subscriber queue length of --out/--out-pmt in messages; a slow subscriber loses (and the stats count) what does not fit"},
 	}
