@@ -39,8 +39,9 @@ var flagRanges = map[string]numRange{
 	// Decoding (each protocol's own options carry their ranges).
 	"level-rate": {lo: minLevelRate(), hi: iq.MaxSampleRate, zero: true, unit: "S/s"},
 	// Outputs.
-	"out-hwm":  {lo: 1, hi: 1e6, unit: "messages"},
-	"mqtt-qos": {lo: 0, hi: 2, stated: true},
+	"out-hwm":             {lo: 1, hi: 1e6, unit: "messages"},
+	"out-max-subscribers": {lo: 1, hi: 4096, unit: "subscribers"},
+	"mqtt-qos":            {lo: 0, hi: 2, stated: true},
 	// decode.
 	"reconnect-max":    {lo: 0.01, hi: 600, unit: "s"},
 	"stats-interval":   {lo: 0.01, hi: 86400, zero: true, unit: "s"},
