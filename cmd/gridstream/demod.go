@@ -287,6 +287,7 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder) {
 		"input", r.Input,
 		"samples", r.Samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
+		"candidates", r.Receiver.Candidates,
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
 	}
