@@ -181,6 +181,8 @@ func TestUserErrors(t *testing.T) {
 	os.WriteFile(ambiguous, []byte{0x12, 0x34, 0x56, 0x78, 0x9A}, 0o644)
 	badState := filepath.Join(dir, "state.json")
 	os.WriteFile(badState, []byte("{"), 0o644)
+	cu8 := filepath.Join(dir, "norate.cu8")
+	os.WriteFile(cu8, make([]byte, 4000), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -189,11 +191,20 @@ func TestUserErrors(t *testing.T) {
 	}{
 		{"missing file", []string{"replay", "--state", "", filepath.Join(dir, "nope.u8")}, 1, "no such file"},
 		{"bad crc init", []string{"replay", "--crc-init", "XYZ"}, 2, "bad CRC init"},
-		{"bad format", []string{"replay", "--input-format", "wav"}, 2, "unknown bit format"},
+		{"bad format", []string{"replay", "--input-format", "wav"}, 2, `--input-format "wav": want auto, unpacked, packed, ascii, float32 or levels`},
 		{"levels without rate", []string{"replay", "--input-format", "levels"}, 2, "--level-rate"},
 		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--input-format packed or --input-format float32"},
 		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 2, "unknown protocol"},
 		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks list", []string{"networks", "list", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks forget", []string{"networks", "forget", "--all", "--state", badState}, 2, "fix or delete the file"},
+		{"unreadable state, networks list", []string{"networks", "list", "--state", dir}, 1, "networks: "},
+		{"demod, format unknown", []string{"demod", "--state", "", ambiguous}, 2, "can't tell the sample format from the name: pass --input-format"},
+		{"demod, rate unknown", []string{"demod", "--state", "", cu8}, 2, "the sample rate is unknown: pass --rate"},
+		{"demod stdin, rate unknown", []string{"demod", "--state", "", "-"}, 2, "the sample rate is unknown: pass --rate"},
+		{"grc without a command", []string{"grc"}, 2, "grc: name a command: install or uninstall"},
+		{"networks without a command", []string{"networks"}, 2, "networks: name a command: list or forget"},
+		{"networks, unknown command", []string{"networks", "lst"}, 2, `networks: unknown command "lst": list or forget`},
 		{"unknown flag", []string{"replay", "--frobnicate"}, 2, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
