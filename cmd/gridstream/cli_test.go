@@ -111,6 +111,30 @@ func TestFramesSeeds(t *testing.T) {
 	golden(t, "frames-seeds.golden.jsonl", all.String())
 }
 
+// frames --help offers only the flags that mean something for hex lines;
+// a bit-stream flag given anyway is ignored with a warning, and the summary
+// has no bit counts.
+func TestFramesTextFlags(t *testing.T) {
+	help := gridstream(t, nil, "frames", "--help").stdout
+	for _, f := range []string{"--all", "--crc-init", "--no-learn", "--state", "--out", "--mqtt", "--quiet"} {
+		if !strings.Contains(help, "   "+f) {
+			t.Errorf("frames --help lacks %s", f)
+		}
+	}
+	for _, f := range []string{"--invert", "--protocol", "--preamble-bits", "--sync-errors", "--framing-errors", "--nge-pulses-per-kwh"} {
+		if strings.Contains(help, "   "+f+" ") {
+			t.Errorf("frames --help offers %s, which means nothing for hex lines", f)
+		}
+	}
+	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--invert", "--sync-errors", "3")
+	if r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, `flags="--invert --sync-errors"`) {
+		t.Errorf("frames with bit-stream flags: exit %d, %d bytes out\n%s", r.code, len(r.stdout), r.stderr)
+	}
+	if !strings.Contains(r.stderr, "msg=summary") || strings.Contains(r.stderr, "bits=") || strings.Contains(r.stderr, "mbit_per_s") {
+		t.Errorf("frames summary:\n%s", r.stderr)
+	}
+}
+
 // The unpublished utility of seed 000 is learned once and remembered: the
 // next run decodes a single frame of it at once.
 func TestLearnedNetworkPersists(t *testing.T) {
