@@ -352,9 +352,16 @@ func TestDemo(t *testing.T) {
 			protocols[l.Protocol] = true
 		}
 		truth = append(truth, tr...)
-		// The written recording decodes the same with demod.
+		// The written recording decodes the same with demod, and the demo's
+		// summary line of it counts what that input gave, as demod's does.
 		d := gridstream(t, nil, "demod", filepath.Join(dir, rec.Name))
 		matchTruth(t, tr, parseMessages(t, d.stdout))
+		for _, key := range []string{"messages", "crc_good", "crc_failed"} {
+			mark := "msg=summary input=builtin:" + rec.Name + " "
+			if got, want := logAttr(r.stderr, mark, key), logAttr(d.stderr, "msg=summary", key); got != want || got == "" {
+				t.Errorf("%s: demo's summary says %s=%s, demod's %s", rec.Name, key, got, want)
+			}
+		}
 	}
 	if len(truth) < 20 || !protocols["gridstream"] || !protocols["nge101"] {
 		t.Errorf("demo truth: %d bursts, protocols %v", len(truth), protocols)

@@ -365,7 +365,7 @@ func TestWebAPIDevices(t *testing.T) {
 }
 
 // logAttr returns the value of key on the first log line of stderr that
-// has mark, or "".
+// has mark and key, or "".
 func logAttr(stderr, mark, key string) string {
 	for _, line := range strings.Split(stderr, "\n") {
 		if !strings.Contains(line, mark) {
