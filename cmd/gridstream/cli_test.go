@@ -215,3 +215,40 @@ func TestAllShowsFailedFrames(t *testing.T) {
 		t.Fatalf("got %s", r.stdout)
 	}
 }
+
+// A config file sets flags as the command line would, the command line
+// wins, and a file that cannot be used is a one-line usage error.
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bad := "00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9033 04\n"
+	yml := write("gridstream.yaml", "state: \"\"\nframes:\n  all: true\n  no-learn: true\n")
+	r := gridstream(t, []byte(bad), "frames", "--config", yml)
+	if r.code != 0 || !strings.Contains(r.stdout, `"crc_ok":false`) {
+		t.Fatalf("--all from the file: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+	tml := write("gridstream.toml", "state = \"\"\n[frames]\nall = true\nno-learn = true\nformat = \"rtl433\"\n")
+	r = gridstream(t, []byte(bad), "frames", "--config", tml, "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"crc_ok":false`) {
+		t.Fatalf("TOML, --format on the command line over the file's: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{filepath.Join(dir, "missing.yaml"), "config file: open"},
+		{write("typo.yaml", "replay:\n  crc-inti: 1234\n"), "unknown key replay.crc-inti (did you mean crc-init?)"},
+		{write("bad.toml", "all = \n"), "config file"},
+		{write("range.yaml", "replay:\n  framing-errors: 300\n"), "--framing-errors 300: out of range"},
+	} {
+		r := gridstream(t, nil, "replay", "--config", tc.file)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || r.stdout != "" {
+			t.Errorf("%s: exit %d, stderr %q, want one line with %q", filepath.Base(tc.file), r.code, r.stderr, tc.want)
+		}
+	}
+}

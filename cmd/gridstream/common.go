@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -39,37 +41,43 @@ func decoderFlags() []cli.Flag {
 	return flags
 }
 
-// optionFlag turns a protocol's option into a flag.
+// optionFlag turns a protocol's option into a flag, with its range.
 func optionFlag(o protocol.Option) cli.Flag {
+	var f cli.Flag
 	switch v := o.Value.(type) {
 	case bool:
-		return &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+		f = &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
 	case int:
-		return &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+		f = &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
 	case float64:
-		return &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+		f = &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
 	case string:
-		return &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
+		f = &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
 	case []string:
-		f := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
+		s := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
 		if len(v) > 0 {
-			f.Value = cli.NewStringSlice(v...)
+			s.Value = cli.NewStringSlice(v...)
 		}
-		return f
+		f = s
+	default:
+		panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
 	}
-	panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
+	if o.Max != 0 {
+		return cliflags.Ranged(f, optionRange(o.Name))
+	}
+	return f
 }
 
-// protocolOption returns the protocol option called name.
-func protocolOption(name string) (protocol.Option, bool) {
+// optionRange returns the range of the protocol option called name.
+func optionRange(name string) cliflags.Range {
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
 			if o.Name == name {
-				return o, true
+				return cliflags.Range{Min: o.Min, Max: o.Max, Unit: o.Unit}
 			}
 		}
 	}
-	return protocol.Option{}, false
+	panic("no protocol option --" + name)
 }
 
 // checkDecoding checks the decoding flags that go beyond one number's

@@ -48,14 +48,7 @@ func newApp() *cli.App {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "stderr log level: debug, info, warn, error"},
 		},
-		Before: func(c *cli.Context) error {
-			var lvl slog.Level
-			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
-				return cli.Exit(fmt.Sprintf("--log-level %q: want debug, info, warn or error", c.String("log-level")), exitUsage)
-			}
-			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
-			return nil
-		},
+		Before: func(c *cli.Context) error { return setLogLevel(c.String("log-level")) },
 		Commands: append([]*cli.Command{
 			replayCommand(),
 			decodeCommand(),
@@ -76,6 +69,16 @@ func newApp() *cli.App {
 	}
 	setUpCommands(app)
 	return app
+}
+
+// setLogLevel sends logs at level and above to stderr.
+func setLogLevel(level string) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return cli.Exit(fmt.Sprintf("--log-level %q: want debug, info, warn or error", level), exitUsage)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
 }
 
 // protocolCommands are the protocols' own commands (such as networks).

@@ -7,6 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -30,8 +32,8 @@ func mqttFlags() []cli.Flag {
 			Usage: "MQTT client id (default gridstream-<host>-<pid>)"},
 		&cli.StringFlag{Name: "mqtt-prefix", Category: catMQTT, Value: mqttsink.DefaultPrefix,
 			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status"},
-		&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
-			Usage: "MQTT QoS of every publish: 0, 1 or 2"},
+		cliflags.Ranged(&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
+			Usage: "MQTT QoS of every publish: 0, 1 or 2"}, cliflags.Range{Min: 0, Max: 2, Stated: true}),
 		&cli.StringFlag{Name: "mqtt-discovery-prefix", Category: catMQTT, Value: mqttsink.DefaultDiscoveryPrefix,
 			Usage: "Home Assistant MQTT discovery prefix"},
 		&cli.StringSliceFlag{Name: "meter", Category: catMQTT,

@@ -11,6 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
@@ -42,8 +44,8 @@ func replayCommand() *cli.Command {
 		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Value: "auto",
 				Usage: "input format: auto, unpacked, packed, ascii, float32, levels"},
-			&cli.Float64Flag{Name: "level-rate", Value: 0,
-				Usage: "sample rate in samples/s of --input-format levels input (required with it)"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "level-rate", Value: 0,
+				Usage: "sample rate in samples/s of --input-format levels input (required with it)"}, levelRateRange()),
 			&cli.StringFlag{Name: "progress", Value: "auto",
 				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		}, decoderFlags()...), outputFlags()...),
