@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -56,6 +57,10 @@ type Config struct {
 	MaxBurst float64
 	// Input names the input in every message.
 	Input string
+	// Start is when the input's first sample was taken, zero when unknown.
+	// Every message gets OffsetS, its frame's start in seconds from the
+	// first sample, and, when Start is known, Time = Start + OffsetS.
+	Start time.Time
 }
 
 // Stats counts what the receiver saw.

@@ -52,6 +52,7 @@ func iqFlags() []cli.Flag {
 			Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "reconnect", Category: catIQ,
 			Usage: "rtl_tcp: when the server hangs up or stalls, redial (1 s, 2 s, … up to 30 s apart) instead of stopping"},
+		startTimeFlag(),
 		cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
 			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"}, statsIntervalRange),
 	}
@@ -137,8 +138,16 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if c.Bool("reconnect") && !strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme) {
+	live := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
+	if c.Bool("reconnect") && !live {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
+	}
+	start, err := startTime(c)
+	if err == nil && live && !start.IsZero() {
+		err = fmt.Errorf("--start-time is for recordings; messages from rtl_tcp carry the time they are received")
+	}
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
 	if name == "-" {
 		if opt.SampleRate == 0 {
@@ -172,10 +181,19 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	if start.IsZero() {
+		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
+		if err != nil {
+			slog.Warn("messages get the time they are decoded", "input", name, "err", err)
+		}
+		if ok {
+			start = t
+		}
+	}
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"),

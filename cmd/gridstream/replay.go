@@ -46,6 +46,10 @@ func replayCommand() *cli.Command {
 				Usage: "input format: auto, unpacked, packed, ascii, float32, levels"},
 			cliflags.Ranged(&cli.Float64Flag{Name: "level-rate", Value: 0,
 				Usage: "sample rate in samples/s of --input-format levels input (required with it)"}, levelRateRange()),
+			cliflags.Ranged(&cli.Float64Flag{Name: "bit-rate",
+				Usage: "bits per second of a bit recording (the symbol rate it was sliced at, e.g. 9600): messages then carry offset_s, their time in the recording"},
+				cliflags.Range{Min: 100, Max: 1e8, Zero: true, Unit: "bit/s"}),
+			startTimeFlag(),
 			&cli.StringFlag{Name: "progress", Value: "auto",
 				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		}, decoderFlags()...), outputFlags()...),
@@ -84,6 +88,13 @@ func runReplay(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	recStart, err := startTime(c)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	if c.Float64("bit-rate") > 0 && format == replay.Levels {
+		return cli.Exit("--bit-rate is for bit recordings; levels are at --level-rate", 2)
+	}
 	if format != replay.Auto && format != replay.Levels {
 		if _, err := bitio.ParseFormat(format); err != nil {
 			return cli.Exit("--input-format: "+err.Error(), 2)
@@ -112,7 +123,8 @@ func runReplay(c *cli.Context) error {
 			bar = progress.New(os.Stderr, in.size, 0)
 		}
 		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
-		st, err := replayOne(c, decs, out, in, format)
+		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
+			Rate: c.Float64("bit-rate"), Start: recStart})
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
 		if in.close != nil {
 			in.close()
@@ -157,13 +169,13 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, format string) (pipeline.Stats, error) {
+func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, opt replay.Options) (pipeline.Stats, error) {
 	cfg, err := pipelineConfig(c, decs, in.name)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
 	cfg.LevelRate = c.Float64("level-rate")
-	return replay.Decode(in.r, in.name, cfg, out.Send, replay.Options{Format: format, Invert: c.Bool("invert")})
+	return replay.Decode(in.r, in.name, cfg, out.Send, opt)
 }
 
 // summarize logs the end-of-run summary on stderr.

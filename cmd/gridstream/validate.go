@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -125,6 +126,27 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	return exitInput
+}
+
+// startTimeFlag is --start-time, the start of a recording.
+func startTimeFlag() cli.Flag {
+	return &cli.StringFlag{Name: "start-time",
+		Usage: "when the recording began (RFC 3339, or YYYY-MM-DD HH:MM:SS[.frac] local time): a message's time is then this plus its offset_s (default: a SigMF meta's core:datetime, else the time it is decoded)"}
+}
+
+// startTime parses --start-time; zero when it is not given.
+func startTime(c *cli.Context) (time.Time, error) {
+	s := strings.TrimSpace(c.String("start-time"))
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.Local); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--start-time %q: want an RFC 3339 time (2026-11-23T10:00:00Z) or 2026-11-23 10:00:00 (local time)", s)
 }
 
 // progressMode parses a --progress.
