@@ -36,7 +36,11 @@ type Config struct {
 	Password string
 	// ClientID is the MQTT client id; empty means "gridstream-<host>-<pid>".
 	ClientID string
-	// Prefix is the first level of every state and availability topic.
+	// Format is the topic layout: FormatGridstream ("" too) or
+	// FormatRTL433.
+	Format string
+	// Prefix is the first level of every state and availability topic
+	// (FormatRTL433: the base topic, "rtl_433/<host>" when empty).
 	Prefix string
 	// QoS is the MQTT quality of service of every publish (0, 1 or 2).
 	QoS byte
@@ -64,6 +68,10 @@ type Config struct {
 	// least recently heard one that is not in Meters; Meters devices always
 	// have a place.
 	MaxDevices int
+	// MaxQueuedEvents bounds the rtl_433 events (FormatRTL433) kept while
+	// the broker is away (0 means DefaultMaxQueuedEvents); beyond it the
+	// oldest are dropped.
+	MaxQueuedEvents int
 	// ConnectTimeout bounds the first connection attempt.
 	ConnectTimeout time.Duration
 	// MaxReconnectInterval caps the back-off between reconnection attempts.

@@ -123,7 +123,8 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 	if err := checkDecoding(c); err != nil {
 		return nil, err
 	}
-	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"), Settings: c})
+	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
+		EmitUnchecked: rtl433Output(c), Settings: c})
 }
 
 // openDecoding builds the shared decoders and opens the outputs every
@@ -181,7 +182,9 @@ func outputFlags() []cli.Flag {
 
 // newOutputs opens the sinks the output flags ask for.
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
-	o := &sink.Fanout{}
+	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
+	// unless --all asks for every frame everywhere.
+	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {

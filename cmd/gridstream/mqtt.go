@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,6 +25,8 @@ func mqttFlags() []cli.Flag {
 			Usage: "stdout JSON lines: json (the full gridstream message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
 		&cli.StringFlag{Name: "mqtt", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT"},
 			Usage: "publish device states and Home Assistant discovery to this broker: mqtt://host[:1883] or mqtts://host[:8883] (user:password@ allowed)"},
+		&cli.StringFlag{Name: "mqtt-format", Category: catMQTT, Value: mqttsink.FormatGridstream,
+			Usage: "topic layout: gridstream (a retained state per device, Home Assistant discovery) or rtl433 (rtl_433's -F mqtt: rtl_433/<host>/events and per-field devices/... topics, for its Home Assistant bridge and Node-RED flows; QoS 0 unless --mqtt-qos)"},
 		&cli.StringFlag{Name: "mqtt-user", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_USER"},
 			Usage: "broker user name"},
 		&cli.StringFlag{Name: "mqtt-password", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_PASSWORD"},
@@ -31,7 +34,7 @@ func mqttFlags() []cli.Flag {
 		&cli.StringFlag{Name: "mqtt-client-id", Category: catMQTT,
 			Usage: "MQTT client id (default gridstream-<host>-<pid>)"},
 		&cli.StringFlag{Name: "mqtt-prefix", Category: catMQTT, Value: mqttsink.DefaultPrefix,
-			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status"},
+			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status (--mqtt-format rtl433: the base topic, default rtl_433/<host>)"},
 		cliflags.Ranged(&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
 			Usage: "MQTT QoS of every publish: 0, 1 or 2"}, cliflags.Range{Min: 0, Max: 2, Stated: true}),
 		&cli.StringFlag{Name: "mqtt-discovery-prefix", Category: catMQTT, Value: mqttsink.DefaultDiscoveryPrefix,
@@ -47,6 +50,13 @@ func mqttFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "mqtt-insecure", Category: catMQTT,
 			Usage: "do not verify the broker's TLS certificate (self-signed test brokers only)"},
 	}
+}
+
+// rtl433Output reports whether an output speaks rtl_433's dialect, which
+// prints encrypted frames as rtl_433 does.
+func rtl433Output(c *cli.Context) bool {
+	return !c.Bool("quiet") && strings.EqualFold(c.String("format"), sink.FormatRTL433) ||
+		c.String("mqtt") != "" && strings.EqualFold(c.String("mqtt-format"), mqttsink.FormatRTL433)
 }
 
 // stdoutSink is the stdout JSON-lines sink in the chosen dialect.
@@ -73,12 +83,31 @@ func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	if qos < 0 || qos > 2 {
 		return fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
 	}
+	format, prefix := strings.ToLower(c.String("mqtt-format")), c.String("mqtt-prefix")
+	switch format {
+	case mqttsink.FormatGridstream:
+	case mqttsink.FormatRTL433:
+		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix"} {
+			if c.IsSet(f) {
+				return fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
+			}
+		}
+		if !c.IsSet("mqtt-qos") {
+			qos = 0 // rtl_433's default
+		}
+		if !c.IsSet("mqtt-prefix") {
+			prefix = "" // rtl_433/<host>
+		}
+	default:
+		return fmt.Errorf("--mqtt-format %q: want %s or %s", c.String("mqtt-format"), mqttsink.FormatGridstream, mqttsink.FormatRTL433)
+	}
 	s, err := mqttsink.New(mqttsink.Config{
 		URL:             url,
 		Username:        c.String("mqtt-user"),
 		Password:        c.String("mqtt-password"),
 		ClientID:        c.String("mqtt-client-id"),
-		Prefix:          c.String("mqtt-prefix"),
+		Format:          format,
+		Prefix:          prefix,
 		QoS:             byte(qos),
 		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
 		Meters:          c.StringSlice("meter"),
