@@ -68,9 +68,10 @@ type Sink struct {
 	noDiscovery     bool
 	discoverAll     bool
 	protocols       map[string]protocol.HomeAssistant
-	meters          map[string]bool // devices.Key of every --meter device
-	listed          map[string]bool // protocols with a --meter device
-	rtl             *eventQueue     // FormatRTL433: the events to publish; nil otherwise
+	expire          map[string]time.Duration // expire_after by protocol
+	meters          map[string]bool          // devices.Key of every --meter device
+	listed          map[string]bool          // protocols with a --meter device
+	rtl             *eventQueue              // FormatRTL433: the events to publish; nil otherwise
 
 	mu       sync.Mutex
 	devices  *devices.Table[*device]
@@ -127,6 +128,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		noDiscovery:     cfg.NoDiscovery,
 		discoverAll:     cfg.DiscoverAll,
 		protocols:       map[string]protocol.HomeAssistant{},
+		expire:          map[string]time.Duration{},
 		meters:          map[string]bool{},
 		listed:          map[string]bool{},
 		wake:            make(chan struct{}, 1),
@@ -143,6 +145,13 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	for _, p := range list {
 		if ha, ok := p.(protocol.HomeAssistant); ok {
 			s.protocols[p.Name()] = ha
+			s.expire[p.Name()] = ha.ExpireAfter()
+			if d, ok := cfg.ExpireAfter[""]; ok {
+				s.expire[p.Name()] = d
+			}
+			if d, ok := cfg.ExpireAfter[p.Name()]; ok {
+				s.expire[p.Name()] = d
+			}
 		}
 	}
 	for _, id := range cfg.Meters {

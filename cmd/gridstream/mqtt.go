@@ -12,6 +12,8 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
 )
 
@@ -41,6 +43,8 @@ func mqttFlags() []cli.Flag {
 			Usage: "Home Assistant MQTT discovery prefix"},
 		&cli.StringSliceFlag{Name: "meter", Category: catMQTT,
 			Usage: "announce this GridStream meter (LAN id, 8 hex digits) to Home Assistant (repeatable); an NGE101 \"channel-id\" here limits NGE101 announcements to the ones named"},
+		&cli.StringSliceFlag{Name: "mqtt-expire-after", Category: catMQTT,
+			Usage: "Home Assistant shows a device's sensors unavailable this long after its last message: a duration for every protocol, or PROTOCOL=DURATION (repeatable; 0: never) [default " + expireDefaults() + "]"},
 		&cli.BoolFlag{Name: "discover-all", Category: catMQTT,
 			Usage: "announce every device heard to Home Assistant, not just --meter ones (a neighbourhood can hold hundreds of meters)"},
 		&cli.BoolFlag{Name: "no-discovery", Category: catMQTT,
@@ -50,6 +54,17 @@ func mqttFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "mqtt-insecure", Category: catMQTT,
 			Usage: "do not verify the broker's TLS certificate (self-signed test brokers only)"},
 	}
+}
+
+// expireDefaults says each protocol's expire_after, for --help.
+func expireDefaults() string {
+	var parts []string
+	for _, p := range protocols.All() {
+		if ha, ok := p.(protocol.HomeAssistant); ok {
+			parts = append(parts, p.Name()+"="+cliflags.ShortDuration(ha.ExpireAfter().Seconds()))
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // rtl433Output reports whether an output speaks rtl_433's dialect, which
@@ -72,7 +87,7 @@ func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
 func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	url := c.String("mqtt")
 	if url == "" {
-		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id"} {
+		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id", "mqtt-expire-after", "mqtt-format"} {
 			if c.IsSet(f) {
 				return fmt.Errorf("--%s needs --mqtt URL", f)
 			}
@@ -87,7 +102,7 @@ func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	switch format {
 	case mqttsink.FormatGridstream:
 	case mqttsink.FormatRTL433:
-		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix"} {
+		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix", "mqtt-expire-after"} {
 			if c.IsSet(f) {
 				return fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
 			}
@@ -101,6 +116,10 @@ func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	default:
 		return fmt.Errorf("--mqtt-format %q: want %s or %s", c.String("mqtt-format"), mqttsink.FormatGridstream, mqttsink.FormatRTL433)
 	}
+	expire, err := mqttsink.ParseExpireAfter(c.StringSlice("mqtt-expire-after"), protocol.Names(protocols.All()))
+	if err != nil {
+		return fmt.Errorf("--mqtt-expire-after %w", err)
+	}
 	s, err := mqttsink.New(mqttsink.Config{
 		URL:             url,
 		Username:        c.String("mqtt-user"),
@@ -111,6 +130,7 @@ func addMQTT(c *cli.Context, o *sink.Fanout) error {
 		QoS:             byte(qos),
 		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
 		Meters:          c.StringSlice("meter"),
+		ExpireAfter:     expire,
 		DiscoverAll:     c.Bool("discover-all"),
 		NoDiscovery:     c.Bool("no-discovery"),
 		CAFile:          c.String("mqtt-ca"),

@@ -76,6 +76,13 @@ func (Protocol) ParseDeviceID(s string) (string, bool) {
 // only the ones named are announced.
 func (Protocol) AnnounceUnlisted() bool { return false }
 
+// ExpireAfter is 15 minutes. A meter broadcasts its 0x55 frame every few
+// seconds, each on another of ~50 channels, and relays mesh traffic: a
+// receiver on one channel hears a meter about every 10–60 s (the seed
+// captures: 4–126 s apart), so 15 minutes of silence means the meter, or
+// the receiver, is gone.
+func (Protocol) ExpireAfter() time.Duration { return 15 * time.Minute }
+
 // Update merges m, received at at, into the state.
 func (s *MeterState) Update(m *frames.Message, at time.Time) {
 	g, ok := m.Fields.(*Fields)
@@ -140,20 +147,28 @@ func (s *MeterState) Info() protocol.DeviceInfo {
 	return protocol.DeviceInfo{Name: "Meter " + s.ID, Manufacturer: "Landis+Gyr", Model: "GridStream meter"}
 }
 
-// Entities are the meter's uptime, last outage and counter sensors.
+// Entities are the meter's uptime, last outage and counter sensors, each
+// once the meter has sent its value (the counter comes in 0x55 frames,
+// the uptime in 0x55 and long 0xD5 frames).
 func (s *MeterState) Entities() []protocol.Entity {
-	return []protocol.Entity{
-		{Key: "uptime", Component: "sensor", Config: map[string]any{
+	var es []protocol.Entity
+	if s.UptimeS != nil {
+		es = append(es, protocol.Entity{Key: "uptime", Component: "sensor", Config: map[string]any{
 			"name": "Uptime", "device_class": "duration", "state_class": "measurement",
 			"unit_of_measurement": "s", "value_template": "{{ value_json.uptime_s }}", "icon": "mdi:timer-outline",
-		}},
-		{Key: "last_outage", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.LastOutage != nil {
+		es = append(es, protocol.Entity{Key: "last_outage", Component: "sensor", Config: map[string]any{
 			"name": "Last outage", "device_class": "timestamp",
 			"value_template": "{{ value_json.last_outage }}", "icon": "mdi:transmission-tower-off",
-		}},
-		{Key: "counter", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.Counter != nil {
+		es = append(es, protocol.Entity{Key: "counter", Component: "sensor", Config: map[string]any{
 			"name": "Counter", "state_class": "measurement", "entity_category": "diagnostic",
 			"value_template": "{{ value_json.counter }}", "icon": "mdi:counter",
-		}},
+		}})
 	}
+	return es
 }

@@ -61,6 +61,10 @@ func (Protocol) ParseDeviceID(s string) (string, bool) {
 // are announced unless the user names the ones wanted.
 func (Protocol) AnnounceUnlisted() bool { return true }
 
+// ExpireAfter is 5 minutes: a transmitter sends two packets every ~43 s,
+// so 5 minutes is seven intervals without one.
+func (Protocol) ExpireAfter() time.Duration { return 5 * time.Minute }
+
 // Update merges m, received at at, into the state.
 func (s *State) Update(m *frames.Message, at time.Time) {
 	n, ok := m.Fields.(*Fields)
@@ -112,23 +116,30 @@ func (s *State) Info() protocol.DeviceInfo {
 	return protocol.DeviceInfo{Name: "NGE101 " + s.ID, Manufacturer: "Norgo", Model: "NGE101 energy transmitter"}
 }
 
-// Entities are the transmitter's power, energy and battery sensors.
+// Entities are the transmitter's power (from 55-bit packets), energy and
+// battery (from 71-bit packets) sensors, each once it has sent its value.
 func (s *State) Entities() []protocol.Entity {
-	return []protocol.Entity{
-		{Key: "power", Component: "sensor", Config: map[string]any{
+	var es []protocol.Entity
+	if s.PowerW != nil {
+		es = append(es, protocol.Entity{Key: "power", Component: "sensor", Config: map[string]any{
 			"name": "Power", "device_class": "power", "state_class": "measurement",
 			"unit_of_measurement": "W", "suggested_display_precision": 0,
 			"value_template": "{{ value_json.power_w }}",
-		}},
-		{Key: "energy", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.EnergyKWh != nil {
+		es = append(es, protocol.Entity{Key: "energy", Component: "sensor", Config: map[string]any{
 			"name": "Energy", "device_class": "energy", "state_class": "total_increasing",
 			"unit_of_measurement": "kWh", "suggested_display_precision": 2,
 			"value_template": "{{ value_json.energy_kwh }}",
-		}},
-		{Key: "battery", Component: "binary_sensor", Config: map[string]any{
+		}})
+	}
+	if s.BatteryOK != nil {
+		es = append(es, protocol.Entity{Key: "battery", Component: "binary_sensor", Config: map[string]any{
 			"name": "Battery", "device_class": "battery", "entity_category": "diagnostic",
 			// A battery binary sensor is "on" when the battery is low.
 			"value_template": "{% if value_json.battery_ok is none %}None{% elif value_json.battery_ok %}OFF{% else %}ON{% endif %}",
-		}},
+		}})
 	}
+	return es
 }
