@@ -252,3 +252,26 @@ func TestConfigFile(t *testing.T) {
 		}
 	}
 }
+
+// frames reads lines as receivers print them: two damaged bytes before 2A,
+// or the frame from its CI byte on; a CI-started line no known network
+// confirms is reported, not emitted.
+func TestFramesDamagedAndCILines(t *testing.T) {
+	in := "01FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04\n" +
+		"30FFFFFFFFFFFFFE5021D00500AE0003FB9EA4035021D00501000720010DA87E0083E804\n" +
+		"29 900000D5 900000FD 5DC008007450050C012B834F815E16EA2400 51AB\n" +
+		"29 11223344 66778899 0102030405 ABCD\n"
+	r := gridstream(t, []byte(in), "frames", "--state", "", "--no-learn")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d, %d messages:\n%s\n%s", r.code, len(lines), r.stdout, r.stderr)
+	}
+	for i, want := range []string{`"type":"55"`, `"type":"55"`, `"type":"D5"`} {
+		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], `"crc_ok":true`) || !strings.Contains(lines[i], `"version":0`) {
+			t.Errorf("line %d: %s", i+1, lines[i])
+		}
+	}
+	if !strings.Contains(r.stderr, "line 4: starts at a CI byte (29)") {
+		t.Errorf("the unconfirmed line is not reported:\n%s", r.stderr)
+	}
+}
