@@ -207,3 +207,43 @@ func yamlNest(path, body string) string {
 	}
 	return b.String()
 }
+
+// The example config file in deploy/ is valid for the commands it is
+// written for, and sets what it says.
+func TestExampleConfig(t *testing.T) {
+	path := filepath.Join("..", "..", "deploy", "gridstream.yaml")
+	for _, tc := range []struct {
+		cmd  string
+		args []string
+		want map[string]string
+	}{
+		{"demod", []string{"rtl_tcp://127.0.0.1:1234"}, map[string]string{"center-freq": "915M", "reconnect": "true",
+			"meter": "[1A2B3C4D]", "quiet": "true", "log-level": "info"}},
+		{"decode", nil, map[string]string{"in": "[tcp://127.0.0.1:5555]", "pass-tags": "true", "meter": "[1A2B3C4D]"}},
+		{"replay", nil, map[string]string{"quiet": "true"}},
+	} {
+		app := newApp()
+		app.Before = nil
+		got := map[string]string{}
+		for _, cmd := range app.Commands {
+			cmd.Before = cliflags.ApplyConfig
+			cmd.Action = func(c *cli.Context) error {
+				for n := range tc.want {
+					got[n] = fmt.Sprint(c.Value(n))
+					if n == "meter" || n == "in" {
+						got[n] = fmt.Sprint(c.StringSlice(n))
+					}
+				}
+				return nil
+			}
+		}
+		if err := app.Run(append([]string{"gridstream", tc.cmd, "--config", path}, tc.args...)); err != nil {
+			t.Fatalf("%s: %v", tc.cmd, err)
+		}
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("%s --%s = %s, want %s", tc.cmd, k, got[k], v)
+			}
+		}
+	}
+}
