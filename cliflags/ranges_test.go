@@ -2,6 +2,7 @@ package cliflags
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,5 +34,20 @@ func TestRangeDescribe(t *testing.T) {
 		if r.Contains(v) != want {
 			t.Errorf("Contains(%v) = %v", v, !want)
 		}
+	}
+}
+
+func TestParseTime(t *testing.T) {
+	want := time.Date(2026, 11, 23, 10, 0, 0, 5e8, time.UTC)
+	for _, s := range []string{"2026-11-23T10:00:00.5Z", " 2026-11-23T11:00:00.5+01:00 "} {
+		if got, err := ParseTime("x", s); err != nil || !got.Equal(want) {
+			t.Errorf("%q: %v %v", s, got, err)
+		}
+	}
+	if got, err := ParseTime("x", "2026-11-23 10:00:00.5"); err != nil || !got.Equal(time.Date(2026, 11, 23, 10, 0, 0, 5e8, time.Local)) {
+		t.Errorf("local: %v %v", got, err)
+	}
+	if _, err := ParseTime("start-time", "noon"); err == nil || !strings.Contains(err.Error(), `--start-time "noon"`) {
+		t.Errorf("noon: %v", err)
 	}
 }

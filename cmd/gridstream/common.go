@@ -35,37 +35,10 @@ func decoderFlags() []cli.Flag {
 	}
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
-			flags = append(flags, optionFlag(o))
+			flags = append(flags, cliflags.OptionFlag(o, catDecoding))
 		}
 	}
 	return flags
-}
-
-// optionFlag turns a protocol's option into a flag, with its range.
-func optionFlag(o protocol.Option) cli.Flag {
-	var f cli.Flag
-	switch v := o.Value.(type) {
-	case bool:
-		f = &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case int:
-		f = &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case float64:
-		f = &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case string:
-		f = &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case []string:
-		s := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
-		if len(v) > 0 {
-			s.Value = cli.NewStringSlice(v...)
-		}
-		f = s
-	default:
-		panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
-	}
-	if o.Max != 0 {
-		return cliflags.Ranged(f, optionRange(o.Name))
-	}
-	return f
 }
 
 // optionRange returns the range of the protocol option called name.
@@ -73,7 +46,7 @@ func optionRange(name string) cliflags.Range {
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
 			if o.Name == name {
-				return cliflags.Range{Min: o.Min, Max: o.Max, Unit: o.Unit}
+				return cliflags.OptionRange(o)
 			}
 		}
 	}

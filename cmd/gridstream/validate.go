@@ -136,17 +136,10 @@ func startTimeFlag() cli.Flag {
 
 // startTime parses --start-time; zero when it is not given.
 func startTime(c *cli.Context) (time.Time, error) {
-	s := strings.TrimSpace(c.String("start-time"))
-	if s == "" {
+	if strings.TrimSpace(c.String("start-time")) == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.Local); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--start-time %q: want an RFC 3339 time (2026-11-23T10:00:00Z) or 2026-11-23 10:00:00 (local time)", s)
+	return cliflags.ParseTime("start-time", c.String("start-time"))
 }
 
 // progressMode parses a --progress.
