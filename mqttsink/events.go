@@ -96,3 +96,7 @@ func (s *Sink) requeueEvents(failed []*job) {
 // check (sink.Unchecked): in rtl_433's layout, which publishes encrypted
 // frames as rtl_433 does; the gridstream layout ignores them.
 func (s *Sink) TakesUnchecked() bool { return s.rtl != nil }
+
+// KeepsDevices reports whether the sink keeps a table of devices (Rows):
+// in gridstream's layout; rtl_433's publishes events as they come.
+func (s *Sink) KeepsDevices() bool { return s.rtl == nil }

@@ -52,7 +52,7 @@ func replayCommand() *cli.Command {
 			startTimeFlag(),
 			&cli.StringFlag{Name: "progress", Value: "auto",
 				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
-		}, decoderFlags()...), outputFlags()...),
+		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
 		Action: runReplay,
 	}
 }
@@ -108,6 +108,16 @@ func runReplay(c *cli.Context) error {
 	if len(names) == 0 {
 		names = []string{""}
 	}
+	live := &liveStats{command: "replay", input: strings.Join(names, " "), unit: "B/s"}
+	if live.input == "" {
+		live.input = samples.BitsName
+	}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	var done int64 // bytes of the inputs before this one
 	start := time.Now()
 	var total pipeline.Stats
 	var failures int
@@ -122,10 +132,14 @@ func runReplay(c *cli.Context) error {
 		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
 			bar = progress.New(os.Stderr, in.size, 0)
 		}
-		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
+		in.r = &countingReader{r: in.r, onRead: func(n int64) {
+			bar.Update(n, out.Sent())
+			live.items.Store(done + n)
+		}}
 		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
 			Rate: c.Float64("bit-rate"), Start: recStart})
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
+		done += in.r.(*countingReader).n
 		if in.close != nil {
 			in.close()
 		}
@@ -138,6 +152,10 @@ func runReplay(c *cli.Context) error {
 	}
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
+	if dash != nil {
+		dash.inputEnded("end of input")
+		dash.Close()
+	}
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
