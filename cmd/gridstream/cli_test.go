@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -273,5 +274,56 @@ func TestFramesDamagedAndCILines(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "line 4: starts at a CI byte (29)") {
 		t.Errorf("the unconfirmed line is not reported:\n%s", r.stderr)
+	}
+}
+
+// subcommands returns the commands a help text lists (not help itself).
+func subcommands(help string) []string {
+	_, list, ok := strings.Cut(help, "\nCOMMANDS:\n")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(list, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			break
+		}
+		if name := strings.TrimSuffix(f[0], ","); name != "help" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// The help says how to use a config file: the app's help, and every
+// command that runs something lists --config.
+func TestHelpMentionsConfig(t *testing.T) {
+	r := gridstream(t, nil, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "--config FILE") {
+		t.Errorf("gridstream --help: exit %d, no --config:\n%s", r.code, r.stdout)
+	}
+	leaves := 0
+	var walk func(path []string, help string)
+	walk = func(path []string, help string) {
+		for _, name := range subcommands(help) {
+			args := append(slices.Clone(path), name, "--help")
+			r := gridstream(t, nil, args...)
+			if r.code != 0 {
+				t.Fatalf("gridstream %s: exit %d", strings.Join(args, " "), r.code)
+			}
+			if sub := subcommands(r.stdout); len(sub) > 0 {
+				walk(append(slices.Clone(path), name), r.stdout)
+				continue
+			}
+			leaves++
+			if !strings.Contains(r.stdout, "--config value") {
+				t.Errorf("gridstream %s: no --config:\n%s", strings.Join(args, " "), r.stdout)
+			}
+		}
+	}
+	walk(nil, r.stdout)
+	if leaves < 8 {
+		t.Errorf("only %d commands found in the help", leaves)
 	}
 }

@@ -44,7 +44,10 @@ func newApp() *cli.App {
 		Description: "gridstream finds GridStream sync words in bit streams, deframes and CRC-checks\n" +
 			"the frames (learning the CRC init of utility networks nobody has published),\n" +
 			"decodes NGE101 power/energy packets, and prints one JSON object per message.\n\n" +
-			"Start with:  gridstream replay     (decodes a sample recording built into the binary)",
+			"Start with:  gridstream replay     (decodes a sample recording built into the binary)\n\n" +
+			"Every flag of every command can also come from a YAML or TOML file:\n" +
+			"gridstream COMMAND --config FILE (keys are the flag names; a section per\n" +
+			"command; the command line wins). Example: deploy/gridstream.yaml.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "stderr log level: debug, info, warn, error"},
 		},
