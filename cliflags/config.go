@@ -16,7 +16,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
-	"gopkg.in/yaml.v3"
 )
 
 // MaxConfigSize bounds a config file: a real one is a few hundred bytes.
@@ -59,14 +58,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 	if strings.EqualFold(filepath.Ext(path), ".toml") {
 		_, err = toml.NewDecoder(bytes.NewReader(data)).Decode(&top)
 	} else {
-		var doc any
-		if err = yaml.Unmarshal(data, &doc); err == nil && doc != nil {
-			m, ok := doc.(map[string]any)
-			if !ok {
-				err = errors.New("want keys and values (flag: value), not a list or a single value")
-			}
-			top = m
-		}
+		top, err = yamlValues(data)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("config file %s: %s", path, oneLine(err))
@@ -192,6 +184,11 @@ func valueTexts(f cli.Flag, v any) ([]string, error) {
 		}
 		return out, nil
 	case *cli.BoolFlag:
+		if s, ok := v.(string); ok {
+			if _, err := strconv.ParseBool(s); err == nil {
+				return []string{s}, nil
+			}
+		}
 		if _, ok := v.(bool); !ok {
 			return nil, fmt.Errorf("want true or false, not %s", describe(v))
 		}
@@ -225,6 +222,11 @@ func scalarText(v any) (string, error) {
 		}
 		return strconv.FormatFloat(v, 'g', -1, 64), nil
 	case time.Time:
+		if v.Location().String() == "datetime-local" {
+			// TOML's local date-time: local time at that date, as
+			// ParseTime reads it (not the offset of today).
+			return v.Format("2006-01-02 15:04:05.999999999"), nil
+		}
 		return v.Format(time.RFC3339Nano), nil
 	}
 	return "", fmt.Errorf("want a value, not %s", describe(v))

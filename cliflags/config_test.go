@@ -129,6 +129,58 @@ name = "nested"
 	}
 }
 
+// A YAML scalar reaches the flag as it is written, as the command line
+// would give it: YAML's own typing would make meter 00123456 the octal
+// number 42798, 1E56 a float and a local time UTC.
+func TestConfigYAMLValuesAsWritten(t *testing.T) {
+	file := writeFile(t, "c.yaml", `
+run:
+  item: [00123456, 0123, 1E56, 0xB5E3, 1_000, .inf, 12e3, ~x]
+  name: 2026-11-23 10:00:00
+  on: True
+`)
+	ta := newTestApp()
+	if err := ta.run(t, "run", "--config", file); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"item": "[00123456 0123 1E56 0xB5E3 1_000 .inf 12e3 ~x]", "name": "2026-11-23 10:00:00", "on": "true"}
+	for k, v := range want {
+		if got := fmtValue(ta.got[k]); got != v {
+			t.Errorf("%s = %s, want %s", k, got, v)
+		}
+	}
+	// TOML's local date-time stays local time at its date.
+	ta = newTestApp()
+	if err := ta.run(t, "run", "--config", writeFile(t, "c.toml", "[run]\nname = 2026-07-01T10:00:00\n")); err != nil || ta.got["name"] != "2026-07-01 10:00:00" {
+		t.Errorf("TOML local date-time: %v, name %v", err, ta.got["name"])
+	}
+}
+
+// Anchors, aliases and merge keys work as YAML says; aliases cannot
+// expand without bound.
+func TestConfigYAMLAliases(t *testing.T) {
+	for _, tc := range []struct {
+		body, name string
+		count      int
+	}{
+		{"name: &n shared\ngroup:\n  sub: &sub {name: *n}\nrun:\n  <<: *sub\n  count: 4\n", "shared", 4},
+		{"group:\n  sub: &sub {name: sub}\nrun:\n  <<: [*sub]\n  name: own\n", "own", 1},
+	} {
+		ta := newTestApp()
+		if err := ta.run(t, "run", "--config", writeFile(t, "c.yaml", tc.body)); err != nil || ta.got["name"] != tc.name || ta.got["count"] != tc.count {
+			t.Errorf("%s: %v, name %v count %v; want %s %d", tc.body, err, ta.got["name"], ta.got["count"], tc.name, tc.count)
+		}
+	}
+	var bomb strings.Builder
+	bomb.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 12; i++ {
+		fmt.Fprintf(&bomb, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	if _, err := ParseConfig("c.yaml", []byte(bomb.String())); err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Errorf("10^12 values from aliases: %v", err)
+	}
+}
+
 // The command line and the environment win over the file.
 func TestConfigPrecedence(t *testing.T) {
 	file := writeFile(t, "c.yaml", "name: file\nitem: [x, y]\nsecret: file\ncount: 3\n")
@@ -170,6 +222,8 @@ func TestConfigErrors(t *testing.T) {
 		{"out of range", "c.yaml", "count: 11\n", "--count 11: out of range; want 0 to 10"},
 		{"no value", "c.yaml", "name:\n", "name: want a value, not nothing"},
 		{"table for a flag", "c.yaml", "name: {a: 1}\n", "name: want a value, not a table"},
+		{"key twice", "c.yaml", "run:\n  name: a\n  name: b\n", "line 3: key name given twice"},
+		{"bool as text", "c.yaml", "on: \"yes\"\n", `on: want true or false, not "yes"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, "nope.yaml")

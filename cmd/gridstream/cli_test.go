@@ -239,6 +239,14 @@ func TestConfigFile(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, `"crc_ok":false`) {
 		t.Fatalf("TOML, --format on the command line over the file's: exit %d, %s %s", r.code, r.stdout, r.stderr)
 	}
+	// Values reach the flags as written: a local start time stays local
+	// (YAML would read it as UTC).
+	t.Setenv("TZ", "America/New_York")
+	cl := gridstream(t, nil, "replay", "--state", "", "--bit-rate", "9600", "--start-time", "2026-11-23 10:00:00")
+	yr := gridstream(t, nil, "replay", "--config", write("start.yaml", "state: \"\"\nreplay:\n  bit-rate: 9600\n  start-time: 2026-11-23 10:00:00\n"))
+	if cl.code != 0 || cl.stdout != yr.stdout || !strings.Contains(cl.stdout, `"time":"2026-11-23T15:00:00.036`) {
+		t.Errorf("--start-time from the file differs from the command line's:\n%s\n%s\n%s", cl.stdout[:min(300, len(cl.stdout))], yr.stdout[:min(300, len(yr.stdout))], yr.stderr)
+	}
 	for _, tc := range []struct {
 		file, want string
 	}{
