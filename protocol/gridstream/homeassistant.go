@@ -31,10 +31,7 @@ type MeterState struct {
 	Counter *int `json:"counter"`
 	// Clock is the meter's clock from its latest 0xD5 length-0x47 frame.
 	Clock *string `json:"clock"`
-	// RSSIdB, SNRdB and FreqHz come from the latest frame that carried them.
-	RSSIdB *float64 `json:"rssi_db"`
-	SNRdB  *float64 `json:"snr_db"`
-	FreqHz *float64 `json:"freq_hz"`
+	protocol.RadioState
 	// Baud is the symbol rate of the latest frame, when measured.
 	Baud      int     `json:"baud,omitempty"`
 	SrcWAN    string  `json:"src_wan,omitempty"`
@@ -116,33 +113,17 @@ func (s *MeterState) Update(m *frames.Message, at time.Time) {
 	if g.CRCInit != nil {
 		s.CRCInit, s.NetworkID, s.Utility, s.Learned = g.CRCInit, g.NetworkID, g.Utility, g.Learned
 	}
-	if r := m.Radio; r != nil {
-		if r.RSSIdB != nil {
-			s.RSSIdB, s.SNRdB = r.RSSIdB, r.SNRdB
-		}
-		if r.FreqHz != nil {
-			s.FreqHz = r.FreqHz
-		}
-		if r.Baud != 0 {
-			s.Baud = r.Baud
-		}
+	s.UpdateRadio(m.Radio)
+	if r := m.Radio; r != nil && r.Baud != 0 {
+		s.Baud = r.Baud
 	}
 }
 
 // State returns the retained state JSON.
 func (s *MeterState) State() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		// Only a NaN or Inf float can fail; drop the radio fields and retry.
-		c := *s
-		c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-		b, _ = json.Marshal(&c)
-	}
+	b, _ := json.Marshal(s) // no float in it can be NaN or Inf
 	return b
 }
-
-// HasSignal reports whether a signal strength has been measured.
-func (s *MeterState) HasSignal() bool { return s.RSSIdB != nil }
 
 // Info describes the meter.
 func (s *MeterState) Info() protocol.DeviceInfo {

@@ -26,9 +26,7 @@ type State struct {
 	EnergyKWh *float64 `json:"energy_kwh"`
 	Impulses  *uint64  `json:"impulses"`
 	BatteryOK *bool    `json:"battery_ok"`
-	RSSIdB    *float64 `json:"rssi_db"`
-	SNRdB     *float64 `json:"snr_db"`
-	FreqHz    *float64 `json:"freq_hz"`
+	protocol.RadioState
 	// Packets counts the packets heard since gridstream started.
 	Packets uint64 `json:"packets"`
 }
@@ -74,7 +72,7 @@ func (s *State) Update(m *frames.Message, at time.Time) {
 	s.LastSeen = at.UTC().Format(time.RFC3339)
 	s.Packets++
 	if n.Gap != nil {
-		s.Gap, s.PowerW = n.Gap, n.PowerW
+		s.Gap, s.PowerW = n.Gap, nil
 		if p := n.PowerW; p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) {
 			r := math.Round(*p*10) / 10 // the gap's resolution is far coarser
 			s.PowerW = &r
@@ -86,30 +84,14 @@ func (s *State) Update(m *frames.Message, at time.Time) {
 	if n.BatteryOK != nil {
 		s.BatteryOK = n.BatteryOK
 	}
-	if r := m.Radio; r != nil {
-		if r.RSSIdB != nil {
-			s.RSSIdB, s.SNRdB = r.RSSIdB, r.SNRdB
-		}
-		if r.FreqHz != nil {
-			s.FreqHz = r.FreqHz
-		}
-	}
+	s.UpdateRadio(m.Radio)
 }
 
 // State returns the retained state JSON.
 func (s *State) State() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		// Only a NaN or Inf float can fail; drop the radio fields and retry.
-		c := *s
-		c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-		b, _ = json.Marshal(&c)
-	}
+	b, _ := json.Marshal(s) // no float in it can be NaN or Inf
 	return b
 }
-
-// HasSignal reports whether a signal strength has been measured.
-func (s *State) HasSignal() bool { return s.RSSIdB != nil }
 
 // Info describes the transmitter.
 func (s *State) Info() protocol.DeviceInfo {
