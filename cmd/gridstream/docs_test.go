@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -24,9 +25,17 @@ func TestDocsCiteFilesThatExist(t *testing.T) {
 		}
 		for _, m := range repoPathRE.FindAllStringSubmatch(string(b), -1) {
 			p := m[1]
+			// A path in another project (rtl_433's examples/...) starts
+			// with a directory this repository does not have.
+			top, _, _ := strings.Cut(p, "/")
+			_, err1 := os.Stat(filepath.Join(root, top))
+			_, err2 := os.Stat(filepath.Join(root, filepath.Dir(doc), top))
+			if err1 != nil && err2 != nil {
+				continue
+			}
 			n++
-			_, err1 := os.Stat(filepath.Join(root, p))
-			_, err2 := os.Stat(filepath.Join(root, filepath.Dir(doc), p))
+			_, err1 = os.Stat(filepath.Join(root, p))
+			_, err2 = os.Stat(filepath.Join(root, filepath.Dir(doc), p))
 			if err1 != nil && err2 != nil {
 				t.Errorf("%s cites %s, which is not in the repository", doc, m[0])
 			}
