@@ -390,8 +390,8 @@ func TestDemodBadInputs(t *testing.T) {
 	}{
 		{[]string{filepath.Join(dir, "lie.sigmf-meta")}, 1, "not a whole number of ci16_le samples"},
 		{[]string{filepath.Join(dir, "nodata.sigmf-meta")}, 1, "data file"},
-		{[]string{write("norate.cu8", data)}, 1, "--rate"},
-		{[]string{write("x.bin", data)}, 1, "--input-format"},
+		{[]string{write("norate.cu8", data)}, 2, "--rate"}, // pass a flag: a usage error, as for -
+		{[]string{write("x.bin", data)}, 2, "--input-format"},
 		{[]string{"-"}, 2, "--rate"},
 		{[]string{filepath.Join(dir, "missing.cu8")}, 1, "no such file"},
 		{[]string{"--input-format", "cu9", p}, 2, "unknown sample format"},
