@@ -45,6 +45,9 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	clear(r.recent[len(keep):])
 	r.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
 	if dup {
 		r.stats.Duplicate++
 		return
@@ -52,6 +55,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
 	r.freqErr.add(m, pos)
+	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
 	r.emit(m)
 }
 
