@@ -89,10 +89,11 @@ func runPlan(t testing.TB, o synth.Options, cfg Config) (result, *Receiver) {
 
 // impairmentGoal is the share of wanted frames each scenario must decode:
 // issue 9's goals (99 % where the issue sets none: what the clean
-// recording gives at 10 dB). Long frames at 4 dB are beyond hard decisions'
-// reach at 250 kS/s: the noncoherent 2-FSK limit for their 2.6 kbit is 69 %
-// at 38.4 kBd, 90 % for the three rates mixed; fading is held to what the
-// clean curve allows (fadingExpectation).
+// recording gives at 10 dB); fading is held to what the clean curve allows
+// (fadingExpectation). Long frames at 4 dB (goal 95 %) are held to 85 %
+// here: at 250 kS/s they reach 95.5 % of 600 frames of the table's
+// recording, but 33 of 40 of this test's, which holds more 38.4 kBd
+// frames (90 % at 4 dB in the sensitivity curves).
 var impairmentGoal = map[string]float64{
 	"clean": 0.99, "offset-high": 0.99, "offset-low": 0.99, "clock": 0.99, "drift": 0.99,
 	"gfsk-wide": 0.95, "gfsk-low": 0.95, "long": 0.99, "long-4db": 0.85, "dc-iq": 0.99,
@@ -102,10 +103,10 @@ var impairmentGoal = map[string]float64{
 
 // belowGoal holds the cells that miss their issue-9 goal, at what they
 // reach (so a regression still fails): GFSK h 2–3 at 2.4 MS/s decodes
-// 99 % of the bursts alone on the air but 80 % of those with a neighbour
+// 98 % of the bursts alone on the air but 80 % of those with a neighbour
 // one channel (100 kHz) away at the same time, whose lobes lie 20–40 kHz
 // from the wide burst's outer tones (the tone and timing estimates see
-// both); 89.5 % of all (goal 95 %).
+// both); 89 % of all (goal 95 %).
 var belowGoal = map[string]float64{"gfsk-wide/2.4 MS/s": 0.85}
 
 // TestImpairments runs every scenario of the impairment table at both
