@@ -232,7 +232,7 @@ func runDemod(c *cli.Context) error {
 		setup.cfg.OnBurst = wf.burst
 	}
 	if wf != nil {
-		setup.onSamples = wf.spec.Write
+		setup.onSamples = wf.spec.Feed
 	}
 	if dash != nil {
 		setup.live = live
