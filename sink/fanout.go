@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -21,6 +22,10 @@ type Fanout struct {
 	// that take unchecked frames (Unchecked): set it when the decoders
 	// emit them for those sinks alone. Set it before the first Send.
 	OnlyGood bool
+	// OnAllGone, when set, is called once, from Send, when the reader of
+	// every output went away (ErrReaderGone): stdout was the only output
+	// and `| head -1` closed it. Set it before the first Send.
+	OnAllGone func()
 
 	mu   sync.Mutex
 	outs []Output
@@ -35,6 +40,9 @@ type Output struct {
 	Sink Sink
 	// Errors counts the messages the sink failed to deliver.
 	Errors int64
+	// Gone is set once the sink's reader went away (ErrReaderGone):
+	// nothing more is sent to it.
+	Gone bool
 }
 
 // Add appends s, named name in logs and errors.
@@ -44,13 +52,16 @@ func (f *Fanout) Add(name string, s Sink) {
 	f.outs = append(f.outs, Output{Name: name, Sink: s})
 }
 
-// Send delivers m to every sink.
+// Send delivers m to every sink whose reader is still there.
 func (f *Fanout) Send(m *frames.Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sent++
 	for i := range f.outs {
 		o := &f.outs[i]
+		if o.Gone {
+			continue
+		}
 		if f.OnlyGood && !m.CRCOK {
 			if u, ok := o.Sink.(Unchecked); !ok || !u.TakesUnchecked() {
 				continue
@@ -60,10 +71,30 @@ func (f *Fanout) Send(m *frames.Message) {
 		if err == nil {
 			continue
 		}
+		if errors.Is(err, ErrReaderGone) {
+			f.retire(o)
+			continue
+		}
 		if o.Errors == 0 {
 			f.logger().Error("output failed; further errors from it are not logged", "output", o.Name, "err", err)
 		}
 		o.Errors++
+	}
+}
+
+// retire stops sending to o, whose reader went away, and calls OnAllGone
+// when no output is left. It says so once, in one line.
+func (f *Fanout) retire(o *Output) {
+	o.Gone = true
+	left := 0
+	for _, other := range f.outs {
+		if !other.Gone {
+			left++
+		}
+	}
+	f.logger().Warn("output's reader went away (broken pipe): nothing more is written to it", "output", o.Name, "outputs_left", left)
+	if left == 0 && f.OnAllGone != nil {
+		f.OnAllGone()
 	}
 }
 

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -175,11 +177,18 @@ func outputFlags() []cli.Flag {
 	}, append(zmqOutFlags(), mqttFlags()...)...)
 }
 
-// newOutputs opens the sinks the output flags ask for.
+// newOutputs opens the sinks the output flags ask for. When the reader
+// of every output went away (stdout was the only one, and `| head -1`
+// closed it), it ends c.Context, and the command ends as if its input had
+// (demod --waterfall reads on, for the picture).
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
 	// unless --all asks for every frame everywhere.
 	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
+	if c.String("waterfall") == "" {
+		ctx, stop := context.WithCancel(c.Context)
+		c.Context, o.OnAllGone = ctx, stop
+	}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {
@@ -196,6 +205,19 @@ func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 		return nil, err
 	}
 	return o, nil
+}
+
+// untilDone reads r until ctx ends, then reports the end of the input.
+type untilDone struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (u untilDone) Read(p []byte) (int, error) {
+	if u.ctx.Err() != nil {
+		return 0, io.EOF
+	}
+	return u.r.Read(p)
 }
 
 // statsText summarizes the decoders' counters in one line for logs.

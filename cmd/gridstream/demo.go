@@ -57,6 +57,9 @@ func runDemo(c *cli.Context) error {
 	var sent, found, total int
 	var runErr error
 	for _, rec := range samples.Demo() {
+		if c.Context.Err() != nil {
+			break // no output left
+		}
 		name := demoPrefix + rec.Name
 		pc, err := pipelineConfig(c, decs, name)
 		if err != nil {

@@ -125,7 +125,7 @@ func runFrames(c *cli.Context) error {
 	var readErr error
 	for _, d := range decs {
 		if t, ok := d.(protocol.TextDecoder); ok {
-			readErr = t.DecodeText(r, name, protocol.Output{Emit: out.Send}, skipped)
+			readErr = t.DecodeText(untilDone{c.Context, r}, name, protocol.Output{Emit: out.Send}, skipped)
 			break
 		}
 	}

@@ -122,6 +122,9 @@ func runReplay(c *cli.Context) error {
 	var total pipeline.Stats
 	var failures int
 	for _, name := range names {
+		if c.Context.Err() != nil {
+			break // no output left
+		}
 		in, err := openReplayInput(name)
 		if err != nil {
 			slog.Error("cannot read input", "err", err)
@@ -132,7 +135,7 @@ func runReplay(c *cli.Context) error {
 		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
 			bar = progress.New(os.Stderr, in.size, 0)
 		}
-		in.r = &countingReader{r: in.r, onRead: func(n int64) {
+		in.r = &countingReader{r: untilDone{c.Context, in.r}, onRead: func(n int64) {
 			bar.Update(n, out.Sent())
 			live.items.Store(done + n)
 		}}
