@@ -16,6 +16,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -175,15 +176,15 @@ func runDecode(c *cli.Context) error {
 	for _, in := range inputs {
 		names = append(names, in.Name())
 	}
-	live := &liveStats{command: "decode", input: strings.Join(names, " "), unit: "items/s",
-		itemsFn: func() int64 {
+	live := &dashboard.Live{Command: "decode", Input: strings.Join(names, " "), Unit: "items/s",
+		ItemsFn: func() int64 {
 			var n int64
 			for _, in := range inputs {
 				n += in.Stats().Items
 			}
 			return n
 		},
-		lostFn: func() int64 {
+		LostFn: func() int64 {
 			var n int64
 			for _, in := range inputs {
 				n += in.Stats().LostItems

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -201,7 +202,7 @@ func runDemod(c *cli.Context) error {
 			return cli.Exit("demod: "+err.Error(), exitUsage)
 		}
 	}
-	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
+	live := &dashboard.Live{Command: "demod", Input: name, Unit: "S/s", SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
@@ -222,12 +223,11 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") {
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
-	fs := src.Info.SampleRate
 	switch {
 	case dash != nil && wf != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs); wf.burst(b) }
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.burst(b) }
 	case dash != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs) }
+		setup.cfg.OnBurst = dash.Burst
 	case wf != nil:
 		setup.cfg.OnBurst = wf.burst
 	}
@@ -249,7 +249,7 @@ func runDemod(c *cli.Context) error {
 	}
 	if dash != nil {
 		if endsQuietly(res.Stop) && runErr == nil {
-			dash.inputEnded(stopReasons[res.Stop])
+			inputEnded(dash, stopReasons[res.Stop])
 		}
 		dash.Close()
 	}
@@ -278,7 +278,7 @@ type demodSetup struct {
 	// onSamples, when set, sees every chunk of samples after the receiver.
 	onSamples func([]complex64)
 	// live, when set, is told how many samples went through.
-	live *liveStats
+	live *dashboard.Live
 }
 
 // stopReasons say why a run stopped, in the summary line.
@@ -347,7 +347,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	if s.live != nil {
 		progressed = func(samples, messages int64) {
 			bar.Update(samples, messages)
-			s.live.items.Store(samples)
+			s.live.Items.Store(samples)
 		}
 	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{

@@ -14,6 +14,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -108,9 +109,9 @@ func runReplay(c *cli.Context) error {
 	if len(names) == 0 {
 		names = []string{""}
 	}
-	live := &liveStats{command: "replay", input: strings.Join(names, " "), unit: "B/s"}
-	if live.input == "" {
-		live.input = samples.BitsName
+	live := &dashboard.Live{Command: "replay", Input: strings.Join(names, " "), Unit: "B/s"}
+	if live.Input == "" {
+		live.Input = samples.BitsName
 	}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
@@ -137,7 +138,7 @@ func runReplay(c *cli.Context) error {
 		}
 		in.r = &countingReader{r: untilDone{c.Context, in.r}, onRead: func(n int64) {
 			bar.Update(n, out.Sent())
-			live.items.Store(done + n)
+			live.Items.Store(done + n)
 		}}
 		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
 			Rate: c.Float64("bit-rate"), Start: recStart})
@@ -156,7 +157,7 @@ func runReplay(c *cli.Context) error {
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
 	if dash != nil {
-		dash.inputEnded("end of input")
+		inputEnded(dash, "end of input")
 		dash.Close()
 	}
 	if closeErr != nil {
