@@ -13,6 +13,10 @@
 // the recording (4.9 MB at the defaults), and a burst shorter than a row
 // still shows. Only the standard library's image packages are used; text
 // comes from a built-in 5×7 bitmap font.
+//
+// A File is a Spectrogram written as a PNG file when its input ends, with
+// the bursts the receiver (package demod) reported boxed by BurstMark's
+// rules.
 package waterfall
 
 import (

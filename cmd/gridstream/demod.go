@@ -22,6 +22,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
+	"github.com/gridstream-sdr/gridstream/waterfall"
 )
 
 const catIQ = "IQ input"
@@ -195,9 +196,9 @@ func runDemod(c *cli.Context) error {
 			start = t
 		}
 	}
-	var wf *waterfallOut
+	var wf *waterfall.File
 	if path := c.String("waterfall"); path != "" {
-		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
+		if wf, err = newWaterfall(path, src.Info, name); err != nil {
 			out.Close()
 			return cli.Exit("demod: "+err.Error(), exitUsage)
 		}
@@ -206,7 +207,7 @@ func runDemod(c *cli.Context) error {
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
-		wf.discard()
+		wf.Discard()
 		return err
 	}
 	setup := demodSetup{
@@ -225,14 +226,14 @@ func runDemod(c *cli.Context) error {
 	}
 	switch {
 	case dash != nil && wf != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.burst(b) }
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
 	case dash != nil:
 		setup.cfg.OnBurst = dash.Burst
 	case wf != nil:
-		setup.cfg.OnBurst = wf.burst
+		setup.cfg.OnBurst = wf.Burst
 	}
 	if wf != nil {
-		setup.onSamples = wf.spec.Feed
+		setup.onSamples = wf.Feed
 	}
 	if dash != nil {
 		setup.live = live
@@ -243,7 +244,7 @@ func runDemod(c *cli.Context) error {
 		logSummary(res, decs, nil)
 	}
 	if wf != nil {
-		if err := wf.write(); err != nil && closeErr == nil {
+		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {
 			closeErr = err
 		}
 	}
