@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -110,6 +111,21 @@ func (f *Fanout) Outputs() []Output {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]Output(nil), f.outs...)
+}
+
+// WaitSubscribers waits until each output that has subscribers (a ZMQ
+// socket) has at least n, one after the other, or ctx ends; it returns the
+// names of those that did not get them.
+func (f *Fanout) WaitSubscribers(ctx context.Context, n int) (without []string) {
+	for _, o := range f.Outputs() {
+		w, ok := o.Sink.(interface {
+			WaitSubscribers(context.Context, int) error
+		})
+		if ok && w.WaitSubscribers(ctx, n) != nil {
+			without = append(without, o.Name)
+		}
+	}
+	return without
 }
 
 // Close closes every sink and returns the first error, prefixed with its

@@ -2,13 +2,16 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // brokenPipe returns the write end of a pipe whose read end is closed:
@@ -105,5 +108,36 @@ func TestFanoutReaderGone(t *testing.T) {
 	}
 	if err := f.Close(); err != nil {
 		t.Errorf("Close: %v", err)
+	}
+}
+
+// waiter is an output with subscribers, as a ZMQ socket.
+type waiter struct {
+	recorder
+	have int
+}
+
+func (w *waiter) WaitSubscribers(ctx context.Context, n int) error {
+	if w.have >= n {
+		return nil
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// WaitSubscribers names the outputs with subscribers that lack them when
+// time runs out; outputs without subscribers (stdout) are not waited for.
+func TestFanoutWaitSubscribers(t *testing.T) {
+	f := &Fanout{}
+	f.Add("stdout", &recorder{})
+	f.Add("zmq msgpack", &waiter{have: 1})
+	f.Add("zmq pmt", &waiter{})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if got := f.WaitSubscribers(ctx, 1); !reflect.DeepEqual(got, []string{"zmq pmt"}) {
+		t.Errorf("without subscribers: %v", got)
+	}
+	if got := f.WaitSubscribers(context.Background(), 0); got != nil {
+		t.Errorf("n 0: %v", got)
 	}
 }

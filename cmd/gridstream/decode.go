@@ -198,13 +198,13 @@ func runDecode(c *cli.Context) error {
 	}
 	defer dash.Close()
 	if c.Bool("stdin-eos") {
-		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
+		ctx = gnuradio.UntilEOS(ctx, os.Stdin, func() []int64 {
 			n := make([]int64, len(inputs))
 			for i, in := range inputs {
 				n[i] = in.Stats().Items
 			}
 			return n
-		})
+		}, gnuradio.EOSQuiet, slog.Default())
 	}
 	waitSubscribers(ctx, c, out)
 	start := time.Now()
