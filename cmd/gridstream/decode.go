@@ -231,7 +231,7 @@ func runDecode(c *cli.Context) error {
 		items += in.Stats().Items
 	}
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
-		"messages", out.Sent(), "decoder", statsText(decs))
+		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -253,16 +253,7 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, d
 				in.LogStats(slog.Default(), now.Sub(lastT))
 			}
 			lastT = now
-			var attrs []any
-			for _, d := range decs {
-				ds := d.Stats()
-				name := d.Protocol().Name()
-				attrs = append(attrs, name+"_ok", ds.Good, name+"_bad", ds.Failed)
-				for _, c := range ds.Counters {
-					attrs = append(attrs, c.Name, c.Value)
-				}
-			}
-			attrs = append(attrs, "messages_out", out.Sent())
+			attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
 			attrs = append(attrs, zmqOutStats(out)...)
 			slog.Info("decoder", attrs...)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -85,7 +86,7 @@ func runDemo(c *cli.Context) error {
 			break
 		}
 		got := map[string]bool{}
-		before := snapshotStats(decs)
+		before := protocol.Snapshot(decs)
 		res, err := demodulate(c, src, demodSetup{
 			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
 				Decoders: pc.Decoders, Input: name},

@@ -315,7 +315,7 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.St
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
 	}
-	attrs = append(attrs, decoderStatsSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, protocol.SumSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
 	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
