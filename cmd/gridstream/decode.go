@@ -143,23 +143,9 @@ func runDecode(c *cli.Context) error {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
-		if !c.IsSet("protocol") {
-			// A flowgraph's bits come from an FSK demodulator and carry no
-			// OOK protocol's packets (searching noise for them finds a false
-			// one every few minutes per channel); level inputs are OOK by
-			// nature.
-			mod := protocol.FSK
-			if sp.Format == gnuradio.Levels {
-				mod = protocol.OOK
-			}
-			pc.Decoders = protocol.Modulated(decs, mod)
-		}
-		if sp.Format == gnuradio.FM {
-			// FM-discriminator samples carry FSK protocols only.
-			if pc.Decoders = protocol.Modulated(pc.Decoders, protocol.FSK); len(pc.Decoders) == 0 {
-				out.Close()
-				return cli.Exit(fmt.Sprintf("--in %s: FM samples carry FSK protocols only; --protocol names none", sp.Name), 2)
-			}
+		if pc.Decoders, err = sp.Carried(pc.Decoders, c.IsSet("protocol")); err != nil {
+			out.Close()
+			return cli.Exit(fmt.Sprintf("--in %s: %v; --protocol names none", sp.Name, err), 2)
 		}
 		sp.Source.Logger = slog.Default()
 		sp.Source.RetryMax = c.Duration("reconnect-max")
