@@ -17,6 +17,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/internal/stdin"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
@@ -159,7 +160,7 @@ func runDemod(c *cli.Context) error {
 		if opt.SampleRate == 0 {
 			return cli.Exit("demod: stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)", exitUsage)
 		}
-		if err := stdinUsable(); err != nil {
+		if err := stdin.Usable(); err != nil {
 			return cli.Exit("demod: "+err.Error(), exitInput)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/dashboard"
+	"github.com/gridstream-sdr/gridstream/internal/stdin"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -174,7 +175,7 @@ func openReplayInput(name string) (replayInput, error) {
 	case "":
 		return replayInput{name: samples.BitsName, r: bytes.NewReader(samples.Bits), size: int64(len(samples.Bits))}, nil
 	case "-":
-		if err := stdinUsable(); err != nil {
+		if err := stdin.Usable(); err != nil {
 			return replayInput{}, err
 		}
 		return replayInput{name: "stdin", r: os.Stdin, size: -1}, nil
