@@ -20,6 +20,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
+	"github.com/gridstream-sdr/gridstream/zmqsink"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -240,7 +241,7 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, d
 			}
 			lastT = now
 			attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
-			attrs = append(attrs, zmqOutStats(out)...)
+			attrs = append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)
 			slog.Info("decoder", attrs...)
 		}
 	}
