@@ -67,15 +67,7 @@ func runDemo(c *cli.Context) error {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
-		meta, err := iq.ParseSigMF(rec.Meta)
-		if err != nil {
-			runErr = fmt.Errorf("%s: %v", name, err)
-			break
-		}
-		src, err := iq.NewSource(name, bytes.NewReader(rec.Data), iq.Info{
-			Kind: "builtin", Format: meta.Format, SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
-			Samples: int64(len(rec.Data) / meta.Format.Size()), Meta: meta, Source: "sigmf",
-		})
+		src, err := rec.Source(name)
 		if err != nil {
 			runErr = err
 			break
@@ -88,7 +80,7 @@ func runDemo(c *cli.Context) error {
 		got := map[string]bool{}
 		before := protocol.Snapshot(decs)
 		res, err := demodulate(c, src, demodSetup{
-			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
+			cfg: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
 				Decoders: pc.Decoders, Input: name},
 			decs: decs, out: out, progress: progress.Never,
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
