@@ -250,8 +250,8 @@ func runDemod(c *cli.Context) error {
 		}
 	}
 	if dash != nil {
-		if endsQuietly(res.Stop) && runErr == nil {
-			inputEnded(dash, stopReasons[res.Stop])
+		if res.Stop.ByItself() && runErr == nil {
+			inputEnded(dash, res.Stop.String())
 		}
 		dash.Close()
 	}
@@ -283,26 +283,6 @@ type demodSetup struct {
 	live *dashboard.Live
 }
 
-// stopReasons say why a run stopped, in the summary line.
-var stopReasons = map[iqdecode.Stop]string{
-	iqdecode.EndOfInput:      "end of input",
-	iqdecode.Interrupted:     "interrupted",
-	iqdecode.DurationReached: "--duration reached",
-	iqdecode.Truncated:       "truncated input",
-	iqdecode.ServerClosed:    "server closed the connection",
-	iqdecode.InputError:      "input error",
-}
-
-// endsQuietly reports whether a run ended by itself (its input ended),
-// after which the dashboard stays up; not when it was interrupted.
-func endsQuietly(s iqdecode.Stop) bool {
-	switch s {
-	case iqdecode.EndOfInput, iqdecode.DurationReached, iqdecode.Truncated, iqdecode.ServerClosed:
-		return true
-	}
-	return false
-}
-
 // logSummary writes the summary line of a run; the decoders' counts are
 // those since before (nil: since they were made).
 func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.Stats) {
@@ -322,7 +302,7 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.St
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
 		"elapsed", r.Elapsed.Round(time.Millisecond),
 		"reconnects", r.Redials,
-		"stop", stopReasons[r.Stop])...)
+		"stop", r.Stop.String())...)
 	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
 		slog.Warn("signals that are not bursts: carriers or interference",
 			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
