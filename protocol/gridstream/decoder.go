@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -27,6 +28,9 @@ type Config struct {
 	// ForgetAfter forgets a learned network not heard for this long (0
 	// means DefaultForgetAfter).
 	ForgetAfter time.Duration
+	// NoCorrect turns off the soft-decision correction of frames whose
+	// CRC fails (see chase.go).
+	NoCorrect bool
 	// EmitFailed also emits frames whose CRC fails (crc_ok false).
 	EmitFailed bool
 	// Now stamps messages; nil means time.Now.
@@ -42,6 +46,7 @@ type Config struct {
 type Stats struct {
 	Frames        int64 // frames examined
 	Good          int64 // ...whose CRC matched a known or learned init
+	Corrected     int64 // ...of which it matched once a few unreliable bits were flipped
 	Encrypted     int64 // 0xD2 frames without a CRC
 	Failed        int64 // frames no init explains, or whose header is implausible
 	Implausible   int64 // ...of which their type, reserved, length or CI byte breaks their type's rule
@@ -75,6 +80,10 @@ type Decoder struct {
 	nets     map[uint16]*network
 	learn    learning
 	stats    Stats
+	// targets are the networks heard in this run (corrections lead only
+	// to them), meters the meters heard CRC-good on each.
+	targets atomic.Pointer[targetSet]
+	meters  meterSet
 }
 
 // NewDecoder returns a decoder with the built-in utility table, the user's
@@ -96,6 +105,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	if d.log == nil {
 		d.log = slog.Default()
 	}
+	d.targets.Store(&targetSet{})
 	for _, u := range Utilities {
 		d.add(&network{init: u.Init, utility: ptr(u.Name)})
 	}
@@ -140,6 +150,7 @@ func (d *Decoder) Stats() protocol.Stats {
 	d.mu.Unlock()
 	return protocol.Stats{Frames: s.Frames, Good: s.Good, Failed: s.Failed, Counters: []protocol.Counter{
 		{Name: "encrypted", Value: s.Encrypted},
+		{Name: "corrected", Value: s.Corrected},
 		{Name: "learned_networks", Value: int64(learned)},
 		{Name: "learned_now", Value: s.Learned},
 		{Name: "known_networks", Value: int64(known)},
@@ -154,21 +165,17 @@ func (d *Decoder) Learned() []LearnedNetwork {
 	return d.learnedList(false)
 }
 
-// NewStream returns a finder of GridStream frames in one input's bits.
-func (d *Decoder) NewStream(out protocol.Output) protocol.Stream {
-	return stream{NewDeframer(d.deframer, func(f RawFrame) { d.Frame(f, out) })}
-}
-
-// stream is one input's deframer feeding the decoder.
-type stream struct{ *Deframer }
-
 // Frame decodes one deframed frame. out.Annotate marks the message made
 // from it (before it may wait for its network to be learned), and out.Emit
 // receives what the frame releases: nothing (a failed frame without
 // EmitFailed, or one that waits), its message, or — when it confirms a
 // learned network — the frames that waited for it (each with its own
-// annotation) and its own.
-func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
+// annotation) and its own. Without soft symbols no frame is corrected.
+func (d *Decoder) Frame(f RawFrame, out protocol.Output) { d.frame(f, nil, nil, out) }
+
+// frame is Frame with the frame's soft symbols (10 per byte from the 0x2A
+// byte's start bit; nil when unknown) and the stream's corrector.
+func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.Output) {
 	frame := f.Bytes
 	if len(frame) < 2 {
 		d.mu.Lock()
@@ -213,6 +220,11 @@ func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
 	}
 	body := typed[ci : len(typed)-2]
 	init := SolveInit(body, uint16(typed[len(typed)-2])<<8|uint16(typed[len(typed)-1]))
+	var fix correction
+	var fixed *frames.Message
+	if soft != nil && c != nil && f.Complete && !d.cfg.NoCorrect {
+		fix, fixed = d.correct(c, frame, ci, soft, init, rule, m, f.Version)
+	}
 	// The message may wait for learning, where another input's frame can
 	// release it: it is marked as its own before anyone else can see it.
 	annotate(m, out)
@@ -224,12 +236,23 @@ func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
 	case known:
 		d.stats.Good++
 		d.vouch(m, n)
+		if src, ok := sourceOf(typed); ok {
+			d.meters.add(init, src)
+		}
 		ready = append(ready, m)
 	case typed[0] == TypeEncrypted:
 		d.stats.Encrypted++
 		if d.cfg.EmitFailed {
 			ready = append(ready, m)
 		}
+	case fixed != nil && d.accepts(fix, init):
+		d.stats.Good++
+		d.stats.Corrected++
+		d.mark(fixed, d.nets[fix.init])
+		d.mu.Unlock()
+		annotate(fixed, out)
+		out.Emit(fixed)
+		return
 	default:
 		learned := false
 		if f.Complete && !d.cfg.NoLearn {
@@ -342,12 +365,21 @@ func (d *Decoder) unknownType(frame []byte, m *frames.Message, g *Fields, now ti
 	}
 }
 
-// vouch marks m as CRC-good under network n.
+// vouch marks m, a frame CRC-good as received, as good under network n,
+// which it shows to be on the air.
 func (d *Decoder) vouch(m *frames.Message, n *network) {
 	if n.learned {
 		d.heard(n)
 	}
-	n.seen = true
+	if !n.seen {
+		n.seen = true
+		d.targets.Store(d.targets.Load().with(n.init, true))
+	}
+	d.mark(m, n)
+}
+
+// mark sets m's network fields: CRC-good under network n.
+func (d *Decoder) mark(m *frames.Message, n *network) {
 	m.CRCOK = true
 	g := m.Fields.(*Fields)
 	g.CRCInit = ptr(FormatInit(n.init))

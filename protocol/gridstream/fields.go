@@ -44,6 +44,10 @@ type Fields struct {
 	Learned bool `json:"learned" msgpack:"learned"`
 	// Encrypted marks 0xD2 frames with CI 0x52 (AES payload, no CRC).
 	Encrypted bool `json:"encrypted" msgpack:"encrypted"`
+	// CorrectedBits is how many bits were flipped, by their soft symbols,
+	// to make the CRC valid (see README, soft-decision correction); absent
+	// for frames whose CRC was valid as received.
+	CorrectedBits int `json:"corrected_bits,omitempty" msgpack:"corrected_bits,omitempty"`
 	// Src and Dst are LAN ids (8 hex digits) where the frame carries them.
 	Src string `json:"src,omitempty" msgpack:"src,omitempty"`
 	Dst string `json:"dst,omitempty" msgpack:"dst,omitempty"`

@@ -140,6 +140,16 @@ func (d *Decoder) confirms(init uint16, body []byte, suspect bool) bool {
 	return clean && len(distinct) >= confirmationsNeeded(l.learned)
 }
 
+// pending reports whether a frame waits in the pool with init.
+func (d *Decoder) pending(init uint16) bool {
+	for _, p := range d.learn.pending {
+		if p.init == init {
+			return true
+		}
+	}
+	return false
+}
+
 // wait adds a frame to the pool, replacing the oldest when it is full.
 func (d *Decoder) wait(p pendingFrame) {
 	l := &d.learn
@@ -192,6 +202,9 @@ func (d *Decoder) sweep(now time.Time) {
 func (d *Decoder) forget(init uint16, why string) {
 	n := d.nets[init]
 	delete(d.nets, init)
+	if n.seen {
+		d.targets.Store(d.targets.Load().with(init, false))
+	}
 	d.learn.learned--
 	d.learn.capped = false
 	d.log.Info("forgot a learned network", "crc_init", FormatInit(init), "network_id", n.id, "why", why)
