@@ -129,7 +129,7 @@ type corrector struct {
 	foundW  int                 // ...how many
 	init    uint16              // ...its init
 	pick    [chaseFlips]int     // search's current choice
-	mags    []float32           // scratch for the spread
+	hist    [spreadBins]int32   // spread's histogram
 	fixed   [maxFrameBytes]byte // the corrected frame
 	targets *targetSet
 }
@@ -261,7 +261,11 @@ func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int) bool 
 	}
 	outside := 0.0 // Σ ln(1 + odds) over the bits outside the search
 	add := func(r float32) {
-		if x := lambda * float64(r); x < 40 {
+		switch x := lambda * float64(r); {
+		case x > 36: // adds less than 1e-15
+		case x > 12:
+			outside += math.Exp(-x) // ln(1+o) = o to 1e-5 of it
+		default:
 			outside += math.Log1p(math.Exp(-x))
 		}
 	}
@@ -297,56 +301,47 @@ func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int) bool 
 }
 
 // spread returns the median magnitude of syms and 1.4826 times the median
-// absolute deviation from it (the standard deviation of a Gaussian).
+// absolute deviation from it (the standard deviation of a Gaussian), both
+// read from histograms to a 512th of the largest magnitude.
 func (c *corrector) spread(syms []float32) (mu, sigma float64) {
-	if cap(c.mags) < len(syms) {
-		c.mags = make([]float32, len(syms), max(len(syms), MaxTransmissionBits))
+	top := float32(0)
+	for _, v := range syms {
+		top = max(top, mag(v))
 	}
-	m := c.mags[:len(syms)]
-	for i, v := range syms {
-		m[i] = mag(v)
+	if !(top > 0) || math.IsInf(float64(top), 0) {
+		return 0, 0
 	}
-	med := selectNth(m, len(m)/2)
-	for i, v := range m {
-		if d := v - med; d < 0 {
-			m[i] = -d
-		} else {
-			m[i] = d
+	scale := float32(spreadBins) / top
+	clear(c.hist[:])
+	for _, v := range syms {
+		c.hist[min(int(mag(v)*scale), spreadBins-1)]++
+	}
+	med := (medianBin(&c.hist, len(syms)) + 0.5) / scale
+	clear(c.hist[:])
+	for _, v := range syms {
+		d := mag(v) - med
+		if d < 0 {
+			d = -d
 		}
+		c.hist[min(int(d*scale), spreadBins-1)]++
 	}
-	return float64(med), 1.4826 * float64(selectNth(m, len(m)/2))
+	dev := (medianBin(&c.hist, len(syms)) + 0.5) / scale
+	return float64(med), 1.4826 * float64(dev)
 }
 
-// selectNth returns the n-th smallest of a (reordering it): Hoare's
-// selection with a middle pivot.
-func selectNth(a []float32, n int) float32 {
-	lo, hi := 0, len(a)-1
-	for lo < hi {
-		p := a[lo+(hi-lo)/2]
-		i, j := lo, hi
-		for i <= j {
-			for a[i] < p {
-				i++
-			}
-			for a[j] > p {
-				j--
-			}
-			if i <= j {
-				a[i], a[j] = a[j], a[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case n <= j:
-			hi = j
-		case n >= i:
-			lo = i
-		default:
-			return a[n]
+// spreadBins is the resolution of spread's histograms.
+const spreadBins = 512
+
+// medianBin returns the bin that holds the middle of n counts.
+func medianBin(h *[spreadBins]int32, n int) float32 {
+	half, sum := int32(n/2), int32(0)
+	for i, k := range h {
+		sum += k
+		if sum > half {
+			return float32(i)
 		}
 	}
-	return a[n]
+	return spreadBins - 1
 }
 
 // correct searches a frame whose body solves to init, an init of no heard
