@@ -300,6 +300,43 @@ func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int) bool 
 	return math.Log(float64(k)*(unseen+foreign)/65536) <= math.Log(chaseDoubt)+lnFound
 }
 
+// softView is what a frame's soft symbols say about its bits, for
+// learning: each codeword bit's log-likelihood ratio by the same model as
+// likely, and the smallest over the codeword and the type, reserved and
+// length bytes.
+type softView struct {
+	soft   []float32
+	cw     int
+	lambda float64
+	minLLR float64
+}
+
+// llr returns codeword bit k's log-likelihood ratio.
+func (v *softView) llr(k int) float64 { return v.lambda * float64(mag(v.soft[symbolOf(v.cw, k)])) }
+
+// view weighs a frame's soft symbols (see softView); ok is false when they
+// say nothing (no spread to measure).
+func (c *corrector) view(frame []byte, ci int, soft []float32) (v softView, ok bool) {
+	if len(soft) < uartBits*len(frame) {
+		return v, false
+	}
+	syms := soft[:uartBits*len(frame)]
+	mu, sigma := c.spread(syms)
+	if !(mu > 0) {
+		return v, false
+	}
+	sigma = max(sigma, mu/chaseMaxSNR)
+	v = softView{soft: syms, cw: 1 + ci, lambda: 2 * mu / (sigma * sigma)}
+	least := float32(math.Inf(1))
+	for i := uartBits; i < len(syms); i++ { // data bits from the type byte on
+		if j := i % uartBits; j != 0 && j != uartBits-1 {
+			least = min(least, mag(syms[i]))
+		}
+	}
+	v.minLLR = v.lambda * float64(least)
+	return v, true
+}
+
 // spread returns the median magnitude of syms and 1.4826 times the median
 // absolute deviation from it (the standard deviation of a Gaussian), both
 // read from histograms to a 512th of the largest magnitude.

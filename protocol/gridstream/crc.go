@@ -88,8 +88,15 @@ var singleBitSyndromes = sync.OnceValue(func() *[1 << 16]int16 {
 // body or its CRC. The CRC is affine in its input: one flipped bit moves the
 // solved init by a fixed amount that depends only on the bit's position.
 func OneBitFrom(solved, init uint16, n int) bool {
+	_, ok := oneBitPosition(solved, init, n)
+	return ok
+}
+
+// oneBitPosition is OneBitFrom that also says where the bit is: m bits
+// (counting the 16 CRC bits) follow it.
+func oneBitPosition(solved, init uint16, n int) (m int, ok bool) {
 	var zeros [256]byte
 	diff := CRC16(solved^init, zeros[:min(n, len(zeros))])
-	m := singleBitSyndromes()[diff]
-	return m >= 0 && int(m) < 8*n+16
+	m = int(singleBitSyndromes()[diff])
+	return m, m >= 0 && m < 8*n+16
 }

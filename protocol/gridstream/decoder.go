@@ -222,8 +222,16 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 	init := SolveInit(body, uint16(typed[len(typed)-2])<<8|uint16(typed[len(typed)-1]))
 	var fix correction
 	var fixed *frames.Message
-	if soft != nil && c != nil && f.Complete && !d.cfg.NoCorrect {
-		fix, fixed = d.correct(c, frame, ci, soft, init, rule, m, f.Version)
+	var sv *softView
+	if soft != nil && c != nil && f.Complete && !d.targets.Load().has(init) {
+		if !d.cfg.NoCorrect {
+			fix, fixed = d.correct(c, frame, ci, soft, init, rule, m, f.Version)
+		}
+		if fixed == nil && !d.cfg.NoLearn {
+			if v, ok := c.view(frame, ci, soft); ok {
+				sv = &v
+			}
+		}
 	}
 	// The message may wait for learning, where another input's frame can
 	// release it: it is marked as its own before anyone else can see it.
@@ -256,7 +264,7 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 	default:
 		learned := false
 		if f.Complete && !d.cfg.NoLearn {
-			ready, learned = d.offer(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)))
+			ready, learned = d.offer(init, body, m, d.learnEvidence(typed, body, init, f.FramingErrors, sv))
 		}
 		if !learned {
 			d.stats.Failed++
