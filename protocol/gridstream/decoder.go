@@ -47,7 +47,8 @@ type Stats struct {
 	Frames        int64 // frames examined
 	Good          int64 // ...whose CRC matched a known or learned init
 	Corrected     int64 // ...of which it matched once a few unreliable bits were flipped
-	Encrypted     int64 // 0xD2 frames without a CRC
+	Encrypted     int64 // encrypted frames (0xD2, CI 0x52: an auth tag, no CRC)
+	Unchecked     int64 // other 0xD2 frames no known init explains: maybe without a CRC, maybe damaged
 	Failed        int64 // frames no init explains, or whose header is implausible
 	Implausible   int64 // ...of which their type, reserved, length or CI byte breaks their type's rule
 	Learned       int64 // networks learned in this run
@@ -150,6 +151,7 @@ func (d *Decoder) Stats() protocol.Stats {
 	d.mu.Unlock()
 	return protocol.Stats{Frames: s.Frames, Good: s.Good, Failed: s.Failed, Counters: []protocol.Counter{
 		{Name: "encrypted", Value: s.Encrypted},
+		{Name: "unchecked_d2", Value: s.Unchecked},
 		{Name: "corrected", Value: s.Corrected},
 		{Name: "learned_networks", Value: int64(learned)},
 		{Name: "learned_now", Value: s.Learned},
@@ -248,8 +250,8 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 			d.meters.add(init, src)
 		}
 		ready = append(ready, m)
-	case typed[0] == TypeEncrypted:
-		d.stats.Encrypted++
+	case rule.mayLackCRC:
+		d.stats.Unchecked++
 		if d.cfg.EmitFailed {
 			ready = append(ready, m)
 		}
@@ -309,7 +311,8 @@ func (d *Decoder) reject(m *frames.Message, now time.Time, implausible bool, out
 	}
 }
 
-// encrypted counts a 0xD2 frame with CI 0x52, emitted with EmitFailed.
+// encrypted counts an encrypted frame (isEncrypted), emitted with
+// EmitFailed.
 func (d *Decoder) encrypted(m *frames.Message, now time.Time, out protocol.Output) {
 	d.mu.Lock()
 	d.stats.Frames++
@@ -412,6 +415,6 @@ func clone(m *frames.Message) *frames.Message {
 
 // String summarizes the stats for logs.
 func (s Stats) String() string {
-	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d failed, %d of them implausible), %d networks learned",
-		s.Frames, s.Good, s.Encrypted, s.Failed, s.Implausible, s.Learned)
+	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d 0xD2 unchecked, %d failed, %d of them implausible), %d networks learned",
+		s.Frames, s.Good, s.Encrypted, s.Unchecked, s.Failed, s.Implausible, s.Learned)
 }

@@ -79,7 +79,7 @@ func parseHeader(g *Fields, f []byte, ci int) {
 	g.Type = hexByte(f[0])
 	g.CI = hexByte(f[ci])
 	g.Length = int(f[ci-1])
-	g.Encrypted = f[0] == TypeEncrypted && f[ci] == ciEncrypted
+	g.Encrypted = isEncrypted(f, ci)
 }
 
 // parseFields fills the parsed fields of f, a frame from the type byte
