@@ -109,7 +109,7 @@ func meterFrame(rng *rand.Rand, init uint16, src uint32, long bool) []byte {
 type chaseOutcome struct {
 	trials, good, corrected, lost int
 	examined                      int64 // CRC-failed frames the decoder examined (corrector's trials)
-	falseCorrected, falsePlain    int // wrong frames emitted: corrected, or passing the CRC as received
+	falseCorrected, falsePlain    int   // wrong frames emitted: corrected, or passing the CRC as received
 }
 
 func (o chaseOutcome) String() string {
@@ -402,7 +402,6 @@ func TestChaseAndLearning(t *testing.T) {
 func randomTrials(dec *gridstream.Decoder, a *air, rng *rand.Rand, n int, src func() uint32, soft func(int, byte) float32) chaseOutcome {
 	var o chaseOutcome
 	before := dec.Counts()
-
 	for i := range n {
 		f := meterFrame(rng, uint16(rng.Uint32()), rng.Uint32(), i%2 == 1)
 		if src != nil {

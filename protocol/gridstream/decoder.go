@@ -85,6 +85,13 @@ type Decoder struct {
 	// to them), meters the meters heard CRC-good on each.
 	targets atomic.Pointer[targetSet]
 	meters  meterSet
+	// saveDue asks for the state file to be written once the lock is
+	// released (save, persist); saveMu is held while it is written;
+	// saveRetry, under mu, is when a save may be tried again after the
+	// file's lock was busy.
+	saveDue   atomic.Bool
+	saveMu    sync.Mutex
+	saveRetry time.Time
 }
 
 // NewDecoder returns a decoder with the built-in utility table, the user's
@@ -183,7 +190,7 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 		d.mu.Lock()
 		d.stats.Frames++
 		d.stats.Failed++
-		d.mu.Unlock()
+		d.unlock()
 		return
 	}
 	now := d.cfg.Now()
@@ -259,7 +266,7 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 		d.stats.Good++
 		d.stats.Corrected++
 		d.mark(fixed, d.nets[fix.init])
-		d.mu.Unlock()
+		d.unlock()
 		annotate(fixed, out)
 		out.Emit(fixed)
 		return
@@ -275,7 +282,7 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 			}
 		}
 	}
-	d.mu.Unlock()
+	d.unlock()
 	for _, r := range ready {
 		out.Emit(r)
 	}
@@ -305,7 +312,7 @@ func (d *Decoder) reject(m *frames.Message, now time.Time, implausible bool, out
 	if implausible {
 		d.stats.Implausible++
 	}
-	d.mu.Unlock()
+	d.unlock()
 	if d.cfg.EmitFailed {
 		send(m, out)
 	}
@@ -318,7 +325,7 @@ func (d *Decoder) encrypted(m *frames.Message, now time.Time, out protocol.Outpu
 	d.stats.Frames++
 	d.sweep(now)
 	d.stats.Encrypted++
-	d.mu.Unlock()
+	d.unlock()
 	if d.cfg.EmitFailed {
 		send(m, out)
 	}
@@ -370,7 +377,7 @@ func (d *Decoder) unknownType(frame []byte, m *frames.Message, g *Fields, now ti
 		parseHeader(g, fits[1:], fitsCI)
 		d.stats.Failed++
 	}
-	d.mu.Unlock()
+	d.unlock()
 	if good != nil || d.cfg.EmitFailed {
 		send(m, out)
 	}

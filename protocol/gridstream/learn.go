@@ -33,6 +33,11 @@ const (
 	heardResolution = time.Hour
 	// sweepEvery is how often expired networks are looked for.
 	sweepEvery = time.Hour
+	// saveWait is the longest a save waits for another process's lock on
+	// the state file (the input whose frame asked for the save waits; no
+	// other does), saveBackoff how long saves then pause.
+	saveWait    = 200 * time.Millisecond
+	saveBackoff = time.Minute
 	// easyLearned is how many networks are learned from two frames; each
 	// further eight learned need one more.
 	easyLearned = 32
@@ -355,25 +360,64 @@ func (d *Decoder) learnedList(newsOnly bool) []LearnedNetwork {
 	return out
 }
 
-// save merges this run's news into the state file (under its lock, so
-// processes sharing it keep each other's networks) and takes the file's
-// view back: networks other processes learned are adopted, networks
-// forgotten there (gridstream networks forget) and not heard here since
-// are dropped.
+// save asks for this run's news to be merged into the state file. It runs
+// under the decoder's lock, so it only takes note: the file is written by
+// persist once the lock is released (unlock), and decoding never waits for
+// the file or another process's lock on it.
 func (d *Decoder) save() {
-	now := d.cfg.Now()
 	if d.cfg.StatePath == "" {
 		for _, n := range d.nets {
 			n.savedHeard, n.news = n.lastHeard, false
 		}
 		return
 	}
+	if !d.cfg.Now().Before(d.saveRetry) {
+		d.saveDue.Store(true)
+	}
+}
+
+// unlock releases the decoder's lock, then saves what save asked for.
+func (d *Decoder) unlock() {
+	d.mu.Unlock()
+	d.persist()
+}
+
+// persist saves while a save is due and no other input is saving (that
+// one sees what is due when it is done).
+func (d *Decoder) persist() {
+	for d.saveDue.Load() && d.saveMu.TryLock() {
+		d.saveDue.Store(false)
+		d.saveOnce()
+		d.saveMu.Unlock()
+	}
+}
+
+// saveOnce merges this run's news into the state file (under the file's
+// lock, so processes sharing it keep each other's networks) and takes the
+// file's view back: networks other processes learned are adopted, networks
+// forgotten there (gridstream networks forget) and not heard here since
+// are dropped. When another process holds the file's lock for longer than
+// saveWait, the news stay for a later save, tried no sooner than
+// saveBackoff later.
+func (d *Decoder) saveOnce() {
+	d.mu.Lock()
+	now := d.cfg.Now()
 	news := d.learnedList(true)
-	merged, err := UpdateLearned(d.cfg.StatePath, func(file []LearnedNetwork) []LearnedNetwork {
+	sent := make(map[uint16]time.Time, len(news))
+	for _, n := range d.nets {
+		if n.learned && n.news {
+			sent[n.init] = n.lastHeard
+		}
+	}
+	d.mu.Unlock()
+	merged, err := tryUpdateLearned(d.cfg.StatePath, func(file []LearnedNetwork) []LearnedNetwork {
 		return keepLearned(mergeLearned(file, news, now), now, d.cfg.ForgetAfter, d.cfg.MaxLearned)
-	})
+	}, saveWait)
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if err != nil {
-		d.log.Warn("could not save learned networks", "path", d.cfg.StatePath, "err", err)
+		d.log.Warn("could not save learned networks; trying again later", "path", d.cfg.StatePath, "err", err)
+		d.saveRetry = now.Add(saveBackoff)
 		return
 	}
 	inFile := map[uint16]bool{}
@@ -383,12 +427,15 @@ func (d *Decoder) save() {
 		}
 	}
 	for init, n := range d.nets {
-		if n.learned && !inFile[init] {
+		_, wasSent := sent[init]
+		if n.learned && !inFile[init] && (wasSent || !n.news) {
 			d.forget(init, "not in "+d.cfg.StatePath)
 		}
 	}
 	d.adopt(merged, now)
-	for _, n := range d.nets {
-		n.news = false
+	for init, heard := range sent {
+		if n, ok := d.nets[init]; ok && n.lastHeard.Equal(heard) {
+			n.news = false
+		}
 	}
 }
