@@ -31,8 +31,12 @@ type Config struct {
 	// NoCorrect turns off the soft-decision correction of frames whose
 	// CRC fails (see chase.go).
 	NoCorrect bool
-	// EmitFailed also emits frames whose CRC fails (crc_ok false).
+	// EmitFailed also emits frames whose CRC fails (crc_ok false), and
+	// encrypted ones.
 	EmitFailed bool
+	// EmitEncrypted also emits encrypted 0xD2 frames (CI 0x52), which have
+	// no CRC (crc_ok false, encrypted true), as rtl_433 prints them.
+	EmitEncrypted bool
 	// Now stamps messages; nil means time.Now.
 	Now func() time.Time
 	// Logger receives learning events; nil means slog.Default().
@@ -319,14 +323,14 @@ func (d *Decoder) reject(m *frames.Message, now time.Time, implausible bool, out
 }
 
 // encrypted counts an encrypted frame (isEncrypted), emitted with
-// EmitFailed.
+// EmitFailed or EmitEncrypted.
 func (d *Decoder) encrypted(m *frames.Message, now time.Time, out protocol.Output) {
 	d.mu.Lock()
 	d.stats.Frames++
 	d.sweep(now)
 	d.stats.Encrypted++
 	d.unlock()
-	if d.cfg.EmitFailed {
+	if d.cfg.EmitFailed || d.cfg.EmitEncrypted {
 		send(m, out)
 	}
 }
