@@ -1,7 +1,8 @@
-// Package grc holds gridstream's GNU Radio Companion blocks (a YAML block
-// definition and the Python it runs, in blocks/) and installs them where
-// GRC 3.10 and grcc find them. Nothing is compiled: the block runs
-// `gridstream decode` as a child process.
+// Package grc holds gridstream's GNU Radio Companion blocks (YAML block
+// definitions and the Python they run, in blocks/: the GridStream Decoder
+// and the GridStream Wideband Receiver) and installs them where GRC 3.10
+// and grcc find them. Nothing is compiled: the blocks are stock GNU Radio
+// blocks in Python around `gridstream decode`, run as a child process.
 package grc
 
 import (
@@ -20,7 +21,7 @@ import (
 var blocks embed.FS
 
 // Files are the installed files' names.
-var Files = []string{"gridstream_decoder.block.yml", "gridstream_grc.py"}
+var Files = []string{"gridstream_decoder.block.yml", "gridstream_wideband_receiver.block.yml", "gridstream_grc.py"}
 
 // marker is on the first line of every installed file; Uninstall removes
 // only files that carry it.
