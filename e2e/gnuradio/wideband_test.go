@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,89 @@ func checkWideband(t *testing.T, fg *proc, tr []gsynth.TruthLine) map[string]boo
 		t.Errorf("bauds in the recording: %v, want all three", perBaud)
 	}
 	return got
+}
+
+// TestWidebandPlan checks the receiver's channel plan (the installed
+// module's wideband_plan) for many sample rates: the channelizer's band is
+// whole channels of 100 kHz reached by an exact rational resampling of the
+// input, each channel gets at least 150 kS/s, and the channels decoded are
+// exactly the whole ones inside the sampled band, in ascending order.
+func TestWidebandPlan(t *testing.T) {
+	needGNURadio(t)
+	rates := []float64{2.4e6, 2.56e6, 2.048e6, 2.5e6, 3.2e6, 1e6, 1.024e6, 250e3, 200e3, 100e3, 20e6, 2.4e6 + 1, 2.6e6 - 1}
+	bad := []string{"50e3", "0", "-2.4e6", "float('nan')", "float('inf')", "200e6"}
+	script := `import json, sys
+sys.path.insert(0, sys.argv[1])
+import gridstream_grc as g
+out = {'plans': [g.wideband_plan(float(r), 915e6).__dict__ for r in sys.argv[2].split()], 'errors': []}
+for r in sys.argv[3].split():
+    try:
+        g.wideband_plan(eval(r), 915e6)
+        out['errors'].append('')
+    except g.WidebandError as e:
+        out['errors'].append(str(e))
+print(json.dumps(out))
+`
+	var args []string
+	for _, r := range rates {
+		args = append(args, strconv.FormatFloat(r, 'g', -1, 64))
+	}
+	out, err := exec.Command(python, "-c", script, grcDir, strings.Join(args, " "), strings.Join(bad, " ")).Output()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var res struct {
+		Plans []struct {
+			SampRate  float64 `json:"samp_rate"`
+			Spacing   float64
+			Interp    int
+			Decim     int
+			BandRate  float64 `json:"band_rate"`
+			Nchan     int
+			DecimChan int     `json:"decim_chan"`
+			OSR       float64 `json:"osr"`
+			ChanRate  float64 `json:"chan_rate"`
+			ChanMap   []int   `json:"chan_map"`
+			Freqs     []float64
+		}
+		Errors []string
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+	for i, p := range res.Plans {
+		r := rates[i]
+		if p.SampRate != r || !near(p.BandRate, r*float64(p.Interp)/float64(p.Decim)) || p.BandRate < r ||
+			!near(p.BandRate, float64(p.Nchan)*p.Spacing) || math.Abs(p.Spacing-100e3) > 0.1 {
+			t.Errorf("%g S/s: band %+v", r, p)
+		}
+		if !near(p.ChanRate, p.BandRate/float64(p.DecimChan)) || !near(p.OSR, float64(p.Nchan)/float64(p.DecimChan)) ||
+			p.ChanRate < 1.5*p.Spacing*(1-1e-9) {
+			t.Errorf("%g S/s: channels of %g S/s (%+v)", r, p.ChanRate, p)
+		}
+		want := p.Nchan // every channel of the band when it is the input's
+		if p.Interp != p.Decim {
+			want = 2*int(math.Floor((r/2-p.Spacing/2)/p.Spacing+1e-9)) + 1
+		}
+		if len(p.Freqs) != want || len(p.ChanMap) != want {
+			t.Errorf("%g S/s: %d channels decoded, want %d", r, len(p.Freqs), want)
+			continue
+		}
+		for j, f := range p.Freqs {
+			k := math.Round((f - 915e6) / p.Spacing)
+			if !near(f-915e6, k*p.Spacing) && f != 915e6 || p.ChanMap[j] != (int(k)+p.Nchan)%p.Nchan ||
+				j > 0 && !near(f-p.Freqs[j-1], p.Spacing) {
+				t.Errorf("%g S/s: channel %d at %g Hz, filter %d", r, j, f, p.ChanMap[j])
+			}
+			if p.Interp != p.Decim && math.Abs(f-915e6)+p.Spacing/2 > r/2 {
+				t.Errorf("%g S/s: channel %d at %g Hz is not wholly inside the band", r, j, f)
+			}
+		}
+	}
+	for i, e := range res.Errors {
+		if !strings.Contains(e, "S/s") {
+			t.Errorf("rate %s: error %q, want a WidebandError naming the rate", bad[i], e)
+		}
+	}
 }
