@@ -47,6 +47,7 @@ START_TIMEOUT = 10.0  # seconds for the child to start
 END_TIMEOUT = 60.0  # seconds for it to decode what it was sent at the end
 QUIET = 0.5  # seconds without a PDU after the child ended: none is in flight
 BUFFER_BYTES = 4 << 20  # the stream buffer before the ZMQ PUSH Sink
+THIN = 4096  # items per item the end-of-stream block sees
 MAX_CHANNELS = 1024  # channels of FM samples gridstream decode takes
 
 
@@ -192,19 +193,21 @@ class _Child(object):
 
 
 class _EndOfStream(gr.sync_block):
-    """Consumes the stream beside the ZMQ PUSH Sink; when the stream ends
-    (GNU Radio stops the block), tells the child how many items there were."""
+    """Consumes a thinned copy of the stream (one item in THIN: few Python
+    calls); when the stream ends (GNU Radio stops the block, after every block
+    before it), tells the child how many items counter wrote."""
 
-    def __init__(self, dtype, vlen, child):
+    def __init__(self, dtype, vlen, child, counter):
         sig = [(dtype, vlen)] if vlen > 1 else [dtype]
         gr.sync_block.__init__(self, name='gridstream_end_of_stream', in_sig=sig, out_sig=None)
         self.child = child
+        self.counter = counter
 
     def work(self, input_items, output_items):
         return len(input_items[0])
 
     def stop(self):
-        self.child.end_of_stream(self.nitems_read(0))
+        self.child.end_of_stream(self.counter.nitems_written(0))
         return True
 
 
@@ -324,17 +327,17 @@ class decoder(gr.hier_block2):
         self.child.spawn()
 
         self.push = zeromq.push_sink(itemsize, vlen, data_ep, 100, bool(pass_tags), -1)
-        self.end = _EndOfStream(dtype, vlen, self.child)
         self.pdu_source = zeromq.sub_msg_source(pdu_ep, 100)  # connects (3.10.0 has no bind flag)
         self.forward = _Forwarder(self.child)
-        # A copy with a large output buffer lets the end-of-stream counter
-        # take big chunks: few Python calls.
+        # A copy with a large output buffer between the flowgraph and the
+        # child; the end-of-stream block counts what it wrote.
         self.buffer = blocks.copy(itemsize * vlen)
         self.buffer.set_min_output_buffer(max(8192, BUFFER_BYTES // (itemsize * vlen)))
-        self.end.set_min_noutput_items(4096)  # the rest comes at the end anyway
+        self.thin = blocks.keep_one_in_n(itemsize * vlen, THIN)
+        self.end = _EndOfStream(dtype, vlen, self.child, self.buffer)
         self.connect(self, self.buffer)
         self.connect(self.buffer, self.push)
-        self.connect(self.buffer, self.end)
+        self.connect(self.buffer, self.thin, self.end)
         self.msg_connect(self.pdu_source, 'out', self.forward, 'in')
         self.msg_connect(self.forward, 'out', self, 'pdus')
 
