@@ -357,7 +357,7 @@ CHANNEL_PASS = 0.45  # of the spacing: the channel filter passes ±45 kHz (38400
 CHANNEL_STOP = 0.75  # and rejects the neighbours (and what would alias) from ±75 kHz
 MIN_OSR = 1.5  # channel sample rate / spacing, at least
 MAX_RATIO = 1000  # largest resampling decimation (the ratio is approximated beyond)
-RESAMPLER_ATTEN = 60  # dB, the resampler's stopband
+RESAMPLER_ATTEN = 50  # dB, the resampler's stopband: an 8-bit RTL-SDR's dynamic range
 
 
 class WidebandError(ValueError):
