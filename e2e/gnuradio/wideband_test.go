@@ -159,14 +159,27 @@ func checkWideband(t *testing.T, fg *proc, tr []gsynth.TruthLine) map[string]boo
 func TestWidebandPlan(t *testing.T) {
 	needGNURadio(t)
 	rates := []float64{2.4e6, 2.56e6, 2.048e6, 2.5e6, 3.2e6, 1e6, 1.024e6, 250e3, 200e3, 100e3, 20e6, 2.4e6 + 1, 2.6e6 - 1}
-	bad := []string{"50e3", "0", "-2.4e6", "float('nan')", "float('inf')", "200e6"}
+	bad := []struct{ args, want string }{ // rate,centre: the error
+		{"50e3,915e6", "sample rate 50000 S/s does not cover a whole 100 kHz channel"},
+		{"0,915e6", "sample rate 0 S/s"},
+		{"-2.4e6,915e6", "sample rate -2.4e+06 S/s"},
+		{"float('nan'),915e6", "sample rate nan S/s"},
+		{"float('inf'),915e6", "sample rate inf S/s"},
+		{"200e6,915e6", "2000 channels of 100 kHz: want at most 1024"},
+		{"2.4e6,0", "centre frequency 0 Hz puts channels at -1.2e+06"},
+		{"2.4e6,20e9", "want 0 to 1e+10 Hz"},
+	}
+	var badArgs []string
+	for _, b := range bad {
+		badArgs = append(badArgs, b.args)
+	}
 	script := `import json, sys
 sys.path.insert(0, sys.argv[1])
 import gridstream_grc as g
 out = {'plans': [g.wideband_plan(float(r), 915e6).__dict__ for r in sys.argv[2].split()], 'errors': []}
 for r in sys.argv[3].split():
     try:
-        g.wideband_plan(eval(r), 915e6)
+        g.wideband_plan(*[eval(x) for x in r.split(',')])
         out['errors'].append('')
     except g.WidebandError as e:
         out['errors'].append(str(e))
@@ -176,7 +189,7 @@ print(json.dumps(out))
 	for _, r := range rates {
 		args = append(args, strconv.FormatFloat(r, 'g', -1, 64))
 	}
-	out, err := exec.Command(python, "-c", script, grcDir, strings.Join(args, " "), strings.Join(bad, " ")).Output()
+	out, err := exec.Command(python, "-c", script, grcDir, strings.Join(args, " "), strings.Join(badArgs, " ")).Output()
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
@@ -198,6 +211,9 @@ print(json.dumps(out))
 	}
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("%v: %s", err, out)
+	}
+	if len(res.Plans) != len(rates) || len(res.Errors) != len(bad) {
+		t.Fatalf("%d plans and %d errors: %s", len(res.Plans), len(res.Errors), out)
 	}
 	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
 	for i, p := range res.Plans {
@@ -230,8 +246,8 @@ print(json.dumps(out))
 		}
 	}
 	for i, e := range res.Errors {
-		if !strings.Contains(e, "S/s") {
-			t.Errorf("rate %s: error %q, want a WidebandError naming the rate", bad[i], e)
+		if !strings.Contains(e, bad[i].want) {
+			t.Errorf("wideband_plan(%s): error %q, want a WidebandError saying %q", bad[i].args, e, bad[i].want)
 		}
 	}
 }

@@ -49,6 +49,7 @@ QUIET = 0.5  # seconds without a PDU after the child ended: none is in flight
 BUFFER_BYTES = 4 << 20  # the stream buffer before the ZMQ PUSH Sink
 THIN = 4096  # items per item the end-of-stream block sees
 MAX_CHANNELS = 1024  # channels of FM samples gridstream decode takes
+MAX_FREQ = 10e9  # the highest channel frequency it takes, Hz
 
 
 def _log(msg, who='GridStream Decoder'):
@@ -384,7 +385,7 @@ class WidebandPlan(object):
                    self.chan_rate))
 
 
-def wideband_plan(samp_rate, center_freq=0.0, spacing=100e3):
+def wideband_plan(samp_rate, center_freq=915e6, spacing=100e3):
     """Returns the WidebandPlan for complex samples at samp_rate centred on
     center_freq, or raises WidebandError.
 
@@ -428,12 +429,16 @@ def wideband_plan(samp_rate, center_freq=0.0, spacing=100e3):
         # Whole channels inside the sampled band only.
         kmax = int((samp_rate / 2 - spacing / 2) / spacing * (1 + 1e-9))
         ks = list(range(-kmax, kmax + 1))
+    freqs = [center_freq + k * spacing for k in ks]
+    if freqs[0] < 0 or freqs[-1] > MAX_FREQ:
+        raise WidebandError('centre frequency %g Hz puts channels at %g to %g Hz: want 0 to %g Hz '
+                            '(the tuner\'s frequency)' % (center_freq, freqs[0], freqs[-1], MAX_FREQ))
     return WidebandPlan(
         samp_rate=samp_rate, center_freq=center_freq, spacing=spacing,
         interp=interp, decim=decim, band_rate=band_rate, nchan=nchan,
         decim_chan=decim_chan, osr=nchan / decim_chan, chan_rate=band_rate / decim_chan,
         offsets=[k * spacing for k in ks], chan_map=[k % nchan for k in ks],
-        freqs=[center_freq + k * spacing for k in ks])
+        freqs=freqs)
 
 
 class wideband_receiver(gr.hier_block2):
@@ -453,7 +458,7 @@ class wideband_receiver(gr.hier_block2):
     one-line error and exit status 2 (wideband_plan raises WidebandError).
     """
 
-    def __init__(self, samp_rate, center_freq=0.0, spacing=100e3, protocol='', crc_inits='',
+    def __init__(self, samp_rate, center_freq=915e6, spacing=100e3, protocol='', crc_inits='',
                  mqtt='', quiet=False, extra_args='', binary='gridstream', log_level='warn',
                  name='gridstream'):
         try:
