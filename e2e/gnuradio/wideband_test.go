@@ -155,7 +155,9 @@ func checkWideband(t *testing.T, fg *proc, tr []gsynth.TruthLine) map[string]boo
 // module's wideband_plan) for many sample rates: the channelizer's band is
 // whole channels of 100 kHz reached by an exact rational resampling of the
 // input, each channel gets at least 150 kS/s, and the channels decoded are
-// exactly the whole ones inside the sampled band, in ascending order.
+// exactly the whole ones inside the sampled band, in ascending order; the
+// channel filter and the resampler pass the channels (±45 kHz) within
+// 0.5 dB and attenuate what would fold onto them by ≥ 50 and ≥ 48 dB.
 func TestWidebandPlan(t *testing.T) {
 	needGNURadio(t)
 	rates := []float64{2.4e6, 2.56e6, 2.048e6, 2.5e6, 3.2e6, 1e6, 1.024e6, 250e3, 200e3, 100e3, 20e6, 2.4e6 + 1, 2.6e6 - 1}
@@ -174,9 +176,35 @@ func TestWidebandPlan(t *testing.T) {
 		badArgs = append(badArgs, b.args)
 	}
 	script := `import json, sys
+import numpy as np
 sys.path.insert(0, sys.argv[1])
 import gridstream_grc as g
-out = {'plans': [g.wideband_plan(float(r), 915e6).__dict__ for r in sys.argv[2].split()], 'errors': []}
+
+def response(taps, fs, gain):
+    """dB over frequency (Hz) from 0 to fs/2."""
+    h = np.abs(np.fft.rfft(np.array(taps) / gain, 1 << 20))
+    return np.arange(len(h)) * fs / (1 << 20), 20 * np.log10(h + 1e-12)
+
+def worst(db, mask, pick):
+    return float(pick(db[mask])) if mask.any() else -300.0  # nothing there
+
+out = {'plans': [], 'errors': []}
+for r in sys.argv[2].split():
+    p = g.wideband_plan(float(r), 915e6)
+    d = dict(p.__dict__)
+    passband = 0.45 * p.spacing
+    f, db = response(g.channel_taps(p), p.band_rate, 1)
+    # What folds into a channel's passband at the channel rate.
+    d['chan_pass_db'] = worst(db, f <= passband, np.min)
+    d['chan_alias_db'] = worst(db, f >= p.chan_rate - passband, np.max)
+    if p.interp != p.decim:
+        passband += max(abs(o) for o in p.offsets)
+        f, db = response(g.resampler_taps(p), p.interp * p.samp_rate, p.interp)
+        d['resampler_pass_db'] = worst(db, f <= passband, np.min)
+        d['resampler_stop_db'] = worst(db, f >= p.band_rate - passband, np.max)
+    else:
+        d['resampler_pass_db'], d['resampler_stop_db'] = 0.0, -300.0  # none
+    out['plans'].append(d)
 for r in sys.argv[3].split():
     try:
         g.wideband_plan(*[eval(x) for x in r.split(',')])
@@ -190,8 +218,10 @@ print(json.dumps(out))
 		args = append(args, strconv.FormatFloat(r, 'g', -1, 64))
 	}
 	out, err := exec.Command(python, "-c", script, grcDir, strings.Join(args, " "), strings.Join(badArgs, " ")).Output()
-	if err != nil {
-		t.Fatalf("%v: %s", err, out)
+	if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
+		t.Fatalf("%v: %s", err, ee.Stderr)
+	} else if err != nil {
+		t.Fatal(err)
 	}
 	var res struct {
 		Plans []struct {
@@ -206,6 +236,12 @@ print(json.dumps(out))
 			ChanRate  float64 `json:"chan_rate"`
 			ChanMap   []int   `json:"chan_map"`
 			Freqs     []float64
+			// Filter responses (dB): the worst over the passband and over
+			// what would fold into the kept channels.
+			ChanPassDB      float64 `json:"chan_pass_db"`
+			ChanAliasDB     float64 `json:"chan_alias_db"`
+			ResamplerPassDB float64 `json:"resampler_pass_db"`
+			ResamplerStopDB float64 `json:"resampler_stop_db"`
 		}
 		Errors []string
 	}
@@ -225,6 +261,10 @@ print(json.dumps(out))
 		if !near(p.ChanRate, p.BandRate/float64(p.DecimChan)) || !near(p.OSR, float64(p.Nchan)/float64(p.DecimChan)) ||
 			p.ChanRate < 1.5*p.Spacing*(1-1e-9) {
 			t.Errorf("%g S/s: channels of %g S/s (%+v)", r, p.ChanRate, p)
+		}
+		if p.ChanPassDB < -0.5 || p.ChanAliasDB > -50 || p.ResamplerPassDB < -0.5 || p.ResamplerStopDB > -48 {
+			t.Errorf("%g S/s: channel filter %.2f dB in the passband, %.1f dB folding in; resampler %.2f dB, %.1f dB",
+				r, p.ChanPassDB, p.ChanAliasDB, p.ResamplerPassDB, p.ResamplerStopDB)
 		}
 		want := p.Nchan // every channel of the band when it is the input's
 		if p.Interp != p.Decim {

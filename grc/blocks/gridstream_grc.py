@@ -355,7 +355,7 @@ class decoder(gr.hier_block2):
 
 # The GridStream Wideband Receiver's channel plan.
 CHANNEL_PASS = 0.45  # of the spacing: the channel filter passes ±45 kHz (38400-baud bursts)
-CHANNEL_STOP = 0.75  # and rejects the neighbours (and what would alias) from ±75 kHz
+CHANNEL_STOP = 0.75  # and rejects the neighbours (and what would alias) from ~±80 kHz
 MIN_OSR = 1.5  # channel sample rate / spacing, at least
 MAX_RATIO = 1000  # largest resampling decimation (the ratio is approximated beyond)
 RESAMPLER_ATTEN = 50  # dB, the resampler's stopband: an 8-bit RTL-SDR's dynamic range
@@ -441,6 +441,31 @@ def wideband_plan(samp_rate, center_freq=915e6, spacing=100e3):
         freqs=freqs)
 
 
+def resampler_taps(plan):
+    """Returns the taps of plan's rational resampler (at interp x samp_rate,
+    gain interp). It passes the kept channels (plus what the channel filter
+    passes of the outermost ones) and stops from band_rate - passband: what
+    lies between folds onto the channels that are not kept."""
+    passband = max(abs(o) for o in plan.offsets) + CHANNEL_PASS * plan.spacing
+    stop = plan.band_rate - passband
+    # A Kaiser window for RESAMPLER_ATTEN; firdes makes its transition about
+    # 40 % wider than asked, hence 0.7 (checked by TestWidebandPlan).
+    return filter.firdes.low_pass(plan.interp, plan.interp * plan.samp_rate,
+                                  (passband + stop) / 2, 0.7 * (stop - passband),
+                                  fft.window.WIN_KAISER, 0.1102 * (RESAMPLER_ATTEN - 8.7))
+
+
+def channel_taps(plan):
+    """Returns the Polyphase Channelizer's prototype filter (at band_rate):
+    passes ±CHANNEL_PASS channel spacings (±45 kHz) and stops (> 45 dB) from
+    a little beyond ±CHANNEL_STOP, so nothing folds into the passband at the
+    channel rate (>= 1.5 spacings)."""
+    return filter.firdes.low_pass(1.0, plan.band_rate,
+                                  (CHANNEL_PASS + CHANNEL_STOP) / 2 * plan.spacing,
+                                  (CHANNEL_STOP - CHANNEL_PASS) * plan.spacing,
+                                  fft.window.WIN_HAMMING)
+
+
 class wideband_receiver(gr.hier_block2):
     """GridStream Wideband Receiver: complex samples of a band in, PDUs of
     every decoded message of every channel out.
@@ -483,22 +508,11 @@ class wideband_receiver(gr.hier_block2):
                                name=name)
         head = self
         if plan.interp != plan.decim:
-            # Passes the kept channels (plus what the channel filter passes of
-            # the outermost ones) and stops from band_rate - passband: what
-            # lies between folds onto the channels that are not kept.
-            passband = max(abs(o) for o in plan.offsets) + CHANNEL_PASS * plan.spacing
-            stop = plan.band_rate - passband
-            taps = filter.firdes.low_pass_2(
-                plan.interp, plan.interp * plan.samp_rate, (passband + stop) / 2,
-                stop - passband, RESAMPLER_ATTEN)
-            self.resampler = filter.rational_resampler_ccf(plan.interp, plan.decim, taps)
+            self.resampler = filter.rational_resampler_ccf(plan.interp, plan.decim,
+                                                           resampler_taps(plan))
             self.connect(self, self.resampler)
             head = self.resampler
-        taps = filter.firdes.low_pass(1.0, plan.band_rate,
-                                      (CHANNEL_PASS + CHANNEL_STOP) / 2 * plan.spacing,
-                                      (CHANNEL_STOP - CHANNEL_PASS) * plan.spacing,
-                                      fft.window.WIN_HAMMING)
-        self.channelizer = filter.pfb_channelizer_ccf(plan.nchan, taps, plan.osr)
+        self.channelizer = filter.pfb_channelizer_ccf(plan.nchan, channel_taps(plan), plan.osr)
         self.channelizer.set_channel_map(plan.chan_map)
         # Fewer outputs than inputs when channels are left out: ONE_TO_ONE
         # (the default) would stop the block; the decoder passes no tags.
