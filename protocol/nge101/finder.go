@@ -3,6 +3,7 @@ package nge101
 import (
 	mathbits "math/bits"
 
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
 )
 
@@ -102,11 +103,22 @@ func looksLike(packet []byte) bool {
 
 // Finder finds NGE101 packets in an unpacked bit stream with no other
 // delimiter: every 55- or 71-bit window that starts with the packet head and
-// whose check bits match is a packet. State carries across calls.
+// whose check bits match is a packet. Packets are delivered in the order
+// their last bits arrive, during the call that brings that bit. State
+// carries across calls.
+//
+// The stream is packed 64 bits to a word (words aligned to stream
+// positions, earliest bit most significant), and the head is matched at 64
+// end positions at once with shifts and ANDs; only where a head and the
+// kind bit its length calls for are found is the check computed, from
+// tables, on the window as a word.
 type Finder struct {
-	lo, hi   uint64 // the last 128 bits, newest in lo's bit 0
-	pos      int64
 	onPacket func(Packet)
+	pos      int64  // bits consumed
+	a, b     uint64 // the two words before the current one
+	cur      uint64 // the current word: its first pos%64 bits so far
+	heads    uint64 // head matches of the current word by end position, as far as it goes
+	prev     uint64 // ...and of the previous word, whole
 	buf      [LongBits]byte
 }
 
@@ -117,24 +129,61 @@ func NewFinder(onPacket func(Packet)) *Finder {
 
 // Bits consumes unpacked bits (one per byte, only the low bit counts).
 func (f *Finder) Bits(p []byte) {
-	lo, hi := f.lo, f.hi
-	for i, b := range p {
-		hi = hi<<1 | lo>>63
-		lo = lo<<1 | uint64(b&1)
-		// Short packet: head in window bits 54..47, kind bit 46 is 0.
-		if lo>>46&0x1FF == head<<1 {
-			f.try(lo, hi, ShortBits, f.pos+int64(i))
+	for len(p) > 0 {
+		fill := int(f.pos & 63)
+		k := 64
+		if fill == 0 && len(p) >= 64 {
+			f.cur = bitio.PackWord(p)
+		} else {
+			k = min(64-fill, len(p))
+			f.cur |= bitio.PackPartial(p[:k]) >> fill
 		}
-		// Long packet: head in window bits 70..63, kind bit 62 is 1.
-		if (hi<<2|lo>>62)&0x1FF == head<<1|1 {
-			f.try(lo, hi, LongBits, f.pos+int64(i))
+		f.scan(fill, fill+k)
+		f.pos += int64(k)
+		p = p[k:]
+		if fill+k == 64 {
+			f.a, f.b, f.cur = f.b, f.cur, 0
+			f.prev = f.heads
 		}
 	}
-	f.lo, f.hi = lo, hi
-	f.pos += int64(len(p))
 }
 
+// scan looks for packets ending at bits from..to-1 of the current word
+// (bit i of a word is its (63-i)th most significant).
+func (f *Finder) scan(from, to int) {
+	b, c := f.b, f.cur
+	// x(k) has, for every end position t of the word, the bit at t-54+k: the
+	// short packet's head and kind bit.
+	x := func(k uint) uint64 { return b<<(10+k) | c>>(54-k) }
+	heads := x(0) & x(1) & x(2) & x(3) & x(4) &^ x(5) & x(6) &^ x(7) // head = 0b11111010
+	f.heads = heads
+	short := heads &^ x(8)
+	// A long packet ending at t has its head where a short one ending at
+	// t-16 would, and its kind bit (1) at t-62.
+	long := (f.prev<<48 | heads>>16) & (b<<2 | c>>62)
+	ends := (short | long) & (^uint64(0) >> from) &^ (^uint64(0) >> to)
+	for ends != 0 {
+		i := mathbits.LeadingZeros64(ends)
+		bit := uint64(1) << (63 - i)
+		ends &^= bit
+		last := f.pos - int64(f.pos&63) + int64(i)
+		lo := c>>(63-i) | b<<(i+1) // the 64 bits ending at last, newest in bit 0
+		if short&bit != 0 {
+			f.try(lo, 0, ShortBits, last)
+		}
+		if long&bit != 0 {
+			f.try(lo, b>>(63-i)|f.a<<(i+1), LongBits, last)
+		}
+	}
+}
+
+// try delivers the packet of n bits ending at stream position last when its
+// check matches; lo and hi are the 128 bits ending there, newest in lo's
+// bit 0.
 func (f *Finder) try(lo, hi uint64, n int, last int64) {
+	if wordCheck(lo, n) != uint16(mathbits.Reverse16(uint16(lo&0x7FFF))>>1) {
+		return
+	}
 	pkt := f.buf[:n]
 	for k := range n {
 		w := n - 1 - k // window bit of packet bit k
@@ -144,10 +193,43 @@ func (f *Finder) try(lo, hi uint64, n int, last int64) {
 			pkt[k] = byte(hi>>(w-64)) & 1
 		}
 	}
-	if c, s := Check(pkt); c == s {
-		f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
-	}
+	f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
 }
+
+// wordCheck is Check's computed value for the n-bit packet ending in lo's
+// bit 0 (its check bits are lo's bits 14..0, the data bits before them
+// from bit 15 up, the last data bit first).
+func wordCheck(lo uint64, n int) uint16 {
+	d := lo >> checkBits
+	t := &checkTable
+	c := t[0][byte(d)] ^ t[1][byte(d>>8)] ^ t[2][byte(d>>16)] ^ t[3][byte(d>>24)]
+	if n == LongBits {
+		c ^= t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
+	}
+	return c
+}
+
+// checkTable[j][v] is what the data bits 8j..8j+7 counted from the last
+// data bit back (bit q of v: the (8j+q)th from the end) add to the check:
+// the XOR of the masks Check steps to for them.
+var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
+	var masks [8 * len(t)]uint16
+	m := uint16(1)
+	for r := range masks {
+		m = step(m)
+		masks[r] = m
+	}
+	for j := range t {
+		for v := range 256 {
+			for q := range 8 {
+				if v>>q&1 != 0 {
+					t[j][v] ^= masks[8*j+q]
+				}
+			}
+		}
+	}
+	return t
+}()
 
 // Rows picks the NGE101 packets out of rows sliced from a level stream:
 // rows of the right length and head are delivered even when their check
