@@ -2,7 +2,6 @@ package bitio_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"io"
 	"math/rand/v2"
 	"testing"
@@ -10,25 +9,48 @@ import (
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 )
 
-// PackWord and PackPartial agree with Pack, the byte-at-a-time rule, on
-// bytes whose high bits are set too.
-func TestPackWord(t *testing.T) {
+// lsbFirst packs unpacked bits the slow way: bit i of the word is p[i]'s
+// low bit.
+func lsbFirst(p []byte) uint64 {
+	var w uint64
+	for i, b := range p {
+		w |= uint64(b&1) << i
+	}
+	return w
+}
+
+// PackWords and PackPartial agree with the bit-at-a-time rule, on bytes
+// whose high bits are set too.
+func TestPackWords(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for range 2000 {
-		p := make([]byte, 64)
-		for i := range p {
-			p[i] = byte(rng.Uint32())
+	for range 300 {
+		n := rng.IntN(40)
+		src := make([]byte, 64*n+rng.IntN(64))
+		for i := range src {
+			src[i] = byte(rng.Uint32())
 		}
-		want := binary.BigEndian.Uint64(bitio.Pack(p))
-		if got := bitio.PackWord(p); got != want {
-			t.Fatalf("PackWord(%v) = %064b, want %064b", p, got, want)
+		dst := make([]uint64, n+1)
+		dst[n] = 12345
+		bitio.PackWords(dst[:n], src)
+		for k := range n {
+			if want := lsbFirst(src[64*k : 64*k+64]); dst[k] != want {
+				t.Fatalf("word %d of %d: %064b, want %064b", k, n, dst[k], want)
+			}
 		}
-		n := rng.IntN(65)
-		wantPart := binary.BigEndian.Uint64(append(bitio.Pack(p[:n]), make([]byte, 8)...))
-		if got := bitio.PackPartial(p[:n]); got != wantPart {
-			t.Fatalf("PackPartial(%v) = %064b, want %064b", p[:n], got, wantPart)
+		if dst[n] != 12345 {
+			t.Fatal("PackWords wrote past its words")
+		}
+		tail := src[64*n:]
+		if got, want := bitio.PackPartial(tail), lsbFirst(tail); got != want {
+			t.Fatalf("PackPartial(%v) = %064b, want %064b", tail, got, want)
 		}
 	}
+	defer func() {
+		if recover() == nil {
+			t.Error("PackWords with too short a src did not panic")
+		}
+	}()
+	bitio.PackWords(make([]uint64, 2), make([]byte, 127))
 }
 
 // The unpacked reader keeps only each byte's low bit (inverted or not),
@@ -47,7 +69,7 @@ func TestReaderUnpackedWords(t *testing.T) {
 				want[i] ^= 1
 			}
 		}
-		for _, size := range []int{1, 7, 15, 16, 17, 31, 64, 100, 4096, 8192} {
+		for _, size := range []int{1, 7, 15, 16, 17, 31, 63, 64, 65, 100, 127, 128, 129, 4096, 8192} {
 			r := bitio.NewReader(bytes.NewReader(in), bitio.Unpacked, invert)
 			var got []byte
 			buf := make([]byte, size)

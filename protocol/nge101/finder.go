@@ -108,10 +108,10 @@ func looksLike(packet []byte) bool {
 // carries across calls.
 //
 // The stream is packed 64 bits to a word (words aligned to stream
-// positions, earliest bit most significant), and the head is matched at 64
-// end positions at once with shifts and ANDs; only where a head and the
-// kind bit its length calls for are found is the check computed, from
-// tables, on the window as a word.
+// positions: bit i of a word is the position of its bit 0 plus i), and the
+// head is matched at 64 end positions at once with shifts and ANDs; only
+// where a head and the kind bit its length calls for are found is the
+// check computed, from tables, on the window as a word.
 type Finder struct {
 	onPacket func(Packet)
 	pos      int64  // bits consumed
@@ -119,8 +119,12 @@ type Finder struct {
 	cur      uint64 // the current word: its first pos%64 bits so far
 	heads    uint64 // head matches of the current word by end position, as far as it goes
 	prev     uint64 // ...and of the previous word, whole
+	words    [blockWords]uint64
 	buf      [LongBits]byte
 }
+
+// blockWords is how many words a Finder packs at once.
+const blockWords = 64
 
 // NewFinder returns a finder that calls onPacket for every packet.
 func NewFinder(onPacket func(Packet)) *Finder {
@@ -131,14 +135,21 @@ func NewFinder(onPacket func(Packet)) *Finder {
 func (f *Finder) Bits(p []byte) {
 	for len(p) > 0 {
 		fill := int(f.pos & 63)
-		k := 64
 		if fill == 0 && len(p) >= 64 {
-			f.cur = bitio.PackWord(p)
-		} else {
-			k = min(64-fill, len(p))
-			f.cur |= bitio.PackPartial(p[:k]) >> fill
+			n := min(len(p)/64, blockWords)
+			bitio.PackWords(f.words[:n], p)
+			f.block(f.words[:n])
+			p = p[64*n:]
+			continue
 		}
-		f.scan(fill, fill+k)
+		k := min(64-fill, len(p))
+		f.cur |= bitio.PackPartial(p[:k]) << fill
+		heads, short, long := match(f.b, f.cur, f.prev)
+		f.heads = heads
+		ends := ^uint64(0) << fill & (^uint64(0) >> (64 - fill - k))
+		if (short|long)&ends != 0 {
+			f.found(f.a, f.b, f.cur, short&ends, long&ends, f.pos-int64(fill))
+		}
 		f.pos += int64(k)
 		p = p[k:]
 		if fill+k == 64 {
@@ -148,70 +159,91 @@ func (f *Finder) Bits(p []byte) {
 	}
 }
 
-// scan looks for packets ending at bits from..to-1 of the current word
-// (bit i of a word is its (63-i)th most significant).
-func (f *Finder) scan(from, to int) {
-	b, c := f.b, f.cur
+// block consumes whole words while the current word is empty.
+func (f *Finder) block(words []uint64) {
+	a, b, prev, pos := f.a, f.b, f.prev, f.pos
+	for _, c := range words {
+		heads, short, long := match(b, c, prev)
+		if short|long != 0 {
+			f.found(a, b, c, short, long, pos)
+		}
+		a, b, prev = b, c, heads
+		pos += 64
+	}
+	f.a, f.b, f.prev, f.pos = a, b, prev, pos
+}
+
+// match finds the packets that may end in word c (b the word before it,
+// prev the heads of b): for every end position in c, whether the packet's
+// head is there (heads, as a short packet would have it), and a short or
+// long packet's head and kind bit.
+func match(b, c, prev uint64) (heads, short, long uint64) {
 	// x(k) has, for every end position t of the word, the bit at t-54+k: the
 	// short packet's head and kind bit.
-	x := func(k uint) uint64 { return b<<(10+k) | c>>(54-k) }
-	heads := x(0) & x(1) & x(2) & x(3) & x(4) &^ x(5) & x(6) &^ x(7) // head = 0b11111010
-	f.heads = heads
-	short := heads &^ x(8)
+	x := func(k uint) uint64 { return c<<(54-k) | b>>(10+k) }
+	heads = x(0) & x(1) & x(2) & x(3) & x(4) &^ x(5) & x(6) &^ x(7) // head = 0b11111010
+	short = heads &^ x(8)
 	// A long packet ending at t has its head where a short one ending at
 	// t-16 would, and its kind bit (1) at t-62.
-	long := (f.prev<<48 | heads>>16) & (b<<2 | c>>62)
-	ends := (short | long) & (^uint64(0) >> from) &^ (^uint64(0) >> to)
+	long = (heads<<16 | prev>>48) & (c<<62 | b>>2)
+	return heads, short, long
+}
+
+// found checks the candidates ending in word c (a and b the words before
+// it) at the positions short and long have, in stream order; word is the
+// stream position of c's bit 0.
+func (f *Finder) found(a, b, c, short, long uint64, word int64) {
+	ends := short | long
 	for ends != 0 {
-		i := mathbits.LeadingZeros64(ends)
-		bit := uint64(1) << (63 - i)
+		i := mathbits.TrailingZeros64(ends)
+		bit := uint64(1) << i
 		ends &^= bit
-		last := f.pos - int64(f.pos&63) + int64(i)
-		lo := c>>(63-i) | b<<(i+1) // the 64 bits ending at last, newest in bit 0
+		// The 128 bits ending at position i: lo's bit 63 is that position.
+		lo := c<<(63-i) | b>>(i+1)
 		if short&bit != 0 {
-			f.try(lo, 0, ShortBits, last)
+			f.try(lo, 0, ShortBits, word+int64(i))
 		}
 		if long&bit != 0 {
-			f.try(lo, b>>(63-i)|f.a<<(i+1), LongBits, last)
+			f.try(lo, b<<(63-i)|a>>(i+1), LongBits, word+int64(i))
 		}
 	}
 }
 
 // try delivers the packet of n bits ending at stream position last when its
-// check matches; lo and hi are the 128 bits ending there, newest in lo's
-// bit 0.
+// check matches; lo and hi are the 128 bits ending there (lo's bit 63 the
+// last, hi's bit 63 the 65th from the end).
 func (f *Finder) try(lo, hi uint64, n int, last int64) {
-	if wordCheck(lo, n) != uint16(mathbits.Reverse16(uint16(lo&0x7FFF))>>1) {
+	if wordCheck(lo, n) != uint16(lo>>(64-checkBits)) {
 		return
 	}
 	pkt := f.buf[:n]
 	for k := range n {
-		w := n - 1 - k // window bit of packet bit k
-		if w < 64 {
-			pkt[k] = byte(lo>>w) & 1
+		back := n - 1 - k // packet bit k is this many before the last
+		if back < 64 {
+			pkt[k] = byte(lo>>(63-back)) & 1
 		} else {
-			pkt[k] = byte(hi>>(w-64)) & 1
+			pkt[k] = byte(hi>>(127-back)) & 1
 		}
 	}
 	f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
 }
 
 // wordCheck is Check's computed value for the n-bit packet ending in lo's
-// bit 0 (its check bits are lo's bits 14..0, the data bits before them
-// from bit 15 up, the last data bit first).
+// bit 63: its check bits are lo's top 15, the data bits before them run
+// down from bit 48, the last data bit first.
 func wordCheck(lo uint64, n int) uint16 {
-	d := lo >> checkBits
+	d := lo >> 1 // the last data bit in bit 47
 	t := &checkTable
-	c := t[0][byte(d)] ^ t[1][byte(d>>8)] ^ t[2][byte(d>>16)] ^ t[3][byte(d>>24)]
+	c := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
 	if n == LongBits {
-		c ^= t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
+		c ^= t[0][byte(d)] ^ t[1][byte(d>>8)]
 	}
 	return c
 }
 
-// checkTable[j][v] is what the data bits 8j..8j+7 counted from the last
-// data bit back (bit q of v: the (8j+q)th from the end) add to the check:
-// the XOR of the masks Check steps to for them.
+// checkTable[j][v] is what the data bits in byte j of wordCheck's d add to
+// the check (bit q of v is the (47-8j-q)th data bit counted back from the
+// last): the XOR of the masks Check steps to for them.
 var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
 	var masks [8 * len(t)]uint16
 	m := uint16(1)
@@ -223,7 +255,7 @@ var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
 		for v := range 256 {
 			for q := range 8 {
 				if v>>q&1 != 0 {
-					t[j][v] ^= masks[8*j+q]
+					t[j][v] ^= masks[len(masks)-1-8*j-q]
 				}
 			}
 		}
