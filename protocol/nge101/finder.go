@@ -190,32 +190,34 @@ func match(b, c, prev uint64) (heads, short, long uint64) {
 }
 
 // found checks the candidates ending in word c (a and b the words before
-// it) at the positions short and long have, in stream order; word is the
-// stream position of c's bit 0.
+// it) at the positions short and long have, in stream order, and delivers
+// the packets whose check matches; word is the stream position of c's bit 0.
 func (f *Finder) found(a, b, c, short, long uint64, word int64) {
 	ends := short | long
 	for ends != 0 {
 		i := mathbits.TrailingZeros64(ends)
 		bit := uint64(1) << i
 		ends &^= bit
-		// The 128 bits ending at position i: lo's bit 63 is that position.
+		// lo holds the 64 bits ending at position i (there in bit 63): the
+		// check bits on top, the data bits before them down from bit 48,
+		// the last data bit first.
 		lo := c<<(63-i) | b>>(i+1)
-		if short&bit != 0 {
-			f.try(lo, 0, ShortBits, word+int64(i))
+		d, t := lo>>1, &checkTable
+		check := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
+		sent := uint16(lo >> (64 - checkBits))
+		if short&bit != 0 && check == sent {
+			f.deliver(lo, 0, ShortBits, word+int64(i))
 		}
-		if long&bit != 0 {
-			f.try(lo, b<<(63-i)|a>>(i+1), LongBits, word+int64(i))
+		if long&bit != 0 && check^t[0][byte(d)]^t[1][byte(d>>8)] == sent {
+			f.deliver(lo, b<<(63-i)|a>>(i+1), LongBits, word+int64(i))
 		}
 	}
 }
 
-// try delivers the packet of n bits ending at stream position last when its
-// check matches; lo and hi are the 128 bits ending there (lo's bit 63 the
-// last, hi's bit 63 the 65th from the end).
-func (f *Finder) try(lo, hi uint64, n int, last int64) {
-	if wordCheck(lo, n) != uint16(lo>>(64-checkBits)) {
-		return
-	}
+// deliver hands on the packet of n bits ending at stream position last; lo
+// and hi are the 128 bits ending there (lo's bit 63 the last, hi's bit 63
+// the 65th from the end).
+func (f *Finder) deliver(lo, hi uint64, n int, last int64) {
 	pkt := f.buf[:n]
 	for k := range n {
 		back := n - 1 - k // packet bit k is this many before the last
@@ -228,22 +230,10 @@ func (f *Finder) try(lo, hi uint64, n int, last int64) {
 	f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
 }
 
-// wordCheck is Check's computed value for the n-bit packet ending in lo's
-// bit 63: its check bits are lo's top 15, the data bits before them run
-// down from bit 48, the last data bit first.
-func wordCheck(lo uint64, n int) uint16 {
-	d := lo >> 1 // the last data bit in bit 47
-	t := &checkTable
-	c := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
-	if n == LongBits {
-		c ^= t[0][byte(d)] ^ t[1][byte(d>>8)]
-	}
-	return c
-}
-
-// checkTable[j][v] is what the data bits in byte j of wordCheck's d add to
-// the check (bit q of v is the (47-8j-q)th data bit counted back from the
-// last): the XOR of the masks Check steps to for them.
+// checkTable[j][v] is what the data bits in byte j of found's d add to the
+// check (bit q of v is the (47-8j-q)th data bit counted back from the
+// last): the XOR of the masks Check steps to for them. A short packet has
+// 32 data bits from bit 8 on (bytes 2–5), a long one 48 (bytes 0–5).
 var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
 	var masks [8 * len(t)]uint16
 	m := uint16(1)
