@@ -28,3 +28,20 @@ func BenchmarkReaderUnpacked(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(src))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mbit/s")
 }
+
+// BenchmarkPackWords measures packing unpacked bits 64 to a word (one byte
+// per bit, so MB/s reads as Mbit/s).
+func BenchmarkPackWords(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	src := make([]byte, 64<<10)
+	for i := range src {
+		src[i] = byte(rng.Uint32() & 1)
+	}
+	dst := make([]uint64, len(src)/64)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		PackWords(dst, src)
+	}
+	b.ReportMetric(float64(len(src))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mbit/s")
+}
