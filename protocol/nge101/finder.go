@@ -117,8 +117,7 @@ type Finder struct {
 	pos      int64  // bits consumed
 	a, b     uint64 // the two words before the current one
 	cur      uint64 // the current word: its first pos%64 bits so far
-	heads    uint64 // head matches of the current word by end position, as far as it goes
-	prev     uint64 // ...and of the previous word, whole
+	prev     kinds  // the kinds of b
 	words    [blockWords]uint64
 	cands    [blockWords]candidates
 	buf      [LongBits]byte
@@ -139,106 +138,115 @@ func (f *Finder) Bits(p []byte) {
 		if fill == 0 && len(p) >= 64 {
 			n := min(len(p)/64, blockWords)
 			bitio.PackWords(f.words[:n], p)
-			f.block(f.words[:n])
+			f.scan(f.words[:n], 0, 64)
 			p = p[64*n:]
 			continue
 		}
+		// The current word so far, looked at again from the position where
+		// the last call stopped.
 		k := min(64-fill, len(p))
 		f.cur |= bitio.PackPartial(p[:k]) << fill
-		heads, short, long := match(f.b, f.cur, f.prev)
-		f.heads = heads
-		ends := ^uint64(0) << fill & (^uint64(0) >> (64 - fill - k))
-		if (short|long)&ends != 0 {
-			f.found(f.a, f.b, f.cur, short&ends, long&ends, f.pos-int64(fill))
-		}
-		f.pos += int64(k)
+		f.words[0] = f.cur
+		f.scan(f.words[:1], fill, fill+k)
 		p = p[k:]
 		if fill+k == 64 {
-			f.a, f.b, f.cur = f.b, f.cur, 0
-			f.prev = f.heads
+			f.cur = 0
 		}
 	}
 }
 
-// block consumes whole words while the current word is empty. It matches
-// every word first, noting the ones with candidates without a branch (a
-// quarter of them have one, at random), and checks those after.
-func (f *Finder) block(words []uint64) {
-	a0, b0 := f.a, f.b
-	b, prev := b0, f.prev
-	n := 0
-	for k, c := range words {
-		heads, short, long := match(b, c, prev)
-		f.cands[n] = candidates{k, short, long}
-		any := short | long
-		n += int((any | -any) >> 63) // 1 when any != 0
-		b, prev = c, heads
+// scan looks for packets ending in words, whose first is the current word
+// (stream position f.pos rounded down to a word) and all but the last
+// whole: ending at bits from.. of the first word and ..to-1 of the last.
+// It matches every word first (match), checks the candidates in stream
+// order and delivers the packets whose check matches, then moves on past
+// the words that are whole.
+func (f *Finder) scan(words []uint64, from, to int) {
+	a0, b0, word0 := f.a, f.b, f.pos&^63
+	n, b, prev := match(&f.cands, words, b0, f.prev)
+	cands := f.cands[:n]
+	if n > 0 && cands[0].word == 0 {
+		cands[0].short &= ^uint64(0) << from
+		cands[0].long &= ^uint64(0) << from
 	}
-	for _, cd := range f.cands[:n] {
-		a, b := a0, b0
-		switch k := cd.word; {
+	if last := len(words) - 1; n > 0 && cands[n-1].word == last {
+		cands[n-1].short &= ^uint64(0) >> (64 - to)
+		cands[n-1].long &= ^uint64(0) >> (64 - to)
+	}
+	t := &checkTable
+	for _, cd := range cands {
+		k := cd.word
+		a, b, c := a0, b0, words[k]
+		switch {
 		case k >= 2:
 			a, b = words[k-2], words[k-1]
 		case k == 1:
 			a, b = b0, words[0]
 		}
-		f.found(a, b, words[cd.word], cd.short, cd.long, f.pos+64*int64(cd.word))
+		for ends := cd.short | cd.long; ends != 0; ends &= ends - 1 {
+			i := mathbits.TrailingZeros64(ends)
+			last := word0 + 64*int64(k) + int64(i)
+			// lo holds the 64 bits ending at position i (there in bit 63):
+			// the check bits on top, the data bits before them down from
+			// bit 48, the last data bit first.
+			lo := c<<(63-i) | b>>(i+1)
+			d := lo >> 1
+			check := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
+			sent := uint16(lo >> (64 - checkBits))
+			if cd.short>>i&1 != 0 && check == sent {
+				f.deliver(lo, 0, ShortBits, last)
+			}
+			if cd.long>>i&1 != 0 && check^t[0][byte(d)]^t[1][byte(d>>8)] == sent {
+				f.deliver(lo, b<<(63-i)|a>>(i+1), LongBits, last)
+			}
+		}
 	}
-	f.a, f.b = a0, b0
-	if len(words) >= 2 {
-		f.a = words[len(words)-2]
-	} else if len(words) == 1 {
+	f.pos = word0 + 64*int64(len(words)-1) + int64(to)
+	if to < 64 {
+		return // the last word is not whole yet
+	}
+	switch len(words) {
+	case 1:
 		f.a = b0
+	default:
+		f.a = words[len(words)-2]
 	}
 	f.b, f.prev = b, prev
-	f.pos += 64 * int64(len(words))
 }
 
-// candidates are the short and long packets that may end in a block's word.
+// candidates are the short and long packets that may end in a word.
 type candidates struct {
 	word        int
 	short, long uint64
 }
 
-// match finds the packets that may end in word c (b the word before it,
-// prev the heads of b): for every end position in c, whether the packet's
-// head is there (heads, as a short packet would have it), and a short or
-// long packet's head and kind bit.
-func match(b, c, prev uint64) (heads, short, long uint64) {
-	// x(k) has, for every end position t of the word, the bit at t-54+k: the
-	// short packet's head and kind bit.
-	x := func(k uint) uint64 { return c<<(54-k) | b>>(10+k) }
-	heads = x(0) & x(1) & x(2) & x(3) & x(4) &^ x(5) & x(6) &^ x(7) // head = 0b11111010
-	short = heads &^ x(8)
-	// A long packet ending at t has its head where a short one ending at
-	// t-16 would, and its kind bit (1) at t-62.
-	long = (heads<<16 | prev>>48) & (c<<62 | b>>2)
-	return heads, short, long
-}
+// kinds are, for every position of a word, whether a packet's head ends
+// there (heads), and whether a head ends just before it and it is a short
+// packet's kind bit (0) or a long one's (1).
+type kinds struct{ heads, short, long uint64 }
 
-// found checks the candidates ending in word c (a and b the words before
-// it) at the positions short and long have, in stream order, and delivers
-// the packets whose check matches; word is the stream position of c's bit 0.
-func (f *Finder) found(a, b, c, short, long uint64, word int64) {
-	ends := short | long
-	for ends != 0 {
-		i := mathbits.TrailingZeros64(ends)
-		bit := uint64(1) << i
-		ends &^= bit
-		// lo holds the 64 bits ending at position i (there in bit 63): the
-		// check bits on top, the data bits before them down from bit 48,
-		// the last data bit first.
-		lo := c<<(63-i) | b>>(i+1)
-		d, t := lo>>1, &checkTable
-		check := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
-		sent := uint16(lo >> (64 - checkBits))
-		if short&bit != 0 && check == sent {
-			f.deliver(lo, 0, ShortBits, word+int64(i))
-		}
-		if long&bit != 0 && check^t[0][byte(d)]^t[1][byte(d>>8)] == sent {
-			f.deliver(lo, b<<(63-i)|a>>(i+1), LongBits, word+int64(i))
-		}
+// match matches the head and kind bit at 64 positions per word with shifts
+// and ANDs. It notes in cands, without a branch (a quarter of the words
+// have a candidate, at random), the words where a short or long packet may
+// end and where, given b (the word before the first) and prev (its kinds),
+// and returns how many it noted, the last word and its kinds.
+func match(cands *[blockWords]candidates, words []uint64, b uint64, prev kinds) (int, uint64, kinds) {
+	n := 0
+	for k, c := range words {
+		// y(k) has, for every position u of the word, the bit at u-k.
+		y := func(k uint) uint64 { return c<<k | b>>(64-k) }
+		heads := y(7) & y(6) & y(5) & y(4) & y(3) &^ y(2) & y(1) &^ c // 0b11111010, last bit at u
+		after := heads<<1 | prev.heads>>63
+		cur := kinds{heads, after &^ c, after & c}
+		// A short packet's kind bit is 46 bits before its end, a long
+		// one's 62.
+		short := cur.short<<46 | prev.short>>18
+		long := cur.long<<62 | prev.long>>2
+		cands[n&(blockWords-1)] = candidates{k, short, long} // n <= k: the mask spares a bounds check
+		n += int((short | long | -(short | long)) >> 63)     // 1 when there is a candidate
+		b, prev = c, cur
 	}
+	return n, b, prev
 }
 
 // deliver hands on the packet of n bits ending at stream position last; lo
