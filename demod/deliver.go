@@ -45,6 +45,9 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	clear(r.recent[len(keep):])
 	r.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
 	if dup {
 		r.stats.Duplicate++
 		return

@@ -56,6 +56,11 @@ type Config struct {
 	MaxBurst float64
 	// Input names the input in every message.
 	Input string
+	// OnBurst, when set, is called after each burst is demodulated with
+	// what was found in it (a band view, a waterfall picture). It runs on
+	// the goroutine calling Process or Flush; Burst.Messages is only valid
+	// during the call. When nil, the receiver does no work for it.
+	OnBurst func(Burst)
 }
 
 // Stats counts what the receiver saw.
@@ -112,6 +117,8 @@ type Receiver struct {
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
 	stats      Stats
+
+	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit

@@ -38,6 +38,10 @@ type Config struct {
 	// Progress, when set, is called after every read with the samples read
 	// and the messages emitted so far.
 	Progress func(samples, messages int64)
+	// Samples, when set, sees every chunk of samples after the receiver
+	// (a waterfall picture). Receiver.OnBurst's positions count from the
+	// start of the run across redials, as the chunks do.
+	Samples func([]complex64)
 	// Logger receives the start line, statistics and input events (nil:
 	// slog.Default()).
 	Logger *slog.Logger
@@ -101,6 +105,15 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 		sent++
 		cfg.Emit(m)
 	}
+	// A receiver made after a redial counts samples from zero; its burst
+	// reports are moved to their place in the run.
+	var base int64
+	if report := cfg.Receiver.OnBurst; report != nil {
+		cfg.Receiver.OnBurst = func(b demod.Burst) {
+			b.Start, b.End = b.Start+base, b.End+base
+			report(b)
+		}
+	}
 	rx, err := demod.New(cfg.Receiver, emit)
 	if err != nil {
 		return res, fmt.Errorf("%s: %s", src.Name, strings.TrimPrefix(err.Error(), "demod: "))
@@ -160,6 +173,9 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 		n, err := cur.Read(want)
 		if n > 0 {
 			rx.Process(want[:n])
+			if cfg.Samples != nil {
+				cfg.Samples(want[:n])
+			}
 			total += int64(n)
 			if cfg.Progress != nil {
 				cfg.Progress(total, sent)
@@ -196,6 +212,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			cur = next
 			mu.Unlock()
 			res.Redials++
+			base = total
 			if rx, err = demod.New(cfg.Receiver, emit); err != nil {
 				runErr, res.Stop = err, InputError
 				break

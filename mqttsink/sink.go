@@ -75,7 +75,8 @@ type Sink struct {
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
-	connects int // successful connections so far
+	connects int   // successful connections so far
+	evicted  int64 // devices evicted from a full table
 
 	reconnecting atomic.Bool
 	maxReconnect time.Duration
@@ -147,7 +148,10 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		}
 	}
 	s.devices = devices.New[*device](s.maxDevices)
-	s.devices.OnEvict = func(_ string, d *device) { s.dequeue(d) }
+	s.devices.OnEvict = func(_ string, d *device) {
+		s.dequeue(d)
+		s.evicted++
+	}
 	s.devices.OnFull = func() {
 		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
 			"max_devices", s.maxDevices)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -68,7 +69,7 @@ func decodeCommand() *cli.Command {
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
 			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
 				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, append(decoderFlags(), blockModeFlags()...)...), outputFlags()...),
+		}, append(decoderFlags(), blockModeFlags()...)...), append(outputFlags(), httpFlag())...),
 		Action: runDecode,
 	}
 }
@@ -167,6 +168,31 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
+	var names []string
+	for _, in := range inputs {
+		names = append(names, in.Name())
+	}
+	live := &liveStats{command: "decode", input: strings.Join(names, " "), unit: "items/s",
+		itemsFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.Stats().Items
+			}
+			return n
+		},
+		lostFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.Stats().LostItems
+			}
+			return n
+		}}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	defer dash.Close()
 	if c.Bool("stdin-eos") {
 		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
 			n := make([]int64, len(inputs))

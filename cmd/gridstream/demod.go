@@ -76,8 +76,12 @@ func demodCommand() *cli.Command {
 			"  gridstream demod --input-format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
 			"  rtl_sdr -f 915M -s 2.4M - | gridstream demod --rate 2.4M --center-freq 915M -\n" +
 			"  gridstream demod --center-freq 915M --rate 2.4M --gain 40 rtl_tcp://127.0.0.1:1234\n" +
-			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta",
-		Flags:  append(append(iqFlags(), decoderFlags()...), outputFlags()...),
+			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta\n" +
+			"  gridstream demod --http 8080 g001_915M_2400k.cu8       (then open http://127.0.0.1:8080/)\n" +
+			"  gridstream demod --waterfall rec.png -q g001_915M_2400k.cu8",
+		Flags: append(append(append(iqFlags(), decoderFlags()...), outputFlags()...), httpFlag(),
+			&cli.StringFlag{Name: "waterfall", Category: catOutput,
+				Usage: "also draw the recording's spectrogram into `OUT.png`: time down, frequency across, decoded bursts boxed and labelled (device, baud, CRC), bursts that did not decode dashed"}),
 		Action: runDemod,
 	}
 }
@@ -168,6 +172,20 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	var wf *waterfallOut
+	if path := c.String("waterfall"); path != "" {
+		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
+			out.Close()
+			return cli.Exit("demod: "+err.Error(), exitUsage)
+		}
+	}
+	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		wf.discard()
+		return err
+	}
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
@@ -182,10 +200,36 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") {
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
+	fs := src.Info.SampleRate
+	switch {
+	case dash != nil && wf != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs); wf.burst(b) }
+	case dash != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs) }
+	case wf != nil:
+		setup.cfg.OnBurst = wf.burst
+	}
+	if wf != nil {
+		setup.onSamples = wf.spec.Write
+	}
+	if dash != nil {
+		setup.live = live
+	}
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
 		logSummary(res, decs)
+	}
+	if wf != nil {
+		if err := wf.write(); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
+	if dash != nil {
+		if endsQuietly(res.Stop) && runErr == nil {
+			dash.inputEnded(stopReasons[res.Stop])
+		}
+		dash.Close()
 	}
 	switch {
 	case runErr != nil:
@@ -209,6 +253,10 @@ type demodSetup struct {
 	reopen func() (*iq.Source, error)
 	// statsEvery logs statistics this often (0: never).
 	statsEvery time.Duration
+	// onSamples, when set, sees every chunk of samples after the receiver.
+	onSamples func([]complex64)
+	// live, when set, is told how many samples went through.
+	live *liveStats
 }
 
 // stopReasons say why a run stopped, in the summary line.
@@ -219,6 +267,16 @@ var stopReasons = map[iqdecode.Stop]string{
 	iqdecode.Truncated:       "truncated input",
 	iqdecode.ServerClosed:    "server closed the connection",
 	iqdecode.InputError:      "input error",
+}
+
+// endsQuietly reports whether a run ended by itself (its input ended),
+// after which the dashboard stays up; not when it was interrupted.
+func endsQuietly(s iqdecode.Stop) bool {
+	switch s {
+	case iqdecode.EndOfInput, iqdecode.DurationReached, iqdecode.Truncated, iqdecode.ServerClosed:
+		return true
+	}
+	return false
 }
 
 // logSummary writes the summary line of a run.
@@ -261,6 +319,13 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal kills
+	progressed := bar.Update
+	if s.live != nil {
+		progressed = func(samples, messages int64) {
+			bar.Update(samples, messages)
+			s.live.items.Store(samples)
+		}
+	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
 		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
 		Emit: func(m *frames.Message) {
@@ -270,7 +335,8 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 			}
 			s.out.Send(m)
 		},
-		Progress: bar.Update,
+		Samples:  s.onSamples,
+		Progress: progressed,
 	})
 	if res.Stop != iqdecode.NotRun {
 		bar.Finish(res.Samples, res.Messages)

@@ -46,7 +46,7 @@ func replayCommand() *cli.Command {
 				Usage: "sample rate in samples/s of --input-format levels input (required with it)"},
 			&cli.StringFlag{Name: "progress", Value: "auto",
 				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
-		}, decoderFlags()...), outputFlags()...),
+		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
 		Action: runReplay,
 	}
 }
@@ -95,6 +95,16 @@ func runReplay(c *cli.Context) error {
 	if len(names) == 0 {
 		names = []string{""}
 	}
+	live := &liveStats{command: "replay", input: strings.Join(names, " "), unit: "B/s"}
+	if live.input == "" {
+		live.input = samples.BitsName
+	}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	var done int64 // bytes of the inputs before this one
 	start := time.Now()
 	var total pipeline.Stats
 	var failures int
@@ -109,9 +119,13 @@ func runReplay(c *cli.Context) error {
 		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
 			bar = progress.New(os.Stderr, in.size, 0)
 		}
-		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
+		in.r = &countingReader{r: in.r, onRead: func(n int64) {
+			bar.Update(n, out.Sent())
+			live.items.Store(done + n)
+		}}
 		st, err := replayOne(c, decs, out, in, format)
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
+		done += in.r.(*countingReader).n
 		if in.close != nil {
 			in.close()
 		}
@@ -124,6 +138,10 @@ func runReplay(c *cli.Context) error {
 	}
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
+	if dash != nil {
+		dash.inputEnded("end of input")
+		dash.Close()
+	}
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}

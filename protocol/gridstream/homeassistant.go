@@ -41,6 +41,8 @@ type MeterState struct {
 	NetworkID *int    `json:"network_id"`
 	CRCInit   *string `json:"crc_init"`
 	Utility   *string `json:"utility"`
+	// Learned is true when the network's CRC init was learned from traffic.
+	Learned bool `json:"learned"`
 	// FrameType is the type byte of the latest frame ("55", "D5", ...).
 	FrameType string `json:"frame_type"`
 	// Frames counts the frames heard from the meter since gridstream started.
@@ -105,7 +107,7 @@ func (s *MeterState) Update(m *frames.Message, at time.Time) {
 		s.SrcWAN = g.SrcWAN
 	}
 	if g.CRCInit != nil {
-		s.CRCInit, s.NetworkID, s.Utility = g.CRCInit, g.NetworkID, g.Utility
+		s.CRCInit, s.NetworkID, s.Utility, s.Learned = g.CRCInit, g.NetworkID, g.Utility, g.Learned
 	}
 	if r := m.Radio; r != nil {
 		if r.RSSIdB != nil {
