@@ -109,15 +109,16 @@ func looksLike(packet []byte) bool {
 //
 // The stream is packed 64 bits to a word (words aligned to stream
 // positions: bit i of a word is the position of its bit 0 plus i), and the
-// head is matched at 64 end positions at once with shifts and ANDs; only
-// where a head and the kind bit its length calls for are found is the
-// check computed, from tables, on the window as a word.
+// head is matched at 64 end positions at once with shifts and ANDs (double
+// shifts in assembly on amd64); only where a head and the kind bit its
+// length calls for are found is the check computed, from tables, on the
+// window as a word.
 type Finder struct {
 	onPacket func(Packet)
-	pos      int64  // bits consumed
-	a, b     uint64 // the two words before the current one
-	cur      uint64 // the current word: its first pos%64 bits so far
-	prev     kinds  // the kinds of b
+	pos      int64      // bits consumed
+	a        uint64     // the word before m.b
+	m        matchState // the word before the current one, and its kind bits
+	cur      uint64     // the current word: its first pos%64 bits so far
 	words    [blockWords]uint64
 	cands    [blockWords]candidates
 	buf      [LongBits]byte
@@ -162,8 +163,9 @@ func (f *Finder) Bits(p []byte) {
 // order and delivers the packets whose check matches, then moves on past
 // the words that are whole.
 func (f *Finder) scan(words []uint64, from, to int) {
-	a0, b0, word0 := f.a, f.b, f.pos&^63
-	n, b, prev := match(&f.cands, words, b0, f.prev)
+	a0, b0, word0 := f.a, f.m.b, f.pos&^63
+	m := f.m
+	n := matchWords(&f.cands, words, &m)
 	cands := f.cands[:n]
 	if n > 0 && cands[0].word == 0 {
 		cands[0].short &= ^uint64(0) << from
@@ -211,7 +213,7 @@ func (f *Finder) scan(words []uint64, from, to int) {
 	default:
 		f.a = words[len(words)-2]
 	}
-	f.b, f.prev = b, prev
+	f.m = m
 }
 
 // candidates are the short and long packets that may end in a word.
@@ -220,33 +222,36 @@ type candidates struct {
 	short, long uint64
 }
 
-// kinds are, for every position of a word, whether a packet's head ends
-// there (heads), and whether a head ends just before it and it is a short
-// packet's kind bit (0) or a long one's (1).
-type kinds struct{ heads, short, long uint64 }
+// matchState is what match carries from one word to the next: the word,
+// and the positions in it that are a short packet's kind bit (a head just
+// before, a 0) and a long one's (a head just before, a 1).
+type matchState struct{ b, short, long uint64 }
 
-// match matches the head and kind bit at 64 positions per word with shifts
-// and ANDs. It notes in cands, without a branch (a quarter of the words
-// have a candidate, at random), the words where a short or long packet may
-// end and where, given b (the word before the first) and prev (its kinds),
-// and returns how many it noted, the last word and its kinds.
-func match(cands *[blockWords]candidates, words []uint64, b uint64, prev kinds) (int, uint64, kinds) {
+// matchGeneric matches the head and kind bit at 64 positions per word with
+// shifts and ANDs. It notes in cands, without a branch (a quarter of the
+// words have a candidate, at random), the words where a short or long
+// packet may end and where, given m (the word before the first and its
+// kind bits; updated to the last word's), and returns how many it noted.
+// matchWords is the same in assembly on amd64.
+func matchGeneric(cands *[blockWords]candidates, words []uint64, m *matchState) int {
 	n := 0
+	b, ps, pl := m.b, m.short, m.long
 	for k, c := range words {
 		// y(k) has, for every position u of the word, the bit at u-k.
 		y := func(k uint) uint64 { return c<<k | b>>(64-k) }
-		heads := y(7) & y(6) & y(5) & y(4) & y(3) &^ y(2) & y(1) &^ c // 0b11111010, last bit at u
-		after := heads<<1 | prev.heads>>63
-		cur := kinds{heads, after &^ c, after & c}
+		// The head 0b11111010 ends at u-1: u is a kind bit.
+		kind := y(8) & y(7) & y(6) & y(5) & y(4) &^ y(3) & y(2) &^ y(1)
+		cs, cl := kind&^c, kind&c
 		// A short packet's kind bit is 46 bits before its end, a long
 		// one's 62.
-		short := cur.short<<46 | prev.short>>18
-		long := cur.long<<62 | prev.long>>2
+		short := cs<<46 | ps>>18
+		long := cl<<62 | pl>>2
 		cands[n&(blockWords-1)] = candidates{k, short, long} // n <= k: the mask spares a bounds check
 		n += int((short | long | -(short | long)) >> 63)     // 1 when there is a candidate
-		b, prev = c, cur
+		b, ps, pl = c, cs, cl
 	}
-	return n, b, prev
+	m.b, m.short, m.long = b, ps, pl
+	return n
 }
 
 // deliver hands on the packet of n bits ending at stream position last; lo
