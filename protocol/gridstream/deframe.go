@@ -179,14 +179,44 @@ func (d *Deframer) Bits(p []byte) {
 // block consumes whole words while the current word is empty.
 func (d *Deframer) block(words []uint64) {
 	b, pos := d.prev, d.pos
-	for _, c := range words {
-		if syncs := syncsAt(b, c); syncs != 0 || d.next < pos+64 {
-			d.scan(b, c, syncs, pos, pos+64)
+	for k := 0; k < len(words); {
+		// Up to the word where a candidate's next character ends, only
+		// words where a sync word may end need a closer look.
+		end := len(words)
+		if w := (d.next - pos) >> 6; w < int64(end-k) {
+			end = k + int(max(w, 0))
 		}
-		b = c
-		pos += 64
+		j, syncs := firstSyncs(words[k:end], b)
+		if j > 0 {
+			b = words[k+j-1]
+			pos += 64 * int64(j)
+			k += j
+		}
+		if k == len(words) {
+			break
+		}
+		c := words[k]
+		if syncs == 0 {
+			syncs = syncsAt(b, c) // the word where a character ends
+		}
+		d.scan(b, c, syncs, pos, pos+64)
+		b, pos = c, pos+64
+		k++
 	}
 	d.prev, d.pos = b, pos
+}
+
+// firstSyncsGeneric returns the index of the first of words (b the word
+// before them) where a sync word may end and those positions (syncsAt), or
+// len(words) and 0. firstSyncs is the same in assembly on amd64.
+func firstSyncsGeneric(words []uint64, b uint64) (int, uint64) {
+	for k, c := range words {
+		if syncs := syncsAt(b, c); syncs != 0 {
+			return k, syncs
+		}
+		b = c
+	}
+	return len(words), 0
 }
 
 // syncsAt returns the positions of word c (b the word before it) where a
