@@ -54,6 +54,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
+	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
 	r.emit(m)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -56,6 +57,10 @@ type Config struct {
 	MaxBurst float64
 	// Input names the input in every message.
 	Input string
+	// Start is when the input's first sample was taken, zero when unknown.
+	// Every message gets OffsetS, its frame's start in seconds from the
+	// first sample, and, when Start is known, Time = Start + OffsetS.
+	Start time.Time
 	// OnBurst, when set, is called after each burst is demodulated with
 	// what was found in it (a band view, a waterfall picture). It runs on
 	// the goroutine calling Process or Flush; Burst.Messages is only valid

@@ -19,7 +19,10 @@ import (
 	"github.com/gridstream-sdr/gridstream/iq"
 )
 
-// Config is what Run needs besides the source.
+// Config is what Run needs besides the source. Messages from a recording
+// (a file, stdin) carry their offset in it (frames.Message.OffsetS; Time is
+// Receiver.Start plus the offset when Start is known); those from rtl_tcp
+// do not.
 type Config struct {
 	// Receiver configures the receiver (a new one after each redial).
 	Receiver demod.Config
@@ -101,8 +104,12 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	res := Result{Input: src.Name, Info: src.Info}
 	info := src.Info
 	var sent int64
+	live := info.Kind == "rtl_tcp" // a stream with no start: the receiver restarts on every redial
 	emit := func(m *frames.Message) {
 		sent++
+		if live {
+			m.OffsetS = nil
+		}
 		cfg.Emit(m)
 	}
 	// A receiver made after a redial counts samples from zero; its burst

@@ -32,6 +32,10 @@ type Protocol interface {
 type DecoderConfig struct {
 	// EmitFailed also emits frames whose CRC or check fails (crc_ok false).
 	EmitFailed bool
+	// EmitUnchecked also emits frames that carry no check to fail (such as
+	// GridStream's encrypted 0xD2 frames), with crc_ok false; EmitFailed
+	// implies it.
+	EmitUnchecked bool
 	// Now stamps messages; nil means time.Now.
 	Now func() time.Time
 	// Logger receives the decoder's events; nil means slog.Default().

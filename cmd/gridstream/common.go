@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -33,43 +35,22 @@ func decoderFlags() []cli.Flag {
 	}
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
-			flags = append(flags, optionFlag(o))
+			flags = append(flags, cliflags.OptionFlag(o, catDecoding))
 		}
 	}
 	return flags
 }
 
-// optionFlag turns a protocol's option into a flag.
-func optionFlag(o protocol.Option) cli.Flag {
-	switch v := o.Value.(type) {
-	case bool:
-		return &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case int:
-		return &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case float64:
-		return &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case string:
-		return &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case []string:
-		f := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
-		if len(v) > 0 {
-			f.Value = cli.NewStringSlice(v...)
-		}
-		return f
-	}
-	panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
-}
-
-// protocolOption returns the protocol option called name.
-func protocolOption(name string) (protocol.Option, bool) {
+// optionRange returns the range of the protocol option called name.
+func optionRange(name string) cliflags.Range {
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
 			if o.Name == name {
-				return o, true
+				return cliflags.OptionRange(o)
 			}
 		}
 	}
-	return protocol.Option{}, false
+	panic("no protocol option --" + name)
 }
 
 // checkDecoding checks the decoding flags that go beyond one number's
@@ -115,7 +96,8 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 	if err := checkDecoding(c); err != nil {
 		return nil, err
 	}
-	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"), Settings: c})
+	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
+		EmitUnchecked: rtl433Output(c), Settings: c})
 }
 
 // openDecoding builds the shared decoders and opens the outputs every
@@ -173,7 +155,9 @@ func outputFlags() []cli.Flag {
 
 // newOutputs opens the sinks the output flags ask for.
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
-	o := &sink.Fanout{}
+	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
+	// unless --all asks for every frame everywhere.
+	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {

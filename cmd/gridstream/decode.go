@@ -14,6 +14,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -63,12 +65,13 @@ func decodeCommand() *cli.Command {
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
 			&cli.BoolFlag{Name: "pass-tags", Category: catInput,
 				Usage: "the sinks have pass_tags=True: parse the tag header and carry tags into message meta"},
-			&cli.Float64Flag{Name: "level-rate", Category: catInput,
-				Usage: "sample rate of levels inputs in samples/s"},
-			&cli.DurationFlag{Name: "reconnect-max", Category: catInput, Value: 2 * time.Second,
+			cliflags.Ranged(&cli.Float64Flag{Name: "level-rate", Category: catInput,
+				Usage: "sample rate of levels inputs in samples/s"}, levelRateRange()),
+			cliflags.Ranged(&cli.DurationFlag{Name: "reconnect-max", Category: catInput, Value: 2 * time.Second,
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
-			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
-				Usage: "log input and output statistics on stderr this often (0 disables)"},
+				cliflags.Range{Min: 0.01, Max: 600}),
+			cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
+				Usage: "log input and output statistics on stderr this often (0 disables)"}, statsIntervalRange),
 		}, append(decoderFlags(), blockModeFlags()...)...), append(outputFlags(), httpFlag())...),
 		Action: runDecode,
 	}

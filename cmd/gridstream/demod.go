@@ -12,6 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -35,21 +37,24 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
 			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
-		&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
-		&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
-			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"},
-		&cli.Float64Flag{Name: "duration", Category: catIQ,
-			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"},
+		cliflags.Ranged(&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
+			cliflags.Range{Min: -1000, Max: 1000, Unit: "ppm"}),
+		cliflags.Ranged(&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
+			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"}, cliflags.Range{Min: 0.1, Max: 3600}),
+		cliflags.Ranged(&cli.Float64Flag{Name: "duration", Category: catIQ,
+			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"}, cliflags.Range{Min: 0, Max: 1e8, Unit: "s"}),
 		&cli.StringFlag{Name: "baud", Category: catIQ, Value: "9600,19200,38400",
 			Usage: "GridStream symbol rates to try [1200 to 50000]"},
-		&cli.Float64Flag{Name: "threshold", Category: catIQ,
+		cliflags.Ranged(&cli.Float64Flag{Name: "threshold", Category: catIQ,
 			Usage: "burst detection threshold in dB over the noise floor (0: the receiver's default)"},
+			cliflags.Range{Min: 5, Max: 40, Zero: true, Unit: "dB (below 5 dB noise alone starts bursts)"}),
 		&cli.StringFlag{Name: "progress", Category: catIQ, Value: "auto",
 			Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "reconnect", Category: catIQ,
 			Usage: "rtl_tcp: when the server hangs up or stalls, redial (1 s, 2 s, … up to 30 s apart) instead of stopping"},
-		&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
-			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"},
+		startTimeFlag(),
+		cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
+			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"}, statsIntervalRange),
 	}
 }
 
@@ -137,8 +142,16 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if c.Bool("reconnect") && !strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme) {
+	rtlTCP := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
+	if c.Bool("reconnect") && !rtlTCP {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
+	}
+	start, err := startTime(c)
+	if err == nil && rtlTCP && !start.IsZero() {
+		err = fmt.Errorf("--start-time is for recordings; messages from rtl_tcp carry the time they are received")
+	}
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
 	if name == "-" {
 		if opt.SampleRate == 0 {
@@ -172,6 +185,15 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	if start.IsZero() {
+		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
+		if err != nil {
+			slog.Warn("messages get the time they are decoded", "input", name, "err", err)
+		}
+		if ok {
+			start = t
+		}
+	}
 	var wf *waterfallOut
 	if path := c.String("waterfall"); path != "" {
 		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
@@ -189,7 +211,7 @@ func runDemod(c *cli.Context) error {
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"),

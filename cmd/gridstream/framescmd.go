@@ -18,9 +18,12 @@ func framesCommand() *cli.Command {
 		Usage:     "decode GridStream frames written as hex lines (as wikis, forums and other decoders print them)",
 		ArgsUsage: "[FILE|-]",
 		Description: "One frame per line; fields may be separated by spaces, tabs, '|' or ','.\n" +
-			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional, a leading row\n" +
-			"number and a trailing XX placeholder are tolerated, a frame that wraps onto\n" +
-			"the next line of bare hex is joined, and lines without a frame are skipped.\n" +
+			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional (its two bytes\n" +
+			"before 2A may be damaged, 01FF2A), a line may start at the CI byte (30FFFF...,\n" +
+			"read as the frame type and length that fit and a known network's CRC\n" +
+			"confirms), a leading row number and a trailing XX placeholder are tolerated,\n" +
+			"a frame that wraps onto the next line of bare hex is joined, and lines\n" +
+			"without a frame are skipped.\n" +
 			"Reads stdin when FILE is - or absent.\n\n" +
 			"Example:\n" +
 			"  echo '00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04' | gridstream frames",

@@ -97,7 +97,7 @@ func startDashboard(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, l
 	}
 	d := &dashboard{hub: web.NewHub(), live: live, start: time.Now(), done: make(chan error, 1)}
 	for _, o := range out.Outputs() {
-		if m, ok := o.Sink.(*mqttsink.Sink); ok {
+		if m, ok := o.Sink.(*mqttsink.Sink); ok && m.KeepsDevices() {
 			d.rows, d.deviceStats = m.Rows, m.DeviceStats
 		}
 	}

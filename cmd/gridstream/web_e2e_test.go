@@ -681,3 +681,30 @@ func TestWebSharesMQTTTable(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// With rtl_433's MQTT layout the MQTT sink keeps no device table, so the
+// dashboard keeps its own: it lists the same devices, with the same frame
+// counts, as with gridstream's layout.
+func TestWebWithRTL433MQTT(t *testing.T) {
+	b := mosquitto.Start(t, mosquitto.Options{})
+	type dev struct {
+		Protocol string `json:"protocol"`
+		ID       string `json:"id"`
+		Frames   int    `json:"frames"`
+	}
+	list := func(format string) []dev {
+		p := startDash(t, false, "replay", "-q", "--state", "", "--mqtt", b.URL(), "--mqtt-format", format, "--http", "127.0.0.1:0")
+		p.waitEnded(t)
+		var devs []dev
+		getJSON(t, p.url+"api/devices", &devs)
+		p.stop(t)
+		// Replayed messages carry the time they are decoded: the order by
+		// last heard differs from run to run.
+		slices.SortFunc(devs, func(a, b dev) int { return strings.Compare(a.Protocol+"/"+a.ID, b.Protocol+"/"+b.ID) })
+		return devs
+	}
+	want, got := list("gridstream"), list("rtl433")
+	if len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("--mqtt-format rtl433: /api/devices lists\n%v\nwant (as with gridstream's layout)\n%v", got, want)
+	}
+}

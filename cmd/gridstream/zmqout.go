@@ -6,6 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
@@ -19,8 +21,9 @@ func zmqOutFlags() []cli.Flag {
 			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560)"},
 		&cli.StringFlag{Name: "out-pmt", Category: catZMQOut,
 			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561)"},
-		&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
+		cliflags.Ranged(&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
 			Usage: "per-subscriber queue length of --out/--out-pmt in messages; a slow subscriber loses (and the stats count) what does not fit"},
+			cliflags.Range{Min: 1, Max: 1e6, Unit: "messages"}),
 	}
 }
 

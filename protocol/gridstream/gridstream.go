@@ -115,7 +115,7 @@ func checkSyncErrors(s protocol.Settings) error {
 // command line's (learned networks persist in --state); without, the
 // library defaults (nothing persisted).
 func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error) {
-	c := Config{EmitFailed: cfg.EmitFailed, Now: cfg.Now, Logger: cfg.Logger}
+	c := Config{EmitFailed: cfg.EmitFailed, EmitEncrypted: cfg.EmitUnchecked, Now: cfg.Now, Logger: cfg.Logger}
 	if s := cfg.Settings; s != nil {
 		var err error
 		if c.CRCInits, err = inits(s); err != nil {
