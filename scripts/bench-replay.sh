@@ -4,10 +4,12 @@
 # frames, both protocols searched (the default). Target (issue 13): at least
 # 1000 Mbit per CPU-second, end to end.
 #
-#   1. Go benchmarks, -cpu 1: each stage (unpacked reader, packing 64 bits to
-#      a word, GridStream deframer, NGE101 finder) and the whole replay path
-#      in process (BenchmarkReplay: the same 200 Mbit recording held in
-#      memory; Mbit/cpu-s is per CPU-second).
+#   1. Go benchmarks, -cpu 1, COUNT runs each, summarized by benchstat when
+#      it is installed (medians; 6 runs give a confidence interval): each stage (unpacked reader, packing 64 bits to a
+#      word, GridStream deframer, NGE101 finder; -benchtime 1s) and the
+#      whole replay path in process (BenchmarkReplay: the same 200 Mbit
+#      recording held in memory, -benchtime BENCHTIME; Mbit/cpu-s is per
+#      CPU-second).
 #   2. The whole process: `gridstream replay -q` on the recording written to
 #      a file (scripts/genbits), timed with /usr/bin/time -v. Mbit per
 #      CPU-second = bits / (user + system seconds); RUNS runs and their
@@ -18,13 +20,14 @@
 #      bits and the 20 framing bits, 2 errors allowed) → null_sink on the same
 #      file; the CPU of the flowgraph's run and of the whole python process.
 #
-# Usage: scripts/bench-replay.sh   (BITS=200000000 RUNS=5 BENCHTIME=3x BASE=main)
+# Usage: scripts/bench-replay.sh   (BITS=200000000 RUNS=5 COUNT=6 BENCHTIME=3x BASE=main)
 # The machine is shared: CPU seconds are less disturbed by other work than
 # wall time, but still pessimistic on a busy machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BITS=${BITS:-200000000}
 RUNS=${RUNS:-5}
+COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-3x}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -39,10 +42,16 @@ if [ -n "${BASE:-}" ]; then
 	bins+=(gridstream-base)
 fi
 
-echo "== Go benchmarks, one core"
-go test -run '^$' -bench 'BenchmarkReaderUnpacked|BenchmarkPackWords|BenchmarkDeframer|BenchmarkNGEFinder|BenchmarkReplay' \
-	-benchmem -cpu 1 -benchtime "$BENCHTIME" ./bits/bitio ./protocol/gridstream ./protocol/nge101 ./replay |
-	grep -E '^Benchmark|^ok'
+echo "== Go benchmarks, one core, $COUNT runs each"
+go test -run '^$' -bench 'BenchmarkReaderUnpacked|BenchmarkPackWords|BenchmarkDeframer|BenchmarkNGEFinder' \
+	-benchmem -cpu 1 -count "$COUNT" ./bits/bitio ./protocol/gridstream ./protocol/nge101 >"$work/bench.txt"
+go test -run '^$' -bench 'BenchmarkReplay' -benchmem -cpu 1 -count "$COUNT" -benchtime "$BENCHTIME" ./replay >>"$work/bench.txt"
+benchstat=$(command -v benchstat || echo "$(go env GOPATH)/bin/benchstat")
+if [ -x "$benchstat" ]; then
+	"$benchstat" "$work/bench.txt"
+else
+	grep -E '^Benchmark|^ok' "$work/bench.txt"
+fi
 
 echo "== gridstream replay -q, whole process (/usr/bin/time -v), $BITS bits"
 for i in $(seq "$RUNS"); do
@@ -94,7 +103,8 @@ cpu, wall = time.process_time() - cpu, time.time() - wall
 print("flowgraph: CPU %.2f s (wall %.2f s): %.0f Mbit per CPU-second" % (cpu, wall, bits / cpu / 1e6))
 PY
 for i in $(seq "$RUNS"); do
-	/usr/bin/time -f "%U %S" -o "$work/gr.time" /usr/bin/python3 "$work/correlate.py" "$work/replay.u8" "$BITS"
+	/usr/bin/time -f "%U %S" -o "$work/gr.time" /usr/bin/python3 "$work/correlate.py" "$work/replay.u8" "$BITS" 2>"$work/gr.log" ||
+		{ cat "$work/gr.log" >&2; exit 1; }
 	read -r user sys <"$work/gr.time"
 	awk -v u="$user" -v s="$sys" -v b="$BITS" 'BEGIN { printf "  whole python process: user %.2f s, system %.2f s: %.0f Mbit per CPU-second\n", u, s, b / (u + s) / 1e6 }'
 done
