@@ -103,8 +103,9 @@ cpu, wall = time.process_time() - cpu, time.time() - wall
 print("flowgraph: CPU %.2f s (wall %.2f s): %.0f Mbit per CPU-second" % (cpu, wall, bits / cpu / 1e6))
 PY
 for i in $(seq "$RUNS"); do
-	/usr/bin/time -f "%U %S" -o "$work/gr.time" /usr/bin/python3 "$work/correlate.py" "$work/replay.u8" "$BITS" 2>"$work/gr.log" ||
+	/usr/bin/time -f "%U %S" -o "$work/gr.time" /usr/bin/python3 "$work/correlate.py" "$work/replay.u8" "$BITS" >"$work/gr.log" 2>&1 ||
 		{ cat "$work/gr.log" >&2; exit 1; }
+	grep '^flowgraph' "$work/gr.log"
 	read -r user sys <"$work/gr.time"
 	awk -v u="$user" -v s="$sys" -v b="$BITS" 'BEGIN { printf "  whole python process: user %.2f s, system %.2f s: %.0f Mbit per CPU-second\n", u, s, b / (u + s) / 1e6 }'
 done
