@@ -51,6 +51,10 @@ THIN = 4096  # items per item the end-of-stream block sees
 MAX_CHANNELS = 1024  # channels of FM samples gridstream decode takes
 MAX_FREQ = 10e9  # the highest channel frequency it takes, Hz
 
+# SAMPLE is gridstream's bit sample (one 0/1 per byte), installed beside
+# this module: what flowgraphs/block_demo.grc reads unless given --file.
+SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gridstream_sample.u8')
+
 
 def _log(msg, who='GridStream Decoder'):
     print(who + ': ' + msg, file=sys.stderr, flush=True)

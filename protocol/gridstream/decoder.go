@@ -144,9 +144,9 @@ func (d *Decoder) Stats() protocol.Stats {
 	d.mu.Unlock()
 	return protocol.Stats{Frames: s.Frames, Good: s.Good, Failed: s.Failed, Counters: []protocol.Counter{
 		{Name: "encrypted", Value: s.Encrypted},
-		{Name: "learned_networks", Value: int64(learned)},
+		{Name: "learned_networks", Value: int64(learned), State: true},
 		{Name: "learned_now", Value: s.Learned},
-		{Name: "known_networks", Value: int64(known)},
+		{Name: "known_networks", Value: int64(known), State: true},
 	}}
 }
 

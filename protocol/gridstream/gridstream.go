@@ -69,11 +69,11 @@ const (
 // Options are GridStream's command-line options.
 func (Protocol) Options() []protocol.Option {
 	return []protocol.Option{
-		{Name: optCRCInit, Value: []string(nil), Check: checkInits,
+		{Name: optCRCInit, Value: []string(nil), Check: checkInits, Text: true,
 			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
-		{Name: optState, Value: DefaultStatePath(),
+		{Name: optState, Value: DefaultStatePath(), Text: true,
 			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
-		{Name: optNoLearn, Value: false,
+		{Name: optNoLearn, Value: false, Text: true,
 			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
 		{Name: optPreambleBits, Value: DefaultPreambleBits, Min: 16, Max: 40, Unit: "bits",
 			Usage: "preamble bits compared before the sync's framing bits"},
