@@ -77,6 +77,9 @@ func TestOnBurstDemo(t *testing.T) {
 			t.Errorf("message %s emitted outside a reported burst", m.Raw)
 		}
 	}
+	if st := rx.Stats(); st.Bursts != int64(len(bursts)) || st.Candidates < st.Bursts {
+		t.Errorf("stats count %d bursts of %d candidates, OnBurst reported %d", st.Bursts, st.Candidates, len(bursts))
+	}
 	if len(bursts) < len(want) || len(bursts) > len(want)+3 {
 		t.Errorf("%d bursts reported for %d sent", len(bursts), len(want))
 	}

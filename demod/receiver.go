@@ -71,7 +71,7 @@ type Config struct {
 // Stats counts what the receiver saw.
 type Stats struct {
 	Samples   int64 // input samples
-	Bursts    int64 // bursts detected
+	Bursts    int64 // bursts demodulated: what Config.OnBurst reports (see Candidates)
 	Attempts  int64 // (burst, baud) demodulation attempts
 	Decoded   int64 // bursts that gave a CRC-good message
 	Messages  int64 // messages emitted
@@ -83,6 +83,12 @@ type Stats struct {
 	// Channelized is the input samples run through a burst's channel
 	// filter (Channelized/Samples is the mean number of bursts followed).
 	Channelized int64
+	// Candidates counts the peaks the search followed as possible bursts.
+	// Bursts counts those that held a signal in their channel (a 0.25 ms
+	// block clearly over the noise) and were demodulated, a burst longer
+	// than MaxBurst once per piece; a candidate that is no burst was a
+	// false alarm of the search or a faint neighbour.
+	Candidates int64
 }
 
 // Receiver is the pure-Go receiver: it searches the whole band for bursts,

@@ -193,7 +193,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			now := time.Now()
 			log.Info("stats", "input", src.Name, "samples", total,
 				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
-				"bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
+				"candidates", st.Candidates, "bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
 				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6))
 			lastStats, lastSamples = now, total
 		}
@@ -252,6 +252,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 func add(a, b demod.Stats) demod.Stats {
 	a.Samples += b.Samples
 	a.Bursts += b.Bursts
+	a.Candidates += b.Candidates
 	a.Attempts += b.Attempts
 	a.Decoded += b.Decoded
 	a.Messages += b.Messages

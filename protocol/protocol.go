@@ -95,4 +95,8 @@ type Stats struct {
 type Counter struct {
 	Name  string
 	Value int64
+	// State marks a value that is how things stand (networks known now),
+	// not a count of events: a count over part of a run subtracts counts,
+	// and keeps states as they are.
+	State bool
 }

@@ -5,7 +5,11 @@
 // A Spectrogram takes samples as they stream (Write) and keeps at most
 // Options.MaxRows rows of Options.Bins power values: when the rows run out,
 // neighbouring rows are merged (peak hold) and each later row covers twice
-// as many FFT frames. Memory is therefore MaxRows×Bins×4 bytes however long
+// as many FFT frames. Rows of one frame use every (half-overlapping) frame;
+// once rows hold several, every other frame (not overlapping) is enough and
+// only those are transformed, and the first merge keeps just their rows, so
+// every row is the peak of as many spectra and the noise floor is the same
+// all the way down. Memory is therefore MaxRows×Bins×4 bytes however long
 // the recording (4.9 MB at the defaults), and a burst shorter than a row
 // still shows. Only the standard library's image packages are used; text
 // comes from a built-in 5×7 bitmap font.
@@ -159,6 +163,14 @@ func (s *Spectrogram) finishRow() {
 			a := s.rows[2*r*n : (2*r+1)*n]
 			b := s.rows[(2*r+1)*n : (2*r+2)*n]
 			dst := s.rows[r*n : (r+1)*n]
+			if s.perRow == 1 {
+				// From now on only every other frame is transformed
+				// (Write): keep the rows of those frames, so that every
+				// row holds the peak of as many spectra and the noise
+				// floor stays level across the merge.
+				copy(dst, a)
+				continue
+			}
 			for i := range dst {
 				dst[i] = max(a[i], b[i])
 			}

@@ -172,3 +172,56 @@ func TestWebBrowser(t *testing.T) {
 	}
 	p.stop(t)
 }
+
+// scripts/test.sh (CI's run) keeps what the tests draw: it sets
+// GRIDSTREAM_ARTIFACTS to a folder inside the checkout that git ignores,
+// so the dashboard's screenshot survives the run instead of going with
+// the test's temporary directory.
+func TestTestScriptKeepsArtifacts(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script, err := os.ReadFile(filepath.Join(root, "scripts", "test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(strings.Split(string(script), "\n"), ". scripts/test-env.sh") {
+		t.Fatal("scripts/test.sh does not source scripts/test-env.sh")
+	}
+	existed := false
+	if _, err := os.Stat(filepath.Join(root, "artifacts")); err == nil {
+		existed = true
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GRIDSTREAM_ARTIFACTS=") {
+			env = append(env, kv)
+		}
+	}
+	cmd := exec.Command("bash", "-c", `. scripts/test-env.sh && printf %s "$GRIDSTREAM_ARTIFACTS"`)
+	cmd.Dir, cmd.Env = root, env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("scripts/test-env.sh: %v", err)
+	}
+	dir := string(out)
+	if !existed {
+		t.Cleanup(func() { os.Remove(dir) })
+	}
+	if rel, err := filepath.Rel(root, dir); err != nil || !filepath.IsAbs(dir) || rel == "." || strings.HasPrefix(rel, "..") {
+		t.Fatalf("GRIDSTREAM_ARTIFACTS=%q: want an absolute folder inside the checkout %s", dir, root)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Fatalf("GRIDSTREAM_ARTIFACTS=%q was not made: %v", dir, err)
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: cannot check that the folder is ignored")
+	}
+	if err := exec.Command("git", "-C", root, "rev-parse", "--git-dir").Run(); err != nil {
+		t.Skip("not a git checkout: cannot check that the folder is ignored")
+	}
+	if err := exec.Command("git", "-C", root, "check-ignore", "-q", filepath.Join(dir, "dashboard.png")).Run(); err != nil {
+		t.Errorf("git does not ignore %s: the screenshots would show as untracked files", dir)
+	}
+}

@@ -112,6 +112,30 @@ func TestFramesSeeds(t *testing.T) {
 	golden(t, "frames-seeds.golden.jsonl", all.String())
 }
 
+// frames --help offers only the flags that mean something for hex lines;
+// a bit-stream flag given anyway is ignored with a warning, and the summary
+// has no bit counts.
+func TestFramesTextFlags(t *testing.T) {
+	help := gridstream(t, nil, "frames", "--help").stdout
+	for _, f := range []string{"--all", "--crc-init", "--no-learn", "--state", "--out", "--mqtt", "--quiet"} {
+		if !strings.Contains(help, "   "+f) {
+			t.Errorf("frames --help lacks %s", f)
+		}
+	}
+	for _, f := range []string{"--invert", "--protocol", "--preamble-bits", "--sync-errors", "--framing-errors", "--nge-pulses-per-kwh"} {
+		if strings.Contains(help, "   "+f+" ") {
+			t.Errorf("frames --help offers %s, which means nothing for hex lines", f)
+		}
+	}
+	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--invert", "--sync-errors", "3")
+	if r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, `flags="--invert --sync-errors"`) {
+		t.Errorf("frames with bit-stream flags: exit %d, %d bytes out\n%s", r.code, len(r.stdout), r.stderr)
+	}
+	if !strings.Contains(r.stderr, "msg=summary") || strings.Contains(r.stderr, "bits=") || strings.Contains(r.stderr, "mbit_per_s") {
+		t.Errorf("frames summary:\n%s", r.stderr)
+	}
+}
+
 // The unpublished utility of seed 000 is learned once and remembered: the
 // next run decodes a single frame of it at once.
 func TestLearnedNetworkPersists(t *testing.T) {
@@ -182,6 +206,8 @@ func TestUserErrors(t *testing.T) {
 	os.WriteFile(ambiguous, []byte{0x12, 0x34, 0x56, 0x78, 0x9A}, 0o644)
 	badState := filepath.Join(dir, "state.json")
 	os.WriteFile(badState, []byte("{"), 0o644)
+	cu8 := filepath.Join(dir, "norate.cu8")
+	os.WriteFile(cu8, make([]byte, 4000), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -190,11 +216,20 @@ func TestUserErrors(t *testing.T) {
 	}{
 		{"missing file", []string{"replay", "--state", "", filepath.Join(dir, "nope.u8")}, 1, "no such file"},
 		{"bad crc init", []string{"replay", "--crc-init", "XYZ"}, 2, "bad CRC init"},
-		{"bad format", []string{"replay", "--input-format", "wav"}, 2, "unknown bit format"},
+		{"bad format", []string{"replay", "--input-format", "wav"}, 2, `--input-format "wav": want auto, unpacked, packed, ascii, float32 or levels`},
 		{"levels without rate", []string{"replay", "--input-format", "levels"}, 2, "--level-rate"},
 		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--input-format packed or --input-format float32"},
 		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 2, "unknown protocol"},
 		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks list", []string{"networks", "list", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks forget", []string{"networks", "forget", "--all", "--state", badState}, 2, "fix or delete the file"},
+		{"unreadable state, networks list", []string{"networks", "list", "--state", dir}, 1, "networks: "},
+		{"demod, format unknown", []string{"demod", "--state", "", ambiguous}, 2, "can't tell the sample format from the name: pass --input-format"},
+		{"demod, rate unknown", []string{"demod", "--state", "", cu8}, 2, "the sample rate is unknown: pass --rate"},
+		{"demod stdin, rate unknown", []string{"demod", "--state", "", "-"}, 2, "the sample rate is unknown: pass --rate"},
+		{"grc without a command", []string{"grc"}, 2, "grc: name a command: install or uninstall"},
+		{"networks without a command", []string{"networks"}, 2, "networks: name a command: list or forget"},
+		{"networks, unknown command", []string{"networks", "lst"}, 2, `networks: unknown command "lst": list or forget`},
 		{"unknown flag", []string{"replay", "--frobnicate"}, 2, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

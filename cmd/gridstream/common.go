@@ -132,17 +132,39 @@ func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipe
 
 // decoderStats adds up the decoders' counters for a summary: frames,
 // good, failed, then every protocol's own counters.
-func decoderStats(decs []protocol.Decoder) []any {
+func decoderStats(decs []protocol.Decoder) []any { return decoderStatsSince(decs, nil) }
+
+// decoderStatsSince is decoderStats counting only what happened after
+// before (the decoders' statistics then, as snapshotStats took them; nil:
+// from the start). States are as they are now.
+func decoderStatsSince(decs []protocol.Decoder, before []protocol.Stats) []any {
 	var frames, good, failed int64
 	var counters []any
-	for _, d := range decs {
+	for i, d := range decs {
 		st := d.Stats()
-		frames, good, failed = frames+st.Frames, good+st.Good, failed+st.Failed
-		for _, c := range st.Counters {
-			counters = append(counters, c.Name, c.Value)
+		var b protocol.Stats
+		if i < len(before) {
+			b = before[i]
+		}
+		frames, good, failed = frames+st.Frames-b.Frames, good+st.Good-b.Good, failed+st.Failed-b.Failed
+		for j, c := range st.Counters {
+			v := c.Value
+			if !c.State && j < len(b.Counters) && b.Counters[j].Name == c.Name {
+				v -= b.Counters[j].Value
+			}
+			counters = append(counters, c.Name, v)
 		}
 	}
 	return append([]any{"frames", frames, "crc_good", good, "crc_failed", failed}, counters...)
+}
+
+// snapshotStats returns the decoders' statistics now, for decoderStatsSince.
+func snapshotStats(decs []protocol.Decoder) []protocol.Stats {
+	out := make([]protocol.Stats, len(decs))
+	for i, d := range decs {
+		out[i] = d.Stats()
+	}
+	return out
 }
 
 // outputFlags are the flags every decoding command shares for its outputs.

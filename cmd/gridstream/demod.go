@@ -240,7 +240,7 @@ func runDemod(c *cli.Context) error {
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		logSummary(res, decs)
+		logSummary(res, decs, nil)
 	}
 	if wf != nil {
 		if err := wf.write(); err != nil && closeErr == nil {
@@ -301,18 +301,20 @@ func endsQuietly(s iqdecode.Stop) bool {
 	return false
 }
 
-// logSummary writes the summary line of a run.
-func logSummary(r iqdecode.Result, decs []protocol.Decoder) {
+// logSummary writes the summary line of a run; the decoders' counts are
+// those since before (nil: since they were made).
+func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.Stats) {
 	secs := float64(r.Samples) / r.Info.SampleRate
 	el := max(r.Elapsed.Seconds(), 1e-9)
 	attrs := []any{
 		"input", r.Input,
 		"samples", r.Samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
+		"candidates", r.Receiver.Candidates,
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
 	}
-	attrs = append(attrs, decoderStats(decs)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, decoderStatsSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
 	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),

@@ -390,8 +390,8 @@ func TestDemodBadInputs(t *testing.T) {
 	}{
 		{[]string{filepath.Join(dir, "lie.sigmf-meta")}, 1, "not a whole number of ci16_le samples"},
 		{[]string{filepath.Join(dir, "nodata.sigmf-meta")}, 1, "data file"},
-		{[]string{write("norate.cu8", data)}, 1, "--rate"},
-		{[]string{write("x.bin", data)}, 1, "--input-format"},
+		{[]string{write("norate.cu8", data)}, 2, "--rate"}, // pass a flag: a usage error, as for -
+		{[]string{write("x.bin", data)}, 2, "--input-format"},
 		{[]string{"-"}, 2, "--rate"},
 		{[]string{filepath.Join(dir, "missing.cu8")}, 1, "no such file"},
 		{[]string{"--input-format", "cu9", p}, 2, "unknown sample format"},
@@ -446,9 +446,16 @@ func TestDemo(t *testing.T) {
 			protocols[l.Protocol] = true
 		}
 		truth = append(truth, tr...)
-		// The written recording decodes the same with demod.
+		// The written recording decodes the same with demod, and the demo's
+		// summary line of it counts what that input gave, as demod's does.
 		d := gridstream(t, nil, "demod", filepath.Join(dir, rec.Name))
 		matchTruth(t, tr, parseMessages(t, d.stdout))
+		for _, key := range []string{"messages", "crc_good", "crc_failed"} {
+			mark := "msg=summary input=builtin:" + rec.Name + " "
+			if got, want := logAttr(r.stderr, mark, key), logAttr(d.stderr, "msg=summary", key); got != want || got == "" {
+				t.Errorf("%s: demo's summary says %s=%s, demod's %s", rec.Name, key, got, want)
+			}
+		}
 	}
 	if len(truth) < 20 || !protocols["gridstream"] || !protocols["nge101"] {
 		t.Errorf("demo truth: %d bursts, protocols %v", len(truth), protocols)

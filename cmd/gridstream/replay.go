@@ -97,7 +97,7 @@ func runReplay(c *cli.Context) error {
 	}
 	if format != replay.Auto && format != replay.Levels {
 		if _, err := bitio.ParseFormat(format); err != nil {
-			return cli.Exit("--input-format: "+err.Error(), 2)
+			return cli.Exit(fmt.Sprintf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", c.String("input-format")), 2)
 		}
 	}
 	decs, out, err := openDecoding(c)

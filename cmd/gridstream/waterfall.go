@@ -109,7 +109,7 @@ func (w *waterfallOut) write() error {
 	b := img.Bounds()
 	slog.Info("waterfall written", "file", w.path, "width", b.Dx(), "height", b.Dy(),
 		"seconds", fmt.Sprintf("%.2f", w.spec.Seconds()), "row_ms", fmt.Sprintf("%.2f", 1e3*w.spec.RowSeconds()),
-		"bursts", len(w.marks), "labels_left_out", geo.Unlabelled)
+		"bursts", len(w.marks)+w.dropped, "labels_left_out", geo.Unlabelled)
 	return nil
 }
 

@@ -255,10 +255,18 @@ func webRecording(t *testing.T) (string, []gsynth.TruthLine) {
 // the truth checks that everything sent came out).
 func TestWebAPIDevices(t *testing.T) {
 	rec, truth := webRecording(t)
-	p := startDash(t, false, "demod", "--state", "", "--http", "127.0.0.1:0", rec)
+	p := startDash(t, false, "demod", "--state", "", "--http", "127.0.0.1:0", "--waterfall", filepath.Join(t.TempDir(), "wf.png"), rec)
 	p.waitEnded(t)
 	var ended map[string]any
 	getJSON(t, p.url+"api/stats", &ended)
+	// "bursts" is one count everywhere: the summary line, the API and the
+	// waterfall (the search's candidates are counted apart).
+	summary, pic := logAttr(p.stderr.String(), "msg=summary", "bursts"), logAttr(p.stderr.String(), `msg="waterfall written"`, "bursts")
+	if b, _ := ended["bursts"].(float64); summary == "" || summary != pic || summary != fmt.Sprint(b) ||
+		logAttr(p.stderr.String(), "msg=summary", "candidates") == "" {
+		t.Errorf("bursts: summary %q, waterfall %q, /api/stats %v; summary candidates %q", summary, pic, ended["bursts"],
+			logAttr(p.stderr.String(), "msg=summary", "candidates"))
+	}
 	good, _ := ended["crc_good"].(float64)
 	msgs := parseFull(t, strings.Join(p.stdoutLines(t, int(good)), "\n"))
 	if len(msgs) != len(truth) {
@@ -354,6 +362,22 @@ func TestWebAPIDevices(t *testing.T) {
 		t.Errorf("stderr does not say the dashboard stays up:\n%s", p.stderr.String())
 	}
 	p.stop(t)
+}
+
+// logAttr returns the value of key on the first log line of stderr that
+// has mark and key, or "".
+func logAttr(stderr, mark, key string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if !strings.Contains(line, mark) {
+			continue
+		}
+		for _, f := range strings.Fields(line) {
+			if v, ok := strings.CutPrefix(f, key+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // sseReader reads Server-Sent Events.

@@ -164,9 +164,9 @@ func (d *Decoder) Stats() protocol.Stats {
 		{Name: "encrypted", Value: s.Encrypted},
 		{Name: "unchecked_d2", Value: s.Unchecked},
 		{Name: "corrected", Value: s.Corrected},
-		{Name: "learned_networks", Value: int64(learned)},
+		{Name: "learned_networks", Value: int64(learned), State: true},
 		{Name: "learned_now", Value: s.Learned},
-		{Name: "known_networks", Value: int64(known)},
+		{Name: "known_networks", Value: int64(known), State: true},
 	}}
 }
 

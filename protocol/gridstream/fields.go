@@ -2,7 +2,6 @@ package gridstream
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -121,4 +120,13 @@ func ptr[T any](v T) *T { return &v }
 
 func hexByte(b byte) string { return hexUpper([]byte{b}) }
 
-func hexUpper(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+func hexUpper(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	var s strings.Builder
+	s.Grow(2 * len(b))
+	for _, v := range b {
+		s.WriteByte(digits[v>>4])
+		s.WriteByte(digits[v&15])
+	}
+	return s.String()
+}

@@ -70,11 +70,11 @@ const (
 // Options are GridStream's command-line options.
 func (Protocol) Options() []protocol.Option {
 	return []protocol.Option{
-		{Name: optCRCInit, Value: []string(nil), Check: checkInits,
+		{Name: optCRCInit, Value: []string(nil), Check: checkInits, Text: true,
 			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
-		{Name: optState, Value: DefaultStatePath(),
+		{Name: optState, Value: DefaultStatePath(), Text: true,
 			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
-		{Name: optNoLearn, Value: false,
+		{Name: optNoLearn, Value: false, Text: true,
 			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
 		{Name: optNoCorrect, Value: false,
 			Usage: "do not correct frames whose CRC fails by flipping their least reliable bits (soft-symbol inputs only: demod, GNU Radio soft, float32 files)"},
