@@ -202,18 +202,6 @@ type Interferer struct {
 func (c NGETraffic) Bursts() []Burst {
 	fs := c.SampleRate
 	rng := rand.New(rand.NewPCG(c.Seed, 0x4e4745313031))
-	sil := c.Interferer.Silence
-	if sil == [2]float64{} {
-		sil = [2]float64{2.5e-3, 8e-3}
-	}
-	sensor := func() *OOKBurst {
-		off := c.Offset + c.Interferer.Offset
-		if c.Interferer.Mode == InterfererGaps {
-			off = c.Offset + (rng.Float64()*2-1)*2e3
-		}
-		unit := 300e-6 + 300e-6*rng.Float64()
-		return &OOKBurst{Pulses: PWMSensor(rng, unit, 2, 24+rng.IntN(17)), FreqOffset: off, SNRdB: c.Interferer.SNRdB}
-	}
 	var out []Burst
 	t := 0.01 * fs
 	for range c.Count {
@@ -227,41 +215,57 @@ func (c NGETraffic) Bursts() []Burst {
 		}
 		nb := Burst{NGE101: &NGE101Burst{Bits: pkt, FreqOffset: c.Offset, SNRdB: c.SNRdB,
 			ClosingPulse: c.ClosingPulse, ClockError: c.ClockError}}
-		length := float64(len(nb.NGE101.AppendLevels(nil, fs)))
-		switch c.Interferer.Mode {
-		case InterfererNearby:
-			// The sensor starts at t+length; the packet anywhere from
-			// ending just after that to starting just before the
-			// sensor ends, so the two always overlap.
-			s := sensor()
-			d := s.Seconds() * fs
-			start := t + rng.Float64()*(length+d)
-			nb.Start = int64(start)
-			sb := Burst{Start: int64(t + length), OOK: s}
-			if nb.Start < sb.Start {
-				out = append(out, nb, sb)
-			} else {
-				out = append(out, sb, nb)
-			}
-			t = max(start+length, t+length+d)
-		case InterfererGaps:
-			before, after := sensor(), sensor()
-			gap := func() float64 { return (sil[0] + rng.Float64()*(sil[1]-sil[0])) * fs }
-			start := t + before.Seconds()*fs + gap()
-			nb.Start = int64(start)
-			end := start + length + gap()
-			out = append(out, Burst{Start: int64(t), OOK: before}, nb, Burst{Start: int64(end), OOK: after})
-			t = end + after.Seconds()*fs
-		default:
-			nb.Start = int64(t)
-			out = append(out, nb)
-			t += length
-		}
+		out, t = c.Interferer.place(out, nb, t, fs, rng)
 		// Packets repeat seconds apart; 20-40 ms of silence is plenty
 		// for any receiver to end a burst.
 		t += (0.02 + 0.02*rng.Float64()) * fs
 	}
 	return out
+}
+
+// place appends the NGE101 burst nb, starting at sample t or later, and the
+// interferer's transmissions around it (in start order) to out; it returns
+// the sample where all of them are over.
+func (in Interferer) place(out []Burst, nb Burst, t, fs float64, rng *rand.Rand) ([]Burst, float64) {
+	ng := nb.NGE101
+	length := float64(len(ng.AppendLevels(nil, fs)))
+	sensor := func() *OOKBurst {
+		off := ng.FreqOffset + in.Offset
+		if in.Mode == InterfererGaps {
+			off = ng.FreqOffset + math.Round((rng.Float64()*2-1)*2e3)
+		}
+		unit := 300e-6 + 300e-6*rng.Float64()
+		return &OOKBurst{Pulses: PWMSensor(rng, unit, 2, 24+rng.IntN(17)), FreqOffset: off, SNRdB: in.SNRdB}
+	}
+	switch in.Mode {
+	case InterfererNearby:
+		// The sensor starts at t+length; the packet anywhere from ending
+		// just after that to starting just before the sensor ends, so the
+		// two always overlap.
+		s := sensor()
+		d := s.Seconds() * fs
+		start := t + rng.Float64()*(length+d)
+		nb.Start = int64(start)
+		sb := Burst{Start: int64(t + length), OOK: s}
+		if nb.Start < sb.Start {
+			return append(out, nb, sb), max(start+length, t+length+d)
+		}
+		return append(out, sb, nb), max(start+length, t+length+d)
+	case InterfererGaps:
+		sil := in.Silence
+		if sil == [2]float64{} {
+			sil = [2]float64{2.5e-3, 8e-3}
+		}
+		gap := func() float64 { return (sil[0] + rng.Float64()*(sil[1]-sil[0])) * fs }
+		before, after := sensor(), sensor()
+		start := t + before.Seconds()*fs + gap()
+		nb.Start = int64(start)
+		end := start + length + gap()
+		return append(out, Burst{Start: int64(t), OOK: before}, nb, Burst{Start: int64(end), OOK: after}),
+			end + after.Seconds()*fs
+	}
+	nb.Start = int64(t)
+	return append(out, nb), t + length
 }
 
 // OOKLevels renders the on/off levels of the bursts (NGE101 and OOK) whose

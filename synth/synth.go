@@ -105,7 +105,7 @@ type Burst struct {
 
 // Truth is what was sent: one per burst.
 type Truth struct {
-	// Protocol is gridstream.Name or nge101.Name.
+	// Protocol is gridstream.Name, nge101.Name or OOKInterferer.
 	Protocol string
 	// Start and End are the burst's first and past-the-end sample indices.
 	Start, End int64

@@ -64,6 +64,7 @@ var flagRanges = map[string]numRange{
 	"nge-channel":         {lo: 1, hi: 8, stated: true},
 	"nge-repeats":         {lo: 1, hi: 10, unit: "times"},
 	"nge-every":           {lo: 0, hi: 1000},
+	"nge-interferer-snr":  {lo: -50, hi: 100, unit: "dB"},
 }
 
 // unboundedFlags are numeric flags every value of which is fine.
