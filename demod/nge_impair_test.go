@@ -207,7 +207,7 @@ func TestNGE101Sensitivity(t *testing.T) {
 			for _, closing := range []float64{0, synth.NGEClosingPulse} {
 				for _, clock := range []float64{-0.02, 0.02} {
 					run := runNGETraffic(t, rate.fs, rate.center, synth.NGETraffic{
-						Seed: uint64(snr*100) + uint64(clock*1000) + 7, Count: n / 4, Offset: rate.offset, SNRdB: snr,
+						Seed: uint64(int64(snr*100)) + uint64(int64(clock*1000)) + 7, Count: n / 4, Offset: rate.offset, SNRdB: snr,
 						ClosingPulse: closing, ClockError: clock})
 					found, sent, wrong = found+run.found, sent+run.sent, wrong+run.wrong
 				}

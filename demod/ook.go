@@ -19,6 +19,13 @@ type ookDemod struct {
 	lv   []byte
 	pw   []float32
 	got  []*frames.Message
+	// sorted is scratch for the envelope's quartile and medians.
+	sorted []float32
+	// The carrier's periodogram: its FFT, window, segment and sum.
+	fft  *fft
+	win  []float32
+	seg  []complex64
+	spec []float32
 }
 
 // keepAlive resets the misses of the bursts whose channel carried energy
@@ -63,17 +70,26 @@ func newOOKDemod(r *Receiver) *ookDemod {
 	in := r.fs1 / float64(r.power.dec) // ook.run gets the power channel
 	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
 	o.rate = in / float64(o.dl)
+	// Bins of about 1 kHz.
+	nf := 16
+	for float64(nf) < in/1e3 {
+		nf <<= 1
+	}
+	o.fft, o.win, o.seg, o.spec = newFFT(nf), make([]float32, nf), make([]complex64, nf), make([]float32, nf)
+	for i := range o.win {
+		o.win[i] = float32(0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(nf)))
+	}
 	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })
 	return o
 }
 
 func (o *ookDemod) flush() { o.ch.Flush() }
 
-// run slices a burst from the power channel (whose blocks over thr were
-// active) and delivers the packets found in it.
-func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
-	o.envelope(y, thr)
-	lv, ok := o.levels(thr)
+// run slices a burst from the power channel and delivers the packets found
+// in it.
+func (o *ookDemod) run(y []complex64, info burstInfo) {
+	o.envelope(y)
+	lv, ok := o.levels()
 	if !ok {
 		return
 	}
@@ -89,17 +105,9 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 // blocks of dl samples, after turning the carrier to 0 Hz. The mean is a
 // narrow filter (about ±0.4 of the level rate): noise and a neighbour's
 // keying clicks that the ±50 kHz power channel passes are cut, and a carrier
-// averaged where it is on keeps its whole power. thr tells the samples that
-// are on, whose phase steps give the carrier's offset.
-func (o *ookDemod) envelope(y []complex64, thr float64) {
-	var acc complex128
-	for i := 1; i < len(y); i++ {
-		v, u := y[i], y[i-1]
-		if float64(real(v)*real(v)+imag(v)*imag(v)) > thr {
-			acc += complex128(v * complex(real(u), -imag(u)))
-		}
-	}
-	step := -math.Atan2(imag(acc), real(acc))
+// averaged where it is on keeps its whole power.
+func (o *ookDemod) envelope(y []complex64) {
+	step := -2 * math.Pi * o.carrier(y)
 	n := len(y) / o.dl
 	o.pw = grow(o.pw, n)
 	// The rotation advances by one phasor per sample; it is renewed from
@@ -119,52 +127,94 @@ func (o *ookDemod) envelope(y []complex64, thr float64) {
 	}
 }
 
+// carrier returns the carrier's offset in y in cycles per sample: the peak
+// of y's periodogram (Hann-windowed, averaged over the burst, ~1 kHz bins)
+// within ±0.36 of the rate (±45 kHz on the power channel), interpolated
+// between bins. The burst search tunes a burst to its carrier only within a
+// few kHz (further when another device's keying clicks pull its estimate),
+// and the envelope keeps only ±7 kHz; the clicks are spread over the band,
+// an OOK carrier is a line.
+func (o *ookDemod) carrier(y []complex64) float64 {
+	n := o.fft.n
+	clear(o.spec)
+	// Whole segments; a burst shorter than one is zero-padded.
+	for a := 0; a == 0 || a+n <= len(y); a += n {
+		clear(o.seg)
+		for i, v := range y[a:min(len(y), a+n)] {
+			o.seg[i] = v * complex(o.win[i], 0)
+		}
+		o.fft.transform(o.seg)
+		for k, v := range o.seg {
+			o.spec[k] += real(v)*real(v) + imag(v)*imag(v)
+		}
+	}
+	lim := int(0.36 * float64(n))
+	best, bk := float32(-1), 0
+	for k := -lim; k <= lim; k++ {
+		if p := o.spec[k&(n-1)]; p > best {
+			best, bk = p, k
+		}
+	}
+	if best <= 0 {
+		return 0
+	}
+	// A parabola through the peak and its neighbours.
+	l, c, r := float64(o.spec[(bk-1)&(n-1)]), float64(best), float64(o.spec[(bk+1)&(n-1)])
+	frac := 0.0
+	if den := l - 2*c + r; den < 0 {
+		frac = max(-0.5, min(0.5, 0.5*(l-r)/den))
+	}
+	return (float64(bk) + frac) / float64(n)
+}
+
 // levels slices the envelope into on/off levels, with a silence half as
-// long again as the one that ends a packet before and after. thr tells on
-// from off samples at first; the envelope's noise is the mean of the off
-// ones. Each transmission (on samples no further apart than the gap that
-// ends a packet) gets its own threshold, midway in amplitude between the
-// noise and its own mean on level: a stronger device's transmissions
-// in the gaps between packets leave a packet's threshold alone, and the
-// noise, whose power is exponentially distributed after the envelope's
-// narrow filter, stays far below it. ok is false when nothing is on.
-func (o *ookDemod) levels(thr float64) (lv []byte, ok bool) {
+// long again as the one that ends a packet before and after. The
+// envelope's noise power is exponentially distributed (the coherent mean of
+// complex noise), so its mean is its lower quartile over ln(4/3): OOK is
+// off at least half the time, and the burst has silent margins. Two
+// samples in a row over five times that mean are on: noise does that once
+// in e¹⁰ (2·10⁴) sample pairs, so it hardly ever joins a packet to a
+// device beside it, while a packet at the limit of sensitivity (its on
+// level ~10 dB over the noise) stays one transmission; the burst's own
+// threshold, from its strongest block, would hide a weak packet beside a
+// strong device. Each transmission (on samples no further apart than the
+// gap that ends a packet) gets its own threshold, midway in amplitude
+// between the noise and its own median on level: a stronger device's
+// transmissions in the gaps between packets leave a packet's threshold
+// alone. ok is false when nothing is on.
+func (o *ookDemod) levels() (lv []byte, ok bool) {
 	n := len(o.pw)
 	gap := int(1.5 * o.r.ookRadio.packetGap * o.rate)
 	o.lv = grow(o.lv, n+2*gap)
 	lv = o.lv
 	clear(lv)
-	t := float32(thr)
-	var off float64
-	var noff int
-	for _, p := range o.pw {
-		if p <= t {
-			off += float64(p)
-			noff++
-		}
-	}
-	if noff == n {
+	if n < 4 {
 		return lv, false
 	}
-	off /= float64(max(noff, 1))
+	o.sorted = append(o.sorted[:0], o.pw...)
+	selectNth(o.sorted, n/4)
+	off := float64(o.sorted[n/4]) / math.Log(4.0/3)
+	t := float32(5 * off)
 	apart := int(o.r.ookRadio.packetGap * o.rate)
 	for a := 0; a < n; {
-		if o.pw[a] <= t {
+		if !o.held(a, t) {
 			a++
 			continue
 		}
-		// One transmission: a..e, its on samples' mean power.
+		// One transmission: a..last, and the median power of its on
+		// samples (a strong neighbour's keying clicks, leaking through the
+		// filters as lone samples, do not move it).
 		e, last := a, a
-		var on float64
-		var non int
+		o.sorted = o.sorted[:0]
 		for ; e < n && e-last <= apart; e++ {
-			if p := o.pw[e]; p > t {
+			if o.held(e, t) {
 				last = e
-				on += float64(p)
-				non++
+				o.sorted = append(o.sorted, o.pw[e])
 			}
 		}
-		amp := (math.Sqrt(on/float64(non)) + math.Sqrt(off)) / 2
+		ok = true
+		selectNth(o.sorted, len(o.sorted)/2)
+		amp := (math.Sqrt(float64(o.sorted[len(o.sorted)/2])) + math.Sqrt(off)) / 2
 		ts := float32(amp * amp)
 		for i := a; i <= last; i++ {
 			if o.pw[i] > ts {
@@ -173,5 +223,11 @@ func (o *ookDemod) levels(thr float64) (lv []byte, ok bool) {
 		}
 		a = last + 1
 	}
-	return lv, true
+	return lv, ok
+}
+
+// held tells whether envelope sample i and one of its neighbours are both
+// over t.
+func (o *ookDemod) held(i int, t float32) bool {
+	return o.pw[i] > t && (i > 0 && o.pw[i-1] > t || i+1 < len(o.pw) && o.pw[i+1] > t)
 }
