@@ -36,7 +36,7 @@
 //     polarities go to their own pipeline.Channel (Soft), so either
 //     tone mapping decodes.
 //  5. OOK (NGE101): the burst on the power channel turned to 0 Hz (its
-//     offset from the phase steps where it is on) and averaged coherently
+//     offset from the peak of its periodogram) and averaged coherently
 //     to about 16 kS/s (a ±7 kHz filter), each transmission in it sliced
 //     midway in amplitude between the noise and its own on level, to a
 //     pipeline.Channel (Levels), whose slicer follows the protocol's line
