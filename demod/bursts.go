@@ -152,7 +152,7 @@ func (r *Receiver) startBurst(pk peak) {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
 	}
-	r.stats.Bursts++
+	r.stats.Candidates++
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.maxRatio = 0, pk.ratio

@@ -45,12 +45,16 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	clear(r.recent[len(keep):])
 	r.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
 	if dup {
 		r.stats.Duplicate++
 		return
 	}
 	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
+	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
 	r.emit(m)
 }
 

@@ -55,6 +55,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		return fineHz, true
 	}
 	wp, wm := f.refineTones(lo, min(hi, lo+300*L), L, off+dev, off-dev)
+	f.devHz = (wp - wm) / 2 * p.fs2 / (2 * math.Pi)
 	f.correlate(n, L, wp, wm)
 	f.blockTimings(p.sps)
 	f.sampleSymbols(L, p.sps)

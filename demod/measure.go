@@ -71,6 +71,11 @@ func (r *Receiver) demodBurst(b *burst) {
 	if !ok {
 		return
 	}
+	r.stats.Bursts++
+	if r.cfg.OnBurst != nil {
+		span := int64(bp.bl * r.d1) // input samples per block
+		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e), r.failedSoFar())
+	}
 	if r.searchOOK {
 		info := bp.measure(a, e)
 		ia, ie := r.cut(&bp, a, e)

@@ -22,6 +22,20 @@ type RowStream interface {
 	Row(r pulse.Row)
 }
 
+// SoftStream is a Stream that also uses the soft symbols its bits were
+// sliced from: how reliable each bit is (GridStream corrects frames whose
+// CRC fails by flipping the least reliable bits). Inputs of soft symbols
+// (the pure-Go receiver, GNU Radio float streams, float32 files) hand them
+// over; bit inputs call Bits, which means "no reliabilities".
+type SoftStream interface {
+	Stream
+	// SoftBits consumes bits (one 0/1 per byte) with the soft symbols they
+	// were sliced from by bitio.SoftBit: hard[i] is soft[i]'s bit, and the
+	// larger |soft[i]|, the more reliable it is (a NaN is the least
+	// reliable). Neither slice is kept after the call.
+	SoftBits(hard []byte, soft []float32)
+}
+
 // TextDecoder is a Decoder that also reads frames written as text, as
 // wikis, forums and other decoders print them.
 type TextDecoder interface {
@@ -61,6 +75,11 @@ type HomeAssistant interface {
 	// AnnounceUnlisted reports whether the protocol's devices are announced
 	// to Home Assistant without being named, as long as none of them is.
 	AnnounceUnlisted() bool
+	// ExpireAfter is how long a device's values stay valid without news:
+	// several times the interval at which a receiver hears the device.
+	// Home Assistant shows the device's sensors unavailable after it
+	// (their expire_after).
+	ExpireAfter() time.Duration
 }
 
 // Device is the state of one transmitting device.
@@ -75,7 +94,9 @@ type Device interface {
 	// Info describes the device.
 	Info() DeviceInfo
 	// Entities are the device's Home Assistant entities (without the
-	// last-seen and signal-strength ones every device has).
+	// last-seen and signal-strength ones every device has): only those of
+	// values the device has sent, so none stays without a value (a meter
+	// heard only through its 0xD5 frames has no counter).
 	Entities() []Entity
 }
 

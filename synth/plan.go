@@ -410,7 +410,7 @@ func (o Options) ngeImpairments(rate float64) (*ngeImpairments, error) {
 		return nil, fmt.Errorf("--nge-ending %q: want %s, %s or %s", o.NGEEnding, NGEOpen, NGEPulse, NGEMixed)
 	}
 	if c := o.NGEClockError; !(c[0] >= -MaxNGEClockError && c[1] <= MaxNGEClockError && c[0] <= c[1]) {
-		return nil, fmt.Errorf("--nge-clock-error: want MIN:MAX percent within ±%g", 100*MaxNGEClockError)
+		return nil, fmt.Errorf("--nge-clock-error: want a percentage, or MIN:MAX, within ±%g", 100*MaxNGEClockError)
 	}
 	snr := o.SNR[1] + 6
 	if o.NGEInterfererSNR != nil {

@@ -61,6 +61,7 @@ const (
 	optCRCInit       = "crc-init"
 	optState         = "state"
 	optNoLearn       = "no-learn"
+	optNoCorrect     = "no-correct"
 	optPreambleBits  = "preamble-bits"
 	optSyncErrors    = "sync-errors"
 	optFramingErrors = "framing-errors"
@@ -69,12 +70,14 @@ const (
 // Options are GridStream's command-line options.
 func (Protocol) Options() []protocol.Option {
 	return []protocol.Option{
-		{Name: optCRCInit, Value: []string(nil), Check: checkInits,
+		{Name: optCRCInit, Value: []string(nil), Check: checkInits, Text: true,
 			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
-		{Name: optState, Value: DefaultStatePath(),
+		{Name: optState, Value: DefaultStatePath(), Text: true,
 			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
-		{Name: optNoLearn, Value: false,
+		{Name: optNoLearn, Value: false, Text: true,
 			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
+		{Name: optNoCorrect, Value: false,
+			Usage: "do not correct frames whose CRC fails by flipping their least reliable bits (soft-symbol inputs only: demod, GNU Radio soft, float32 files)"},
 		{Name: optPreambleBits, Value: DefaultPreambleBits, Min: 16, Max: 40, Unit: "bits",
 			Usage: "preamble bits compared before the sync's framing bits"},
 		{Name: optSyncErrors, Value: DefaultSyncErrors, Min: 0, Max: 40, Unit: "bits, at most --preamble-bits", Check: checkSyncErrors,
@@ -115,7 +118,7 @@ func checkSyncErrors(s protocol.Settings) error {
 // command line's (learned networks persist in --state); without, the
 // library defaults (nothing persisted).
 func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error) {
-	c := Config{EmitFailed: cfg.EmitFailed, Now: cfg.Now, Logger: cfg.Logger}
+	c := Config{EmitFailed: cfg.EmitFailed, EmitEncrypted: cfg.EmitUnchecked, Now: cfg.Now, Logger: cfg.Logger}
 	if s := cfg.Settings; s != nil {
 		var err error
 		if c.CRCInits, err = inits(s); err != nil {
@@ -124,7 +127,7 @@ func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error)
 		if err := checkSyncErrors(s); err != nil {
 			return nil, err
 		}
-		c.StatePath, c.NoLearn = s.String(optState), s.Bool(optNoLearn)
+		c.StatePath, c.NoLearn, c.NoCorrect = s.String(optState), s.Bool(optNoLearn), s.Bool(optNoCorrect)
 		c.Deframer = &DeframerOptions{
 			PreambleBits:  s.Int(optPreambleBits),
 			SyncErrors:    s.Int(optSyncErrors),

@@ -45,6 +45,17 @@ func (ln LearnedNetwork) times(now time.Time) (learned, heard time.Time) {
 	return learned, heard
 }
 
+// ErrBadState marks a state file that exists but is not one gridstream
+// wrote: malformed JSON or an impossible CRC init. A command-line tool
+// reports it as a usage error (fix or delete the file, or pass another).
+var ErrBadState = errors.New("malformed state file")
+
+// badStateError is a state file's parse error that is also ErrBadState.
+type badStateError struct{ err error }
+
+func (e *badStateError) Error() string   { return e.err.Error() }
+func (e *badStateError) Unwrap() []error { return []error{e.err, ErrBadState} }
+
 type stateFile struct {
 	Networks []LearnedNetwork `json:"networks"`
 }
@@ -75,11 +86,11 @@ func ReadLearned(path string) ([]LearnedNetwork, error) {
 	}
 	var st stateFile
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("state file %s: %w", path, err)
+		return nil, &badStateError{fmt.Errorf("state file %s: %w", path, err)}
 	}
 	for _, n := range st.Networks {
 		if _, err := ParseInit(n.CRCInit); err != nil {
-			return nil, fmt.Errorf("state file %s: %w", path, err)
+			return nil, &badStateError{fmt.Errorf("state file %s: %w", path, err)}
 		}
 	}
 	return st.Networks, nil
@@ -90,10 +101,24 @@ func ReadLearned(path string) ([]LearnedNetwork, error) {
 // lose each other's changes: it reads the file, calls change, writes the
 // result atomically (temporary file, then rename) and returns it.
 func UpdateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork) ([]LearnedNetwork, error) {
+	return updateLearned(path, change, lockFile)
+}
+
+// errStateBusy says that another process held the state file's lock for
+// longer than a decoder waits for it.
+var errStateBusy = errors.New("the state file is locked by another process")
+
+// tryUpdateLearned is UpdateLearned that waits at most budget for the
+// lock, then fails with errStateBusy.
+func tryUpdateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork, budget time.Duration) ([]LearnedNetwork, error) {
+	return updateLearned(path, change, func(p string) (func(), error) { return tryLockFile(p, budget) })
+}
+
+func updateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork, lock func(string) (func(), error)) ([]LearnedNetwork, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	unlock, err := lockFile(path + ".lock")
+	unlock, err := lock(path + ".lock")
 	if err != nil {
 		return nil, err
 	}
