@@ -1,13 +1,17 @@
 package demod
 
 import (
+	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
@@ -145,6 +149,90 @@ func TestNGE101Impairments(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNGE101Recordings writes (GRIDSTREAM_NGE_RECORDINGS=dir) the
+// recordings of TestNGE101Impairments as cu8, the first
+// GRIDSTREAM_NGE_PACKETS packets of each (default 100), named after the
+// case (250k_low-pulse_clock+2_gaps.cu8), and beside each a .want file: one
+// line per packet sent, as rtl_433's norgo decoder reports it (id, channel,
+// and gap or impulse count mod 2³²). scripts/nge-rtl433.sh runs rtl_433 on
+// them; -run selects the cases (TestNGE101Recordings/250k/high).
+func TestNGE101Recordings(t *testing.T) {
+	dir := os.Getenv("GRIDSTREAM_NGE_RECORDINGS")
+	if dir == "" {
+		t.Skip("GRIDSTREAM_NGE_RECORDINGS=dir writes the recordings (scripts/nge-rtl433.sh)")
+	}
+	n := ngePackets(100)
+	for _, rate := range []struct{ fs, offset float64 }{{250e3, 50e3}, {2.4e6, 433.92e6 - 433.5e6}} {
+		for _, end := range ngeEndings {
+			for _, clock := range []float64{-0.02, 0, 0.02} {
+				for _, in := range ngeInterferers {
+					name := fmt.Sprintf("%gk/%s/clock%+g%%/%s", rate.fs/1e3, end.name, clock*100, in.name)
+					t.Run(name, func(t *testing.T) {
+						tr := synth.NGETraffic{SampleRate: rate.fs, Seed: seedOf(name), Count: n, Offset: rate.offset, SNRdB: 10,
+							Ends: end.ends, ClosingPulse: end.closing, ClockError: clock, Interferer: in.in}
+						path := filepath.Join(dir, strings.NewReplacer("/", "_", "%", "").Replace(name))
+						writeNGERecording(t, path, tr)
+					})
+				}
+			}
+		}
+	}
+}
+
+// writeNGERecording writes tr as path.cu8 and its packets as path.want.
+func writeNGERecording(t *testing.T, path string, tr synth.NGETraffic) {
+	bursts := tr.Bursts()
+	var want strings.Builder
+	for _, b := range bursts {
+		if b.NGE101 == nil {
+			continue
+		}
+		p := b.NGE101.Bits
+		id, ch := lsbFirst(p[12:20]), lsbFirst(p[9:12])+1
+		if p[8] == 0 {
+			fmt.Fprintf(&want, "%d %d gap %d\n", id, ch, lsbFirst(p[20:39]))
+		} else {
+			fmt.Fprintf(&want, "%d %d impulses %d\n", id, ch, uint32(lsbFirst(p[20:54])))
+		}
+	}
+	if err := os.WriteFile(path+".want", []byte(want.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path + ".cu8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := iq.NewWriter(bw, iq.CU8)
+	g := synth.New(synth.Config{SampleRate: tr.SampleRate, Seed: tr.Seed}, synth.Bursts(bursts...))
+	buf := make([]complex64, 1<<16)
+	for {
+		n, err := g.Read(buf)
+		if _, werr := w.Write(buf[:n]); werr != nil {
+			t.Fatal(werr)
+		}
+		if err != nil {
+			break
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if w.Clipped() > 0 {
+		t.Errorf("%s: %d samples clipped", path, w.Clipped())
+	}
+}
+
+// lsbFirst is the number whose bits, least significant first, are bits.
+func lsbFirst(bits []byte) uint64 {
+	var v uint64
+	for i, b := range bits {
+		v |= uint64(b&1) << i
+	}
+	return v
 }
 
 // TestNGE101Noise runs the receiver over complex white noise at 433.92 MHz
