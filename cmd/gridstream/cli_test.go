@@ -370,3 +370,26 @@ func TestHelpMentionsConfig(t *testing.T) {
 		t.Errorf("only %d commands found in the help", leaves)
 	}
 }
+
+// A bit recording's messages have an offset only when --bit-rate says how
+// long a bit is: --start-time without it would be silently ignored (every
+// time the wall clock), so it is a one-line usage error. Levels carry their
+// rate in --level-rate.
+func TestReplayStartTimeNeedsRate(t *testing.T) {
+	const want = "--start-time needs --bit-rate for bit inputs"
+	for _, args := range [][]string{
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z"},
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z", "-F", "rtl433"},
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z", "--input-format", "packed", "-"},
+	} {
+		r := gridstream(t, []byte{}, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || r.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %.200q, stderr %q; want exit 2 and one line with %q", args, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	r := gridstream(t, []byte{}, "replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z",
+		"--input-format", "levels", "--level-rate", "250000", "-")
+	if r.code != 0 {
+		t.Errorf("levels at --level-rate with --start-time: exit %d, %s", r.code, r.stderr)
+	}
+}
