@@ -393,3 +393,24 @@ func TestReplayStartTimeNeedsRate(t *testing.T) {
 		t.Errorf("levels at --level-rate with --start-time: exit %d, %s", r.code, r.stderr)
 	}
 }
+
+// A frame line without a prefix that starts as only a frame starts (2A and
+// its header, or 30FFFF) but is damaged is reported and counted like a
+// prefixed one; prose that begins with "2a" is not.
+func TestFramesDamagedUnprefixedLines(t *testing.T) {
+	const f55 = "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032"
+	in := "2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 9O 32\n" +
+		f55[:len(f55)-1] + "\n" +
+		f55 + "XX\n" +
+		"2a55 added to the list of types\n" +
+		"00FF" + f55[:len(f55)-2] + "9O\n"
+	r := gridstream(t, []byte(in), "frames", "--state", "", "--no-learn")
+	for _, want := range []string{"line 1: not hex at digit 76 (E009O3)", "line 2: odd number of hex digits", "line 3: not hex at digit 79 (9032XX)", "line 5: not hex after the 00FF2A prefix", "count=4"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "line 4") || r.stdout != "" {
+		t.Errorf("prose reported, or a frame emitted:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
