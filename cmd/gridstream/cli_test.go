@@ -287,6 +287,8 @@ func TestConfigFile(t *testing.T) {
 	}{
 		{filepath.Join(dir, "missing.yaml"), "config file: open"},
 		{write("typo.yaml", "replay:\n  crc-inti: 1234\n"), "unknown key replay.crc-inti (did you mean crc-init?)"},
+		{write("scalar.yaml", "demod: 5\n"), `demod must be a section, a mapping of demod's flags to their values, not "5"`},
+		{write("other.yaml", "replay: {rate: 2}\n"), "unknown key replay.rate: rate is not a flag of replay (it is a flag of demod"},
 		{write("bad.toml", "all = \n"), "config file"},
 		{write("range.yaml", "replay:\n  framing-errors: 300\n"), "--framing-errors 300: out of range"},
 	} {
