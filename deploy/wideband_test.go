@@ -188,6 +188,14 @@ func TestWidebandService(t *testing.T) {
 	for k, v := range env {
 		environ = append(environ, k+"="+mapPaths(v))
 	}
+	// GNU Radio's log (Debian's configuration: debug level, on stdout) stays
+	// off the service's stdout, whatever a block logs.
+	logs := exec.Command("/usr/bin/python3", "-c", "from gnuradio import blocks; blocks.copy(4).set_min_output_buffer(100)")
+	logs.Env, logs.Dir = append(environ, "GR_CONF_LOG_LOG_LEVEL=debug"), "/"
+	if out, err := logs.Output(); err != nil || len(out) != 0 {
+		t.Errorf("GNU Radio's log with the unit's environment: %v; on stdout: %q", err, out)
+	}
+
 	argv := execArgv(t, unitLine(t, unit, "ExecStart"), env)
 	for i := range argv {
 		argv[i] = mapPaths(argv[i])
