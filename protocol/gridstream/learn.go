@@ -100,6 +100,9 @@ type evidence struct {
 	// src is the source meter, when the frame names one (hasSrc).
 	src    uint32
 	hasSrc bool
+	// wan is its source WAN address, when it carries one (hasWAN).
+	wan    [6]byte
+	hasWAN bool
 }
 
 // learnEvidence weighs a frame (from the type byte through the CRC, body
@@ -117,6 +120,7 @@ type evidence struct {
 func (d *Decoder) learnEvidence(typed []byte, body []byte, solved uint16, framingErrors int, sv *softView) evidence {
 	var ev evidence
 	ev.src, ev.hasSrc = sourceOf(typed)
+	ev.wan, ev.hasWAN = sourceWAN(typed)
 	if ev.hasSrc && d.meterHeard(ev.src) {
 		ev.suspect, ev.foreign = true, true
 		return ev
@@ -214,7 +218,7 @@ func (d *Decoder) release(m *frames.Message, n *network, ev evidence) *frames.Me
 	d.stats.Good++
 	d.vouch(m, n)
 	if ev.hasSrc && !ev.suspect {
-		d.meters.add(n.init, ev.src)
+		d.meters.add(n.init, ev.src, ev.wan, ev.hasWAN)
 	}
 	return m
 }
