@@ -80,7 +80,7 @@ func (r *Receiver) demodBurst(b *burst) {
 		info := bp.measure(a, e)
 		ia, ie := r.cut(&bp, a, e)
 		info.start += int64(ia * r.d1)
-		r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], bp.thr, info)
+		r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info)
 	}
 	if r.searchFSK {
 		r.demodTransmissions(&bp, a, e, (bp.freq-b.tuned)/r.fs1)
