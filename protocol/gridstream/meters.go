@@ -2,7 +2,7 @@ package gridstream
 
 import "encoding/binary"
 
-// maxMeters bounds the meters remembered as heard (about 40 bytes each):
+// maxMeters bounds the meters remembered as heard (about 50 bytes each):
 // past it the first heard is forgotten first.
 const maxMeters = 8192
 
