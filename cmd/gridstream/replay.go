@@ -99,6 +99,7 @@ func runReplay(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeDecoders(decs)
 	names := c.Args().Slice()
 	if len(names) == 0 {
 		names = []string{""}
