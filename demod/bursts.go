@@ -17,6 +17,13 @@ type burst struct {
 	began     int64 // input index where it was detected
 	misses    int
 	maxRatio  float32
+	floor     []float32 // the detector's noise floor around it when it started
+	floorAt   int       // the bin of floor[0]
+	// psum/pwsz is the weighted mean frequency of the peaks 35–140 kHz
+	// away, about as strong, that showed in its first frames: the other
+	// lobe of a wide burst (two tones far apart show as two peaks), or a
+	// neighbour that started with it.
+	psum, pwsz float64
 }
 
 // frame runs the detector on the newest samples and tracks bursts.
@@ -24,6 +31,7 @@ func (r *Receiver) frame() {
 	if r.pos < int64(r.det.n) {
 		return
 	}
+	r.det.holdDC = r.burstAtDC()
 	peaks := r.det.analyze(r.newestFrame())
 	for _, b := range r.active {
 		b.misses++
@@ -35,6 +43,21 @@ func (r *Receiver) frame() {
 	r.cands, r.newCands = r.newCands, r.cands[:0]
 	r.endBursts()
 }
+
+// burstAtDC reports whether a burst being followed covers 0 Hz (with the
+// detector's smoothing either side).
+func (r *Receiver) burstAtDC() bool {
+	for _, b := range r.active {
+		if b.lo-dcMargin <= 0 && 0 <= b.hi+dcMargin {
+			return true
+		}
+	}
+	return false
+}
+
+// dcMargin is how far (Hz) from a burst's band the DC estimate is held:
+// the search smooths over ±10 kHz, and a burst's skirts reach further.
+const dcMargin = 30e3
 
 // newestFrame returns the detector's frame: the newest samples in the ring,
 // contiguous.
@@ -50,20 +73,35 @@ func (r *Receiver) newestFrame() []complex64 {
 	return x
 }
 
-// track gives a peak to the burst it belongs to, or starts one.
+// track gives a peak to the burst it belongs to, or starts one. Every
+// burst whose centre the peak's band covers is still on the air: the peak
+// may be one lobe of it (a wide burst's two tones show as two peaks), or
+// have taken its bins into a neighbour's band.
 func (r *Receiver) track(pk peak) {
 	var best *burst
 	bd := math.Inf(1)
 	for _, b := range r.active {
-		if d := math.Abs(pk.freq - b.freq); d < bd {
+		// Its centre so far: the first peak may have been one of its
+		// lobes.
+		c := b.fsum / b.wsz
+		if d := math.Abs(pk.freq - c); d < bd {
 			best, bd = b, d
+		}
+		if pk.lo <= c && c <= pk.hi {
+			b.misses = 0
+		}
+		if d := math.Abs(pk.freq - c); d >= 35e3 && d <= maxLobes && r.pos-b.began <= int64(3*r.hop) &&
+			pk.ratio >= b.maxRatio/10 && pk.ratio <= 10*b.maxRatio {
+			w := float64(pk.ratio)
+			b.psum += w * pk.freq
+			b.pwsz += w
 		}
 	}
 	switch {
 	case best != nil && bd < 35e3 && bd > 10e3 && pk.ratio > 8*best.maxRatio:
 		// A much stronger burst next to a weak one (a false alarm or a
 		// faint neighbour): follow the strong one from here.
-		r.finish(best)
+		r.ended(best)
 		r.active = slices.DeleteFunc(r.active, func(b *burst) bool { return b == best })
 		r.startBurst(pk)
 	case best != nil && bd < 35e3:
@@ -74,6 +112,11 @@ func (r *Receiver) track(pk peak) {
 		r.newBurst(pk)
 	}
 }
+
+// maxLobes is how far apart (Hz) the two tones of the widest burst the
+// receiver is built for may show: a modulation index of 3 at the fastest
+// rate is ±58 kHz at 38400 baud, plus the peaks' spread.
+const maxLobes = 140e3
 
 // follow takes the burst's peak in this frame into account.
 func (b *burst) follow(pk peak) {
@@ -109,7 +152,7 @@ func (r *Receiver) endBursts() {
 	live := r.active[:0]
 	for _, b := range r.active {
 		if b.misses >= r.miss {
-			r.finish(b)
+			r.ended(b)
 			continue
 		}
 		if r.pos-b.began >= r.maxSpan {
@@ -156,6 +199,8 @@ func (r *Receiver) startBurst(pk peak) {
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.maxRatio = 0, pk.ratio
+	b.floorAt, b.floor = r.det.saveFloor(pk.freq, b.floor)
+	b.psum, b.pwsz = 0, 0
 	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
 	b.y = b.y[:0]
 	b.began = r.pos
@@ -171,9 +216,24 @@ func (r *Receiver) startBurst(pk peak) {
 	r.active = append(r.active, b)
 }
 
-// extract runs input samples through a burst's first stage.
+// extract runs input samples through a burst's first stage, less the
+// input's DC offset when the burst's channel holds 0 Hz.
 func (r *Receiver) extract(b *burst, x []complex64) {
+	if dc := complex64(r.det.dc); dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
+		r.dcbuf = grow(r.dcbuf, len(x))
+		for i, v := range x {
+			r.dcbuf[i] = v - dc
+		}
+		x = r.dcbuf
+	}
 	b.y = b.ex.process(x, b.y)
+}
+
+// ended finishes a burst that went quiet: a transmission, so the noise
+// floor under it goes back to what it was before it.
+func (r *Receiver) ended(b *burst) {
+	r.det.restoreFloor(b.lo, b.hi, b.floorAt, b.floor)
+	r.finish(b)
 }
 
 // finish demodulates a burst that has ended.

@@ -30,8 +30,11 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 		tol = int64(dupSlack * r.fs)
 	}
 	// Bursts hold at most MaxBurst of samples: a frame that started before
-	// the horizon cannot be demodulated again.
-	horizon := r.pos - r.recentSpan
+	// the horizon cannot be demodulated again. A frame released later
+	// (it waited for its network to be learned, maybe held twice: both
+	// detectors read its burst) is compared with those around its own
+	// start.
+	horizon := min(r.pos-r.recentSpan, pos-tol)
 	keep := r.recent[:0]
 	dup := false
 	for _, e := range r.recent {
@@ -54,6 +57,7 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
+	r.freqErr.add(m, pos)
 	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
 	r.emit(m)
 }

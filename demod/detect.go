@@ -2,6 +2,7 @@ package demod
 
 import (
 	"math"
+	"math/cmplx"
 	"slices"
 )
 
@@ -29,7 +30,31 @@ type detector struct {
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
 	least   float32 // the weakest smoothed power that can be a burst this frame
+	// dc is the input's mean (a receiver's DC offset), followed from the
+	// windowed frames' DC bins; winDC holds the window's transform at the
+	// bins a constant leaks into (0, ±1, ±2), to take it out of the
+	// spectrum.
+	dc    complex128
+	winDC [5]complex128
+	dcPow float32 // the DC offset's power in the bins it was taken out of
+	// holdDC keeps the DC estimate as it is this frame: a burst covers
+	// 0 Hz, and its own mean is no DC offset of the receiver's. A frame's
+	// mean waits in dcWait for dcDelay frames before it counts, and is
+	// dropped when a burst shows up meanwhile: the frames before a burst is
+	// detected hold its start.
+	holdDC  bool
+	dcWait  [dcDelay]complex128
+	dcN     int // frames waiting
+	dcCount int // frames counted
 }
+
+// dcFollow is how fast the DC estimate follows the frames' means: about
+// 30 frames (40 ms), so a burst's own mean over a frame averages out.
+const dcFollow = 1.0 / 32
+
+// dcDelay is how many frames a frame's mean waits before it counts
+// towards the DC estimate: longer than a burst takes to be detected.
+const dcDelay = 4
 
 // dynamicRange is the weakest burst, relative to the strongest in the same
 // frame, the detector reports: -60 dB.
@@ -51,6 +76,11 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
 		d.win[i] = float32(w)
 		d.winPow += w * w
+		for j := range d.winDC {
+			k := j - 2
+			s, c := math.Sincos(-2 * math.Pi * float64(k*i) / float64(n))
+			d.winDC[j] += complex(w*c, w*s)
+		}
 	}
 	// Smooth over about 20 kHz: narrower than any GridStream burst.
 	d.w = max(1, int(10e3/(fs/float64(n))))
@@ -103,6 +133,7 @@ func (d *detector) spectrum(x []complex64) bool {
 		d.buf[i] = complex(real(v)*w, imag(v)*w)
 	}
 	d.f.transform(d.buf)
+	d.removeDC()
 	h := n / 2
 	var total float32
 	for k, v := range d.buf {
@@ -111,6 +142,35 @@ func (d *detector) spectrum(x []complex64) bool {
 		total += pw
 	}
 	return !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
+}
+
+// removeDC follows the input's mean from the transformed frame's DC bin
+// and takes it out of the bins it leaks into: a receiver's DC offset is no
+// burst (and would hide bursts on the centre channel).
+func (d *detector) removeDC() {
+	n := d.n
+	m := complex128(d.buf[0]) / d.winDC[2]
+	switch {
+	case d.holdDC || cmplx.IsNaN(m) || cmplx.IsInf(m):
+		d.dcN = 0
+	case d.dcN < dcDelay:
+		d.dcWait[d.dcN] = m
+		d.dcN++
+	default:
+		// The mean of the frames so far, then an exponential average.
+		d.dcCount++
+		d.dc += complex(max(dcFollow, 1/float64(d.dcCount)), 0) * (d.dcWait[0] - d.dc)
+		copy(d.dcWait[:], d.dcWait[1:])
+		d.dcWait[dcDelay-1] = m
+	}
+	var p float64
+	for j, w := range d.winDC {
+		k := (j - 2 + n) % n
+		v := d.dc * w
+		d.buf[k] -= complex64(v)
+		p += real(v)*real(v) + imag(v)*imag(v)
+	}
+	d.dcPow = float32(p)
 }
 
 // smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
@@ -161,7 +221,7 @@ func (d *detector) findHot() {
 	// by about 60 dB, so a bin that far below the strongest is its
 	// leakage, not a burst of its own (this only matters when the input
 	// has almost no noise).
-	var strongest float32
+	strongest := d.dcPow // what was taken out counts: its rounding is left
 	for _, s := range d.s {
 		strongest = max(strongest, s)
 	}
@@ -226,11 +286,18 @@ func (d *detector) pickPeaks() []peak {
 func (d *detector) claimPeak(k, span int) peak {
 	n := d.n
 	lo, hi := k, k
-	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] {
+	// A valley 10 dB under the peak, then a rise of 6 dB, is between two
+	// bursts (or two lobes of one): each is a peak of its own.
+	valley := func(j int, low float32) bool { return low < d.s[k]/10 && d.s[j] > 4*low }
+	low := d.s[k]
+	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] && !valley(lo-1, low) {
 		lo--
+		low = min(low, d.s[lo])
 	}
-	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] {
+	low = d.s[k]
+	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] && !valley(hi+1, low) {
 		hi++
+		low = min(low, d.s[hi])
 	}
 	var sw, swk float64
 	nf := float64(d.floor[k]) / float64(2*d.w+1)
@@ -263,5 +330,37 @@ func (d *detector) absorb(lo, hi float64) {
 	e := min(d.n-1, int(math.Ceil(hi/bin))+d.n/2+d.w)
 	for k := a; k <= e; k++ {
 		d.floor[k] = max(d.floor[k], d.s[k])
+	}
+}
+
+// floorReach is how far from its first peak a burst's band may reach: the
+// peaks it follows are within 35 kHz, each claiming up to 60 kHz around it.
+const floorReach = 100e3
+
+// saveFloor copies the noise floor within floorReach (and the smoothing
+// width) of freq Hz into dst's storage and returns the first bin copied
+// and the copy.
+func (d *detector) saveFloor(freq float64, dst []float32) (int, []float32) {
+	bin := d.fs / float64(d.n)
+	c := int(math.Round(freq/bin)) + d.n/2
+	reach := int(math.Ceil(floorReach/bin)) + d.w
+	a, e := max(0, c-reach), min(d.n, c+reach+1)
+	if a >= e {
+		return 0, dst[:0]
+	}
+	return a, append(dst[:0], d.floor[a:e]...)
+}
+
+// restoreFloor lowers the noise floor of the bins from lo to hi Hz (and
+// their smoothing neighbours) back to saved (copied from bin first on) where
+// it rose: the hot bins' floor creeps up under a burst, and a transmission
+// that ended is no part of the noise (a weak one right after a strong one
+// on its channel must still stand out).
+func (d *detector) restoreFloor(lo, hi float64, first int, saved []float32) {
+	bin := d.fs / float64(d.n)
+	a := max(first, int(math.Floor(lo/bin))+d.n/2-d.w)
+	e := min(first+len(saved)-1, int(math.Ceil(hi/bin))+d.n/2+d.w)
+	for k := a; k <= e; k++ {
+		d.floor[k] = min(d.floor[k], saved[k-first])
 	}
 }

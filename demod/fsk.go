@@ -18,7 +18,11 @@ type baudPlan struct {
 	inDelay float64
 	// alt is the same plan from the first stage's output, used when the
 	// burst is far from the centre the power channel was tuned to.
-	alt  *baudPlan
+	alt *baudPlan
+	// wide is the same rate from the first stage with a channel filter
+	// wide enough for a modulation index of maxModIndex (tuned between
+	// the burst's two lobes).
+	wide *baudPlan
 	baud float64
 	d2   int
 	fs2  float64
@@ -47,6 +51,9 @@ type fskDemod struct {
 	devHz    float64           // the deviation the last decode measured
 	mine     []*frames.Message // messages made from the current attempt's symbols
 	failed   []*frames.Message
+	mid, dev float64                         // the tones' midpoint and half their distance in the last decode (radians per Fs2 sample)
+	tap      func(soft []float32, disc bool) // sees every attempt's soft symbols (tests)
+	disc     bool                            // f.soft holds discSymbols' symbols
 
 	z      []complex64
 	d, m   []float32
@@ -55,7 +62,10 @@ type fskDemod struct {
 	cp, cm []complex64
 	soft   []float32
 	inv    []float32
-	when   []float32 // Fs2 position of each soft symbol
+	isi    []float32    // scratch of cancelISI
+	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
+	ddd    []uint8      // and its decisions
+	when   []float32    // Fs2 position of each soft symbol
 	vals   []float32
 	sorted []float32
 	tblk   []complex128
@@ -64,13 +74,30 @@ type fskDemod struct {
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,
-// for a signal of peak deviation dev (Hz).
+// for a signal of peak deviation dev (Hz) tuned within a few kHz.
 func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
-	d2 := max(1, int(fsIn/(6*baud)))
-	fs2 := fsIn / float64(d2)
 	// Channel filter: the deviation plus most of the symbol rate and a few
 	// kHz of tuning error.
-	pass := min(dev+0.4*baud+3e3, 0.45*fs2)
+	return newBaudPlanPass(fsIn, baud, dev+0.4*baud+3e3)
+}
+
+// maxModIndex is the widest FSK modulation index the receiver is built
+// for: twice the deviation over the symbol rate.
+const maxModIndex = 3
+
+// newWidePlan designs the second stage for one rate from input rate fsIn
+// for a signal of modulation index up to maxModIndex, tuned within 5 kHz.
+func newWidePlan(fsIn, baud float64) *baudPlan {
+	return newBaudPlan(fsIn, baud, maxModIndex*baud/2+5e3)
+}
+
+// newBaudPlanPass designs the second stage for one rate from input rate
+// fsIn with a channel filter passing ±pass Hz (at most what its rate
+// after decimation to about 6 samples per symbol, or more, holds).
+func newBaudPlanPass(fsIn, baud, pass float64) *baudPlan {
+	d2 := max(1, int(fsIn/max(6*baud, 2.2*pass)))
+	fs2 := fsIn / float64(d2)
+	pass = min(pass, 0.45*fs2)
 	// The correlators do the fine selection; this filter only has to
 	// stop aliasing and keep neighbouring channels out of the estimates.
 	stop := min(fs2-pass, pass+20e3)
@@ -85,13 +112,17 @@ func newBaudPlan(fsIn, baud, dev float64) *baudPlan {
 // stage.
 func (r *Receiver) ratePlan(baud float64) *baudPlan {
 	dev := r.fskRadio.deviation(baud)
+	wide := newWidePlan(r.fs1, baud)
 	if r.power.dec == 1 || r.fs1/float64(r.power.dec)/baud < 6 {
-		return newBaudPlan(r.fs1, baud, dev)
+		p := newBaudPlan(r.fs1, baud, dev)
+		p.wide = wide
+		return p
 	}
 	p := newBaudPlan(r.fs1/float64(r.power.dec), baud, dev)
 	p.in = r.power.dec
 	p.inDelay = float64(len(r.power.filt.taps)-1) / 2
 	p.alt = newBaudPlan(r.fs1, baud, dev)
+	p.wide = wide
 	return p
 }
 
@@ -115,49 +146,98 @@ func newFSKDemod(r *Receiver) *fskDemod {
 }
 
 // run tries the symbol rates in turn (those whose head shows a sync word
-// first) until the CRC-good frames fill the transmission. lead and tail are
-// the noise margins in Fs1 samples.
-func (f *fskDemod) run(y, pz []complex64, corr float64, lead, tail int, info burstInfo) {
+// first) until the CRC-good frames fill the transmission.
+func (f *fskDemod) run(t *transmission) {
 	r := f.r
 	f.failed = f.failed[:0]
-	span := float64(len(y) - lead - tail) // active Fs1 samples
-	covered := 0.0
-	decoded := false
-	nsync := f.orderRates(pz, lead)
-	for i, p := range f.order {
-		if i == nsync && decoded {
-			// A rate with a sync word decoded; the others showed none.
-			break
-		}
-		r.stats.Attempts++
-		c := f.tuning(p, i < nsync, corr)
-		fine := f.decode(p, y, pz, c, lead, tail) + (c-corr)*r.fs1
-		if len(f.soft) == 0 {
-			continue
-		}
-		f.writeSymbols(p, info, fine)
-		var ok bool
-		ok, covered = f.deliverGood(p, info.start, covered)
-		if ok {
-			decoded = true
-			// Stop once the frames found fill the burst; a longer burst
-			// may hold more transmissions, at other rates.
-			if covered > 0.8*span {
-				break
-			}
-			continue
-		}
-		if len(f.failed) == 0 {
-			f.failed = append(f.failed, f.got...)
-		}
+	nsync := f.orderRates(t.pz, t.lead)
+	t.span, t.covered = float64(len(t.y)-t.lead-t.tail), 0
+	decoded := f.tryRates(t, nsync, false)
+	if !decoded && !math.IsNaN(t.wideCorr) {
+		// Nothing in the rates' channels, and the detector saw another
+		// lobe: a burst wider than they are (a high modulation index),
+		// centred on all its lobes.
+		decoded = f.tryRates(t, 0, true)
 	}
 	if decoded {
 		r.stats.Decoded++
 		return
 	}
 	for _, m := range f.failed {
-		r.deliver(m, info.start)
+		r.deliver(m, t.info.start)
 	}
+}
+
+// transmission is what fskDemod.run demodulates: the burst's first-stage
+// samples y (and pz on the power channel), its tuning corr (cycles per Fs1
+// sample) and, when the detector saw a second lobe, the tuning to the
+// centre of its lobes (else NaN), its noise margins lead and tail (Fs1 samples), its
+// measurement, its active span (Fs1 samples) and how much of it the frames
+// found so far cover.
+type transmission struct {
+	y, pz          []complex64
+	corr, wideCorr float64
+	lead, tail     int
+	info           burstInfo
+	span, covered  float64
+}
+
+// tryRates demodulates t at the rates of f.order (with their wide plans
+// when wide is set), those before nsync having shown a sync word in the
+// head, until the CRC-good frames fill it; it reports whether any was
+// found.
+func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
+	r := f.r
+	decoded := false
+	for i, p := range f.order {
+		if i == nsync && decoded {
+			// A rate with a sync word decoded; the others showed none.
+			break
+		}
+		r.stats.Attempts++
+		c := t.wideCorr
+		if wide {
+			p = p.wide
+		} else {
+			c = f.tuning(p, i < nsync, t.corr)
+		}
+		fine := f.decode(p, t.y, t.pz, c, t.lead, t.tail) + (c-t.corr)*r.fs1
+		if len(f.soft) == 0 {
+			continue
+		}
+		if f.tryDetectors(p, t, fine) {
+			decoded = true
+			// Stop once the frames found fill the burst; a longer burst
+			// may hold more transmissions, at other rates.
+			if t.covered > 0.8*t.span {
+				break
+			}
+		}
+	}
+	return decoded
+}
+
+// tryDetectors decodes the tone correlators' soft symbols of the last
+// decode, then, when no CRC-good frame came from them, the
+// discriminator's; it reports whether one did.
+func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool {
+	for try := range 2 {
+		f.disc = try > 0
+		f.writeSymbols(p, t.info, fine)
+		var ok bool
+		ok, t.covered = f.deliverGood(p, t.info.start, t.covered)
+		if ok {
+			return true
+		}
+		if len(f.failed) == 0 {
+			f.failed = append(f.failed, f.got...)
+		}
+		f.discSymbols(f.used)
+		if len(f.soft) == 0 {
+			break
+		}
+	}
+	return false
 }
 
 // tuning returns the tuning (cycles per Fs1 sample) to demodulate plan p
@@ -179,6 +259,9 @@ func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
 func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
 	f.got, f.mine = f.got[:0], f.mine[:0]
 	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, dev: f.devHz, info: info}
+	if f.tap != nil {
+		f.tap(f.soft, f.disc)
+	}
 	f.pos.Soft(f.soft)
 	f.inv = grow(f.inv, len(f.soft))
 	for i, v := range f.soft {

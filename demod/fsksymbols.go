@@ -1,6 +1,9 @@
 package demod
 
-import "math"
+import (
+	"math"
+	"math/cmplx"
+)
 
 // decode demodulates y at one symbol rate into f.soft (and f.when) and
 // returns the fine frequency offset it measured (Hz).
@@ -57,10 +60,148 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	wp, wm := f.refineTones(lo, min(hi, lo+300*L), L, off+dev, off-dev)
 	f.devHz = (wp - wm) / 2 * p.fs2 / (2 * math.Pi)
 	f.correlate(n, L, wp, wm)
-	f.blockTimings(p.sps)
-	f.sampleSymbols(L, p.sps)
-	off = (wp + wm) / 2
-	return off * p.fs2 / (2 * math.Pi), false
+	f.blockTimings(f.s, p.sps)
+	f.sampleSymbols(f.s, L, p.sps)
+	f.amplitudeSoft()
+	f.mid, f.dev = (wp+wm)/2, (wp-wm)/2
+	return f.mid * p.fs2 / (2 * math.Pi), false
+}
+
+// amplitudeSoft replaces each soft symbol, the tone correlators' energy
+// difference where it was read (f.when), by their amplitude difference:
+// same sign, but a reliability that grows with the margin as a
+// noncoherent receiver's log-likelihood ratio does above a few dB, not
+// with its square (which ranked a bit flipped by a noise peak among the
+// surest).
+func (f *fskDemod) amplitudeSoft() {
+	abs := func(v complex64) float32 { return float32(math.Sqrt(float64(real(v)*real(v) + imag(v)*imag(v)))) }
+	for k, t := range f.when {
+		// when is float32: a position just under the last sample may have
+		// rounded up to it.
+		i := min(int(t), len(f.cp)-2)
+		fr := t - float32(i)
+		a := abs(f.cp[i]) + fr*(abs(f.cp[i+1])-abs(f.cp[i]))
+		b := abs(f.cm[i]) + fr*(abs(f.cm[i+1])-abs(f.cm[i]))
+		f.soft[k] = a - b
+	}
+}
+
+// discSymbols replaces f.soft (and f.when) with the FM discriminator of
+// f.z averaged over a symbol, from the tones' midpoint, at the end of every
+// symbol, with its own symbol timing: the soft symbols of a detector for
+// bursts the tone correlators read poorly (a low modulation index, whose
+// tones overlap within a symbol, or strong Gaussian shaping, whose lone
+// symbols never reach their tone). Under a modulation index of 1 it is
+// the phase turn per symbol instead, measured against a decision-feedback
+// reference (feedbackDifferential).
+func (f *fskDemod) discSymbols(p *baudPlan) {
+	n, L := len(f.z), p.L
+	var m []float32
+	low := 2*f.dev/(2*math.Pi)*p.fs2/p.baud < 1
+	if low {
+		m = f.differential(n, L)
+	} else {
+		f.discriminate(n, L)
+		m = f.m[:n]
+		mid := float32(f.mid)
+		for i := range m {
+			m[i] -= mid
+		}
+	}
+	f.soft, f.when = f.soft[:0], f.when[:0]
+	f.blockTimings(m, p.sps)
+	f.sampleSymbols(m, L, p.sps)
+	f.cancelISI()
+	if low {
+		for range 2 {
+			f.feedbackDifferential(L)
+		}
+	}
+}
+
+// cancelISI takes the neighbours' share out of each soft symbol of
+// f.soft: strong Gaussian shaping (BT 0.3) spreads a symbol's frequency
+// into the next and the previous one, so a lone symbol reaches less than
+// half its tone and is the first to flip. Each soft symbol is modelled as
+// a·own + c·(previous + next) (symbols ±1, decided by sign); a and c are
+// fitted by least squares, and c times the neighbours' decisions is taken
+// away, twice.
+func (f *fskDemod) cancelISI() {
+	s := f.soft
+	n := len(s)
+	if n < 64 {
+		return
+	}
+	f.isi = append(f.isi[:0], s...)
+	orig := f.isi
+	sign := func(v float32) float32 {
+		if v > 0 {
+			return 1
+		}
+		return -1
+	}
+	for range 2 {
+		var saa, sac, scc, sa, sc float64
+		for k := 1; k+1 < n; k++ {
+			d := float64(sign(s[k]))
+			e := float64(sign(s[k-1]) + sign(s[k+1]))
+			v := float64(orig[k])
+			saa += d * d
+			sac += d * e
+			scc += e * e
+			sa += v * d
+			sc += v * e
+		}
+		det := saa*scc - sac*sac
+		if det <= 0 {
+			return
+		}
+		a := (sa*scc - sc*sac) / det
+		c := (saa*sc - sac*sa) / det
+		if !(a > 0 && c > 0.05*a && c < 0.45*a) {
+			return // no (believable) spreading
+		}
+		cf := float32(c)
+		prev := sign(s[0])
+		for k := 1; k+1 < n; k++ {
+			cur := sign(s[k])
+			s[k] = orig[k] - cf*(prev+sign(s[k+1]))
+			prev = cur
+		}
+	}
+}
+
+// differential writes to f.s, and returns, the phase turn between
+// consecutive one-symbol windows of f.z mixed to the tones' midpoint
+// (the imaginary part of each window times the conjugate of the one a
+// symbol earlier): a low modulation index turns the phase by less than a
+// half turn per symbol, its sign the symbol's.
+func (f *fskDemod) differential(n, L int) []float32 {
+	f.pp = grow(f.pp, n)
+	f.cp = grow(f.cp, n)
+	f.s = grow(f.s, n)
+	f.mixTone(f.pp[:n], f.mid)
+	W := max(1, (L+1)/2)
+	var acc complex128
+	for i := range n {
+		acc += complex128(f.pp[i])
+		if i >= W {
+			acc -= complex128(f.pp[i-W])
+		}
+		f.cp[i] = complex64(acc)
+	}
+	// The symbol ending at i turns the phase from the window centred on
+	// its start to the one centred on its end.
+	h := W / 2
+	s := f.s[:n]
+	for i := range s {
+		s[i] = 0
+		if j := i + h; j >= L && j < n {
+			a, b := f.cp[j], f.cp[j-L]
+			s[i] = imag(a)*real(b) - real(a)*imag(b)
+		}
+	}
+	return s
 }
 
 // estimateTones returns the two tones (radians per sample: their midpoint
@@ -72,9 +213,19 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
 	f.discriminate(est, L)
 	step := max(1, L/2)
+	// Only where the burst is on: 10 dB under its mean power is a margin
+	// of noise, or on a quiet channel a neighbour's leakage, whose
+	// frequency is not the burst's.
+	var mean float64
+	for _, v := range f.z[lo:est] {
+		mean += float64(real(v)*real(v) + imag(v)*imag(v))
+	}
+	floor := float32(0.1 * mean / float64(max(1, est-lo)))
 	f.vals = f.vals[:0]
 	for i := lo; i < est; i += step {
-		f.vals = append(f.vals, f.m[i])
+		if v := f.z[i]; real(v)*real(v)+imag(v)*imag(v) >= floor {
+			f.vals = append(f.vals, f.m[i])
+		}
 	}
 	if len(f.vals) < 16 {
 		return 0, 0, false
@@ -131,11 +282,23 @@ func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64
 		f.correlate(end, L, wp, wm)
 		f.markWinners(end)
 		qp, qm := f.winnerTurns(lo, end, lag)
+		// With a low modulation index (under 1: tones closer than the
+		// symbol rate) a tone rarely wins clearly, and the windows it did
+		// may be mostly noise: a step larger than half the deviation is no
+		// refinement.
+		lim := math.Inf(1)
+		if (wp-wm)*float64(L) < 2*math.Pi {
+			lim = (wp - wm) / 4
+		}
 		if qp != 0 {
-			wp += float64(fastAtan2(imag(qp), real(qp))) / float64(lag)
+			if d := float64(fastAtan2(imag(qp), real(qp))) / float64(lag); math.Abs(d) < lim {
+				wp += d
+			}
 		}
 		if qm != 0 {
-			wm += float64(fastAtan2(imag(qm), real(qm))) / float64(lag)
+			if d := float64(fastAtan2(imag(qm), real(qm))) / float64(lag); math.Abs(d) < lim {
+				wm += d
+			}
 		}
 	}
 	return wp, wm
@@ -216,11 +379,12 @@ func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
 	return qp, qm
 }
 
-// blockTimings finds, per block of 32 symbols, where its symbols end
-// (f.taus, in samples modulo sps): the phase of the symbol-rate line of |s|
-// (s peaks at the end of each symbol), over the block and its neighbours.
-func (f *fskDemod) blockTimings(sps float64) {
-	f.blockLines(sps)
+// blockTimings finds, per block of 32 symbols, where the symbols of the
+// soft stream s end (f.taus, in samples modulo sps): the phase of the
+// symbol-rate line of |s| (s peaks at the end of each symbol), over the
+// block and its neighbours.
+func (f *fskDemod) blockTimings(s []float32, sps float64) {
+	f.blockLines(s, sps)
 	nblk := len(f.tblk)
 	f.taus = grow(f.taus, nblk)
 	for j := range nblk {
@@ -242,9 +406,8 @@ func (f *fskDemod) blockTimings(sps float64) {
 
 // blockLines writes the symbol-rate line of |s| per block of 32 symbols to
 // f.tblk.
-func (f *fskDemod) blockLines(sps float64) {
+func (f *fskDemod) blockLines(s []float32, sps float64) {
 	n := len(f.z)
-	s := f.s
 	blk := int(32 * sps)
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
@@ -265,12 +428,11 @@ func (f *fskDemod) blockLines(sps float64) {
 	}
 }
 
-// sampleSymbols reads f.s at the end of every symbol into f.soft (and the
-// position into f.when), following f.taus by at most a tenth of a symbol
-// per symbol.
-func (f *fskDemod) sampleSymbols(L int, sps float64) {
+// sampleSymbols reads the soft stream s at the end of every symbol into
+// f.soft (and the position into f.when), following f.taus by at most a
+// tenth of a symbol per symbol.
+func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	n := len(f.z)
-	s := f.s
 	blk := int(32 * sps)
 	nblk := len(f.taus)
 	t := f.taus[0]
@@ -291,5 +453,83 @@ func (f *fskDemod) sampleSymbols(L int, sps float64) {
 		lim := 0.1 * sps
 		e = max(-lim, min(lim, e))
 		t = pred + e
+	}
+}
+
+// feedbackDifferential replaces f.soft, the differential detector's soft
+// symbols of a low modulation index burst (decided by sign), by decision-
+// feedback differential detection: each symbol's phase turn is measured
+// against a reference built from the earlier symbols' windows, each turned
+// on by the turn its decided symbol makes, not against the previous window
+// alone (a reference that averages several windows' noise; a noncoherent
+// detector moves towards a coherent one's margin). The turn a symbol makes
+// depends on its neighbours (Gaussian shaping), so the turns are learnt
+// per pattern of three symbols from the burst itself (which also takes in
+// what is left of the carrier offset).
+func (f *fskDemod) feedbackDifferential(L int) {
+	n := len(f.soft)
+	if n < 64 {
+		return
+	}
+	// e[k]: the window centred on the end of symbol k (f.cp holds the
+	// windows at their end: half a window on).
+	W := max(1, (L+1)/2)
+	h := float64(W / 2)
+	at := func(t float64) complex128 {
+		t += h
+		i := int(t)
+		if i < 0 || i+1 >= len(f.cp) {
+			return 0
+		}
+		fr := float32(t - float64(i))
+		return complex128(f.cp[i] + complex(fr, 0)*(f.cp[i+1]-f.cp[i]))
+	}
+	f.dde = grow(f.dde, n)
+	f.ddd = grow(f.ddd, n)
+	e, d := f.dde, f.ddd
+	for k, t := range f.when {
+		e[k] = at(float64(t))
+		d[k] = 0
+		if f.soft[k] > 0 {
+			d[k] = 1
+		}
+	}
+	pat := func(k int) int {
+		p := int(d[k]) << 1
+		if k > 0 {
+			p |= int(d[k-1]) << 2
+		}
+		if k+1 < n {
+			p |= int(d[k+1])
+		}
+		return p
+	}
+	// The turn per pattern (previous, own, next).
+	var sum [8]complex128
+	for k := 1; k < n; k++ {
+		sum[pat(k)] += e[k] * cmplx.Conj(e[k-1])
+	}
+	var turn [8]complex128
+	for i, v := range sum {
+		if a := cmplx.Abs(v); a > 0 {
+			turn[i] = v / complex(a, 0)
+		}
+	}
+	const beta = 0.85 // the reference's memory: about seven symbols
+	r := e[0]
+	for k := 1; k < n; k++ {
+		z := e[k] * cmplx.Conj(r)
+		own := pat(k) &^ 2
+		up, down := turn[own|2], turn[own]
+		f.soft[k] = float32(real(z*cmplx.Conj(up)) - real(z*cmplx.Conj(down)))
+		if a := cmplx.Abs(r); a > 0 {
+			f.soft[k] /= float32(a)
+		}
+		if f.soft[k] > 0 {
+			d[k] = 1
+		} else {
+			d[k] = 0
+		}
+		r = e[k] + complex(beta, 0)*r*turn[pat(k)]
 	}
 }

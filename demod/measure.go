@@ -15,6 +15,7 @@ type powerChannel struct {
 	dec    int
 	z      []complex64 // the burst being measured
 	blocks []float64   // its power per block
+	sorted []float64   // scratch: the block powers reordered
 }
 
 // newPowerChannel designs the power channel for first-stage rate fs1.
@@ -50,14 +51,16 @@ type burstInfo struct {
 // blockPowers is a burst's power per block of 0.25 ms on the power channel
 // and what the receiver knows to judge it.
 type blockPowers struct {
-	y, pz []complex64 // the burst out of the first stage, on the power channel
-	pw    []float64   // power per block
-	bl    int         // block length in first-stage samples
-	thr   float64     // a block over thr is active
-	nin   float64     // noise power per sample on the power channel
-	noise float64     // noise power per input sample over the whole band
-	start int64       // input index of y[0]
-	freq  float64     // the burst's frequency (Hz from the centre)
+	y, pz  []complex64 // the burst out of the first stage, on the power channel
+	pw     []float64   // power per block
+	bl     int         // block length in first-stage samples
+	thr    float64     // a block over thr is active (carries a transmission)
+	ookThr float64     // a block over ookThr is on (OOK), halfway in dB to the strongest
+	nin    float64     // noise power per sample on the power channel
+	noise  float64     // noise power per input sample over the whole band
+	start  int64       // input index of y[0]
+	freq   float64     // the burst's frequency (Hz from the centre)
+	lobe   float64     // the centre of its lobes, when it may have two (else NaN)
 }
 
 // demodBurst measures a collected burst and hands it to the GridStream and
@@ -67,23 +70,27 @@ func (r *Receiver) demodBurst(b *burst) {
 	if !ok {
 		return
 	}
-	a, e, ok := bp.activeSpan()
+	a, e, ok := bp.activeSpan(bp.thr) // the lower threshold: the whole burst
 	if !ok {
 		return
 	}
 	r.stats.Bursts++
 	if r.cfg.OnBurst != nil {
 		span := int64(bp.bl * r.d1) // input samples per block
-		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e), r.failedSoFar())
+		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e, bp.thr), r.failedSoFar())
 	}
 	if r.searchOOK {
-		info := bp.measure(a, e)
-		ia, ie := r.cut(&bp, a, e)
-		info.start += int64(ia * r.d1)
-		r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info)
+		// OOK finds its own transmissions and thresholds in the span over
+		// the on threshold.
+		if a, e, ok := bp.activeSpan(bp.ookThr); ok {
+			info := bp.measure(a, e, bp.ookThr)
+			ia, ie := r.cut(&bp, a, e)
+			info.start += int64(ia * r.d1)
+			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info)
+		}
 	}
 	if r.searchFSK {
-		r.demodTransmissions(&bp, a, e, (bp.freq-b.tuned)/r.fs1)
+		r.demodTransmissions(&bp, a, e, b.tuned)
 	}
 }
 
@@ -93,7 +100,11 @@ func (r *Receiver) demodBurst(b *burst) {
 func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	pc := &r.power
 	noise := r.det.noisePower()
-	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise}
+	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise, lobe: math.NaN()}
+	if b.pwsz > 0 {
+		// The centre of all its peaks, lobes included.
+		bp.lobe = (b.fsum + b.psum) / (b.wsz + b.pwsz)
+	}
 	// Of the channel only: the first stage leaves neighbours 60–240 kHz
 	// away only partly attenuated.
 	pc.filt.reset(0)
@@ -119,16 +130,27 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	pc.blocks = pw
 	bp.pw = pw
 	bp.bl = bl * pc.dec
-	bp.thr = max(2.5*bp.nin, math.Sqrt(max(bp.nin, 1e-30)*maxP)/2)
+	// On (OOK): halfway in dB between the noise and the strongest block.
+	bp.ookThr = max(2.5*bp.nin, math.Sqrt(max(bp.nin, 1e-30)*maxP)/2)
+	// Active (FSK): 4 dB over the quietest tenth of the blocks (the noise,
+	// with what the receiver adds to it in this channel: a DC offset),
+	// well above a block's fluctuation (it holds 30 or more samples),
+	// however strong the burst, so a weak transmission right after a strong
+	// one keeps its blocks; never over the OOK threshold (a burst cut into
+	// pieces may have no quiet block).
+	pc.sorted = append(pc.sorted[:0], pw...)
+	selectNth(pc.sorted, len(pw)/10)
+	quiet := float64(pc.sorted[len(pw)/10])
+	bp.thr = max(2.5*bp.nin, min(bp.ookThr, 2.5*quiet))
 	return bp, true
 }
 
-// activeSpan returns the first and last active blocks; ok is false when
+// activeSpan returns the first and last blocks over thr; ok is false when
 // none is.
-func (bp *blockPowers) activeSpan() (a, e int, ok bool) {
+func (bp *blockPowers) activeSpan(thr float64) (a, e int, ok bool) {
 	a, e = -1, -1
 	for j, p := range bp.pw {
-		if p > bp.thr {
+		if p > thr {
 			if a < 0 {
 				a = j
 			}
@@ -138,12 +160,13 @@ func (bp *blockPowers) activeSpan() (a, e int, ok bool) {
 	return a, e, a >= 0
 }
 
-// measure returns what blocks a..e (inclusive) say about the burst.
-func (bp *blockPowers) measure(a, e int) burstInfo {
+// measure returns what blocks a..e (inclusive), on when over thr, say
+// about the burst.
+func (bp *blockPowers) measure(a, e int, thr float64) burstInfo {
 	var on int
 	var sp float64
 	for _, p := range bp.pw[a : e+1] {
-		if p > bp.thr {
+		if p > thr {
 			on++
 			sp += p
 		}
@@ -168,15 +191,15 @@ func (r *Receiver) cut(bp *blockPowers, a, e int) (ia, ie int) {
 
 // demodTransmissions demodulates the GridStream transmissions in blocks
 // a..e, each on its own: they are continuous, so a gap of 1 ms or more
-// separates two of them (say on one channel, a few ms apart). corr is the
-// burst's residual tuning in cycles per first-stage sample.
-func (r *Receiver) demodTransmissions(bp *blockPowers, a, e int, corr float64) {
+// separates two of them (say on one channel, a few ms apart). tuned is the
+// frequency the burst's channel was mixed from (Hz).
+func (r *Receiver) demodTransmissions(bp *blockPowers, a, e int, tuned float64) {
 	gap := max(2, int(math.Round(0.001*r.fs1/float64(bp.bl))))
 	minRun := max(2, int(0.002*r.fs1/float64(bp.bl)))
 	for j := a; j <= e; {
 		last, k := bp.run(j, e, gap)
 		if last-j+1 >= minRun {
-			r.demodTransmission(bp, j, last, corr)
+			r.demodTransmission(bp, j, last, tuned)
 		}
 		j = bp.nextActive(k, e)
 	}
@@ -206,15 +229,20 @@ func (bp *blockPowers) nextActive(j, e int) int {
 
 // demodTransmission hands blocks a..e to the FSK demodulator, unless
 // NGE101 is searched and they are mostly off (OOK).
-func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, corr float64) {
-	info := bp.measure(a, e)
+func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, tuned float64) {
+	info := bp.measure(a, e, bp.thr)
 	if info.onFrac <= 0.5 && r.searchOOK {
 		return
 	}
 	ia, ie := r.cut(bp, a, e)
 	info.start += int64(ia * r.d1)
 	dec := r.power.dec
-	r.fsk.run(bp.y[ia:ie], bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)], corr, a*bp.bl-ia, ie-(e+1)*bp.bl, info)
+	t := transmission{y: bp.y[ia:ie], pz: bp.pz[min(len(bp.pz), ia/dec):min(len(bp.pz), ie/dec)],
+		corr: (bp.freq - tuned) / r.fs1, wideCorr: math.NaN(), lead: a*bp.bl - ia, tail: ie - (e+1)*bp.bl, info: info}
+	if !math.IsNaN(bp.lobe) {
+		t.wideCorr = (bp.lobe - tuned) / r.fs1
+	}
+	r.fsk.run(&t)
 }
 
 // orderRates fills f.order with the symbol rates to try: those whose

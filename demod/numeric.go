@@ -14,7 +14,7 @@ func grow[T any](s []T, n int) []T {
 
 // extremes reorders v (len(v) ≥ 2q) and returns its q lowest and q highest
 // values, each in no particular order: two quickselects instead of a sort.
-func extremes(v []float32, q int) (lowest, highest []float32) {
+func extremes[T float32 | float64](v []T, q int) (lowest, highest []T) {
 	selectNth(v, q-1)
 	rest := v[q:]
 	selectNth(rest, len(rest)-q)
@@ -24,7 +24,7 @@ func extremes(v []float32, q int) (lowest, highest []float32) {
 // selectNth reorders v so that v[k] is the value sorting would put there,
 // with no larger value before it and no smaller one after (quickselect,
 // median-of-three pivots).
-func selectNth(v []float32, k int) {
+func selectNth[T float32 | float64](v []T, k int) {
 	lo, hi := 0, len(v)-1
 	for lo < hi {
 		mid := lo + (hi-lo)/2

@@ -105,6 +105,7 @@ type Receiver struct {
 	phase int // samples since the last frame
 	pos   int64
 	ring  []complex64
+	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
 	rmask int64
 	look  int // lookback in samples when a burst starts
 	miss  int // frames without energy that end a burst
@@ -128,6 +129,7 @@ type Receiver struct {
 	recent     []recentMsg
 	recentSpan int64 // input samples a frame stays in recent
 	stats      Stats
+	freqErr    freqErrorEstimator
 
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 }
@@ -161,6 +163,13 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	r.designLimits()
 	r.fsk = newFSKDemod(r)
 	r.ook = newOOKDemod(r)
+	grids := map[string]float64{}
+	for _, d := range fskDecs {
+		if g := d.Protocol().Radio().ChannelGrid; g > 0 {
+			grids[d.Protocol().Name()] = g
+		}
+	}
+	r.freqErr = newFreqErrorEstimator(cfg.CenterFreq, grids)
 	return r, nil
 }
 

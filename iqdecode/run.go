@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,13 @@ type Config struct {
 	// Logger receives the start line, statistics and input events (nil:
 	// slog.Default()).
 	Logger *slog.Logger
+	// AutoPPM, for an rtl_tcp input (with a known centre frequency),
+	// corrects the tuner's frequency once the traffic shows the receiver's
+	// error with confidence (demod.FreqError): it sends rtl_tcp's
+	// frequency-correction command with PPM (the correction the input was
+	// opened with) plus the estimate, once, and again after a reconnect.
+	AutoPPM bool
+	PPM     int
 }
 
 // Stop says why a run ended.
@@ -87,6 +95,13 @@ type Result struct {
 	// Stop says why the run ended; Redials counts the reconnections.
 	Stop    Stop
 	Redials int
+	// FreqError is the receiver's frequency error the traffic showed (the
+	// last receiver's: after a correction, what is left of it).
+	FreqError demod.FreqError
+	// PPMApplied is the frequency correction AutoPPM sent (Corrected
+	// says it did).
+	PPMApplied int
+	Corrected  bool
 }
 
 // chunk is the number of samples read at once.
@@ -188,13 +203,17 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 				cfg.Progress(total, sent)
 			}
 		}
+		if cfg.AutoPPM && !res.Corrected && cur.RTL != nil {
+			autoPPM(log, cur, rx, cfg.PPM, &res)
+		}
 		if cfg.StatsEvery > 0 && time.Since(lastStats) >= cfg.StatsEvery {
 			st := add(past, rx.Stats())
 			now := time.Now()
-			log.Info("stats", "input", src.Name, "samples", total,
+			log.Info("stats", append([]any{"input", src.Name, "samples", total,
 				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
 				"candidates", st.Candidates, "bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
-				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6))
+				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6)},
+				FreqErrorAttrs(rx.FreqError())...)...)
 			lastStats, lastSamples = now, total
 		}
 		if err == nil {
@@ -225,6 +244,12 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 				break
 			}
 			log.Info("reconnected", "input", src.Name, "tuner", next.Info.Tuner)
+			if res.Corrected && next.RTL != nil {
+				// The server was tuned afresh: correct it again.
+				if err := next.RTL.SetFreqCorrection(res.PPMApplied); err != nil {
+					log.Warn("frequency correction not sent", "input", src.Name, "ppm", res.PPMApplied, "err", err)
+				}
+			}
 			continue
 		case errors.As(err, &te):
 			log.Warn("input ends inside a sample; the partial sample was ignored", "input", src.Name, "err", err)
@@ -245,7 +270,46 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	}
 	mu.Unlock()
 	res.Samples, res.Elapsed, res.Receiver, res.Messages = total, time.Since(start), add(past, rx.Stats()), sent
+	res.FreqError = rx.FreqError()
 	return res, runErr
+}
+
+// autoPPMLag is how much input may already be on its way from rtl_tcp,
+// uncorrected, when the correction is sent: the estimate starts over after
+// it.
+const autoPPMLag = 1.0
+
+// autoPPM sends src's rtl_tcp server the frequency correction the traffic
+// shows, once the receiver is confident of it, on top of ppm.
+func autoPPM(log *slog.Logger, src *iq.Source, rx *demod.Receiver, ppm int, res *Result) {
+	fe := rx.FreqError()
+	if !fe.Confident {
+		return
+	}
+	res.Corrected = true
+	res.PPMApplied = ppm + int(math.Round(fe.PPM))
+	attrs := []any{"input", src.Name, "estimated_ppm", fmt.Sprintf("%+.1f", fe.PPM),
+		"uncertainty_ppm", fmt.Sprintf("%.1f", fe.Uncertainty), "frames", fe.Frames}
+	if res.PPMApplied == ppm {
+		log.Info("frequency error under half a ppm (--ppm auto): no correction needed", append(attrs, "ppm", ppm)...)
+		return
+	}
+	if err := src.RTL.SetFreqCorrection(res.PPMApplied); err != nil {
+		log.Warn("frequency correction not sent", append(attrs, "ppm", res.PPMApplied, "err", err)...)
+		res.Corrected, res.PPMApplied = false, ppm
+		return
+	}
+	rx.ResetFreqError(autoPPMLag)
+	log.Info("frequency correction applied (--ppm auto)", append([]any{"ppm", res.PPMApplied}, attrs...)...)
+}
+
+// FreqErrorAttrs are log attributes for the receiver's frequency error:
+// the estimate with its standard error and frame count, or "unknown".
+func FreqErrorAttrs(fe demod.FreqError) []any {
+	if fe.Frames == 0 {
+		return []any{"freq_error_ppm", "unknown"}
+	}
+	return []any{"freq_error_ppm", fmt.Sprintf("%+.1f±%.1f", fe.PPM, fe.Uncertainty), "freq_error_frames", fe.Frames}
 }
 
 // add adds b's counters to a.

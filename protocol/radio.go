@@ -52,6 +52,11 @@ type Radio struct {
 	// Sync are the bit patterns that start a transmission, which a
 	// demodulator may look for to choose a rate and polarity.
 	Sync []Sync
+	// ChannelGrid is the spacing in Hz of the channels the protocol
+	// transmits on, all multiples of it (0: no known grid). A receiver can
+	// tell its own frequency error from how far the frames it hears are
+	// off the grid.
+	ChannelGrid float64
 }
 
 // Airtime says how long an FSK frame lasts on the air: LeadSymbols (a

@@ -21,6 +21,11 @@ func RandomFrame(rng *rand.Rand, init uint16) []byte {
 	return FrameD5(rng, init, D5Lengths[rng.IntN(len(D5Lengths))])
 }
 
+// LongLength is the length field of the longest 0xD5 frames tested: 253
+// bytes from the CI byte through the CRC, 257 in all, about 2.6 kbit on the
+// air.
+const LongLength = 0xFD
+
 func randBytes(rng *rand.Rand, p []byte) {
 	for i := range p {
 		p[i] = byte(rng.Uint32())
@@ -109,6 +114,16 @@ type HopConfig struct {
 	// Guard is the minimum silence in seconds between bursts on the same
 	// channel (0 means 2 ms).
 	Guard float64
+	// Lengths, when set, makes every frame a 0xD5 frame of one of these
+	// length fields (LongLength: long frames); Broadcast makes every frame
+	// a 0x55 broadcast (length 0x23, 39 bytes from the 0x2A byte).
+	Lengths   []byte
+	Broadcast bool
+	// Exclude keeps the channels within 50 kHz of these offsets free (for
+	// a continuous interferer there).
+	Exclude []float64
+	// Impairments are drawn for every GridStream burst.
+	Impairments
 }
 
 // Hopper is a Source of random hopping bursts that never overlap on the same
@@ -121,6 +136,7 @@ type Hopper struct {
 	chans []float64 // channel offsets
 	busy  []float64 // per channel: busy until (samples)
 	nge   float64   // NGE101 channel busy until (samples)
+	queue []Burst   // made but not handed out yet, in start order
 }
 
 // NewHopper returns a hopping schedule.
@@ -156,7 +172,11 @@ func NewHopper(cfg HopConfig) *Hopper {
 	kmax := int(math.Floor((cfg.MaxOffset + math.Abs(cfg.GridOffset)) / cfg.Grid))
 	for k := -kmax; k <= kmax; k++ {
 		f := cfg.GridOffset + float64(k)*cfg.Grid
-		if math.Abs(f) <= cfg.MaxOffset {
+		excluded := false
+		for _, x := range cfg.Exclude {
+			excluded = excluded || math.Abs(f-x) < 50e3
+		}
+		if math.Abs(f) <= cfg.MaxOffset && !excluded {
 			h.chans = append(h.chans, f)
 		}
 	}
@@ -171,14 +191,44 @@ func (h *Hopper) uniform(lo, hi float64) float64 { return lo + (hi-lo)*h.rng.Flo
 
 // Next returns the next burst.
 func (h *Hopper) Next() (Burst, bool) {
-	c := &h.cfg
-	if c.Count > 0 && h.n >= c.Count {
-		return Burst{}, false
+	for {
+		// Every burst made later starts at h.t or after: a queued one
+		// that starts before can go.
+		if len(h.queue) > 0 && (h.queue[0].Start <= int64(h.t) || h.done()) {
+			b := h.queue[0]
+			h.queue = h.queue[1:]
+			return b, true
+		}
+		if h.done() {
+			return Burst{}, false
+		}
+		h.make()
 	}
-	fs := c.SampleRate
-	h.t += h.rng.ExpFloat64() * c.Interval * fs
-	guard := c.Guard * fs
-	// Pick a free channel; wait for the earliest one if all are busy.
+}
+
+func (h *Hopper) done() bool { return h.cfg.Count > 0 && h.n >= h.cfg.Count }
+
+// push queues a burst in start order.
+func (h *Hopper) push(b Burst) {
+	i := len(h.queue)
+	for i > 0 && h.queue[i-1].Start > b.Start {
+		i--
+	}
+	h.queue = append(h.queue, Burst{})
+	copy(h.queue[i+1:], h.queue[i:])
+	h.queue[i] = b
+}
+
+// at returns a burst starting at sample time t (fractional).
+func at(t float64) Burst {
+	start := int64(t)
+	return Burst{Start: start, StartFrac: t - float64(start)}
+}
+
+// freeChannel advances h.t to when a channel is free (Guard after its last
+// burst) and returns a random free one.
+func (h *Hopper) freeChannel() int {
+	guard := h.cfg.Guard * h.cfg.SampleRate
 	var free []int
 	for {
 		free = free[:0]
@@ -190,17 +240,24 @@ func (h *Hopper) Next() (Burst, bool) {
 			earliest = min(earliest, b+guard)
 		}
 		if len(free) > 0 {
-			break
+			return free[h.rng.IntN(len(free))]
 		}
 		h.t = earliest
 	}
-	ch := free[h.rng.IntN(len(free))]
+}
+
+// make queues the next wanted burst, with its companion.
+func (h *Hopper) make() {
+	c := &h.cfg
+	fs := c.SampleRate
+	h.t += h.rng.ExpFloat64() * c.Interval * fs
+	guard := c.Guard * fs
+	ch := h.freeChannel()
 	off := h.chans[ch] + h.uniform(-c.Jitter, c.Jitter)
 	snr := h.uniform(c.SNRdB[0], c.SNRdB[1])
-	start := int64(h.t)
-	b := Burst{Start: start, StartFrac: h.t - float64(start)}
 	h.n++
 	if c.NGE101Every > 0 && h.n%c.NGE101Every == 0 && h.nge+guard <= h.t {
+		b := at(h.t)
 		var pkt []byte
 		if h.rng.IntN(2) == 0 {
 			pkt = nge101.NewPacket(h.rng.IntN(256), 1+h.rng.IntN(8), false, uint64(500+h.rng.IntN(20000)), false)
@@ -210,30 +267,114 @@ func (h *Hopper) Next() (Burst, bool) {
 		b.NGE101 = &NGE101Burst{Bits: pkt, FreqOffset: c.NGE101Offset, SNRdB: snr}
 		h.nge = h.t + float64(2*len(pkt))*nge101.HalfCell*fs + 2*nge101.Gap*fs
 		// NGE101 bursts do not use a hop channel.
-		return b, true
+		h.push(b)
+		return
 	}
+	gs := h.gridStream(off, snr)
+	switch c.Companion.Kind {
+	case CoChannel, AdjacentChannel:
+		other := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
+		oc := -1 // the companion's channel, when it is one of the grid's
+		if c.Companion.Kind == AdjacentChannel {
+			sp := c.Companion.Spacing
+			if sp == 0 {
+				sp = min(c.Grid, 100e3)
+			}
+			if h.rng.IntN(2) == 0 {
+				sp = -sp
+			}
+			// On a free channel: a wanted burst sent on the companion's
+			// would be a co-channel collision, 10 dB under.
+			oc = h.channelAt(h.chans[ch] + sp)
+			if oc >= 0 && h.busy[oc]+guard > h.t {
+				if alt := h.channelAt(h.chans[ch] - sp); alt < 0 || h.busy[alt]+guard <= h.t {
+					sp, oc = -sp, alt
+				}
+			}
+			other.FreqOffset += sp
+		}
+		// Overlapping in time: the companion starts anywhere from 90 %
+		// of its own length before the wanted burst to 90 % of the
+		// wanted burst's length after its start.
+		lw, lo := h.airSamples(gs), h.airSamples(other)
+		d := h.uniform(-0.9*lo, 0.9*lw)
+		t0 := h.t + max(0, -d)
+		h.push(Burst{Start: at(t0).Start, StartFrac: at(t0).StartFrac, GridStream: gs})
+		h.push(Burst{Start: at(t0 + d).Start, StartFrac: at(t0 + d).StartFrac, GridStream: other, Interferer: true})
+		h.t = t0 + max(0, d)
+		h.busy[ch] = t0 + lw
+		if oc >= 0 {
+			h.busy[oc] = max(h.busy[oc], t0+d+lo)
+		} else {
+			h.busy[ch] = max(h.busy[ch], t0+d+lo)
+		}
+	case NearFar:
+		strong := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
+		gap := c.Companion.Gap
+		if gap == [2]float64{} {
+			gap = [2]float64{0.002, 0.02}
+		}
+		t1 := h.t + h.airSamples(strong) + h.uniform(gap[0], gap[1])*fs
+		h.push(Burst{Start: at(h.t).Start, StartFrac: at(h.t).StartFrac, GridStream: strong, Interferer: true})
+		h.push(Burst{Start: at(t1).Start, StartFrac: at(t1).StartFrac, GridStream: gs})
+		h.t = t1
+		h.busy[ch] = t1 + h.airSamples(gs)
+	default:
+		b := at(h.t)
+		b.GridStream = gs
+		h.push(b)
+		h.busy[ch] = h.t + h.airSamples(gs)
+	}
+}
+
+// channelAt returns the index of the grid channel within 1 kHz of f, or
+// -1.
+func (h *Hopper) channelAt(f float64) int {
+	for i, c := range h.chans {
+		if math.Abs(c-f) < 1e3 {
+			return i
+		}
+	}
+	return -1
+}
+
+// airSamples is how long a burst lasts, in samples (bits ≈ preamble + 21
+// + 10 per byte + 10).
+func (h *Hopper) airSamples(gs *GridStreamBurst) float64 {
+	nbits := float64(gs.PreambleBits + 21 + 10*(len(gs.Frame)+1))
+	return nbits * h.cfg.SampleRate / gs.Baud
+}
+
+// gridStream draws a random GridStream burst at offset f and SNR snr,
+// with its impairments.
+func (h *Hopper) gridStream(f, snr float64) *GridStreamBurst {
+	c := &h.cfg
 	baud := c.Bauds[h.rng.IntN(len(c.Bauds))]
 	dev := DefaultDeviation(baud) * (1 + h.uniform(-c.DeviationSpread, c.DeviationSpread))
-	bt := c.BT
-	if bt < 0 {
-		bt = 0
+	bt := max(c.BT, 0)
+	init := c.CRCInits[h.rng.IntN(len(c.CRCInits))]
+	var frame []byte
+	switch {
+	case c.Broadcast:
+		frame = Frame55(h.rng, init)
+	case len(c.Lengths) > 0:
+		frame = FrameD5(h.rng, init, c.Lengths[h.rng.IntN(len(c.Lengths))])
+	default:
+		frame = RandomFrame(h.rng, init)
 	}
 	gs := &GridStreamBurst{
-		Frame:        RandomFrame(h.rng, c.CRCInits[h.rng.IntN(len(c.CRCInits))]),
+		Frame:        frame,
 		Trailer:      0x04,
 		Version:      c.Versions[h.rng.IntN(len(c.Versions))],
 		PreambleBits: c.PreambleBits[0] + h.rng.IntN(c.PreambleBits[1]-c.PreambleBits[0]+1),
 		Baud:         baud,
 		Deviation:    dev,
-		FreqOffset:   off,
+		FreqOffset:   f,
 		Invert:       c.RandomPolarity && h.rng.IntN(2) == 1,
 		BT:           bt,
 		ClockPPM:     h.uniform(-c.ClockPPM, c.ClockPPM),
 		SNRdB:        snr,
 	}
-	b.GridStream = gs
-	// Busy until the burst ends (bits ≈ preamble + 21 + 10 per byte + 10).
-	nbits := float64(gs.PreambleBits + 21 + 10*(len(gs.Frame)+1))
-	h.busy[ch] = h.t + nbits*fs/baud
-	return b, true
+	c.Impairments.apply(h.rng, gs)
+	return gs
 }

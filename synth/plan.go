@@ -78,6 +78,24 @@ type Options struct {
 	// ClockPPM is the range ±ppm of random transmitter clock errors
 	// (--clock-ppm).
 	ClockPPM float64
+	// Jitter is the range ±Hz of random transmitter frequency errors, on
+	// top of the channel's offset (--jitter).
+	Jitter float64
+	// Lengths, when set, makes every random frame a 0xD5 frame of one of
+	// these length fields (--length; LongLength for the longest frames);
+	// Broadcast makes every one a 0x55 broadcast (--broadcast).
+	Lengths   []byte
+	Broadcast bool
+	// Impairments are drawn for every random GridStream burst (--mod-index,
+	// a --bt range, --drift, --clock-drift, --fading, --collide…).
+	Impairments Impairments
+	// Frontend is what the receiver does to the recording (--rx-ppm, --dc,
+	// --iq-imbalance, --adc-bits).
+	Frontend Frontend
+	// Interferers are continuous signals through the whole recording
+	// (--interferer); with Hop, no burst uses a channel within 50 kHz of
+	// one.
+	Interferers []Continuous
 
 	// NGEPower and NGEEnergy are NGE101 packets sent after the frames: one
 	// power packet per value in W (--nge-power) and one energy packet per
@@ -276,6 +294,7 @@ func (o Options) Plan() (*Plan, error) {
 			SampleRate: rate, Seed: o.Seed, Count: count, Start: t, Interval: o.Interval,
 			Bauds: o.Bauds, SNRdB: snr, CRCInits: o.CRCInits, Versions: versions,
 			BT: o.BT, RandomPolarity: o.RandomPolarity, ClockPPM: o.ClockPPM,
+			Jitter: o.Jitter, Lengths: o.Lengths, Broadcast: o.Broadcast, Impairments: o.Impairments,
 			NGE101Every: o.NGEEvery, NGE101Offset: ngeOffset,
 			// Bursts closer than a few ms on one channel look like one
 			// burst to a receiver (and real meters hop between them).
@@ -289,6 +308,9 @@ func (o Options) Plan() (*Plan, error) {
 		}
 		if o.Hop {
 			hc.Grid, hc.GridOffset, hc.MaxOffset = o.HopGrid, o.Offset, o.MaxOffset
+			for _, in := range o.Interferers {
+				hc.Exclude = append(hc.Exclude, in.Offset)
+			}
 			if hc.MaxOffset == 0 && hasNGE {
 				hc.MaxOffset = 0.25 * rate
 			}
@@ -302,7 +324,11 @@ func (o Options) Plan() (*Plan, error) {
 		src = Chain(src, &adjustSource{src: NewHopper(hc), invert: o.Invert, deviation: o.Deviation, nge: ngeImp})
 	}
 	p.Source = src
-	p.Config = Config{SampleRate: rate, NoiseDB: o.NoiseDB, NoNoise: o.NoNoise, Seed: o.Seed}
+	p.Config = Config{SampleRate: rate, NoiseDB: o.NoiseDB, NoNoise: o.NoNoise, Seed: o.Seed,
+		CenterFreq: p.CenterFreq, Frontend: o.Frontend, Interferers: o.Interferers}
+	if err := o.checkImpairments(); err != nil {
+		return nil, err
+	}
 	if d := o.Duration; d > 0 {
 		p.Config.Samples = int64(d * rate)
 	} else if d < 0 {
@@ -460,4 +486,60 @@ func ParseFrameHex(s string) ([]byte, error) {
 		return nil, errors.New("a frame starts with the 2A byte and has at least a type and a length")
 	}
 	return b, nil
+}
+
+// checkImpairments checks the impairment options, naming their flags.
+func (o Options) checkImpairments() error {
+	im, fe := o.Impairments, o.Frontend
+	rate := o.SampleRate
+	inRange := func(r [2]float64, lo, hi float64) bool {
+		return r == [2]float64{} || (r[0] >= lo && r[0] <= r[1] && r[1] <= hi)
+	}
+	switch {
+	case !(o.Jitter >= 0 && o.Jitter <= rate/4):
+		return fmt.Errorf("--jitter %g Hz: want 0 to a quarter of the rate", o.Jitter)
+	case !inRange(im.ModIndex, 0.1, 10):
+		return fmt.Errorf("--mod-index %g:%g: want MIN:MAX within 0.1 to 10", im.ModIndex[0], im.ModIndex[1])
+	case !inRange(im.BT, 0.1, 2):
+		return fmt.Errorf("--bt %g:%g: want MIN:MAX within 0.1 to 2", im.BT[0], im.BT[1])
+	case !(im.FreqDrift >= 0 && im.FreqDrift <= 100e3):
+		return fmt.Errorf("--drift %g Hz: want 0 to 100k", im.FreqDrift)
+	case !(im.ClockDrift >= 0 && im.ClockDrift <= 10000):
+		return fmt.Errorf("--clock-drift %g ppm: want 0 to 10000", im.ClockDrift)
+	case !(im.FadingDB >= 0 && im.FadingDB <= 30):
+		return fmt.Errorf("--fading %g dB: want 0 to 30", im.FadingDB)
+	case !(math.Abs(im.Companion.Level) <= 60):
+		return fmt.Errorf("--collide-level %g dB: want -60 to 60", im.Companion.Level)
+	case !inRange(im.Companion.Gap, 0, 10):
+		return fmt.Errorf("--collide-gap %g:%g s: want MIN:MAX within 0 to 10", im.Companion.Gap[0], im.Companion.Gap[1])
+	case !(math.Abs(fe.PPM) <= 1000):
+		return fmt.Errorf("--rx-ppm %g: want -1000 to 1000", fe.PPM)
+	case !(math.Abs(float64(real(fe.DC))) <= 1 && math.Abs(float64(imag(fe.DC))) <= 1):
+		return fmt.Errorf("--dc %v: want I,Q within ±1 (full scale)", fe.DC)
+	case !(math.Abs(fe.IQGainDB) <= 6 && math.Abs(fe.IQPhaseDeg) <= 45):
+		return fmt.Errorf("--iq-imbalance %g,%g: want a gain within ±6 dB and a phase within ±45°", fe.IQGainDB, fe.IQPhaseDeg)
+	case fe.ADCBits < 0 || fe.ADCBits > 24:
+		return fmt.Errorf("--adc-bits %d: want 0 (none) to 24", fe.ADCBits)
+	}
+	for _, in := range o.Interferers {
+		switch {
+		case in.Kind != ContinuousFSK && in.Kind != ContinuousOOK:
+			return errors.New("--interferer: the kind is fsk or ook")
+		case math.Abs(in.Offset) >= rate/2:
+			return fmt.Errorf("--interferer at %g Hz is outside the band (±%g Hz)", in.Offset, rate/2)
+		case !(in.SNRdB >= -50 && in.SNRdB <= 100):
+			return fmt.Errorf("--interferer SNR %g dB: want -50 to 100", in.SNRdB)
+		case !(in.Baud >= 0 && in.Baud <= rate/2 && in.Deviation >= 0 && in.Deviation < rate/2):
+			return fmt.Errorf("--interferer: baud %g and deviation %g must be positive and under half the rate", in.Baud, in.Deviation)
+		}
+	}
+	if o.Broadcast && len(o.Lengths) > 0 {
+		return errors.New("--broadcast and --length: a frame is a 0x55 broadcast or a 0xD5 of a given length")
+	}
+	for _, l := range o.Lengths {
+		if l < 11 {
+			return fmt.Errorf("--length %#02x: a 0xD5 frame's length field is at least 0x0B", l)
+		}
+	}
+	return nil
 }

@@ -31,6 +31,13 @@ type Config struct {
 	// KeepTruth keeps at most this many truths for Truth() (0: all). Use it,
 	// or OnTruth, for endless streams.
 	KeepTruth int
+	// CenterFreq is the frequency the recording is tuned to, which
+	// Frontend.PPM acts on (0: DefaultCenter).
+	CenterFreq float64
+	// Frontend is what the receiver does to the recording.
+	Frontend Frontend
+	// Interferers are signals present through the whole recording.
+	Interferers []Continuous
 }
 
 // DefaultNoiseDB is the noise power used when Config.NoiseDB is 0: -30 dBFS
@@ -67,6 +74,12 @@ type GridStreamBurst struct {
 	// CarrierLead is unmodulated carrier sent before the preamble, in
 	// seconds (a transmitter's PLL settling).
 	CarrierLead float64
+	// FreqDrift is how far the carrier moves, linearly, from the first bit
+	// to the last, in Hz.
+	FreqDrift float64
+	// ClockDrift is how far the symbol clock's error moves, linearly, from
+	// the first bit to the last, in ppm.
+	ClockDrift float64
 }
 
 // NGE101Burst is one NGE101 transmission: the packet sent Repeats times.
@@ -99,6 +112,10 @@ type Burst struct {
 	StartFrac  float64
 	GridStream *GridStreamBurst
 	NGE101     *NGE101Burst
+	// Interferer marks a burst sent to disturb the others (a collision, the
+	// strong neighbour of a near-far test): a receiver need not decode it,
+	// though it may.
+	Interferer bool
 	// OOK is another device's on-off keyed transmission (an interferer).
 	OOK *OOKBurst
 }
@@ -127,6 +144,8 @@ type Truth struct {
 	// FrameStart is the sample index of the frame's 0x2A start bit
 	// (GridStream) or of the first packet's first edge (NGE101).
 	FrameStart int64
+	// Interferer is the burst's Interferer mark.
+	Interferer bool
 }
 
 // Source hands out bursts in non-decreasing Start order.
@@ -185,6 +204,8 @@ type Generator struct {
 	active  []renderer
 	truth   []Truth
 	lastEnd int64
+	fe      frontend
+	inter   []*interferer
 }
 
 // New returns a Generator for src.
@@ -200,6 +221,13 @@ func New(cfg Config, src Source) *Generator {
 		prng: rand.New(rand.NewPCG(cfg.Seed, 0x243f6a8885a308d3))}
 	if !cfg.NoNoise {
 		g.noiseA = math.Sqrt(math.Pow(10, cfg.NoiseDB/10) / 2)
+	}
+	if cfg.CenterFreq == 0 {
+		g.cfg.CenterFreq = DefaultCenter
+	}
+	g.fe = newFrontend(cfg.Frontend)
+	for i, in := range cfg.Interferers {
+		g.inter = append(g.inter, newInterferer(in, cfg.SampleRate, cfg.NoiseDB, cfg.Seed+uint64(i)))
 	}
 	return g
 }
@@ -231,6 +259,7 @@ func (g *Generator) peek() *Burst {
 func (g *Generator) start(b Burst) {
 	var r renderer
 	var t Truth
+	g.receiverPPM(&b)
 	switch {
 	case b.GridStream != nil:
 		r, t = g.newFSK(b)
@@ -241,6 +270,7 @@ func (g *Generator) start(b Burst) {
 	default:
 		return
 	}
+	t.Interferer = b.Interferer
 	g.active = append(g.active, r)
 	if t.End > g.lastEnd {
 		g.lastEnd = t.End
@@ -251,6 +281,30 @@ func (g *Generator) start(b Burst) {
 	g.truth = append(g.truth, t)
 	if k := g.cfg.KeepTruth; k > 0 && len(g.truth) > 2*k {
 		g.truth = append(g.truth[:0], g.truth[len(g.truth)-k:]...)
+	}
+}
+
+// receiverPPM moves a burst (a copy, the caller's is left alone) to where
+// a receiver whose crystal is Frontend.PPM off sees it: its oscillator
+// PPM·CenterFreq too high, its sample clock as fast.
+func (g *Generator) receiverPPM(b *Burst) {
+	ppm := g.cfg.Frontend.PPM
+	if ppm == 0 {
+		return
+	}
+	k := 1 + ppm*1e-6
+	fc := g.cfg.CenterFreq
+	seen := func(off float64) float64 { return (fc+off)/k - fc }
+	switch {
+	case b.GridStream != nil:
+		gs := *b.GridStream
+		gs.FreqOffset = seen(gs.FreqOffset)
+		gs.ClockPPM = ((1+gs.ClockPPM*1e-6)/k - 1) * 1e6
+		b.GridStream = &gs
+	case b.NGE101 != nil:
+		ng := *b.NGE101
+		ng.FreqOffset = seen(ng.FreqOffset)
+		b.NGE101 = &ng
 	}
 }
 
@@ -289,6 +343,10 @@ func (g *Generator) Read(dst []complex64) (int, error) {
 	}
 	clear(g.active[len(live):])
 	g.active = live
+	for _, in := range g.inter {
+		in.add(dst)
+	}
+	g.fe.apply(dst)
 	g.pos = stop
 	if e := g.end(); e >= 0 && g.pos >= e {
 		return n, io.EOF
@@ -341,6 +399,8 @@ type fsk struct {
 	ramp   float64   // ramp length in samples
 	lead   float64   // samples of unmodulated carrier before the first bit
 	length float64   // samples until the end of the last bit
+	drift  float64   // carrier drift: radians per sample per sample
+	curve  float64   // clock drift: extra bits per (sample after the lead)²
 	invert bool
 	endIdx int64
 }
@@ -408,6 +468,10 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		lead:   max(0, gs.CarrierLead*fs),
 		length: max(0, gs.CarrierLead*fs) + float64(len(bs))*spb,
 		invert: gs.Invert,
+	}
+	if bitsLen := float64(len(bs)) * spb; bitsLen > 0 {
+		r.drift = 2 * math.Pi * gs.FreqDrift / fs / bitsLen
+		r.curve = gs.ClockDrift * 1e-6 / (2 * bitsLen * spb)
 	}
 	if gs.BT > 0 {
 		r.span = 3
@@ -492,8 +556,9 @@ func (r *fsk) add(dst []complex64, pos int64) bool {
 		if n >= total {
 			return true
 		}
-		u := (n - r.lead) / r.spb
-		r.phase += r.fo + r.dev*r.freq(u)
+		m := n - r.lead
+		u := m/r.spb + r.curve*m*m
+		r.phase += r.fo + r.drift*max(0, m) + r.dev*r.freq(u)
 		if r.phase > math.Pi {
 			r.phase -= 2 * math.Pi
 		} else if r.phase < -math.Pi {

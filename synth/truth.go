@@ -46,6 +46,9 @@ type TruthLine struct {
 	Version int  `json:"version,omitempty"`
 	// Bits is the length of an NGE101 packet in bits.
 	Bits int `json:"bits,omitempty"`
+	// Interferer marks a burst sent to disturb the others (a collision,
+	// a near-far neighbour): a receiver need not decode it.
+	Interferer bool `json:"interferer,omitempty"`
 }
 
 // TruthLines turns the generator's truth for a recording at rate samples/s
@@ -57,7 +60,7 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 			Protocol: t.Protocol, Start: t.Start, End: t.End, FrameStart: t.FrameStart,
 			TimeS: math.Round(float64(t.FrameStart)/rate*1e6) / 1e6, OffsetHz: t.FreqHz,
 			Baud: t.Baud, Deviation: t.Deviation, SNRdB: math.Round(t.SNRdB*100) / 100,
-			Invert: t.Invert, Version: t.Version,
+			Invert: t.Invert, Version: t.Version, Interferer: t.Interferer,
 		}
 		if center > 0 {
 			l.FreqHz = center + t.FreqHz

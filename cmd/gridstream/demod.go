@@ -40,8 +40,8 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
 			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
-		cliflags.Ranged(&cli.IntFlag{Name: "ppm", Category: catIQ, Usage: "rtl_tcp: frequency correction in ppm"},
-			cliflags.Range{Min: -1000, Max: 1000, Unit: "ppm"}),
+		&cli.StringFlag{Name: "ppm", Category: catIQ, Value: "0",
+			Usage: "rtl_tcp: frequency correction in ppm [-1000 to 1000], or auto: measured from the traffic (GridStream's channels sit on a 100 kHz grid) and sent once confident (needs --center-freq)"},
 		cliflags.Ranged(&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
 			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"}, cliflags.Range{Min: 0.1, Max: 3600}),
 		cliflags.Ranged(&cli.Float64Flag{Name: "duration", Category: catIQ,
@@ -120,7 +120,10 @@ func iqOptions(c *cli.Context) (iq.Options, error) {
 		}
 		o.Gain = g
 	}
-	o.AGC, o.PPM, o.Timeout = c.Bool("agc"), c.Int("ppm"), c.Duration("timeout")
+	o.AGC, o.Timeout = c.Bool("agc"), c.Duration("timeout")
+	if o.PPM, _, err = parsePPM(c.String("ppm")); err != nil {
+		return o, err
+	}
 	return o, nil
 }
 
@@ -148,6 +151,13 @@ func runDemod(c *cli.Context) error {
 	rtlTCP := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
 	if c.Bool("reconnect") && !rtlTCP {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
+	}
+	_, autoPPM, _ := parsePPM(c.String("ppm"))
+	switch {
+	case autoPPM && !rtlTCP:
+		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)
+	case autoPPM && opt.CenterFreq == 0:
+		return cli.Exit("demod: --ppm auto needs --center-freq: the channel grid is in absolute frequencies", exitUsage)
 	}
 	start, err := startTime(c)
 	if err == nil && rtlTCP && !start.IsZero() {
@@ -218,7 +228,7 @@ func runDemod(c *cli.Context) error {
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
-		statsEvery: c.Duration("stats-interval"),
+		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
 		setup.statsEvery = time.Minute
@@ -278,6 +288,10 @@ type demodSetup struct {
 	reopen func() (*iq.Source, error)
 	// statsEvery logs statistics this often (0: never).
 	statsEvery time.Duration
+	// autoPPM corrects an rtl_tcp tuner's frequency from the traffic, on
+	// top of ppm (--ppm auto).
+	autoPPM bool
+	ppm     int
 	// onSamples, when set, sees every chunk of samples after the receiver.
 	onSamples func([]complex64)
 	// live, when set, is told how many samples went through.
@@ -298,6 +312,10 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.St
 		"messages", r.Messages,
 	}
 	attrs = append(attrs, protocol.SumSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
+	if r.Corrected {
+		attrs = append(attrs, "ppm_applied", r.PPMApplied)
+	}
 	slog.Info("summary", append(attrs,
 		"speed", fmt.Sprintf("%.1fx real time", secs/el),
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
@@ -335,6 +353,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
 		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
+		AutoPPM: s.autoPPM, PPM: s.ppm,
 		Emit: func(m *frames.Message) {
 			bar.Clear()
 			if s.onMessage != nil {

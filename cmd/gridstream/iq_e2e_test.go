@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -549,5 +550,54 @@ func TestDemodRTLTCPReconnect(t *testing.T) {
 	}
 	if r := gridstream(t, nil, "demod", "--reconnect", p); r.code != 2 || !strings.Contains(r.stderr, "rtl_tcp") {
 		t.Errorf("--reconnect on a file: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// --ppm auto: a recording made by a receiver 40 ppm fast (every burst 36.6
+// kHz low at 915 MHz) served by rtl_tcp: once the traffic shows the error,
+// demod sends the real frequency-correction command (0x05) with 40 and says
+// so; the summary of the same file reports the estimate.
+func TestDemodPPMAuto(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "ppm_915M_1M.cu8")
+	synth(t, p, "--count", "40", "--hop", "--rate", "1M", "--seed", "5", "--rx-ppm", "40", "--jitter", "500", "--snr", "15")
+	file := gridstream(t, nil, "demod", p)
+	if file.code != 0 || !regexp.MustCompile(`freq_error_ppm=\+(39\.[5-9]|40\.[0-4])±0\.[0-9] freq_error_frames=(3[0-9]|40)`).MatchString(file.stderr) {
+		t.Errorf("file: exit %d, want the frequency error in the summary:\n%s", file.code, file.stderr)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := rtltcptest.Start(rtltcptest.Config{Data: data, WaitCommands: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	live := gridstream(t, nil, "demod", "--rate", "1M", "--center-freq", "915M", "--ppm", "auto", "--timeout", "5s", srv.URL())
+	if live.code != 0 || !strings.Contains(live.stderr, "frequency correction applied") || !strings.Contains(live.stderr, "ppm_applied=40") {
+		t.Fatalf("rtl_tcp --ppm auto: exit %d\n%s", live.code, live.stderr)
+	}
+	var ppm []int32
+	for _, c := range srv.Commands() {
+		if c.Cmd == iq.CmdSetFreqCorrection {
+			ppm = append(ppm, int32(c.Param))
+		}
+	}
+	// None when the input was opened (0 ppm), then the estimate, once.
+	if len(ppm) != 1 || ppm[0] != 40 {
+		t.Errorf("frequency-correction commands %v, want [40]", ppm)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--ppm", "auto", p}, "--ppm auto is for rtl_tcp"},
+		{[]string{"--ppm", "auto", "rtl_tcp://127.0.0.1:1"}, "--ppm auto needs --center-freq"},
+		{[]string{"--ppm", "often", p}, "--ppm often: want a whole number"},
+	} {
+		r := gridstream(t, nil, append([]string{"demod"}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("demod %v: exit %d, want 2 and %q:\n%s", tc.args, r.code, tc.want, r.stderr)
+		}
 	}
 }

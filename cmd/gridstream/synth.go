@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +31,7 @@ const (
 	catSignal = "Signal"
 	catGS     = "GridStream traffic"
 	catNGE    = "NGE101 packets"
+	catImpair = "Impairments"
 )
 
 func synthCommand() *cli.Command {
@@ -52,7 +54,10 @@ func synthCommand() *cli.Command {
 			"  gridstream synth --count 20 --hop rec_915M_2400k.cu8\n" +
 			"  gridstream synth --frame 2AD5001D2990...51AB --baud 38400 --snr 12 x.cs16\n" +
 			"  gridstream synth --count 0 --nge-power 810 --nge-energy 1234.5 --rate 250k nge.cf32\n" +
-			"  gridstream synth --count 50 --hop --truth truth.jsonl rec.cu8 && gridstream demod rec.cu8",
+			"  gridstream synth --count 50 --hop --truth truth.jsonl rec.cu8 && gridstream demod rec.cu8\n" +
+			"  gridstream synth --scenario near-far --rate 250k --snr 10 --truth t.jsonl nf.cu8\n\n" +
+			"Impairments (the README's impairment table; flags given override the scenario's):\n" +
+			scenarioHelp(),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catSignal,
 				Usage: "sample format: cu8, cs8, cs16, cf32 (default from FILE's extension, else cu8)"},
@@ -83,8 +88,7 @@ func synthCommand() *cli.Command {
 				Usage: "symbol rates to choose from (--frame uses the first) [1200 to 50000, at most half the rate]"},
 			&cli.StringFlag{Name: "deviation", Category: catGS,
 				Usage: "FSK peak deviation in Hz (default ±12 kHz at 9600, ±16 kHz at 19200, ±20 kHz at 38400 baud) [up to 100k]"},
-			cliflags.Ranged(&cli.Float64Flag{Name: "bt", Category: catGS, Value: 0.5, Usage: "Gaussian filter BT (0: plain 2-FSK)"},
-				cliflags.Range{Min: 0.1, Max: 2, Zero: true}),
+			&cli.StringFlag{Name: "bt", Category: catGS, Value: "0.5", Usage: "Gaussian filter BT, or MIN:MAX drawn per burst (0: plain 2-FSK) [0.1 to 2]"},
 			cliflags.Ranged(&cli.IntFlag{Name: "preamble-bits", Category: catGS, Usage: "preamble length (default random 16-52; --frame: 52)"},
 				cliflags.Range{Min: 16, Max: 256, Zero: true, Unit: "bits"}),
 			cliflags.Ranged(&cli.Float64Flag{Name: "interval", Category: catGS, Value: 0.02, Usage: "mean time between burst starts in seconds"},
@@ -98,6 +102,34 @@ func synthCommand() *cli.Command {
 			&cli.BoolFlag{Name: "random-polarity", Category: catGS, Usage: "invert about half of the random bursts"},
 			cliflags.Ranged(&cli.Float64Flag{Name: "clock-ppm", Category: catGS, Usage: "random transmitter symbol-clock errors up to ±ppm"},
 				cliflags.Range{Min: 0, Max: 1000, Unit: "ppm"}),
+			&cli.StringFlag{Name: "jitter", Category: catGS, Usage: "random transmitter frequency errors up to ±Hz around the channel (3k) [up to a quarter of the rate]"},
+			&cli.StringSliceFlag{Name: "length", Category: catGS,
+				Usage: "make every random frame 0xD5 with this length field, hex (FD: the longest tested, 2.6 kbit on air; repeatable)"},
+			&cli.BoolFlag{Name: "broadcast", Category: catGS, Usage: "make every random frame a 0x55 broadcast (length 0x23, 39 bytes)"},
+
+			&cli.StringFlag{Name: "scenario", Category: catImpair, Usage: "apply a named impairment (listed above)"},
+			&cli.StringFlag{Name: "mod-index", Category: catImpair, Usage: "modulation index h per burst, MIN:MAX (deviation = h·baud/2) [0.1 to 10]"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "drift", Category: catImpair, Usage: "carrier drift over each burst up to ±Hz"},
+				cliflags.Range{Min: 0, Max: 100e3, Unit: "Hz"}),
+			cliflags.Ranged(&cli.Float64Flag{Name: "clock-drift", Category: catImpair, Usage: "symbol-clock drift over each burst up to ±ppm"},
+				cliflags.Range{Min: 0, Max: 10000, Unit: "ppm"}),
+			cliflags.Ranged(&cli.Float64Flag{Name: "fading", Category: catImpair, Usage: "log-normal per-burst fading: spread (standard deviation) in dB"},
+				cliflags.Range{Min: 0, Max: 30, Unit: "dB"}),
+			&cli.StringFlag{Name: "collide", Category: catImpair,
+				Usage: "send a second burst with each: co-channel (overlapping, same channel), adjacent (overlapping, 100 kHz away) or near-far (same channel, just before)"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "collide-level", Category: catImpair,
+				Usage: "the second burst's level relative to the wanted one in dB (default -10 co-channel, +10 adjacent, +20 near-far)"},
+				cliflags.Range{Min: -60, Max: 60, Unit: "dB"}),
+			&cli.StringFlag{Name: "collide-gap", Category: catImpair, Usage: "near-far: silence between the two bursts in seconds, MIN:MAX (default 0.002:0.02)"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "rx-ppm", Category: catImpair,
+				Usage: "receiver crystal error in ppm (positive: fast, every burst appears ppm·centre lower; what rtl_tcp's --ppm corrects)"},
+				cliflags.Range{Min: -1000, Max: 1000, Unit: "ppm"}),
+			&cli.StringFlag{Name: "dc", Category: catImpair, Usage: "receiver DC offset I,Q in full-scale units (0.02,-0.01)"},
+			&cli.StringFlag{Name: "iq-imbalance", Category: catImpair, Usage: "receiver IQ imbalance GAIN_DB,PHASE_DEG (1,5) [±6 dB, ±45°]"},
+			cliflags.Ranged(&cli.IntFlag{Name: "adc-bits", Category: catImpair, Usage: "quantise as a converter of this many bits, clipping at full scale (8: an RTL-SDR; 0: none)"},
+				cliflags.Range{Min: 0, Max: 24, Unit: "bits"}),
+			&cli.StringSliceFlag{Name: "interferer", Category: catImpair,
+				Usage: "continuous interferer KIND:OFFSET:SNR[:BAUD[:DEVIATION]] (fsk:100k:30, ook:-200k:25:2000; repeatable)"},
 
 			cliflags.Ranged(&cli.Float64SliceFlag{Name: "nge-power", Category: catNGE, Usage: "send a 55-bit NGE101 power packet for this many W (repeatable)"},
 				cliflags.Range{Min: 0, Max: 1e7, Unit: "W"}),
@@ -184,9 +216,10 @@ func runSynth(c *cli.Context) error {
 func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 	o := synth.Options{
 		NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed"), Duration: c.Float64("duration"),
-		BT: c.Float64("bt"), PreambleBits: c.Int("preamble-bits"), Interval: c.Float64("interval"),
+		PreambleBits: c.Int("preamble-bits"), Interval: c.Float64("interval"),
 		Hop: c.Bool("hop"), Invert: c.Bool("invert"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
-		NGEPower: c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
+		Broadcast: c.Bool("broadcast"),
+		NGEPower:  c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
 		NGEID: c.Int("nge-id"), NGEChannel: c.Int("nge-channel"), NGEPulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
 		NGELowBattery: c.Bool("nge-low-battery"), NGERepeats: c.Int("nge-repeats"), NGEEvery: c.Int("nge-every"),
 		NGEEnding: c.String("nge-ending"), NGEInterferer: c.String("nge-interferer"),
@@ -288,8 +321,187 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 		}
 		o.CenterFreq = &v
 	}
+	if err := impairmentFlags(c, &o); err != nil {
+		return nil, 0, err
+	}
+	if name := c.String("scenario"); name != "" {
+		sc, err := synth.ScenarioByName(name)
+		if err != nil {
+			return nil, 0, fmt.Errorf("--scenario: %v", err)
+		}
+		given := o
+		sc.Apply(&o)
+		for _, f := range scenarioFlags {
+			if c.IsSet(f.name) {
+				f.keep(&o, &given)
+			}
+		}
+	}
 	plan, err := o.Plan()
 	return plan, format, err
+}
+
+// scenarioFlags are the flags a scenario may set, and how to keep the
+// value given on the command line instead.
+var scenarioFlags = []struct {
+	name string
+	keep func(o, given *synth.Options)
+}{
+	{"snr", func(o, g *synth.Options) { o.SNR = g.SNR }},
+	{"noise", func(o, g *synth.Options) { o.NoiseDB = g.NoiseDB }},
+	{"clock-ppm", func(o, g *synth.Options) { o.ClockPPM = g.ClockPPM }},
+	{"length", func(o, g *synth.Options) { o.Lengths = g.Lengths }},
+	{"bt", func(o, g *synth.Options) { o.BT, o.Impairments.BT = g.BT, g.Impairments.BT }},
+	{"mod-index", func(o, g *synth.Options) { o.Impairments.ModIndex = g.Impairments.ModIndex }},
+	{"drift", func(o, g *synth.Options) { o.Impairments.FreqDrift = g.Impairments.FreqDrift }},
+	{"clock-drift", func(o, g *synth.Options) { o.Impairments.ClockDrift = g.Impairments.ClockDrift }},
+	{"fading", func(o, g *synth.Options) { o.Impairments.FadingDB = g.Impairments.FadingDB }},
+	{"collide", func(o, g *synth.Options) { o.Impairments.Companion = g.Impairments.Companion }},
+	{"collide-level", func(o, g *synth.Options) { o.Impairments.Companion.Level = g.Impairments.Companion.Level }},
+	{"collide-gap", func(o, g *synth.Options) { o.Impairments.Companion.Gap = g.Impairments.Companion.Gap }},
+	{"rx-ppm", func(o, g *synth.Options) { o.Frontend.PPM = g.Frontend.PPM }},
+	{"dc", func(o, g *synth.Options) { o.Frontend.DC = g.Frontend.DC }},
+	{"iq-imbalance", func(o, g *synth.Options) {
+		o.Frontend.IQGainDB, o.Frontend.IQPhaseDeg = g.Frontend.IQGainDB, g.Frontend.IQPhaseDeg
+	}},
+	{"adc-bits", func(o, g *synth.Options) { o.Frontend.ADCBits = g.Frontend.ADCBits }},
+}
+
+// scenarioHelp lists the scenarios for --help.
+func scenarioHelp() string {
+	var b strings.Builder
+	for _, sc := range synth.Scenarios {
+		fmt.Fprintf(&b, "  %-16s %s\n", sc.Name, sc.Summary)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// companions are the --collide kinds with their default levels.
+var companions = map[string]synth.Companion{
+	"co-channel": {Kind: synth.CoChannel, Level: -10},
+	"adjacent":   {Kind: synth.AdjacentChannel, Level: 10},
+	"near-far":   {Kind: synth.NearFar, Level: 20},
+}
+
+// impairmentFlags reads the impairment flags (and --bt, --jitter,
+// --length) into o.
+func impairmentFlags(c *cli.Context, o *synth.Options) error {
+	bt, err := parseRange(c.String("bt"))
+	if err != nil {
+		return fmt.Errorf("--bt: %v", err)
+	}
+	if bt[0] < 0 || bt[1] > 2 || (bt[0] > 0 && bt[0] < 0.1) {
+		return fmt.Errorf("--bt %q: want 0 (plain 2-FSK) or 0.1 to 2, or MIN:MAX within 0.1 to 2", c.String("bt"))
+	}
+	o.BT = bt[0]
+	if bt[1] != bt[0] {
+		o.Impairments.BT = bt
+	}
+	if s := c.String("jitter"); s != "" {
+		if o.Jitter, err = parseHz(s); err != nil || o.Jitter < 0 {
+			return fmt.Errorf("--jitter %q: want a frequency in Hz, such as 3k", s)
+		}
+	}
+	for _, s := range c.StringSlice("length") {
+		for _, part := range strings.Split(s, ",") {
+			v, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(part), "0x"), 16, 8)
+			if err != nil {
+				return fmt.Errorf("--length %q: want a length field in hex, such as FD", part)
+			}
+			o.Lengths = append(o.Lengths, byte(v))
+		}
+	}
+	if s := c.String("mod-index"); s != "" {
+		if o.Impairments.ModIndex, err = parseRange(s); err != nil {
+			return fmt.Errorf("--mod-index: %v", err)
+		}
+	}
+	o.Impairments.FreqDrift, o.Impairments.ClockDrift = c.Float64("drift"), c.Float64("clock-drift")
+	o.Impairments.FadingDB = c.Float64("fading")
+	if s := c.String("collide"); s != "" {
+		comp, ok := companions[strings.ToLower(s)]
+		if !ok {
+			return fmt.Errorf("--collide %q: want co-channel, adjacent or near-far", s)
+		}
+		o.Impairments.Companion = comp
+	}
+	if c.IsSet("collide-level") {
+		o.Impairments.Companion.Level = c.Float64("collide-level")
+	}
+	if s := c.String("collide-gap"); s != "" {
+		if o.Impairments.Companion.Gap, err = parseRange(s); err != nil {
+			return fmt.Errorf("--collide-gap: %v", err)
+		}
+	}
+	o.Frontend.PPM, o.Frontend.ADCBits = c.Float64("rx-ppm"), c.Int("adc-bits")
+	if s := c.String("dc"); s != "" {
+		v, err := parsePair(s)
+		if err != nil {
+			return fmt.Errorf("--dc %q: want I,Q such as 0.02,-0.01", s)
+		}
+		o.Frontend.DC = complex(float32(v[0]), float32(v[1]))
+	}
+	if s := c.String("iq-imbalance"); s != "" {
+		v, err := parsePair(s)
+		if err != nil {
+			return fmt.Errorf("--iq-imbalance %q: want GAIN_DB,PHASE_DEG such as 1,5", s)
+		}
+		o.Frontend.IQGainDB, o.Frontend.IQPhaseDeg = v[0], v[1]
+	}
+	for _, s := range c.StringSlice("interferer") {
+		in, err := parseInterferer(s)
+		if err != nil {
+			return fmt.Errorf("--interferer %q: %v", s, err)
+		}
+		o.Interferers = append(o.Interferers, in)
+	}
+	return nil
+}
+
+// parsePair parses two comma-separated finite numbers.
+func parsePair(s string) ([2]float64, error) {
+	a, b, ok := strings.Cut(s, ",")
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if !ok || err1 != nil || err2 != nil || math.IsNaN(x+y) || math.IsInf(x+y, 0) {
+		return [2]float64{}, errors.New("not two numbers")
+	}
+	return [2]float64{x, y}, nil
+}
+
+// parseInterferer parses KIND:OFFSET:SNR[:BAUD[:DEVIATION]].
+func parseInterferer(s string) (synth.Continuous, error) {
+	var in synth.Continuous
+	parts := strings.Split(s, ":")
+	if len(parts) < 3 || len(parts) > 5 {
+		return in, errors.New("want KIND:OFFSET:SNR[:BAUD[:DEVIATION]], such as fsk:100k:30")
+	}
+	switch strings.ToLower(parts[0]) {
+	case "fsk":
+		in.Kind = synth.ContinuousFSK
+	case "ook":
+		in.Kind = synth.ContinuousOOK
+	default:
+		return in, errors.New("the kind is fsk or ook")
+	}
+	var err error
+	if in.Offset, err = parseHz(parts[1]); err != nil {
+		return in, fmt.Errorf("offset %q: %v", parts[1], err)
+	}
+	if in.SNRdB, err = strconv.ParseFloat(parts[2], 64); err != nil {
+		return in, fmt.Errorf("SNR %q: want dB", parts[2])
+	}
+	if len(parts) > 3 {
+		if in.Baud, err = iq.ParseSI(parts[3]); err != nil {
+			return in, fmt.Errorf("baud %q: %v", parts[3], err)
+		}
+	}
+	if len(parts) > 4 {
+		if in.Deviation, err = parseHz(parts[4]); err != nil {
+			return in, fmt.Errorf("deviation %q: %v", parts[4], err)
+		}
+	}
+	return in, nil
 }
 
 // parseRange parses "20" or "10:30" into [min, max].

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +41,11 @@ func setUpCommands(app *cli.App) {
 	cliflags.Install(app, cliflags.Options{ExitUsage: exitUsage, Before: func(c *cli.Context) error {
 		if err := setLogLevel(c.String("log-level")); err != nil {
 			return err
+		}
+		if hasFlag(c.Command, "ppm") {
+			if _, _, err := parsePPM(c.String("ppm")); err != nil {
+				return err
+			}
 		}
 		if hasFlag(c.Command, "protocol") {
 			// The protocols' own checks, before any input is opened.
@@ -84,6 +90,22 @@ func hasFlag(cmd *cli.Command, name string) bool {
 		}
 	}
 	return false
+}
+
+// maxPPM bounds --ppm: far beyond any crystal's error.
+const maxPPM = 1000
+
+// parsePPM parses a --ppm: a whole number of ppm, or auto (0 then).
+func parsePPM(s string) (ppm int, auto bool, err error) {
+	t := strings.TrimSpace(s)
+	if strings.EqualFold(t, "auto") {
+		return 0, true, nil
+	}
+	v, err := strconv.Atoi(strings.TrimPrefix(t, "+"))
+	if err != nil || v < -maxPPM || v > maxPPM {
+		return 0, false, fmt.Errorf("--ppm %s: want a whole number of ppm from %d to %d, or auto", s, -maxPPM, maxPPM)
+	}
+	return v, false, nil
 }
 
 // Checks of numbers given as text (with SI suffixes, or lists).

@@ -1,6 +1,9 @@
 package gridstream
 
-import "slices"
+import (
+	"math/bits"
+	"slices"
+)
 
 // GridStream's type, reserved and length bytes are outside the CRC: a bit
 // error there passes the CRC. The rules below are what each frame type can
@@ -110,11 +113,14 @@ func (r *typeRule) allowsLength(n int) bool {
 	return n >= r.minLen
 }
 
-// nearKnownType reports whether typ, a type without a rule, is one bit
-// from a type with one: then it is most likely that type, damaged.
+// nearKnownType reports whether typ, a type without a rule, is one or two
+// bits from a type with one: then it is most likely that type, damaged
+// (FSK demodulators often flip bits in pairs: a differential detector's
+// noisy window spoils the symbols on both sides of it, Gaussian shaping
+// spreads one symbol's error to its neighbour).
 func nearKnownType(typ byte) bool {
 	for i := range typeRules {
-		if x := typ ^ typeRules[i].typ; x != 0 && x&(x-1) == 0 {
+		if d := bits.OnesCount8(typ ^ typeRules[i].typ); d == 1 || d == 2 {
 			return true
 		}
 	}

@@ -105,15 +105,24 @@ func TestTypeLengthRules(t *testing.T) {
 func TestUnknownType(t *testing.T) {
 	oncor := uint16(0x5FD6)
 	f := directed(0x16, 0x21)
-	f[1] = 0x77
+	f[1] = 0x13 // three bits or more from every known type
 	good := withCRC(oncor, f, 4)
 	dec, _ := gridstream.NewDecoder(gridstream.Config{})
 	got := decodeOne(dec, append(good, 0x04, 0xFF), false)
-	if len(got) != 1 || !got[0].CRCOK || gs(got[0]).Type != "77" || gs(got[0]).Length != 0x16 || gs(got[0]).Src != "" || gs(got[0]).Dst != "" {
+	if len(got) != 1 || !got[0].CRCOK || gs(got[0]).Type != "13" || gs(got[0]).Length != 0x16 || gs(got[0]).Src != "" || gs(got[0]).Dst != "" {
 		t.Fatalf("got %+v", got)
 	}
 	if got[0].Raw != strings.ToUpper(hex.EncodeToString(good)) {
 		t.Fatalf("raw %s", got[0].Raw)
+	}
+	// Two bits from a known type (0xD9: a 0xD5 with two neighbouring bits
+	// flipped, as FSK demodulators do) it is that type, damaged.
+	for _, typ := range []byte{0xD9, 0x77, 0x5D} {
+		near := append([]byte(nil), good...)
+		near[1] = typ
+		if got := decodeOne(dec, near, false); len(got) != 0 {
+			t.Fatalf("type %02X emitted: %+v", typ, got[0])
+		}
 	}
 	// The same frame with reserved byte 0x01: no header form is consistent.
 	bad := append([]byte(nil), good...)

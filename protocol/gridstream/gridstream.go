@@ -48,6 +48,8 @@ var radio = protocol.Radio{
 		{Pattern: syncPreamble<<framingV4Bits | framingV4, Bits: 16 + framingV4Bits, Exact: framingV4Bits},
 		{Pattern: syncPreamble<<framingV5Bits | framingV5, Bits: 16 + framingV5Bits, Exact: framingV5Bits},
 	},
+	// Channels are 100 kHz apart (some deployments use every third).
+	ChannelGrid: 100e3,
 }
 
 // Name returns "gridstream".
