@@ -71,6 +71,16 @@ type fskDemod struct {
 	tblk   []complex128
 	taus   []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
 	won    []int8    // per correlator window: which tone clearly won (±1) or 0
+
+	// symmetricTones' spectrum
+	tfft *fft
+	twin []float32
+	tbuf []complex64
+	tpsd []float64
+	// wideDev is the deviation (Hz) symmetricTones found for the wide
+	// attempt being decoded, 0 when none: its centre is known, the
+	// discriminator's estimate is not used.
+	wideDev float64
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,
@@ -196,8 +206,15 @@ func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
 		}
 		r.stats.Attempts++
 		c := t.wideCorr
+		f.wideDev = 0
 		if wide {
 			p = p.wide
+			// The tones from the active span's spectrum, within 30 kHz
+			// of the burst's own peaks.
+			y := t.y[min(len(t.y), t.lead):max(t.lead, len(t.y)-t.tail)]
+			if tc, td, ok := f.symmetricTones(y, r.fs1, t.corr*r.fs1, 30e3, p.baud); ok {
+				c, f.wideDev = tc/r.fs1, td
+			}
 		} else {
 			c = f.tuning(p, i < nsync, t.corr)
 		}

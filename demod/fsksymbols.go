@@ -50,7 +50,14 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 	// tones at most its first 400 symbols, their refinement 300.
 	lo := min(n, lead/p.d2+L)
 	hi := max(lo, n-tail/p.d2)
-	off, dev, ok := f.estimateTones(lo, min(hi, lo+400*L), L)
+	var off, dev float64
+	ok := true
+	if f.wideDev > 0 && p.in == 1 {
+		// Tuned to the centre symmetricTones found.
+		dev = f.wideDev * 2 * math.Pi / p.fs2
+	} else {
+		off, dev, ok = f.estimateTones(lo, min(hi, lo+400*L), L)
+	}
 	if !ok {
 		return 0, false
 	}
