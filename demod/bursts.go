@@ -107,7 +107,13 @@ func (r *Receiver) track(pk peak) {
 	case best != nil && bd < 35e3:
 		best.follow(pk)
 	case best != nil && bd < 70e3:
-		// A skirt of a burst already followed.
+		// A skirt of a burst already followed, or one of its tones: a
+		// wide burst's (h 2–3) lie 40–58 kHz from the centre its
+		// preamble showed (alternating symbols under strong shaping
+		// never reach them), and its data shows only there.
+		if pk.ratio >= best.maxRatio/10 {
+			best.misses = 0
+		}
 	default:
 		r.newBurst(pk)
 	}
