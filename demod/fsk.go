@@ -81,6 +81,7 @@ type fskDemod struct {
 	// attempt being decoded, 0 when none: its centre is known, the
 	// discriminator's estimate is not used.
 	wideDev float64
+	fitted  map[[2]int]*baudPlan // fittedPlan's, by rate and deviation (kHz)
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,
@@ -214,6 +215,7 @@ func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
 			y := t.y[min(len(t.y), t.lead):max(t.lead, len(t.y)-t.tail)]
 			if tc, td, ok := f.symmetricTones(y, r.fs1, t.corr*r.fs1, 30e3, p.baud); ok {
 				c, f.wideDev = tc/r.fs1, td
+				p = f.fittedPlan(r.fs1, p.baud, td)
 			}
 		} else {
 			c = f.tuning(p, i < nsync, t.corr)
@@ -339,4 +341,30 @@ func (f *fskDemod) annotate(m *frames.Message, sign float64) {
 	m.Radio = r.radio(freq, int(p.baud), info)
 	dev := math.Round(sign * f.cur.dev)
 	m.Radio.DeviationHz = &dev
+}
+
+// fittedPlan returns the second stage for a wide burst of symbol rate baud
+// from input rate fsIn whose tones lie ±dev Hz from its centre: a channel
+// filter that passes its tones with their shaping (±dev + 0.3 symbol
+// rates) and stops 8 kHz further out, where a neighbour one channel away
+// has its near tone (a one-symbol correlator barely tells a tone 20 kHz
+// off from its own at 38.4 kBd). The plans are kept, per rate and
+// deviation rounded to 1 kHz.
+func (f *fskDemod) fittedPlan(fsIn, baud, dev float64) *baudPlan {
+	key := [2]int{int(baud), int(math.Round(dev / 1e3))}
+	if p, ok := f.fitted[key]; ok {
+		return p
+	}
+	pass := float64(key[1])*1e3 + 0.3*baud
+	d2 := max(1, int(fsIn/max(6*baud, 2.2*pass)))
+	fs2 := fsIn / float64(d2)
+	pass = min(pass, 0.45*fs2)
+	taps := kaiserLowpass(fsIn, pass, min(pass+8e3, fs2-pass), 45)
+	p := &baudPlan{in: 1, baud: baud, d2: d2, fs2: fs2, sps: fs2 / baud,
+		L: max(2, int(math.Round(fs2/baud))), dec: newMixDecim(taps, d2)}
+	if f.fitted == nil {
+		f.fitted = map[[2]int]*baudPlan{}
+	}
+	f.fitted[key] = p
+	return p
 }
