@@ -159,7 +159,7 @@ func (r *Receiver) endBursts() {
 // demodPiece demodulates what there is of a burst and keeps an overlap as
 // long as the longest frame to go on with.
 func (r *Receiver) demodPiece(b *burst) {
-	r.demodBurst(b)
+	r.demod(b)
 	ov := min(len(b.y), int(0.16*r.fs1))
 	cut := len(b.y) - ov
 	copy(b.y, b.y[cut:])
@@ -214,7 +214,7 @@ func (r *Receiver) ended(b *burst) {
 // finish demodulates a burst that has ended.
 func (r *Receiver) finish(b *burst) {
 	if len(b.y) > 0 {
-		r.demodBurst(b)
+		r.demod(b)
 	}
 	if cap(b.y) > 4*r.maxLen {
 		b.y = nil

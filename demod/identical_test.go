@@ -57,13 +57,13 @@ func identicalCases() []identicalCase {
 	return cs
 }
 
-// decodeAll runs one case through a receiver (CRC inits learned) and
-// returns its messages as JSON lines.
-func (c identicalCase) decodeAll(t testing.TB) []byte {
+// decodeAll runs one case through a receiver (CRC inits learned) with
+// workers demodulating and returns its messages as JSON lines.
+func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 	t.Helper()
 	dec := testDecoders(gridstream.Config{})
 	var out bytes.Buffer
-	rx, err := New(Config{SampleRate: c.fs, CenterFreq: c.center, Decoders: dec, Input: c.name},
+	rx, err := New(Config{SampleRate: c.fs, CenterFreq: c.center, Decoders: dec, Input: c.name, Workers: workers},
 		func(m *frames.Message) {
 			m.Time = ""
 			b, err := json.Marshal(m)
@@ -102,14 +102,22 @@ func (c identicalCase) decodeAll(t testing.TB) []byte {
 // TestIdenticalOutput: the receiver's messages (frames, every field, order)
 // over the sample recordings and a synthetic SNR sweep are those of
 // testdata/demod-identical.golden.jsonl, recorded before the speed work of
-// issue 13.
+// issue 13, and the same with 2 and 3 workers (Config.Workers).
 func TestIdenticalOutput(t *testing.T) {
 	golden := filepath.Join("..", "testdata", "demod-identical.golden.jsonl")
 	var all bytes.Buffer
 	for _, c := range identicalCases() {
-		one := c.decodeAll(t)
+		one := c.decodeAll(t, 1)
 		if n := strings.Count(string(one), "\n"); n == 0 && !strings.HasPrefix(c.name, "250k_9600_0") {
 			t.Errorf("%s: nothing decoded", c.name)
+		}
+		for _, w := range []int{2, 3} {
+			if testing.Short() && w == 3 {
+				continue
+			}
+			if got := c.decodeAll(t, w); !bytes.Equal(got, one) {
+				t.Errorf("%s: %d workers: %s", c.name, w, firstDifference(string(got), string(one)))
+			}
 		}
 		fmt.Fprintf(&all, "# %s\n", c.name)
 		all.Write(one)

@@ -39,8 +39,10 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 	if !ok {
 		return
 	}
+	lv := o.levels(t)
+	o.r.enterTurn()
 	o.got = o.got[:0]
-	o.ch.Levels(o.levels(t))
+	o.ch.Levels(lv)
 	for _, m := range o.got {
 		m.Radio = o.r.radio(info.freq, 0, info)
 		o.r.deliver(m, info.start)

@@ -28,6 +28,8 @@ const (
 	// burst costs a channel filter over every input sample and up to a
 	// MaxBurst buffer.
 	MaxActive = 32
+	// MaxWorkers bounds Config.Workers.
+	MaxWorkers = 256
 )
 
 // Config configures a Receiver.
@@ -56,6 +58,10 @@ type Config struct {
 	MaxBurst float64
 	// Input names the input in every message.
 	Input string
+	// Workers is how many goroutines demodulate bursts (0 or 1: the
+	// goroutine calling Process). The messages, their fields and their
+	// order are the same whatever the number.
+	Workers int
 }
 
 // Stats counts what the receiver saw.
@@ -109,10 +115,15 @@ type Receiver struct {
 	fsk                  *fskDemod
 	ook                  *ookDemod
 
-	recent     []recentMsg
-	recentSpan int64 // input samples a frame stays in recent
+	dd         *dedup
+	recentSpan int64 // input samples a frame stays in dd.recent
 	stats      Stats
 	freqErr    freqErrorEstimator
+
+	pool   *pool     // the workers (nil: demodulated by Process's caller)
+	turns  *turns    // a shard's: the pipelines' order
+	job    *demodJob // a shard's: the job being demodulated
+	inTurn bool      // a shard's: job holds the pipelines
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -151,6 +162,10 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 		}
 	}
 	r.freqErr = newFreqErrorEstimator(cfg.CenterFreq, grids)
+	r.dd = &dedup{}
+	if cfg.Workers > 1 {
+		r.pool = r.newPool(cfg.Workers)
+	}
 	return r, nil
 }
 
@@ -177,6 +192,9 @@ func (cfg Config) withDefaults(bauds []int) (Config, error) {
 	}
 	if cfg.ThresholdDB == 0 {
 		cfg.ThresholdDB = 7
+	}
+	if cfg.Workers < 0 || cfg.Workers > MaxWorkers {
+		return cfg, fmt.Errorf("demod: %d workers: must be 0 to %d", cfg.Workers, MaxWorkers)
 	}
 	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
 		return cfg, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
@@ -262,6 +280,9 @@ func (r *Receiver) Process(x []complex64) {
 			r.frame()
 		}
 	}
+	if r.pool != nil {
+		r.emitJobs(0)
+	}
 }
 
 // ringRead calls f with the ring's samples from input index from to r.pos.
@@ -283,5 +304,9 @@ func (r *Receiver) Flush() {
 	}
 	clear(r.active)
 	r.active = r.active[:0]
+	if r.pool != nil {
+		r.emitJobs(len(r.pool.pending))
+		r.pool.stop()
+	}
 	r.ook.flush()
 }

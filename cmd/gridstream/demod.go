@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -51,6 +52,8 @@ func iqFlags() []cli.Flag {
 			Usage: "rtl_tcp: when the server hangs up or stalls, redial (1 s, 2 s, … up to 30 s apart) instead of stopping"},
 		&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
 			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"},
+		&cli.IntFlag{Name: "workers", Category: catIQ, Value: runtime.GOMAXPROCS(0),
+			Usage: "goroutines demodulating bursts (the messages and their order are the same with any number; default: the CPUs Go may use, GOMAXPROCS)"},
 	}
 }
 
@@ -184,6 +187,7 @@ func runDemod(c *cli.Context) error {
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
+			Workers: c.Int("workers"),
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,

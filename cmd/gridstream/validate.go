@@ -49,6 +49,7 @@ var flagRanges = map[string]numRange{
 	"timeout":        {lo: 0.1, hi: 3600, unit: "s"},
 	"demod/duration": {lo: 0, hi: 1e8, unit: "s"},
 	"threshold":      {lo: 5, hi: 40, zero: true, unit: "dB (below 5 dB noise alone starts bursts)"},
+	"workers":        {lo: 1, hi: demod.MaxWorkers, unit: "goroutines"},
 	// synth.
 	"noise":               {lo: -200, hi: 0, unit: "dBFS"},
 	"synth/duration":      {lo: 0, hi: 86400, unit: "s"},
