@@ -199,8 +199,16 @@ func (r *Receiver) startBurst(pk peak) {
 	r.active = append(r.active, b)
 }
 
-// extract runs input samples through a burst's first stage.
+// extract runs input samples through a burst's first stage, less the
+// input's DC offset when the burst's channel holds 0 Hz.
 func (r *Receiver) extract(b *burst, x []complex64) {
+	if dc := complex64(r.det.dc); dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
+		r.dcbuf = grow(r.dcbuf, len(x))
+		for i, v := range x {
+			r.dcbuf[i] = v - dc
+		}
+		x = r.dcbuf
+	}
 	b.y = b.ex.process(x, b.y)
 }
 

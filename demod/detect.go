@@ -29,7 +29,19 @@ type detector struct {
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
 	least   float32 // the weakest smoothed power that can be a burst this frame
+	// dc is the input's mean (a receiver's DC offset), followed from the
+	// windowed frames' DC bins; winDC holds the window's transform at the
+	// bins a constant leaks into (0, ±1, ±2), to take it out of the
+	// spectrum.
+	dc     complex128
+	winDC  [5]complex128
+	dcSeen bool
+	dcPow  float32 // the DC offset's power in the bins it was taken out of
 }
+
+// dcFollow is how fast the DC estimate follows the frames' means: about
+// 30 frames (40 ms), so a burst's own mean over a frame averages out.
+const dcFollow = 1.0 / 32
 
 // dynamicRange is the weakest burst, relative to the strongest in the same
 // frame, the detector reports: -60 dB.
@@ -51,6 +63,11 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
 		d.win[i] = float32(w)
 		d.winPow += w * w
+		for j := range d.winDC {
+			k := j - 2
+			s, c := math.Sincos(-2 * math.Pi * float64(k*i) / float64(n))
+			d.winDC[j] += complex(w*c, w*s)
+		}
 	}
 	// Smooth over about 20 kHz: narrower than any GridStream burst.
 	d.w = max(1, int(10e3/(fs/float64(n))))
@@ -103,6 +120,7 @@ func (d *detector) spectrum(x []complex64) bool {
 		d.buf[i] = complex(real(v)*w, imag(v)*w)
 	}
 	d.f.transform(d.buf)
+	d.removeDC()
 	h := n / 2
 	var total float32
 	for k, v := range d.buf {
@@ -111,6 +129,27 @@ func (d *detector) spectrum(x []complex64) bool {
 		total += pw
 	}
 	return !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
+}
+
+// removeDC follows the input's mean from the transformed frame's DC bin
+// and takes it out of the bins it leaks into: a receiver's DC offset is no
+// burst (and would hide bursts on the centre channel).
+func (d *detector) removeDC() {
+	n := d.n
+	m := complex128(d.buf[0]) / d.winDC[2]
+	if d.dcSeen {
+		d.dc += dcFollow * (m - d.dc)
+	} else {
+		d.dc, d.dcSeen = m, true
+	}
+	var p float64
+	for j, w := range d.winDC {
+		k := (j - 2 + n) % n
+		v := d.dc * w
+		d.buf[k] -= complex64(v)
+		p += real(v)*real(v) + imag(v)*imag(v)
+	}
+	d.dcPow = float32(p)
 }
 
 // smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
@@ -161,7 +200,7 @@ func (d *detector) findHot() {
 	// by about 60 dB, so a bin that far below the strongest is its
 	// leakage, not a burst of its own (this only matters when the input
 	// has almost no noise).
-	var strongest float32
+	strongest := d.dcPow // what was taken out counts: its rounding is left
 	for _, s := range d.s {
 		strongest = max(strongest, s)
 	}
