@@ -97,7 +97,7 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	s := new(Receiver)
 	*s = *r
 	s.pool, s.turns = nil, t
-	s.det, s.ring, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil
+	s.det, s.ring, s.dcbuf, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil, nil
 	s.stats = Stats{}
 	s.power = newPowerChannel(r.fs1)
 	s.fsk = newFSKDemod(s)
