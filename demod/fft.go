@@ -56,13 +56,7 @@ func (f *fft) transform(x []complex64) {
 		half := size >> 1
 		tw := f.tw[i][:half]
 		for start := 0; start < n; start += size {
-			a := x[start : start+half : start+half]
-			b := x[start+half : start+size : start+size]
-			for k, w := range tw {
-				t := w * b[k]
-				b[k] = a[k] - t
-				a[k] += t
-			}
+			butterflies(x[start:start+half], x[start+half:start+size], tw)
 		}
 	}
 }

@@ -1,0 +1,72 @@
+package demod
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// randomComplex returns n samples of mixed magnitudes, signed zeros and
+// subnormals included.
+func randomComplex(rng *rand.Rand, n int) []complex64 {
+	x := make([]complex64, n)
+	v := func() float32 {
+		switch rng.IntN(20) {
+		case 0:
+			return 0
+		case 1:
+			return float32(math.Copysign(0, -1))
+		case 2:
+			return 1e-40
+		}
+		return float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(12)-6)))
+	}
+	for i := range x {
+		x[i] = complex(v(), v())
+	}
+	return x
+}
+
+// sameBits reports whether a and b hold the same float32 bits.
+func sameBits(a, b []complex64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(real(a[i])) != math.Float32bits(real(b[i])) ||
+			math.Float32bits(imag(a[i])) != math.Float32bits(imag(b[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestKernelsMatchGo: the assembly kernels give the Go loops' bits, for
+// every length (the tails are Go's).
+func TestKernelsMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 70 {
+		a, b, tw := randomComplex(rng, n), randomComplex(rng, n), randomComplex(rng, n)
+		a1, b1 := append([]complex64(nil), a...), append([]complex64(nil), b...)
+		butterflies(a, b, tw)
+		butterfliesGo(a1, b1, tw)
+		if !sameBits(a, a1) || !sameBits(b, b1) {
+			t.Fatalf("butterflies, %d: AVX2 and Go differ", n)
+		}
+	}
+	for _, n := range []int{16, 64, 512, 4096} {
+		f := newFFT(n)
+		x := randomComplex(rng, n)
+		y := append([]complex64(nil), x...)
+		f.transform(x)
+		useAVX2 = false
+		f.transform(y)
+		useAVX2 = true
+		if !sameBits(x, y) {
+			t.Fatalf("FFT %d: AVX2 and Go differ", n)
+		}
+	}
+}
