@@ -40,12 +40,12 @@ func newFirstStage(fs float64) firstStage {
 // writes straight into the next one's input.
 type channelizer struct {
 	k      int // tuned frequency: -k/mixBlock cycles per sample
-	idx    int // the oscillator's phase: mixTable's index for the next sample
+	idx    int // the oscillator's phase: mixTab's index for the next sample
 	stages []*halfband
 }
 
-// mixTable holds exp(-2πi·j/mixBlock), j < mixBlock.
-var mixTable = func() []complex64 {
+// mixTab holds exp(-2πi·j/mixBlock), j < mixBlock.
+var mixTab = func() []complex64 {
 	t := make([]complex64, mixBlock)
 	for j := range t {
 		s, c := math.Sincos(-2 * math.Pi * float64(j) / mixBlock)
@@ -122,7 +122,7 @@ func (h *halfband) filter(dst []complex64) {
 	s := h.next - hist // start of the first output's window
 	switch len(pairs) {
 	case 2:
-		s = halfband7(dst, buf, s, c, pairs[0], pairs[1])
+		s = halfband7Out(dst, buf, s, c, pairs[0], pairs[1])
 	case 3:
 		s = halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
 	case 4:
@@ -136,8 +136,8 @@ func (h *halfband) filter(dst []complex64) {
 	h.buf = buf[:hist]
 }
 
-// halfband7 is halfband11 for 7 taps.
-func halfband7(dst, buf []complex64, s int, c, t0, t1 float32) int {
+// halfband7Go is halfband11 for 7 taps.
+func halfband7Go(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	for k := range dst {
 		w := buf[s : s+7 : s+7]
 		a0, b0 := w[2], w[4]
@@ -250,15 +250,7 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		idx, k := c.idx, c.k
-		tab := mixTable[:mixBlock]
-		m = m[:blk]
-		for i, v := range x[:blk] {
-			o := tab[idx&(mixBlock-1)]
-			m[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
-			idx += k
-		}
-		c.idx = idx & (mixBlock - 1)
+		c.idx = mixTable(m[:blk], x[:blk], c.idx, c.k) & (mixBlock - 1)
 		x = x[blk:]
 		for i, h := range c.stages {
 			var dst []complex64

@@ -13,3 +13,15 @@ func butterfliesGo(a, b, tw []complex64) {
 		a[k] += t
 	}
 }
+
+// mixTableGo is mixTable in Go.
+func mixTableGo(dst, x []complex64, idx, k int) int {
+	tab := mixTab[:mixBlock]
+	dst = dst[:len(x)]
+	for i, v := range x {
+		o := tab[idx&(mixBlock-1)]
+		dst[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
+		idx += k
+	}
+	return idx
+}

@@ -7,6 +7,12 @@ package demod
 //go:noescape
 func butterfliesAVX2(a, b, tw *complex64, n int)
 
+//go:noescape
+func halfband7AVX2(dst, src *complex64, n int, taps *[3]float32)
+
+//go:noescape
+func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
+
 func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
 
 func xgetbv0() uint32
@@ -36,4 +42,29 @@ func butterflies(a, b, tw []complex64) {
 		a, b, tw = a[n:], b[n:], tw[n:]
 	}
 	butterfliesGo(a, b, tw)
+}
+
+// halfband7Out is halfband7's loop from window start s on (see
+// halfband7Go); it returns the next window's start.
+func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
+	// The kernel reads one sample past the last window.
+	if n := min(len(dst), (len(buf)-s-6)/2) &^ 3; useAVX2 && n > 0 {
+		_ = buf[s+2*n+5]
+		taps := [3]float32{c, t0, t1}
+		halfband7AVX2(&dst[0], &buf[s], n, &taps)
+		dst, s = dst[n:], s+2*n
+	}
+	return halfband7Go(dst, buf, s, c, t0, t1)
+}
+
+// mixTable writes x mixed by the oscillator mixTable[(idx+i·k)&(mixBlock-1)]
+// to dst and returns the next index.
+func mixTable(dst, x []complex64, idx, k int) int {
+	if n := len(x) &^ 3; useAVX2 && n > 0 {
+		_ = dst[n-1]
+		mixTableAVX2(&dst[0], &x[0], &mixTab[0], n, idx&(mixBlock-1), k&(mixBlock-1))
+		idx += n * k
+		dst, x = dst[n:], x[n:]
+	}
+	return mixTableGo(dst, x, idx, k)
 }

@@ -7,3 +7,13 @@ const hasAVX2 = false
 // butterflies does, for k < len(tw): t := tw[k]*b[k]; b[k] = a[k]-t;
 // a[k] += t (len(a), len(b) >= len(tw)).
 func butterflies(a, b, tw []complex64) { butterfliesGo(a, b, tw) }
+
+// halfband7Out is halfband7's loop from window start s on (see
+// halfband7Go); it returns the next window's start.
+func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
+	return halfband7Go(dst, buf, s, c, t0, t1)
+}
+
+// mixTable writes x mixed by the oscillator mixTable[(idx+i·k)&(mixBlock-1)]
+// to dst and returns the next index.
+func mixTable(dst, x []complex64, idx, k int) int { return mixTableGo(dst, x, idx, k) }

@@ -57,6 +57,26 @@ func TestKernelsMatchGo(t *testing.T) {
 			t.Fatalf("butterflies, %d: AVX2 and Go differ", n)
 		}
 	}
+	for n := range 70 {
+		buf := randomComplex(rng, 2*n+7)
+		for s := range 2 {
+			outs := (len(buf) - s - 6) / 2
+			d, d1 := make([]complex64, outs), make([]complex64, outs)
+			e := halfband7Out(d, buf, s, 0.5, 9.0/32, -1.0/32)
+			e1 := halfband7Go(d1, buf, s, 0.5, 9.0/32, -1.0/32)
+			if e != e1 || !sameBits(d, d1) {
+				t.Fatalf("halfband7, %d outputs: AVX2 and Go differ", outs)
+			}
+		}
+		x := randomComplex(rng, n)
+		for _, k := range []int{0, 1, 37, 1024, 2047} {
+			d, d1 := make([]complex64, n), make([]complex64, n)
+			i, i1 := mixTable(d, x, 2040, k), mixTableGo(d1, x, 2040, k)
+			if i&(mixBlock-1) != i1&(mixBlock-1) || !sameBits(d, d1) {
+				t.Fatalf("mixTable, %d samples, step %d: AVX2 and Go differ", n, k)
+			}
+		}
+	}
 	for _, n := range []int{16, 64, 512, 4096} {
 		f := newFFT(n)
 		x := randomComplex(rng, n)
