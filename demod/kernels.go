@@ -25,3 +25,12 @@ func mixTableGo(dst, x []complex64, idx, k int) int {
 	}
 	return idx
 }
+
+// firDecimGo is firDecim in Go.
+func firDecimGo(dst, buf []complex64, s int, taps []float32, decim int) int {
+	for k := range dst {
+		dst[k] = dotSym(taps, buf[s:s+len(taps)])
+		s += decim
+	}
+	return s
+}

@@ -13,6 +13,12 @@ func halfband7AVX2(dst, src *complex64, n int, taps *[3]float32)
 //go:noescape
 func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
 
+//go:noescape
+func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
+
+//go:noescape
+func firDecim2AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
+
 func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
 
 func xgetbv0() uint32
@@ -67,4 +73,26 @@ func mixTable(dst, x []complex64, idx, k int) int {
 		dst, x = dst[n:], x[n:]
 	}
 	return mixTableGo(dst, x, idx, k)
+}
+
+// firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
+// and returns the next window's start.
+func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
+	if useAVX2 && (decim == 1 || decim == 2) && len(taps) >= 3 && len(taps)%2 == 1 {
+		n := len(dst) &^ 3
+		if decim == 2 {
+			// The kernel reads one sample past the last window.
+			n = min(n, (len(buf)-s-len(taps)+1)/2&^3)
+		}
+		if n > 0 {
+			_ = buf[s+(n-1)*decim+len(taps)-1+decim-1]
+			if decim == 1 {
+				firDecim1AVX2(&dst[0], &buf[s], &taps[0], len(taps), n)
+			} else {
+				firDecim2AVX2(&dst[0], &buf[s], &taps[0], len(taps), n)
+			}
+			dst, s = dst[n:], s+n*decim
+		}
+	}
+	return firDecimGo(dst, buf, s, taps, decim)
 }

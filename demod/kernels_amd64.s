@@ -108,49 +108,195 @@ hb7loop:
 // func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
 // For i < n (a positive multiple of 4), o := tab[(idx+i*k)&2047]:
 // dst[i] = complex(re(v)*re(o)-im(v)*im(o), re(v)*im(o)+im(v)*re(o)),
-// v = src[i], in float32 as Go computes it.
+// v = src[i], in float32 as Go computes it. (Four loads, not a gather:
+// gathers are slow where microcode guards them.)
 TEXT ·mixTableAVX2(SB), NOSPLIT, $0-48
-	MOVQ         dst+0(FP), DI
-	MOVQ         src+8(FP), SI
-	MOVQ         tab+16(FP), DX
-	MOVQ         n+24(FP), CX
-	MOVQ         idx+32(FP), AX
-	MOVQ         k+40(FP), BX
-	// X8: the four indices; X9: 4k each; X10: the mask 2047.
-	MOVL         AX, X8
-	MOVL         BX, X11
-	VPBROADCASTD X8, X8
-	VPBROADCASTD X11, X11
-	MOVL         $2047, R8
-	MOVL         R8, X10
-	VPBROADCASTD X10, X10
-	VPXOR        X12, X12, X12
-	// {0, k, 2k, 3k} built directly: lane j = j*k.
-	MOVL         BX, R9
-	VPINSRD      $1, R9, X12, X12
-	ADDL         BX, R9
-	VPINSRD      $2, R9, X12, X12
-	ADDL         BX, R9
-	VPINSRD      $3, R9, X12, X12
-	VPADDD       X12, X8, X8
-	VPSLLD       $2, X11, X9
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ tab+16(FP), DX
+	MOVQ n+24(FP), CX
+	MOVQ idx+32(FP), AX
+	MOVQ k+40(FP), BX
 
 mixloop:
-	VPAND        X10, X8, X6
-	VPCMPEQD     Y7, Y7, Y7
-	VPGATHERDQ   Y7, (DX)(X6*8), Y0
-	VMOVUPS      (SI), Y1
-	VMOVSLDUP    Y1, Y2
-	VMOVSHDUP    Y1, Y3
-	VPERMILPS    $0xB1, Y0, Y4
-	VMULPS       Y0, Y2, Y2
-	VMULPS       Y4, Y3, Y3
-	VADDSUBPS    Y3, Y2, Y2
-	VMOVUPS      Y2, (DI)
-	VPADDD       X9, X8, X8
-	ADDQ         $32, SI
-	ADDQ         $32, DI
-	SUBQ         $4, CX
-	JNZ          mixloop
+	MOVQ        AX, R8
+	ANDQ        $2047, R8
+	LEAQ        (AX)(BX*1), R9
+	ANDQ        $2047, R9
+	LEAQ        (AX)(BX*2), R10
+	ANDQ        $2047, R10
+	LEAQ        (R10)(BX*1), R11
+	ANDQ        $2047, R11
+	VMOVSD      (DX)(R8*8), X0
+	VMOVHPS     (DX)(R9*8), X0, X0
+	VMOVSD      (DX)(R10*8), X5
+	VMOVHPS     (DX)(R11*8), X5, X5
+	VINSERTF128 $1, X5, Y0, Y0
+	VMOVUPS     (SI), Y1
+	VMOVSLDUP   Y1, Y2
+	VMOVSHDUP   Y1, Y3
+	VPERMILPS   $0xB1, Y0, Y4
+	VMULPS      Y0, Y2, Y2
+	VMULPS      Y4, Y3, Y3
+	VADDSUBPS   Y3, Y2, Y2
+	VMOVUPS     Y2, (DI)
+	LEAQ        (AX)(BX*4), AX
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $4, CX
+	JNZ         mixloop
 	VZEROUPPER
 	RET
+
+// func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
+// For k < nout (a positive multiple of 4): dst[k] = dotSym(taps, src[k:k+ntaps])
+// (ntaps odd, at least 3), four outputs at a time, each lane with
+// dotSym's operations in its order.
+TEXT ·firDecim1AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ taps+16(FP), DX
+	MOVQ ntaps+24(FP), R8
+	MOVQ nout+32(FP), CX
+	MOVQ R8, R11
+	SHRQ $1, R11 // h
+
+firDecim1AVX2group:
+	VXORPS Y0, Y0, Y0 // r0, i0 per lane
+	VXORPS Y1, Y1, Y1 // r1, i1
+	XORQ   BX, BX     // k
+	MOVQ   R8, R13
+	DECQ   R13        // n-1-k
+
+firDecim1AVX2pairs:
+	LEAQ         2(BX), AX
+	CMPQ         AX, R11
+	JGT          firDecim1AVX2tail
+	VMOVUPS      (SI)(BX*8), Y3
+	VMOVUPS      (SI)(R13*8), Y4
+	LEAQ         1(BX), AX
+	VMOVUPS      (SI)(AX*8), Y8
+	LEAQ         -1(R13), AX
+	VMOVUPS      (SI)(AX*8), Y9
+	VADDPS       Y4, Y3, Y3
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS (DX)(BX*4), Y5
+	VBROADCASTSS 4(DX)(BX*4), Y6
+	VMULPS       Y5, Y3, Y3
+	VMULPS       Y6, Y8, Y8
+	VADDPS       Y3, Y0, Y0
+	VADDPS       Y8, Y1, Y1
+	ADDQ         $2, BX
+	SUBQ         $2, R13
+	JMP          firDecim1AVX2pairs
+
+firDecim1AVX2tail:
+	CMPQ         BX, R11
+	JGE          firDecim1AVX2center
+	VMOVUPS      (SI)(BX*8), Y3
+	VMOVUPS      (SI)(R13*8), Y4
+	VADDPS       Y4, Y3, Y3
+	VBROADCASTSS (DX)(BX*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y3, Y0, Y0
+	INCQ         BX
+	DECQ         R13
+	JMP          firDecim1AVX2tail
+
+firDecim1AVX2center:
+	VMOVUPS      (SI)(R11*8), Y3
+	VBROADCASTSS (DX)(R11*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y0, Y0
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, DI
+	ADDQ         $32, SI
+	SUBQ         $4, CX
+	JNZ          firDecim1AVX2group
+	VZEROUPPER
+	RET
+
+// func firDecim2AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
+// firDecim1AVX2 for windows two samples apart: dst[k] = dotSym(taps,
+// src[2k:2k+ntaps]). It reads src[:2*nout+ntaps-1].
+TEXT ·firDecim2AVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ taps+16(FP), DX
+	MOVQ ntaps+24(FP), R8
+	MOVQ nout+32(FP), CX
+	MOVQ R8, R11
+	SHRQ $1, R11 // h
+
+firDecim2AVX2group:
+	VXORPS Y0, Y0, Y0 // r0, i0 per lane
+	VXORPS Y1, Y1, Y1 // r1, i1
+	XORQ   BX, BX     // k
+	MOVQ   R8, R13
+	DECQ   R13        // n-1-k
+
+firDecim2AVX2pairs:
+	LEAQ         2(BX), AX
+	CMPQ         AX, R11
+	JGT          firDecim2AVX2tail
+	VMOVUPS      (SI)(BX*8), Y10
+	VMOVUPS      32(SI)(BX*8), Y11
+	VUNPCKLPD    Y11, Y10, Y3
+	VMOVUPS      (SI)(R13*8), Y10
+	VMOVUPS      32(SI)(R13*8), Y11
+	VUNPCKLPD    Y11, Y10, Y4
+	LEAQ         1(BX), AX
+	VMOVUPS      (SI)(AX*8), Y10
+	VMOVUPS      32(SI)(AX*8), Y11
+	VUNPCKLPD    Y11, Y10, Y8
+	LEAQ         -1(R13), AX
+	VMOVUPS      (SI)(AX*8), Y10
+	VMOVUPS      32(SI)(AX*8), Y11
+	VUNPCKLPD    Y11, Y10, Y9
+	VADDPS       Y4, Y3, Y3
+	VADDPS       Y9, Y8, Y8
+	VBROADCASTSS (DX)(BX*4), Y5
+	VBROADCASTSS 4(DX)(BX*4), Y6
+	VMULPS       Y5, Y3, Y3
+	VMULPS       Y6, Y8, Y8
+	VADDPS       Y3, Y0, Y0
+	VADDPS       Y8, Y1, Y1
+	ADDQ         $2, BX
+	SUBQ         $2, R13
+	JMP          firDecim2AVX2pairs
+
+firDecim2AVX2tail:
+	CMPQ         BX, R11
+	JGE          firDecim2AVX2center
+	VMOVUPS      (SI)(BX*8), Y10
+	VMOVUPS      32(SI)(BX*8), Y11
+	VUNPCKLPD    Y11, Y10, Y3
+	VMOVUPS      (SI)(R13*8), Y10
+	VMOVUPS      32(SI)(R13*8), Y11
+	VUNPCKLPD    Y11, Y10, Y4
+	VADDPS       Y4, Y3, Y3
+	VBROADCASTSS (DX)(BX*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y3, Y0, Y0
+	INCQ         BX
+	DECQ         R13
+	JMP          firDecim2AVX2tail
+
+firDecim2AVX2center:
+	VMOVUPS      (SI)(R11*8), Y10
+	VMOVUPS      32(SI)(R11*8), Y11
+	VUNPCKLPD    Y11, Y10, Y3
+	VBROADCASTSS (DX)(R11*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y1, Y0, Y0
+	VADDPS       Y3, Y0, Y0
+	VPERMPD      $0xD8, Y0, Y0
+	VMOVUPS      Y0, (DI)
+	ADDQ         $32, DI
+	ADDQ         $64, SI
+	SUBQ         $4, CX
+	JNZ          firDecim2AVX2group
+	VZEROUPPER
+	RET
+

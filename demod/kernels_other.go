@@ -17,3 +17,9 @@ func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
 // mixTable writes x mixed by the oscillator mixTable[(idx+i·k)&(mixBlock-1)]
 // to dst and returns the next index.
 func mixTable(dst, x []complex64, idx, k int) int { return mixTableGo(dst, x, idx, k) }
+
+// firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
+// and returns the next window's start.
+func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
+	return firDecimGo(dst, buf, s, taps, decim)
+}

@@ -68,6 +68,21 @@ func TestKernelsMatchGo(t *testing.T) {
 				t.Fatalf("halfband7, %d outputs: AVX2 and Go differ", outs)
 			}
 		}
+		for _, decim := range []int{1, 2, 4, 5} {
+			for _, nt := range []int{3, 19, 21, 35, 105} {
+				taps := make([]float32, nt)
+				for i := range taps[:nt/2+1] {
+					taps[i] = float32(rng.NormFloat64())
+					taps[nt-1-i] = taps[i]
+				}
+				buf := randomComplex(rng, n*decim+nt)
+				outs := (len(buf)-nt)/decim + 1
+				d, d1 := make([]complex64, outs), make([]complex64, outs)
+				if e, e1 := firDecim(d, buf, 0, taps, decim), firDecimGo(d1, buf, 0, taps, decim); e != e1 || !sameBits(d, d1) {
+					t.Fatalf("firDecim, %d outputs, decimation %d, %d taps: AVX2 and Go differ", outs, decim, nt)
+				}
+			}
+		}
 		x := randomComplex(rng, n)
 		for _, k := range []int{0, 1, 37, 1024, 2047} {
 			d, d1 := make([]complex64, n), make([]complex64, n)
