@@ -120,16 +120,7 @@ func (h *halfband) filter(dst []complex64) {
 	c := h.center
 	buf := h.buf
 	s := h.next - hist // start of the first output's window
-	switch len(pairs) {
-	case 2:
-		s = halfband7Out(dst, buf, s, c, pairs[0], pairs[1])
-	case 3:
-		s = halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
-	case 4:
-		s = halfband15(dst, buf, s, c, pairs[0], pairs[1], pairs[2], pairs[3])
-	default:
-		s = halfbandN(dst, buf, s, c, pairs)
-	}
+	s = halfbandOut(dst, buf, s, c, pairs)
 	blk := len(buf) - hist
 	h.next = s + hist - blk
 	copy(buf, buf[blk:])

@@ -129,7 +129,7 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		if m.pairs != nil {
 			var dst []complex64
 			out, dst = extend(out, max(0, len(buf)-p+1)/2)
-			p = halfbandN(dst, buf, p-h, m.center, m.pairs) + h
+			p = halfbandOut(dst, buf, p-h, m.center, m.pairs) + h
 		} else if p < len(buf) {
 			var dst []complex64
 			out, dst = extend(out, (len(buf)-1-p)/m.decim+1)

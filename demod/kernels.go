@@ -34,3 +34,16 @@ func firDecimGo(dst, buf []complex64, s int, taps []float32, decim int) int {
 	}
 	return s
 }
+
+// halfbandGo is halfbandOut in Go: the loop for its number of taps.
+func halfbandGo(dst, buf []complex64, s int, c float32, pairs []float32) int {
+	switch len(pairs) {
+	case 2:
+		return halfband7Go(dst, buf, s, c, pairs[0], pairs[1])
+	case 3:
+		return halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
+	case 4:
+		return halfband15(dst, buf, s, c, pairs[0], pairs[1], pairs[2], pairs[3])
+	}
+	return halfbandN(dst, buf, s, c, pairs)
+}

@@ -23,3 +23,10 @@ func mixTable(dst, x []complex64, idx, k int) int { return mixTableGo(dst, x, id
 func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 	return firDecimGo(dst, buf, s, taps, decim)
 }
+
+// halfbandOut is halfband.filter's loop for c and pairs (the centre tap
+// and the rest from the middle out) from window start s on; it returns
+// the next window's start.
+func halfbandOut(dst, buf []complex64, s int, c float32, pairs []float32) int {
+	return halfbandGo(dst, buf, s, c, pairs)
+}

@@ -83,6 +83,21 @@ func TestKernelsMatchGo(t *testing.T) {
 				}
 			}
 		}
+		for m := 2; m <= 10; m++ {
+			pairs := make([]float32, m)
+			for i := range pairs {
+				pairs[i] = float32(rng.NormFloat64())
+			}
+			buf := randomComplex(rng, 2*n+4*m)
+			for s := range 2 {
+				outs := (len(buf) - s - 4*m + 2) / 2
+				d, d1 := make([]complex64, outs), make([]complex64, outs)
+				e, e1 := halfbandOut(d, buf, s, 0.5, pairs), halfbandGo(d1, buf, s, 0.5, pairs)
+				if e != e1 || !sameBits(d, d1) {
+					t.Fatalf("half-band, %d pairs, %d outputs: AVX2 and Go differ", m, outs)
+				}
+			}
+		}
 		x := randomComplex(rng, n)
 		for _, k := range []int{0, 1, 37, 1024, 2047} {
 			d, d1 := make([]complex64, n), make([]complex64, n)
