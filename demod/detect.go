@@ -200,30 +200,9 @@ func (d *detector) findHot() {
 	// by about 60 dB, so a bin that far below the strongest is its
 	// leakage, not a burst of its own (this only matters when the input
 	// has almost no noise).
-	strongest := d.dcPow // what was taken out counts: its rounding is left
-	for _, s := range d.s {
-		strongest = max(strongest, s)
-	}
+	strongest := maxOf(d.dcPow, d.s) // what was taken out counts: its rounding is left
 	d.least = strongest * dynamicRange
-	for k := range d.n {
-		s, f := d.s[k], d.floor[k]
-		// (A DC spike is a steady hot bin: the slow floor update of hot
-		// bins absorbs it; excluding the DC bins instead would split
-		// bursts centred on 0 Hz.)
-		hot := s > thr*max(f, d.least)
-		d.hot[k] = hot
-		d.claim[k] = false
-		switch {
-		case s < 2*f:
-			d.floor[k] = f + 0.03*(s-f)
-		case !hot:
-			// Between the floor and the threshold: maybe a weak burst's
-			// skirt; follow very slowly.
-			d.floor[k] = f + 0.002*(s-f)
-		default:
-			d.floor[k] = f + 0.0005*(s-f)
-		}
-	}
+	floorStep(d.s[:d.n], d.floor, d.hot, d.claim, thr, d.least)
 }
 
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims

@@ -47,3 +47,30 @@ func halfbandGo(dst, buf []complex64, s int, c float32, pairs []float32) int {
 	}
 	return halfbandN(dst, buf, s, c, pairs)
 }
+
+// floorStepGo marks the bins whose smoothed power s is over thr times the
+// noise floor (or least) hot, unclaims every bin, and moves the floor: a
+// slow follower of the quiet bins, and a slower one of the hot bins, so a
+// stuck carrier fades.
+func floorStepGo(s, floor []float32, hot, claim []bool, thr, least float32) {
+	floor, hot, claim = floor[:len(s)], hot[:len(s)], claim[:len(s)]
+	for k, s := range s {
+		f := floor[k]
+		// (A DC spike is a steady hot bin: the slow floor update of hot
+		// bins absorbs it; excluding the DC bins instead would split
+		// bursts centred on 0 Hz.)
+		h := s > thr*max(f, least)
+		hot[k] = h
+		claim[k] = false
+		switch {
+		case s < 2*f:
+			floor[k] = f + 0.03*(s-f)
+		case !h:
+			// Between the floor and the threshold: maybe a weak burst's
+			// skirt; follow very slowly.
+			floor[k] = f + 0.002*(s-f)
+		default:
+			floor[k] = f + 0.0005*(s-f)
+		}
+	}
+}

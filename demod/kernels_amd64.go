@@ -32,6 +32,12 @@ func halfbandSeq8AVX2(dst, src *complex64, n int, taps *float32)
 func halfbandSeq9AVX2(dst, src *complex64, n int, taps *float32)
 
 //go:noescape
+func floorStepAVX2(s, floor *float32, hot, claim *bool, n int, thr, least float32)
+
+//go:noescape
+func maxAVX2(m float32, s *float32, n int) float32
+
+//go:noescape
 func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
 
 //go:noescape
@@ -145,4 +151,26 @@ func halfbandOut(dst, buf []complex64, s int, c float32, pairs []float32) int {
 		}
 	}
 	return halfbandGo(dst, buf, s, c, pairs)
+}
+
+// floorStep is findHot's loop over the bins (see floorStepGo).
+func floorStep(s, floor []float32, hot, claim []bool, thr, least float32) {
+	if n := len(s) &^ 7; useAVX2 && n > 0 {
+		_, _, _ = floor[n-1], hot[n-1], claim[n-1]
+		floorStepAVX2(&s[0], &floor[0], &hot[0], &claim[0], n, thr, least)
+		s, floor, hot, claim = s[n:], floor[n:], hot[n:], claim[n:]
+	}
+	floorStepGo(s, floor, hot, claim, thr, least)
+}
+
+// maxOf returns the largest of m and s's values (none NaN).
+func maxOf(m float32, s []float32) float32 {
+	if n := len(s) &^ 7; useAVX2 && n > 0 {
+		m = maxAVX2(m, &s[0], n)
+		s = s[n:]
+	}
+	for _, v := range s {
+		m = max(m, v)
+	}
+	return m
 }

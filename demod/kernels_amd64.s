@@ -893,3 +893,75 @@ halfbandSeq9AVX2loop:
 	VZEROUPPER
 	RET
 
+// func floorStepAVX2(s, floor *float32, hot, claim *bool, n int, thr, least float32)
+// findHot's loop for k < n (a positive multiple of 8), eight bins at a
+// time with the same float32 operations.
+TEXT ·floorStepAVX2(SB), NOSPLIT, $0-48
+	MOVQ         s+0(FP), SI
+	MOVQ         floor+8(FP), DX
+	MOVQ         hot+16(FP), DI
+	MOVQ         claim+24(FP), R8
+	MOVQ         n+32(FP), CX
+	VBROADCASTSS thr+40(FP), Y15
+	VBROADCASTSS least+44(FP), Y14
+	MOVL         $0x3cf5c28f, AX // float32(0.03)
+	MOVL         AX, X13
+	VBROADCASTSS X13, Y13
+	MOVL         $0x3b03126f, AX // float32(0.002)
+	MOVL         AX, X12
+	VBROADCASTSS X12, Y12
+	MOVL         $0x3a03126f, AX // float32(0.0005)
+	MOVL         AX, X11
+	VBROADCASTSS X11, Y11
+
+floorloop:
+	VMOVUPS   (SI), Y0            // s
+	VMOVUPS   (DX), Y1            // f
+	VMAXPS    Y14, Y1, Y2         // max(f, least)
+	VMULPS    Y2, Y15, Y2         // thr*max
+	VCMPPS    $0x1E, Y2, Y0, Y3   // hot: s > thr*max
+	VADDPS    Y1, Y1, Y4          // 2f
+	VCMPPS    $0x11, Y4, Y0, Y5   // s < 2f
+	VBLENDVPS Y3, Y11, Y12, Y6    // hot ? 0.0005 : 0.002
+	VBLENDVPS Y5, Y13, Y6, Y6     // s < 2f ? 0.03 : that
+	VSUBPS    Y1, Y0, Y7          // s-f
+	VMULPS    Y7, Y6, Y7          // a*(s-f)
+	VADDPS    Y7, Y1, Y7          // f + a*(s-f)
+	VMOVUPS   Y7, (DX)
+	VPSRLD    $31, Y3, Y3         // hot as 0/1
+	VEXTRACTF128 $1, Y3, X8
+	VPACKSSDW X8, X3, X3
+	VPACKUSWB X3, X3, X3
+	VMOVQ     X3, (DI)
+	MOVQ      $0, (R8)
+	ADDQ      $32, SI
+	ADDQ      $32, DX
+	ADDQ      $8, DI
+	ADDQ      $8, R8
+	SUBQ      $8, CX
+	JNZ       floorloop
+	VZEROUPPER
+	RET
+
+// func maxAVX2(m float32, s *float32, n int) float32
+// max(m, s[0], …, s[n-1]) for n a positive multiple of 8 and values that
+// are not NaN (max is exact, so its order does not matter).
+TEXT ·maxAVX2(SB), NOSPLIT, $0-28
+	VBROADCASTSS m+0(FP), Y0
+	MOVQ         s+8(FP), SI
+	MOVQ         n+16(FP), CX
+
+maxloop:
+	VMAXPS  (SI), Y0, Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JNZ     maxloop
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS  X1, X0, X0
+	VPERMILPS $0x4E, X0, X1
+	VMAXPS  X1, X0, X0
+	VPERMILPS $0xB1, X0, X1
+	VMAXPS  X1, X0, X0
+	VMOVSS  X0, ret+24(FP)
+	VZEROUPPER
+	RET

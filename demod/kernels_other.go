@@ -30,3 +30,16 @@ func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 func halfbandOut(dst, buf []complex64, s int, c float32, pairs []float32) int {
 	return halfbandGo(dst, buf, s, c, pairs)
 }
+
+// floorStep is findHot's loop over the bins (see floorStepGo).
+func floorStep(s, floor []float32, hot, claim []bool, thr, least float32) {
+	floorStepGo(s, floor, hot, claim, thr, least)
+}
+
+// maxOf returns the largest of m and s's values (none NaN).
+func maxOf(m float32, s []float32) float32 {
+	for _, v := range s {
+		m = max(m, v)
+	}
+	return m
+}

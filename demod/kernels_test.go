@@ -98,6 +98,37 @@ func TestKernelsMatchGo(t *testing.T) {
 				}
 			}
 		}
+		pw := make([]float32, n)
+		for i := range pw {
+			pw[i] = float32(math.Abs(rng.NormFloat64()) * math.Pow(10, float64(rng.IntN(6)-3)))
+		}
+		if n > 5 {
+			pw[2], pw[3] = 0, 1e-40
+		}
+		fl := make([]float32, n)
+		for i := range fl {
+			fl[i] = pw[(i+rng.IntN(n))%n] * float32(rng.Float64()*3)
+		}
+		fl1 := append([]float32(nil), fl...)
+		h, h1 := make([]bool, n), make([]bool, n)
+		c, c1 := make([]bool, n), make([]bool, n)
+		for i := range c {
+			c[i], c1[i] = true, true
+		}
+		floorStep(pw, fl, h, c, 5, 1e-3)
+		floorStepGo(pw, fl1, h1, c1, 5, 1e-3)
+		for i := range fl {
+			if math.Float32bits(fl[i]) != math.Float32bits(fl1[i]) || h[i] != h1[i] || c[i] != c1[i] {
+				t.Fatalf("floorStep, %d bins: AVX2 and Go differ at %d", n, i)
+			}
+		}
+		m := float32(0)
+		for _, v := range pw {
+			m = max(m, v)
+		}
+		if got := maxOf(0, pw); got != m {
+			t.Fatalf("maxOf, %d values: %g, want %g", n, got, m)
+		}
 		x := randomComplex(rng, n)
 		for _, k := range []int{0, 1, 37, 1024, 2047} {
 			d, d1 := make([]complex64, n), make([]complex64, n)
