@@ -279,7 +279,21 @@ func mix4(dst, x []complex64, osc, step complex128) complex128 {
 	sr, si := float32(real(s4)), float32(imag(s4))
 	n := len(x) &^ 3
 	dst = dst[:len(x)]
-	for i := 0; i < n; i += 4 {
+	or0, oi0 = mix4Loop(dst[:n], x[:n], [8]float32{or0, oi0, or1, oi1, or2, oi2, or3, oi3}, sr, si)
+	o := complex(float64(or0), float64(oi0))
+	for i := n; i < len(x); i++ {
+		dst[i] = x[i] * complex64(o)
+		o *= step
+	}
+	return o / complex(math.Hypot(real(o), imag(o)), 0)
+}
+
+// mix4Go is mix4's loop over whole groups of four samples in Go (osc:
+// the four oscillators' real and imaginary parts); it returns the first
+// oscillator's next value.
+func mix4Go(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+	or0, oi0, or1, oi1, or2, oi2, or3, oi3 := osc[0], osc[1], osc[2], osc[3], osc[4], osc[5], osc[6], osc[7]
+	for i := 0; i < len(x); i += 4 {
 		v := x[i : i+4 : i+4]
 		d := dst[i : i+4 : i+4]
 		d[0] = complex(real(v[0])*or0-imag(v[0])*oi0, real(v[0])*oi0+imag(v[0])*or0)
@@ -291,12 +305,7 @@ func mix4(dst, x []complex64, osc, step complex128) complex128 {
 		or2, oi2 = or2*sr-oi2*si, or2*si+oi2*sr
 		or3, oi3 = or3*sr-oi3*si, or3*si+oi3*sr
 	}
-	o := complex(float64(or0), float64(oi0))
-	for i := n; i < len(x); i++ {
-		dst[i] = x[i] * complex64(o)
-		o *= step
-	}
-	return o / complex(math.Hypot(real(o), imag(o)), 0)
+	return or0, oi0
 }
 
 // noiseGain returns Σh² of the cascade's equivalent full-rate filter.

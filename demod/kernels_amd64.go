@@ -38,6 +38,9 @@ func floorStepAVX2(s, floor *float32, hot, claim *bool, n int, thr, least float3
 func maxAVX2(m float32, s *float32, n int) float32
 
 //go:noescape
+func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
+
+//go:noescape
 func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
 
 //go:noescape
@@ -173,4 +176,15 @@ func maxOf(m float32, s []float32) float32 {
 		m = max(m, v)
 	}
 	return m
+}
+
+// mix4Loop is mix4's loop over whole groups of four samples (see mix4Go).
+func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+	if !useAVX2 || len(x) == 0 {
+		return mix4Go(dst, x, osc, sr, si)
+	}
+	o := [4]complex64{complex(osc[0], osc[1]), complex(osc[2], osc[3]), complex(osc[4], osc[5]), complex(osc[6], osc[7])}
+	_ = dst[len(x)-1]
+	mix4AVX2(&dst[0], &x[0], len(x), &o, complex(sr, si))
+	return real(o[0]), imag(o[0])
 }

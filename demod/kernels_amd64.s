@@ -905,13 +905,13 @@ TEXT ·floorStepAVX2(SB), NOSPLIT, $0-48
 	VBROADCASTSS thr+40(FP), Y15
 	VBROADCASTSS least+44(FP), Y14
 	MOVL         $0x3cf5c28f, AX // float32(0.03)
-	MOVL         AX, X13
+	VMOVD        AX, X13
 	VBROADCASTSS X13, Y13
 	MOVL         $0x3b03126f, AX // float32(0.002)
-	MOVL         AX, X12
+	VMOVD        AX, X12
 	VBROADCASTSS X12, Y12
 	MOVL         $0x3a03126f, AX // float32(0.0005)
-	MOVL         AX, X11
+	VMOVD        AX, X11
 	VBROADCASTSS X11, Y11
 
 floorloop:
@@ -963,5 +963,41 @@ maxloop:
 	VPERMILPS $0xB1, X0, X1
 	VMAXPS  X1, X0, X0
 	VMOVSS  X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
+// mix4's loop for i < n (a positive multiple of 4): dst[i+j] = x[i+j]·osc[j]
+// for j < 4, then osc[j] *= step, in float32 with mix4's operations; osc
+// is left updated.
+TEXT ·mix4AVX2(SB), NOSPLIT, $0-40
+	MOVQ      dst+0(FP), DI
+	MOVQ      x+8(FP), SI
+	MOVQ      n+16(FP), CX
+	MOVQ      osc+24(FP), DX
+	VMOVUPS   (DX), Y0 // the four oscillators
+	VMOVSD    step+32(FP), X1
+	VBROADCASTSD X1, Y1       // {sr, si} ×4
+	VPERMILPS $0xB1, Y1, Y2 // {si, sr} ×4
+
+mix4loop:
+	VMOVUPS   (SI), Y3
+	VMOVSLDUP Y3, Y4
+	VMOVSHDUP Y3, Y5
+	VPERMILPS $0xB1, Y0, Y6
+	VMULPS    Y0, Y4, Y4
+	VMULPS    Y6, Y5, Y5
+	VADDSUBPS Y5, Y4, Y4
+	VMOVUPS   Y4, (DI)
+	VMOVSLDUP Y0, Y7
+	VMOVSHDUP Y0, Y8
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VADDSUBPS Y8, Y7, Y0
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	SUBQ      $4, CX
+	JNZ       mix4loop
+	VMOVUPS   Y0, (DX)
 	VZEROUPPER
 	RET

@@ -43,3 +43,8 @@ func maxOf(m float32, s []float32) float32 {
 	}
 	return m
 }
+
+// mix4Loop is mix4's loop over whole groups of four samples (see mix4Go).
+func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+	return mix4Go(dst, x, osc, sr, si)
+}

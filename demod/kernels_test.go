@@ -130,6 +130,15 @@ func TestKernelsMatchGo(t *testing.T) {
 			t.Fatalf("maxOf, %d values: %g, want %g", n, got, m)
 		}
 		x := randomComplex(rng, n)
+		d, d1 := make([]complex64, n), make([]complex64, n)
+		st := complex(math.Cos(0.3), math.Sin(0.3))
+		o := mix4(d, x, complex(0.6, 0.8), st)
+		useAVX2 = false
+		o1 := mix4(d1, x, complex(0.6, 0.8), st)
+		useAVX2 = true
+		if o != o1 || !sameBits(d, d1) {
+			t.Fatalf("mix4, %d samples: AVX2 and Go differ", n)
+		}
 		for _, k := range []int{0, 1, 37, 1024, 2047} {
 			d, d1 := make([]complex64, n), make([]complex64, n)
 			i, i1 := mixTable(d, x, 2040, k), mixTableGo(d1, x, 2040, k)
