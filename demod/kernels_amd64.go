@@ -1,5 +1,7 @@
 package demod
 
+import "github.com/gridstream-sdr/gridstream/internal/avx2"
+
 // The AVX2 kernels: the same operations in the same order as the Go loops
 // they replace, four complex64 at a time, so their results are the same
 // bits (TestKernelsMatchGo).
@@ -49,25 +51,8 @@ func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 //go:noescape
 func firDecim2AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 
-func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
-
-func xgetbv0() uint32
-
-// hasAVX2 reports whether the CPU has AVX2 and the OS saves the YMM
-// registers.
-var hasAVX2 = func() bool {
-	maxLeaf, _, _, _ := cpuidex(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuidex(1, 0)
-	const osxsave, avx = 1 << 27, 1 << 28
-	if c1&osxsave == 0 || c1&avx == 0 || xgetbv0()&6 != 6 {
-		return false
-	}
-	_, b7, _, _ := cpuidex(7, 0)
-	return b7&(1<<5) != 0
-}()
+// hasAVX2 reports whether the CPU runs the kernels.
+var hasAVX2 = avx2.Available
 
 // butterflies does, for k < len(tw): t := tw[k]*b[k]; b[k] = a[k]-t;
 // a[k] += t (len(a), len(b) >= len(tw)).

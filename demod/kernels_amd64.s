@@ -44,24 +44,6 @@ loop:
 	VZEROUPPER
 	RET
 
-// func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
-TEXT ·cpuidex(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, a+8(FP)
-	MOVL BX, b+12(FP)
-	MOVL CX, c+16(FP)
-	MOVL DX, d+20(FP)
-	RET
-
-// func xgetbv0() uint32
-TEXT ·xgetbv0(SB), NOSPLIT, $0-4
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, ret+0(FP)
-	RET
-
 // func halfband7AVX2(dst, src *complex64, n int, taps *[3]float32)
 // For k < n (a positive multiple of 4), w := src[2k:2k+7]:
 // dst[k] = c*w[3] + (t0*(w[2]+w[4]) + t1*(w[0]+w[6])), taps = {c, t0, t1},
