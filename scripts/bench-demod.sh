@@ -14,8 +14,9 @@
 #    COUNT (default 5) repeats each; summarise with benchstat.
 # 2. Whole processes: `gridstream demod` on synthetic files of each row
 #    (written once to $BENCH_DIR, default /tmp/gridstream-bench-demod), timed
-#    by /usr/bin/time -v: CPU seconds (user+sys), seconds of signal per CPU
-#    second, peak RSS; on one core and with --workers 2 on two.
+#    by /usr/bin/time: CPU seconds (user+sys), seconds of signal per CPU
+#    second, peak RSS; on one core, and with --workers 2 on two (whose
+#    messages must be the one-worker run's). The median of REPEAT (3) runs.
 #
 #   scripts/bench-demod.sh              # both
 #   ONLY=go scripts/bench-demod.sh      # Go benchmarks only
@@ -40,10 +41,11 @@ go build -o "$bin" ./cmd/gridstream
 # name rate synth-flags…
 rows=(
 	"r250_915M_250k 250000 --rate 250k --baud 9600 --snr 12 --interval 0.1 --count 300"
-	"r2m4_915M_2400k 2400000 --rate 2.4M --hop --snr 10:20 --interval 0.037 --count 270 --duration 10"
-	"r20_915M_20000k 20000000 --rate 20M --hop --max-offset 9.5M --snr 10:20 --interval 0.037 --count 100 --duration 4"
+	"r2m4_915M_2400k 2400000 --rate 2.4M --hop --snr 10:20 --interval 0.037 --count 270"
+	"r20_915M_20000k 20000000 --rate 20M --hop --max-offset 9.5M --snr 10:20 --interval 0.037 --count 108"
 )
-printf '%-18s %-8s %8s %8s %10s %9s %9s %8s\n' file workers cpu_s wall_s x_rt_cpu rss_MiB messages procs
+REPEAT=${REPEAT:-3}
+printf '%-18s %-7s %-5s %9s %9s %11s %8s %8s\n' file workers procs cpu_s wall_s x_rt_cpu rss_MiB messages
 for row in "${rows[@]}"; do
 	read -r name rate flags <<<"$row"
 	f="$dir/$name.cu8"
@@ -54,12 +56,14 @@ for row in "${rows[@]}"; do
 	secs=$(awk -v b="$(stat -c %s "$f")" -v r="$rate" 'BEGIN { print b / 2 / r }')
 	for run in "1 1" "2 2"; do
 		read -r workers procs <<<"$run"
-		out=$(GOMAXPROCS=$procs /usr/bin/time -f '%U %S %e %M' "$bin" demod --state "" --progress never \
-			--workers "$workers" "$f" 2>&1 >"$dir/$name.w$workers.jsonl" | tail -1)
-		read -r u s e m <<<"$out"
+		# REPEAT runs; the median CPU time (and its run's wall time and RSS).
+		for _ in $(seq "$REPEAT"); do
+			GOMAXPROCS=$procs /usr/bin/time -f '%U %S %e %M' "$bin" demod --state "" --progress never \
+				--workers "$workers" "$f" 2>&1 >"$dir/$name.w$workers.jsonl" | tail -1
+		done | awk '{ print $1 + $2, $3, $4 }' | sort -n >"$dir/times"
 		msgs=$(wc -l <"$dir/$name.w$workers.jsonl")
-		awk -v n="$name" -v w="$workers" -v u="$u" -v s="$s" -v e="$e" -v m="$m" -v sec="$secs" -v msgs="$msgs" -v p="$procs" \
-			'BEGIN { printf "%-18s %-8s %8.2f %8.2f %9.1fx %9.1f %9d %8d\n", n, w, u+s, e, sec/(u+s), m/1024, msgs, p }'
+		awk -v n="$name" -v w="$workers" -v p="$procs" -v sec="$secs" -v msgs="$msgs" -v half="$(((REPEAT + 1) / 2))" \
+			'NR == half { printf "%-18s %-7s %-5s %9.2f %9.2f %10.1fx %8.1f %8d\n", n, w, p, $1, $2, sec / $1, $3 / 1024, msgs }' "$dir/times"
 	done
 	if ! cmp -s <(sed 's/"time":"[^"]*",//' "$dir/$name.w1.jsonl") <(sed 's/"time":"[^"]*",//' "$dir/$name.w2.jsonl"); then
 		echo "$name: --workers 2 printed different messages from --workers 1" >&2
