@@ -88,7 +88,7 @@ func (d *detector) noisePower() float64 {
 	}
 	lo, hi := d.n/16, d.n-d.n/16 // skip the band edges
 	d.tmp = append(d.tmp[:0], d.floor[lo:hi]...)
-	slices.Sort(d.tmp)
+	selectNth(d.tmp, len(d.tmp)/2)
 	med := float64(d.tmp[len(d.tmp)/2]) / float64(2*d.w+1)
 	d.noise, d.noiseAt = med/d.winPow, d.frames
 	return d.noise
@@ -115,11 +115,17 @@ func (d *detector) analyze(x []complex64) []peak {
 // middle); it reports false when they are not finite.
 func (d *detector) spectrum(x []complex64) bool {
 	n := d.n
-	for i, v := range x[:n] {
-		w := d.win[i]
-		d.buf[i] = complex(real(v)*w, imag(v)*w)
+	if &x[0] == &d.buf[0] {
+		for i, v := range x[:n] {
+			w := d.win[i]
+			d.buf[i] = complex(real(v)*w, imag(v)*w)
+		}
+		d.f.transform(d.buf)
+	} else {
+		// One pass: windowed into the transform's bit-reversed order.
+		d.f.windowReversed(d.buf, x, d.win)
+		d.f.transformReversed(d.buf)
 	}
-	d.f.transform(d.buf)
 	d.removeDC()
 	h := n / 2
 	var total float32

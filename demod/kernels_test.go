@@ -158,5 +158,22 @@ func TestKernelsMatchGo(t *testing.T) {
 		if !sameBits(x, y) {
 			t.Fatalf("FFT %d: AVX2 and Go differ", n)
 		}
+		// Windowed into bit-reversed order: the same as windowed, then
+		// transformed.
+		win := make([]float32, n)
+		for i := range win {
+			win[i] = float32(rng.Float64())
+		}
+		in := randomComplex(rng, n)
+		a, b := make([]complex64, n), make([]complex64, n)
+		for i, v := range in {
+			a[i] = complex(real(v)*win[i], imag(v)*win[i])
+		}
+		f.transform(a)
+		f.windowReversed(b, in, win)
+		f.transformReversed(b)
+		if !sameBits(a, b) {
+			t.Fatalf("FFT %d: windowed in bit-reversed order differs", n)
+		}
 	}
 }
