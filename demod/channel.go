@@ -39,8 +39,9 @@ func newFirstStage(fs float64) firstStage {
 // shared table of roots of unity (no recurrence to wait on), and each stage
 // writes straight into the next one's input.
 type channelizer struct {
-	k      int // tuned frequency: -k/mixBlock cycles per sample
-	idx    int // the oscillator's phase: mixTab's index for the next sample
+	k      int         // tuned frequency: -k/mixBlock cycles per sample
+	count  int         // samples so far, modulo mixBlock: the oscillator's phase
+	osc    []complex64 // the oscillator from phase 0: mixTab[(j·k) mod mixBlock], j < 2·mixBlock
 	stages []*halfband
 }
 
@@ -222,7 +223,11 @@ func (c *channelizer) clone(design []*halfband) {
 func (c *channelizer) reset(freq float64) float64 {
 	k := math.Round(freq * mixBlock)
 	c.k = int(k) & (mixBlock - 1)
-	c.idx = 0
+	c.count = 0
+	c.osc = grow(c.osc, 2*mixBlock)
+	for j := range c.osc {
+		c.osc[j] = mixTab[(j*c.k)&(mixBlock-1)]
+	}
 	for _, h := range c.stages {
 		h.reset()
 	}
@@ -241,7 +246,8 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		c.idx = mixTable(m[:blk], x[:blk], c.idx, c.k) & (mixBlock - 1)
+		mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		c.count = (c.count + blk) & (mixBlock - 1)
 		x = x[blk:]
 		for i, h := range c.stages {
 			var dst []complex64

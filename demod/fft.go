@@ -71,8 +71,6 @@ func (f *fft) transformReversed(x []complex64) {
 	for i, size := 0, 8; size <= n; i, size = i+1, size<<1 {
 		half := size >> 1
 		tw := f.tw[i][:half]
-		for start := 0; start < n; start += size {
-			butterflies(x[start:start+half], x[start+half:start+size], tw)
-		}
+		stage(x, tw)
 	}
 }

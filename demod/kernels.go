@@ -14,16 +14,14 @@ func butterfliesGo(a, b, tw []complex64) {
 	}
 }
 
-// mixTableGo is mixTable in Go.
-func mixTableGo(dst, x []complex64, idx, k int) int {
-	tab := mixTab[:mixBlock]
-	dst = dst[:len(x)]
+// mixOscGo writes x[i]·osc[i] to dst, the product in float32 (the
+// channel mixer's).
+func mixOscGo(dst, x, osc []complex64) {
+	dst, osc = dst[:len(x)], osc[:len(x)]
 	for i, v := range x {
-		o := tab[idx&(mixBlock-1)]
+		o := osc[i]
 		dst[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
-		idx += k
 	}
-	return idx
 }
 
 // firDecimGo is firDecim in Go.
@@ -72,5 +70,14 @@ func floorStepGo(s, floor []float32, hot, claim []bool, thr, least float32) {
 		default:
 			floor[k] = f + 0.0005*(s-f)
 		}
+	}
+}
+
+// stageGo runs one radix-2 FFT stage over x in blocks of 2·len(tw):
+// butterflies(x[s:], x[s+half:], tw) for every block start s.
+func stageGo(x, tw []complex64) {
+	half := len(tw)
+	for start := 0; start+2*half <= len(x); start += 2 * half {
+		butterflies(x[start:start+half], x[start+half:start+2*half], tw)
 	}
 }

@@ -43,7 +43,10 @@ func maxAVX2(m float32, s *float32, n int) float32
 func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
 
 //go:noescape
-func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
+func stageAVX2(x, tw *complex64, n, half int)
+
+//go:noescape
+func mixOscAVX2(dst, src, osc *complex64, n int)
 
 //go:noescape
 func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
@@ -78,16 +81,14 @@ func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	return halfband7Go(dst, buf, s, c, t0, t1)
 }
 
-// mixTable writes x mixed by the oscillator mixTable[(idx+i·k)&(mixBlock-1)]
-// to dst and returns the next index.
-func mixTable(dst, x []complex64, idx, k int) int {
+// mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
+func mixOsc(dst, x, osc []complex64) {
 	if n := len(x) &^ 3; useAVX2 && n > 0 {
-		_ = dst[n-1]
-		mixTableAVX2(&dst[0], &x[0], &mixTab[0], n, idx&(mixBlock-1), k&(mixBlock-1))
-		idx += n * k
-		dst, x = dst[n:], x[n:]
+		_, _ = dst[n-1], osc[n-1]
+		mixOscAVX2(&dst[0], &x[0], &osc[0], n)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
 	}
-	return mixTableGo(dst, x, idx, k)
+	mixOscGo(dst, x, osc)
 }
 
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
@@ -172,4 +173,15 @@ func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, floa
 	_ = dst[len(x)-1]
 	mix4AVX2(&dst[0], &x[0], len(x), &o, complex(sr, si))
 	return real(o[0]), imag(o[0])
+}
+
+// stage runs one radix-2 FFT stage over x in blocks of 2·len(tw):
+// butterflies(x[s:], x[s+half:], tw) for every block start s.
+func stage(x, tw []complex64) {
+	half := len(tw)
+	if useAVX2 && half >= 4 && half%4 == 0 && len(x) >= 2*half && len(x)%(2*half) == 0 {
+		stageAVX2(&x[0], &tw[0], len(x), half)
+		return
+	}
+	stageGo(x, tw)
 }

@@ -87,46 +87,31 @@ hb7loop:
 	VZEROUPPER
 	RET
 
-// func mixTableAVX2(dst, src, tab *complex64, n, idx, k int)
-// For i < n (a positive multiple of 4), o := tab[(idx+i*k)&2047]:
-// dst[i] = complex(re(v)*re(o)-im(v)*im(o), re(v)*im(o)+im(v)*re(o)),
-// v = src[i], in float32 as Go computes it. (Four loads, not a gather:
-// gathers are slow where microcode guards them.)
-TEXT ·mixTableAVX2(SB), NOSPLIT, $0-48
+// func mixOscAVX2(dst, src, osc *complex64, n int)
+// For i < n (a positive multiple of 4), o := osc[i], v := src[i]:
+// dst[i] = complex(re(v)*re(o)-im(v)*im(o), re(v)*im(o)+im(v)*re(o)), in
+// float32 as Go computes it.
+TEXT ·mixOscAVX2(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
-	MOVQ tab+16(FP), DX
+	MOVQ osc+16(FP), DX
 	MOVQ n+24(FP), CX
-	MOVQ idx+32(FP), AX
-	MOVQ k+40(FP), BX
 
 mixloop:
-	MOVQ        AX, R8
-	ANDQ        $2047, R8
-	LEAQ        (AX)(BX*1), R9
-	ANDQ        $2047, R9
-	LEAQ        (AX)(BX*2), R10
-	ANDQ        $2047, R10
-	LEAQ        (R10)(BX*1), R11
-	ANDQ        $2047, R11
-	VMOVSD      (DX)(R8*8), X0
-	VMOVHPS     (DX)(R9*8), X0, X0
-	VMOVSD      (DX)(R10*8), X5
-	VMOVHPS     (DX)(R11*8), X5, X5
-	VINSERTF128 $1, X5, Y0, Y0
-	VMOVUPS     (SI), Y1
-	VMOVSLDUP   Y1, Y2
-	VMOVSHDUP   Y1, Y3
-	VPERMILPS   $0xB1, Y0, Y4
-	VMULPS      Y0, Y2, Y2
-	VMULPS      Y4, Y3, Y3
-	VADDSUBPS   Y3, Y2, Y2
-	VMOVUPS     Y2, (DI)
-	LEAQ        (AX)(BX*4), AX
-	ADDQ        $32, SI
-	ADDQ        $32, DI
-	SUBQ        $4, CX
-	JNZ         mixloop
+	VMOVUPS   (DX), Y0
+	VMOVUPS   (SI), Y1
+	VMOVSLDUP Y1, Y2
+	VMOVSHDUP Y1, Y3
+	VPERMILPS $0xB1, Y0, Y4
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y4, Y3, Y3
+	VADDSUBPS Y3, Y2, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, DX
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	SUBQ      $4, CX
+	JNZ       mixloop
 	VZEROUPPER
 	RET
 
@@ -981,5 +966,61 @@ mix4loop:
 	SUBQ      $4, CX
 	JNZ       mix4loop
 	VMOVUPS   Y0, (DX)
+	VZEROUPPER
+	RET
+
+// func stageAVX2(x, tw *complex64, n, half int)
+// One radix-2 stage of the FFT over x[:n], blocks of 2·half (half a
+// positive multiple of 4): butterfliesAVX2(x[s:], x[s+half:], tw, half) for
+// every block start s.
+TEXT ·stageAVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), DI
+	MOVQ tw+8(FP), R8
+	MOVQ n+16(FP), R9
+	MOVQ half+24(FP), R10
+	MOVQ R10, R11
+	SHLQ $3, R11      // half in bytes
+	SHLQ $3, R9
+	ADDQ DI, R9       // end of x
+
+stageblock:
+	MOVQ DI, R12      // a
+	LEAQ (DI)(R11*1), SI // b
+	MOVQ R8, DX       // tw
+	MOVQ R10, CX
+
+stageloop:
+	VCVTPS2PD  (DX), Y0
+	VCVTPS2PD  (SI), Y1
+	VCVTPS2PD  16(DX), Y8
+	VCVTPS2PD  16(SI), Y9
+	VMOVDDUP   Y0, Y2
+	VPERMILPD  $0x0F, Y0, Y3
+	VPERMILPD  $0x05, Y1, Y4
+	VMOVDDUP   Y8, Y10
+	VPERMILPD  $0x0F, Y8, Y11
+	VPERMILPD  $0x05, Y9, Y12
+	VMULPD     Y1, Y2, Y2
+	VMULPD     Y4, Y3, Y3
+	VMULPD     Y9, Y10, Y10
+	VMULPD     Y12, Y11, Y11
+	VADDSUBPD  Y3, Y2, Y2
+	VADDSUBPD  Y11, Y10, Y10
+	VCVTPD2PSY Y2, X2
+	VCVTPD2PSY Y10, X10
+	VINSERTF128 $1, X10, Y2, Y2
+	VMOVUPS    (R12), Y5
+	VSUBPS     Y2, Y5, Y6
+	VADDPS     Y2, Y5, Y5
+	VMOVUPS    Y6, (SI)
+	VMOVUPS    Y5, (R12)
+	ADDQ       $32, R12
+	ADDQ       $32, SI
+	ADDQ       $32, DX
+	SUBQ       $4, CX
+	JNZ        stageloop
+	LEAQ       (DI)(R11*2), DI
+	CMPQ       DI, R9
+	JLT        stageblock
 	VZEROUPPER
 	RET

@@ -14,9 +14,8 @@ func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	return halfband7Go(dst, buf, s, c, t0, t1)
 }
 
-// mixTable writes x mixed by the oscillator mixTable[(idx+i·k)&(mixBlock-1)]
-// to dst and returns the next index.
-func mixTable(dst, x []complex64, idx, k int) int { return mixTableGo(dst, x, idx, k) }
+// mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
+func mixOsc(dst, x, osc []complex64) { mixOscGo(dst, x, osc) }
 
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
 // and returns the next window's start.
@@ -48,3 +47,7 @@ func maxOf(m float32, s []float32) float32 {
 func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
 	return mix4Go(dst, x, osc, sr, si)
 }
+
+// stage runs one radix-2 FFT stage over x in blocks of 2·len(tw) (see
+// stageGo).
+func stage(x, tw []complex64) { stageGo(x, tw) }
