@@ -31,6 +31,7 @@ func (r *Receiver) frame() {
 	if r.pos < int64(r.det.n) {
 		return
 	}
+	r.det.holdDC = r.burstAtDC()
 	peaks := r.det.analyze(r.newestFrame())
 	for _, b := range r.active {
 		b.misses++
@@ -41,6 +42,21 @@ func (r *Receiver) frame() {
 	r.cands, r.newCands = r.newCands, r.cands[:0]
 	r.endBursts()
 }
+
+// burstAtDC reports whether a burst being followed covers 0 Hz (with the
+// detector's smoothing either side).
+func (r *Receiver) burstAtDC() bool {
+	for _, b := range r.active {
+		if b.lo-dcMargin <= 0 && 0 <= b.hi+dcMargin {
+			return true
+		}
+	}
+	return false
+}
+
+// dcMargin is how far (Hz) from a burst's band the DC estimate is held:
+// the search smooths over ±10 kHz, and a burst's skirts reach further.
+const dcMargin = 30e3
 
 // newestFrame returns the detector's frame: the newest samples in the ring,
 // contiguous.
@@ -178,7 +194,7 @@ func (r *Receiver) startBurst(pk peak) {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
 	}
-	r.stats.Bursts++
+	r.stats.Candidates++
 	w := float64(pk.ratio)
 	b.freq, b.fsum, b.wsz, b.lo, b.hi = pk.freq, w*pk.freq, w, pk.lo, pk.hi
 	b.misses, b.maxRatio = 0, pk.ratio

@@ -52,12 +52,16 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	}
 	clear(recent[len(keep):])
 	r.dd.recent = keep
+	if r.cfg.OnBurst != nil {
+		r.burstMsgs = append(r.burstMsgs, m)
+	}
 	if dup {
 		r.stats.Duplicate++
 		return
 	}
 	r.dd.recent = append(r.dd.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
+	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
 	r.output(m, pos)
 }
 

@@ -2,6 +2,7 @@ package demod
 
 import (
 	"math"
+	"math/cmplx"
 	"slices"
 )
 
@@ -33,15 +34,27 @@ type detector struct {
 	// windowed frames' DC bins; winDC holds the window's transform at the
 	// bins a constant leaks into (0, ±1, ±2), to take it out of the
 	// spectrum.
-	dc     complex128
-	winDC  [5]complex128
-	dcSeen bool
-	dcPow  float32 // the DC offset's power in the bins it was taken out of
+	dc    complex128
+	winDC [5]complex128
+	dcPow float32 // the DC offset's power in the bins it was taken out of
+	// holdDC keeps the DC estimate as it is this frame: a burst covers
+	// 0 Hz, and its own mean is no DC offset of the receiver's. A frame's
+	// mean waits in dcWait for dcDelay frames before it counts, and is
+	// dropped when a burst shows up meanwhile: the frames before a burst is
+	// detected hold its start.
+	holdDC  bool
+	dcWait  [dcDelay]complex128
+	dcN     int // frames waiting
+	dcCount int // frames counted
 }
 
 // dcFollow is how fast the DC estimate follows the frames' means: about
 // 30 frames (40 ms), so a burst's own mean over a frame averages out.
 const dcFollow = 1.0 / 32
+
+// dcDelay is how many frames a frame's mean waits before it counts
+// towards the DC estimate: longer than a burst takes to be detected.
+const dcDelay = 4
 
 // dynamicRange is the weakest burst, relative to the strongest in the same
 // frame, the detector reports: -60 dB.
@@ -143,10 +156,18 @@ func (d *detector) spectrum(x []complex64) bool {
 func (d *detector) removeDC() {
 	n := d.n
 	m := complex128(d.buf[0]) / d.winDC[2]
-	if d.dcSeen {
-		d.dc += dcFollow * (m - d.dc)
-	} else {
-		d.dc, d.dcSeen = m, true
+	switch {
+	case d.holdDC || cmplx.IsNaN(m) || cmplx.IsInf(m):
+		d.dcN = 0
+	case d.dcN < dcDelay:
+		d.dcWait[d.dcN] = m
+		d.dcN++
+	default:
+		// The mean of the frames so far, then an exponential average.
+		d.dcCount++
+		d.dc += complex(max(dcFollow, 1/float64(d.dcCount)), 0) * (d.dcWait[0] - d.dc)
+		copy(d.dcWait[:], d.dcWait[1:])
+		d.dcWait[dcDelay-1] = m
 	}
 	var p float64
 	for j, w := range d.winDC {

@@ -45,7 +45,8 @@
 // measure.go, FSK in fsk.go and fsksymbols.go, OOK in ook.go.
 // receiver.go holds the configuration and the sample loop, bursts.go the
 // bursts' lifecycle, deliver.go the hand-off to the decode pipeline and the
-// suppression of duplicates, numeric.go small numeric helpers, and
+// suppression of duplicates, report.go the optional report of each burst
+// (Config.OnBurst), numeric.go small numeric helpers, and
 // protocols.go gathers the protocols' radio facts (protocol.Radio: band,
 // rates, deviation, sync words, timing), the one place the stages read
 // them from.

@@ -48,6 +48,7 @@ type fskDemod struct {
 	slowest  float64 // the FSK protocols' slowest symbol rate
 	offs     []float64
 	cur      attempt
+	devHz    float64           // the deviation the last decode measured
 	mine     []*frames.Message // messages made from the current attempt's symbols
 	failed   []*frames.Message
 	mid, dev float64                         // the tones' midpoint and half their distance in the last decode (radians per Fs2 sample)
@@ -61,8 +62,10 @@ type fskDemod struct {
 	cp, cm []complex64
 	soft   []float32
 	inv    []float32
-	isi    []float32 // scratch of cancelISI
-	when   []float32 // Fs2 position of each soft symbol
+	isi    []float32    // scratch of cancelISI
+	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
+	ddd    []uint8      // and its decisions
+	when   []float32    // Fs2 position of each soft symbol
 	vals   []float32
 	sorted []float32
 	tblk   []complex128
@@ -136,8 +139,9 @@ func newFSKDemod(r *Receiver) *fskDemod {
 	collect := func(m *frames.Message) { f.got = append(f.got, m) }
 	f.pos = r.newChannel(0, collect)
 	f.neg = r.newChannel(0, collect)
-	f.pos.Annotate = f.annotate
-	f.neg.Annotate = f.annotate
+	// A 1 is the upper tone in the pos channel, the lower in the neg one.
+	f.pos.Annotate = func(m *frames.Message) { f.annotate(m, 1) }
+	f.neg.Annotate = func(m *frames.Message) { f.annotate(m, -1) }
 	return f
 }
 
@@ -255,7 +259,7 @@ func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
 func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
 	f.r.enterTurn()
 	f.got, f.mine = f.got[:0], f.mine[:0]
-	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, info: info}
+	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, dev: f.devHz, info: info}
 	if f.tap != nil {
 		f.tap(f.soft, f.disc)
 	}
@@ -294,12 +298,14 @@ type attempt struct {
 	plan *baudPlan
 	base int64   // symbols written to the channels before this attempt
 	freq float64 // the burst's measured frequency (Hz from the centre)
+	dev  float64 // its measured deviation (Hz)
 	info burstInfo
 }
 
 // annotate sets the Radio fields and stream position of a message made
-// from the current attempt's symbols.
-func (f *fskDemod) annotate(m *frames.Message) {
+// from the current attempt's symbols, in the channel whose 1 is the upper
+// tone (sign 1) or the lower one (-1).
+func (f *fskDemod) annotate(m *frames.Message, sign float64) {
 	r := f.r
 	f.mine = append(f.mine, m)
 	p, freq, info := f.cur.plan, f.cur.freq, f.cur.info
@@ -315,4 +321,6 @@ func (f *fskDemod) annotate(m *frames.Message) {
 	}
 	m.BitOffset = int64(math.Round(float64(sample) * p.baud / r.fs))
 	m.Radio = r.radio(freq, int(p.baud), info)
+	dev := math.Round(sign * f.cur.dev)
+	m.Radio.DeviationHz = &dev
 }

@@ -1,6 +1,9 @@
 package demod
 
-import "math"
+import (
+	"math"
+	"math/cmplx"
+)
 
 // decode demodulates y at one symbol rate into f.soft (and f.when) and
 // returns the fine frequency offset it measured (Hz).
@@ -55,6 +58,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 		return fineHz, true
 	}
 	wp, wm := f.refineTones(lo, min(hi, lo+300*L), L, off+dev, off-dev)
+	f.devHz = (wp - wm) / 2 * p.fs2 / (2 * math.Pi)
 	f.correlate(n, L, wp, wm)
 	f.blockTimings(f.s, p.sps)
 	f.sampleSymbols(f.s, L, p.sps)
@@ -85,11 +89,14 @@ func (f *fskDemod) amplitudeSoft() {
 // symbol, with its own symbol timing: the soft symbols of a detector for
 // bursts the tone correlators read poorly (a low modulation index, whose
 // tones overlap within a symbol, or strong Gaussian shaping, whose lone
-// symbols never reach their tone).
+// symbols never reach their tone). Under a modulation index of 1 it is
+// the phase turn per symbol instead, measured against a decision-feedback
+// reference (feedbackDifferential).
 func (f *fskDemod) discSymbols(p *baudPlan) {
 	n, L := len(f.z), p.L
 	var m []float32
-	if h := 2 * f.dev / (2 * math.Pi) * p.fs2 / p.baud; h < 1 {
+	low := 2*f.dev/(2*math.Pi)*p.fs2/p.baud < 1
+	if low {
 		m = f.differential(n, L)
 	} else {
 		f.discriminate(n, L)
@@ -103,6 +110,11 @@ func (f *fskDemod) discSymbols(p *baudPlan) {
 	f.blockTimings(m, p.sps)
 	f.sampleSymbols(m, L, p.sps)
 	f.cancelISI()
+	if low {
+		for range 2 {
+			f.feedbackDifferential(L)
+		}
+	}
 }
 
 // cancelISI takes the neighbours' share out of each soft symbol of
@@ -439,5 +451,83 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		lim := 0.1 * sps
 		e = max(-lim, min(lim, e))
 		t = pred + e
+	}
+}
+
+// feedbackDifferential replaces f.soft, the differential detector's soft
+// symbols of a low modulation index burst (decided by sign), by decision-
+// feedback differential detection: each symbol's phase turn is measured
+// against a reference built from the earlier symbols' windows, each turned
+// on by the turn its decided symbol makes, not against the previous window
+// alone (a reference that averages several windows' noise; a noncoherent
+// detector moves towards a coherent one's margin). The turn a symbol makes
+// depends on its neighbours (Gaussian shaping), so the turns are learnt
+// per pattern of three symbols from the burst itself (which also takes in
+// what is left of the carrier offset).
+func (f *fskDemod) feedbackDifferential(L int) {
+	n := len(f.soft)
+	if n < 64 {
+		return
+	}
+	// e[k]: the window centred on the end of symbol k (f.cp holds the
+	// windows at their end: half a window on).
+	W := max(1, (L+1)/2)
+	h := float64(W / 2)
+	at := func(t float64) complex128 {
+		t += h
+		i := int(t)
+		if i < 0 || i+1 >= len(f.cp) {
+			return 0
+		}
+		fr := float32(t - float64(i))
+		return complex128(f.cp[i] + complex(fr, 0)*(f.cp[i+1]-f.cp[i]))
+	}
+	f.dde = grow(f.dde, n)
+	f.ddd = grow(f.ddd, n)
+	e, d := f.dde, f.ddd
+	for k, t := range f.when {
+		e[k] = at(float64(t))
+		d[k] = 0
+		if f.soft[k] > 0 {
+			d[k] = 1
+		}
+	}
+	pat := func(k int) int {
+		p := int(d[k]) << 1
+		if k > 0 {
+			p |= int(d[k-1]) << 2
+		}
+		if k+1 < n {
+			p |= int(d[k+1])
+		}
+		return p
+	}
+	// The turn per pattern (previous, own, next).
+	var sum [8]complex128
+	for k := 1; k < n; k++ {
+		sum[pat(k)] += e[k] * cmplx.Conj(e[k-1])
+	}
+	var turn [8]complex128
+	for i, v := range sum {
+		if a := cmplx.Abs(v); a > 0 {
+			turn[i] = v / complex(a, 0)
+		}
+	}
+	const beta = 0.85 // the reference's memory: about seven symbols
+	r := e[0]
+	for k := 1; k < n; k++ {
+		z := e[k] * cmplx.Conj(r)
+		own := pat(k) &^ 2
+		up, down := turn[own|2], turn[own]
+		f.soft[k] = float32(real(z*cmplx.Conj(up)) - real(z*cmplx.Conj(down)))
+		if a := cmplx.Abs(r); a > 0 {
+			f.soft[k] /= float32(a)
+		}
+		if f.soft[k] > 0 {
+			d[k] = 1
+		} else {
+			d[k] = 0
+		}
+		r = e[k] + complex(beta, 0)*r*turn[pat(k)]
 	}
 }

@@ -70,6 +70,15 @@ func (r *Receiver) demodBurst(b *burst) {
 	if !ok {
 		return
 	}
+	a, e, ok := bp.activeSpan(bp.thr) // the lower threshold: the whole burst
+	if !ok {
+		return
+	}
+	r.stats.Bursts++
+	if r.cfg.OnBurst != nil {
+		span := int64(bp.bl * r.d1) // input samples per block
+		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e, bp.thr), r.failedSoFar())
+	}
 	if r.searchOOK {
 		if a, e, ok := bp.activeSpan(bp.ookThr); ok {
 			info := bp.measure(a, e, bp.ookThr)
@@ -78,7 +87,7 @@ func (r *Receiver) demodBurst(b *burst) {
 			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], bp.ookThr, info)
 		}
 	}
-	if a, e, ok := bp.activeSpan(bp.thr); ok && r.searchFSK {
+	if r.searchFSK {
 		r.demodTransmissions(&bp, a, e, b.tuned)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -62,12 +63,21 @@ type Config struct {
 	// goroutine calling Process). The messages, their fields and their
 	// order are the same whatever the number.
 	Workers int
+	// Start is when the input's first sample was taken, zero when unknown.
+	// Every message gets OffsetS, its frame's start in seconds from the
+	// first sample, and, when Start is known, Time = Start + OffsetS.
+	Start time.Time
+	// OnBurst, when set, is called after each burst is demodulated with
+	// what was found in it (a band view, a waterfall picture). It runs on
+	// the goroutine calling Process or Flush; Burst.Messages is only valid
+	// during the call. When nil, the receiver does no work for it.
+	OnBurst func(Burst)
 }
 
 // Stats counts what the receiver saw.
 type Stats struct {
 	Samples   int64 // input samples
-	Bursts    int64 // bursts detected
+	Bursts    int64 // bursts demodulated: what Config.OnBurst reports (see Candidates)
 	Attempts  int64 // (burst, baud) demodulation attempts
 	Decoded   int64 // bursts that gave a CRC-good message
 	Messages  int64 // messages emitted
@@ -79,6 +89,12 @@ type Stats struct {
 	// Channelized is the input samples run through a burst's channel
 	// filter (Channelized/Samples is the mean number of bursts followed).
 	Channelized int64
+	// Candidates counts the peaks the search followed as possible bursts.
+	// Bursts counts those that held a signal in their channel (a 0.25 ms
+	// block clearly over the noise) and were demodulated, a burst longer
+	// than MaxBurst once per piece; a candidate that is no burst was a
+	// false alarm of the search or a faint neighbour.
+	Candidates int64
 }
 
 // Receiver is the pure-Go receiver: it searches the whole band for bursts,
@@ -121,10 +137,13 @@ type Receiver struct {
 	stats      Stats
 	freqErr    freqErrorEstimator
 
-	pool   *pool     // the workers (nil: demodulated by Process's caller)
-	turns  *turns    // a shard's: the pipelines' order
-	job    *demodJob // a shard's: the job being demodulated
-	inTurn bool      // a shard's: job holds the pipelines
+	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
+
+	pool       *pool     // the workers (nil: demodulated by Process's caller)
+	turns      *turns    // a shard's: the pipelines' order
+	job        *demodJob // a shard's: the job being demodulated
+	inTurn     bool      // a shard's: job holds the pipelines
+	turnFailed int64     // a shard's: failedSoFar when its turn came (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit

@@ -23,13 +23,14 @@ import (
 
 // demodJob is one burst to demodulate.
 type demodJob struct {
-	seq   int64
-	b     burst   // a copy, its samples its own
-	noise float64 // the band's noise power when it was handed over
-	pos   int64   // the receiver's input position then
-	out   []delivery
-	stats Stats // what its demodulation counted
-	done  chan struct{}
+	seq    int64
+	b      burst   // a copy, its samples its own
+	noise  float64 // the band's noise power when it was handed over
+	pos    int64   // the receiver's input position then
+	out    []delivery
+	report *Burst // for Config.OnBurst
+	stats  Stats  // what its demodulation counted
+	done   chan struct{}
 }
 
 // delivery is a message a job emits, with the input position it was
@@ -80,8 +81,8 @@ func (r *Receiver) newPool(n int) *pool {
 	// turn, as the one receiver's go to its own.
 	pos := r.newChannel(0, func(m *frames.Message) { f := in().fsk; f.got = append(f.got, m) })
 	neg := r.newChannel(0, func(m *frames.Message) { f := in().fsk; f.got = append(f.got, m) })
-	annotate := func(m *frames.Message) { in().fsk.annotate(m) }
-	pos.Annotate, neg.Annotate = annotate, annotate
+	pos.Annotate = func(m *frames.Message) { in().fsk.annotate(m, 1) }
+	neg.Annotate = func(m *frames.Message) { in().fsk.annotate(m, -1) }
 	ook := r.newChannel(r.ook.rate, func(m *frames.Message) { o := in().ook; o.got = append(o.got, m) })
 	r.fsk.pos, r.fsk.neg, r.ook.ch = pos, neg, ook
 	p := &pool{turns: t}
@@ -98,7 +99,7 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	*s = *r
 	s.pool, s.turns = nil, t
 	s.det, s.ring, s.dcbuf, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil, nil
-	s.stats = Stats{}
+	s.stats, s.burstMsgs = Stats{}, nil
 	s.power = newPowerChannel(r.fs1)
 	s.fsk = newFSKDemod(s)
 	s.ook = newOOKDemod(s)
@@ -189,6 +190,11 @@ func (r *Receiver) enterTurn() {
 	r.fsk.written = t.written
 	t.mu.Unlock()
 	r.inTurn = true
+	if r.cfg.OnBurst != nil {
+		// What the one-goroutine receiver counts before demodulating
+		// this burst: every earlier burst's frames.
+		r.turnFailed = r.failedSoFar()
+	}
 }
 
 // emitJobs emits the messages of the jobs at the head of the queue, in
@@ -209,6 +215,9 @@ func (r *Receiver) emitJobs(wait int) {
 		}
 		for _, d := range j.out {
 			r.output(d.m, d.pos)
+		}
+		if j.report != nil {
+			r.cfg.OnBurst(*j.report)
 		}
 		r.stats.add(j.stats)
 		p.spare = append(p.spare, j.b.y[:0])
@@ -247,4 +256,5 @@ func (s *Stats) add(o Stats) {
 	s.Cut += o.Cut
 	s.Ignored += o.Ignored
 	s.Channelized += o.Channelized
+	s.Candidates += o.Candidates
 }

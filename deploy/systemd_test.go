@@ -214,6 +214,16 @@ func TestServiceCommandLines(t *testing.T) {
 	defer server.Close()
 	broker := mosquitto.Start(t, mosquitto.Options{Users: map[string]string{"gridstream": "s3cret"}})
 
+	// The example config file of the --config lines, as installed, with the
+	// test's flowgraph endpoint and the JSON lines on stdout the test reads.
+	config := filepath.Join(dir, "gridstream.yaml")
+	example := mustRead(t, filepath.Join(systemdDir(), "..", "gridstream.yaml"))
+	example = strings.ReplaceAll(example, "tcp://127.0.0.1:5555", "tcp://"+freeAddr(t))
+	example = strings.Replace(example, "quiet: true", "quiet: false", 1)
+	if err := os.WriteFile(config, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	for _, args := range append([]string{fileEnv["GRIDSTREAM_ARGS"]}, alternatives...) {
 		t.Run(strings.Fields(args)[0], func(t *testing.T) {
 			argv := strings.Fields(args)
@@ -224,6 +234,8 @@ func TestServiceCommandLines(t *testing.T) {
 					argv[j] = server.URL()
 				case "tcp://127.0.0.1:5555":
 					argv[j] = "tcp://" + freeAddr(t)
+				case "/etc/gridstream/gridstream.yaml":
+					argv[j] = config
 				}
 			}
 			if strings.Join(argv, " ") == args {

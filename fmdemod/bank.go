@@ -17,7 +17,7 @@ const MaxChannels = 1024
 type Bank struct {
 	chans   []*Demod
 	item    int    // bytes per item
-	carry   []byte // a partial item from the last Write
+	carry   []byte // a partial item from the last Feed
 	scratch []float32
 	items   int64
 }
@@ -47,11 +47,12 @@ func (b *Bank) Channels() int { return len(b.chans) }
 // Channel returns channel ch's demodulator.
 func (b *Bank) Channel(ch int) *Demod { return b.chans[ch] }
 
-// Items returns how many whole items were written.
+// Items returns how many whole items were fed.
 func (b *Bank) Items() int64 { return b.items }
 
-// Write consumes interleaved samples; a partial item waits for the rest.
-func (b *Bank) Write(p []byte) {
+// Feed demodulates interleaved little-endian float32 samples, one per
+// channel per item; a partial item waits for the rest.
+func (b *Bank) Feed(p []byte) {
 	if len(b.carry) > 0 {
 		n := min(b.item-len(b.carry), len(p))
 		b.carry = append(b.carry, p[:n]...)
@@ -77,7 +78,7 @@ func (b *Bank) items1(p []byte) {
 			for i := range s {
 				s[i] = math.Float32frombits(binary.LittleEndian.Uint32(p[off+i*b.item:]))
 			}
-			d.Write(s)
+			d.Feed(s)
 		}
 		b.items += int64(n)
 		p = p[n*b.item:]

@@ -30,7 +30,7 @@ func bankBits(t testing.TB, fs float64, vlen int, p []byte, pieces []int) map[[3
 		if len(pieces) > 0 {
 			n = min(n, pieces[i%len(pieces)])
 		}
-		b.Write(p[:n])
+		b.Feed(p[:n])
 		p = p[n:]
 	}
 	b.Flush()
@@ -87,7 +87,7 @@ func TestBankChannels(t *testing.T) {
 			single[k] = &rec{}
 			return single[k]
 		})
-		d.Write(x)
+		d.Feed(x)
 		d.Flush()
 		for k, r := range single {
 			if !bytes.Equal(whole[[3]int{ch, k[0], k[1]}].b, r.b) {

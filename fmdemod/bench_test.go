@@ -24,7 +24,7 @@ func benchChannel(b *testing.B, fs float64, x []float32) {
 	cpu0 := cpuTime()
 	for range b.N {
 		for off := 0; off < len(x); off += 8192 {
-			d.Write(x[off:min(len(x), off+8192)])
+			d.Feed(x[off:min(len(x), off+8192)])
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/sample")

@@ -143,12 +143,12 @@ func (d *Demod) Bauds() []float64 {
 	return out
 }
 
-// Samples returns how many samples were written.
+// Samples returns how many samples were fed.
 func (d *Demod) Samples() int64 { return d.n }
 
-// Write consumes FM samples. Non-finite samples count as 0 and magnitudes
-// are clipped at 1e9.
-func (d *Demod) Write(x []float32) {
+// Feed demodulates FM samples. Non-finite samples count as 0 and
+// magnitudes are clipped at 1e9.
+func (d *Demod) Feed(x []float32) {
 	for len(x) > 0 {
 		n := min(len(x), blockSize-d.fill)
 		d.block(x[:n])
@@ -160,7 +160,7 @@ func (d *Demod) Write(x []float32) {
 }
 
 // block appends samples to the current block. Blocks start at multiples of
-// blockSize samples whatever the Write sizes, so the arithmetic, and so the
+// blockSize samples whatever the Feed sizes, so the arithmetic, and so the
 // bits, do not depend on how the stream was cut.
 func (d *Demod) block(x []float32) {
 	h := d.hist

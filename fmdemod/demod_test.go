@@ -185,7 +185,7 @@ func TestChunking(t *testing.T) {
 			t.Fatal(err)
 		}
 		for off := 0; off < len(x); off += chunk {
-			d.Write(x[off:min(len(x), off+chunk)])
+			d.Feed(x[off:min(len(x), off+chunk)])
 		}
 		d.Flush()
 		m := map[[2]int][]byte{}

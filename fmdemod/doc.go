@@ -32,7 +32,7 @@
 //     enough.
 //
 // Everything is allocation-free per sample and per tick; state carries
-// across Write calls of any size. Noise between bursts costs the same as
+// across Feed calls of any size. Noise between bursts costs the same as
 // signal and yields random bits, which the deframer's sync correlator and
 // the CRC reject.
 //

@@ -145,7 +145,7 @@ func decodeFM(t testing.TB, s scenario, x []float32, truth []synth.Truth) result
 		chunk = 10000
 	}
 	for off := 0; off < len(x); off += chunk {
-		d.Write(x[off:min(len(x), off+chunk)])
+		d.Feed(x[off:min(len(x), off+chunk)])
 	}
 	d.Flush()
 	for _, ch := range chans {

@@ -16,13 +16,14 @@ import (
 
 // messageHead is the common part of a Message as JSON writes it.
 type messageHead struct {
-	Protocol   string `json:"protocol"`
-	Time       string `json:"time"`
-	CRCOK      bool   `json:"crc_ok"`
-	Raw        string `json:"raw"`
-	BitOffset  int64  `json:"bit_offset"`
-	SyncErrors int    `json:"sync_errors"`
-	Input      string `json:"input,omitempty"`
+	Protocol   string   `json:"protocol"`
+	Time       string   `json:"time"`
+	CRCOK      bool     `json:"crc_ok"`
+	Raw        string   `json:"raw"`
+	BitOffset  int64    `json:"bit_offset"`
+	OffsetS    *float64 `json:"offset_s,omitempty"`
+	SyncErrors int      `json:"sync_errors"`
+	Input      string   `json:"input,omitempty"`
 }
 
 // messageTail is what follows the protocol's fields.
@@ -41,7 +42,7 @@ func (m Message) MarshalJSON() ([]byte, error) {
 	enc := json.NewEncoder(&obj)
 	enc.SetEscapeHTML(false)
 	out.WriteByte('{')
-	head := messageHead{m.Protocol, m.Time, m.CRCOK, m.Raw, m.BitOffset, m.SyncErrors, m.Input}
+	head := messageHead{m.Protocol, m.Time, m.CRCOK, m.Raw, m.BitOffset, m.OffsetS, m.SyncErrors, m.Input}
 	for _, v := range [...]any{head, m.Fields, messageTail{m.Radio, m.Meta}} {
 		if v == nil {
 			continue
@@ -71,8 +72,8 @@ func (m Message) MarshalJSON() ([]byte, error) {
 // commonKeys are the keys of a Message outside its Fields, in JSON and
 // msgpack.
 var commonKeys = map[string]bool{
-	"protocol": true, "time": true, "crc_ok": true, "raw": true, "bit_offset": true, "sync_errors": true,
-	"input": true, "freq_hz": true, "baud": true, "rssi_db": true, "snr_db": true, "meta": true,
+	"protocol": true, "time": true, "crc_ok": true, "raw": true, "bit_offset": true, "offset_s": true, "sync_errors": true,
+	"input": true, "freq_hz": true, "deviation_hz": true, "baud": true, "rssi_db": true, "snr_db": true, "meta": true,
 }
 
 // UnmarshalJSON reads a message written by MarshalJSON. The keys that are
@@ -122,6 +123,9 @@ func (m Message) EncodeMsgpack(enc *msgpack.Encoder) error {
 	if m.Input != "" {
 		n++
 	}
+	if m.OffsetS != nil {
+		n++
+	}
 	var fields []byte
 	if m.Fields != nil {
 		buf := sideBuffers.Get().(*bytes.Buffer)
@@ -143,7 +147,7 @@ func (m Message) EncodeMsgpack(enc *msgpack.Encoder) error {
 	}
 	r := m.Radio
 	if r != nil {
-		n += count(r.FreqHz != nil, r.Baud != 0, r.RSSIdB != nil, r.SNRdB != nil)
+		n += count(r.FreqHz != nil, r.DeviationHz != nil, r.Baud != 0, r.RSSIdB != nil, r.SNRdB != nil)
 	}
 	if len(m.Meta) > 0 {
 		n++
@@ -157,6 +161,7 @@ func (m Message) EncodeMsgpack(enc *msgpack.Encoder) error {
 	w.str("raw", m.Raw)
 	w.key("bit_offset")
 	w.do(enc.EncodeInt64(m.BitOffset))
+	w.float("offset_s", m.OffsetS)
 	w.key("sync_errors")
 	w.do(enc.EncodeInt(int64(m.SyncErrors)))
 	if m.Input != "" {
@@ -167,6 +172,7 @@ func (m Message) EncodeMsgpack(enc *msgpack.Encoder) error {
 	}
 	if r != nil {
 		w.float("freq_hz", r.FreqHz)
+		w.float("deviation_hz", r.DeviationHz)
 		if r.Baud != 0 {
 			w.key("baud")
 			w.do(enc.EncodeInt(int64(r.Baud)))
@@ -266,12 +272,16 @@ func (m *Message) DecodeMsgpack(dec *msgpack.Decoder) error {
 			m.Raw, err = dec.DecodeString()
 		case "bit_offset":
 			m.BitOffset, err = dec.DecodeInt64()
+		case "offset_s":
+			err = dec.Decode(&m.OffsetS)
 		case "sync_errors":
 			m.SyncErrors, err = dec.DecodeInt()
 		case "input":
 			m.Input, err = dec.DecodeString()
 		case "freq_hz":
 			err = dec.Decode(&radio().FreqHz)
+		case "deviation_hz":
+			err = dec.Decode(&radio().DeviationHz)
 		case "baud":
 			radio().Baud, err = dec.DecodeInt()
 		case "rssi_db":

@@ -42,13 +42,14 @@ func (f *packetFields) DeviceID() string { return "" }
 // their own: each protocol's part an embedded pointer. The inline encoding
 // must give the same bytes.
 type embedded struct {
-	Protocol   string `json:"protocol" msgpack:"protocol"`
-	Time       string `json:"time" msgpack:"time"`
-	CRCOK      bool   `json:"crc_ok" msgpack:"crc_ok"`
-	Raw        string `json:"raw" msgpack:"raw"`
-	BitOffset  int64  `json:"bit_offset" msgpack:"bit_offset"`
-	SyncErrors int    `json:"sync_errors" msgpack:"sync_errors"`
-	Input      string `json:"input,omitempty" msgpack:"input,omitempty"`
+	Protocol   string   `json:"protocol" msgpack:"protocol"`
+	Time       string   `json:"time" msgpack:"time"`
+	CRCOK      bool     `json:"crc_ok" msgpack:"crc_ok"`
+	Raw        string   `json:"raw" msgpack:"raw"`
+	BitOffset  int64    `json:"bit_offset" msgpack:"bit_offset"`
+	OffsetS    *float64 `json:"offset_s,omitempty" msgpack:"offset_s,omitempty"`
+	SyncErrors int      `json:"sync_errors" msgpack:"sync_errors"`
+	Input      string   `json:"input,omitempty" msgpack:"input,omitempty"`
 
 	*meterFields  `json:",omitempty" msgpack:",omitempty"`
 	*packetFields `json:",omitempty" msgpack:",omitempty"`
@@ -60,14 +61,14 @@ type embedded struct {
 func ptr[T any](v T) *T { return &v }
 
 func encodingCases() []frames.Message {
-	radio := &frames.Radio{FreqHz: ptr(915.0125e6), Baud: 19200, RSSIdB: ptr(-31.5), SNRdB: ptr(12.25)}
+	radio := &frames.Radio{FreqHz: ptr(915.0125e6), DeviationHz: ptr(-16e3), Baud: 19200, RSSIdB: ptr(-31.5), SNRdB: ptr(12.25)}
 	return []frames.Message{
 		{Protocol: "meter", Time: "2026-01-02T03:04:05.000Z", CRCOK: true, Raw: "2A55", BitOffset: 1 << 40, SyncErrors: 2,
 			Input: "a<b>&c.txt:7", Fields: &meterFields{Version: 4, Type: "55", CRCInit: ptr("45F8"), NetworkID: ptr(37700),
 				Src: "5021D005", Counter: ptr(0), UptimeS: ptr(int64(260896))},
 			Radio: radio, Meta: map[string]any{"gr_offset": int64(-5), "tag": "x&y"}},
 		{Protocol: "meter", Raw: "2AD2", Fields: &meterFields{Type: "D2"}},
-		{Protocol: "packet", CRCOK: true, Raw: "FA0C", BitOffset: 2369, Input: "builtin",
+		{Protocol: "packet", CRCOK: true, Raw: "FA0C", BitOffset: 2369, OffsetS: ptr(0.0095), Input: "builtin",
 			Fields: &packetFields{Bits: 55, ID: 147, PowerW: ptr(906.1946902654868)}},
 		{Protocol: "packet", Fields: &packetFields{Bits: 71, Impulses: ptr(uint64(1) << 33), BatteryOK: ptr(false)},
 			Radio: &frames.Radio{Baud: 9600}, Meta: map[string]any{}},
@@ -76,7 +77,7 @@ func encodingCases() []frames.Message {
 }
 
 func asEmbedded(m frames.Message) embedded {
-	e := embedded{Protocol: m.Protocol, Time: m.Time, CRCOK: m.CRCOK, Raw: m.Raw, BitOffset: m.BitOffset,
+	e := embedded{Protocol: m.Protocol, Time: m.Time, CRCOK: m.CRCOK, Raw: m.Raw, BitOffset: m.BitOffset, OffsetS: m.OffsetS,
 		SyncErrors: m.SyncErrors, Input: m.Input, Radio: m.Radio, Meta: m.Meta}
 	switch f := m.Fields.(type) {
 	case *meterFields:
@@ -143,6 +144,7 @@ func TestDecodeMessages(t *testing.T) {
 				radio = nil // nothing to write, nothing read back
 			}
 			if generic.Raw != m.Raw || generic.BitOffset != m.BitOffset || generic.Input != m.Input ||
+				!reflect.DeepEqual(generic.OffsetS, m.OffsetS) ||
 				!reflect.DeepEqual(generic.Radio, radio) {
 				t.Errorf("case %d %s: common fields %+v", i, name, generic)
 			}

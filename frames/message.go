@@ -17,7 +17,8 @@ const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
 // Meta.
 type Message struct {
 	Protocol string `json:"protocol" msgpack:"protocol"`
-	// Time is when the frame was decoded (or received), RFC 3339 UTC.
+	// Time is when the frame was received, RFC 3339 UTC: the recording's
+	// start plus OffsetS when both are known, else when it was decoded.
 	Time string `json:"time" msgpack:"time"`
 	// CRCOK is true when the frame's CRC or check bits match.
 	CRCOK bool `json:"crc_ok" msgpack:"crc_ok"`
@@ -29,6 +30,11 @@ type Message struct {
 	// of the frame's first bit (GridStream: the 0x2A start bit after the sync
 	// word; for OOK level input: the sample of the packet's first edge).
 	BitOffset int64 `json:"bit_offset" msgpack:"bit_offset"`
+	// OffsetS is where the frame starts in the input, in seconds from its
+	// start, when the input is a recording whose rate is known (an IQ
+	// recording, OOK levels at their sample rate, bits at their symbol
+	// rate); nil otherwise (live inputs, hex lines).
+	OffsetS *float64 `json:"offset_s,omitempty" msgpack:"offset_s,omitempty"`
 	// SyncErrors is the number of preamble bits that did not match.
 	SyncErrors int `json:"sync_errors" msgpack:"sync_errors"`
 	// Input names where the bits came from (file name, endpoint, channel).
@@ -67,12 +73,25 @@ type Radio struct {
 	// FreqHz is the burst's centre frequency: absolute when the recording's
 	// centre frequency is known, else the offset from the centre.
 	FreqHz *float64 `json:"freq_hz,omitempty" msgpack:"freq_hz,omitempty"`
+	// DeviationHz is an FSK burst's measured deviation: a 1 is sent at
+	// FreqHz+DeviationHz and a 0 at FreqHz-DeviationHz (so it is negative
+	// when a 1 is the lower tone).
+	DeviationHz *float64 `json:"deviation_hz,omitempty" msgpack:"deviation_hz,omitempty"`
 	// Baud is the detected symbol rate.
 	Baud int `json:"baud,omitempty" msgpack:"baud,omitempty"`
 	// RSSIdB is the burst power in dB relative to full scale.
 	RSSIdB *float64 `json:"rssi_db,omitempty" msgpack:"rssi_db,omitempty"`
 	// SNRdB is the burst's estimated signal-to-noise ratio.
 	SNRdB *float64 `json:"snr_db,omitempty" msgpack:"snr_db,omitempty"`
+}
+
+// SetOffset sets OffsetS to sec, and Time to start plus sec unless start
+// is zero (unknown).
+func (m *Message) SetOffset(sec float64, start time.Time) {
+	m.OffsetS = &sec
+	if !start.IsZero() {
+		m.Stamp(start.Add(time.Duration(sec * float64(time.Second))))
+	}
 }
 
 // Stamp sets Time from t.

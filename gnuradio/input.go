@@ -113,7 +113,7 @@ func (in *Input) Consume(ch zmqsource.Chunk) {
 	p := ch.Items
 	switch in.spec.Format {
 	case FM:
-		in.fm.bank.Write(p)
+		in.fm.bank.Feed(p)
 		in.pos += int64(len(p) / in.spec.Source.ItemSize)
 	case Soft:
 		n := len(p) / 4

@@ -14,13 +14,24 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+
+	"github.com/gridstream-sdr/gridstream/samples"
 )
 
 //go:embed blocks
 var blocks embed.FS
 
-// Files are the installed files' names.
-var Files = []string{"gridstream_decoder.block.yml", "gridstream_grc.py"}
+// Files are the installed files' names: the block, the bit sample the
+// block demo reads unless given a file (Python: gridstream_grc.SAMPLE),
+// and the module. The sample is installed before the module and removed
+// before it: it carries no marker, and is ours when the module beside it
+// is.
+var Files = []string{"gridstream_decoder.block.yml", sampleFile, moduleFile}
+
+const (
+	sampleFile = "gridstream_sample.u8"
+	moduleFile = "gridstream_grc.py"
+)
 
 // marker is on the first line of every installed file; Uninstall removes
 // only files that carry it.
@@ -61,13 +72,15 @@ func Install(dir string) ([]string, error) {
 	}
 	var written []string
 	for _, name := range Files {
-		b, err := blocks.ReadFile("blocks/" + name)
-		if err != nil {
-			return written, err
+		b := samples.Bits
+		if name != sampleFile {
+			if b, err = blocks.ReadFile("blocks/" + name); err != nil {
+				return written, err
+			}
+			b = bytes.ReplaceAll(b, []byte(pydirToken), []byte(lit))
 		}
-		b = bytes.ReplaceAll(b, []byte(pydirToken), []byte(lit))
 		path := filepath.Join(abs, name)
-		if old, err := os.ReadFile(path); err == nil && !ours(old) {
+		if old, err := os.ReadFile(path); err == nil && !ours(abs, name, old) {
 			return written, fmt.Errorf("%s exists and was not installed by gridstream: move it away first", path)
 		}
 		if err := writeFile(path, b); err != nil {
@@ -104,7 +117,7 @@ func Uninstall(dir string) ([]string, error) {
 		if err != nil {
 			return removed, err
 		}
-		if !ours(b) {
+		if !ours(dir, name, b) {
 			return removed, fmt.Errorf("%s was not installed by gridstream: left alone", path)
 		}
 		if err := os.Remove(path); err != nil {
@@ -121,8 +134,17 @@ func Uninstall(dir string) ([]string, error) {
 	return removed, nil
 }
 
-// ours reports whether an installed file carries the marker.
-func ours(b []byte) bool {
+// ours reports whether the file name in dir, holding b, was installed by
+// gridstream: it carries the marker; the sample is this binary's, or lies
+// beside a module of ours.
+func ours(dir, name string, b []byte) bool {
+	if name == sampleFile {
+		if bytes.Equal(b, samples.Bits) {
+			return true
+		}
+		mod, err := os.ReadFile(filepath.Join(dir, moduleFile))
+		return err == nil && ours(dir, moduleFile, mod)
+	}
 	line, _, _ := bytes.Cut(b, []byte("\n"))
 	return bytes.Contains(line, []byte(marker))
 }

@@ -1,10 +1,13 @@
 package grc
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gridstream-sdr/gridstream/samples"
 )
 
 func TestInstallUninstall(t *testing.T) {
@@ -26,8 +29,13 @@ func TestInstallUninstall(t *testing.T) {
 		t.Errorf("the YAML does not import the module from %s:\n%s", lit, yml)
 	}
 	py, err := os.ReadFile(filepath.Join(dir, "gridstream_grc.py"))
-	if err != nil || !strings.Contains(string(py), "class decoder(gr.hier_block2)") {
+	if err != nil || !strings.Contains(string(py), "class decoder(gr.hier_block2)") ||
+		!strings.Contains(string(py), "SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '"+sampleFile+"')") {
 		t.Fatalf("module: %v", err)
+	}
+	// The block demo's bit sample, where the module says.
+	if b, err := os.ReadFile(filepath.Join(dir, sampleFile)); err != nil || !bytes.Equal(b, samples.Bits) {
+		t.Errorf("bit sample: %d bytes, %v", len(b), err)
 	}
 	// Installing again replaces our own files.
 	if _, err := Install(dir); err != nil {
@@ -43,8 +51,8 @@ func TestInstallUninstall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(removed) != 3 {
-		t.Errorf("removed %v, want the two files and the compiled module", removed)
+	if len(removed) != len(Files)+1 {
+		t.Errorf("removed %v, want the %d files and the compiled module", removed, len(Files))
 	}
 	for _, f := range append(Files, "__pycache__/gridstream_grc.cpython-311.pyc") {
 		if _, err := os.Stat(filepath.Join(dir, f)); !os.IsNotExist(err) {
@@ -73,6 +81,19 @@ func TestForeignFilesLeftAlone(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "# someone's own module\n" {
 		t.Errorf("foreign file changed: %q", b)
+	}
+	// A file named like the sample, without our module beside it.
+	dir = t.TempDir()
+	path = filepath.Join(dir, sampleFile)
+	os.WriteFile(path, []byte{1, 0, 1}, 0o644)
+	if _, err := Install(dir); err == nil || !strings.Contains(err.Error(), "not installed by gridstream") {
+		t.Errorf("install over a foreign sample: %v", err)
+	}
+	if _, err := Uninstall(dir); err == nil {
+		t.Errorf("uninstall of a foreign sample succeeded")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "\x01\x00\x01" {
+		t.Errorf("foreign sample changed: %q", b)
 	}
 }
 

@@ -20,8 +20,9 @@ const (
 
 // ErrBadValue marks an error about a value rather than about reading the
 // data: a sample rate or frequency out of range, or a malformed number, in
-// Options, a SigMF meta, a WAV header or a file name. A command-line tool
-// reports it as a usage error.
+// Options, a SigMF meta, a WAV header or a file name; or a sample format or
+// rate that nothing gives, so Options must. A command-line tool reports it
+// as a usage error.
 var ErrBadValue = errors.New("bad value")
 
 // valueError is a one-line error that is ErrBadValue.

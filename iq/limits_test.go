@@ -11,8 +11,8 @@ import (
 )
 
 // Values out of range in a SigMF meta, a WAV header, a file name or the
-// options are one-line ErrBadValue errors, before anything is allocated for
-// them.
+// options, and a format or rate nothing gives, are one-line ErrBadValue
+// errors, before anything is allocated for them.
 func TestOpenBadValues(t *testing.T) {
 	dir := t.TempDir()
 	cu8 := make([]byte, 2000)
@@ -48,6 +48,10 @@ func TestOpenBadValues(t *testing.T) {
 		{write("z_1M.cu8", string(cu8)), Options{CenterFreq: 1e12}, "centre frequency"},
 		{"-", Options{SampleRate: 1e9, Stdin: bytes.NewReader(cu8)}, "beyond what SDRs record"},
 		{"rtl_tcp://127.0.0.1:1", Options{SampleRate: 1e9}, "beyond what SDRs record"},
+		// What nothing gives, the options must.
+		{write("capture", string(cu8)), Options{}, "can't tell the sample format"},
+		{write("norate.cu8", string(cu8)), Options{}, "the sample rate is unknown"},
+		{"-", Options{Stdin: bytes.NewReader(cu8)}, "the sample rate is unknown"},
 	} {
 		if strings.HasSuffix(tc.name, "beside.cu8") {
 			write("beside.sigmf-meta", meta(`,"core:sample_rate":5e8,"core:dataset":"beside.cu8"`, ""))

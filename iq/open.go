@@ -145,7 +145,7 @@ func openStdin(opt Options) (*Source, error) {
 		info.Source = "default format cu8"
 	}
 	if !(info.SampleRate > 0) {
-		return nil, errors.New("stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)")
+		return nil, badValue("stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)")
 	}
 	if err := checkInfo("stdin", info); err != nil {
 		return nil, err
@@ -339,13 +339,13 @@ func openData(name string, f *os.File, info Info, opt Options) (*Source, error) 
 		info.CenterFreq = opt.CenterFreq
 	}
 	if info.Format == FormatUnknown {
-		return nil, fmt.Errorf("%s: can't tell the sample format from the name: pass --input-format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
+		return nil, badValue("%s: can't tell the sample format from the name: pass --input-format (cu8, cs8, cs16, cf32) or name it like x_915M_2400k.cu8", name)
 	}
 	if !(info.SampleRate > 0) {
 		if info.Meta != nil {
 			return nil, badValue("%s: the SigMF meta has no core:sample_rate: pass --rate (e.g. --rate 2.4M)", name)
 		}
-		return nil, fmt.Errorf("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())
+		return nil, badValue("%s: the sample rate is unknown: pass --rate (e.g. --rate 2.4M) or name the file like x_915M_2400k%s", name, info.Format.Ext())
 	}
 	if err := checkInfo(name, info); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // SigMF file name extensions.
@@ -34,8 +35,10 @@ type Meta struct {
 	CenterFreq float64
 	// Description, Author, Recorder and HW are the optional core fields.
 	Description, Author, Recorder, HW string
-	// Datetime is core:datetime of the first capture (RFC 3339), if any.
-	Datetime string
+	// Datetime is core:datetime of the first capture (RFC 3339), if any:
+	// when its sample DatetimeSample (core:sample_start) was taken.
+	Datetime       string
+	DatetimeSample int64
 	// Dataset is core:dataset: the data file of a non-conforming dataset
 	// (e.g. "rec.cu8"), relative to the meta file. Empty means the
 	// .sigmf-data file beside the meta.
@@ -128,6 +131,9 @@ func ParseSigMF(data []byte) (*Meta, error) {
 			m.CenterFreq = fr
 		}
 		m.Datetime, _ = c["core:datetime"].(string)
+		if v, ok := number(c["core:sample_start"]); ok && v >= 0 && v == math.Trunc(v) && v < 1<<62 {
+			m.DatetimeSample = int64(v)
+		}
 		if v, present := c["core:header_bytes"]; present {
 			hb, ok := number(v)
 			if !ok || hb < 0 || hb != math.Trunc(hb) || hb > 1<<50 {
@@ -308,4 +314,21 @@ func namesDataset(metaPath, dataset string) bool {
 		} `json:"global"`
 	}
 	return json.Unmarshal(b, &f) == nil && f.Global.Dataset == dataset
+}
+
+// StartTime returns when the recording's first sample was taken: the
+// first capture's core:datetime, less its core:sample_start samples at
+// rate. ok is false without a datetime; err says why one is unusable.
+func (m *Meta) StartTime(rate float64) (t time.Time, ok bool, err error) {
+	if m == nil || m.Datetime == "" {
+		return time.Time{}, false, nil
+	}
+	t, err = time.Parse(time.RFC3339Nano, m.Datetime)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("sigmf: core:datetime %q is not an ISO 8601 (RFC 3339) time", m.Datetime)
+	}
+	if m.DatetimeSample > 0 && rate > 0 {
+		t = t.Add(-time.Duration(float64(m.DatetimeSample) / rate * float64(time.Second)))
+	}
+	return t, true, nil
 }

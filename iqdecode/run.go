@@ -20,7 +20,10 @@ import (
 	"github.com/gridstream-sdr/gridstream/iq"
 )
 
-// Config is what Run needs besides the source.
+// Config is what Run needs besides the source. Messages from a recording
+// (a file, stdin) carry their offset in it (frames.Message.OffsetS; Time is
+// Receiver.Start plus the offset when Start is known); those from rtl_tcp
+// do not.
 type Config struct {
 	// Receiver configures the receiver (a new one after each redial).
 	Receiver demod.Config
@@ -39,6 +42,10 @@ type Config struct {
 	// Progress, when set, is called after every read with the samples read
 	// and the messages emitted so far.
 	Progress func(samples, messages int64)
+	// Samples, when set, sees every chunk of samples after the receiver
+	// (a waterfall picture). Receiver.OnBurst's positions count from the
+	// start of the run across redials, as the chunks do.
+	Samples func([]complex64)
 	// Logger receives the start line, statistics and input events (nil:
 	// slog.Default()).
 	Logger *slog.Logger
@@ -112,9 +119,22 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	res := Result{Input: src.Name, Info: src.Info}
 	info := src.Info
 	var sent int64
+	live := info.Kind == "rtl_tcp" // a stream with no start: the receiver restarts on every redial
 	emit := func(m *frames.Message) {
 		sent++
+		if live {
+			m.OffsetS = nil
+		}
 		cfg.Emit(m)
+	}
+	// A receiver made after a redial counts samples from zero; its burst
+	// reports are moved to their place in the run.
+	var base int64
+	if report := cfg.Receiver.OnBurst; report != nil {
+		cfg.Receiver.OnBurst = func(b demod.Burst) {
+			b.Start, b.End = b.Start+base, b.End+base
+			report(b)
+		}
 	}
 	rx, err := demod.New(cfg.Receiver, emit)
 	if err != nil {
@@ -175,6 +195,9 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 		n, err := cur.Read(want)
 		if n > 0 {
 			rx.Process(want[:n])
+			if cfg.Samples != nil {
+				cfg.Samples(want[:n])
+			}
 			total += int64(n)
 			if cfg.Progress != nil {
 				cfg.Progress(total, sent)
@@ -188,7 +211,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			now := time.Now()
 			log.Info("stats", append([]any{"input", src.Name, "samples", total,
 				"seconds", fmt.Sprintf("%.1f", float64(total)/info.SampleRate),
-				"bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
+				"candidates", st.Candidates, "bursts", st.Bursts, "messages", sent, "reconnects", res.Redials,
 				"msps", fmt.Sprintf("%.2f", float64(total-lastSamples)/now.Sub(lastStats).Seconds()/1e6)},
 				FreqErrorAttrs(rx.FreqError())...)...)
 			lastStats, lastSamples = now, total
@@ -215,6 +238,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			cur = next
 			mu.Unlock()
 			res.Redials++
+			base = total
 			if rx, err = demod.New(cfg.Receiver, emit); err != nil {
 				runErr, res.Stop = err, InputError
 				break
@@ -292,6 +316,7 @@ func FreqErrorAttrs(fe demod.FreqError) []any {
 func add(a, b demod.Stats) demod.Stats {
 	a.Samples += b.Samples
 	a.Bursts += b.Bursts
+	a.Candidates += b.Candidates
 	a.Attempts += b.Attempts
 	a.Decoded += b.Decoded
 	a.Messages += b.Messages

@@ -194,9 +194,25 @@ func TestRunRedial(t *testing.T) {
 	cfg.Redial = iq.RedialOptions{Min: 10 * time.Millisecond}
 	n := int64(len(rec.Data) / 2)
 	cfg.Duration = 2.5 * float64(n) / r.meta.SampleRate
+	// Samples sees every chunk; burst reports count from the run's start.
+	var seen int64
+	var starts []int64
+	cfg.Samples = func(x []complex64) { seen += int64(len(x)) }
+	cfg.Receiver.OnBurst = func(b demod.Burst) { starts = append(starts, b.Start) }
 	res, err := Run(context.Background(), src, cfg)
 	if err != nil || res.Stop != DurationReached || res.Redials != 2 || res.Samples != int64(2.5*float64(n)) {
 		t.Fatalf("result %+v, %v\n%s", res, err, r.logs.String())
+	}
+	perConnection := [3]int{}
+	for _, s := range starts {
+		if k := s / n; s >= 0 && k < 3 {
+			perConnection[k]++
+		} else {
+			t.Errorf("burst at sample %d, past the run's %d", s, res.Samples)
+		}
+	}
+	if seen != res.Samples || perConnection[0] == 0 || perConnection[1] != perConnection[0] || perConnection[2] == 0 {
+		t.Errorf("Samples saw %d of %d samples; bursts per connection %v", seen, res.Samples, perConnection)
 	}
 	if srv.Connections() != 3 || r.found() != len(r.raws) || res.Receiver.Samples != res.Samples {
 		t.Errorf("%d connections, %d of %d frames, receiver stats %+v", srv.Connections(), r.found(), len(r.raws), res.Receiver)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +37,11 @@ type Config struct {
 	Password string
 	// ClientID is the MQTT client id; empty means "gridstream-<host>-<pid>".
 	ClientID string
-	// Prefix is the first level of every state and availability topic.
+	// Format is the topic layout: FormatGridstream ("" too) or
+	// FormatRTL433.
+	Format string
+	// Prefix is the first level of every state and availability topic
+	// (FormatRTL433: the base topic, "rtl_433/<host>" when empty).
 	Prefix string
 	// QoS is the MQTT quality of service of every publish (0, 1 or 2).
 	QoS byte
@@ -51,6 +56,12 @@ type Config struct {
 	// Protocols are the protocols whose devices are published (those that
 	// implement protocol.HomeAssistant); nil means protocols.All().
 	Protocols []protocol.Protocol
+	// ExpireAfter overrides how long after a device's last message Home
+	// Assistant shows its sensors unavailable (their expire_after), by
+	// protocol name; the key "" sets it for every protocol. Unset, each
+	// protocol's own (protocol.HomeAssistant.ExpireAfter) applies; 0 turns
+	// expiry off. The "Last seen" sensor never expires: it says when.
+	ExpireAfter map[string]time.Duration
 	// DiscoverAll announces every device heard.
 	DiscoverAll bool
 	// NoDiscovery publishes states and availability only.
@@ -64,6 +75,10 @@ type Config struct {
 	// least recently heard one that is not in Meters; Meters devices always
 	// have a place.
 	MaxDevices int
+	// MaxQueuedEvents bounds the rtl_433 events (FormatRTL433) kept while
+	// the broker is away (0 means DefaultMaxQueuedEvents); beyond it the
+	// oldest are dropped.
+	MaxQueuedEvents int
 	// ConnectTimeout bounds the first connection attempt.
 	ConnectTimeout time.Duration
 	// MaxReconnectInterval caps the back-off between reconnection attempts.
@@ -163,4 +178,43 @@ func defaultClientID() string {
 		h = h[:40]
 	}
 	return "gridstream-" + h + "-" + strconv.Itoa(os.Getpid())
+}
+
+// Bounds of an expire_after: Home Assistant takes whole seconds; beyond a
+// month a sensor might as well never expire.
+const (
+	MinExpireAfter = 10 * time.Second
+	MaxExpireAfter = 30 * 24 * time.Hour
+)
+
+// ParseExpireAfter reads expire_after settings as users write them, each
+// a duration for every protocol ("30m", "900", in seconds without a unit)
+// or for one ("nge101=5m"), several separated by commas; "0" turns expiry
+// off. known lists the protocol names.
+func ParseExpireAfter(values []string, known []string) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			name, val, one := strings.Cut(part, "=")
+			if !one {
+				name, val = "", part
+			} else if name = strings.ToLower(strings.TrimSpace(name)); !slices.Contains(known, name) {
+				return nil, fmt.Errorf("%q: unknown protocol %q (want %s)", part, name, strings.Join(known, ", "))
+			}
+			val = strings.TrimSpace(val)
+			d, err := time.ParseDuration(val)
+			if secs, e := strconv.ParseFloat(val, 64); e == nil {
+				d, err = time.Duration(secs*float64(time.Second)), nil
+			}
+			if err != nil || d != 0 && (d < MinExpireAfter || d > MaxExpireAfter) {
+				return nil, fmt.Errorf("%q: want 0 (never) or a duration from 10s to 720h (30 days), such as 15m or nge101=5m", part)
+			}
+			out[name] = d
+		}
+	}
+	return out, nil
 }

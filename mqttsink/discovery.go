@@ -2,10 +2,14 @@ package mqttsink
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 
 	"github.com/gridstream-sdr/gridstream/protocol"
 )
+
+// lastSeen is the key of the "Last seen" entity every device has.
+const lastSeen = "last_seen"
 
 // SupportURL is reported to Home Assistant as where gridstream comes from.
 const SupportURL = "https://github.com/gridstream-sdr/gridstream"
@@ -38,7 +42,7 @@ func (s *Sink) configTopic(d *device, e protocol.Entity) string {
 // then the last-seen sensor every device has, and the signal-strength
 // sensor once a signal strength has been measured.
 func (d *device) entities() []protocol.Entity {
-	es := append(d.state.Entities(), protocol.Entity{Key: "last_seen", Component: "sensor", Config: map[string]any{
+	es := append(d.state.Entities(), protocol.Entity{Key: lastSeen, Component: "sensor", Config: map[string]any{
 		"name": "Last seen", "device_class": "timestamp", "entity_category": "diagnostic",
 		"value_template": "{{ value_json.last_seen }}",
 	}})
@@ -60,6 +64,11 @@ func (s *Sink) discoveryJSON(d *device, e protocol.Entity) []byte {
 	}
 	node := nodeID(d)
 	c["unique_id"] = node + "_" + e.Key
+	if exp := s.expire[d.protocol]; exp > 0 && e.Key != lastSeen {
+		// The device's values go stale after it (not "Last seen": it
+		// tells when the device went quiet).
+		c["expire_after"] = int(math.Ceil(exp.Seconds()))
+	}
 	c["state_topic"] = s.stateTopic(d)
 	c["availability_topic"] = s.availTopic
 	c["payload_available"] = online

@@ -59,7 +59,8 @@ func jsonOf(t *testing.T, m mosquitto.Message) map[string]any {
 func TestReplayToMQTT(t *testing.T) {
 	b := mosquitto.Start(t, mosquitto.Options{Users: map[string]string{"gridstream": "pw"}})
 	_, stderr, code := gridstream(t, nil, "replay", "--state", "", "-q",
-		"--mqtt", b.URL(), "--mqtt-user", "gridstream", "--mqtt-password", "pw", "--meter", "f0ee36db")
+		"--mqtt", b.URL(), "--mqtt-user", "gridstream", "--mqtt-password", "pw", "--meter", "f0ee36db",
+		"--mqtt-expire-after", "nge101=10m")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -109,6 +110,19 @@ func TestReplayToMQTT(t *testing.T) {
 	nge := jsonOf(t, got["gridstream/nge101/1-147/state"])
 	if nge["power_w"] == nil || nge["energy_kwh"] != 123.789 {
 		t.Errorf("nge101 state = %s", got["gridstream/nge101/1-147/state"].Payload)
+	}
+	// expire_after: the flag's for NGE101, GridStream's own; never on Last seen.
+	for topic, want := range map[string]any{
+		"homeassistant/sensor/nge101_1_147/energy/config":             600.0,
+		"homeassistant/binary_sensor/nge101_1_147/battery/config":     600.0,
+		"homeassistant/sensor/gridstream_f0ee36db/uptime/config":      900.0,
+		"homeassistant/sensor/gridstream_f0ee36db/last_seen/config":   nil,
+		"homeassistant/sensor/nge101_1_147/last_seen/config":          nil,
+		"homeassistant/sensor/gridstream_f0ee36db/last_outage/config": 900.0,
+	} {
+		if e := jsonOf(t, got[topic])["expire_after"]; e != want {
+			t.Errorf("%s: expire_after %v, want %v", topic, e, want)
+		}
 	}
 	energy := jsonOf(t, got["homeassistant/sensor/nge101_1_147/energy/config"])
 	if energy["device_class"] != "energy" || energy["state_class"] != "total_increasing" || energy["unit_of_measurement"] != "kWh" ||

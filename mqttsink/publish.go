@@ -38,8 +38,10 @@ func (s *Sink) run() {
 type job struct {
 	dev    *device
 	entity string // discovery entity key; "" for the state
+	event  bool   // an rtl_433 event's publish
 	topic  string
 	body   []byte
+	retain bool
 	tok    mqtt.Token
 }
 
@@ -63,7 +65,12 @@ func (s *Sink) publishRound() bool {
 	n := min(len(s.queue), batch)
 	var jobs []*job
 	if resync {
-		jobs = append(jobs, &job{topic: s.availTopic, body: []byte(online)})
+		jobs = append(jobs, &job{topic: s.availTopic, body: []byte(online), retain: true})
+	}
+	if s.rtl != nil {
+		events, more := s.eventJobs()
+		s.mu.Unlock()
+		return s.publish(append(jobs, events...), more)
 	}
 	for _, d := range s.queue[:n] {
 		d.queued = false
@@ -71,11 +78,11 @@ func (s *Sink) publishRound() bool {
 			for _, e := range d.entities() {
 				if !d.announced[e.Key] {
 					d.announced[e.Key] = true
-					jobs = append(jobs, &job{dev: d, entity: e.Key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e)})
+					jobs = append(jobs, &job{dev: d, entity: e.Key, topic: s.configTopic(d, e), body: s.discoveryJSON(d, e), retain: true})
 				}
 			}
 		}
-		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.state.State()})
+		jobs = append(jobs, &job{dev: d, topic: s.stateTopic(d), body: d.state.State(), retain: true})
 	}
 	rest := copy(s.queue, s.queue[n:])
 	clear(s.queue[rest:])
@@ -85,9 +92,14 @@ func (s *Sink) publishRound() bool {
 	}
 	more := len(s.queue) > 0
 	s.mu.Unlock()
+	return s.publish(jobs, more)
+}
 
+// publish sends jobs and waits for them; what fails is put back for the
+// next connection. It returns more, or false when something failed.
+func (s *Sink) publish(jobs []*job, more bool) bool {
 	for _, j := range jobs {
-		j.tok = s.client.Publish(j.topic, s.qos, true, j.body)
+		j.tok = s.client.Publish(j.topic, s.qos, j.retain, j.body)
 	}
 	deadline := time.NewTimer(publishTimeout)
 	defer deadline.Stop()
@@ -115,8 +127,12 @@ func (s *Sink) publishRound() bool {
 	}
 	// Put the failed work back; it goes out after the next connect.
 	s.mu.Lock()
+	if s.rtl != nil {
+		s.requeueEvents(failed)
+	}
 	for _, j := range failed {
 		switch {
+		case j.event:
 		case j.dev == nil:
 			s.resync = true
 		case !s.has(j.dev):
@@ -139,7 +155,7 @@ func (s *Sink) Flush(ctx context.Context) error {
 	for {
 		more := s.publishRound()
 		s.mu.Lock()
-		pending := len(s.queue) > 0 || s.resync
+		pending := len(s.queue) > 0 || s.resync || s.rtl != nil && len(s.rtl.events) > 0
 		s.mu.Unlock()
 		if !pending {
 			return nil
@@ -147,7 +163,7 @@ func (s *Sink) Flush(ctx context.Context) error {
 		if !more {
 			select {
 			case <-ctx.Done():
-				return fmt.Errorf("mqtt: %d device states not published: %w", s.pending(), ctx.Err())
+				return fmt.Errorf("mqtt: %d device states or events not published: %w", s.pending(), ctx.Err())
 			case <-time.After(50 * time.Millisecond):
 			}
 		}
@@ -157,6 +173,9 @@ func (s *Sink) Flush(ctx context.Context) error {
 func (s *Sink) pending() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.rtl != nil {
+		return len(s.rtl.events)
+	}
 	return len(s.queue)
 }
 

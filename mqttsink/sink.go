@@ -37,6 +37,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
+	"github.com/gridstream-sdr/gridstream/rtl433"
 )
 
 // Availability payloads.
@@ -67,15 +68,18 @@ type Sink struct {
 	noDiscovery     bool
 	discoverAll     bool
 	protocols       map[string]protocol.HomeAssistant
-	meters          map[string]bool // devices.Key of every --meter device
-	listed          map[string]bool // protocols with a --meter device
+	expire          map[string]time.Duration // expire_after by protocol
+	meters          map[string]bool          // devices.Key of every --meter device
+	listed          map[string]bool          // protocols with a --meter device
+	rtl             *eventQueue              // FormatRTL433: the events to publish; nil otherwise
 
 	mu       sync.Mutex
 	devices  *devices.Table[*device]
 	queue    []*device
 	resync   bool // republish availability, discovery and every state
 	closed   bool
-	connects int // successful connections so far
+	connects int   // successful connections so far
+	evicted  int64 // devices evicted from a full table
 
 	reconnecting atomic.Bool
 	maxReconnect time.Duration
@@ -108,6 +112,11 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	if cfg.QoS > 2 {
 		return nil, fmt.Errorf("mqtt: QoS must be 0, 1 or 2, not %d", cfg.QoS)
 	}
+	switch cfg.Format {
+	case "", FormatGridstream, FormatRTL433:
+	default:
+		return nil, fmt.Errorf("mqtt: format %q: want %s or %s", cfg.Format, FormatGridstream, FormatRTL433)
+	}
 	s := &Sink{
 		log:             log,
 		server:          b.server,
@@ -120,6 +129,7 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		noDiscovery:     cfg.NoDiscovery,
 		discoverAll:     cfg.DiscoverAll,
 		protocols:       map[string]protocol.HomeAssistant{},
+		expire:          map[string]time.Duration{},
 		meters:          map[string]bool{},
 		listed:          map[string]bool{},
 		wake:            make(chan struct{}, 1),
@@ -136,6 +146,13 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 	for _, p := range list {
 		if ha, ok := p.(protocol.HomeAssistant); ok {
 			s.protocols[p.Name()] = ha
+			s.expire[p.Name()] = ha.ExpireAfter()
+			if d, ok := cfg.ExpireAfter[""]; ok {
+				s.expire[p.Name()] = d
+			}
+			if d, ok := cfg.ExpireAfter[p.Name()]; ok {
+				s.expire[p.Name()] = d
+			}
 		}
 	}
 	for _, id := range cfg.Meters {
@@ -147,12 +164,24 @@ func New(cfg Config, log *slog.Logger) (*Sink, error) {
 		}
 	}
 	s.devices = devices.New[*device](s.maxDevices)
-	s.devices.OnEvict = func(_ string, d *device) { s.dequeue(d) }
+	s.devices.OnEvict = func(_ string, d *device) {
+		s.dequeue(d)
+		s.evicted++
+	}
 	s.devices.OnFull = func() {
 		s.log.Warn("mqtt: device limit reached; the least recently heard devices make room for new ones (--meter devices are always kept)",
 			"max_devices", s.maxDevices)
 	}
 	s.availTopic = s.prefix + "/status"
+	if cfg.Format == FormatRTL433 {
+		s.prefix = trimTopic(cfg.Prefix, rtl433.DefaultBase())
+		s.availTopic = s.prefix + "/" + rtl433.AvailabilityTopic
+		s.noDiscovery = true
+		s.rtl = &eventQueue{enc: rtl433.New(list), base: s.prefix, max: cfg.MaxQueuedEvents}
+		if s.rtl.max <= 0 {
+			s.rtl.max = DefaultMaxQueuedEvents
+		}
+	}
 	s.maxReconnect = cfg.MaxReconnectInterval
 	if s.maxReconnect <= 0 {
 		s.maxReconnect = DefaultMaxReconnect

@@ -239,7 +239,9 @@ func TestDiscoverAllAndOptions(t *testing.T) {
 		cfg        Config
 		wantConfig int
 	}{
-		{"discover-all", Config{DiscoverAll: true, Prefix: "/power/", ClientID: "gs-a"}, 2*4 + 4},
+		// Two meters (uptime, last outage, counter, last seen) and an NGE101 that
+		// sent only power (power, last seen: no energy or battery yet).
+		{"discover-all", Config{DiscoverAll: true, Prefix: "/power/", ClientID: "gs-a"}, 2*4 + 2},
 		{"nge101 listed", Config{Meters: []string{"2-7"}, Prefix: "p2", DiscoveryPrefix: "ha2"}, 0},
 		{"no discovery", Config{NoDiscovery: true, DiscoverAll: true, Prefix: "p3", DiscoveryPrefix: "ha3"}, 0},
 	}
@@ -349,7 +351,7 @@ func TestBrokerRestart(t *testing.T) {
 	// And they are retained for Home Assistant restarting later.
 	flush(t, s)
 	ret := mosquitto.Retained(t, b.URL(), "", "", "#", 300*time.Millisecond)
-	for _, topic := range []string{"gridstream/status", "gridstream/gridstream/0B1C2D3E/state", meterCfg + "uptime/config", ngeCfg + "energy/config"} {
+	for _, topic := range []string{"gridstream/status", "gridstream/gridstream/0B1C2D3E/state", meterCfg + "uptime/config", ngeCfg + "power/config"} {
 		if !ret[topic].Retained {
 			t.Errorf("%s not retained after reconnect", topic)
 		}

@@ -13,6 +13,8 @@ type device struct {
 	protocol, id string
 	key          string // protocol/id, its key in Sink.devices
 	state        protocol.Device
+	// summary is what the receiver saw of it (a dashboard's columns).
+	summary devices.Summary
 	// announced holds the entities whose discovery config the broker has in
 	// this connection; it is cleared on every (re)connect.
 	announced map[string]bool
@@ -42,6 +44,9 @@ func messageTime(m *frames.Message) time.Time {
 // blocks on the network. Frames that fail their CRC, name no device, or are
 // of a protocol without devices are ignored.
 func (s *Sink) Send(m *frames.Message) error {
+	if s.rtl != nil {
+		return s.sendEvent(m)
+	}
 	if m == nil || !m.CRCOK {
 		return nil
 	}
@@ -68,6 +73,7 @@ func (s *Sink) Send(m *frames.Message) error {
 		}
 	}
 	d.state.Update(m, at)
+	d.summary.Update(m, at)
 	s.enqueue(d)
 	s.mu.Unlock()
 	s.poke()
@@ -113,4 +119,25 @@ func (s *Sink) discover(d *device) bool {
 func (s *Sink) has(d *device) bool {
 	cur, ok := s.devices.Get(d.key)
 	return ok && cur == d
+}
+
+// Rows returns every device the sink keeps, most recently heard first: the
+// one device table that a dashboard shows too.
+func (s *Sink) Rows() []devices.Row {
+	s.mu.Lock()
+	rows := make([]devices.Row, 0, s.devices.Len())
+	for key, d := range s.devices.All() {
+		rows = append(rows, devices.Row{Protocol: d.protocol, ID: d.id, Pinned: s.meters[key],
+			Summary: d.summary.Clone(), State: d.state.State()})
+	}
+	s.mu.Unlock()
+	devices.SortRows(rows)
+	return rows
+}
+
+// DeviceStats returns how many devices the sink keeps and has evicted.
+func (s *Sink) DeviceStats() (kept int, evicted int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.devices.Len(), s.evicted
 }

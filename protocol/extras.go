@@ -61,6 +61,11 @@ type HomeAssistant interface {
 	// AnnounceUnlisted reports whether the protocol's devices are announced
 	// to Home Assistant without being named, as long as none of them is.
 	AnnounceUnlisted() bool
+	// ExpireAfter is how long a device's values stay valid without news:
+	// several times the interval at which a receiver hears the device.
+	// Home Assistant shows the device's sensors unavailable after it
+	// (their expire_after).
+	ExpireAfter() time.Duration
 }
 
 // Device is the state of one transmitting device.
@@ -75,7 +80,9 @@ type Device interface {
 	// Info describes the device.
 	Info() DeviceInfo
 	// Entities are the device's Home Assistant entities (without the
-	// last-seen and signal-strength ones every device has).
+	// last-seen and signal-strength ones every device has): only those of
+	// values the device has sent, so none stays without a value (a meter
+	// heard only through its 0xD5 frames has no counter).
 	Entities() []Entity
 }
 

@@ -17,6 +17,9 @@ type Option struct {
 	// bounded by another, a value that must parse); it returns a one-line
 	// error naming the flag.
 	Check func(Settings) error
+	// Text marks an option that also applies to frames written as text
+	// (TextDecoder); the others concern only decoding bit streams.
+	Text bool
 }
 
 // Settings are the values of options by name; a *cli.Context is one.

@@ -32,6 +32,10 @@ type Protocol interface {
 type DecoderConfig struct {
 	// EmitFailed also emits frames whose CRC or check fails (crc_ok false).
 	EmitFailed bool
+	// EmitUnchecked also emits frames that carry no check to fail (such as
+	// GridStream's encrypted 0xD2 frames), with crc_ok false; EmitFailed
+	// implies it.
+	EmitUnchecked bool
 	// Now stamps messages; nil means time.Now.
 	Now func() time.Time
 	// Logger receives the decoder's events; nil means slog.Default().
@@ -91,4 +95,8 @@ type Stats struct {
 type Counter struct {
 	Name  string
 	Value int64
+	// State marks a value that is how things stand (networks known now),
+	// not a count of events: a count over part of a run subtracts counts,
+	// and keeps states as they are.
+	State bool
 }

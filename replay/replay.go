@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -37,6 +38,14 @@ type Options struct {
 	Format string
 	// Invert flips every bit (not levels).
 	Invert bool
+	// Rate is the stream's rate: bits (symbols) per second of a bit
+	// stream, samples per second of levels (0: the pipeline's LevelRate).
+	// With a rate, every message gets OffsetS, its frame's position in
+	// seconds; without one (a bit stream's rate is not in the file), none.
+	Rate float64
+	// Start is when the recording began, zero when unknown: messages with
+	// an OffsetS get Time = Start + OffsetS.
+	Start time.Time
 	// Logger receives the format chosen (debug) and warnings about the
 	// content (nil: slog.Default()).
 	Logger *slog.Logger
@@ -53,6 +62,13 @@ func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Mes
 		log = slog.Default()
 	}
 	ch := pipeline.New(cfg, emit)
+	rate := opt.Rate
+	if opt.Format == Levels && rate == 0 {
+		rate = cfg.LevelRate
+	}
+	if rate > 0 {
+		ch.Annotate = func(m *frames.Message) { m.SetOffset(float64(m.BitOffset)/rate, opt.Start) }
+	}
 	br := bufio.NewReaderSize(r, bufSize)
 	buf := make([]byte, bufSize)
 	if opt.Format == Levels {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
@@ -223,5 +224,49 @@ func TestDecodeLevels(t *testing.T) {
 	got, _, _, err := decode(t, bytes.NewReader(levels), "ook", Options{Format: Levels, Invert: true}, rate)
 	if err != nil || len(got) != 1 || !strings.HasPrefix(got[0], "FA2AEE38807C6C true ") {
 		t.Errorf("levels: %v %v", got, err)
+	}
+}
+
+// With a rate, every message carries its offset in seconds (position over
+// rate), and with a start time, Time is start plus offset; without a rate
+// (a bit file does not say its baud), no offset.
+func TestOffsets(t *testing.T) {
+	start := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	run := func(r io.Reader, opt Options, levelRate float64) []*frames.Message {
+		dec, _ := gridstream.NewDecoder(gridstream.Config{})
+		nge, _ := nge101.NewDecoder(nge101.Config{})
+		var got []*frames.Message
+		cfg := pipeline.Config{Decoders: []protocol.Decoder{dec, nge}, LevelRate: levelRate}
+		if _, err := Decode(r, "x", cfg, func(m *frames.Message) { got = append(got, m) }, opt); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, m := range run(bytes.NewReader(samples.Bits), Options{Format: Auto}, 0) {
+		if m.OffsetS != nil {
+			t.Fatalf("bits without a rate: offset_s %v", *m.OffsetS)
+		}
+	}
+	got := run(bytes.NewReader(samples.Bits), Options{Format: Auto, Rate: 9600, Start: start}, 0)
+	if len(got) == 0 {
+		t.Fatal("nothing decoded")
+	}
+	for _, m := range got {
+		want := float64(m.BitOffset) / 9600
+		at := start.Add(time.Duration(want * float64(time.Second))).Format(frames.TimeLayout)
+		if m.OffsetS == nil || *m.OffsetS != want || m.Time != at {
+			t.Errorf("bits at 9600/s: bit %d, offset %v, time %s; want %v, %s", m.BitOffset, m.OffsetS, m.Time, want, at)
+		}
+	}
+	const rate = 50000
+	pkt := nge101.NewPacket(117, 3, false, 4551, false)
+	levels, _ := pulse.AppendLevels(make([]byte, 500), pkt, nge101.Timing, rate, 0)
+	levels = append(levels, make([]byte, 2000)...)
+	got = run(bytes.NewReader(levels), Options{Format: Levels, Invert: true}, rate)
+	if len(got) != 1 || got[0].OffsetS == nil || *got[0].OffsetS != 500.0/rate {
+		t.Fatalf("levels: %+v", got)
+	}
+	if _, err := time.Parse(time.RFC3339, got[0].Time); err != nil || strings.HasPrefix(got[0].Time, "2026-11-23T10") {
+		t.Errorf("no start time: the decode time, got %s", got[0].Time)
 	}
 }

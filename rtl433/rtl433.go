@@ -1,20 +1,25 @@
-// Package rtl433 writes gridstream messages as rtl_433 JSON events: the
-// model strings and field names that rtl_433's own decoders print with
-// `-F json`, so pipelines built around rtl_433 (rtl_433 → MQTT bridges, log
-// parsers, dashboards) keep working when gridstream replaces it as the
-// receiver.
+// Package rtl433 writes gridstream messages as rtl_433 events: the model
+// strings and field names that rtl_433's own decoders print, with rtl_433's
+// receiver meta-data (-M level), as its `-F json` lines and as its `-F mqtt`
+// publishes, so pipelines built around rtl_433 (its Home Assistant bridge,
+// Node-RED flows, log parsers) keep working when gridstream replaces it as
+// the receiver.
 //
-// The package is the generic part: the object rtl_433 prints (keys in
-// order, "key" : value), its time field, and its receiver meta-data names
-// ("mod", "freq" in MHz, "rssi", "snr"). What a protocol's decoder prints
-// comes from the protocol (protocol.RTL433): only what rtl_433 itself would
-// print is printed, so frames that fail their check are not events.
+// The package is the generic part: the event's order (time first, the
+// decoder's fields, then mod, freq or freq1/freq2, rssi, snr, noise), its
+// time field (the offset into a recording, "@0.053248s", or the local date
+// and time), rtl_433's number formats, and its MQTT topic layout. What a
+// protocol's decoder prints comes from the protocol (protocol.RTL433):
+// only what rtl_433 itself would print is printed, so frames that fail
+// their check are not events. Encrypted GridStream frames are, as rtl_433
+// master prints them (25.12 does not).
 package rtl433
 
 import (
 	"bytes"
-	"encoding/json"
-	"math"
+	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,7 +28,8 @@ import (
 	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
-// TimeLayout is rtl_433's default "time" field layout (local time, seconds).
+// TimeLayout is rtl_433's default "time" field layout for live inputs
+// (local time, seconds).
 const TimeLayout = "2006-01-02 15:04:05"
 
 // Encoder writes messages of the protocols it knows in rtl_433's dialect.
@@ -33,7 +39,7 @@ type Encoder struct {
 
 type dialect struct {
 	rtl433 protocol.RTL433
-	mod    string // rtl_433's "mod": FSK or ASK
+	fsk    bool
 }
 
 // New returns an encoder of the protocols in list that rtl_433 decodes
@@ -45,25 +51,36 @@ func New(list []protocol.Protocol) *Encoder {
 	e := &Encoder{dialects: map[string]dialect{}}
 	for _, p := range list {
 		if r, ok := p.(protocol.RTL433); ok {
-			mod := "FSK"
-			if p.Radio().Modulation == protocol.OOK {
-				mod = "ASK"
-			}
-			e.dialects[p.Name()] = dialect{r, mod}
+			e.dialects[p.Name()] = dialect{r, p.Radio().Modulation == protocol.FSK}
 		}
 	}
 	return e
 }
 
-// Encode is the encoder of every protocol (protocols.All()).
-func Encode(m *frames.Message) (line []byte, ok bool) { return allProtocols().Encode(m) }
+// Default is the encoder of every protocol (protocols.All()).
+var Default = sync.OnceValue(func() *Encoder { return New(nil) })
 
-var allProtocols = sync.OnceValue(func() *Encoder { return New(nil) })
+// Encode returns m as one rtl_433 `-F json` line (no trailing newline),
+// by the encoder of every protocol; ok is false when rtl_433 would print
+// nothing.
+func Encode(m *frames.Message) (line []byte, ok bool) { return Default().Encode(m) }
 
-// Encode returns m as one rtl_433 JSON object (no trailing newline). ok is
-// false when rtl_433 would print nothing for the frame: a failed CRC or
-// check, or a protocol rtl_433 does not decode.
+// Encode returns m as one rtl_433 `-F json` line (no trailing newline); ok
+// is false when rtl_433 would print nothing.
 func (e *Encoder) Encode(m *frames.Message) (line []byte, ok bool) {
+	ev, ok := e.Event(m)
+	if !ok {
+		return nil, false
+	}
+	return JSON(ev), true
+}
+
+// Event returns the fields rtl_433 `-M level` prints for m, in its order:
+// time, the decoder's fields, then what the receiver measured (mod, freq1
+// and freq2 for FSK with a measured deviation, else freq; rssi, snr,
+// noise). ok is false when rtl_433 would print nothing for the frame: a
+// failed CRC or check, or a protocol rtl_433 does not decode.
+func (e *Encoder) Event(m *frames.Message) (ev []protocol.Field, ok bool) {
 	if m == nil {
 		return nil, false
 	}
@@ -75,71 +92,153 @@ func (e *Encoder) Encode(m *frames.Message) (line []byte, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	var o object
-	o.add("time", rtlTime(m.Time))
-	for _, f := range fields {
-		o.add(f.Key, f.Value)
-	}
-	if r := m.Radio; r != nil {
-		if r.FreqHz != nil || r.RSSIdB != nil || r.SNRdB != nil {
-			o.add("mod", d.mod)
+	ev = make([]protocol.Field, 0, len(fields)+7)
+	ev = append(ev, protocol.Field{Key: "time", Value: Time(m)})
+	ev = append(ev, fields...)
+	add := func(k string, v float64) { ev = append(ev, protocol.Field{Key: k, Value: v}) }
+	if r := m.Radio; r != nil && (r.FreqHz != nil || r.RSSIdB != nil || r.SNRdB != nil) {
+		mod := "ASK"
+		if d.fsk {
+			mod = "FSK"
 		}
-		if r.FreqHz != nil {
-			o.add("freq", round(*r.FreqHz/1e6, 3))
+		ev = append(ev, protocol.Field{Key: "mod", Value: mod})
+		switch {
+		case r.FreqHz != nil && r.DeviationHz != nil:
+			// rtl_433's F1 is the tone of its pulses (the 1 bits), F2 the
+			// other.
+			add("freq1", (*r.FreqHz+*r.DeviationHz)/1e6)
+			add("freq2", (*r.FreqHz-*r.DeviationHz)/1e6)
+		case r.FreqHz != nil:
+			add("freq", *r.FreqHz/1e6)
 		}
 		if r.RSSIdB != nil {
-			o.add("rssi", round(*r.RSSIdB, 1))
+			add("rssi", *r.RSSIdB)
 		}
 		if r.SNRdB != nil {
-			o.add("snr", round(*r.SNRdB, 1))
+			add("snr", *r.SNRdB)
+		}
+		if r.RSSIdB != nil && r.SNRdB != nil {
+			add("noise", *r.RSSIdB-*r.SNRdB)
 		}
 	}
-	return o.bytes(), true
+	return ev, true
 }
 
-// rtlTime converts a message time (RFC 3339) to rtl_433's local-time layout;
-// an empty or unparsable time becomes the current time.
-func rtlTime(s string) string {
-	t, err := time.Parse(time.RFC3339, s)
+// Time is rtl_433's "time" of m: the frame's offset into a recording as
+// rtl_433 prints sample positions ("@0.053248s"), as it does for file
+// inputs; else the local date and time (TimeLayout), as for live inputs.
+// An unparsable time is now.
+func Time(m *frames.Message) string {
+	if m.OffsetS != nil {
+		return fmt.Sprintf("@%fs", *m.OffsetS)
+	}
+	t, err := time.Parse(time.RFC3339, m.Time)
 	if err != nil {
 		t = time.Now()
 	}
 	return t.Local().Format(TimeLayout)
 }
 
-func round(v float64, digits int) float64 {
-	p := math.Pow(10, float64(digits))
-	return math.Round(v*p) / p
-}
-
-// object is a JSON object that keeps its keys in insertion order, as rtl_433
-// prints them.
-type object struct {
-	keys []string
-	vals []any
-}
-
-func (o *object) add(k string, v any) {
-	o.keys = append(o.keys, k)
-	o.vals = append(o.vals, v)
-}
-
-func (o *object) bytes() []byte {
+// JSON writes an event as rtl_433's `-F json` does: "key" : value pairs
+// joined by ", ", doubles with three decimals.
+func JSON(ev []protocol.Field) []byte {
 	var b bytes.Buffer
 	b.WriteByte('{')
-	for i, k := range o.keys {
+	for i, f := range ev {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(o.vals[i])
-		if err != nil {
-			vb = []byte("null")
-		}
-		b.Write(kb)
+		writeString(&b, f.Key)
 		b.WriteString(" : ")
-		b.Write(vb)
+		writeValue(&b, f.Value, func(v float64) string { return strconv.FormatFloat(v, 'f', 3, 64) })
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// CompactJSON writes an event as rtl_433's MQTT events and states topics
+// carry it: no spaces, doubles as MQTTNumber writes them.
+func CompactJSON(ev []protocol.Field) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range ev {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeString(&b, f.Key)
+		b.WriteByte(':')
+		writeValue(&b, f.Value, MQTTNumber)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// MQTTNumber writes a double as rtl_433's MQTT output does: C's %g for
+// values above 1e7 or below 1e-4 (every negative value and 0 included),
+// else %.5f without trailing zeros, keeping one decimal.
+func MQTTNumber(v float64) string {
+	if v > 1e7 || v < 1e-4 {
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	s := strconv.FormatFloat(v, 'f', 5, 64)
+	for strings.HasSuffix(s, "0") && !strings.HasSuffix(s, ".0") {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// Text writes a value as an MQTT payload of rtl_433's per-field topics:
+// strings raw, integers in decimal, doubles as MQTTNumber.
+func Text(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return MQTTNumber(v)
+	}
+	var b bytes.Buffer
+	writeValue(&b, v, MQTTNumber)
+	return b.String()
+}
+
+func writeValue(b *bytes.Buffer, v any, double func(float64) string) {
+	switch v := v.(type) {
+	case string:
+		writeString(b, v)
+	case float64:
+		b.WriteString(double(v))
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	case int:
+		b.WriteString(strconv.Itoa(v))
+	case int64:
+		b.WriteString(strconv.FormatInt(v, 10))
+	case uint64:
+		b.WriteString(strconv.FormatUint(v, 10))
+	case nil:
+		b.WriteString("null")
+	default:
+		fmt.Fprint(b, v)
+	}
+}
+
+// writeString quotes s as rtl_433 does: only \r \n \t " and \ are escaped.
+func writeString(b *bytes.Buffer, s string) {
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\r':
+			b.WriteString(`\r`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
 }

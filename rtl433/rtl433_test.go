@@ -2,6 +2,8 @@ package rtl433
 
 import (
 	"encoding/hex"
+	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -50,6 +52,7 @@ func TestEncode(t *testing.T) {
 	tests := []struct {
 		name, grid, nge string
 		radio           *frames.Radio
+		offset          *float64
 		want            string
 	}{
 		{
@@ -61,7 +64,14 @@ func TestEncode(t *testing.T) {
 			name:  "0xD5 directed, Puget Sound Energy, with receiver levels",
 			grid:  "2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB",
 			radio: &frames.Radio{FreqHz: ptr(915.0125e6), RSSIdB: ptr(-12.345), SNRdB: ptr(20.06)},
-			want:  `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq" : 915.013, "rssi" : -12.3, "snr" : 20.1}`,
+			want:  `{"time" : "2026-11-23 12:34:56", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq" : 915.013, "rssi" : -12.345, "snr" : 20.060, "noise" : -32.405}`,
+		},
+		{
+			name:   "0xD5 from a recording, deviation measured (a 1 on the lower tone)",
+			grid:   "2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB",
+			radio:  &frames.Radio{FreqHz: ptr(915e6), DeviationHz: ptr(-12e3), RSSIdB: ptr(-0.1), SNRdB: ptr(30.6)},
+			offset: ptr(0.0175),
+			want:   `{"time" : "@0.017500s", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq1" : 914.988, "freq2" : 915.012, "rssi" : -0.100, "snr" : 30.600, "noise" : -30.700}`,
 		},
 		{
 			// The packets in rtl_433's own description of the NGE101.
@@ -81,7 +91,7 @@ func TestEncode(t *testing.T) {
 			if !m.CRCOK {
 				t.Fatalf("vector does not decode: %+v", m)
 			}
-			m.Radio = tc.radio
+			m.Radio, m.OffsetS = tc.radio, tc.offset
 			got, ok := New(nil).Encode(m)
 			if !ok || string(got) != tc.want {
 				t.Errorf("Encode = %v\n %s\nwant\n %s", ok, got, tc.want)
@@ -119,3 +129,45 @@ func TestEncodeSkips(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// MQTTNumber matches C's printf as rtl_433's print_mqtt_double uses it
+// (expected values printed by a C program with the same rule).
+func TestMQTTNumber(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		want string
+	}{
+		{915, "915.0"}, {29.616171, "29.61617"}, {-29.8397, "-29.8397"}, {0, "0"}, {1e8, "1e+08"},
+		{433.966752, "433.96675"}, {5e-05, "5e-05"}, {12345678, "1.23457e+07"}, {-0.223545, "-0.223545"},
+		{1e7, "10000000.0"}, {0.0001, "0.0001"}, {999999.999999, "1000000.0"}, {math.Copysign(0, -1), "-0"},
+		{1613951871, "1.61395e+09"}, {0.1, "0.1"},
+	} {
+		if got := MQTTNumber(tc.v); got != tc.want {
+			t.Errorf("MQTTNumber(%v) = %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}
+
+// The topics and payloads rtl_433's -F mqtt publishes for an event.
+func TestPublishes(t *testing.T) {
+	ev := []protocol.Field{{Key: "time", Value: "@0.017500s"}, {Key: "model", Value: "LandisGyr-GS"}, {Key: "subtype", Value: uint64(210)},
+		{Key: "ci", Value: uint64(82)}, {Key: "encrypted", Value: 1}, {Key: "rssi", Value: -0.1}}
+	want := []Publish{
+		{"rtl_433/h/events", `{"time":"@0.017500s","model":"LandisGyr-GS","subtype":210,"ci":82,"encrypted":1,"rssi":-0.1}`},
+		{"rtl_433/h/devices/LandisGyr-GS/210/time", "@0.017500s"},
+		{"rtl_433/h/devices/LandisGyr-GS/210/ci", "82"},
+		{"rtl_433/h/devices/LandisGyr-GS/210/encrypted", "1"},
+		{"rtl_433/h/devices/LandisGyr-GS/210/rssi", "-0.1"},
+	}
+	if got := Publishes("rtl_433/h", ev); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	nge := []protocol.Field{{Key: "model", Value: "Norgo-NGE101"}, {Key: "id", Value: 147}, {Key: "channel", Value: 2}}
+	if got := DeviceTopic("b", nge); got != "b/devices/Norgo-NGE101/2/147" {
+		t.Errorf("channel before id: %s", got)
+	}
+	odd := []protocol.Field{{Key: "model", Value: "a b/c+#é"}, {Key: "id", Value: ""}}
+	if got := DeviceTopic("b", odd); got != "b/devices/a_b_c____/" {
+		t.Errorf("sanitized: %q", got)
+	}
+}

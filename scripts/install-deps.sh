@@ -9,6 +9,8 @@
 #                                 (e2e/gnuradio), the live PMT/tag-header tests
 #                                 (pmt, zmqsource) and flowgraphs/ (~1 min;
 #                                 scripts/install-gnuradio.sh installs only these)
+#   chromium                      a real headless browser for the dashboard test
+#                                 (cmd/gridstream TestWebBrowser, driven by chromedp)
 #   qemu-user                     qemu-aarch64 and qemu-arm: the deploy test runs the
 #                                 arm64 and armv7 release binaries (scripts/release.sh)
 #   systemd                       systemd-analyze verify: the deploy test checks the
@@ -25,6 +27,7 @@ PACKAGES=(
 	gnuradio
 	gr-osmosdr
 	python3-zmq
+	chromium
 	qemu-user
 	systemd
 	rtl-sdr

@@ -4,11 +4,15 @@
 #   2. go vet, and a gofmt check,
 #   3. every Go test, end-to-end tests included (real GNU Radio, real mosquitto),
 #   4. every fuzz target for a short budget (FUZZTIME, default 8s each).
+# What tests draw for a person to look at (the dashboard's screenshot from
+# headless Chromium, waterfall pictures) is kept in GRIDSTREAM_ARTIFACTS,
+# default ./artifacts (gitignored): CI's artefact folder.
 # Go modules come from the Go module proxy on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-FUZZTIME=${FUZZTIME:-8s}
+. scripts/test-env.sh
+trap 'echo "== artefacts (screenshot, pictures): $GRIDSTREAM_ARTIFACTS"' EXIT
 
 scripts/install-deps.sh
 

@@ -17,6 +17,10 @@ type Fanout struct {
 	// Logger receives the first error of each sink (nil: slog.Default()).
 	// Set it before the first Send.
 	Logger *slog.Logger
+	// OnlyGood delivers a message whose CRCOK is false only to the sinks
+	// that take unchecked frames (Unchecked): set it when the decoders
+	// emit them for those sinks alone. Set it before the first Send.
+	OnlyGood bool
 
 	mu   sync.Mutex
 	outs []Output
@@ -47,6 +51,11 @@ func (f *Fanout) Send(m *frames.Message) {
 	f.sent++
 	for i := range f.outs {
 		o := &f.outs[i]
+		if f.OnlyGood && !m.CRCOK {
+			if u, ok := o.Sink.(Unchecked); !ok || !u.TakesUnchecked() {
+				continue
+			}
+		}
 		err := o.Sink.Send(m)
 		if err == nil {
 			continue

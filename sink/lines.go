@@ -63,6 +63,9 @@ func (r *RTL433) Send(m *frames.Message) error {
 	return r.w.Flush()
 }
 
+// TakesUnchecked is true: rtl_433 prints encrypted frames.
+func (r *RTL433) TakesUnchecked() bool { return true }
+
 // Close flushes the writer; it does not close w.
 func (r *RTL433) Close() error {
 	if r.w == nil {

@@ -22,6 +22,14 @@ type Sink interface {
 	Close() error
 }
 
+// Unchecked is a Sink that takes frames without a passed check (crc_ok
+// false) even when failed frames were not asked for: rtl_433's dialect,
+// which prints encrypted frames as rtl_433 does. See Fanout.OnlyGood.
+type Unchecked interface {
+	Sink
+	TakesUnchecked() bool
+}
+
 // Dialects of NewLines.
 const (
 	// FormatJSON is the full gridstream message, one JSON object a line.

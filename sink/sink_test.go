@@ -304,3 +304,30 @@ func TestFanoutConcurrent(t *testing.T) {
 		t.Errorf("%d lines, want %d", len(seen), want)
 	}
 }
+
+// With OnlyGood, a frame without a passed check reaches only the sinks
+// that take unchecked frames (rtl_433's dialect, which prints encrypted
+// ones); good frames reach every sink.
+func TestFanoutOnlyGood(t *testing.T) {
+	var out bytes.Buffer
+	f := &Fanout{OnlyGood: true}
+	plain := &recorder{}
+	f.Add("plain", plain)
+	f.Add("rtl433", NewRTL433(&out))
+	good := &frames.Message{Protocol: gridstream.Name, CRCOK: true, Raw: "2A"}
+	enc := &frames.Message{Protocol: gridstream.Name, Raw: "2AD20452BE06FC", Time: "2026-11-23T12:34:56.000Z",
+		Fields: &gridstream.Fields{Version: 4, Type: "D2", CI: "52", Encrypted: true}}
+	f.Send(good)
+	f.Send(enc)
+	if !reflect.DeepEqual(plain.raws, []string{"2A"}) {
+		t.Errorf("the plain sink got %v", plain.raws)
+	}
+	if !strings.Contains(out.String(), `"encrypted" : 1`) {
+		t.Errorf("rtl_433's dialect did not print the encrypted frame: %q", out.String())
+	}
+	f.OnlyGood = false
+	f.Send(enc)
+	if len(plain.raws) != 2 {
+		t.Errorf("without OnlyGood every sink gets every frame: %v", plain.raws)
+	}
+}

@@ -10,7 +10,10 @@
 // for that subscriber and counted. What a subscriber can make gridstream
 // hold is bounded too: its subscriptions (MaxTopics of at most MaxTopicLen
 // bytes), a small read buffer, and its queue; a subscriber that breaks
-// ZMTP or the limits is logged and dropped, the others go on.
+// ZMTP or the limits is logged and dropped, the others go on. At most
+// MaxSubscribers peers are connected at once (those still in their
+// handshake included); more are refused and counted, so the whole stays
+// bounded however many connect.
 package zmqsink
 
 import (
@@ -32,6 +35,14 @@ import (
 // DefaultHWM is the default per-subscriber queue length, in messages.
 const DefaultHWM = 10000
 
+// DefaultMaxSubscribers is the default bound on connected peers.
+const DefaultMaxSubscribers = 64
+
+// loggedConnects is how many subscribers' arrival and departure are
+// logged; later ones are only counted (Stats.Connects), so that a peer
+// connecting in a loop cannot flood the log.
+const loggedConnects = 10
+
 // Per-subscriber buffers: a subscriber only ever sends its handshake and
 // subscriptions.
 const (
@@ -45,15 +56,21 @@ const (
 	RejectHandshake     = "handshake"     // not a ZMTP 3 SUB/XSUB with the NULL mechanism
 	RejectProtocol      = "protocol"      // a malformed or oversized frame or command
 	RejectSubscriptions = "subscriptions" // over MaxTopics or MaxTopicLen
+	RejectTooMany       = "too_many"      // MaxSubscribers peers already connected
 )
 
 // Config configures a Publisher.
 type Config struct {
-	// Endpoint to bind: tcp://127.0.0.1:5560, tcp://*:5560 (all
+	// Endpoint to bind: tcp://127.0.0.1:5560, tcp://:5560 (the same:
+	// no host means 127.0.0.1), tcp://*:5560 or tcp://0.0.0.0:5560 (all
 	// interfaces), tcp://127.0.0.1:0 (any free port) or ipc://path.
 	Endpoint string
 	// HWM is the per-subscriber queue length in messages (default DefaultHWM).
 	HWM int
+	// MaxSubscribers bounds the peers connected at once, handshaking or
+	// subscribed (default DefaultMaxSubscribers); more are refused and
+	// counted in Stats.Rejected.
+	MaxSubscribers int
 	// Linger is how long Close waits for queued messages to be written
 	// (default 1 s, like GNU Radio's sockets).
 	Linger time.Duration
@@ -67,7 +84,8 @@ type Stats struct {
 	Published   int64 // messages given to Publish
 	Sent        int64 // message copies written to subscribers
 	Dropped     int64 // message copies dropped because a queue was full
-	Rejected    int64 // peers dropped for breaking ZMTP or the subscription limits
+	Rejected    int64 // peers refused (over MaxSubscribers) or dropped for breaking ZMTP or the subscription limits
+	Connects    int64 // subscribers that completed the handshake, in all
 }
 
 // Publisher is a bound ZMQ PUB socket with bounded per-subscriber queues.
@@ -84,6 +102,8 @@ type Publisher struct {
 	wg     sync.WaitGroup
 
 	published, sent, dropped atomic.Int64
+	conns                    atomic.Int64 // peers connected now, handshaking or subscribed
+	connects                 atomic.Int64
 
 	rejectMu sync.Mutex
 	rejects  map[string]int64
@@ -95,16 +115,20 @@ type subscriber struct {
 	topics topicSet
 	done   chan struct{}
 	drops  atomic.Int64
+	logged bool // its arrival was logged, so its departure is too
 }
 
 // Listen binds cfg.Endpoint and starts accepting subscribers.
 func Listen(cfg Config) (*Publisher, error) {
-	network, addr, err := zmtp.SplitEndpoint(cfg.Endpoint)
+	network, addr, err := zmtp.SplitBindEndpoint(cfg.Endpoint)
 	if err != nil {
 		return nil, err
 	}
 	if cfg.HWM <= 0 {
 		cfg.HWM = DefaultHWM
+	}
+	if cfg.MaxSubscribers <= 0 {
+		cfg.MaxSubscribers = DefaultMaxSubscribers
 	}
 	if cfg.Linger <= 0 {
 		cfg.Linger = time.Second
@@ -171,6 +195,12 @@ func (p *Publisher) accept() {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
+		if p.conns.Load() >= int64(p.cfg.MaxSubscribers) {
+			p.reject(RejectTooMany, c, fmt.Errorf("%d subscribers are connected, the most allowed", p.cfg.MaxSubscribers))
+			c.Close()
+			continue
+		}
+		p.conns.Add(1)
 		go p.open(c)
 	}
 }
@@ -187,11 +217,15 @@ func (p *Publisher) reject(kind string, c net.Conn, err error) {
 	}
 }
 
+// open runs a peer's connection: the handshake, then its subscriptions
+// until it goes. It frees the peer's place (p.conns) before the counters
+// show it gone.
 func (p *Publisher) open(c net.Conn) {
 	br := bufio.NewReaderSize(c, subReadBuffer)
 	if _, err := zmtp.HandshakeReader(c, br, zmtp.Pub, handshakeTimeout); err != nil {
 		p.reject(RejectHandshake, c, err)
 		c.Close()
+		p.conns.Add(-1)
 		return
 	}
 	s := &subscriber{conn: c, q: make(chan [][]byte, p.cfg.HWM), done: make(chan struct{})}
@@ -199,13 +233,22 @@ func (p *Publisher) open(c net.Conn) {
 	if p.closed {
 		p.mu.Unlock()
 		c.Close()
+		p.conns.Add(-1)
 		return
 	}
 	p.subs[s] = struct{}{}
 	p.republish()
 	p.wg.Add(1)
 	p.mu.Unlock()
-	p.log.Info("subscriber connected", "remote", c.RemoteAddr().String())
+	switch n := p.connects.Add(1); {
+	case n < loggedConnects:
+		s.logged = true
+		p.log.Info("subscriber connected", "remote", c.RemoteAddr().String())
+	case n == loggedConnects:
+		s.logged = true
+		p.log.Info("subscriber connected (later subscribers are not logged; the stats count them in connects)",
+			"remote", c.RemoteAddr().String())
+	}
 	go p.write(s)
 	p.read(s, br)
 }
@@ -269,6 +312,7 @@ func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
 		}
 	}
 	s.conn.Close()
+	p.conns.Add(-1)
 	p.mu.Lock()
 	if _, ok := p.subs[s]; ok {
 		delete(p.subs, s)
@@ -276,7 +320,9 @@ func (p *Publisher) read(s *subscriber, br *bufio.Reader) {
 	}
 	p.mu.Unlock()
 	close(s.done)
-	p.log.Info("subscriber gone", "remote", s.conn.RemoteAddr().String(), "dropped", s.drops.Load())
+	if s.logged {
+		p.log.Info("subscriber gone", "remote", s.conn.RemoteAddr().String(), "dropped", s.drops.Load())
+	}
 }
 
 // write sends a subscriber's queue, flushing whenever the queue runs empty.
@@ -386,6 +432,7 @@ func (p *Publisher) Stats() Stats {
 		Sent:        p.sent.Load(),
 		Dropped:     p.dropped.Load(),
 		Rejected:    rejected,
+		Connects:    p.connects.Load(),
 	}
 }
 

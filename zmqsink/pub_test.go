@@ -2,8 +2,10 @@ package zmqsink
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,5 +151,95 @@ func TestMessagePDU(t *testing.T) {
 	back, err := DecodeMsgpack(mb)
 	if fields, _ := back.Fields.(frames.Map); err != nil || fields["type"] != "D5" || fields["crc_init"] != "142A" || back.Meta["baud"] == nil {
 		t.Fatalf("msgpack round trip: %+v %v", back, err)
+	}
+}
+
+// A bind without a host listens on loopback only; "*" is every interface.
+func TestBindHostDefaultsToLoopback(t *testing.T) {
+	for ep, loopback := range map[string]bool{"tcp://:0": true, "tcp://*:0": false} {
+		p, err := Listen(Config{Endpoint: ep})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := p.Addr().(*net.TCPAddr).IP
+		if ip.IsLoopback() != loopback || !loopback && !ip.IsUnspecified() {
+			t.Errorf("%s bound %s (%s)", ep, p.Addr(), p.Endpoint())
+		}
+		p.Close()
+	}
+}
+
+// waitFor polls cond for up to 5 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// More peers than MaxSubscribers are refused and counted; a place that
+// frees is taken again; arrivals and departures are logged only for the
+// first few subscribers.
+func TestMaxSubscribers(t *testing.T) {
+	var logs syncBuffer
+	p, err := Listen(Config{Endpoint: "tcp://127.0.0.1:0", MaxSubscribers: 3,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	dial := func() (net.Conn, error) {
+		c, err := net.Dial("tcp", p.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = zmtp.Handshake(c, zmtp.Sub, 2*time.Second)
+		return c, err
+	}
+	var subs []net.Conn
+	for range 3 {
+		c, err := dial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		subs = append(subs, c)
+	}
+	waitFor(t, "3 subscribers", func() bool { return p.Stats().Subscribers == 3 })
+	for i := range 5 {
+		c, err := dial()
+		if err == nil {
+			t.Fatalf("peer %d over the limit of 3 was accepted", i+4)
+		}
+		c.Close()
+	}
+	if st := p.Stats(); st.Rejected != 5 || st.Subscribers != 3 {
+		t.Fatalf("stats %+v: want 5 rejected, 3 subscribers", st)
+	}
+	if n := strings.Count(logs.String(), "kind=too_many"); n != 1 {
+		t.Errorf("%d log lines for refused peers, want the first only:\n%s", n, logs.String())
+	}
+	subs[0].Close()
+	waitFor(t, "a freed place", func() bool { return p.conns.Load() == 2 })
+	// Subscribers come and go, one at a time.
+	for range 3 * loggedConnects {
+		c, err := dial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		waitFor(t, "the subscriber to go", func() bool { return p.conns.Load() == 2 })
+	}
+	st := p.Stats()
+	if want := int64(3 + 3*loggedConnects); st.Connects != want || st.Rejected != 5 {
+		t.Errorf("stats %+v: want %d connects, 5 rejected", st, want)
+	}
+	if n := strings.Count(logs.String(), "subscriber connected"); n != loggedConnects {
+		t.Errorf("%d subscribers logged as connected, want the first %d", n, loggedConnects)
+	}
+	if n := strings.Count(logs.String(), "subscriber gone"); n > loggedConnects {
+		t.Errorf("%d subscribers logged as gone, want at most %d", n, loggedConnects)
 	}
 }

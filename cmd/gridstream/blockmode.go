@@ -12,6 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/sink"
 )
 
@@ -25,8 +27,9 @@ const eosQuiet = 10 * time.Second
 
 func blockModeFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "wait-subscribers", Category: catBlock,
+		cliflags.Ranged(&cli.DurationFlag{Name: "wait-subscribers", Category: catBlock,
 			Usage: "before reading the inputs, wait up to this long for a subscriber on every --out/--out-pmt (a PUSH Sink holds its items meanwhile, so no message goes out to nobody)"},
+			cliflags.Range{Min: 0.01, Max: 3600, Zero: true}),
 		&cli.BoolFlag{Name: "stdin-eos", Category: catBlock,
 			Usage: "stdin signals the end: a line of item counts (one per input, in --in then --in-pull order) means the flowgraph's streams ended there, so decode up to them and exit; stdin closing without a line exits at once"},
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,6 +112,30 @@ func TestFramesSeeds(t *testing.T) {
 	golden(t, "frames-seeds.golden.jsonl", all.String())
 }
 
+// frames --help offers only the flags that mean something for hex lines;
+// a bit-stream flag given anyway is ignored with a warning, and the summary
+// has no bit counts.
+func TestFramesTextFlags(t *testing.T) {
+	help := gridstream(t, nil, "frames", "--help").stdout
+	for _, f := range []string{"--all", "--crc-init", "--no-learn", "--state", "--out", "--mqtt", "--quiet"} {
+		if !strings.Contains(help, "   "+f) {
+			t.Errorf("frames --help lacks %s", f)
+		}
+	}
+	for _, f := range []string{"--invert", "--protocol", "--preamble-bits", "--sync-errors", "--framing-errors", "--nge-pulses-per-kwh"} {
+		if strings.Contains(help, "   "+f+" ") {
+			t.Errorf("frames --help offers %s, which means nothing for hex lines", f)
+		}
+	}
+	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--invert", "--sync-errors", "3")
+	if r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, `flags="--invert --sync-errors"`) {
+		t.Errorf("frames with bit-stream flags: exit %d, %d bytes out\n%s", r.code, len(r.stdout), r.stderr)
+	}
+	if !strings.Contains(r.stderr, "msg=summary") || strings.Contains(r.stderr, "bits=") || strings.Contains(r.stderr, "mbit_per_s") {
+		t.Errorf("frames summary:\n%s", r.stderr)
+	}
+}
+
 // The unpublished utility of seed 000 is learned once and remembered: the
 // next run decodes a single frame of it at once.
 func TestLearnedNetworkPersists(t *testing.T) {
@@ -181,6 +206,8 @@ func TestUserErrors(t *testing.T) {
 	os.WriteFile(ambiguous, []byte{0x12, 0x34, 0x56, 0x78, 0x9A}, 0o644)
 	badState := filepath.Join(dir, "state.json")
 	os.WriteFile(badState, []byte("{"), 0o644)
+	cu8 := filepath.Join(dir, "norate.cu8")
+	os.WriteFile(cu8, make([]byte, 4000), 0o644)
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -189,11 +216,20 @@ func TestUserErrors(t *testing.T) {
 	}{
 		{"missing file", []string{"replay", "--state", "", filepath.Join(dir, "nope.u8")}, 1, "no such file"},
 		{"bad crc init", []string{"replay", "--crc-init", "XYZ"}, 2, "bad CRC init"},
-		{"bad format", []string{"replay", "--input-format", "wav"}, 2, "unknown bit format"},
+		{"bad format", []string{"replay", "--input-format", "wav"}, 2, `--input-format "wav": want auto, unpacked, packed, ascii, float32 or levels`},
 		{"levels without rate", []string{"replay", "--input-format", "levels"}, 2, "--level-rate"},
 		{"ambiguous content", []string{"replay", "--state", "", ambiguous}, 1, "--input-format packed or --input-format float32"},
 		{"bad protocol", []string{"replay", "--state", "", "--protocol", "zigbee"}, 2, "unknown protocol"},
 		{"corrupt state", []string{"replay", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks list", []string{"networks", "list", "--state", badState}, 2, "fix or delete the file"},
+		{"corrupt state, networks forget", []string{"networks", "forget", "--all", "--state", badState}, 2, "fix or delete the file"},
+		{"unreadable state, networks list", []string{"networks", "list", "--state", dir}, 1, "networks: "},
+		{"demod, format unknown", []string{"demod", "--state", "", ambiguous}, 2, "can't tell the sample format from the name: pass --input-format"},
+		{"demod, rate unknown", []string{"demod", "--state", "", cu8}, 2, "the sample rate is unknown: pass --rate"},
+		{"demod stdin, rate unknown", []string{"demod", "--state", "", "-"}, 2, "the sample rate is unknown: pass --rate"},
+		{"grc without a command", []string{"grc"}, 2, "grc: name a command: install or uninstall"},
+		{"networks without a command", []string{"networks"}, 2, "networks: name a command: list or forget"},
+		{"networks, unknown command", []string{"networks", "lst"}, 2, `networks: unknown command "lst": list or forget`},
 		{"unknown flag", []string{"replay", "--frobnicate"}, 2, "flag provided but not defined"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,5 +249,124 @@ func TestAllShowsFailedFrames(t *testing.T) {
 	r := gridstream(t, []byte(bad), "frames", "--state", "", "--no-learn", "--all")
 	if !strings.Contains(r.stdout, `"crc_ok":false`) || !strings.Contains(r.stdout, `"crc_init":null`) {
 		t.Fatalf("got %s", r.stdout)
+	}
+}
+
+// A config file sets flags as the command line would, the command line
+// wins, and a file that cannot be used is a one-line usage error.
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bad := "00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9033 04\n"
+	yml := write("gridstream.yaml", "state: \"\"\nframes:\n  all: true\n  no-learn: true\n")
+	r := gridstream(t, []byte(bad), "frames", "--config", yml)
+	if r.code != 0 || !strings.Contains(r.stdout, `"crc_ok":false`) {
+		t.Fatalf("--all from the file: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+	tml := write("gridstream.toml", "state = \"\"\n[frames]\nall = true\nno-learn = true\nformat = \"rtl433\"\n")
+	r = gridstream(t, []byte(bad), "frames", "--config", tml, "--format", "json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"crc_ok":false`) {
+		t.Fatalf("TOML, --format on the command line over the file's: exit %d, %s %s", r.code, r.stdout, r.stderr)
+	}
+	// Values reach the flags as written: a local start time stays local
+	// (YAML would read it as UTC).
+	t.Setenv("TZ", "America/New_York")
+	cl := gridstream(t, nil, "replay", "--state", "", "--bit-rate", "9600", "--start-time", "2026-11-23 10:00:00")
+	yr := gridstream(t, nil, "replay", "--config", write("start.yaml", "state: \"\"\nreplay:\n  bit-rate: 9600\n  start-time: 2026-11-23 10:00:00\n"))
+	if cl.code != 0 || cl.stdout != yr.stdout || !strings.Contains(cl.stdout, `"time":"2026-11-23T15:00:00.036`) {
+		t.Errorf("--start-time from the file differs from the command line's:\n%s\n%s\n%s", cl.stdout[:min(300, len(cl.stdout))], yr.stdout[:min(300, len(yr.stdout))], yr.stderr)
+	}
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{filepath.Join(dir, "missing.yaml"), "config file: open"},
+		{write("typo.yaml", "replay:\n  crc-inti: 1234\n"), "unknown key replay.crc-inti (did you mean crc-init?)"},
+		{write("bad.toml", "all = \n"), "config file"},
+		{write("range.yaml", "replay:\n  framing-errors: 300\n"), "--framing-errors 300: out of range"},
+	} {
+		r := gridstream(t, nil, "replay", "--config", tc.file)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || r.stdout != "" {
+			t.Errorf("%s: exit %d, stderr %q, want one line with %q", filepath.Base(tc.file), r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+// frames reads lines as receivers print them: two damaged bytes before 2A,
+// or the frame from its CI byte on; a CI-started line no known network
+// confirms is reported, not emitted.
+func TestFramesDamagedAndCILines(t *testing.T) {
+	in := "01FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04\n" +
+		"30FFFFFFFFFFFFFE5021D00500AE0003FB9EA4035021D00501000720010DA87E0083E804\n" +
+		"29 900000D5 900000FD 5DC008007450050C012B834F815E16EA2400 51AB\n" +
+		"29 11223344 66778899 0102030405 ABCD\n"
+	r := gridstream(t, []byte(in), "frames", "--state", "", "--no-learn")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != 0 || len(lines) != 3 {
+		t.Fatalf("exit %d, %d messages:\n%s\n%s", r.code, len(lines), r.stdout, r.stderr)
+	}
+	for i, want := range []string{`"type":"55"`, `"type":"55"`, `"type":"D5"`} {
+		if !strings.Contains(lines[i], want) || !strings.Contains(lines[i], `"crc_ok":true`) || !strings.Contains(lines[i], `"version":0`) {
+			t.Errorf("line %d: %s", i+1, lines[i])
+		}
+	}
+	if !strings.Contains(r.stderr, "line 4: starts at a CI byte (29)") {
+		t.Errorf("the unconfirmed line is not reported:\n%s", r.stderr)
+	}
+}
+
+// subcommands returns the commands a help text lists (not help itself).
+func subcommands(help string) []string {
+	_, list, ok := strings.Cut(help, "\nCOMMANDS:\n")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(list, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			break
+		}
+		if name := strings.TrimSuffix(f[0], ","); name != "help" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// The help says how to use a config file: the app's help, and every
+// command that runs something lists --config.
+func TestHelpMentionsConfig(t *testing.T) {
+	r := gridstream(t, nil, "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "--config FILE") {
+		t.Errorf("gridstream --help: exit %d, no --config:\n%s", r.code, r.stdout)
+	}
+	leaves := 0
+	var walk func(path []string, help string)
+	walk = func(path []string, help string) {
+		for _, name := range subcommands(help) {
+			args := append(slices.Clone(path), name, "--help")
+			r := gridstream(t, nil, args...)
+			if r.code != 0 {
+				t.Fatalf("gridstream %s: exit %d", strings.Join(args, " "), r.code)
+			}
+			if sub := subcommands(r.stdout); len(sub) > 0 {
+				walk(append(slices.Clone(path), name), r.stdout)
+				continue
+			}
+			leaves++
+			if !strings.Contains(r.stdout, "--config value") {
+				t.Errorf("gridstream %s: no --config:\n%s", strings.Join(args, " "), r.stdout)
+			}
+		}
+	}
+	walk(nil, r.stdout)
+	if leaves < 8 {
+		t.Errorf("only %d commands found in the help", leaves)
 	}
 }

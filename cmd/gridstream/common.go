@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -33,43 +35,22 @@ func decoderFlags() []cli.Flag {
 	}
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
-			flags = append(flags, optionFlag(o))
+			flags = append(flags, cliflags.OptionFlag(o, catDecoding))
 		}
 	}
 	return flags
 }
 
-// optionFlag turns a protocol's option into a flag.
-func optionFlag(o protocol.Option) cli.Flag {
-	switch v := o.Value.(type) {
-	case bool:
-		return &cli.BoolFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case int:
-		return &cli.IntFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case float64:
-		return &cli.Float64Flag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case string:
-		return &cli.StringFlag{Name: o.Name, Category: catDecoding, Value: v, Usage: o.Usage}
-	case []string:
-		f := &cli.StringSliceFlag{Name: o.Name, Category: catDecoding, Usage: o.Usage}
-		if len(v) > 0 {
-			f.Value = cli.NewStringSlice(v...)
-		}
-		return f
-	}
-	panic(fmt.Sprintf("protocol option --%s: a default of type %T", o.Name, o.Value))
-}
-
-// protocolOption returns the protocol option called name.
-func protocolOption(name string) (protocol.Option, bool) {
+// optionRange returns the range of the protocol option called name.
+func optionRange(name string) cliflags.Range {
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
 			if o.Name == name {
-				return o, true
+				return cliflags.OptionRange(o)
 			}
 		}
 	}
-	return protocol.Option{}, false
+	panic("no protocol option --" + name)
 }
 
 // checkDecoding checks the decoding flags that go beyond one number's
@@ -115,7 +96,8 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 	if err := checkDecoding(c); err != nil {
 		return nil, err
 	}
-	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"), Settings: c})
+	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
+		EmitUnchecked: rtl433Output(c), Settings: c})
 }
 
 // openDecoding builds the shared decoders and opens the outputs every
@@ -150,17 +132,39 @@ func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipe
 
 // decoderStats adds up the decoders' counters for a summary: frames,
 // good, failed, then every protocol's own counters.
-func decoderStats(decs []protocol.Decoder) []any {
+func decoderStats(decs []protocol.Decoder) []any { return decoderStatsSince(decs, nil) }
+
+// decoderStatsSince is decoderStats counting only what happened after
+// before (the decoders' statistics then, as snapshotStats took them; nil:
+// from the start). States are as they are now.
+func decoderStatsSince(decs []protocol.Decoder, before []protocol.Stats) []any {
 	var frames, good, failed int64
 	var counters []any
-	for _, d := range decs {
+	for i, d := range decs {
 		st := d.Stats()
-		frames, good, failed = frames+st.Frames, good+st.Good, failed+st.Failed
-		for _, c := range st.Counters {
-			counters = append(counters, c.Name, c.Value)
+		var b protocol.Stats
+		if i < len(before) {
+			b = before[i]
+		}
+		frames, good, failed = frames+st.Frames-b.Frames, good+st.Good-b.Good, failed+st.Failed-b.Failed
+		for j, c := range st.Counters {
+			v := c.Value
+			if !c.State && j < len(b.Counters) && b.Counters[j].Name == c.Name {
+				v -= b.Counters[j].Value
+			}
+			counters = append(counters, c.Name, v)
 		}
 	}
 	return append([]any{"frames", frames, "crc_good", good, "crc_failed", failed}, counters...)
+}
+
+// snapshotStats returns the decoders' statistics now, for decoderStatsSince.
+func snapshotStats(decs []protocol.Decoder) []protocol.Stats {
+	out := make([]protocol.Stats, len(decs))
+	for i, d := range decs {
+		out[i] = d.Stats()
+	}
+	return out
 }
 
 // outputFlags are the flags every decoding command shares for its outputs.
@@ -173,7 +177,9 @@ func outputFlags() []cli.Flag {
 
 // newOutputs opens the sinks the output flags ask for.
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
-	o := &sink.Fanout{}
+	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
+	// unless --all asks for every frame everywhere.
+	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {

@@ -7,11 +7,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/cliflags"
 
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -62,13 +65,14 @@ func decodeCommand() *cli.Command {
 				Usage: "the sinks' key (topic): subscribe to it and drop the key frame, exactly as GNU Radio's ZMQ SUB Source"},
 			&cli.BoolFlag{Name: "pass-tags", Category: catInput,
 				Usage: "the sinks have pass_tags=True: parse the tag header and carry tags into message meta"},
-			&cli.Float64Flag{Name: "level-rate", Category: catInput,
-				Usage: "sample rate of levels inputs in samples/s"},
-			&cli.DurationFlag{Name: "reconnect-max", Category: catInput, Value: 2 * time.Second,
+			cliflags.Ranged(&cli.Float64Flag{Name: "level-rate", Category: catInput,
+				Usage: "sample rate of levels inputs in samples/s"}, levelRateRange()),
+			cliflags.Ranged(&cli.DurationFlag{Name: "reconnect-max", Category: catInput, Value: 2 * time.Second,
 				Usage: "longest wait between two dials of an absent flowgraph (dialing never gives up; it starts at 100 ms and doubles)"},
-			&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
-				Usage: "log input and output statistics on stderr this often (0 disables)"},
-		}, append(decoderFlags(), blockModeFlags()...)...), outputFlags()...),
+				cliflags.Range{Min: 0.01, Max: 600}),
+			cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catOutput, Value: 10 * time.Second,
+				Usage: "log input and output statistics on stderr this often (0 disables)"}, statsIntervalRange),
+		}, append(decoderFlags(), blockModeFlags()...)...), append(outputFlags(), httpFlag())...),
 		Action: runDecode,
 	}
 }
@@ -167,6 +171,31 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
+	var names []string
+	for _, in := range inputs {
+		names = append(names, in.Name())
+	}
+	live := &liveStats{command: "decode", input: strings.Join(names, " "), unit: "items/s",
+		itemsFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.Stats().Items
+			}
+			return n
+		},
+		lostFn: func() int64 {
+			var n int64
+			for _, in := range inputs {
+				n += in.Stats().LostItems
+			}
+			return n
+		}}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	defer dash.Close()
 	if c.Bool("stdin-eos") {
 		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
 			n := make([]int64, len(inputs))

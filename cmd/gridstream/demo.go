@@ -82,6 +82,7 @@ func runDemo(c *cli.Context) error {
 			break
 		}
 		got := map[string]bool{}
+		before := snapshotStats(decs)
 		res, err := demodulate(c, src, demodSetup{
 			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
 				Decoders: pc.Decoders, Input: name},
@@ -89,7 +90,7 @@ func runDemo(c *cli.Context) error {
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },
 		})
 		if res.Stop != iqdecode.NotRun {
-			logSummary(res, decs)
+			logSummary(res, decs, before)
 		}
 		if err != nil {
 			runErr = err

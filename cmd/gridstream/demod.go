@@ -13,6 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -38,22 +40,25 @@ func iqFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
 		&cli.StringFlag{Name: "ppm", Category: catIQ, Value: "0",
 			Usage: "rtl_tcp: frequency correction in ppm [-1000 to 1000], or auto: measured from the traffic (GridStream's channels sit on a 100 kHz grid) and sent once confident (needs --center-freq)"},
-		&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
-			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"},
-		&cli.Float64Flag{Name: "duration", Category: catIQ,
-			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"},
+		cliflags.Ranged(&cli.DurationFlag{Name: "timeout", Category: catIQ, Value: 10 * time.Second,
+			Usage: "rtl_tcp: give up when connecting or when no samples arrive for this long"}, cliflags.Range{Min: 0.1, Max: 3600}),
+		cliflags.Ranged(&cli.Float64Flag{Name: "duration", Category: catIQ,
+			Usage: "stop after this many seconds of samples (0: until the input ends, or SIGINT)"}, cliflags.Range{Min: 0, Max: 1e8, Unit: "s"}),
 		&cli.StringFlag{Name: "baud", Category: catIQ, Value: "9600,19200,38400",
 			Usage: "GridStream symbol rates to try [1200 to 50000]"},
-		&cli.Float64Flag{Name: "threshold", Category: catIQ,
+		cliflags.Ranged(&cli.Float64Flag{Name: "threshold", Category: catIQ,
 			Usage: "burst detection threshold in dB over the noise floor (0: the receiver's default)"},
+			cliflags.Range{Min: 5, Max: 40, Zero: true, Unit: "dB (below 5 dB noise alone starts bursts)"}),
 		&cli.StringFlag{Name: "progress", Category: catIQ, Value: "auto",
 			Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
 		&cli.BoolFlag{Name: "reconnect", Category: catIQ,
 			Usage: "rtl_tcp: when the server hangs up or stalls, redial (1 s, 2 s, … up to 30 s apart) instead of stopping"},
-		&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
-			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"},
-		&cli.IntFlag{Name: "workers", Category: catIQ, Value: runtime.GOMAXPROCS(0),
+		startTimeFlag(),
+		cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
+			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"}, statsIntervalRange),
+		cliflags.Ranged(&cli.IntFlag{Name: "workers", Category: catIQ, Value: runtime.GOMAXPROCS(0),
 			Usage: "goroutines demodulating bursts (the messages and their order are the same with any number; default: the CPUs Go may use, GOMAXPROCS)"},
+			cliflags.Range{Min: 1, Max: demod.MaxWorkers, Unit: "goroutines"}),
 	}
 }
 
@@ -80,8 +85,12 @@ func demodCommand() *cli.Command {
 			"  gridstream demod --input-format cs8 --rate 10M --center-freq 915M hackrf.bin\n" +
 			"  rtl_sdr -f 915M -s 2.4M - | gridstream demod --rate 2.4M --center-freq 915M -\n" +
 			"  gridstream demod --center-freq 915M --rate 2.4M --gain 40 rtl_tcp://127.0.0.1:1234\n" +
-			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta",
-		Flags:  append(append(iqFlags(), decoderFlags()...), outputFlags()...),
+			"  gridstream demod --out tcp://127.0.0.1:5560 capture.sigmf-meta\n" +
+			"  gridstream demod --http 8080 g001_915M_2400k.cu8       (then open http://127.0.0.1:8080/)\n" +
+			"  gridstream demod --waterfall rec.png -q g001_915M_2400k.cu8",
+		Flags: append(append(append(iqFlags(), decoderFlags()...), outputFlags()...), httpFlag(),
+			&cli.StringFlag{Name: "waterfall", Category: catOutput,
+				Usage: "also draw the recording's spectrogram into `OUT.png`: time down, frequency across, decoded bursts boxed and labelled (device, baud, CRC), bursts that did not decode dashed"}),
 		Action: runDemod,
 	}
 }
@@ -140,16 +149,23 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	isRTL := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
-	if c.Bool("reconnect") && !isRTL {
+	rtlTCP := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
+	if c.Bool("reconnect") && !rtlTCP {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
 	}
 	_, autoPPM, _ := parsePPM(c.String("ppm"))
 	switch {
-	case autoPPM && !isRTL:
+	case autoPPM && !rtlTCP:
 		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)
 	case autoPPM && opt.CenterFreq == 0:
 		return cli.Exit("demod: --ppm auto needs --center-freq: the channel grid is in absolute frequencies", exitUsage)
+	}
+	start, err := startTime(c)
+	if err == nil && rtlTCP && !start.IsZero() {
+		err = fmt.Errorf("--start-time is for recordings; messages from rtl_tcp carry the time they are received")
+	}
+	if err != nil {
+		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
 	if name == "-" {
 		if opt.SampleRate == 0 {
@@ -183,10 +199,33 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	if start.IsZero() {
+		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
+		if err != nil {
+			slog.Warn("messages get the time they are decoded", "input", name, "err", err)
+		}
+		if ok {
+			start = t
+		}
+	}
+	var wf *waterfallOut
+	if path := c.String("waterfall"); path != "" {
+		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
+			out.Close()
+			return cli.Exit("demod: "+err.Error(), exitUsage)
+		}
+	}
+	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		wf.discard()
+		return err
+	}
 	setup := demodSetup{
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 			Workers: c.Int("workers"),
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
@@ -198,10 +237,36 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") {
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
+	fs := src.Info.SampleRate
+	switch {
+	case dash != nil && wf != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs); wf.burst(b) }
+	case dash != nil:
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs) }
+	case wf != nil:
+		setup.cfg.OnBurst = wf.burst
+	}
+	if wf != nil {
+		setup.onSamples = wf.spec.Write
+	}
+	if dash != nil {
+		setup.live = live
+	}
 	res, runErr := demodulate(c, src, setup)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		logSummary(res, decs)
+		logSummary(res, decs, nil)
+	}
+	if wf != nil {
+		if err := wf.write(); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
+	if dash != nil {
+		if endsQuietly(res.Stop) && runErr == nil {
+			dash.inputEnded(stopReasons[res.Stop])
+		}
+		dash.Close()
 	}
 	switch {
 	case runErr != nil:
@@ -229,6 +294,10 @@ type demodSetup struct {
 	// top of ppm (--ppm auto).
 	autoPPM bool
 	ppm     int
+	// onSamples, when set, sees every chunk of samples after the receiver.
+	onSamples func([]complex64)
+	// live, when set, is told how many samples went through.
+	live *liveStats
 }
 
 // stopReasons say why a run stopped, in the summary line.
@@ -241,18 +310,30 @@ var stopReasons = map[iqdecode.Stop]string{
 	iqdecode.InputError:      "input error",
 }
 
-// logSummary writes the summary line of a run.
-func logSummary(r iqdecode.Result, decs []protocol.Decoder) {
+// endsQuietly reports whether a run ended by itself (its input ended),
+// after which the dashboard stays up; not when it was interrupted.
+func endsQuietly(s iqdecode.Stop) bool {
+	switch s {
+	case iqdecode.EndOfInput, iqdecode.DurationReached, iqdecode.Truncated, iqdecode.ServerClosed:
+		return true
+	}
+	return false
+}
+
+// logSummary writes the summary line of a run; the decoders' counts are
+// those since before (nil: since they were made).
+func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.Stats) {
 	secs := float64(r.Samples) / r.Info.SampleRate
 	el := max(r.Elapsed.Seconds(), 1e-9)
 	attrs := []any{
 		"input", r.Input,
 		"samples", r.Samples,
 		"seconds", fmt.Sprintf("%.2f", secs),
+		"candidates", r.Receiver.Candidates,
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
 	}
-	attrs = append(attrs, decoderStats(decs)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, decoderStatsSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
 	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
 	if r.Corrected {
 		attrs = append(attrs, "ppm_applied", r.PPMApplied)
@@ -285,6 +366,13 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal kills
+	progressed := bar.Update
+	if s.live != nil {
+		progressed = func(samples, messages int64) {
+			bar.Update(samples, messages)
+			s.live.items.Store(samples)
+		}
+	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
 		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
 		AutoPPM: s.autoPPM, PPM: s.ppm,
@@ -295,7 +383,8 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 			}
 			s.out.Send(m)
 		},
-		Progress: bar.Update,
+		Samples:  s.onSamples,
+		Progress: progressed,
 	})
 	if res.Stop != iqdecode.NotRun {
 		bar.Finish(res.Samples, res.Messages)

@@ -4,12 +4,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 func framesCommand() *cli.Command {
@@ -18,15 +19,71 @@ func framesCommand() *cli.Command {
 		Usage:     "decode GridStream frames written as hex lines (as wikis, forums and other decoders print them)",
 		ArgsUsage: "[FILE|-]",
 		Description: "One frame per line; fields may be separated by spaces, tabs, '|' or ','.\n" +
-			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional, a leading row\n" +
-			"number and a trailing XX placeholder are tolerated, a frame that wraps onto\n" +
-			"the next line of bare hex is joined, and lines without a frame are skipped.\n" +
+			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional (its two bytes\n" +
+			"before 2A may be damaged, 01FF2A), a line may start at the CI byte (30FFFF...,\n" +
+			"read as the frame type and length that fit and a known network's CRC\n" +
+			"confirms), a leading row number and a trailing XX placeholder are tolerated,\n" +
+			"a frame that wraps onto the next line of bare hex is joined, and lines\n" +
+			"without a frame are skipped.\n" +
 			"Reads stdin when FILE is - or absent.\n\n" +
 			"Example:\n" +
 			"  echo '00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04' | gridstream frames",
-		Flags:  append(decoderFlags(), outputFlags()...),
+		Flags:  append(textFlags(), outputFlags()...),
 		Action: runFrames,
 	}
+}
+
+// textFlags are the decoding flags of frames: those that concern only bit
+// streams (--invert, --protocol, the deframer's tolerances, other
+// protocols' options) are hidden from its --help; still accepted, they are
+// ignored with a warning (bitOnlySet).
+func textFlags() []cli.Flag {
+	flags := decoderFlags()
+	for _, f := range flags {
+		if textFlag(f.Names()[0]) {
+			continue
+		}
+		switch f := f.(type) {
+		case *cli.BoolFlag:
+			f.Hidden = true
+		case *cli.IntFlag:
+			f.Hidden = true
+		case *cli.Float64Flag:
+			f.Hidden = true
+		case *cli.StringFlag:
+			f.Hidden = true
+		case *cli.StringSliceFlag:
+			f.Hidden = true
+		}
+	}
+	return flags
+}
+
+// textFlag reports whether the decoding flag name means something for
+// frames written as hex lines.
+func textFlag(name string) bool {
+	if name == "all" {
+		return true
+	}
+	for _, p := range protocols.All() {
+		for _, o := range p.Options() {
+			if o.Name == name {
+				return o.Text
+			}
+		}
+	}
+	return false
+}
+
+// bitOnlySet lists the bit-stream flags given to frames.
+func bitOnlySet(c *cli.Context) []string {
+	var set []string
+	for _, f := range decoderFlags() {
+		if name := f.Names()[0]; !textFlag(name) && c.IsSet(name) {
+			set = append(set, "--"+name)
+		}
+	}
+	return set
 }
 
 func runFrames(c *cli.Context) error {
@@ -36,6 +93,9 @@ func runFrames(c *cli.Context) error {
 	decs, out, err := openDecoding(c)
 	if err != nil {
 		return err
+	}
+	if set := bitOnlySet(c); len(set) > 0 {
+		slog.Warn("these flags concern bit streams, not hex lines; ignored", "flags", strings.Join(set, " "))
 	}
 	var r io.Reader = os.Stdin
 	name := "stdin"
@@ -73,7 +133,7 @@ func runFrames(c *cli.Context) error {
 		slog.Error("input stopped early; frames before the problem were decoded", "input", name, "err", readErr)
 	}
 	closeErr := out.Close()
-	summarize(decs, pipeline.Stats{}, time.Since(start))
+	slog.Info("summary", append(decoderStats(decs), "elapsed", time.Since(start).Round(time.Millisecond))...)
 	if bad > 0 {
 		slog.Warn("some lines held malformed frames", "count", bad)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gridstream-sdr/gridstream/grc"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 )
 
@@ -46,13 +47,13 @@ func TestGRCInstall(t *testing.T) {
 		t.Errorf("grc install with an argument: %d\n%s", r.code, r.stdout)
 	}
 	r = run("grc", "uninstall")
-	if r.code != 0 || strings.Count(r.stdout, "removed ") != 2 {
+	if r.code != 0 || strings.Count(r.stdout, "removed ") != len(grc.Files) {
 		t.Errorf("grc uninstall: %d\n%s", r.code, r.stdout)
 	}
 	if r := run("grc", "uninstall"); r.code != 0 || !strings.Contains(r.stdout, "nothing to remove") {
 		t.Errorf("second grc uninstall: %d\n%s", r.code, r.stdout)
 	}
-	if r := run("grc", "uninstall", "--dir", own); r.code != 0 || strings.Count(r.stdout, "removed ") != 2 {
+	if r := run("grc", "uninstall", "--dir", own); r.code != 0 || strings.Count(r.stdout, "removed ") != len(grc.Files) {
 		t.Errorf("grc uninstall --dir: %d\n%s", r.code, r.stdout)
 	}
 }

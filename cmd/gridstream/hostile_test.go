@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -176,8 +177,8 @@ func freeTCP(t *testing.T) string {
 }
 
 // startHostileRig starts the rig; hostileOpts are the hostile input's
-// ?options.
-func startHostileRig(t *testing.T, hostileOpts string) *hostileRig {
+// ?options, extra more arguments of decode.
+func startHostileRig(t *testing.T, hostileOpts string, extra ...string) *hostileRig {
 	t.Helper()
 	r := &hostileRig{t: t, out: freeTCP(t), outPMT: freeTCP(t), stop: make(chan struct{}), exited: make(chan struct{})}
 	good, err := net.Listen("tcp", "127.0.0.1:0")
@@ -194,6 +195,7 @@ func startHostileRig(t *testing.T, hostileOpts string) *hostileRig {
 		"--in", "pull://"+r.hostile.Addr().String()+"?name=hostile&"+hostileOpts,
 		"--out", "tcp://"+r.out, "--out-pmt", "tcp://"+r.outPMT,
 		"--reconnect-max", "200ms", "--state", "", "--stats-interval", "500ms")
+	r.cmd.Args = append(r.cmd.Args, extra...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -351,6 +353,29 @@ func (r *hostileRig) logged(subs ...string) {
 		}
 		if time.Now().After(deadline) {
 			r.t.Fatalf("no warning with %q:\n%s", subs, tailString(r.stderr.String(), 3000))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stats waits for a statistics line that has every one of attrs
+// (key=value, each a whole field of the line).
+func (r *hostileRig) stats(attrs ...string) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for _, line := range strings.Split(r.stderr.String(), "\n") {
+			fields := strings.Fields(line)
+			ok := slices.Contains(fields, "msg=decoder")
+			for _, a := range attrs {
+				ok = ok && slices.Contains(fields, a)
+			}
+			if ok {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("no stats line with %q:\n%s", attrs, tailString(r.stderr.String(), 3000))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -629,4 +654,72 @@ func TestHostileTags(t *testing.T) {
 		r.working("after 16 384 tags of 1000-element vectors")
 		r.checkMemory(baseMemory + 16<<20)
 	})
+}
+
+// TestTooManySubscribers opens more subscribers than --out-max-subscribers
+// (and than the default): those over the limit are refused at once and
+// counted, the good subscribers go on, memory stays bounded, and
+// subscribers coming and going are logged only for the first few.
+func TestTooManySubscribers(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		max  int
+		args []string
+	}{
+		{"--out-max-subscribers 4", 4, []string{"--out-max-subscribers", "4"}},
+		{"default", 64, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startHostileRig(t, "key=k", tc.args...)
+			open := func(addr string) (net.Conn, error) {
+				c, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { c.Close() })
+				_, err = rawHandshake(c, "SUB")
+				return c, err
+			}
+			// The good subscriber holds one place on each output.
+			for i := 1; i < tc.max; i++ {
+				if _, err := open(r.out); err != nil {
+					t.Fatalf("subscriber %d of %d: %v", i+1, tc.max, err)
+				}
+			}
+			const over = 6
+			for i := range over {
+				c, err := open(r.out)
+				if err == nil && !dropped(c, 5*time.Second) {
+					t.Fatalf("subscriber %d over the limit of %d was accepted", i+1, tc.max)
+				}
+			}
+			r.working("with the subscribers over the limit refused")
+			r.stats(fmt.Sprintf("out_subscribers=%d", tc.max), fmt.Sprintf("out_rejected=%d", over))
+			r.logged("subscriber dropped", "kind=too_many")
+			if n := strings.Count(r.stderr.String(), "kind=too_many"); n != 1 {
+				t.Errorf("%d log lines for refused subscribers, want the first only", n)
+			}
+			// Subscribers coming and going one after another on --out-pmt
+			// (one that comes before gridstream saw the last ones go may
+			// find every place taken: it tries again).
+			const churn = 30
+			for range churn {
+				c, err := open(r.outPMT)
+				for try := 0; err != nil && try < 100; try++ {
+					time.Sleep(20 * time.Millisecond)
+					c, err = open(r.outPMT)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.Close()
+			}
+			r.stats(fmt.Sprintf("out_pmt_connects=%d", churn+1))
+			if n := strings.Count(r.stderr.String(), "subscriber connected"); n > 20 {
+				t.Errorf("%d subscribers logged as connected after %d connects: the log is not rate-limited", n, tc.max+churn)
+			}
+			r.working("after the churn")
+			r.checkMemory(baseMemory + 16<<20)
+		})
+	}
 }

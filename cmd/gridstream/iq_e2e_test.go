@@ -24,6 +24,9 @@ import (
 // message is the part of a decoded JSON line the tests check.
 type message struct {
 	Protocol  string   `json:"protocol"`
+	Time      string   `json:"time"`
+	OffsetS   *float64 `json:"offset_s"`
+	Deviation *float64 `json:"deviation_hz"`
 	CRCOK     bool     `json:"crc_ok"`
 	Raw       string   `json:"raw"`
 	Input     string   `json:"input"`
@@ -104,6 +107,89 @@ func matchTruth(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
 	}
 }
 
+// matchTimes checks that every message of a recording carries its offset
+// in it (the 0x2A start bit of a GridStream frame within a symbol; an
+// NGE101 packet within 3 ms, where the receiver's burst starts) and an FSK
+// burst its deviation, its sign the polarity.
+func matchTimes(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
+	t.Helper()
+	byRaw := map[string]gsynth.TruthLine{}
+	for _, tr := range truth {
+		byRaw[tr.Raw] = tr
+	}
+	for _, m := range msgs {
+		tr, ok := byRaw[m.Raw]
+		if !ok {
+			continue
+		}
+		tol := 3e-3
+		if tr.Baud > 0 {
+			tol = 1.0 / float64(tr.Baud)
+			dev := tr.Deviation
+			if tr.Invert {
+				dev = -dev
+			}
+			if m.Deviation == nil || math.Abs(*m.Deviation-dev) > 0.2*math.Abs(dev) {
+				t.Errorf("%s: deviation_hz %v, want %.0f", m.Raw, m.Deviation, dev)
+			}
+		}
+		if m.OffsetS == nil || math.Abs(*m.OffsetS-tr.TimeS) > tol {
+			t.Errorf("%s: offset_s %v, want %.6f ± %.6f", m.Raw, m.OffsetS, tr.TimeS, tol)
+		}
+	}
+}
+
+// A recording's start (SigMF core:datetime, or --start-time) plus a
+// message's offset is its time; rtl_tcp has no start.
+func TestDemodStartTime(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t_915M_250k.cu8")
+	truth := synth(t, p, "--count", "3", "--rate", "250k", "--baud", "9600", "--seed", "4")
+	meta := iq.MetaPath(p)
+	b, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Datetime of the first capture, at its sample_start 0.
+	b = []byte(strings.Replace(string(b), `"core:sample_start": 0`, `"core:sample_start": 0, "core:datetime": "2026-11-23T10:00:00Z"`, 1))
+	if err := os.WriteFile(meta, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args  []string
+		start time.Time
+	}{
+		{nil, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)},
+		{[]string{"--start-time", "2027-01-02T03:04:05.5+01:00"}, time.Date(2027, 1, 2, 2, 4, 5, 5e8, time.UTC)},
+	} {
+		r := gridstream(t, nil, append(append([]string{"demod"}, tc.args...), p)...)
+		msgs := parseMessages(t, r.stdout)
+		if r.code != 0 || len(msgs) != len(truth) {
+			t.Fatalf("%v: exit %d, %d messages of %d\n%s", tc.args, r.code, len(msgs), len(truth), r.stderr)
+		}
+		matchTimes(t, truth, msgs)
+		for _, m := range msgs {
+			at, err := time.Parse(time.RFC3339, m.Time)
+			want := tc.start.Add(time.Duration(*m.OffsetS * 1e9))
+			if err != nil || at.Sub(want).Abs() > time.Millisecond {
+				t.Errorf("%v: time %s, want %s (start + offset_s %v)", tc.args, m.Time, want, *m.OffsetS)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demod", "--start-time", "yesterday", p}, `--start-time "yesterday"`},
+		{[]string{"demod", "--start-time", "2026-11-23 10:00:00", "rtl_tcp://127.0.0.1:1"}, "--start-time is for recordings"},
+		{[]string{"replay", "--start-time", "noon"}, "want an RFC 3339 time"},
+	} {
+		if r := gridstream(t, nil, tc.args...); r.code != 2 || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %s", tc.args, r.code, r.stderr)
+		}
+	}
+}
+
 // synth runs `gridstream synth` and returns the truth it wrote.
 func synth(t *testing.T, out string, args ...string) []gsynth.TruthLine {
 	t.Helper()
@@ -144,7 +230,9 @@ func TestSynthDemodFormats(t *testing.T) {
 			if r.code != 0 {
 				t.Fatalf("demod: exit %d\n%s", r.code, r.stderr)
 			}
-			matchTruth(t, truth, parseMessages(t, r.stdout))
+			msgs := parseMessages(t, r.stdout)
+			matchTruth(t, truth, msgs)
+			matchTimes(t, truth, msgs)
 			if !strings.Contains(r.stderr, "msg=summary") || strings.Contains(r.stderr, "█") {
 				t.Errorf("want a summary and no progress bar on a pipe:\n%s", r.stderr)
 			}
@@ -216,6 +304,12 @@ func TestDemodRTLTCP(t *testing.T) {
 		}
 	}
 	matchTruth(t, truth, lm)
+	matchTimes(t, truth, fm)
+	for _, m := range lm {
+		if m.OffsetS != nil {
+			t.Errorf("a live message has offset_s %v", *m.OffsetS)
+		}
+	}
 	cmds := map[byte]uint32{}
 	for _, c := range srv.Commands() {
 		cmds[c.Cmd] = c.Param
@@ -297,8 +391,8 @@ func TestDemodBadInputs(t *testing.T) {
 	}{
 		{[]string{filepath.Join(dir, "lie.sigmf-meta")}, 1, "not a whole number of ci16_le samples"},
 		{[]string{filepath.Join(dir, "nodata.sigmf-meta")}, 1, "data file"},
-		{[]string{write("norate.cu8", data)}, 1, "--rate"},
-		{[]string{write("x.bin", data)}, 1, "--input-format"},
+		{[]string{write("norate.cu8", data)}, 2, "--rate"}, // pass a flag: a usage error, as for -
+		{[]string{write("x.bin", data)}, 2, "--input-format"},
 		{[]string{"-"}, 2, "--rate"},
 		{[]string{filepath.Join(dir, "missing.cu8")}, 1, "no such file"},
 		{[]string{"--input-format", "cu9", p}, 2, "unknown sample format"},
@@ -353,9 +447,16 @@ func TestDemo(t *testing.T) {
 			protocols[l.Protocol] = true
 		}
 		truth = append(truth, tr...)
-		// The written recording decodes the same with demod.
+		// The written recording decodes the same with demod, and the demo's
+		// summary line of it counts what that input gave, as demod's does.
 		d := gridstream(t, nil, "demod", filepath.Join(dir, rec.Name))
 		matchTruth(t, tr, parseMessages(t, d.stdout))
+		for _, key := range []string{"messages", "crc_good", "crc_failed"} {
+			mark := "msg=summary input=builtin:" + rec.Name + " "
+			if got, want := logAttr(r.stderr, mark, key), logAttr(d.stderr, "msg=summary", key); got != want || got == "" {
+				t.Errorf("%s: demo's summary says %s=%s, demod's %s", rec.Name, key, got, want)
+			}
+		}
 	}
 	if len(truth) < 20 || !protocols["gridstream"] || !protocols["nge101"] {
 		t.Errorf("demo truth: %d bursts, protocols %v", len(truth), protocols)

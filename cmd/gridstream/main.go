@@ -44,18 +44,14 @@ func newApp() *cli.App {
 		Description: "gridstream finds GridStream sync words in bit streams, deframes and CRC-checks\n" +
 			"the frames (learning the CRC init of utility networks nobody has published),\n" +
 			"decodes NGE101 power/energy packets, and prints one JSON object per message.\n\n" +
-			"Start with:  gridstream replay     (decodes a sample recording built into the binary)",
+			"Start with:  gridstream replay     (decodes a sample recording built into the binary)\n\n" +
+			"Every flag of every command can also come from a YAML or TOML file:\n" +
+			"gridstream COMMAND --config FILE (keys are the flag names; a section per\n" +
+			"command; the command line wins). Example: deploy/gridstream.yaml.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "stderr log level: debug, info, warn, error"},
 		},
-		Before: func(c *cli.Context) error {
-			var lvl slog.Level
-			if err := lvl.UnmarshalText([]byte(c.String("log-level"))); err != nil {
-				return cli.Exit(fmt.Sprintf("--log-level %q: want debug, info, warn or error", c.String("log-level")), exitUsage)
-			}
-			slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
-			return nil
-		},
+		Before: func(c *cli.Context) error { return setLogLevel(c.String("log-level")) },
 		Commands: append([]*cli.Command{
 			replayCommand(),
 			decodeCommand(),
@@ -76,6 +72,16 @@ func newApp() *cli.App {
 	}
 	setUpCommands(app)
 	return app
+}
+
+// setLogLevel sends logs at level and above to stderr.
+func setLogLevel(level string) error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return cli.Exit(fmt.Sprintf("--log-level %q: want debug, info, warn or error", level), exitUsage)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	return nil
 }
 
 // protocolCommands are the protocols' own commands (such as networks).

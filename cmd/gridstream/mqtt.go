@@ -4,11 +4,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
 )
 
@@ -22,6 +27,8 @@ func mqttFlags() []cli.Flag {
 			Usage: "stdout JSON lines: json (the full gridstream message), or rtl433 (rtl_433's model and field names, for existing rtl_433 pipelines)"},
 		&cli.StringFlag{Name: "mqtt", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT"},
 			Usage: "publish device states and Home Assistant discovery to this broker: mqtt://host[:1883] or mqtts://host[:8883] (user:password@ allowed)"},
+		&cli.StringFlag{Name: "mqtt-format", Category: catMQTT, Value: mqttsink.FormatGridstream,
+			Usage: "topic layout: gridstream (a retained state per device, Home Assistant discovery) or rtl433 (rtl_433's -F mqtt: rtl_433/<host>/events and per-field devices/... topics, for its Home Assistant bridge and Node-RED flows; QoS 0 unless --mqtt-qos)"},
 		&cli.StringFlag{Name: "mqtt-user", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_USER"},
 			Usage: "broker user name"},
 		&cli.StringFlag{Name: "mqtt-password", Category: catMQTT, EnvVars: []string{"GRIDSTREAM_MQTT_PASSWORD"},
@@ -29,13 +36,15 @@ func mqttFlags() []cli.Flag {
 		&cli.StringFlag{Name: "mqtt-client-id", Category: catMQTT,
 			Usage: "MQTT client id (default gridstream-<host>-<pid>)"},
 		&cli.StringFlag{Name: "mqtt-prefix", Category: catMQTT, Value: mqttsink.DefaultPrefix,
-			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status"},
-		&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
-			Usage: "MQTT QoS of every publish: 0, 1 or 2"},
+			Usage: "topic prefix: states at <prefix>/<protocol>/<id>/state, availability at <prefix>/status (--mqtt-format rtl433: the base topic, default rtl_433/<host>)"},
+		cliflags.Ranged(&cli.IntFlag{Name: "mqtt-qos", Category: catMQTT, Value: 1,
+			Usage: "MQTT QoS of every publish: 0, 1 or 2"}, cliflags.Range{Min: 0, Max: 2, Stated: true}),
 		&cli.StringFlag{Name: "mqtt-discovery-prefix", Category: catMQTT, Value: mqttsink.DefaultDiscoveryPrefix,
 			Usage: "Home Assistant MQTT discovery prefix"},
 		&cli.StringSliceFlag{Name: "meter", Category: catMQTT,
 			Usage: "announce this GridStream meter (LAN id, 8 hex digits) to Home Assistant (repeatable); an NGE101 \"channel-id\" here limits NGE101 announcements to the ones named"},
+		&cli.StringSliceFlag{Name: "mqtt-expire-after", Category: catMQTT,
+			Usage: "Home Assistant shows a device's sensors unavailable this long after its last message: a duration for every protocol, or PROTOCOL=DURATION (repeatable; 0: never) [default " + expireDefaults() + "]"},
 		&cli.BoolFlag{Name: "discover-all", Category: catMQTT,
 			Usage: "announce every device heard to Home Assistant, not just --meter ones (a neighbourhood can hold hundreds of meters)"},
 		&cli.BoolFlag{Name: "no-discovery", Category: catMQTT,
@@ -45,6 +54,24 @@ func mqttFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "mqtt-insecure", Category: catMQTT,
 			Usage: "do not verify the broker's TLS certificate (self-signed test brokers only)"},
 	}
+}
+
+// expireDefaults says each protocol's expire_after, for --help.
+func expireDefaults() string {
+	var parts []string
+	for _, p := range protocols.All() {
+		if ha, ok := p.(protocol.HomeAssistant); ok {
+			parts = append(parts, p.Name()+"="+cliflags.ShortDuration(ha.ExpireAfter().Seconds()))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// rtl433Output reports whether an output speaks rtl_433's dialect, which
+// prints encrypted frames as rtl_433 does.
+func rtl433Output(c *cli.Context) bool {
+	return !c.Bool("quiet") && strings.EqualFold(c.String("format"), sink.FormatRTL433) ||
+		c.String("mqtt") != "" && strings.EqualFold(c.String("mqtt-format"), mqttsink.FormatRTL433)
 }
 
 // stdoutSink is the stdout JSON-lines sink in the chosen dialect.
@@ -60,7 +87,7 @@ func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
 func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	url := c.String("mqtt")
 	if url == "" {
-		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id"} {
+		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id", "mqtt-expire-after", "mqtt-format"} {
 			if c.IsSet(f) {
 				return fmt.Errorf("--%s needs --mqtt URL", f)
 			}
@@ -71,15 +98,39 @@ func addMQTT(c *cli.Context, o *sink.Fanout) error {
 	if qos < 0 || qos > 2 {
 		return fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
 	}
+	format, prefix := strings.ToLower(c.String("mqtt-format")), c.String("mqtt-prefix")
+	switch format {
+	case mqttsink.FormatGridstream:
+	case mqttsink.FormatRTL433:
+		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix", "mqtt-expire-after"} {
+			if c.IsSet(f) {
+				return fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
+			}
+		}
+		if !c.IsSet("mqtt-qos") {
+			qos = 0 // rtl_433's default
+		}
+		if !c.IsSet("mqtt-prefix") {
+			prefix = "" // rtl_433/<host>
+		}
+	default:
+		return fmt.Errorf("--mqtt-format %q: want %s or %s", c.String("mqtt-format"), mqttsink.FormatGridstream, mqttsink.FormatRTL433)
+	}
+	expire, err := mqttsink.ParseExpireAfter(c.StringSlice("mqtt-expire-after"), protocol.Names(protocols.All()))
+	if err != nil {
+		return fmt.Errorf("--mqtt-expire-after %w", err)
+	}
 	s, err := mqttsink.New(mqttsink.Config{
 		URL:             url,
 		Username:        c.String("mqtt-user"),
 		Password:        c.String("mqtt-password"),
 		ClientID:        c.String("mqtt-client-id"),
-		Prefix:          c.String("mqtt-prefix"),
+		Format:          format,
+		Prefix:          prefix,
 		QoS:             byte(qos),
 		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
 		Meters:          c.StringSlice("meter"),
+		ExpireAfter:     expire,
 		DiscoverAll:     c.Bool("discover-all"),
 		NoDiscovery:     c.Bool("no-discovery"),
 		CAFile:          c.String("mqtt-ca"),

@@ -11,6 +11,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
@@ -42,11 +44,15 @@ func replayCommand() *cli.Command {
 		Flags: append(append([]cli.Flag{
 			&cli.StringFlag{Name: "input-format", Aliases: []string{"f"}, Value: "auto",
 				Usage: "input format: auto, unpacked, packed, ascii, float32, levels"},
-			&cli.Float64Flag{Name: "level-rate", Value: 0,
-				Usage: "sample rate in samples/s of --input-format levels input (required with it)"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "level-rate", Value: 0,
+				Usage: "sample rate in samples/s of --input-format levels input (required with it)"}, levelRateRange()),
+			cliflags.Ranged(&cli.Float64Flag{Name: "bit-rate",
+				Usage: "bits per second of a bit recording (the symbol rate it was sliced at, e.g. 9600): messages then carry offset_s, their time in the recording"},
+				cliflags.Range{Min: 100, Max: 1e8, Zero: true, Unit: "bit/s"}),
+			startTimeFlag(),
 			&cli.StringFlag{Name: "progress", Value: "auto",
 				Usage: "progress bar on stderr: auto (files, when stderr is a terminal), always, never"},
-		}, decoderFlags()...), outputFlags()...),
+		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
 		Action: runReplay,
 	}
 }
@@ -82,9 +88,16 @@ func runReplay(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	recStart, err := startTime(c)
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
+	}
+	if c.Float64("bit-rate") > 0 && format == replay.Levels {
+		return cli.Exit("--bit-rate is for bit recordings; levels are at --level-rate", 2)
+	}
 	if format != replay.Auto && format != replay.Levels {
 		if _, err := bitio.ParseFormat(format); err != nil {
-			return cli.Exit("--input-format: "+err.Error(), 2)
+			return cli.Exit(fmt.Sprintf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", c.String("input-format")), 2)
 		}
 	}
 	decs, out, err := openDecoding(c)
@@ -95,6 +108,16 @@ func runReplay(c *cli.Context) error {
 	if len(names) == 0 {
 		names = []string{""}
 	}
+	live := &liveStats{command: "replay", input: strings.Join(names, " "), unit: "B/s"}
+	if live.input == "" {
+		live.input = samples.BitsName
+	}
+	dash, err := startDashboard(c, decs, out, live)
+	if err != nil {
+		out.Close()
+		return err
+	}
+	var done int64 // bytes of the inputs before this one
 	start := time.Now()
 	var total pipeline.Stats
 	var failures int
@@ -109,9 +132,14 @@ func runReplay(c *cli.Context) error {
 		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
 			bar = progress.New(os.Stderr, in.size, 0)
 		}
-		in.r = &countingReader{r: in.r, onRead: func(n int64) { bar.Update(n, out.Sent()) }}
-		st, err := replayOne(c, decs, out, in, format)
+		in.r = &countingReader{r: in.r, onRead: func(n int64) {
+			bar.Update(n, out.Sent())
+			live.items.Store(done + n)
+		}}
+		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
+			Rate: c.Float64("bit-rate"), Start: recStart})
 		bar.Finish(in.r.(*countingReader).n, out.Sent())
+		done += in.r.(*countingReader).n
 		if in.close != nil {
 			in.close()
 		}
@@ -124,6 +152,10 @@ func runReplay(c *cli.Context) error {
 	}
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
+	if dash != nil {
+		dash.inputEnded("end of input")
+		dash.Close()
+	}
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -155,13 +187,13 @@ func openReplayInput(name string) (replayInput, error) {
 }
 
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, format string) (pipeline.Stats, error) {
+func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, opt replay.Options) (pipeline.Stats, error) {
 	cfg, err := pipelineConfig(c, decs, in.name)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
 	cfg.LevelRate = c.Float64("level-rate")
-	return replay.Decode(in.r, in.name, cfg, out.Send, replay.Options{Format: format, Invert: c.Bool("invert")})
+	return replay.Decode(in.r, in.name, cfg, out.Send, opt)
 }
 
 // summarize logs the end-of-run summary on stderr.

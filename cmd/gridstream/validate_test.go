@@ -1,14 +1,13 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"math"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/gridstream-sdr/gridstream/cliflags"
 )
 
 // Every numeric flag of every command has a range (or takes any value),
@@ -40,20 +39,20 @@ func TestEveryNumericFlagHasARange(t *testing.T) {
 			default:
 				continue
 			}
-			r, ok := rangeOf(cmd.Name, name)
+			r, ok := cliflags.RangeOf(f)
 			if !ok {
-				t.Errorf("%s --%s: a numeric flag without a range in flagRanges", cmd.Name, name)
+				t.Errorf("%s --%s: a numeric flag declared without a range (cliflags.Ranged)", cmd.Name, name)
 				continue
 			}
-			if !r.contains(def) {
-				t.Errorf("%s --%s: the default %v is outside %s", cmd.Name, name, def, r.describe(duration))
+			if !r.Contains(def) {
+				t.Errorf("%s --%s: the default %v is outside %s", cmd.Name, name, def, r.Describe(duration))
 			}
-			want := r.describe(duration)
+			want := r.Describe(duration)
 			switch {
 			case name == "mqtt-qos":
 				want = "0, 1 or 2"
-			case r.stated:
-				want = fmt.Sprintf("%g-%g", r.lo, r.hi)
+			case r.Stated:
+				want = fmt.Sprintf("%g-%g", r.Min, r.Max)
 			}
 			if !strings.Contains(usage, want) {
 				t.Errorf("%s --%s: --help %q does not say %q", cmd.Name, name, usage, want)
@@ -62,9 +61,12 @@ func TestEveryNumericFlagHasARange(t *testing.T) {
 	}
 }
 
-// checkFlags refuses each bad value with one line and exitUsage.
+// unboundedFlags are numeric flags every value of which is fine.
+var unboundedFlags = map[string]bool{"seed": true}
+
+// Every command refuses each bad value with one line and exitUsage, before
+// it runs.
 func TestCheckFlags(t *testing.T) {
-	app := newApp()
 	for _, tc := range []struct {
 		cmd  string
 		args []string
@@ -87,36 +89,16 @@ func TestCheckFlags(t *testing.T) {
 		{"decode", []string{"--reconnect-max", "0s"}, "--reconnect-max 0s"},
 		{"frames", []string{"--mqtt-qos", "3"}, "--mqtt-qos 3"},
 	} {
-		var cmd *cli.Command
+		app := newApp()
+		ran := false
 		for _, c := range app.Commands {
-			if c.Name == tc.cmd {
-				cmd = c
-			}
+			c.Action = func(*cli.Context) error { ran = true; return nil }
 		}
-		set := flag.NewFlagSet(tc.cmd, flag.ContinueOnError)
-		for _, f := range cmd.Flags {
-			if err := f.Apply(set); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := set.Parse(tc.args); err != nil {
-			t.Fatalf("%s %v: %v", tc.cmd, tc.args, err)
-		}
-		c := cli.NewContext(app, set, nil)
-		c.Command = cmd
-		err := checkFlags(c)
-		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
-			t.Errorf("%s %v: %v, want one line with %q", tc.cmd, tc.args, err, tc.want)
+		err := app.Run(append([]string{"gridstream", tc.cmd}, tc.args...))
+		if ran || err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s %v: ran %v, %v, want one line with %q", tc.cmd, tc.args, ran, err, tc.want)
 		} else if e, ok := err.(cli.ExitCoder); !ok || e.ExitCode() != exitUsage {
 			t.Errorf("%s %v: %v does not exit %d", tc.cmd, tc.args, err, exitUsage)
-		}
-	}
-}
-
-func TestShortDuration(t *testing.T) {
-	for sec, want := range map[float64]string{0.01: "10ms", 0.1: "100ms", 1: "1s", 600: "10m", 3600: "1h", 86400: "24h", 1.5: "1500ms", math.Pi: time.Duration(math.Round(math.Pi * 1e9)).String()} {
-		if got := shortDuration(sec); got != want {
-			t.Errorf("shortDuration(%v) = %q, want %q", sec, got, want)
 		}
 	}
 }

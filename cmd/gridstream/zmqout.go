@@ -6,6 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
@@ -16,17 +18,21 @@ const catZMQOut = "ZeroMQ outputs"
 func zmqOutFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "out", Category: catZMQOut,
-			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560)"},
+			Usage: "bind a ZMQ PUB socket here and publish msgpack messages, topic frame = protocol (e.g. tcp://127.0.0.1:5560; no host, tcp://:5560, is 127.0.0.1 too; tcp://*:5560 or tcp://0.0.0.0:5560 for every interface; ipc://PATH)"},
 		&cli.StringFlag{Name: "out-pmt", Category: catZMQOut,
-			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561)"},
-		&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
+			Usage: "bind a ZMQ PUB socket here and publish PMT PDUs (metadata dict, u8vector frame) for GNU Radio's ZMQ SUB Message Source (e.g. tcp://127.0.0.1:5561; hosts as for --out: none means 127.0.0.1, * every interface)"},
+		cliflags.Ranged(&cli.IntFlag{Name: "out-hwm", Category: catZMQOut, Value: zmqsink.DefaultHWM,
 			Usage: "per-subscriber queue length of --out/--out-pmt in messages; a slow subscriber loses (and the stats count) what does not fit"},
+			cliflags.Range{Min: 1, Max: 1e6, Unit: "messages"}),
+		cliflags.Ranged(&cli.IntFlag{Name: "out-max-subscribers", Category: catZMQOut, Value: zmqsink.DefaultMaxSubscribers,
+			Usage: "most peers connected at once to each of --out/--out-pmt (each holds about 160 KiB plus its queue); more are refused and counted (rejected)"},
+			cliflags.Range{Min: 1, Max: 4096, Unit: "subscribers"}),
 	}
 }
 
 // addZMQ opens the ZMQ sinks the flags ask for.
 func addZMQ(c *cli.Context, o *sink.Fanout) error {
-	cfg := zmqsink.Config{HWM: c.Int("out-hwm"), Logger: slog.Default()}
+	cfg := zmqsink.Config{HWM: c.Int("out-hwm"), MaxSubscribers: c.Int("out-max-subscribers"), Logger: slog.Default()}
 	if ep := c.String("out"); ep != "" {
 		cfg.Endpoint = ep
 		s, err := zmqsink.NewMsgpackSink(cfg)
@@ -61,7 +67,8 @@ func zmqOutStats(o *sink.Fanout) []any {
 		if strings.HasPrefix(out.Name, "zmq pmt") {
 			prefix = "out_pmt_"
 		}
-		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)
+		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"connects", st.Connects,
+			prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)
 		if st.Rejected > 0 {
 			attrs = append(attrs, prefix+"rejected", st.Rejected)
 		}

@@ -34,9 +34,10 @@ func pdus(out string) (metas, raws []string) {
 
 // TestBlockDemo runs flowgraphs/block_demo.grc as a user would after
 // `gridstream grc install`: File Source → GridStream Decoder → Message
-// Debug on the repository's bit sample. Every message `gridstream replay`
-// finds in the sample arrives as a PDU exactly once, and the flowgraph
-// exits by itself at the end of the file.
+// Debug on the bit sample installed with the block (no --file, and not
+// from the repository root). Every message `gridstream replay` finds in
+// the sample arrives as a PDU exactly once, and the flowgraph exits by
+// itself at the end of the file.
 func TestBlockDemo(t *testing.T) {
 	needGNURadio(t)
 	sample, _ := filepath.Abs("../../samples/sample.u8")
@@ -56,7 +57,7 @@ func TestBlockDemo(t *testing.T) {
 		t.Fatalf("replay found only %d messages in the sample", len(want))
 	}
 
-	fg := flowgraph(t, "block_demo", "--file", sample, "--extra-args=--state ''")
+	fg := flowgraph(t, "block_demo", "--extra-args=--state ''")
 	if err := fg.wait(t, 60*time.Second); err != nil {
 		t.Fatalf("block_demo: %v", err)
 	}

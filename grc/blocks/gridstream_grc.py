@@ -40,6 +40,10 @@ END_TIMEOUT = 60.0  # seconds for it to decode what it was sent at the end
 QUIET = 0.5  # seconds without a PDU after the child ended: none is in flight
 BUFFER_BYTES = 4 << 20  # the stream buffer before the ZMQ PUSH Sink
 
+# SAMPLE is gridstream's bit sample (one 0/1 per byte), installed beside
+# this module: what flowgraphs/block_demo.grc reads unless given --file.
+SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gridstream_sample.u8')
+
 
 def _log(msg):
     print('GridStream Decoder: ' + msg, file=sys.stderr, flush=True)

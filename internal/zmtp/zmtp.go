@@ -38,21 +38,36 @@ func protocolErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrProtocol, fmt.Sprintf(format, args...))
 }
 
-// SplitEndpoint turns a ZMQ endpoint (tcp://host:port, ipc://path) into a Go
-// network and address.
+// SplitEndpoint turns a ZMQ endpoint to connect to (tcp://host:port,
+// ipc://path) into a Go network and address.
 func SplitEndpoint(ep string) (network, addr string, err error) {
+	return splitEndpoint(ep, false)
+}
+
+// SplitBindEndpoint turns a ZMQ endpoint to bind into a Go network and
+// address for net.Listen. Nothing is exposed unless the user names it: an
+// empty host (tcp://:5560) means 127.0.0.1, while tcp://*:5560 and
+// tcp://0.0.0.0:5560 (or [::]) mean every interface.
+func SplitBindEndpoint(ep string) (network, addr string, err error) {
+	return splitEndpoint(ep, true)
+}
+
+func splitEndpoint(ep string, bind bool) (network, addr string, err error) {
 	scheme, rest, ok := strings.Cut(ep, "://")
 	if !ok || rest == "" {
 		return "", "", fmt.Errorf("endpoint %q: want tcp://host:port or ipc://path", ep)
 	}
 	switch scheme {
 	case "tcp":
-		if _, _, err := net.SplitHostPort(rest); err != nil {
+		host, port, err := net.SplitHostPort(rest)
+		if err != nil {
 			return "", "", fmt.Errorf("endpoint %q: %v", ep, err)
 		}
-		host, port, _ := net.SplitHostPort(rest)
-		if host == "*" {
+		switch {
+		case host == "*":
 			host = ""
+		case host == "" && bind:
+			host = "127.0.0.1"
 		}
 		return "tcp", net.JoinHostPort(host, port), nil
 	case "ipc":

@@ -305,3 +305,26 @@ func TestSplitEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// A bind with no host is loopback; every interface only when asked for.
+func TestSplitBindEndpoint(t *testing.T) {
+	for ep, want := range map[string]string{
+		"tcp://:5555":          "tcp 127.0.0.1:5555",
+		"tcp://127.0.0.1:5555": "tcp 127.0.0.1:5555",
+		"tcp://*:5555":         "tcp :5555",
+		"tcp://0.0.0.0:5555":   "tcp 0.0.0.0:5555",
+		"tcp://[::]:5555":      "tcp [::]:5555",
+		"tcp://[::1]:0":        "tcp [::1]:0",
+		"ipc:///tmp/x":         "unix /tmp/x",
+	} {
+		n, a, err := SplitBindEndpoint(ep)
+		if err != nil || n+" "+a != want {
+			t.Errorf("%s: %s %s %v, want %s", ep, n, a, err, want)
+		}
+	}
+	for _, ep := range []string{"", "tcp://", "udp://x:1", "tcp://nohost"} {
+		if _, _, err := SplitBindEndpoint(ep); err == nil {
+			t.Errorf("%q accepted", ep)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package gridstream
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"text/tabwriter"
@@ -53,13 +54,23 @@ func networksCommand() *cli.Command {
 	}
 }
 
+// stateExit reports a state file that could not be used: a malformed one
+// as a usage error (exit 2, as the decoding commands do), one that could
+// not be read or written as a failure (exit 1).
+func stateExit(err error) error {
+	if errors.Is(err, ErrBadState) {
+		return cli.Exit(fmt.Sprintf("networks: %v (fix or delete the file, or choose another with --%s)", err, optState), 2)
+	}
+	return cli.Exit("networks: "+err.Error(), 1)
+}
+
 func listNetworks(path string, asJSON bool) error {
 	if path == "" {
 		return cli.Exit("networks: --state is empty: nothing is persisted", 2)
 	}
 	list, err := ReadLearned(path)
 	if err != nil {
-		return cli.Exit("networks: "+err.Error(), 1)
+		return stateExit(err)
 	}
 	if asJSON {
 		if list == nil {
@@ -104,7 +115,7 @@ func forgetNetworks(c *cli.Context) error {
 	}
 	gone, err := ForgetLearned(path, inits)
 	if err != nil {
-		return cli.Exit("networks: "+err.Error(), 1)
+		return stateExit(err)
 	}
 	for _, in := range inits {
 		found := false

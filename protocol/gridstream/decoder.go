@@ -27,8 +27,12 @@ type Config struct {
 	// ForgetAfter forgets a learned network not heard for this long (0
 	// means DefaultForgetAfter).
 	ForgetAfter time.Duration
-	// EmitFailed also emits frames whose CRC fails (crc_ok false).
+	// EmitFailed also emits frames whose CRC fails (crc_ok false), and
+	// encrypted ones.
 	EmitFailed bool
+	// EmitEncrypted also emits encrypted 0xD2 frames (CI 0x52), which have
+	// no CRC (crc_ok false, encrypted true), as rtl_433 prints them.
+	EmitEncrypted bool
 	// Now stamps messages; nil means time.Now.
 	Now func() time.Time
 	// Logger receives learning events; nil means slog.Default().
@@ -140,9 +144,9 @@ func (d *Decoder) Stats() protocol.Stats {
 	d.mu.Unlock()
 	return protocol.Stats{Frames: s.Frames, Good: s.Good, Failed: s.Failed, Counters: []protocol.Counter{
 		{Name: "encrypted", Value: s.Encrypted},
-		{Name: "learned_networks", Value: int64(learned)},
+		{Name: "learned_networks", Value: int64(learned), State: true},
 		{Name: "learned_now", Value: s.Learned},
-		{Name: "known_networks", Value: int64(known)},
+		{Name: "known_networks", Value: int64(known), State: true},
 	}}
 }
 
@@ -278,14 +282,15 @@ func (d *Decoder) reject(m *frames.Message, now time.Time, implausible bool, out
 	}
 }
 
-// encrypted counts a 0xD2 frame with CI 0x52, emitted with EmitFailed.
+// encrypted counts a 0xD2 frame with CI 0x52, emitted with EmitFailed or
+// EmitEncrypted.
 func (d *Decoder) encrypted(m *frames.Message, now time.Time, out protocol.Output) {
 	d.mu.Lock()
 	d.stats.Frames++
 	d.sweep(now)
 	d.stats.Encrypted++
 	d.mu.Unlock()
-	if d.cfg.EmitFailed {
+	if d.cfg.EmitFailed || d.cfg.EmitEncrypted {
 		send(m, out)
 	}
 }

@@ -69,6 +69,18 @@ func (g *Fields) DeviceID() string {
 	return g.SrcWAN
 }
 
+// Network names the meter's utility network: the utility, else its CRC
+// init; "" when no known or learned network explains the frame.
+func (g *Fields) Network() string {
+	switch {
+	case g.Utility != nil:
+		return *g.Utility
+	case g.CRCInit != nil:
+		return "network " + *g.CRCInit
+	}
+	return ""
+}
+
 // parseHeader fills the header fields of f, a frame from the type
 // byte through the CRC whose CI byte is at ci.
 func parseHeader(g *Fields, f []byte, ci int) {

@@ -113,6 +113,44 @@ func nearKnownType(typ byte) bool {
 	return false
 }
 
+// lineCIs are the frame classes (CI bytes) the captures show: broadcast,
+// directed data, status push, beacon, encrypted, bulk and 0xC0 (seed 001).
+// A hex line that starts at its CI byte (the type, reserved and length
+// bytes left out as some tools print frames) is read only when it starts
+// with one of them.
+var lineCIs = []byte{ciBroadcast, 0x21, 0x22, 0x29, 0x51, 0x55, ciBeacon, ciEncrypted, 0x81, 0xC0}
+
+// ciLineRules are the frame types a frame printed from its CI byte is
+// tried as, in order: the types whose CI byte is fixed (0x55 broadcast
+// 0x30, 0xA5 beacon 0x3C), then 0xD5, then 0xD2 (a CI byte that both can
+// carry is read as 0xD5, the type of every such frame in the captures).
+var ciLineRules = []byte{TypeBroadcast, TypeBeacon, TypeDirected, TypeEncrypted}
+
+// fromCI returns the frames (from the 0x2A byte) that a frame printed from
+// its CI byte may be, in the order of ciLineRules: each type whose rule
+// allows the CI byte and a length of the line, without and then with a
+// trailing byte after the CRC (as receivers print one).
+func fromCI(line []byte) [][]byte {
+	var out [][]byte
+	for _, typ := range ciLineRules {
+		r := ruleFor(typ)
+		for _, n := range [2]int{len(line), len(line) - 1} {
+			if n < 3 || n > 0xFF {
+				continue
+			}
+			f := []byte{0x2A, typ}
+			if r.ci == headerWithRsvd {
+				f = append(f, 0)
+			}
+			f = append(append(f, byte(n)), line[:n]...)
+			if r.allows(f[1:]) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
 // headerForms are the two header layouts (CI index from the type byte) a
 // frame of unknown type may have.
 var headerForms = [...]int{headerWithRsvd, headerShort}

@@ -71,11 +71,11 @@ const (
 // Options are GridStream's command-line options.
 func (Protocol) Options() []protocol.Option {
 	return []protocol.Option{
-		{Name: optCRCInit, Value: []string(nil), Check: checkInits,
+		{Name: optCRCInit, Value: []string(nil), Check: checkInits, Text: true,
 			Usage: "extra utility CRC init, 4 hex digits (repeatable); the built-in table and learned networks are always tried"},
-		{Name: optState, Value: DefaultStatePath(),
+		{Name: optState, Value: DefaultStatePath(), Text: true,
 			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
-		{Name: optNoLearn, Value: false,
+		{Name: optNoLearn, Value: false, Text: true,
 			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
 		{Name: optPreambleBits, Value: DefaultPreambleBits, Min: 16, Max: 40, Unit: "bits",
 			Usage: "preamble bits compared before the sync's framing bits"},
@@ -117,7 +117,7 @@ func checkSyncErrors(s protocol.Settings) error {
 // command line's (learned networks persist in --state); without, the
 // library defaults (nothing persisted).
 func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error) {
-	c := Config{EmitFailed: cfg.EmitFailed, Now: cfg.Now, Logger: cfg.Logger}
+	c := Config{EmitFailed: cfg.EmitFailed, EmitEncrypted: cfg.EmitUnchecked, Now: cfg.Now, Logger: cfg.Logger}
 	if s := cfg.Settings; s != nil {
 		var err error
 		if c.CRCInits, err = inits(s); err != nil {

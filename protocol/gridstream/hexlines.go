@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -31,9 +32,14 @@ type HexFrame struct {
 	Version int
 	// Line is the 1-based line the frame starts on.
 	Line int
-	// Complete is false for a type whose length rule is unknown: Bytes is
-	// then everything on the line.
+	// Complete is false for a type whose length rule is unknown, and for a
+	// frame printed from its CI byte: Bytes is then everything on the line.
 	Complete bool
+	// FromCI marks a line that starts at the frame's CI byte, without the
+	// 2A byte, type, reserved and length bytes: Bytes holds the CI byte
+	// through the end of the line, and the decoder tries the types and
+	// lengths that fit (FramesFromCI).
+	FromCI bool
 }
 
 // HexScanner reads HexFrames from text: one frame per line, fields separated
@@ -107,7 +113,7 @@ func (s *HexScanner) Scan() bool {
 			continue
 		}
 		f.Line = s.line
-		if !f.Complete {
+		if !f.Complete || f.FromCI {
 			s.frame = *f
 			return true
 		}
@@ -231,10 +237,12 @@ func (s *HexScanner) bareHex() ([]byte, bool) {
 
 // parse finds a frame in the current line's tokens: the first token from
 // which the rest of the line reads as a frame start. prefixed reports a
-// 00FF2A/80FF2A start, which makes a malformed remainder an error rather
-// than a line that holds no frame. Each token is tried in constant time
-// (hex validity of every suffix is known from the last non-hex digit), so a
-// line costs time linear in its length.
+// 00FF2A/80FF2A start (or one whose two bytes before 2A are damaged, as
+// receivers print them: 01FF2A, 05FF2A), which makes a malformed remainder
+// an error rather than a line that holds no frame. A line with no frame
+// start may hold a frame printed from its CI byte (FromCI). Each token is
+// tried in constant time (hex validity of every suffix is known from the
+// last non-hex digit), so a line costs time linear in its length.
 func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 	toks := len(s.starts)
 	for toks > 0 && string(s.joined[s.starts[toks-1]:]) == "XX" {
@@ -251,6 +259,9 @@ func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 			version, from = 4, int(at)+4
 		case hasPrefix(rest, "80FF2A"):
 			version, from = 5, int(at)+4
+		case len(rest) >= 8 && hasPrefix(rest[4:], "2A") && parseHexWord(rest[:4]) && ciIndex(parseHexByte(rest[6:8])) != 0:
+			// Two damaged bytes before 2A: the sync version is not known.
+			version, from = damagedPrefix, int(at)+4
 		case hasPrefix(rest, "2A") && len(rest) > 4 && ciIndex(parseHexByte(rest[2:4])) != 0:
 		case len(rest) >= 2 && ciIndex(parseHexByte(rest[:2])) != 0:
 			prepend = true
@@ -272,10 +283,28 @@ func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 			b = append(b, 0x2A)
 		}
 		b, _ = hex.AppendDecode(b, line[from:])
-		return &HexFrame{Bytes: b, Version: version, Complete: ciIndex(b[1]) != 0}, version != 0, nil
+		prefixed = version != 0
+		if version == damagedPrefix {
+			version = 0
+		}
+		return &HexFrame{Bytes: b, Version: version, Complete: ciIndex(b[1]) != 0}, prefixed, nil
+	}
+	for _, at := range s.starts[:toks] {
+		rest := line[at:]
+		if int(at) > bad && len(rest)%2 == 0 && len(rest) >= 6 && slices.Contains(lineCIs, parseHexByte(rest[:2])) {
+			b, _ := hex.AppendDecode(make([]byte, 0, len(rest)/2), rest)
+			return &HexFrame{Bytes: b, FromCI: true}, false, nil
+		}
 	}
 	return nil, false, nil
 }
+
+// damagedPrefix marks, inside parse, a prefix whose two bytes before 2A
+// are neither 00FF nor 80FF.
+const damagedPrefix = -1
+
+// parseHexWord reports whether b's four characters are hex digits.
+func parseHexWord(b []byte) bool { return lastNonHex(b[:4]) < 0 }
 
 // lastNonHex returns the index of the last byte of b that is not a hex
 // digit (upper case), or -1.
@@ -316,7 +345,17 @@ func (d *Decoder) DecodeText(r io.Reader, name string, out protocol.Output, skip
 		}
 		h := sc.Frame()
 		input := name + ":" + strconv.Itoa(h.Line)
-		d.Frame(RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete}, protocol.Output{
+		raw := RawFrame{Bytes: h.Bytes, Version: h.Version, Complete: h.Complete}
+		if h.FromCI {
+			var ok bool
+			if raw, ok = d.FrameFromCI(h.Bytes); !ok {
+				if skipped != nil {
+					skipped(fmt.Errorf("line %d: starts at a CI byte (%02X), but no frame type, length and known network's CRC fit it (another network's frames need its --crc-init)", h.Line, h.Bytes[0]))
+				}
+				continue
+			}
+		}
+		d.Frame(raw, protocol.Output{
 			Annotate: func(m *frames.Message) {
 				m.Input = input
 				if out.Annotate != nil {
@@ -327,4 +366,29 @@ func (d *Decoder) DecodeText(r io.Reader, name string, out protocol.Output, skip
 		})
 	}
 	return sc.Err()
+}
+
+// FrameFromCI reads a frame printed from its CI byte (line: the CI byte
+// through the end of the line): the first of the types and lengths that
+// fit it (fromCI) whose CRC a known network confirms. A frame whose type
+// and length were not printed is believed only then: it never teaches a
+// network, and it is never emitted as CRC-good with a type or length its
+// rule does not allow.
+func (d *Decoder) FrameFromCI(line []byte) (RawFrame, bool) {
+	for _, f := range fromCI(line) {
+		typed := f[1:]
+		ci := ruleFor(typed[0]).ci
+		if typed[0] == TypeEncrypted && typed[ci] == ciEncrypted {
+			continue // an auth tag, not a CRC: nothing confirms it
+		}
+		body := typed[ci : len(typed)-2]
+		init := SolveInit(body, uint16(typed[len(typed)-2])<<8|uint16(typed[len(typed)-1]))
+		d.mu.Lock()
+		_, known := d.nets[init]
+		d.mu.Unlock()
+		if known {
+			return RawFrame{Bytes: f, Complete: true}, true
+		}
+	}
+	return RawFrame{}, false
 }

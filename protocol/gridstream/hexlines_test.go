@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
@@ -58,12 +60,21 @@ func FuzzHexScanner(f *testing.F) {
 	f.Add("1 00FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04")
 	f.Add("80 FF 2A D2 04 53 BE 06 FC\n00FF2A D5 0047 51 F05A4BCC\n0001")
 	f.Add("| 00FF2A | 77 | 00 | XX |")
+	f.Add("05FF2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB")
+	f.Add("30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04")
 	f.Fuzz(func(t *testing.T, in string) {
 		sc := gridstream.NewHexScanner(strings.NewReader(in))
 		dec, _ := gridstream.NewDecoder(gridstream.Config{EmitFailed: true})
 		for sc.Scan() {
 			if sc.Err() == nil {
 				fr := sc.Frame()
+				if fr.FromCI {
+					raw, ok := dec.FrameFromCI(fr.Bytes)
+					if ok && (raw.Bytes[0] != 0x2A || !bytes.Contains(raw.Bytes, fr.Bytes[:len(fr.Bytes)-1])) {
+						t.Fatalf("a frame read from its CI byte %X is %X", fr.Bytes, raw.Bytes)
+					}
+					continue
+				}
 				if !bytes.HasPrefix(fr.Bytes, []byte{0x2A}) {
 					t.Fatalf("frame does not start with 0x2A: %X", fr.Bytes)
 				}
@@ -166,5 +177,92 @@ func TestHexScannerLinear(t *testing.T) {
 	}
 	if alloc > uint64(20*len(line))+256<<10 {
 		t.Errorf("a %d-byte line allocated %d bytes: not linear", len(line), alloc)
+	}
+}
+
+// Hex lines as receivers print them: the two bytes before 2A damaged
+// (01FF2A, 05FF2A), or the frame printed from its CI byte without the 2A,
+// type, reserved and length bytes. A frame read from its CI byte is the
+// type and length that fit it and a known network's CRC confirms; nothing
+// else comes out of it as CRC-good.
+func TestDamagedAndCILines(t *testing.T) {
+	const (
+		f55 = "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032"
+		fD5 = "2AD5001D29900000D5900000FD5DC008007450050C012B834F815E16EA240051AB"
+	)
+	for _, tc := range []struct {
+		name, line string
+		want       string // the frame decoded CRC-good, or "" for none
+		skipped    int
+	}{
+		{"01FF2A", "01FF2A 55 0023 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04", f55, 0},
+		{"05FF2A spaced", "05 FF 2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB", fD5, 0},
+		{"damaged FF too", "0000 2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB", fD5, 0},
+		{"0x55 from its CI, trailing byte", "30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04", f55, 0},
+		{"0x55 from its CI, row number", "7 | 30FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032", f55, 0},
+		{"0xD5 from its CI", "29 900000D5 900000FD 5DC008007450050C012B834F815E16EA2400 51AB", fD5, 0},
+		{"from its CI, CRC wrong", "30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9033 04", "", 1},
+		{"from its CI, unknown network", "29 11223344 66778899 0102030405 ABCD", "", 1},
+		{"from an unknown CI byte: not a frame", "77 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403", "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true, EmitFailed: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var good []string
+			failed, skipped := 0, 0
+			out := protocol.Output{Emit: func(m *frames.Message) {
+				if !m.CRCOK {
+					failed++
+					return
+				}
+				good = append(good, m.Raw)
+				if g := m.Fields.(*gridstream.Fields); g.Version != 0 || g.CRCInit == nil {
+					t.Errorf("version %d (want 0: the prefix is damaged or missing), init %v", g.Version, g.CRCInit)
+				}
+			}}
+			if err := dec.DecodeText(strings.NewReader(tc.line), "x", out, func(error) { skipped++ }); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(good, ",") != tc.want || skipped != tc.skipped || failed != 0 {
+				t.Errorf("good %v, %d failed, %d skipped; want %q, %d skipped", good, failed, skipped, tc.want, tc.skipped)
+			}
+		})
+	}
+}
+
+// A frame read from its CI byte gets only a type and length its rule
+// allows: every candidate fromCI makes is one the decoder believes, for
+// every CI byte and line length.
+func TestFromCIFollowsTheRules(t *testing.T) {
+	dec, _ := gridstream.NewDecoder(gridstream.Config{NoLearn: true})
+	for ci := range 256 {
+		for n := 3; n <= 60; n++ {
+			line := make([]byte, n)
+			line[0] = byte(ci)
+			for i := 1; i < n; i++ {
+				line[i] = byte(i * 37)
+			}
+			// Make the last two bytes the CRC of Oncor's network over the
+			// line without its last byte, or over all of it.
+			for _, k := range []int{n, n - 1} {
+				if k < 3 {
+					continue
+				}
+				c := gridstream.CRC16(0x5FD6, line[:k-2])
+				l := append([]byte(nil), line...)
+				l[k-2], l[k-1] = byte(c>>8), byte(c)
+				raw, ok := dec.FrameFromCI(l)
+				if !ok {
+					continue
+				}
+				var m *frames.Message
+				dec.Frame(raw, protocol.Output{Emit: func(x *frames.Message) { m = x }})
+				if m == nil || !m.CRCOK {
+					t.Fatalf("CI %02X, %d bytes: %X read as %X, which the decoder does not believe", ci, n, l, raw.Bytes)
+				}
+			}
+		}
 	}
 }

@@ -31,16 +31,15 @@ type MeterState struct {
 	Counter *int `json:"counter"`
 	// Clock is the meter's clock from its latest 0xD5 length-0x47 frame.
 	Clock *string `json:"clock"`
-	// RSSIdB, SNRdB and FreqHz come from the latest frame that carried them.
-	RSSIdB *float64 `json:"rssi_db"`
-	SNRdB  *float64 `json:"snr_db"`
-	FreqHz *float64 `json:"freq_hz"`
+	protocol.RadioState
 	// Baud is the symbol rate of the latest frame, when measured.
 	Baud      int     `json:"baud,omitempty"`
 	SrcWAN    string  `json:"src_wan,omitempty"`
 	NetworkID *int    `json:"network_id"`
 	CRCInit   *string `json:"crc_init"`
 	Utility   *string `json:"utility"`
+	// Learned is true when the network's CRC init was learned from traffic.
+	Learned bool `json:"learned"`
 	// FrameType is the type byte of the latest frame ("55", "D5", ...).
 	FrameType string `json:"frame_type"`
 	// Frames counts the frames heard from the meter since gridstream started.
@@ -76,6 +75,13 @@ func (Protocol) ParseDeviceID(s string) (string, bool) {
 // only the ones named are announced.
 func (Protocol) AnnounceUnlisted() bool { return false }
 
+// ExpireAfter is 15 minutes. A meter broadcasts its 0x55 frame every few
+// seconds, each on another of ~50 channels, and relays mesh traffic: a
+// receiver on one channel hears a meter about every 10–60 s (the seed
+// captures: 4–126 s apart), so 15 minutes of silence means the meter, or
+// the receiver, is gone.
+func (Protocol) ExpireAfter() time.Duration { return 15 * time.Minute }
+
 // Update merges m, received at at, into the state.
 func (s *MeterState) Update(m *frames.Message, at time.Time) {
 	g, ok := m.Fields.(*Fields)
@@ -105,55 +111,47 @@ func (s *MeterState) Update(m *frames.Message, at time.Time) {
 		s.SrcWAN = g.SrcWAN
 	}
 	if g.CRCInit != nil {
-		s.CRCInit, s.NetworkID, s.Utility = g.CRCInit, g.NetworkID, g.Utility
+		s.CRCInit, s.NetworkID, s.Utility, s.Learned = g.CRCInit, g.NetworkID, g.Utility, g.Learned
 	}
-	if r := m.Radio; r != nil {
-		if r.RSSIdB != nil {
-			s.RSSIdB, s.SNRdB = r.RSSIdB, r.SNRdB
-		}
-		if r.FreqHz != nil {
-			s.FreqHz = r.FreqHz
-		}
-		if r.Baud != 0 {
-			s.Baud = r.Baud
-		}
+	s.UpdateRadio(m.Radio)
+	if r := m.Radio; r != nil && r.Baud != 0 {
+		s.Baud = r.Baud
 	}
 }
 
 // State returns the retained state JSON.
 func (s *MeterState) State() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		// Only a NaN or Inf float can fail; drop the radio fields and retry.
-		c := *s
-		c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-		b, _ = json.Marshal(&c)
-	}
+	b, _ := json.Marshal(s) // no float in it can be NaN or Inf
 	return b
 }
-
-// HasSignal reports whether a signal strength has been measured.
-func (s *MeterState) HasSignal() bool { return s.RSSIdB != nil }
 
 // Info describes the meter.
 func (s *MeterState) Info() protocol.DeviceInfo {
 	return protocol.DeviceInfo{Name: "Meter " + s.ID, Manufacturer: "Landis+Gyr", Model: "GridStream meter"}
 }
 
-// Entities are the meter's uptime, last outage and counter sensors.
+// Entities are the meter's uptime, last outage and counter sensors, each
+// once the meter has sent its value (the counter comes in 0x55 frames,
+// the uptime in 0x55 and long 0xD5 frames).
 func (s *MeterState) Entities() []protocol.Entity {
-	return []protocol.Entity{
-		{Key: "uptime", Component: "sensor", Config: map[string]any{
+	var es []protocol.Entity
+	if s.UptimeS != nil {
+		es = append(es, protocol.Entity{Key: "uptime", Component: "sensor", Config: map[string]any{
 			"name": "Uptime", "device_class": "duration", "state_class": "measurement",
 			"unit_of_measurement": "s", "value_template": "{{ value_json.uptime_s }}", "icon": "mdi:timer-outline",
-		}},
-		{Key: "last_outage", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.LastOutage != nil {
+		es = append(es, protocol.Entity{Key: "last_outage", Component: "sensor", Config: map[string]any{
 			"name": "Last outage", "device_class": "timestamp",
 			"value_template": "{{ value_json.last_outage }}", "icon": "mdi:transmission-tower-off",
-		}},
-		{Key: "counter", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.Counter != nil {
+		es = append(es, protocol.Entity{Key: "counter", Component: "sensor", Config: map[string]any{
 			"name": "Counter", "state_class": "measurement", "entity_category": "diagnostic",
 			"value_template": "{{ value_json.counter }}", "icon": "mdi:counter",
-		}},
+		}})
 	}
+	return es
 }

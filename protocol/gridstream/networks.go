@@ -45,6 +45,17 @@ func (ln LearnedNetwork) times(now time.Time) (learned, heard time.Time) {
 	return learned, heard
 }
 
+// ErrBadState marks a state file that exists but is not one gridstream
+// wrote: malformed JSON or an impossible CRC init. A command-line tool
+// reports it as a usage error (fix or delete the file, or pass another).
+var ErrBadState = errors.New("malformed state file")
+
+// badStateError is a state file's parse error that is also ErrBadState.
+type badStateError struct{ err error }
+
+func (e *badStateError) Error() string   { return e.err.Error() }
+func (e *badStateError) Unwrap() []error { return []error{e.err, ErrBadState} }
+
 type stateFile struct {
 	Networks []LearnedNetwork `json:"networks"`
 }
@@ -75,11 +86,11 @@ func ReadLearned(path string) ([]LearnedNetwork, error) {
 	}
 	var st stateFile
 	if err := json.Unmarshal(b, &st); err != nil {
-		return nil, fmt.Errorf("state file %s: %w", path, err)
+		return nil, &badStateError{fmt.Errorf("state file %s: %w", path, err)}
 	}
 	for _, n := range st.Networks {
 		if _, err := ParseInit(n.CRCInit); err != nil {
-			return nil, fmt.Errorf("state file %s: %w", path, err)
+			return nil, &badStateError{fmt.Errorf("state file %s: %w", path, err)}
 		}
 	}
 	return st.Networks, nil

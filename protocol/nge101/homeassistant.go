@@ -26,9 +26,7 @@ type State struct {
 	EnergyKWh *float64 `json:"energy_kwh"`
 	Impulses  *uint64  `json:"impulses"`
 	BatteryOK *bool    `json:"battery_ok"`
-	RSSIdB    *float64 `json:"rssi_db"`
-	SNRdB     *float64 `json:"snr_db"`
-	FreqHz    *float64 `json:"freq_hz"`
+	protocol.RadioState
 	// Packets counts the packets heard since gridstream started.
 	Packets uint64 `json:"packets"`
 }
@@ -61,6 +59,10 @@ func (Protocol) ParseDeviceID(s string) (string, bool) {
 // are announced unless the user names the ones wanted.
 func (Protocol) AnnounceUnlisted() bool { return true }
 
+// ExpireAfter is 5 minutes: a transmitter sends two packets every ~43 s,
+// so 5 minutes is seven intervals without one.
+func (Protocol) ExpireAfter() time.Duration { return 5 * time.Minute }
+
 // Update merges m, received at at, into the state.
 func (s *State) Update(m *frames.Message, at time.Time) {
 	n, ok := m.Fields.(*Fields)
@@ -70,7 +72,7 @@ func (s *State) Update(m *frames.Message, at time.Time) {
 	s.LastSeen = at.UTC().Format(time.RFC3339)
 	s.Packets++
 	if n.Gap != nil {
-		s.Gap, s.PowerW = n.Gap, n.PowerW
+		s.Gap, s.PowerW = n.Gap, nil
 		if p := n.PowerW; p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) {
 			r := math.Round(*p*10) / 10 // the gap's resolution is far coarser
 			s.PowerW = &r
@@ -82,53 +84,44 @@ func (s *State) Update(m *frames.Message, at time.Time) {
 	if n.BatteryOK != nil {
 		s.BatteryOK = n.BatteryOK
 	}
-	if r := m.Radio; r != nil {
-		if r.RSSIdB != nil {
-			s.RSSIdB, s.SNRdB = r.RSSIdB, r.SNRdB
-		}
-		if r.FreqHz != nil {
-			s.FreqHz = r.FreqHz
-		}
-	}
+	s.UpdateRadio(m.Radio)
 }
 
 // State returns the retained state JSON.
 func (s *State) State() []byte {
-	b, err := json.Marshal(s)
-	if err != nil {
-		// Only a NaN or Inf float can fail; drop the radio fields and retry.
-		c := *s
-		c.RSSIdB, c.SNRdB, c.FreqHz = nil, nil, nil
-		b, _ = json.Marshal(&c)
-	}
+	b, _ := json.Marshal(s) // no float in it can be NaN or Inf
 	return b
 }
-
-// HasSignal reports whether a signal strength has been measured.
-func (s *State) HasSignal() bool { return s.RSSIdB != nil }
 
 // Info describes the transmitter.
 func (s *State) Info() protocol.DeviceInfo {
 	return protocol.DeviceInfo{Name: "NGE101 " + s.ID, Manufacturer: "Norgo", Model: "NGE101 energy transmitter"}
 }
 
-// Entities are the transmitter's power, energy and battery sensors.
+// Entities are the transmitter's power (from 55-bit packets), energy and
+// battery (from 71-bit packets) sensors, each once it has sent its value.
 func (s *State) Entities() []protocol.Entity {
-	return []protocol.Entity{
-		{Key: "power", Component: "sensor", Config: map[string]any{
+	var es []protocol.Entity
+	if s.PowerW != nil {
+		es = append(es, protocol.Entity{Key: "power", Component: "sensor", Config: map[string]any{
 			"name": "Power", "device_class": "power", "state_class": "measurement",
 			"unit_of_measurement": "W", "suggested_display_precision": 0,
 			"value_template": "{{ value_json.power_w }}",
-		}},
-		{Key: "energy", Component: "sensor", Config: map[string]any{
+		}})
+	}
+	if s.EnergyKWh != nil {
+		es = append(es, protocol.Entity{Key: "energy", Component: "sensor", Config: map[string]any{
 			"name": "Energy", "device_class": "energy", "state_class": "total_increasing",
 			"unit_of_measurement": "kWh", "suggested_display_precision": 2,
 			"value_template": "{{ value_json.energy_kwh }}",
-		}},
-		{Key: "battery", Component: "binary_sensor", Config: map[string]any{
+		}})
+	}
+	if s.BatteryOK != nil {
+		es = append(es, protocol.Entity{Key: "battery", Component: "binary_sensor", Config: map[string]any{
 			"name": "Battery", "device_class": "battery", "entity_category": "diagnostic",
 			// A battery binary sensor is "on" when the battery is low.
 			"value_template": "{% if value_json.battery_ok is none %}None{% elif value_json.battery_ok %}OFF{% else %}ON{% endif %}",
-		}},
+		}})
 	}
+	return es
 }

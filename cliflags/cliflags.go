@@ -1,0 +1,112 @@
+// Package cliflags is the flag machinery every gridstream command shares:
+// numeric ranges declared with the flag (Ranged), checked before a command
+// runs and shown in --help; one-line usage errors with one exit status;
+// and --config FILE, which sets any flag of any command from a YAML or
+// TOML file. Commands declare flags with urfave/cli; Install does the
+// rest.
+//
+// A config file holds flag names (without dashes) and values. Keys at the
+// top apply to every command that has the flag; a section named after a
+// command (a table in TOML, a mapping in YAML) applies to that command
+// only, over the top's. Repeatable flags take a list. The command line
+// and environment variables win over the file:
+//
+//	mqtt: mqtt://homeassistant.local
+//	meter: [F0EE36DB, 1-147]
+//	demod:
+//	  center-freq: 915M
+//	  reconnect: true
+package cliflags
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+// configFlag is the name of the flag that names a config file.
+const configFlag = "config"
+
+// Options say how Install sets commands up.
+type Options struct {
+	// ExitUsage is the exit status of usage errors: bad flags, values out
+	// of range, a config file that cannot be used.
+	ExitUsage int
+	// Before, when set, runs for every command after the config file is
+	// applied and the ranges checked (further checks, logging set-up);
+	// its error becomes a usage error unless it is a cli.ExitCoder.
+	Before func(*cli.Context) error
+}
+
+// Install sets up every command of app, subcommands included: a --config
+// flag on each that runs something, the ranges of its numeric flags in
+// --help, a Before that applies the config file, checks the ranges and
+// runs opt.Before ahead of the command's own, and usage errors as one line
+// with opt.ExitUsage.
+func Install(app *cli.App, opt Options) {
+	usage := func(c *cli.Context, err error, _ bool) error {
+		cmd := "gridstream"
+		if app.Name != "" {
+			cmd = app.Name
+		}
+		if c.Command != nil && c.Command.Name != "" && c.Command.Name != app.Name {
+			cmd += " " + c.Command.Name
+		}
+		return cli.Exit(fmt.Sprintf("%v (see %s --help)", err, cmd), opt.ExitUsage)
+	}
+	app.OnUsageError = usage
+	var setup func(cmds []*cli.Command)
+	setup = func(cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			cmd.OnUsageError = usage
+			setup(cmd.Subcommands)
+			if len(cmd.Subcommands) > 0 {
+				continue // its subcommands run; they take the flags
+			}
+			documentRanges(cmd)
+			cmd.Flags = append(cmd.Flags, &cli.StringFlag{Name: configFlag, Category: "Config file", TakesFile: true,
+				Usage: "read flags from this YAML or TOML file (keys are flag names; the command line wins)"})
+			cmd.Before = before(cmd.Before, opt)
+		}
+	}
+	setup(app.Commands)
+}
+
+// before is a command's Before: config file, ranges, opt.Before, then
+// the command's own.
+func before(own cli.BeforeFunc, opt Options) cli.BeforeFunc {
+	return func(c *cli.Context) error {
+		if err := ApplyConfig(c); err != nil {
+			return cli.Exit(err.Error(), opt.ExitUsage)
+		}
+		if err := CheckRanges(c); err != nil {
+			return cli.Exit(err.Error(), opt.ExitUsage)
+		}
+		if opt.Before != nil {
+			if err := opt.Before(c); err != nil {
+				if _, ok := err.(cli.ExitCoder); ok {
+					return err
+				}
+				return cli.Exit(err.Error(), opt.ExitUsage)
+			}
+		}
+		if own != nil {
+			return own(c)
+		}
+		return nil
+	}
+}
+
+// ApplyConfig applies the config file that c's --config names, if any
+// (Install's Before does it first).
+func ApplyConfig(c *cli.Context) error {
+	path := c.String(configFlag)
+	if path == "" {
+		return nil
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return err
+	}
+	return cfg.Apply(c)
+}
