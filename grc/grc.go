@@ -1,7 +1,8 @@
-// Package grc holds gridstream's GNU Radio Companion blocks (a YAML block
-// definition and the Python it runs, in blocks/) and installs them where
-// GRC 3.10 and grcc find them. Nothing is compiled: the block runs
-// `gridstream decode` as a child process.
+// Package grc holds gridstream's GNU Radio Companion blocks (YAML block
+// definitions and the Python they run, in blocks/: the GridStream Decoder
+// and the GridStream Wideband Receiver) and installs them where GRC 3.10
+// and grcc find them. Nothing is compiled: the blocks are stock GNU Radio
+// blocks in Python around `gridstream decode`, run as a child process.
 package grc
 
 import (
@@ -21,12 +22,12 @@ import (
 //go:embed blocks
 var blocks embed.FS
 
-// Files are the installed files' names: the block, the bit sample the
+// Files are the installed files' names: the blocks, the bit sample the
 // block demo reads unless given a file (Python: gridstream_grc.SAMPLE),
 // and the module. The sample is installed before the module and removed
 // before it: it carries no marker, and is ours when the module beside it
 // is.
-var Files = []string{"gridstream_decoder.block.yml", sampleFile, moduleFile}
+var Files = []string{"gridstream_decoder.block.yml", "gridstream_wideband_receiver.block.yml", sampleFile, moduleFile}
 
 const (
 	sampleFile = "gridstream_sample.u8"

@@ -30,6 +30,7 @@ func TestInstallUninstall(t *testing.T) {
 	}
 	py, err := os.ReadFile(filepath.Join(dir, "gridstream_grc.py"))
 	if err != nil || !strings.Contains(string(py), "class decoder(gr.hier_block2)") ||
+		!strings.Contains(string(py), "class wideband_receiver(gr.hier_block2)") ||
 		!strings.Contains(string(py), "SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '"+sampleFile+"')") {
 		t.Fatalf("module: %v", err)
 	}

@@ -38,8 +38,10 @@ type Channel struct {
 	cfg     Config
 	emit    func(*frames.Message)
 	streams []protocol.Stream
-	slicers []*pulse.Slicer    // made at the first level samples
-	room    [4]protocol.Stream // streams' storage for the usual few protocols
+	soft    []protocol.SoftStream // per stream: itself when it takes soft symbols, else nil
+	slicers []*pulse.Slicer       // made at the first level samples
+	room    [4]protocol.Stream    // streams' storage for the usual few protocols
+	softRm  [4]protocol.SoftStream
 	hard    []byte
 	stats   Stats
 
@@ -55,10 +57,13 @@ type Channel struct {
 // never called while a decoder holds a lock.
 func New(cfg Config, emit func(*frames.Message)) *Channel {
 	c := &Channel{cfg: cfg, emit: emit}
-	c.streams = c.room[:0]
+	c.streams, c.soft = c.room[:0], c.softRm[:0]
 	out := protocol.Output{Annotate: c.annotate, Emit: emit}
 	for _, d := range cfg.Decoders {
-		c.streams = append(c.streams, d.NewStream(out))
+		s := d.NewStream(out)
+		ss, _ := s.(protocol.SoftStream)
+		c.streams = append(c.streams, s)
+		c.soft = append(c.soft, ss)
 	}
 	return c
 }
@@ -83,14 +88,22 @@ func (c *Channel) Bits(p []byte) {
 
 // Soft consumes soft symbols, turned into bits by the program's one rule
 // (bitio.SoftBit: greater than zero is 1, a NaN keeps its slot as a 0 and
-// is counted in Stats().Unreliable).
+// is counted in Stats().Unreliable). Streams that use reliabilities
+// (protocol.SoftStream) get the symbols with the bits.
 func (c *Channel) Soft(p []float32) {
 	if cap(c.hard) < len(p) {
 		c.hard = make([]byte, len(p))
 	}
 	h := c.hard[:len(p)]
 	c.stats.Unreliable += int64(bitio.SliceSoft(h, p))
-	c.Bits(h)
+	c.stats.Bits += int64(len(p))
+	for i, s := range c.streams {
+		if ss := c.soft[i]; ss != nil {
+			ss.SoftBits(h, p)
+		} else {
+			s.Bits(h)
+		}
+	}
 }
 
 // Levels consumes OOK level samples (0/1 per byte) at Config.LevelRate

@@ -22,6 +22,20 @@ type RowStream interface {
 	Row(r pulse.Row)
 }
 
+// SoftStream is a Stream that also uses the soft symbols its bits were
+// sliced from: how reliable each bit is (GridStream corrects frames whose
+// CRC fails by flipping the least reliable bits). Inputs of soft symbols
+// (the pure-Go receiver, GNU Radio float streams, float32 files) hand them
+// over; bit inputs call Bits, which means "no reliabilities".
+type SoftStream interface {
+	Stream
+	// SoftBits consumes bits (one 0/1 per byte) with the soft symbols they
+	// were sliced from by bitio.SoftBit: hard[i] is soft[i]'s bit, and the
+	// larger |soft[i]|, the more reliable it is (a NaN is the least
+	// reliable). Neither slice is kept after the call.
+	SoftBits(hard []byte, soft []float32)
+}
+
 // TextDecoder is a Decoder that also reads frames written as text, as
 // wikis, forums and other decoders print them.
 type TextDecoder interface {

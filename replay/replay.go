@@ -81,6 +81,13 @@ func Decode(r io.Reader, name string, cfg pipeline.Config, emit func(*frames.Mes
 		return pipeline.Stats{}, err
 	}
 	log.Debug("replaying", "input", name, "format", f)
+	if f == bitio.Unpacked && !opt.Invert {
+		// The streams look only at each byte's low bit (protocol.Stream):
+		// the bytes go to them as read, without a pass that clears the rest.
+		err := copyStream(br, buf, ch.Bits)
+		ch.Flush()
+		return ch.Stats(), err
+	}
 	rd := bitio.NewReader(br, f, opt.Invert)
 	err = copyStream(rd, buf, ch.Bits)
 	ch.Flush()

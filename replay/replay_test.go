@@ -145,6 +145,22 @@ func TestDecodeFormats(t *testing.T) {
 	}
 }
 
+// Only the low bit of an unpacked byte counts, in either polarity: bytes
+// with other bits set decode to the golden messages.
+func TestDecodeUnpackedHighBits(t *testing.T) {
+	want := golden(t)
+	for _, invert := range []bool{false, true} {
+		data := encode(t, samples.Bits, bitio.Unpacked, invert)
+		for i := range data {
+			data[i] |= byte(i*37) &^ 1
+		}
+		got, st, _, err := decode(t, bytes.NewReader(data), "capture.u8", Options{Format: Auto, Invert: invert}, 0)
+		if err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") || st.Bits != int64(len(data)) {
+			t.Errorf("invert=%v: %d messages (want the %d golden ones), stats %+v, %v", invert, len(got), len(want), st, err)
+		}
+	}
+}
+
 func TestDecodeWarnings(t *testing.T) {
 	want := golden(t)
 	// Text with bytes that are not bits: decoded, and counted once.

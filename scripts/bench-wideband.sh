@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Measures the whole-band GNU Radio flowgraph (flowgraphs/gridstream_wideband.grc
-# with the GridStream Decoder block) beside the pure-Go receiver (gridstream
-# demod) on one synthetic hopping recording: frames decoded against synth's
-# truth, and CPU (user + system, /usr/bin/time -v; the flowgraph's includes its
-# gridstream decode child) per run and per second of signal. README, "The whole
-# band", quotes it.
+# Measures the whole-band GNU Radio flowgraph (flowgraphs/gridstream_wideband.grc:
+# osmosdr source → GridStream Wideband Receiver block) beside the pure-Go
+# receiver (gridstream demod) on one synthetic hopping recording: frames decoded
+# against synth's truth, and CPU (user + system, /usr/bin/time -v; the
+# flowgraph's includes its gridstream decode child) per run and per second of
+# signal. README, "The whole band", quotes it.
 #
-#   scripts/bench-wideband.sh [BURSTS [RUNS]]     # default 400 bursts, 3 runs
+#   scripts/bench-wideband.sh [BURSTS [RUNS [RATE]]]   # default 400 bursts, 3 runs, 2.4e6 S/s
+#   scripts/bench-wideband.sh 400 3 2.56e6              # resampled to 2.6 MS/s in the receiver
 #
 # Needs GNU Radio 3.10 with gr-osmosdr (scripts/install-gnuradio.sh) and
 # /usr/bin/time. Writes a ~150 MB recording into a temporary directory.
@@ -14,18 +15,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BURSTS=${1:-400}
 RUNS=${2:-3}
+RATE=${3:-2.4e6}
 PY=${PYTHON:-/usr/bin/python3}
+FLOWGRAPH=${FLOWGRAPH:-flowgraphs/gridstream_wideband.grc} # another to compare (same id)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/bin/gridstream" ./cmd/gridstream
 export PATH="$work/bin:$PATH"
 gridstream grc install --dir "$work/grc" >/dev/null
-GRC_BLOCKS_PATH="$work/grc" grcc -o "$work" flowgraphs/gridstream_wideband.grc >/dev/null 2>&1
-rec="$work/rec_915M_2400k.cf32"
-gridstream --log-level warn synth --count "$BURSTS" --hop --snr 10 --rate 2.4M --random-polarity \
+GRC_BLOCKS_PATH="$work/grc" grcc -o "$work" "$FLOWGRAPH" >/dev/null 2>&1
+rec="$work/rec_915M.cf32"
+gridstream --log-level warn synth --count "$BURSTS" --hop --snr 10 --rate "$RATE" --random-polarity \
 	--clock-ppm 20 --seed 7 --truth "$work/truth.jsonl" "$rec"
-head -c 800000 "$rec" >"$work/tiny.cf32" # 0.04 s: what starting costs
+head -c 800000 "$rec" >"$work/tiny.cf32" # 100k samples: what starting costs
 
 # score FILE: frames of the truth decoded (CRC-good, once) in FILE's JSON lines.
 score() {
@@ -44,13 +47,13 @@ EOF
 # cpu FILE: user+system seconds from /usr/bin/time -v's report.
 cpu() { awk -F': ' '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$1"; }
 
-seconds=$("$PY" -c 'import os,sys; print(os.path.getsize(sys.argv[1]) / 8 / 2.4e6)' "$rec")
-echo "recording: $BURSTS bursts, ${seconds} s at 2.4 MS/s, hopping over ±960 kHz, all bauds, 10 dB"
+seconds=$("$PY" -c 'import os,sys; print(os.path.getsize(sys.argv[1]) / 8 / float(sys.argv[2]))' "$rec" "$RATE")
+echo "recording: $BURSTS bursts, ${seconds} s at $RATE S/s, hopping over ±40 % of the rate, all bauds, 10 dB"
 for i in $(seq "$RUNS"); do
 	/usr/bin/time -v -o "$work/t1" "$PY" "$work/gridstream_wideband.py" \
-		--args "file=$rec,rate=2.4e6,repeat=false,throttle=false" --extra-args="--state ''" >"$work/fg.out" 2>/dev/null
+		--args "file=$rec,rate=$RATE,repeat=false,throttle=false" --samp-rate "$RATE" --extra-args="--state ''" >"$work/fg.out" 2>/dev/null
 	/usr/bin/time -v -o "$work/t2" "$PY" "$work/gridstream_wideband.py" \
-		--args "file=$work/tiny.cf32,rate=2.4e6,repeat=false,throttle=false" --extra-args="--state ''" >/dev/null 2>&1
+		--args "file=$work/tiny.cf32,rate=$RATE,repeat=false,throttle=false" --samp-rate "$RATE" --extra-args="--state ''" >/dev/null 2>&1
 	/usr/bin/time -v -o "$work/t3" gridstream demod --state '' "$rec" >"$work/demod.out" 2>/dev/null
 	fg=$(cpu "$work/t1") start=$(cpu "$work/t2") dm=$(cpu "$work/t3")
 	echo "run $i: flowgraph $(score "$work/fg.out"), CPU ${fg} s (starting ${start} s;" \

@@ -141,9 +141,7 @@ func (r *Reader) Read(p []byte) (int, error) {
 	switch r.format {
 	case Unpacked:
 		n, err := r.r.Read(p)
-		for i := range p[:n] {
-			p[i] = p[i]&1 ^ r.invert
-		}
+		normalize(p[:n], r.invert)
 		return n, err
 	case Packed:
 		return r.readPacked(p)

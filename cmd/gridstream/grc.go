@@ -16,11 +16,14 @@ func grcCommand() *cli.Command {
 		Usage: "block directory (default: GRC's per-user block directory, $GRC_HIER_PATH or ~/.grc_gnuradio)"}
 	return &cli.Command{
 		Name:  "grc",
-		Usage: "install or remove the GridStream Decoder block for GNU Radio Companion 3.10",
+		Usage: "install or remove the GridStream blocks for GNU Radio Companion 3.10",
 		Description: "The GridStream Decoder block takes a stream (bits, soft symbols, NGE101 OOK\n" +
 			"levels, or FM-discriminator samples of one or many channels) and puts out the\n" +
 			"decoded messages as PDUs, running `gridstream decode` as a child process.\n" +
-			"Nothing is compiled: install copies a YAML block definition and its Python\n" +
+			"The GridStream Wideband Receiver block takes complex samples at any rate and\n" +
+			"decodes every 100 kHz channel of the band, every baud (stock GNU Radio\n" +
+			"blocks: a Polyphase Channelizer and FM discriminators, into a Decoder).\n" +
+			"Nothing is compiled: install copies YAML block definitions and their Python\n" +
 			"module into a directory GRC reads blocks from.\n\n" +
 			"Examples:\n" +
 			"  gridstream grc install                 # ~/.grc_gnuradio: GRC finds it by itself\n" +
@@ -29,14 +32,14 @@ func grcCommand() *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "install",
-				Usage:     "copy the block into GRC's block directory (or --dir)",
+				Usage:     "copy the blocks into GRC's block directory (or --dir)",
 				ArgsUsage: " ",
 				Flags:     []cli.Flag{dirFlag},
 				Action:    func(c *cli.Context) error { return runGRCInstall(c, os.Stdout) },
 			},
 			{
 				Name:      "uninstall",
-				Usage:     "remove the block from GRC's block directory (or --dir)",
+				Usage:     "remove the blocks from GRC's block directory (or --dir)",
 				ArgsUsage: " ",
 				Flags:     []cli.Flag{dirFlag},
 				Action:    func(c *cli.Context) error { return runGRCUninstall(c, os.Stdout) },
@@ -68,13 +71,14 @@ func runGRCInstall(c *cli.Context, w io.Writer) error {
 	if err != nil {
 		return cli.Exit("grc install: "+err.Error(), exitInput)
 	}
-	fmt.Fprintf(w, "Installed the GridStream Decoder block:\n")
+	fmt.Fprintf(w, "Installed the GridStream blocks:\n")
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
 	if how, ok := grc.Found(dir); ok {
 		fmt.Fprintf(w, "%s: restart GNU Radio Companion (or press Reload Blocks)\n"+
-			"and find \"GridStream Decoder\" in the [gridstream] category; grcc finds it too.\n", how)
+			"and find \"GridStream Decoder\" and \"GridStream Wideband Receiver\" in the\n"+
+			"[gridstream] category; grcc finds them too.\n", how)
 	} else {
 		fmt.Fprintf(w, "GRC does not read blocks from this directory by itself: before starting\n"+
 			"gnuradio-companion or grcc,\n  export GRC_BLOCKS_PATH=%s\n"+
@@ -82,7 +86,7 @@ func runGRCInstall(c *cli.Context, w io.Writer) error {
 	}
 	if _, err := exec.LookPath("gridstream"); err != nil {
 		exe, _ := os.Executable()
-		fmt.Fprintf(w, "Note: gridstream is not on PATH; put it there, or set the block's\n"+
+		fmt.Fprintf(w, "Note: gridstream is not on PATH; put it there, or set the blocks'\n"+
 			"\"gridstream Binary\" parameter to its path (%s).\n", exe)
 	}
 	return nil

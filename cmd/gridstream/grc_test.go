@@ -32,6 +32,7 @@ func TestGRCInstall(t *testing.T) {
 	r := run("grc", "install")
 	def := filepath.Join(home, ".grc_gnuradio")
 	if r.code != 0 || !strings.Contains(r.stdout, filepath.Join(def, "gridstream_decoder.block.yml")) ||
+		!strings.Contains(r.stdout, filepath.Join(def, "gridstream_wideband_receiver.block.yml")) ||
 		!strings.Contains(r.stdout, "~/.grc_gnuradio") || !strings.Contains(r.stdout, "[gridstream]") {
 		t.Errorf("grc install: %d\n%s", r.code, r.stdout)
 	}

@@ -8,9 +8,17 @@ and publishes every decoded message as a PDU on its `pdus` message port:
 (metadata dict . u8vector of the frame), exactly what `--out-pmt` publishes.
 The child inherits the flowgraph's stdout and stderr, so its JSON lines
 appear where the flowgraph runs.
+
+wideband_receiver: the GridStream Wideband Receiver block. It takes the
+complex samples of a band at any rate, cuts them into the 100 kHz channel
+grid with a Polyphase Channelizer (resampling first when the rate is not a
+multiple of the grid), FM-demodulates every channel, and decodes them all
+with a decoder child: every baud, every channel, PDUs out.
 """
 
 import atexit
+import fractions
+import math
 import os
 import shlex
 import shutil
@@ -25,7 +33,7 @@ import urllib.parse
 
 import numpy as np
 import pmt
-from gnuradio import blocks, gr, zeromq
+from gnuradio import blocks, fft, filter, gr, zeromq
 
 # Item formats: numpy type, item size, and whether a sample rate is needed.
 FORMATS = {
@@ -39,14 +47,17 @@ START_TIMEOUT = 10.0  # seconds for the child to start
 END_TIMEOUT = 60.0  # seconds for it to decode what it was sent at the end
 QUIET = 0.5  # seconds without a PDU after the child ended: none is in flight
 BUFFER_BYTES = 4 << 20  # the stream buffer before the ZMQ PUSH Sink
+THIN = 4096  # items per item the end-of-stream block sees
+MAX_CHANNELS = 1024  # channels of FM samples gridstream decode takes
+MAX_FREQ = 10e9  # the highest channel frequency it takes, Hz
 
 # SAMPLE is gridstream's bit sample (one 0/1 per byte), installed beside
 # this module: what flowgraphs/block_demo.grc reads unless given --file.
 SAMPLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'gridstream_sample.u8')
 
 
-def _log(msg):
-    print('GridStream Decoder: ' + msg, file=sys.stderr, flush=True)
+def _log(msg, who='GridStream Decoder'):
+    print(who + ': ' + msg, file=sys.stderr, flush=True)
 
 
 def find_binary(binary):
@@ -187,19 +198,21 @@ class _Child(object):
 
 
 class _EndOfStream(gr.sync_block):
-    """Consumes the stream beside the ZMQ PUSH Sink; when the stream ends
-    (GNU Radio stops the block), tells the child how many items there were."""
+    """Consumes a thinned copy of the stream (one item in THIN: few Python
+    calls); when the stream ends (GNU Radio stops the block, after every block
+    before it), tells the child how many items counter wrote."""
 
-    def __init__(self, dtype, vlen, child):
+    def __init__(self, dtype, vlen, child, counter):
         sig = [(dtype, vlen)] if vlen > 1 else [dtype]
         gr.sync_block.__init__(self, name='gridstream_end_of_stream', in_sig=sig, out_sig=None)
         self.child = child
+        self.counter = counter
 
     def work(self, input_items, output_items):
         return len(input_items[0])
 
     def stop(self):
-        self.child.end_of_stream(self.nitems_read(0))
+        self.child.end_of_stream(self.counter.nitems_written(0))
         return True
 
 
@@ -319,17 +332,17 @@ class decoder(gr.hier_block2):
         self.child.spawn()
 
         self.push = zeromq.push_sink(itemsize, vlen, data_ep, 100, bool(pass_tags), -1)
-        self.end = _EndOfStream(dtype, vlen, self.child)
         self.pdu_source = zeromq.sub_msg_source(pdu_ep, 100)  # connects (3.10.0 has no bind flag)
         self.forward = _Forwarder(self.child)
-        # A copy with a large output buffer lets the end-of-stream counter
-        # take big chunks: few Python calls.
+        # A copy with a large output buffer between the flowgraph and the
+        # child; the end-of-stream block counts what it wrote.
         self.buffer = blocks.copy(itemsize * vlen)
         self.buffer.set_min_output_buffer(max(8192, BUFFER_BYTES // (itemsize * vlen)))
-        self.end.set_min_noutput_items(4096)  # the rest comes at the end anyway
+        self.thin = blocks.keep_one_in_n(itemsize * vlen, THIN)
+        self.end = _EndOfStream(dtype, vlen, self.child, self.buffer)
         self.connect(self, self.buffer)
         self.connect(self.buffer, self.push)
-        self.connect(self.buffer, self.end)
+        self.connect(self.buffer, self.thin, self.end)
         self.msg_connect(self.pdu_source, 'out', self.forward, 'in')
         self.msg_connect(self.forward, 'out', self, 'pdus')
 
@@ -342,3 +355,191 @@ class decoder(gr.hier_block2):
     def command_line(self):
         """Returns the child's command line."""
         return self.child.cmdline()
+
+
+# The GridStream Wideband Receiver's channel plan.
+CHANNEL_PASS = 0.45  # of the spacing: the channel filter passes ±45 kHz (38400-baud bursts)
+CHANNEL_STOP = 0.75  # and rejects the neighbours (and what would alias) from ~±80 kHz
+MIN_OSR = 1.5  # channel sample rate / spacing, at least
+MAX_RATIO = 1000  # largest resampling decimation (the ratio is approximated beyond)
+RESAMPLER_ATTEN = 50  # dB, the resampler's stopband: an 8-bit RTL-SDR's dynamic range
+
+
+class WidebandError(ValueError):
+    """A sample rate or channel spacing the wideband receiver cannot handle."""
+
+
+class WidebandPlan(object):
+    """How wideband_receiver cuts a band into channels (see wideband_plan)."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def __repr__(self):
+        return 'WidebandPlan(%s)' % ', '.join('%s=%r' % kv for kv in sorted(self.__dict__.items()))
+
+    def describe(self):
+        """One line for people."""
+        s = '%g S/s' % self.samp_rate
+        if self.interp != self.decim:
+            s += ' resampled by %d/%d to %g S/s' % (self.interp, self.decim, self.band_rate)
+        lo, hi = min(self.freqs), max(self.freqs)
+        return ('%s: %d channels of %g Hz from %.6g to %.6g MHz (of %d), %g S/s each'
+                % (s, len(self.freqs), self.spacing, lo / 1e6, hi / 1e6, self.nchan,
+                   self.chan_rate))
+
+
+def wideband_plan(samp_rate, center_freq=915e6, spacing=100e3):
+    """Returns the WidebandPlan for complex samples at samp_rate centred on
+    center_freq, or raises WidebandError.
+
+    The Polyphase Channelizer needs a band of nchan whole channels: a rate
+    that is a multiple of the spacing is used as it is (every channel,
+    including the one at the band's edge when nchan is even); any other rate
+    is resampled (rationally) up to the next multiple, and only the channels
+    that lie wholly inside the sampled band are kept. Each channel comes out
+    at band_rate / decim_chan (>= 1.5 x the spacing).
+    """
+    try:
+        samp_rate, center_freq, spacing = float(samp_rate), float(center_freq), float(spacing)
+    except (TypeError, ValueError):
+        raise WidebandError('sample rate %r, centre %r, spacing %r: want numbers'
+                            % (samp_rate, center_freq, spacing))
+    if not (math.isfinite(spacing) and spacing > 0):
+        raise WidebandError('channel spacing %g Hz: want a positive number' % spacing)
+    if not math.isfinite(center_freq):
+        raise WidebandError('centre frequency %g Hz: want a number' % center_freq)
+    if not (math.isfinite(samp_rate) and samp_rate >= spacing * (1 - 1e-9)):
+        raise WidebandError('sample rate %g S/s does not cover a whole %g kHz channel: want at '
+                            'least %g S/s' % (samp_rate, spacing / 1e3, spacing))
+    nchan = max(2, int(math.ceil(samp_rate / spacing - 1e-6)))
+    if nchan > MAX_CHANNELS:
+        raise WidebandError('sample rate %g S/s is %d channels of %g kHz: want at most %d '
+                            '(%g S/s)' % (samp_rate, nchan, spacing / 1e3, MAX_CHANNELS,
+                                          MAX_CHANNELS * spacing))
+    if abs(nchan * spacing - samp_rate) <= 1e-6 * samp_rate:
+        interp = decim = 1
+        band_rate = samp_rate
+    else:
+        ratio = fractions.Fraction(nchan * spacing / samp_rate).limit_denominator(MAX_RATIO)
+        interp, decim = ratio.numerator, ratio.denominator
+        band_rate = samp_rate * interp / decim
+    spacing = band_rate / nchan
+    decim_chan = max(1, int(nchan / MIN_OSR + 1e-9))
+    if interp == decim:
+        half = nchan // 2
+        ks = list(range(-half, nchan - half))
+    else:
+        # Whole channels inside the sampled band only.
+        kmax = int((samp_rate / 2 - spacing / 2) / spacing * (1 + 1e-9))
+        ks = list(range(-kmax, kmax + 1))
+    freqs = [center_freq + k * spacing for k in ks]
+    if freqs[0] < 0 or freqs[-1] > MAX_FREQ:
+        raise WidebandError('centre frequency %g Hz puts channels at %g to %g Hz: want 0 to %g Hz '
+                            '(the tuner\'s frequency)' % (center_freq, freqs[0], freqs[-1], MAX_FREQ))
+    return WidebandPlan(
+        samp_rate=samp_rate, center_freq=center_freq, spacing=spacing,
+        interp=interp, decim=decim, band_rate=band_rate, nchan=nchan,
+        decim_chan=decim_chan, osr=nchan / decim_chan, chan_rate=band_rate / decim_chan,
+        offsets=[k * spacing for k in ks], chan_map=[k % nchan for k in ks],
+        freqs=freqs)
+
+
+def resampler_taps(plan):
+    """Returns the taps of plan's rational resampler (at interp x samp_rate,
+    gain interp). It passes the kept channels (plus what the channel filter
+    passes of the outermost ones) and stops from band_rate - passband: what
+    lies between folds onto the channels that are not kept."""
+    passband = max(abs(o) for o in plan.offsets) + CHANNEL_PASS * plan.spacing
+    stop = plan.band_rate - passband
+    # A Kaiser window for RESAMPLER_ATTEN; firdes makes its transition about
+    # 40 % wider than asked, hence 0.7 (checked by TestWidebandPlan).
+    return filter.firdes.low_pass(plan.interp, plan.interp * plan.samp_rate,
+                                  (passband + stop) / 2, 0.7 * (stop - passband),
+                                  fft.window.WIN_KAISER, 0.1102 * (RESAMPLER_ATTEN - 8.7))
+
+
+def channel_taps(plan):
+    """Returns the Polyphase Channelizer's prototype filter (at band_rate):
+    passes ±CHANNEL_PASS channel spacings (±45 kHz) and stops (> 45 dB) from
+    a little beyond ±CHANNEL_STOP, so nothing folds into the passband at the
+    channel rate (>= 1.5 spacings)."""
+    return filter.firdes.low_pass(1.0, plan.band_rate,
+                                  (CHANNEL_PASS + CHANNEL_STOP) / 2 * plan.spacing,
+                                  (CHANNEL_STOP - CHANNEL_PASS) * plan.spacing,
+                                  fft.window.WIN_HAMMING)
+
+
+class wideband_receiver(gr.hier_block2):
+    """GridStream Wideband Receiver: complex samples of a band in, PDUs of
+    every decoded message of every channel out.
+
+    Polyphase Channelizer on the channel grid (after a rational resampler when
+    the rate is not a multiple of the spacing) -> FM discriminator per channel
+    (one conjugate product and one arctangent over all channels at once) ->
+    GridStream Decoder in FM format, which finds every baud and polarity on
+    every channel.
+
+    samp_rate: the input's sample rate: any rate covering a whole channel.
+    center_freq: the frequency of the input's centre (Hz), for freq_hz.
+    spacing: the channel grid (Hz).
+    The other parameters are the GridStream Decoder's. An unusable rate is a
+    one-line error and exit status 2 (wideband_plan raises WidebandError).
+    """
+
+    def __init__(self, samp_rate, center_freq=915e6, spacing=100e3, protocol='', crc_inits='',
+                 mqtt='', quiet=False, extra_args='', binary='gridstream', log_level='warn',
+                 name='gridstream'):
+        try:
+            plan = wideband_plan(samp_rate, center_freq, spacing)
+        except WidebandError as e:
+            print('GridStream Wideband Receiver: %s' % e, file=sys.stderr, flush=True)
+            raise SystemExit(2)
+        self.plan = plan
+        gr.hier_block2.__init__(self, 'GridStream Wideband Receiver',
+                                gr.io_signature(1, 1, gr.sizeof_gr_complex),
+                                gr.io_signature(0, 0, 0))
+        self.message_port_register_hier_out('pdus')
+        if log_level in ('info', 'debug'):
+            _log(plan.describe(), 'GridStream Wideband Receiver')
+
+        nout = len(plan.chan_map)
+        # Decoder first: a missing binary fails before anything else is built.
+        self.decoder = decoder(item_format='fm', vlen=nout, samp_rate=plan.chan_rate,
+                               freqs=plan.freqs, fm_gain=1.0, protocol=protocol,
+                               crc_inits=crc_inits, mqtt=mqtt, quiet=quiet,
+                               extra_args=extra_args, binary=binary, log_level=log_level,
+                               name=name)
+        head = self
+        if plan.interp != plan.decim:
+            self.resampler = filter.rational_resampler_ccf(plan.interp, plan.decim,
+                                                           resampler_taps(plan))
+            self.connect(self, self.resampler)
+            head = self.resampler
+        self.channelizer = filter.pfb_channelizer_ccf(plan.nchan, channel_taps(plan), plan.osr)
+        self.channelizer.set_channel_map(plan.chan_map)
+        # Fewer outputs than inputs when channels are left out: ONE_TO_ONE
+        # (the default) would stop the block; the decoder passes no tags.
+        self.channelizer.set_tag_propagation_policy(gr.TPP_DONT)
+        # The channelizer takes its input deinterleaved, one stream per filter.
+        self.deinterleave = blocks.stream_to_streams(gr.sizeof_gr_complex, plan.nchan)
+        self.connect(head, self.deinterleave)
+        for i in range(plan.nchan):
+            self.connect((self.deinterleave, i), (self.channelizer, i))
+        size = gr.sizeof_gr_complex * nout
+        self.channels = blocks.streams_to_vector(gr.sizeof_gr_complex, nout)
+        for i in range(nout):
+            self.connect((self.channelizer, i), (self.channels, i))
+        # FM discriminator, every channel at once: arg(x[n] conj(x[n-1])),
+        # radians per sample (Quadrature Demod with gain 1).
+        self.previous = blocks.delay(size, 1)
+        self.product = blocks.multiply_conjugate_cc(nout)
+        self.phase = blocks.complex_to_arg(nout)
+        self.connect(self.channels, (self.product, 0))
+        self.connect(self.channels, self.previous, (self.product, 1))
+        self.connect(self.product, self.phase, self.decoder)
+        self.msg_connect(self.decoder, 'pdus', self, 'pdus')
+
+    def command_line(self):
+        """Returns the decoder child's command line."""
+        return self.decoder.command_line()

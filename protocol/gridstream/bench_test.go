@@ -41,4 +41,5 @@ func BenchmarkDeframer(b *testing.B) {
 	if frames < b.N*(len(stream)/50000) {
 		b.Fatalf("found %d frames in %d passes", frames, b.N)
 	}
+	b.ReportMetric(float64(len(stream))*float64(b.N)/b.Elapsed().Seconds()/1e6, "Mbit/s")
 }

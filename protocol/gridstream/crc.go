@@ -35,18 +35,27 @@ func CRC16(init uint16, data []byte) uint16 {
 
 // SolveInit returns the one init for which CRC16(init, data) == sent. The CRC
 // is affine in its init, so the init is found by running the register
-// backwards over len(data) zero bytes from sent ^ CRC16(0, data).
+// backwards over len(data) zero bytes from sent ^ CRC16(0, data), a byte
+// per step (crcBack).
 func SolveInit(data []byte, sent uint16) uint16 {
 	c := sent ^ CRC16(0, data)
-	for range 8 * len(data) {
-		if c&1 != 0 {
-			c = (c^crcPoly)>>1 | 0x8000
-		} else {
-			c >>= 1
-		}
+	for range data {
+		// Forward, a zero byte makes c<<8 ^ crcTable[c>>8], whose low byte
+		// is the table entry's: it tells the high byte c had.
+		hi := crcBack[byte(c)]
+		c = (c^crcTable[hi])>>8 | uint16(hi)<<8
 	}
 	return c
 }
+
+// crcBack[v] is the index of the crcTable entry whose low byte is v (the
+// low bytes of the 256 entries are all different).
+var crcBack = func() (t [256]byte) {
+	for i, v := range crcTable {
+		t[byte(v)] = byte(i)
+	}
+	return t
+}()
 
 // InitForNetwork returns the CRC init of a network id.
 func InitForNetwork(id uint16) uint16 { return CRC16(0, []byte{byte(id >> 8), byte(id)}) }
@@ -88,8 +97,15 @@ var singleBitSyndromes = sync.OnceValue(func() *[1 << 16]int16 {
 // body or its CRC. The CRC is affine in its input: one flipped bit moves the
 // solved init by a fixed amount that depends only on the bit's position.
 func OneBitFrom(solved, init uint16, n int) bool {
+	_, ok := oneBitPosition(solved, init, n)
+	return ok
+}
+
+// oneBitPosition is OneBitFrom that also says where the bit is: m bits
+// (counting the 16 CRC bits) follow it.
+func oneBitPosition(solved, init uint16, n int) (m int, ok bool) {
 	var zeros [256]byte
 	diff := CRC16(solved^init, zeros[:min(n, len(zeros))])
-	m := singleBitSyndromes()[diff]
-	return m >= 0 && int(m) < 8*n+16
+	m = int(singleBitSyndromes()[diff])
+	return m, m >= 0 && m < 8*n+16
 }

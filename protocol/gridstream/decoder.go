@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -27,6 +28,9 @@ type Config struct {
 	// ForgetAfter forgets a learned network not heard for this long (0
 	// means DefaultForgetAfter).
 	ForgetAfter time.Duration
+	// NoCorrect turns off the soft-decision correction of frames whose
+	// CRC fails (see chase.go).
+	NoCorrect bool
 	// EmitFailed also emits frames whose CRC fails (crc_ok false), and
 	// encrypted ones.
 	EmitFailed bool
@@ -46,7 +50,9 @@ type Config struct {
 type Stats struct {
 	Frames        int64 // frames examined
 	Good          int64 // ...whose CRC matched a known or learned init
-	Encrypted     int64 // 0xD2 frames without a CRC
+	Corrected     int64 // ...of which it matched once a few unreliable bits were flipped
+	Encrypted     int64 // encrypted frames (0xD2, CI 0x52: an auth tag, no CRC)
+	Unchecked     int64 // other 0xD2 frames no known init explains: maybe without a CRC, maybe damaged
 	Failed        int64 // frames no init explains, or whose header is implausible
 	Implausible   int64 // ...of which their type, reserved, length or CI byte breaks their type's rule
 	Learned       int64 // networks learned in this run
@@ -79,6 +85,17 @@ type Decoder struct {
 	nets     map[uint16]*network
 	learn    learning
 	stats    Stats
+	// targets are the networks heard in this run (corrections lead only
+	// to them), meters the meters heard CRC-good on each.
+	targets atomic.Pointer[targetSet]
+	meters  meterSet
+	// saveDue asks for the state file to be written once the lock is
+	// released (save, persist); saveMu is held while it is written;
+	// saveRetry, under mu, is when a save may be tried again after the
+	// file's lock was busy.
+	saveDue   atomic.Bool
+	saveMu    sync.Mutex
+	saveRetry time.Time
 }
 
 // NewDecoder returns a decoder with the built-in utility table, the user's
@@ -100,6 +117,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	if d.log == nil {
 		d.log = slog.Default()
 	}
+	d.targets.Store(&targetSet{})
 	for _, u := range Utilities {
 		d.add(&network{init: u.Init, utility: ptr(u.Name)})
 	}
@@ -144,6 +162,8 @@ func (d *Decoder) Stats() protocol.Stats {
 	d.mu.Unlock()
 	return protocol.Stats{Frames: s.Frames, Good: s.Good, Failed: s.Failed, Counters: []protocol.Counter{
 		{Name: "encrypted", Value: s.Encrypted},
+		{Name: "unchecked_d2", Value: s.Unchecked},
+		{Name: "corrected", Value: s.Corrected},
 		{Name: "learned_networks", Value: int64(learned), State: true},
 		{Name: "learned_now", Value: s.Learned},
 		{Name: "known_networks", Value: int64(known), State: true},
@@ -158,27 +178,23 @@ func (d *Decoder) Learned() []LearnedNetwork {
 	return d.learnedList(false)
 }
 
-// NewStream returns a finder of GridStream frames in one input's bits.
-func (d *Decoder) NewStream(out protocol.Output) protocol.Stream {
-	return stream{NewDeframer(d.deframer, func(f RawFrame) { d.Frame(f, out) })}
-}
-
-// stream is one input's deframer feeding the decoder.
-type stream struct{ *Deframer }
-
 // Frame decodes one deframed frame. out.Annotate marks the message made
 // from it (before it may wait for its network to be learned), and out.Emit
 // receives what the frame releases: nothing (a failed frame without
 // EmitFailed, or one that waits), its message, or — when it confirms a
 // learned network — the frames that waited for it (each with its own
-// annotation) and its own.
-func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
+// annotation) and its own. Without soft symbols no frame is corrected.
+func (d *Decoder) Frame(f RawFrame, out protocol.Output) { d.frame(f, nil, nil, out) }
+
+// frame is Frame with the frame's soft symbols (10 per byte from the 0x2A
+// byte's start bit; nil when unknown) and the stream's corrector.
+func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.Output) {
 	frame := f.Bytes
 	if len(frame) < 2 {
 		d.mu.Lock()
 		d.stats.Frames++
 		d.stats.Failed++
-		d.mu.Unlock()
+		d.unlock()
 		return
 	}
 	now := d.cfg.Now()
@@ -217,6 +233,19 @@ func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
 	}
 	body := typed[ci : len(typed)-2]
 	init := SolveInit(body, uint16(typed[len(typed)-2])<<8|uint16(typed[len(typed)-1]))
+	var fix correction
+	var fixed *frames.Message
+	var sv *softView
+	if soft != nil && c != nil && f.Complete && !d.targets.Load().has(init) {
+		if !d.cfg.NoCorrect {
+			fix, fixed = d.correct(c, frame, ci, soft, init, rule, m, f.Version)
+		}
+		if fixed == nil && !d.cfg.NoLearn {
+			if v, ok := c.view(frame, ci, soft); ok {
+				sv = &v
+			}
+		}
+	}
 	// The message may wait for learning, where another input's frame can
 	// release it: it is marked as its own before anyone else can see it.
 	annotate(m, out)
@@ -228,16 +257,27 @@ func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
 	case known:
 		d.stats.Good++
 		d.vouch(m, n)
+		if src, ok := sourceOf(typed); ok {
+			d.meters.add(init, src)
+		}
 		ready = append(ready, m)
-	case typed[0] == TypeEncrypted:
-		d.stats.Encrypted++
+	case rule.mayLackCRC:
+		d.stats.Unchecked++
 		if d.cfg.EmitFailed {
 			ready = append(ready, m)
 		}
+	case fixed != nil && d.accepts(fix, init):
+		d.stats.Good++
+		d.stats.Corrected++
+		d.mark(fixed, d.nets[fix.init])
+		d.unlock()
+		annotate(fixed, out)
+		out.Emit(fixed)
+		return
 	default:
 		learned := false
 		if f.Complete && !d.cfg.NoLearn {
-			ready, learned = d.offer(init, body, m, f.FramingErrors > 0 || d.damaged(init, len(body)))
+			ready, learned = d.offer(init, body, m, d.learnEvidence(typed, body, init, f.FramingErrors, sv))
 		}
 		if !learned {
 			d.stats.Failed++
@@ -246,7 +286,7 @@ func (d *Decoder) Frame(f RawFrame, out protocol.Output) {
 			}
 		}
 	}
-	d.mu.Unlock()
+	d.unlock()
 	for _, r := range ready {
 		out.Emit(r)
 	}
@@ -276,20 +316,20 @@ func (d *Decoder) reject(m *frames.Message, now time.Time, implausible bool, out
 	if implausible {
 		d.stats.Implausible++
 	}
-	d.mu.Unlock()
+	d.unlock()
 	if d.cfg.EmitFailed {
 		send(m, out)
 	}
 }
 
-// encrypted counts a 0xD2 frame with CI 0x52, emitted with EmitFailed or
-// EmitEncrypted.
+// encrypted counts an encrypted frame (isEncrypted), emitted with
+// EmitFailed or EmitEncrypted.
 func (d *Decoder) encrypted(m *frames.Message, now time.Time, out protocol.Output) {
 	d.mu.Lock()
 	d.stats.Frames++
 	d.sweep(now)
 	d.stats.Encrypted++
-	d.mu.Unlock()
+	d.unlock()
 	if d.cfg.EmitFailed || d.cfg.EmitEncrypted {
 		send(m, out)
 	}
@@ -341,18 +381,27 @@ func (d *Decoder) unknownType(frame []byte, m *frames.Message, g *Fields, now ti
 		parseHeader(g, fits[1:], fitsCI)
 		d.stats.Failed++
 	}
-	d.mu.Unlock()
+	d.unlock()
 	if good != nil || d.cfg.EmitFailed {
 		send(m, out)
 	}
 }
 
-// vouch marks m as CRC-good under network n.
+// vouch marks m, a frame CRC-good as received, as good under network n,
+// which it shows to be on the air.
 func (d *Decoder) vouch(m *frames.Message, n *network) {
 	if n.learned {
 		d.heard(n)
 	}
-	n.seen = true
+	if !n.seen {
+		n.seen = true
+		d.targets.Store(d.targets.Load().with(n.init, true))
+	}
+	d.mark(m, n)
+}
+
+// mark sets m's network fields: CRC-good under network n.
+func (d *Decoder) mark(m *frames.Message, n *network) {
 	m.CRCOK = true
 	g := m.Fields.(*Fields)
 	g.CRCInit = ptr(FormatInit(n.init))
@@ -377,6 +426,6 @@ func clone(m *frames.Message) *frames.Message {
 
 // String summarizes the stats for logs.
 func (s Stats) String() string {
-	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d failed, %d of them implausible), %d networks learned",
-		s.Frames, s.Good, s.Encrypted, s.Failed, s.Implausible, s.Learned)
+	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d 0xD2 unchecked, %d failed, %d of them implausible), %d networks learned",
+		s.Frames, s.Good, s.Encrypted, s.Unchecked, s.Failed, s.Implausible, s.Learned)
 }

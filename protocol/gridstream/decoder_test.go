@@ -96,7 +96,7 @@ func TestSeedFrames(t *testing.T) {
 	if c := gs(msgs[len(msgs)-3]).Clock; c != "2021-02-21T23:57:51Z" {
 		t.Errorf("0xD5 len 0x47 clock %q", c)
 	}
-	if st := dec.Counts(); st.Encrypted != 1 || st.Failed != 0 || st.Learned != 1 {
+	if st := dec.Counts(); st.Encrypted != 0 || st.Unchecked != 1 || st.Failed != 0 || st.Learned != 1 {
 		t.Errorf("stats %+v", st)
 	}
 }
@@ -121,10 +121,12 @@ func TestSolveInit(t *testing.T) {
 	}
 }
 
-// oneUnknownFrame builds a valid 0x55 frame of network init with counter c.
+// unknownFrame builds a valid 0x55 frame of network init with counter c,
+// sent by a meter of that network (LAN id 1234 and the init).
 func unknownFrame(init uint16, counter byte) []byte {
-	f := []byte{0x2A, 0x55, 0x00, 0x23, 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, 0x12, 0x34, 0x56, 0x78, 0x00,
-		counter, 0x00, 0x01, 0x02, 0x03, 0xA4, 0x0B, 0x12, 0x34, 0x56, 0x78, 0x01, 0x00, 0x16, 0x15, 0x05, 0x14, 0x7E, 0x7E, 0x00}
+	hi, lo := byte(init>>8), byte(init)
+	f := []byte{0x2A, 0x55, 0x00, 0x23, 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE, 0x12, 0x34, hi, lo, 0x00,
+		counter, 0x00, 0x01, 0x02, 0x03, 0xA4, 0x0B, 0x12, 0x34, hi, lo, 0x01, 0x00, 0x16, 0x15, 0x05, 0x14, 0x7E, 0x7E, 0x00}
 	c := gridstream.CRC16(init, f[4:])
 	return append(f, byte(c>>8), byte(c))
 }
@@ -207,12 +209,32 @@ func TestLearning(t *testing.T) {
 	})
 }
 
+// Stats and messages agree on 0xD2 frames: CI 0x52 is encrypted in both;
+// another CI that no known init explains (seed 000's D2 04 53 BE 06 FC) is
+// encrypted in neither, counted as unchecked, and never learned from.
 func TestEncryptedFrame(t *testing.T) {
 	dec, _ := gridstream.NewDecoder(gridstream.Config{EmitFailed: true})
 	var got []*frames.Message
-	dec.Frame(gridstream.RawFrame{Bytes: []byte{0x2A, 0xD2, 0x05, 0x52, 0x01, 0x02, 0xAA, 0xBB}, Version: 5, Complete: true}, protocol.Output{Emit: func(m *frames.Message) { got = append(got, m) }})
+	out := protocol.Output{Emit: func(m *frames.Message) { got = append(got, m) }}
+	dec.Frame(gridstream.RawFrame{Bytes: []byte{0x2A, 0xD2, 0x05, 0x52, 0x01, 0x02, 0xAA, 0xBB}, Version: 5, Complete: true}, out)
 	if len(got) != 1 || !gs(got[0]).Encrypted || got[0].CRCOK || gs(got[0]).CI != "52" || gs(got[0]).Length != 5 {
 		t.Fatalf("got %+v", got)
+	}
+	if st := dec.Counts(); st.Encrypted != 1 || st.Unchecked != 0 || st.Failed != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	got = nil
+	dec.Frame(gridstream.RawFrame{Bytes: []byte{0x2A, 0xD2, 0x04, 0x53, 0xBE, 0x06, 0xFC}, Version: 4, Complete: true}, out)
+	for i := range byte(2) { // as if CRC-covered under an unknown init: still not learned
+		f := []byte{0x2A, 0xD2, 0x04, 0x53, i}
+		c := gridstream.CRC16(0x1234, f[3:])
+		dec.Frame(gridstream.RawFrame{Bytes: append(f, byte(c>>8), byte(c)), Version: 4, Complete: true}, out)
+	}
+	if len(got) != 3 || gs(got[0]).Encrypted || got[0].CRCOK || gs(got[0]).CI != "53" {
+		t.Fatalf("got %+v", got)
+	}
+	if st := dec.Counts(); st.Encrypted != 1 || st.Unchecked != 3 || st.Failed != 0 || st.Learned != 0 {
+		t.Fatalf("stats %+v", st)
 	}
 }
 

@@ -1,6 +1,11 @@
 package gridstream
 
-import mathbits "math/bits"
+import (
+	"math"
+	mathbits "math/bits"
+
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
+)
 
 // GridStream sync: after at least 16 alternating preamble bits come the UART
 // bytes 0x00 and 0xFF. Version 4 sends them as plain 8N1 (20 framing bits);
@@ -11,9 +16,6 @@ const (
 	framingV4Bits = 20
 	framingV5     = 0b0000000001_11111111111
 	framingV5Bits = 21
-	// Both framings end in at least nine 1 bits; the hot loop only looks
-	// closer when they are there.
-	framingTail = 0x1FF
 
 	preamblePattern = 0xAAAAAAAAAAAAAAAA // ...1010, ends in 0 before the start bit
 )
@@ -88,28 +90,41 @@ type DeframerStats struct {
 // Deframer finds GridStream sync words anywhere in an endless bit stream and
 // deframes the UART bytes after each, handing every complete frame to a
 // callback. Several candidates are followed at once, so a false sync inside
-// noise or inside another frame cannot hide a real frame. State carries across
+// noise or inside another frame cannot hide a real frame. A frame is
+// delivered during the call that brings its last bit. State carries across
 // calls; a Deframer is not safe for concurrent use.
+//
+// The stream is packed 64 bits to a word (words aligned to stream
+// positions: bit i of a word is the position of its bit 0 plus i). A cheap
+// test of 64 positions at once (the nine 1 bits both framings end in, and
+// one of the 0 bits before them) picks the few where a sync word may end;
+// candidates take a whole UART character from the words every ten bits
+// instead of a bit at a time.
 type Deframer struct {
 	opts    DeframerOptions
 	preMask uint64
 	onFrame func(RawFrame)
-	sr      uint64 // last 64 bits, newest in bit 0
 	pos     int64  // stream position of the next bit
+	prev    uint64 // the word before the current one
+	cur     uint64 // the current word: its first pos%64 bits so far
 	active  int
+	next    int64 // the earliest position where an active candidate's character ends
 	cands   [maxCandidates]candidate
 	stats   DeframerStats
+	words   [blockWords]uint64
 }
+
+// blockWords is how many words a Deframer packs at once.
+const blockWords = 64
 
 type candidate struct {
 	start         int64
+	next          int64 // stream position of the last bit of the next UART character
 	version       uint8
 	syncErrors    uint8
 	framingErrors uint8
-	nbits         uint8  // bits of the current UART character so far
-	char          uint16 // the character's bits, first bit in bit 0
-	n             int    // bytes collected
-	want          int    // total bytes (0: not known yet, -1: until a framing error)
+	n             int // bytes collected
+	want          int // total bytes (0: not known yet, -1: until a framing error)
 	buf           [maxFrameBytes]byte
 }
 
@@ -123,8 +138,12 @@ func NewDeframer(opts DeframerOptions, onFrame func(RawFrame)) *Deframer {
 		opts:    opts,
 		preMask: 1<<uint(opts.PreambleBits) - 1,
 		onFrame: onFrame,
+		next:    noEvent,
 	}
 }
+
+// noEvent is Deframer.next with no candidate active.
+const noEvent = math.MaxInt64
 
 // Stats returns the counters so far.
 func (d *Deframer) Stats() DeframerStats {
@@ -135,31 +154,105 @@ func (d *Deframer) Stats() DeframerStats {
 
 // Bits consumes unpacked bits (one per byte, only the low bit counts).
 func (d *Deframer) Bits(p []byte) {
-	base := d.pos
-	i := 0
-	for i < len(p) {
-		if d.active == 0 {
-			// The hot path: no frame in progress, only look for a sync word.
-			sr := d.sr
-			for ; i < len(p); i++ {
-				sr = sr<<1 | uint64(p[i]&1)
-				if sr&framingTail == framingTail && d.sync(sr, base+int64(i)+1) {
-					i++
-					break
-				}
-			}
-			d.sr = sr
+	for len(p) > 0 {
+		fill := int(d.pos & 63)
+		if fill == 0 && len(p) >= 64 {
+			n := min(len(p)/64, blockWords)
+			bitio.PackWords(d.words[:n], p)
+			d.block(d.words[:n])
+			p = p[64*n:]
 			continue
 		}
-		b := p[i] & 1
-		d.sr = d.sr<<1 | uint64(b)
-		i++
-		d.feed(b)
-		if d.sr&framingTail == framingTail {
-			d.sync(d.sr, base+int64(i))
+		k := min(64-fill, len(p))
+		d.cur |= bitio.PackPartial(p[:k]) << fill
+		word := d.pos - int64(fill)
+		syncs := syncsAt(d.prev, d.cur) & (^uint64(0) << fill) & (^uint64(0) >> (64 - fill - k))
+		d.scan(d.prev, d.cur, syncs, word, word+int64(fill+k))
+		d.pos += int64(k)
+		p = p[k:]
+		if fill+k == 64 {
+			d.prev, d.cur = d.cur, 0
 		}
 	}
-	d.pos = base + int64(len(p))
+}
+
+// block consumes whole words while the current word is empty.
+func (d *Deframer) block(words []uint64) {
+	b, pos := d.prev, d.pos
+	for k := 0; k < len(words); {
+		// Up to the word where a candidate's next character ends, only
+		// words where a sync word may end need a closer look.
+		end := len(words)
+		if w := (d.next - pos) >> 6; w < int64(end-k) {
+			end = k + int(max(w, 0))
+		}
+		j, syncs := firstSyncs(words[k:end], b)
+		if j > 0 {
+			b = words[k+j-1]
+			pos += 64 * int64(j)
+			k += j
+		}
+		if k == len(words) {
+			break
+		}
+		c := words[k]
+		if syncs == 0 {
+			syncs = syncsAt(b, c) // the word where a character ends
+		}
+		d.scan(b, c, syncs, pos, pos+64)
+		b, pos = c, pos+64
+		k++
+	}
+	d.prev, d.pos = b, pos
+}
+
+// firstSyncsGeneric returns the index of the first of words (b the word
+// before them) where a sync word may end and those positions (syncsAt), or
+// len(words) and 0. firstSyncs is the same in assembly on amd64.
+func firstSyncsGeneric(words []uint64, b uint64) (int, uint64) {
+	for k, c := range words {
+		if syncs := syncsAt(b, c); syncs != 0 {
+			return k, syncs
+		}
+		b = c
+	}
+	return len(words), 0
+}
+
+// syncsAt returns the positions of word c (b the word before it) where a
+// sync word may end: the nine 1 bits both framings end in, and one of the
+// 0 bits before them.
+func syncsAt(b, c uint64) uint64 {
+	// Runs of 1 bits ending at each position: 2, 4, 8, then 9 long.
+	ones2, ones2b := c&(c<<1|b>>63), b&(b<<1)
+	ones4, ones4b := ones2&(ones2<<2|ones2b>>62), ones2b&(ones2b<<2)
+	ones8 := ones4 & (ones4<<4 | ones4b>>60)
+	return ones8 & (c<<8 | b>>56) &^ (c<<12 | b>>52)
+}
+
+// scan handles the positions word..end-1 of word c (b the word before it,
+// word the stream position of its bit 0): the candidates' characters that
+// end there and the sync words that may (syncs), in stream order.
+func (d *Deframer) scan(b, c, syncs uint64, word, end int64) {
+	for {
+		at := int64(noEvent)
+		if syncs != 0 {
+			at = word + int64(mathbits.TrailingZeros64(syncs))
+		}
+		if d.next <= at && d.next < end {
+			// Characters end here; a sync word ending on the same bit is
+			// looked at after them.
+			i := d.next - word
+			d.feed(d.next, c<<(63-i)|b>>(i+1))
+			continue
+		}
+		if at >= end {
+			return
+		}
+		i := at - word
+		syncs &^= 1 << i
+		d.sync(mathbits.Reverse64(c<<(63-i)|b>>(i+1)), at+1)
+	}
 }
 
 // Flush ends the stream: a frame of unknown type still being collected is
@@ -174,10 +267,12 @@ func (d *Deframer) Flush() {
 		}
 	}
 	d.active = 0
+	d.next = noEvent
 }
 
-// sync reports whether the bits ending in sr are a sync word and, if so,
-// starts a candidate whose first bit is at stream position next.
+// sync reports whether the bits ending in sr (the last 64, newest in bit
+// 0) are a sync word and, if so, starts a candidate whose first bit is at
+// stream position next.
 func (d *Deframer) sync(sr uint64, next int64) bool {
 	var version uint8
 	var pre uint64
@@ -200,17 +295,30 @@ func (d *Deframer) sync(sr uint64, next int64) bool {
 	}
 	c := &d.cands[d.active]
 	d.active++
-	c.start, c.version, c.syncErrors = next, version, uint8(errs)
-	c.framingErrors, c.nbits, c.char, c.n, c.want = 0, 0, 0, 0, 0
+	c.start, c.next, c.version, c.syncErrors = next, next+9, version, uint8(errs)
+	c.framingErrors, c.n, c.want = 0, 0, 0
+	d.next = min(d.next, c.next)
 	return true
 }
 
-// feed gives one bit to every active candidate and retires finished ones.
-func (d *Deframer) feed(b byte) {
+// feed gives the UART character ending at stream position t (the top ten
+// bits of win, whose bit 63 is that position) to every candidate whose
+// character ends there, in the order of the candidates, and retires
+// finished ones.
+func (d *Deframer) feed(t int64, win uint64) {
+	ch := uint16(win >> 54) // first bit in bit 0
+	next := int64(noEvent)
 	for i := 0; i < d.active; {
 		c := &d.cands[i]
-		done, complete := c.push(b, uint8(d.opts.FramingErrors))
+		if c.next != t {
+			next = min(next, c.next)
+			i++
+			continue
+		}
+		c.next += 10
+		done, complete := c.push(ch, uint8(d.opts.FramingErrors))
 		if !done {
+			next = min(next, c.next)
 			i++
 			continue
 		}
@@ -227,6 +335,7 @@ func (d *Deframer) feed(b byte) {
 			d.cands[i], d.cands[d.active] = d.cands[d.active], d.cands[i]
 		}
 	}
+	d.next = next
 }
 
 func (d *Deframer) deliver(c *candidate, complete bool) {
@@ -244,16 +353,10 @@ func (d *Deframer) deliver(c *candidate, complete bool) {
 // uartStart is the 0x2A byte as a UART character, first bit in bit 0.
 const uartStart = 1<<9 | startByte<<1
 
-// push adds one bit to the candidate. done reports that the candidate has
-// ended; complete that it ended with a whole frame of known length.
-func (c *candidate) push(b byte, framingSlack uint8) (done, complete bool) {
-	c.char |= uint16(b) << c.nbits
-	c.nbits++
-	if c.nbits < 10 {
-		return false, false
-	}
-	ch := c.char
-	c.char, c.nbits = 0, 0
+// push adds one UART character (ten bits, the first in bit 0) to the
+// candidate. done reports that the candidate has ended; complete that it
+// ended with a whole frame of known length.
+func (c *candidate) push(ch uint16, framingSlack uint8) (done, complete bool) {
 	framed := ch&1 == 0 && ch>>9 == 1
 	data := byte(ch >> 1)
 	switch {

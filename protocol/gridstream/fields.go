@@ -2,7 +2,6 @@ package gridstream
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"strings"
 	"time"
 )
@@ -44,6 +43,10 @@ type Fields struct {
 	Learned bool `json:"learned" msgpack:"learned"`
 	// Encrypted marks 0xD2 frames with CI 0x52 (AES payload, no CRC).
 	Encrypted bool `json:"encrypted" msgpack:"encrypted"`
+	// CorrectedBits is how many bits were flipped, by their soft symbols,
+	// to make the CRC valid (see README, soft-decision correction); absent
+	// for frames whose CRC was valid as received.
+	CorrectedBits int `json:"corrected_bits,omitempty" msgpack:"corrected_bits,omitempty"`
 	// Src and Dst are LAN ids (8 hex digits) where the frame carries them.
 	Src string `json:"src,omitempty" msgpack:"src,omitempty"`
 	Dst string `json:"dst,omitempty" msgpack:"dst,omitempty"`
@@ -87,7 +90,7 @@ func parseHeader(g *Fields, f []byte, ci int) {
 	g.Type = hexByte(f[0])
 	g.CI = hexByte(f[ci])
 	g.Length = int(f[ci-1])
-	g.Encrypted = f[0] == TypeEncrypted && f[ci] == ciEncrypted
+	g.Encrypted = isEncrypted(f, ci)
 }
 
 // parseFields fills the parsed fields of f, a frame from the type byte
@@ -117,4 +120,13 @@ func ptr[T any](v T) *T { return &v }
 
 func hexByte(b byte) string { return hexUpper([]byte{b}) }
 
-func hexUpper(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+func hexUpper(b []byte) string {
+	const digits = "0123456789ABCDEF"
+	var s strings.Builder
+	s.Grow(2 * len(b))
+	for _, v := range b {
+		s.WriteByte(digits[v>>4])
+		s.WriteByte(digits[v&15])
+	}
+	return s.String()
+}

@@ -63,6 +63,7 @@ const (
 	optCRCInit       = "crc-init"
 	optState         = "state"
 	optNoLearn       = "no-learn"
+	optNoCorrect     = "no-correct"
 	optPreambleBits  = "preamble-bits"
 	optSyncErrors    = "sync-errors"
 	optFramingErrors = "framing-errors"
@@ -77,6 +78,8 @@ func (Protocol) Options() []protocol.Option {
 			Usage: "file where learned utility networks persist across runs (\"\" keeps them in memory)"},
 		{Name: optNoLearn, Value: false, Text: true,
 			Usage: "do not learn CRC inits of unknown networks (two different frames must agree before one is trusted)"},
+		{Name: optNoCorrect, Value: false,
+			Usage: "do not correct frames whose CRC fails by flipping their least reliable bits (soft-symbol inputs only: demod, GNU Radio soft, float32 files)"},
 		{Name: optPreambleBits, Value: DefaultPreambleBits, Min: 16, Max: 40, Unit: "bits",
 			Usage: "preamble bits compared before the sync's framing bits"},
 		{Name: optSyncErrors, Value: DefaultSyncErrors, Min: 0, Max: 40, Unit: "bits, at most --preamble-bits", Check: checkSyncErrors,
@@ -126,7 +129,7 @@ func (Protocol) NewDecoder(cfg protocol.DecoderConfig) (protocol.Decoder, error)
 		if err := checkSyncErrors(s); err != nil {
 			return nil, err
 		}
-		c.StatePath, c.NoLearn = s.String(optState), s.Bool(optNoLearn)
+		c.StatePath, c.NoLearn, c.NoCorrect = s.String(optState), s.Bool(optNoLearn), s.Bool(optNoCorrect)
 		c.Deframer = &DeframerOptions{
 			PreambleBits:  s.Int(optPreambleBits),
 			SyncErrors:    s.Int(optSyncErrors),

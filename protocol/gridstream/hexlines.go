@@ -378,7 +378,7 @@ func (d *Decoder) FrameFromCI(line []byte) (RawFrame, bool) {
 	for _, f := range fromCI(line) {
 		typed := f[1:]
 		ci := ruleFor(typed[0]).ci
-		if typed[0] == TypeEncrypted && typed[ci] == ciEncrypted {
+		if isEncrypted(typed, ci) {
 			continue // an auth tag, not a CRC: nothing confirms it
 		}
 		body := typed[ci : len(typed)-2]

@@ -101,10 +101,24 @@ func ReadLearned(path string) ([]LearnedNetwork, error) {
 // lose each other's changes: it reads the file, calls change, writes the
 // result atomically (temporary file, then rename) and returns it.
 func UpdateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork) ([]LearnedNetwork, error) {
+	return updateLearned(path, change, lockFile)
+}
+
+// errStateBusy says that another process held the state file's lock for
+// longer than a decoder waits for it.
+var errStateBusy = errors.New("the state file is locked by another process")
+
+// tryUpdateLearned is UpdateLearned that waits at most budget for the
+// lock, then fails with errStateBusy.
+func tryUpdateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork, budget time.Duration) ([]LearnedNetwork, error) {
+	return updateLearned(path, change, func(p string) (func(), error) { return tryLockFile(p, budget) })
+}
+
+func updateLearned(path string, change func([]LearnedNetwork) []LearnedNetwork, lock func(string) (func(), error)) ([]LearnedNetwork, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	unlock, err := lockFile(path + ".lock")
+	unlock, err := lock(path + ".lock")
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package nge101
 import (
 	mathbits "math/bits"
 
+	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
 )
 
@@ -102,13 +103,29 @@ func looksLike(packet []byte) bool {
 
 // Finder finds NGE101 packets in an unpacked bit stream with no other
 // delimiter: every 55- or 71-bit window that starts with the packet head and
-// whose check bits match is a packet. State carries across calls.
+// whose check bits match is a packet. Packets are delivered in the order
+// their last bits arrive, during the call that brings that bit. State
+// carries across calls.
+//
+// The stream is packed 64 bits to a word (words aligned to stream
+// positions: bit i of a word is the position of its bit 0 plus i), and the
+// head is matched at 64 end positions at once with shifts and ANDs (double
+// shifts in assembly on amd64); only where a head and the kind bit its
+// length calls for are found is the check computed, from tables, on the
+// window as a word.
 type Finder struct {
-	lo, hi   uint64 // the last 128 bits, newest in lo's bit 0
-	pos      int64
 	onPacket func(Packet)
+	pos      int64      // bits consumed
+	a        uint64     // the word before m.b
+	m        matchState // the word before the current one, and its kind bits
+	cur      uint64     // the current word: its first pos%64 bits so far
+	words    [blockWords]uint64
+	cands    [blockWords]candidates
 	buf      [LongBits]byte
 }
+
+// blockWords is how many words a Finder packs at once.
+const blockWords = 64
 
 // NewFinder returns a finder that calls onPacket for every packet.
 func NewFinder(onPacket func(Packet)) *Finder {
@@ -117,37 +134,164 @@ func NewFinder(onPacket func(Packet)) *Finder {
 
 // Bits consumes unpacked bits (one per byte, only the low bit counts).
 func (f *Finder) Bits(p []byte) {
-	lo, hi := f.lo, f.hi
-	for i, b := range p {
-		hi = hi<<1 | lo>>63
-		lo = lo<<1 | uint64(b&1)
-		// Short packet: head in window bits 54..47, kind bit 46 is 0.
-		if lo>>46&0x1FF == head<<1 {
-			f.try(lo, hi, ShortBits, f.pos+int64(i))
+	for len(p) > 0 {
+		fill := int(f.pos & 63)
+		if fill == 0 && len(p) >= 64 {
+			n := min(len(p)/64, blockWords)
+			bitio.PackWords(f.words[:n], p)
+			f.scan(f.words[:n], 0, 64)
+			p = p[64*n:]
+			continue
 		}
-		// Long packet: head in window bits 70..63, kind bit 62 is 1.
-		if (hi<<2|lo>>62)&0x1FF == head<<1|1 {
-			f.try(lo, hi, LongBits, f.pos+int64(i))
+		// The current word so far, looked at again from the position where
+		// the last call stopped.
+		k := min(64-fill, len(p))
+		f.cur |= bitio.PackPartial(p[:k]) << fill
+		f.words[0] = f.cur
+		f.scan(f.words[:1], fill, fill+k)
+		p = p[k:]
+		if fill+k == 64 {
+			f.cur = 0
 		}
 	}
-	f.lo, f.hi = lo, hi
-	f.pos += int64(len(p))
 }
 
-func (f *Finder) try(lo, hi uint64, n int, last int64) {
-	pkt := f.buf[:n]
-	for k := range n {
-		w := n - 1 - k // window bit of packet bit k
-		if w < 64 {
-			pkt[k] = byte(lo>>w) & 1
-		} else {
-			pkt[k] = byte(hi>>(w-64)) & 1
+// scan looks for packets ending in words, whose first is the current word
+// (stream position f.pos rounded down to a word) and all but the last
+// whole: ending at bits from.. of the first word and ..to-1 of the last.
+// It matches every word first (match), checks the candidates in stream
+// order and delivers the packets whose check matches, then moves on past
+// the words that are whole.
+func (f *Finder) scan(words []uint64, from, to int) {
+	a0, b0, word0 := f.a, f.m.b, f.pos&^63
+	m := f.m
+	n := matchWords(&f.cands, words, &m)
+	cands := f.cands[:n]
+	if n > 0 && cands[0].word == 0 {
+		cands[0].short &= ^uint64(0) << from
+		cands[0].long &= ^uint64(0) << from
+	}
+	if last := len(words) - 1; n > 0 && cands[n-1].word == last {
+		cands[n-1].short &= ^uint64(0) >> (64 - to)
+		cands[n-1].long &= ^uint64(0) >> (64 - to)
+	}
+	t := &checkTable
+	for _, cd := range cands {
+		k := cd.word
+		a, b, c := a0, b0, words[k]
+		switch {
+		case k >= 2:
+			a, b = words[k-2], words[k-1]
+		case k == 1:
+			a, b = b0, words[0]
+		}
+		for ends := cd.short | cd.long; ends != 0; ends &= ends - 1 {
+			i := mathbits.TrailingZeros64(ends)
+			last := word0 + 64*int64(k) + int64(i)
+			// lo holds the 64 bits ending at position i (there in bit 63):
+			// the check bits on top, the data bits before them down from
+			// bit 48, the last data bit first.
+			lo := c<<(63-i) | b>>(i+1)
+			d := lo >> 1
+			check := t[2][byte(d>>16)] ^ t[3][byte(d>>24)] ^ t[4][byte(d>>32)] ^ t[5][byte(d>>40)]
+			sent := uint16(lo >> (64 - checkBits))
+			if cd.short>>i&1 != 0 && check == sent {
+				f.deliver(lo, 0, ShortBits, last)
+			}
+			if cd.long>>i&1 != 0 && check^t[0][byte(d)]^t[1][byte(d>>8)] == sent {
+				f.deliver(lo, b<<(63-i)|a>>(i+1), LongBits, last)
+			}
 		}
 	}
-	if c, s := Check(pkt); c == s {
-		f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
+	f.pos = word0 + 64*int64(len(words)-1) + int64(to)
+	if to < 64 {
+		return // the last word is not whole yet
 	}
+	switch len(words) {
+	case 1:
+		f.a = b0
+	default:
+		f.a = words[len(words)-2]
+	}
+	f.m = m
 }
+
+// candidates are the short and long packets that may end in a word.
+type candidates struct {
+	word        int
+	short, long uint64
+}
+
+// matchState is what match carries from one word to the next: the word,
+// and the positions in it that are a short packet's kind bit (a head just
+// before, a 0) and a long one's (a head just before, a 1).
+type matchState struct{ b, short, long uint64 }
+
+// matchGeneric matches the head and kind bit at 64 positions per word with
+// shifts and ANDs. It notes in cands, without a branch (a quarter of the
+// words have a candidate, at random), the words where a short or long
+// packet may end and where, given m (the word before the first and its
+// kind bits; updated to the last word's), and returns how many it noted.
+// matchWords is the same in assembly on amd64.
+func matchGeneric(cands *[blockWords]candidates, words []uint64, m *matchState) int {
+	n := 0
+	b, ps, pl := m.b, m.short, m.long
+	for k, c := range words {
+		// y(k) has, for every position u of the word, the bit at u-k.
+		y := func(k uint) uint64 { return c<<k | b>>(64-k) }
+		// The head 0b11111010 ends at u-1: u is a kind bit.
+		kind := y(8) & y(7) & y(6) & y(5) & y(4) &^ y(3) & y(2) &^ y(1)
+		cs, cl := kind&^c, kind&c
+		// A short packet's kind bit is 46 bits before its end, a long
+		// one's 62.
+		short := cs<<46 | ps>>18
+		long := cl<<62 | pl>>2
+		cands[n&(blockWords-1)] = candidates{k, short, long} // n <= k: the mask spares a bounds check
+		n += int((short | long | -(short | long)) >> 63)     // 1 when there is a candidate
+		b, ps, pl = c, cs, cl
+	}
+	m.b, m.short, m.long = b, ps, pl
+	return n
+}
+
+// deliver hands on the packet of n bits ending at stream position last; lo
+// and hi are the 128 bits ending there (lo's bit 63 the last, hi's bit 63
+// the 65th from the end).
+func (f *Finder) deliver(lo, hi uint64, n int, last int64) {
+	pkt := f.buf[:n]
+	for k := range n {
+		back := n - 1 - k // packet bit k is this many before the last
+		if back < 64 {
+			pkt[k] = byte(lo>>(63-back)) & 1
+		} else {
+			pkt[k] = byte(hi>>(127-back)) & 1
+		}
+	}
+	f.onPacket(Packet{Bits: pkt, BitOffset: last - int64(n) + 1})
+}
+
+// checkTable[j][v] is what the data bits in byte j of found's d add to the
+// check (bit q of v is the (47-8j-q)th data bit counted back from the
+// last): the XOR of the masks Check steps to for them. A short packet has
+// 32 data bits from bit 8 on (bytes 2–5), a long one 48 (bytes 0–5).
+var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
+	var masks [8 * len(t)]uint16
+	m := uint16(1)
+	for r := range masks {
+		m = step(m)
+		masks[r] = m
+	}
+	for j := range t {
+		for v := range 256 {
+			for q := range 8 {
+				if v>>q&1 != 0 {
+					t[j][v] ^= masks[len(masks)-1-8*j-q]
+				}
+			}
+		}
+	}
+	return t
+}()
 
 // Rows picks the NGE101 packets out of rows sliced from a level stream:
 // rows of the right length and head are delivered even when their check
