@@ -113,13 +113,6 @@ func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 	return firDecimGo(dst, buf, s, taps, decim)
 }
 
-// halfbandKernels are the AVX2 half-band decimators by number of tap
-// pairs, each with its Go loop's order of additions.
-var halfbandKernels = map[int]func(dst, src *complex64, n int, taps *float32){
-	3: halfband11AVX2, 4: halfband15AVX2,
-	5: halfbandSeq5AVX2, 6: halfbandSeq6AVX2, 7: halfbandSeq7AVX2, 8: halfbandSeq8AVX2, 9: halfbandSeq9AVX2,
-}
-
 // halfbandOut is halfband.filter's loop for c and pairs (the centre tap
 // and the rest from the middle out) from window start s on; it returns
 // the next window's start.
@@ -128,16 +121,31 @@ func halfbandOut(dst, buf []complex64, s int, c float32, pairs []float32) int {
 	if m == 2 {
 		return halfband7Out(dst, buf, s, c, pairs[0], pairs[1])
 	}
-	if k := halfbandKernels[m]; useAVX2 && k != nil {
-		// The kernel reads one sample past the last window (4m-1 taps).
-		if n := min(len(dst), (len(buf)-s-4*m+2)/2) &^ 3; n > 0 {
-			_ = buf[s+2*n+4*m-3]
-			var taps [10]float32
-			taps[0] = c
-			copy(taps[1:], pairs)
-			k(&dst[0], &buf[s], n, &taps[0])
-			dst, s = dst[n:], s+2*n
+	// The kernels read one sample past the last window (4m-1 taps).
+	if n := min(len(dst), (len(buf)-s-4*m+2)/2) &^ 3; useAVX2 && m >= 3 && m <= 9 && n > 0 {
+		_ = buf[s+2*n+4*m-3]
+		var taps [10]float32
+		taps[0] = c
+		copy(taps[1:], pairs)
+		d, b, t := &dst[0], &buf[s], &taps[0]
+		// Each with its Go loop's order of additions.
+		switch m {
+		case 3:
+			halfband11AVX2(d, b, n, t)
+		case 4:
+			halfband15AVX2(d, b, n, t)
+		case 5:
+			halfbandSeq5AVX2(d, b, n, t)
+		case 6:
+			halfbandSeq6AVX2(d, b, n, t)
+		case 7:
+			halfbandSeq7AVX2(d, b, n, t)
+		case 8:
+			halfbandSeq8AVX2(d, b, n, t)
+		case 9:
+			halfbandSeq9AVX2(d, b, n, t)
 		}
+		dst, s = dst[n:], s+2*n
 	}
 	return halfbandGo(dst, buf, s, c, pairs)
 }
