@@ -1,3 +1,5 @@
+//go:build !purego
+
 package demod
 
 import "github.com/gridstream-sdr/gridstream/internal/avx2"
@@ -56,6 +58,10 @@ func firDecim2AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 
 // hasAVX2 reports whether the CPU runs the kernels.
 var hasAVX2 = avx2.Available
+
+// useAVX2 selects the AVX2 kernels where the CPU has them (tests turn them
+// off to compare).
+var useAVX2 = hasAVX2
 
 // butterflies does, for k < len(tw): t := tw[k]*b[k]; b[k] = a[k]-t;
 // a[k] += t (len(a), len(b) >= len(tw)).

@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func butterfliesAVX2(a, b, tw *complex64, n int)

@@ -1,18 +1,10 @@
-//go:build !amd64
+//go:build !amd64 || purego
 
 package demod
-
-const hasAVX2 = false
 
 // butterflies does, for k < len(tw): t := tw[k]*b[k]; b[k] = a[k]-t;
 // a[k] += t (len(a), len(b) >= len(tw)).
 func butterflies(a, b, tw []complex64) { butterfliesGo(a, b, tw) }
-
-// halfband7Out is halfband7's loop from window start s on (see
-// halfband7Go); it returns the next window's start.
-func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
-	return halfband7Go(dst, buf, s, c, t0, t1)
-}
 
 // mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
 func mixOsc(dst, x, osc []complex64) { mixOscGo(dst, x, osc) }

@@ -1,3 +1,5 @@
+//go:build !purego
+
 package iq
 
 import "github.com/gridstream-sdr/gridstream/internal/avx2"

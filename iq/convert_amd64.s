@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func cu8AVX2(dst *complex64, src *byte, n int)
