@@ -288,10 +288,23 @@ func (r *Receiver) Process(x []complex64) {
 		p := r.pos & r.rmask
 		c := copy(r.ring[p:], seg)
 		copy(r.ring, seg[c:])
+		r.stats.Channelized += int64(k * len(r.active))
+		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
+			// With workers, the search's frame and the burst channels'
+			// samples before it, which do not depend on each other, at
+			// once.
+			r.pool.extractAsync(r, seg)
+			r.pos += int64(k)
+			r.phase = 0
+			x = x[k:]
+			peaks := r.analyzeFrame()
+			r.pool.extractWait()
+			r.afterFrame(peaks)
+			continue
+		}
 		for _, b := range r.active {
 			r.extract(b, seg)
 		}
-		r.stats.Channelized += int64(k * len(r.active))
 		r.pos += int64(k)
 		r.phase += k
 		x = x[k:]

@@ -61,6 +61,19 @@ type pool struct {
 	seq     int64
 	pending []*demodJob // handed over, not yet emitted, in order
 	spare   [][]complex64
+	// The channel helper: runs the bursts' channels over a segment while
+	// the search analyzes its frame.
+	segs    chan extractJob
+	segDone chan struct{}
+	dcbuf   []complex64
+}
+
+// extractJob is a segment for the channel helper: every burst in bursts
+// channelizes seg less dc.
+type extractJob struct {
+	bursts []*burst
+	seg    []complex64
+	dc     complex64
 }
 
 // maxPending is how many jobs per worker may wait to be emitted before
@@ -131,10 +144,34 @@ func (r *Receiver) demod(b *burst) {
 	p.jobs <- j
 }
 
-// start starts the workers.
+// extractAsync starts r's active bursts' channels on seg, as extract
+// would now (the DC offset as it is before the frame), on the helper.
+func (p *pool) extractAsync(r *Receiver, seg []complex64) {
+	if !p.running {
+		p.start()
+	}
+	p.segs <- extractJob{bursts: r.active, seg: seg, dc: complex64(r.det.dc)}
+}
+
+// extractWait waits for the helper to finish the segment.
+func (p *pool) extractWait() { <-p.segDone }
+
+// start starts the workers and the channel helper.
 func (p *pool) start() {
 	p.jobs = make(chan *demodJob, len(p.shards))
+	p.segs, p.segDone = make(chan extractJob), make(chan struct{})
 	p.running = true
+	r := p.turns.main
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for e := range p.segs {
+			for _, b := range e.bursts {
+				r.extractDC(b, e.seg, e.dc, &p.dcbuf)
+			}
+			p.segDone <- struct{}{}
+		}
+	}()
 	for _, s := range p.shards {
 		p.wg.Add(1)
 		go func() {
@@ -150,6 +187,7 @@ func (p *pool) start() {
 func (p *pool) stop() {
 	if p.running {
 		close(p.jobs)
+		close(p.segs)
 		p.wg.Wait()
 		p.running = false
 	}
