@@ -36,8 +36,11 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 		tol = int64(dupSlack * r.fs)
 	}
 	// Bursts hold at most MaxBurst of samples: a frame that started before
-	// the horizon cannot be demodulated again.
-	horizon := r.pos - r.recentSpan
+	// the horizon cannot be demodulated again. A frame released later
+	// (it waited for its network to be learned, maybe held twice: both
+	// detectors read its burst) is compared with those around its own
+	// start.
+	horizon := min(r.pos-r.recentSpan, pos-tol)
 	recent := r.dd.recent
 	keep := recent[:0]
 	dup := false

@@ -76,7 +76,9 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 func (f *fskDemod) amplitudeSoft() {
 	abs := func(v complex64) float32 { return float32(math.Sqrt(float64(real(v)*real(v) + imag(v)*imag(v)))) }
 	for k, t := range f.when {
-		i := int(t)
+		// when is float32: a position just under the last sample may have
+		// rounded up to it.
+		i := min(int(t), len(f.cp)-2)
 		fr := t - float32(i)
 		a := abs(f.cp[i]) + fr*(abs(f.cp[i+1])-abs(f.cp[i]))
 		b := abs(f.cm[i]) + fr*(abs(f.cm[i+1])-abs(f.cm[i]))

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -157,4 +158,30 @@ func truthy(s string) (bool, error) {
 		return true, nil
 	}
 	return strconv.ParseBool(s)
+}
+
+// ErrNoFSK is Carried's error for FM samples when no FSK protocol is
+// among the decoders.
+var ErrNoFSK = errors.New("FM samples carry FSK protocols only")
+
+// Carried returns the decoders among decs whose protocols the input's
+// items can carry. When the user chose none (chosen false), a flowgraph's
+// bits, soft symbols and FM samples come from an FSK demodulator and carry
+// no OOK protocol's packets (searching noise for them finds a false one
+// every few minutes per channel), and levels are OOK by nature. FM samples
+// carry FSK protocols only, whatever was chosen: ErrNoFSK when none is.
+func (sp Spec) Carried(decs []protocol.Decoder, chosen bool) ([]protocol.Decoder, error) {
+	if !chosen {
+		mod := protocol.FSK
+		if sp.Format == Levels {
+			mod = protocol.OOK
+		}
+		decs = protocol.Modulated(decs, mod)
+	}
+	if sp.Format == FM {
+		if decs = protocol.Modulated(decs, protocol.FSK); len(decs) == 0 {
+			return nil, ErrNoFSK
+		}
+	}
+	return decs, nil
 }

@@ -45,3 +45,15 @@ func Modulated(list []Decoder, m Modulation) []Decoder {
 	}
 	return out
 }
+
+// MinLevelRate is the lowest sample rate of an OOK level stream that every
+// OOK protocol in list can be sliced at (0: none is OOK).
+func MinLevelRate(list []Protocol) float64 {
+	lowest := 0.0
+	for _, p := range list {
+		if t := p.Radio().OOK; t != nil {
+			lowest = max(lowest, t.MinRate())
+		}
+	}
+	return lowest
+}

@@ -1,6 +1,12 @@
 package samples
 
-import _ "embed"
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+
+	"github.com/gridstream-sdr/gridstream/iq"
+)
 
 // Recording is an IQ recording built into the binary, with its SigMF meta
 // and the ground truth of what it carries.
@@ -41,4 +47,17 @@ func Demo() []Recording {
 		{Name: "demo_915M_800k.cu8", Data: demoGridStream, Meta: demoGridStreamMeta, Truth: demoGridStreamTruth},
 		{Name: "demo_433.92M_250k.cu8", Data: demoNGE, Meta: demoNGEMeta, Truth: demoNGETruth},
 	}
+}
+
+// Source opens the recording as an IQ source named name, with the format,
+// rate and centre frequency of its SigMF meta.
+func (r Recording) Source(name string) (*iq.Source, error) {
+	meta, err := iq.ParseSigMF(r.Meta)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return iq.NewSource(name, bytes.NewReader(r.Data), iq.Info{
+		Kind: "builtin", Format: meta.Format, SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
+		Samples: int64(len(r.Data) / meta.Format.Size()), Meta: meta, Source: "sigmf",
+	})
 }

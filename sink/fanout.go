@@ -1,6 +1,8 @@
 package sink
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -21,6 +23,10 @@ type Fanout struct {
 	// that take unchecked frames (Unchecked): set it when the decoders
 	// emit them for those sinks alone. Set it before the first Send.
 	OnlyGood bool
+	// OnAllGone, when set, is called once, from Send, when the reader of
+	// every output went away (ErrReaderGone): stdout was the only output
+	// and `| head -1` closed it. Set it before the first Send.
+	OnAllGone func()
 
 	mu   sync.Mutex
 	outs []Output
@@ -35,6 +41,9 @@ type Output struct {
 	Sink Sink
 	// Errors counts the messages the sink failed to deliver.
 	Errors int64
+	// Gone is set once the sink's reader went away (ErrReaderGone):
+	// nothing more is sent to it.
+	Gone bool
 }
 
 // Add appends s, named name in logs and errors.
@@ -44,13 +53,16 @@ func (f *Fanout) Add(name string, s Sink) {
 	f.outs = append(f.outs, Output{Name: name, Sink: s})
 }
 
-// Send delivers m to every sink.
+// Send delivers m to every sink whose reader is still there.
 func (f *Fanout) Send(m *frames.Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sent++
 	for i := range f.outs {
 		o := &f.outs[i]
+		if o.Gone {
+			continue
+		}
 		if f.OnlyGood && !m.CRCOK {
 			if u, ok := o.Sink.(Unchecked); !ok || !u.TakesUnchecked() {
 				continue
@@ -60,10 +72,30 @@ func (f *Fanout) Send(m *frames.Message) {
 		if err == nil {
 			continue
 		}
+		if errors.Is(err, ErrReaderGone) {
+			f.retire(o)
+			continue
+		}
 		if o.Errors == 0 {
 			f.logger().Error("output failed; further errors from it are not logged", "output", o.Name, "err", err)
 		}
 		o.Errors++
+	}
+}
+
+// retire stops sending to o, whose reader went away, and calls OnAllGone
+// when no output is left. It says so once, in one line.
+func (f *Fanout) retire(o *Output) {
+	o.Gone = true
+	left := 0
+	for _, other := range f.outs {
+		if !other.Gone {
+			left++
+		}
+	}
+	f.logger().Warn("output's reader went away (broken pipe): nothing more is written to it", "output", o.Name, "outputs_left", left)
+	if left == 0 && f.OnAllGone != nil {
+		f.OnAllGone()
 	}
 }
 
@@ -79,6 +111,21 @@ func (f *Fanout) Outputs() []Output {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]Output(nil), f.outs...)
+}
+
+// WaitSubscribers waits until each output that has subscribers (a ZMQ
+// socket) has at least n, one after the other, or ctx ends; it returns the
+// names of those that did not get them.
+func (f *Fanout) WaitSubscribers(ctx context.Context, n int) (without []string) {
+	for _, o := range f.Outputs() {
+		w, ok := o.Sink.(interface {
+			WaitSubscribers(context.Context, int) error
+		})
+		if ok && w.WaitSubscribers(ctx, n) != nil {
+			without = append(without, o.Name)
+		}
+	}
+	return without
 }
 
 // Close closes every sink and returns the first error, prefixed with its

@@ -23,7 +23,7 @@ func TestNoSeamAtMerge(t *testing.T) {
 			for i := range x {
 				x[i] = complex(float32(rng.NormFloat64()), float32(rng.NormFloat64()))
 			}
-			s.Write(x)
+			s.Feed(x)
 		}
 		seam := maxRows / s.perRow // the rows that cover the first maxRows frames
 		before := medianRowPower(s, 0, seam)

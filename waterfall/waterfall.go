@@ -2,7 +2,7 @@
 // time down, frequency across, power in colour, axes in MHz and seconds,
 // and boxes with labels on the bursts a receiver found.
 //
-// A Spectrogram takes samples as they stream (Write) and keeps at most
+// A Spectrogram takes samples as they stream (Feed) and keeps at most
 // Options.MaxRows rows of Options.Bins power values: when the rows run out,
 // neighbouring rows are merged (peak hold) and each later row covers twice
 // as many FFT frames. Rows of one frame use every (half-overlapping) frame;
@@ -13,6 +13,10 @@
 // the recording (4.9 MB at the defaults), and a burst shorter than a row
 // still shows. Only the standard library's image packages are used; text
 // comes from a built-in 5×7 bitmap font.
+//
+// A File is a Spectrogram written as a PNG file when its input ends, with
+// the bursts the receiver (package demod) reported boxed by BurstMark's
+// rules.
 package waterfall
 
 import (
@@ -102,8 +106,8 @@ func New(opt Options) (*Spectrogram, error) {
 	return s, nil
 }
 
-// Write adds samples. It never fails and allocates nothing.
-func (s *Spectrogram) Write(x []complex64) {
+// Feed adds samples. It never fails and allocates nothing.
+func (s *Spectrogram) Feed(x []complex64) {
 	s.samples += int64(len(x))
 	for len(x) > 0 {
 		k := copy(s.frame[s.fill:], x)
@@ -165,7 +169,7 @@ func (s *Spectrogram) finishRow() {
 			dst := s.rows[r*n : (r+1)*n]
 			if s.perRow == 1 {
 				// From now on only every other frame is transformed
-				// (Write): keep the rows of those frames, so that every
+				// (Feed): keep the rows of those frames, so that every
 				// row holds the peak of as many spectra and the noise
 				// floor stays level across the merge.
 				copy(dst, a)

@@ -71,7 +71,7 @@ func TestToneColumn(t *testing.T) {
 	for i := range x {
 		x[i] = complex64(cmplx.Exp(complex(0, 2*math.Pi*f*float64(i)/fs)))
 	}
-	s.Write(x)
+	s.Feed(x)
 	row := s.rowsForDrawing()[:256]
 	best := 0
 	for i, v := range row {
@@ -94,7 +94,7 @@ func TestBoundedRows(t *testing.T) {
 	s, _ := New(Options{SampleRate: 1e6, Bins: 64, MaxRows: 100})
 	x := make([]complex64, 4096)
 	for range 1000 { // 4 M samples: 128k frames
-		s.Write(x)
+		s.Feed(x)
 	}
 	if s.Rows() > 100 || s.Rows() < 50 {
 		t.Errorf("%d rows", s.Rows())
@@ -112,8 +112,8 @@ func TestBoundedRows(t *testing.T) {
 func TestWriteAllocatesNothing(t *testing.T) {
 	s, _ := New(Options{SampleRate: 1e6})
 	x := make([]complex64, 10000)
-	if a := testing.AllocsPerRun(20, func() { s.Write(x) }); a != 0 {
-		t.Errorf("%v allocations per Write", a)
+	if a := testing.AllocsPerRun(20, func() { s.Feed(x) }); a != 0 {
+		t.Errorf("%v allocations per Feed", a)
 	}
 }
 
@@ -137,7 +137,7 @@ func TestDemoWithTruth(t *testing.T) {
 	r := iq.NewReader(bytes.NewReader(rec.Data), iq.CU8)
 	for {
 		n, err := r.Read(buf)
-		s.Write(buf[:n])
+		s.Feed(buf[:n])
 		if err == io.EOF {
 			break
 		}
@@ -200,7 +200,7 @@ func TestDemoWithTruth(t *testing.T) {
 	}
 }
 
-func BenchmarkWrite(b *testing.B) {
+func BenchmarkFeed(b *testing.B) {
 	s, _ := New(Options{SampleRate: 2.4e6})
 	x := make([]complex64, 1<<16)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -210,7 +210,7 @@ func BenchmarkWrite(b *testing.B) {
 	b.SetBytes(int64(len(x)) * 2) // as cu8
 	b.ReportAllocs()
 	for b.Loop() {
-		s.Write(x)
+		s.Feed(x)
 	}
 }
 
@@ -218,7 +218,7 @@ func BenchmarkWrite(b *testing.B) {
 // thin bursts get brackets, and the picture stays its bounded size.
 func TestDenseMarks(t *testing.T) {
 	s, _ := New(Options{SampleRate: 1e6, CenterFreq: 915e6, Bins: 1024, MaxRows: 200})
-	s.Write(make([]complex64, 1<<20))
+	s.Feed(make([]complex64, 1<<20))
 	var marks []Mark
 	for i := range 300 {
 		t0 := float64(i) * s.Seconds() / 300

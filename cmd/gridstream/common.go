@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -130,42 +132,9 @@ func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipe
 	return cfg, nil
 }
 
-// decoderStats adds up the decoders' counters for a summary: frames,
-// good, failed, then every protocol's own counters.
-func decoderStats(decs []protocol.Decoder) []any { return decoderStatsSince(decs, nil) }
-
-// decoderStatsSince is decoderStats counting only what happened after
-// before (the decoders' statistics then, as snapshotStats took them; nil:
-// from the start). States are as they are now.
-func decoderStatsSince(decs []protocol.Decoder, before []protocol.Stats) []any {
-	var frames, good, failed int64
-	var counters []any
-	for i, d := range decs {
-		st := d.Stats()
-		var b protocol.Stats
-		if i < len(before) {
-			b = before[i]
-		}
-		frames, good, failed = frames+st.Frames-b.Frames, good+st.Good-b.Good, failed+st.Failed-b.Failed
-		for j, c := range st.Counters {
-			v := c.Value
-			if !c.State && j < len(b.Counters) && b.Counters[j].Name == c.Name {
-				v -= b.Counters[j].Value
-			}
-			counters = append(counters, c.Name, v)
-		}
-	}
-	return append([]any{"frames", frames, "crc_good", good, "crc_failed", failed}, counters...)
-}
-
-// snapshotStats returns the decoders' statistics now, for decoderStatsSince.
-func snapshotStats(decs []protocol.Decoder) []protocol.Stats {
-	out := make([]protocol.Stats, len(decs))
-	for i, d := range decs {
-		out[i] = d.Stats()
-	}
-	return out
-}
+// decoderStats adds up the decoders' counters for a summary
+// (protocol.SumSince from the start).
+func decoderStats(decs []protocol.Decoder) []any { return protocol.SumSince(decs, nil) }
 
 // outputFlags are the flags every decoding command shares for its outputs.
 func outputFlags() []cli.Flag {
@@ -175,11 +144,18 @@ func outputFlags() []cli.Flag {
 	}, append(zmqOutFlags(), mqttFlags()...)...)
 }
 
-// newOutputs opens the sinks the output flags ask for.
+// newOutputs opens the sinks the output flags ask for. When the reader
+// of every output went away (stdout was the only one, and `| head -1`
+// closed it), it ends c.Context, and the command ends as if its input had
+// (demod --waterfall reads on, for the picture).
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
 	// unless --all asks for every frame everywhere.
 	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
+	if c.String("waterfall") == "" {
+		ctx, stop := context.WithCancel(c.Context)
+		c.Context, o.OnAllGone = ctx, stop
+	}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)
 		if err != nil {
@@ -198,16 +174,15 @@ func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 	return o, nil
 }
 
-// statsText summarizes the decoders' counters in one line for logs.
-func statsText(decs []protocol.Decoder) string {
-	var parts []string
-	for _, d := range decs {
-		st := d.Stats()
-		part := fmt.Sprintf("%s %d (%d good, %d failed", d.Protocol().Name(), st.Frames, st.Good, st.Failed)
-		for _, c := range st.Counters {
-			part += fmt.Sprintf(", %s %d", c.Name, c.Value)
-		}
-		parts = append(parts, part+")")
+// untilDone reads r until ctx ends, then reports the end of the input.
+type untilDone struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (u untilDone) Read(p []byte) (int, error) {
+	if u.ctx.Err() != nil {
+		return 0, io.EOF
 	}
-	return strings.Join(parts, ", ")
+	return u.r.Read(p)
 }

@@ -16,9 +16,11 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
+	"github.com/gridstream-sdr/gridstream/zmqsink"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -142,23 +144,9 @@ func runDecode(c *cli.Context) error {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
-		if !c.IsSet("protocol") {
-			// A flowgraph's bits come from an FSK demodulator and carry no
-			// OOK protocol's packets (searching noise for them finds a false
-			// one every few minutes per channel); level inputs are OOK by
-			// nature.
-			mod := protocol.FSK
-			if sp.Format == gnuradio.Levels {
-				mod = protocol.OOK
-			}
-			pc.Decoders = protocol.Modulated(decs, mod)
-		}
-		if sp.Format == gnuradio.FM {
-			// FM-discriminator samples carry FSK protocols only.
-			if pc.Decoders = protocol.Modulated(pc.Decoders, protocol.FSK); len(pc.Decoders) == 0 {
-				out.Close()
-				return cli.Exit(fmt.Sprintf("--in %s: FM samples carry FSK protocols only; --protocol names none", sp.Name), 2)
-			}
+		if pc.Decoders, err = sp.Carried(pc.Decoders, c.IsSet("protocol")); err != nil {
+			out.Close()
+			return cli.Exit(fmt.Sprintf("--in %s: %v; --protocol names none", sp.Name, err), 2)
 		}
 		sp.Source.Logger = slog.Default()
 		sp.Source.RetryMax = c.Duration("reconnect-max")
@@ -175,15 +163,15 @@ func runDecode(c *cli.Context) error {
 	for _, in := range inputs {
 		names = append(names, in.Name())
 	}
-	live := &liveStats{command: "decode", input: strings.Join(names, " "), unit: "items/s",
-		itemsFn: func() int64 {
+	live := &dashboard.Live{Command: "decode", Input: strings.Join(names, " "), Unit: "items/s",
+		ItemsFn: func() int64 {
 			var n int64
 			for _, in := range inputs {
 				n += in.Stats().Items
 			}
 			return n
 		},
-		lostFn: func() int64 {
+		LostFn: func() int64 {
 			var n int64
 			for _, in := range inputs {
 				n += in.Stats().LostItems
@@ -197,13 +185,13 @@ func runDecode(c *cli.Context) error {
 	}
 	defer dash.Close()
 	if c.Bool("stdin-eos") {
-		ctx = stdinEOS(ctx, os.Stdin, func() []int64 {
+		ctx = gnuradio.UntilEOS(ctx, os.Stdin, func() []int64 {
 			n := make([]int64, len(inputs))
 			for i, in := range inputs {
 				n[i] = in.Stats().Items
 			}
 			return n
-		})
+		}, gnuradio.EOSQuiet, slog.Default())
 	}
 	waitSubscribers(ctx, c, out)
 	start := time.Now()
@@ -230,7 +218,7 @@ func runDecode(c *cli.Context) error {
 		items += in.Stats().Items
 	}
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
-		"messages", out.Sent(), "decoder", statsText(decs))
+		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
@@ -252,17 +240,8 @@ func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, d
 				in.LogStats(slog.Default(), now.Sub(lastT))
 			}
 			lastT = now
-			var attrs []any
-			for _, d := range decs {
-				ds := d.Stats()
-				name := d.Protocol().Name()
-				attrs = append(attrs, name+"_ok", ds.Good, name+"_bad", ds.Failed)
-				for _, c := range ds.Counters {
-					attrs = append(attrs, c.Name, c.Value)
-				}
-			}
-			attrs = append(attrs, "messages_out", out.Sent())
-			attrs = append(attrs, zmqOutStats(out)...)
+			attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
+			attrs = append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)
 			slog.Info("decoder", attrs...)
 		}
 	}

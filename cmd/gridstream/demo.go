@@ -15,6 +15,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/samples"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -57,21 +58,16 @@ func runDemo(c *cli.Context) error {
 	var sent, found, total int
 	var runErr error
 	for _, rec := range samples.Demo() {
+		if c.Context.Err() != nil {
+			break // no output left
+		}
 		name := demoPrefix + rec.Name
 		pc, err := pipelineConfig(c, decs, name)
 		if err != nil {
 			out.Close()
 			return cli.Exit(err.Error(), 2)
 		}
-		meta, err := iq.ParseSigMF(rec.Meta)
-		if err != nil {
-			runErr = fmt.Errorf("%s: %v", name, err)
-			break
-		}
-		src, err := iq.NewSource(name, bytes.NewReader(rec.Data), iq.Info{
-			Kind: "builtin", Format: meta.Format, SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
-			Samples: int64(len(rec.Data) / meta.Format.Size()), Meta: meta, Source: "sigmf",
-		})
+		src, err := rec.Source(name)
 		if err != nil {
 			runErr = err
 			break
@@ -82,9 +78,9 @@ func runDemo(c *cli.Context) error {
 			break
 		}
 		got := map[string]bool{}
-		before := snapshotStats(decs)
+		before := protocol.Snapshot(decs)
 		res, err := demodulate(c, src, demodSetup{
-			cfg: demod.Config{SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
+			cfg: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
 				Decoders: pc.Decoders, Input: name},
 			decs: decs, out: out, progress: progress.Never,
 			onMessage: func(m *frames.Message) { got[m.Raw] = true },

@@ -15,13 +15,16 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/internal/stdin"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/sink"
+	"github.com/gridstream-sdr/gridstream/waterfall"
 )
 
 const catIQ = "IQ input"
@@ -171,7 +174,7 @@ func runDemod(c *cli.Context) error {
 		if opt.SampleRate == 0 {
 			return cli.Exit("demod: stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)", exitUsage)
 		}
-		if err := stdinUsable(); err != nil {
+		if err := stdin.Usable(); err != nil {
 			return cli.Exit("demod: "+err.Error(), exitInput)
 		}
 	}
@@ -208,18 +211,18 @@ func runDemod(c *cli.Context) error {
 			start = t
 		}
 	}
-	var wf *waterfallOut
+	var wf *waterfall.File
 	if path := c.String("waterfall"); path != "" {
-		if wf, err = newWaterfallOut(path, src.Info, name); err != nil {
+		if wf, err = newWaterfall(path, src.Info, name); err != nil {
 			out.Close()
 			return cli.Exit("demod: "+err.Error(), exitUsage)
 		}
 	}
-	live := &liveStats{command: "demod", input: name, unit: "S/s", sampleRate: src.Info.SampleRate, centerFreq: src.Info.CenterFreq}
+	live := &dashboard.Live{Command: "demod", Input: name, Unit: "S/s", SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
-		wf.discard()
+		wf.Discard()
 		return err
 	}
 	setup := demodSetup{
@@ -237,17 +240,16 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") {
 		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
-	fs := src.Info.SampleRate
 	switch {
 	case dash != nil && wf != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs); wf.burst(b) }
+		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
 	case dash != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.burst(b, fs) }
+		setup.cfg.OnBurst = dash.Burst
 	case wf != nil:
-		setup.cfg.OnBurst = wf.burst
+		setup.cfg.OnBurst = wf.Burst
 	}
 	if wf != nil {
-		setup.onSamples = wf.spec.Write
+		setup.onSamples = wf.Feed
 	}
 	if dash != nil {
 		setup.live = live
@@ -258,13 +260,13 @@ func runDemod(c *cli.Context) error {
 		logSummary(res, decs, nil)
 	}
 	if wf != nil {
-		if err := wf.write(); err != nil && closeErr == nil {
+		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {
 			closeErr = err
 		}
 	}
 	if dash != nil {
-		if endsQuietly(res.Stop) && runErr == nil {
-			dash.inputEnded(stopReasons[res.Stop])
+		if res.Stop.ByItself() && runErr == nil {
+			inputEnded(dash, res.Stop.String())
 		}
 		dash.Close()
 	}
@@ -297,27 +299,7 @@ type demodSetup struct {
 	// onSamples, when set, sees every chunk of samples after the receiver.
 	onSamples func([]complex64)
 	// live, when set, is told how many samples went through.
-	live *liveStats
-}
-
-// stopReasons say why a run stopped, in the summary line.
-var stopReasons = map[iqdecode.Stop]string{
-	iqdecode.EndOfInput:      "end of input",
-	iqdecode.Interrupted:     "interrupted",
-	iqdecode.DurationReached: "--duration reached",
-	iqdecode.Truncated:       "truncated input",
-	iqdecode.ServerClosed:    "server closed the connection",
-	iqdecode.InputError:      "input error",
-}
-
-// endsQuietly reports whether a run ended by itself (its input ended),
-// after which the dashboard stays up; not when it was interrupted.
-func endsQuietly(s iqdecode.Stop) bool {
-	switch s {
-	case iqdecode.EndOfInput, iqdecode.DurationReached, iqdecode.Truncated, iqdecode.ServerClosed:
-		return true
-	}
-	return false
+	live *dashboard.Live
 }
 
 // logSummary writes the summary line of a run; the decoders' counts are
@@ -333,7 +315,7 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.St
 		"bursts", r.Receiver.Bursts,
 		"messages", r.Messages,
 	}
-	attrs = append(attrs, decoderStatsSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
+	attrs = append(attrs, protocol.SumSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
 	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
 	if r.Corrected {
 		attrs = append(attrs, "ppm_applied", r.PPMApplied)
@@ -343,7 +325,7 @@ func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.St
 		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
 		"elapsed", r.Elapsed.Round(time.Millisecond),
 		"reconnects", r.Redials,
-		"stop", stopReasons[r.Stop])...)
+		"stop", r.Stop.String())...)
 	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
 		slog.Warn("signals that are not bursts: carriers or interference",
 			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
@@ -370,7 +352,7 @@ func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, 
 	if s.live != nil {
 		progressed = func(samples, messages int64) {
 			bar.Update(samples, messages)
-			s.live.items.Store(samples)
+			s.live.Items.Store(samples)
 		}
 	}
 	res, err := iqdecode.Run(ctx, src, iqdecode.Config{

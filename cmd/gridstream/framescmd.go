@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/internal/stdin"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
 )
@@ -107,7 +108,7 @@ func runFrames(c *cli.Context) error {
 		}
 		defer f.Close()
 		r, name = f, n
-	} else if err := stdinUsable(); err != nil {
+	} else if err := stdin.Usable(); err != nil {
 		out.Close()
 		return cli.Exit(err.Error(), 1)
 	}
@@ -125,7 +126,7 @@ func runFrames(c *cli.Context) error {
 	var readErr error
 	for _, d := range decs {
 		if t, ok := d.(protocol.TextDecoder); ok {
-			readErr = t.DecodeText(r, name, protocol.Output{Emit: out.Send}, skipped)
+			readErr = t.DecodeText(untilDone{c.Context, r}, name, protocol.Output{Emit: out.Send}, skipped)
 			break
 		}
 	}

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,6 +21,11 @@ import (
 )
 
 func main() {
+	// A reader that goes away (gridstream … | head -1) makes the next write
+	// fail with EPIPE instead of killing the process: the outputs stop
+	// writing to it, and the run ends cleanly when it was the only one
+	// (newOutputs), still writing its summary and --waterfall picture.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	if err := newApp().Run(os.Args); err != nil {
 		var exit cli.ExitCoder
 		if errors.As(err, &exit) {

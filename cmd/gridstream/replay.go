@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -55,14 +55,6 @@ func replayCommand() *cli.Command {
 		}, decoderFlags()...), append(outputFlags(), httpFlag())...),
 		Action: runReplay,
 	}
-}
-
-// replayInput is one thing to replay.
-type replayInput struct {
-	name  string
-	r     io.Reader
-	size  int64 // -1 when unknown
-	close func() error
 }
 
 // countingReader counts the bytes read through it for the progress bar.
@@ -108,9 +100,9 @@ func runReplay(c *cli.Context) error {
 	if len(names) == 0 {
 		names = []string{""}
 	}
-	live := &liveStats{command: "replay", input: strings.Join(names, " "), unit: "B/s"}
-	if live.input == "" {
-		live.input = samples.BitsName
+	live := &dashboard.Live{Command: "replay", Input: strings.Join(names, " "), Unit: "B/s"}
+	if live.Input == "" {
+		live.Input = samples.BitsName
 	}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
@@ -122,38 +114,41 @@ func runReplay(c *cli.Context) error {
 	var total pipeline.Stats
 	var failures int
 	for _, name := range names {
-		in, err := openReplayInput(name)
+		if c.Context.Err() != nil {
+			break // no output left
+		}
+		in, err := replay.Open(name)
 		if err != nil {
 			slog.Error("cannot read input", "err", err)
 			failures++
 			continue
 		}
 		var bar *progress.Bar
-		if mode.Show(in.size, os.Stderr) && in.name != samples.BitsName {
-			bar = progress.New(os.Stderr, in.size, 0)
+		if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
+			bar = progress.New(os.Stderr, in.Size, 0)
 		}
-		in.r = &countingReader{r: in.r, onRead: func(n int64) {
+		in.R = &countingReader{r: untilDone{c.Context, in.R}, onRead: func(n int64) {
 			bar.Update(n, out.Sent())
-			live.items.Store(done + n)
+			live.Items.Store(done + n)
 		}}
 		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
 			Rate: c.Float64("bit-rate"), Start: recStart})
-		bar.Finish(in.r.(*countingReader).n, out.Sent())
-		done += in.r.(*countingReader).n
-		if in.close != nil {
-			in.close()
+		bar.Finish(in.R.(*countingReader).n, out.Sent())
+		done += in.R.(*countingReader).n
+		if in.Close != nil {
+			in.Close()
 		}
 		total.Bits += st.Bits
 		total.Unreliable += st.Unreliable
 		if err != nil {
-			slog.Error("input stopped early; frames before the problem were decoded", "input", in.name, "err", err)
+			slog.Error("input stopped early; frames before the problem were decoded", "input", in.Name, "err", err)
 			failures++
 		}
 	}
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
 	if dash != nil {
-		dash.inputEnded("end of input")
+		inputEnded(dash, "end of input")
 		dash.Close()
 	}
 	if closeErr != nil {
@@ -165,35 +160,14 @@ func runReplay(c *cli.Context) error {
 	return nil
 }
 
-func openReplayInput(name string) (replayInput, error) {
-	switch name {
-	case "":
-		return replayInput{name: samples.BitsName, r: bytes.NewReader(samples.Bits), size: int64(len(samples.Bits))}, nil
-	case "-":
-		if err := stdinUsable(); err != nil {
-			return replayInput{}, err
-		}
-		return replayInput{name: "stdin", r: os.Stdin, size: -1}, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return replayInput{}, err
-	}
-	size := int64(-1)
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = fi.Size()
-	}
-	return replayInput{name: name, r: f, size: size, close: f.Close}, nil
-}
-
 // replayOne decodes one input to the end.
-func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replayInput, opt replay.Options) (pipeline.Stats, error) {
-	cfg, err := pipelineConfig(c, decs, in.name)
+func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replay.Input, opt replay.Options) (pipeline.Stats, error) {
+	cfg, err := pipelineConfig(c, decs, in.Name)
 	if err != nil {
 		return pipeline.Stats{}, err
 	}
 	cfg.LevelRate = c.Float64("level-rate")
-	return replay.Decode(in.r, in.name, cfg, out.Send, opt)
+	return replay.Decode(in.R, in.Name, cfg, out.Send, opt)
 }
 
 // summarize logs the end-of-run summary on stderr.

@@ -15,6 +15,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/progress"
+	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
@@ -30,13 +31,7 @@ var statsIntervalRange = cliflags.Range{Min: 0.01, Max: 86400, Zero: true}
 // levelRateRange is the range of a level stream's sample rate: one that
 // every OOK protocol's line coding can be sliced at, up to what SDRs record.
 func levelRateRange() cliflags.Range {
-	lowest := 0.0
-	for _, p := range protocols.All() {
-		if t := p.Radio().OOK; t != nil {
-			lowest = max(lowest, t.MinRate())
-		}
-	}
-	return cliflags.Range{Min: lowest, Max: iq.MaxSampleRate, Zero: true, Unit: "S/s"}
+	return cliflags.Range{Min: protocol.MinLevelRate(protocols.All()), Max: iq.MaxSampleRate, Zero: true, Unit: "S/s"}
 }
 
 // setUpCommands gives every command --config, the range checks and the

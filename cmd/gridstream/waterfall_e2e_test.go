@@ -78,7 +78,7 @@ func TestWaterfallDemo(t *testing.T) {
 	buf := make([]complex64, 1<<14)
 	for {
 		n, err := rd.Read(buf)
-		spec.Write(buf[:n])
+		spec.Feed(buf[:n])
 		if err == io.EOF {
 			break
 		}

@@ -603,7 +603,7 @@ func TestNoListenerWithoutHTTP(t *testing.T) {
 	if len(l) != 0 {
 		t.Errorf("without --http: listening on %v", l)
 	}
-	for _, pkg := range []string{"net/http.", "gridstream/web.", "main.(*dashboard)"} {
+	for _, pkg := range []string{"net/http.", "gridstream/web.", "gridstream/dashboard."} {
 		if strings.Contains(dump, pkg) {
 			t.Errorf("without --http a goroutine runs %s", pkg)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -52,26 +51,4 @@ func addZMQ(c *cli.Context, o *sink.Fanout) error {
 		o.Add("zmq pmt "+ep, s)
 	}
 	return nil
-}
-
-// zmqOutStats returns log attributes for the ZMQ sinks among o's sinks.
-func zmqOutStats(o *sink.Fanout) []any {
-	var attrs []any
-	for _, out := range o.Outputs() {
-		z, ok := out.Sink.(interface{ Stats() zmqsink.Stats })
-		if !ok {
-			continue
-		}
-		st := z.Stats()
-		prefix := "out_"
-		if strings.HasPrefix(out.Name, "zmq pmt") {
-			prefix = "out_pmt_"
-		}
-		attrs = append(attrs, prefix+"subscribers", st.Subscribers, prefix+"connects", st.Connects,
-			prefix+"sent", st.Sent, prefix+"dropped", st.Dropped)
-		if st.Rejected > 0 {
-			attrs = append(attrs, prefix+"rejected", st.Rejected)
-		}
-	}
-	return attrs
 }

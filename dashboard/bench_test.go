@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package dashboard
 
 import (
 	"bufio"
@@ -13,13 +13,12 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/demod"
-	"github.com/gridstream-sdr/gridstream/devices"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
-	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/samples"
+	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/web"
 )
 
@@ -29,7 +28,7 @@ import (
 // page open: an event stream being read and /api/stats and /api/devices
 // polled as the page polls them (every 1 and 3 s). Compare the ns/op:
 //
-//	go test -run '^$' -bench DashboardCost -benchtime 30x -count 5 ./cmd/gridstream
+//	go test -run '^$' -bench DashboardCost -benchtime 30x -count 5 ./dashboard
 //
 // On a shared machine the load drifts between sub-benchmarks; "paired"
 // runs the decode without and with the dashboard (page open) alternately in
@@ -41,10 +40,10 @@ func BenchmarkDashboardCost(b *testing.B) {
 	x, fs, center := demoSamples(b)
 	for _, mode := range []string{"without", "with", "with_page"} {
 		b.Run(mode, func(b *testing.B) {
-			var d *dashboard
+			var d *Dashboard
 			stop := func() {}
 			if mode != "without" {
-				d = newBenchDashboard()
+				d = newBenchDashboard(fs)
 			}
 			if mode == "with_page" {
 				stop = openPage(b, d, true)
@@ -64,7 +63,7 @@ func BenchmarkDashboardCost(b *testing.B) {
 			name = "paired_page_open"
 		}
 		b.Run(name, func(b *testing.B) {
-			d := newBenchDashboard()
+			d := newBenchDashboard(fs)
 			if page {
 				defer openPage(b, d, true)()
 			}
@@ -95,7 +94,7 @@ func BenchmarkDashboardPerMessage(b *testing.B) {
 	}}, func(m *frames.Message) { msgs = append(msgs, m) })
 	rx.Process(x)
 	rx.Flush()
-	d := newBenchDashboard()
+	d := newBenchDashboard(fs)
 	stop := openPage(b, d, false)
 	defer stop()
 	b.ReportAllocs()
@@ -103,7 +102,7 @@ func BenchmarkDashboardPerMessage(b *testing.B) {
 		m := msgs[i%len(msgs)]
 		d.tracker.Send(m)
 		hubSink{d.hub}.Send(m)
-		d.burst(bursts[i%len(bursts)], fs)
+		d.Burst(bursts[i%len(bursts)])
 	}
 }
 
@@ -117,9 +116,10 @@ func benchDecoders(b *testing.B) []protocol.Decoder {
 	return decs
 }
 
-func newBenchDashboard() *dashboard {
-	t := devices.NewTracker(protocols.All(), mqttsink.DefaultMaxDevices)
-	return &dashboard{hub: web.NewHub(), tracker: t, rows: t.Rows, deviceStats: t.Stats, live: &liveStats{}}
+// newBenchDashboard is a dashboard with its own device table, of a demo
+// recording sampled at fs, not listening.
+func newBenchDashboard(fs float64) *Dashboard {
+	return New(nil, &sink.Fanout{}, &Live{SampleRate: fs})
 }
 
 // demoSamples is the demo GridStream recording as samples.
@@ -151,7 +151,7 @@ func cpuTime(b *testing.B) time.Duration {
 }
 
 // decodeDemo runs one receiver over x, feeding d as demod --http does.
-func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *dashboard) {
+func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *Dashboard) {
 	n := 0
 	emit := func(m *frames.Message) { n++ }
 	cfg := demod.Config{SampleRate: fs, CenterFreq: center, Decoders: benchDecoders(b)}
@@ -162,7 +162,7 @@ func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *dashboard) {
 			d.tracker.Send(m)
 			hub.Send(m)
 		}
-		cfg.OnBurst = func(bu demod.Burst) { d.burst(bu, fs) }
+		cfg.OnBurst = d.Burst
 	}
 	rx, err := demod.New(cfg, emit)
 	if err != nil {
@@ -180,7 +180,7 @@ func decodeDemo(b *testing.B, x []complex64, fs, center float64, d *dashboard) {
 // openPage serves d and runs a page's worth of clients against it: an
 // event stream read as it comes, and with poll /api/stats every second and
 // /api/devices every 3 s, as the page does. The returned func stops them.
-func openPage(b testing.TB, d *dashboard, poll bool) func() {
+func openPage(b testing.TB, d *Dashboard, poll bool) func() {
 	srv, err := web.Listen("127.0.0.1:0", web.Options{Hub: d.hub,
 		Devices: func() any { return d.rows() },
 		Stats:   func() map[string]any { n, _ := d.deviceStats(); return map[string]any{"devices": n} }})
