@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,8 +141,16 @@ func (cf *Config) check(app *cli.App) error {
 			if k == configFlag {
 				return fmt.Errorf("config file %s: %s%s: a config file cannot name another", cf.path, where, k)
 			}
+			if cmd := findCommand(cmds, k); cmd != nil && !flags[k] {
+				return fmt.Errorf("config file %s: %s%s must be a section, a mapping of %s's flags to their values, not %s", cf.path, where, k, cmd.Name, describe(m[k]))
+			}
 			if !flags[k] {
 				msg := fmt.Sprintf("config file %s: unknown key %s%s", cf.path, where, k)
+				if where != "" {
+					if owners := flagOwners(app.Commands, k, ""); len(owners) > 0 {
+						msg += fmt.Sprintf(": %s is not a flag of %s (it is a flag of %s)", k, strings.TrimSuffix(where, "."), strings.Join(owners, ", "))
+					}
+				}
 				if s := suggest(k, flags, cmds); s != "" {
 					msg += " (did you mean " + s + "?)"
 				}
@@ -333,15 +342,36 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// suggest returns the flag or command name closest to a mistyped key.
+// flagOwners returns the commands (as "parent child" paths) that have a
+// flag named k.
+func flagOwners(cmds []*cli.Command, k, parent string) []string {
+	var out []string
+	for _, c := range cmds {
+		name := strings.TrimSpace(parent + " " + c.Name)
+		if flagNames(c.Flags)[k] {
+			out = append(out, name)
+		}
+		out = append(out, flagOwners(c.Subcommands, k, name)...)
+	}
+	return out
+}
+
+// suggest returns the flag or command name closest to a mistyped key, if
+// one is close: one edit away, or two for a key of six or more characters
+// (crc-inti for crc-init), so a short key is not matched to an unrelated
+// name (rate is not state).
 func suggest(k string, flags map[string]bool, cmds []*cli.Command) string {
-	best, bestD := "", 3
+	bestD := 2
+	if len(k) >= 6 {
+		bestD = 3
+	}
+	best := ""
 	try := func(n string) {
 		if d := editDistance(k, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
-	for n := range flags {
+	for _, n := range slices.Sorted(maps.Keys(flags)) {
 		try(n)
 	}
 	for _, c := range cmds {
@@ -350,14 +380,15 @@ func suggest(k string, flags map[string]bool, cmds []*cli.Command) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance of a and b.
+// editDistance is the edit distance of a and b: insertions, deletions,
+// substitutions and swaps of two neighbours (optimal string alignment).
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := [3][]int{make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)}
+	for j := range rows[1] {
+		rows[1][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
+		prev2, prev, cur := rows[0], rows[1], rows[2]
 		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
@@ -365,10 +396,13 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		rows[0], rows[1], rows[2] = prev, cur, prev2
 	}
-	return prev[len(b)]
+	return rows[1][len(b)]
 }
 
 // oneLine flattens an error to one line.

@@ -214,6 +214,10 @@ func TestConfigErrors(t *testing.T) {
 		{"unknown key", "c.yaml", "nme: x\n", `unknown key nme (did you mean name?)`},
 		{"unknown key in a section", "c.yaml", "run:\n  only-other: x\n", "unknown key run.only-other"},
 		{"unknown section", "c.yaml", "rum:\n  name: x\n", "unknown key rum"},
+		{"section not a mapping", "c.yaml", "other: 5\n", `other must be a section, a mapping of other's flags to their values, not "5"`},
+		{"subcommand section not a mapping", "c.yaml", "group:\n  sub: x\n", `group.sub must be a section, a mapping of sub's flags`},
+		{"flag of another command", "c.yaml", "other:\n  rate: 2\n", "unknown key other.rate: rate is not a flag of other (it is a flag of run)"},
+		{"flag of a subcommand", "c.yaml", "other:\n  name: 2\n", "name is not a flag of other (it is a flag of run, group sub)"},
 		{"config in config", "c.yaml", "config: other.yaml\n", "cannot name another"},
 		{"bool", "c.yaml", "on: yes please\n", `on: want true or false`},
 		{"list for one value", "c.yaml", "name: [a, b]\n", "name: want one value, not a list"},
@@ -251,7 +255,7 @@ func TestEditDistance(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		d    int
-	}{{"", "", 0}, {"mqtt", "mqtt", 0}, {"mqtt-prefx", "mqtt-prefix", 1}, {"rate", "rat", 1}, {"abc", "xyz", 3}} {
+	}{{"", "", 0}, {"mqtt", "mqtt", 0}, {"mqtt-prefx", "mqtt-prefix", 1}, {"rate", "rat", 1}, {"abc", "xyz", 3}, {"nmae", "name", 1}, {"crc-inti", "crc-init", 1}, {"rate", "state", 2}, {"ab", "ba", 1}, {"ca", "abc", 3}} {
 		if d := editDistance(tc.a, tc.b); d != tc.d {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, d, tc.d)
 		}
@@ -259,3 +263,29 @@ func TestEditDistance(t *testing.T) {
 }
 
 func fmtValue(v any) string { return fmt.Sprint(v) }
+
+// A suggestion is only a near miss: one edit (a swap of neighbours counts
+// one) for a short key, two for a long one; a key far from every name, or
+// a section that is not a mapping, gets none.
+func TestConfigSuggestsNearMissesOnly(t *testing.T) {
+	for _, tc := range []struct {
+		body, want string
+	}{
+		{"run:\n  nmae: x\n", "(did you mean name?)"},
+		{"run:\n  itme: x\n", "(did you mean item?)"},
+		{"run:\n  sekret: x\n", "(did you mean secret?)"},
+		{"other:\n  rate: 2\n", ""},
+		{"run:\n  state: 2\n", ""},
+		{"other: 5\n", ""},
+	} {
+		ta := newTestApp()
+		err := ta.run(t, "run", "--config", writeFile(t, "c.yaml", tc.body))
+		if err == nil {
+			t.Fatalf("%q: no error", tc.body)
+		}
+		_, hint, _ := strings.Cut(err.Error(), "(did you mean")
+		if got := strings.TrimSpace(hint); (tc.want == "") != (got == "") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v; want suggestion %q", tc.body, err, tc.want)
+		}
+	}
+}

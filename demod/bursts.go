@@ -49,6 +49,7 @@ func (r *Receiver) afterFrame(peaks []peak) {
 	for _, pk := range peaks {
 		r.track(pk)
 	}
+	r.ook.keepAlive(r.active)
 	r.cands, r.newCands = r.newCands, r.cands[:0]
 	r.endBursts()
 }

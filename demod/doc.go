@@ -35,10 +35,14 @@
 //     correlator energy difference at each symbol as the soft symbol. Both
 //     polarities go to their own pipeline.Channel (Soft), so either
 //     tone mapping decodes.
-//  5. OOK (NGE101): the burst's ±50 kHz power envelope averaged to about
-//     16 kS/s, sliced halfway (in dB) between its off and on levels, to a
+//  5. OOK (NGE101): the burst on the power channel turned to 0 Hz (its
+//     offset from the peak of its periodogram) and averaged coherently
+//     to about 16 kS/s (a ±7 kHz filter), each transmission in it sliced
+//     midway in amplitude between the noise and its own on level, to a
 //     pipeline.Channel (Levels), whose slicer follows the protocol's line
-//     coding.
+//     coding. While OOK is searched a burst whose channel carried energy
+//     since the last detector frame is not counted as silent: the
+//     detector's short frames can all fall into an OOK packet's off times.
 //
 // The files follow the stages: search in detect.go and fft.go, channel in
 // channel.go and fir.go, measure (with the choice of symbol rates) in

@@ -80,11 +80,13 @@ func (r *Receiver) demodBurst(b *burst) {
 		defer r.reportBurst(b, bp.start+int64(a)*span, bp.start+int64(e+1)*span, bp.measure(a, e, bp.thr), r.failedSoFar())
 	}
 	if r.searchOOK {
+		// OOK finds its own transmissions and thresholds in the span over
+		// the on threshold.
 		if a, e, ok := bp.activeSpan(bp.ookThr); ok {
 			info := bp.measure(a, e, bp.ookThr)
 			ia, ie := r.cut(&bp, a, e)
 			info.start += int64(ia * r.d1)
-			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], bp.ookThr, info)
+			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info)
 		}
 	}
 	if r.searchFSK {

@@ -7,9 +7,10 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
-// ookDemod slices NGE101 OOK bursts: the burst's power envelope averaged to
-// a level rate, a threshold between the off and on levels, and the level
-// stream to the decode pipeline's differential-Manchester slicer.
+// ookDemod slices OOK bursts (NGE101): the burst's envelope at a level
+// rate of about 16 kS/s, a threshold between the off and on levels of each
+// transmission, and the level stream to the decode pipeline, whose slicer
+// follows the protocols' line coding.
 type ookDemod struct {
 	r    *Receiver
 	dl   int
@@ -18,6 +19,50 @@ type ookDemod struct {
 	lv   []byte
 	pw   []float32
 	got  []*frames.Message
+	// sorted is scratch for the envelope's quartile and medians.
+	sorted []float32
+	// The carrier's periodogram: its FFT, window, segment and sum.
+	fft  *fft
+	win  []float32
+	seg  []complex64
+	spec []float32
+}
+
+// keepAlive resets the misses of the bursts whose channel carried energy
+// since the last detector frame. The detector looks at a short frame once a
+// hop (about a fifth of the time); an OOK packet, off up to half the time,
+// can be off in ten or more of them in a row, and its burst would end in
+// the middle of the packet. A burst's channel is continuous: blocks of
+// about 0.1 ms of it (a boxcar: ±5 kHz of the burst's frequency, a
+// neighbour 100 kHz away is stopped) over ten times their noise power are
+// energy.
+func (o *ookDemod) keepAlive(bursts []*burst) {
+	r := o.r
+	if !r.searchOOK {
+		return
+	}
+	blk := max(1, int(math.Round(r.fs1*1e-4)))
+	// White noise of power N per input sample is N·gain1 per first-stage
+	// sample, and N·gain1/blk in the mean of blk of them.
+	thr := 10 * r.det.noisePower() * r.gain1 / float64(blk)
+	n := r.hop / r.d1
+	for _, b := range bursts {
+		if b.misses == 0 || thr == 0 {
+			continue
+		}
+		y := b.y[max(0, len(b.y)-n):]
+		for i := 0; i+blk <= len(y); i += blk {
+			var s complex64
+			for _, v := range y[i : i+blk] {
+				s += v
+			}
+			m := s / complex(float32(blk), 0)
+			if float64(real(m)*real(m)+imag(m)*imag(m)) > thr {
+				b.misses = 0
+				break
+			}
+		}
+	}
 }
 
 // newOOKDemod returns the OOK demodulator of r's bursts.
@@ -25,21 +70,29 @@ func newOOKDemod(r *Receiver) *ookDemod {
 	in := r.fs1 / float64(r.power.dec) // ook.run gets the power channel
 	o := &ookDemod{r: r, dl: max(1, int(math.Round(in/16e3)))}
 	o.rate = in / float64(o.dl)
+	// Bins of about 1 kHz.
+	nf := 16
+	for float64(nf) < in/1e3 {
+		nf <<= 1
+	}
+	o.fft, o.win, o.seg, o.spec = newFFT(nf), make([]float32, nf), make([]complex64, nf), make([]float32, nf)
+	for i := range o.win {
+		o.win[i] = float32(0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(nf)))
+	}
 	o.ch = r.newChannel(o.rate, func(m *frames.Message) { o.got = append(o.got, m) })
 	return o
 }
 
 func (o *ookDemod) flush() { o.ch.Flush() }
 
-// run slices a burst from the power channel (whose blocks over thr were
-// active) and delivers the packets found in it.
-func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
+// run slices a burst from the power channel and delivers the packets found
+// in it.
+func (o *ookDemod) run(y []complex64, info burstInfo) {
 	o.envelope(y)
-	t, ok := o.threshold(thr)
+	lv, ok := o.levels()
 	if !ok {
 		return
 	}
-	lv := o.levels(t)
 	o.r.enterTurn()
 	o.got = o.got[:0]
 	o.ch.Levels(lv)
@@ -49,57 +102,133 @@ func (o *ookDemod) run(y []complex64, thr float64, info burstInfo) {
 	}
 }
 
-// envelope writes the power of y averaged over dl samples to o.pw.
+// envelope writes the envelope of y to o.pw: the power of its mean over
+// blocks of dl samples, after turning the carrier to 0 Hz. The mean is a
+// narrow filter (about ±0.4 of the level rate): noise and a neighbour's
+// keying clicks that the ±50 kHz power channel passes are cut, and a carrier
+// averaged where it is on keeps its whole power.
 func (o *ookDemod) envelope(y []complex64) {
+	step := -2 * math.Pi * o.carrier(y)
 	n := len(y) / o.dl
 	o.pw = grow(o.pw, n)
+	// The rotation advances by one phasor per sample; it is renewed from
+	// sin/cos every block so rounding does not build up.
+	ds, dc := math.Sincos(step)
+	d := complex(float32(dc), float32(ds))
 	for i := range n {
-		var s float32
+		sn, cs := math.Sincos(step * float64(i*o.dl))
+		rot := complex(float32(cs), float32(sn))
+		var s complex64
 		for _, v := range y[i*o.dl : (i+1)*o.dl] {
-			s += real(v)*real(v) + imag(v)*imag(v)
+			s += v * rot
+			rot *= d
 		}
-		o.pw[i] = s / float32(o.dl)
+		s /= complex(float32(o.dl), 0)
+		o.pw[i] = real(s)*real(s) + imag(s)*imag(s)
 	}
 }
 
-// threshold returns the level halfway (in dB) between the envelope's off
-// and on levels, told apart by thr; ok is false when nothing is on.
-func (o *ookDemod) threshold(thr float64) (t float32, ok bool) {
-	var lo, hi float64
-	var nlo, nhi int
-	for _, p := range o.pw {
-		if float64(p) > thr {
-			hi += math.Log(float64(p) + 1e-30)
-			nhi++
-		} else {
-			lo += math.Log(float64(p) + 1e-30)
-			nlo++
+// carrier returns the carrier's offset in y in cycles per sample: the peak
+// of y's periodogram (Hann-windowed, averaged over the burst, ~1 kHz bins)
+// within ±0.36 of the rate (±45 kHz on the power channel), interpolated
+// between bins. The burst search tunes a burst to its carrier only within a
+// few kHz (further when another device's keying clicks pull its estimate),
+// and the envelope keeps only ±7 kHz; the clicks are spread over the band,
+// an OOK carrier is a line.
+func (o *ookDemod) carrier(y []complex64) float64 {
+	n := o.fft.n
+	clear(o.spec)
+	// Whole segments; a burst shorter than one is zero-padded.
+	for a := 0; a == 0 || a+n <= len(y); a += n {
+		clear(o.seg)
+		for i, v := range y[a:min(len(y), a+n)] {
+			o.seg[i] = v * complex(o.win[i], 0)
+		}
+		o.fft.transform(o.seg)
+		for k, v := range o.seg {
+			o.spec[k] += real(v)*real(v) + imag(v)*imag(v)
 		}
 	}
-	if nhi == 0 {
-		return 0, false
+	lim := int(0.36 * float64(n))
+	best, bk := float32(-1), 0
+	for k := -lim; k <= lim; k++ {
+		if p := o.spec[k&(n-1)]; p > best {
+			best, bk = p, k
+		}
 	}
-	t = float32(thr)
-	if nlo > 0 {
-		t = float32(math.Exp((lo/float64(nlo) + hi/float64(nhi)) / 2))
+	if best <= 0 {
+		return 0
 	}
-	return t, true
+	// A parabola through the peak and its neighbours.
+	l, c, r := float64(o.spec[(bk-1)&(n-1)]), float64(best), float64(o.spec[(bk+1)&(n-1)])
+	frac := 0.0
+	if den := l - 2*c + r; den < 0 {
+		frac = max(-0.5, min(0.5, 0.5*(l-r)/den))
+	}
+	return (float64(bk) + frac) / float64(n)
 }
 
-// levels slices the envelope at t into on/off levels, with a silence half
-// as long again as the one that ends a packet before and after.
-func (o *ookDemod) levels(t float32) []byte {
+// levels slices the envelope into on/off levels, with a silence half as
+// long again as the one that ends a packet before and after. The
+// envelope's noise power is exponentially distributed (the coherent mean of
+// complex noise), so its mean is its lower quartile over ln(4/3): OOK is
+// off at least half the time, and the burst has silent margins. Two
+// samples in a row over five times that mean are on: noise does that once
+// in e¹⁰ (2·10⁴) sample pairs, so it hardly ever joins a packet to a
+// device beside it, while a packet at the limit of sensitivity (its on
+// level ~10 dB over the noise) stays one transmission; the burst's own
+// threshold, from its strongest block, would hide a weak packet beside a
+// strong device. Each transmission (on samples no further apart than the
+// gap that ends a packet) gets its own threshold, midway in amplitude
+// between the noise and its own median on level: a stronger device's
+// transmissions in the gaps between packets leave a packet's threshold
+// alone. ok is false when nothing is on.
+func (o *ookDemod) levels() (lv []byte, ok bool) {
 	n := len(o.pw)
 	gap := int(1.5 * o.r.ookRadio.packetGap * o.rate)
 	o.lv = grow(o.lv, n+2*gap)
-	lv := o.lv
-	clear(lv[:gap])
-	for i, p := range o.pw {
-		lv[gap+i] = 0
-		if p > t {
-			lv[gap+i] = 1
-		}
+	lv = o.lv
+	clear(lv)
+	if n < 4 {
+		return lv, false
 	}
-	clear(lv[gap+n:])
-	return lv
+	o.sorted = append(o.sorted[:0], o.pw...)
+	selectNth(o.sorted, n/4)
+	off := float64(o.sorted[n/4]) / math.Log(4.0/3)
+	t := float32(5 * off)
+	apart := int(o.r.ookRadio.packetGap * o.rate)
+	for a := 0; a < n; {
+		if !o.held(a, t) {
+			a++
+			continue
+		}
+		// One transmission: a..last, and the median power of its on
+		// samples (a strong neighbour's keying clicks, leaking through the
+		// filters as lone samples, do not move it).
+		e, last := a, a
+		o.sorted = o.sorted[:0]
+		for ; e < n && e-last <= apart; e++ {
+			if o.held(e, t) {
+				last = e
+				o.sorted = append(o.sorted, o.pw[e])
+			}
+		}
+		ok = true
+		selectNth(o.sorted, len(o.sorted)/2)
+		amp := (math.Sqrt(float64(o.sorted[len(o.sorted)/2])) + math.Sqrt(off)) / 2
+		ts := float32(amp * amp)
+		for i := a; i <= last; i++ {
+			if o.pw[i] > ts {
+				lv[gap+i] = 1
+			}
+		}
+		a = last + 1
+	}
+	return lv, ok
+}
+
+// held tells whether envelope sample i and one of its neighbours are both
+// over t.
+func (o *ookDemod) held(i int, t float32) bool {
+	return o.pw[i] > t && (i > 0 && o.pw[i-1] > t || i+1 < len(o.pw) && o.pw[i+1] > t)
 }

@@ -14,6 +14,7 @@ import (
 	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -322,4 +323,35 @@ func withoutTime(t *testing.T, jsonl string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// TestReleaseBadArguments checks that release.sh refuses a bad version
+// with exit 2 and one line, before creating its output directory.
+func TestReleaseBadArguments(t *testing.T) {
+	script := filepath.Join(testbin.Root(), "scripts", "release.sh")
+	for _, args := range [][]string{
+		{"-o", "rel/dist", "bad version"},
+		{"-o", "ABS/dist", "v1.0/../x"},
+		{"-o", "rel/dist", "v1", "v2"},
+	} {
+		dir := t.TempDir()
+		for i, a := range args {
+			args[i] = strings.ReplaceAll(a, "ABS", dir)
+		}
+		cmd := exec.Command(script, args...)
+		cmd.Dir = dir
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("release.sh %q: %v, want exit 2\n%s", args, err, stderr.String())
+		}
+		if msg := strings.TrimSpace(stderr.String()); msg == "" || strings.Contains(msg, "\n") {
+			t.Errorf("release.sh %q: stderr %q, want one line", args, msg)
+		}
+		ents, _ := os.ReadDir(dir)
+		if len(ents) != 0 {
+			t.Errorf("release.sh %q created %s/%s", args, dir, ents[0].Name())
+		}
+	}
 }

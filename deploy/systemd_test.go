@@ -54,8 +54,8 @@ func verify(t *testing.T, units ...string) (string, error) {
 func TestSystemdUnitsVerify(t *testing.T) {
 	r := built(t)
 	units, _ := filepath.Glob(filepath.Join(systemdDir(), "*.service"))
-	if len(units) != 3 {
-		t.Fatalf("want gridstream, gridstream-flowgraph and rtl_tcp units in deploy/systemd, found %v", units)
+	if len(units) != 4 {
+		t.Fatalf("want gridstream, gridstream-flowgraph, gridstream-wideband and rtl_tcp units in deploy/systemd, found %v", units)
 	}
 	dir := t.TempDir()
 	var paths []string

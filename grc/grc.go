@@ -58,7 +58,8 @@ func DefaultDir() (string, error) {
 // Install writes the blocks into dir, creating it if needed, and returns
 // the paths written. The YAML imports the Python module from dir, so the
 // generated flowgraph finds it wherever it runs. A file of the same name
-// that Install did not write is not overwritten.
+// that Install did not write is not overwritten: every target is checked
+// first, and if any is foreign nothing is written.
 func Install(dir string) ([]string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -68,23 +69,40 @@ func Install(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	contents := make([][]byte, len(Files))
+	var foreign []string
+	for i, name := range Files {
+		b := samples.Bits
+		if name != sampleFile {
+			if b, err = blocks.ReadFile("blocks/" + name); err != nil {
+				return nil, err
+			}
+			b = bytes.ReplaceAll(b, []byte(pydirToken), []byte(lit))
+		}
+		contents[i] = b
+		path := filepath.Join(abs, name)
+		old, err := os.ReadFile(path)
+		switch {
+		case err == nil && !ours(abs, name, old):
+			foreign = append(foreign, path)
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("%w; nothing installed", err)
+		}
+	}
+	switch len(foreign) {
+	case 0:
+	case 1:
+		return nil, fmt.Errorf("%s exists and was not installed by gridstream: move it away first; nothing installed", foreign[0])
+	default:
+		return nil, fmt.Errorf("%s exist and were not installed by gridstream: move them away first; nothing installed", strings.Join(foreign, ", "))
+	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, err
 	}
 	var written []string
-	for _, name := range Files {
-		b := samples.Bits
-		if name != sampleFile {
-			if b, err = blocks.ReadFile("blocks/" + name); err != nil {
-				return written, err
-			}
-			b = bytes.ReplaceAll(b, []byte(pydirToken), []byte(lit))
-		}
+	for i, name := range Files {
 		path := filepath.Join(abs, name)
-		if old, err := os.ReadFile(path); err == nil && !ours(abs, name, old) {
-			return written, fmt.Errorf("%s exists and was not installed by gridstream: move it away first", path)
-		}
-		if err := writeFile(path, b); err != nil {
+		if err := writeFile(path, contents[i]); err != nil {
 			return written, err
 		}
 		written = append(written, path)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,6 +84,7 @@ func TestForeignFilesLeftAlone(t *testing.T) {
 	if b, _ := os.ReadFile(path); string(b) != "# someone's own module\n" {
 		t.Errorf("foreign file changed: %q", b)
 	}
+	onlyFile(t, dir, "gridstream_grc.py")
 	// A file named like the sample, without our module beside it.
 	dir = t.TempDir()
 	path = filepath.Join(dir, sampleFile)
@@ -95,6 +97,50 @@ func TestForeignFilesLeftAlone(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(path); string(b) != "\x01\x00\x01" {
 		t.Errorf("foreign sample changed: %q", b)
+	}
+	onlyFile(t, dir, sampleFile)
+}
+
+// TestInstallAllOrNothing checks that an install refused for foreign files
+// writes nothing, and names every foreign file, whichever of the targets
+// they are.
+func TestInstallAllOrNothing(t *testing.T) {
+	for _, foreign := range [][]string{{Files[len(Files)-1]}, {Files[0]}, {Files[1], moduleFile}} {
+		dir := t.TempDir()
+		for _, name := range foreign {
+			os.WriteFile(filepath.Join(dir, name), []byte("# mine\n"), 0o644)
+		}
+		_, err := Install(dir)
+		if err == nil {
+			t.Fatalf("install over %v succeeded", foreign)
+		}
+		for _, name := range foreign {
+			if !strings.Contains(err.Error(), filepath.Join(dir, name)) {
+				t.Errorf("install over %v: %q does not name %s", foreign, err, name)
+			}
+		}
+		if !strings.Contains(err.Error(), "nothing installed") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("install over %v: %q", foreign, err)
+		}
+		onlyFile(t, dir, foreign...)
+	}
+}
+
+// onlyFile fails unless dir holds exactly the files names.
+func onlyFile(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(names))
+	if !slices.Equal(got, want) {
+		t.Errorf("%s holds %v, want only %v", dir, got, want)
 	}
 }
 

@@ -48,6 +48,10 @@ func TestDiscoverRule(t *testing.T) {
 	meter := newDevice(ha(gridstream.Protocol{}), meterMsg("0B1C2D3E", 1, 1, epoch, nil), "0B1C2D3E")
 	other := newDevice(ha(gridstream.Protocol{}), meterMsg("11223344", 1, 1, epoch, nil), "11223344")
 	nge := newDevice(ha(nge101.Protocol{}), ngePower(epoch, 100), "1-42")
+	once := newDevice(ha(nge101.Protocol{}), ngePower(epoch, 100), "1-42")
+	for _, d := range []*device{meter, other, nge, nge, once} {
+		d.summary.Update(ngePower(epoch, 100), epoch)
+	}
 	all := map[string]protocol.HomeAssistant{gridstream.Name: ha(gridstream.Protocol{}), nge101.Name: ha(nge101.Protocol{})}
 	tests := []struct {
 		name               string
@@ -64,6 +68,14 @@ func TestDiscoverRule(t *testing.T) {
 		if g := [3]bool{tc.s.discover(meter), tc.s.discover(other), tc.s.discover(nge)}; g != [3]bool{tc.meter, tc.other, tc.nge1} {
 			t.Errorf("%s: discover = %v, want %v", tc.name, g, [3]bool{tc.meter, tc.other, tc.nge1})
 		}
+	}
+	// A device nobody named is announced once heard twice: one packet may
+	// be noise that passed a 15-bit check.
+	if (&Sink{protocols: all}).discover(once) {
+		t.Error("an unlisted device heard once is announced")
+	}
+	if !(&Sink{protocols: all, discoverAll: true}).discover(once) {
+		t.Error("--discover-all does not announce a device heard once")
 	}
 }
 

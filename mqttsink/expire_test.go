@@ -28,6 +28,7 @@ func TestEntitiesFollowValuesAndExpire(t *testing.T) {
 	s := newSink(t, Config{URL: b.URL(), Meters: []string{"900000FD"}})
 	s.Send(directedMsg("900000FD", epoch))
 	s.Send(ngePower(epoch, 4547))
+	s.Send(ngePower(epoch.Add(time.Second), 4547)) // announced once heard twice
 	flush(t, s)
 	meter := "homeassistant/sensor/gridstream_900000fd/"
 	nge := "homeassistant/sensor/nge101_1_42/"
@@ -70,6 +71,7 @@ func TestEntitiesFollowValuesAndExpire(t *testing.T) {
 	s2 := newSink(t, Config{URL: b2.URL(), Meters: []string{"900000FD"}, ExpireAfter: map[string]time.Duration{"": 0, "nge101": time.Minute}})
 	s2.Send(meterMsg("900000FD", 3, 7200, epoch, nil))
 	s2.Send(ngePower(epoch, 4547))
+	s2.Send(ngePower(epoch.Add(time.Second), 4547))
 	flush(t, s2)
 	got = mosquitto.Retained(t, b2.URL(), "", "", "homeassistant/#", 300*time.Millisecond)
 	if e := expire(meter + "uptime/config"); e != nil {

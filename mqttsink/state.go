@@ -101,9 +101,15 @@ func (s *Sink) dequeue(d *device) {
 	d.queued = false
 }
 
+// unlistedConfirmations is how many messages a device nobody named must
+// send before it is announced: a check of 15 or 16 bits passes a false
+// packet in noise now and then, and one such packet must not put a new
+// device in Home Assistant. Real transmitters repeat within a minute.
+const unlistedConfirmations = 2
+
 // discover reports whether d gets Home Assistant discovery configs: every
 // device with --discover-all, the --meter ones, and those of a protocol that
-// announces its devices unless some of them are named.
+// announces its devices unless some of them are named, once heard twice.
 func (s *Sink) discover(d *device) bool {
 	switch {
 	case s.noDiscovery:
@@ -112,7 +118,7 @@ func (s *Sink) discover(d *device) bool {
 		return true
 	}
 	ha := s.protocols[d.protocol]
-	return ha != nil && ha.AnnounceUnlisted() && !s.listed[d.protocol]
+	return ha != nil && ha.AnnounceUnlisted() && !s.listed[d.protocol] && d.summary.Frames >= unlistedConfirmations
 }
 
 // has reports whether d is still in the table (not evicted); s.mu is held.

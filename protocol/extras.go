@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"errors"
 	"io"
 	"time"
 
@@ -34,6 +35,29 @@ type SoftStream interface {
 	// larger |soft[i]|, the more reliable it is (a NaN is the least
 	// reliable). Neither slice is kept after the call.
 	SoftBits(hard []byte, soft []float32)
+}
+
+// Closer is a Decoder that keeps state beyond the run (GridStream's
+// learned networks): Close ends it once every input has ended, saving what
+// was not saved yet, waiting a bounded time for other processes. It logs
+// and returns what could not be saved.
+type Closer interface {
+	Decoder
+	Close() error
+}
+
+// CloseDecoders closes every decoder in list that is a Closer and returns
+// their errors joined.
+func CloseDecoders(list []Decoder) error {
+	var errs []error
+	for _, d := range list {
+		if c, ok := d.(Closer); ok {
+			if err := c.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // TextDecoder is a Decoder that also reads frames written as text, as

@@ -18,6 +18,7 @@ package rtl433
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,10 +105,9 @@ func (e *Encoder) Event(m *frames.Message) (ev []protocol.Field, ok bool) {
 		ev = append(ev, protocol.Field{Key: "mod", Value: mod})
 		switch {
 		case r.FreqHz != nil && r.DeviationHz != nil:
-			// rtl_433's F1 is the tone of its pulses (the 1 bits), F2 the
-			// other.
-			add("freq1", (*r.FreqHz+*r.DeviationHz)/1e6)
-			add("freq2", (*r.FreqHz-*r.DeviationHz)/1e6)
+			f1, f2 := fskTones(*r.FreqHz, *r.DeviationHz)
+			add("freq1", f1/1e6)
+			add("freq2", f2/1e6)
 		case r.FreqHz != nil:
 			add("freq", *r.FreqHz/1e6)
 		}
@@ -122,6 +122,26 @@ func (e *Encoder) Event(m *frames.Message) (ev []protocol.Field, ok bool) {
 		}
 	}
 	return ev, true
+}
+
+// fskDetectorSwitchHz is where rtl_433 (-Y auto, its default) changes FSK
+// pulse detectors: above it the "minmax" detector, whose F1 estimate
+// follows the lower tone and F2 the higher; at or below it the "classic"
+// one, whose F1 is the higher tone and F2 the lower. Which tone a frame
+// starts with does not matter to either.
+const fskDetectorSwitchHz = 800e6
+
+// fskTones returns rtl_433's freq1 and freq2 (Hz) of an FSK burst at freq
+// whose 1 bits are at freq+dev: by the rule of fskDetectorSwitchHz, so
+// GridStream (902–928 MHz) gets the lower tone first. A frequency that is
+// only an offset (the recording's centre unknown) is below the switch, as
+// rtl_433's default centre, 433.92 MHz, is.
+func fskTones(freq, dev float64) (f1, f2 float64) {
+	lo, hi := freq-math.Abs(dev), freq+math.Abs(dev)
+	if freq > fskDetectorSwitchHz {
+		return lo, hi
+	}
+	return hi, lo
 }
 
 // Time is rtl_433's "time" of m: the frame's offset into a recording as

@@ -74,6 +74,24 @@ func TestEncode(t *testing.T) {
 			want:   `{"time" : "@0.017500s", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq1" : 914.988, "freq2" : 915.012, "rssi" : -0.100, "snr" : 30.600, "noise" : -30.700}`,
 		},
 		{
+			// rtl_433's minmax FSK detector (its default above 800 MHz)
+			// lists the lower tone first, whichever tone the 1 bits use.
+			name:   "0xD5 from a recording, a 1 on the higher tone",
+			grid:   "2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB",
+			radio:  &frames.Radio{FreqHz: ptr(915e6), DeviationHz: ptr(12e3), RSSIdB: ptr(-0.1), SNRdB: ptr(30.6)},
+			offset: ptr(0.0175),
+			want:   `{"time" : "@0.017500s", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq1" : 914.988, "freq2" : 915.012, "rssi" : -0.100, "snr" : 30.600, "noise" : -30.700}`,
+		},
+		{
+			// At or below 800 MHz rtl_433 uses its classic detector: the
+			// higher tone first.
+			name:   "FSK below 800 MHz, a 1 on the lower tone",
+			grid:   "2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB",
+			radio:  &frames.Radio{FreqHz: ptr(433.92e6), DeviationHz: ptr(-20e3), RSSIdB: ptr(-0.1), SNRdB: ptr(30.6)},
+			offset: ptr(0.0175),
+			want:   `{"time" : "@0.017500s", "model" : "LandisGyr-GS", "networkID" : "142a", "location" : "Washington", "provider" : "Puget Sound Energy", "subtype" : 213, "protoversion" : 4, "ci" : 41, "mic" : "CRC", "id" : "900000fd", "destaddress" : "900000d5", "mod" : "FSK", "freq1" : 433.940, "freq2" : 433.900, "rssi" : -0.100, "snr" : 30.600, "noise" : -30.700}`,
+		},
+		{
 			// The packets in rtl_433's own description of the NGE101.
 			name: "NGE101 power packet",
 			nge:  "11111010 00001101 10101000 00001000 00000000 10101101 1010000",

@@ -37,10 +37,9 @@ import json, sys
 want = {json.loads(l)['raw'] for l in open(sys.argv[1])}
 got = set()
 for l in open(sys.argv[2]):
-    if l.startswith('{'):
-        m = json.loads(l)
-        if m.get('crc_ok') and m['raw'] in want:
-            got.add(m['raw'])
+    m = json.loads(l)  # stdout is JSON lines, nothing else
+    if m.get('crc_ok') and m['raw'] in want:
+        got.add(m['raw'])
 print('%d/%d frames (%.1f %%)' % (len(got), len(want), 100.0 * len(got) / len(want)))
 EOF
 }

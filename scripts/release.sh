@@ -38,8 +38,10 @@ version=${1:-}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${out:-$root/dist}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
+case $out in
+/*) ;;
+*) out=$PWD/$out ;;
+esac
 cd "$root"
 
 # Go stamps vcs.revision and vcs.modified itself in a git clone. It cannot
@@ -64,6 +66,10 @@ if ! [[ $version =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]]; then
 	echo "release: version \"$version\": want letters, digits and . _ + - (v1.2.0)" >&2
 	exit 2
 fi
+
+# Only now that the arguments are good: nothing is created for a bad one.
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 
 pkg=github.com/gridstream-sdr/gridstream/internal/buildinfo
 ldflags="-s -w -X $pkg.version=$version -X $pkg.commit=$commit -X $pkg.modified=$modified"

@@ -162,20 +162,20 @@ func (f *frontend) quantise(v float32) float32 {
 	return (q - f.scale) / f.scale
 }
 
-// InterfererKind is the modulation of a continuous interferer.
+// InterfererKind is the modulation of a continuous interferer (Continuous).
 type InterfererKind int
 
 // The interferers.
 const (
-	// FSKInterferer is continuous 2-FSK (Gaussian-shaped) with random
+	// ContinuousFSK is continuous 2-FSK (Gaussian-shaped) with random
 	// bits: another system's link or a jammed channel.
-	FSKInterferer InterfererKind = iota + 1
-	// OOKInterferer is a carrier keyed on and off by random bits.
-	OOKInterferer
+	ContinuousFSK InterfererKind = iota + 1
+	// ContinuousOOK is a carrier keyed on and off by random bits.
+	ContinuousOOK
 )
 
-// Interferer is a signal present through the whole recording.
-type Interferer struct {
+// Continuous is an interferer present through the whole recording.
+type Continuous struct {
 	Kind InterfererKind
 	// Offset from the centre in Hz.
 	Offset float64
@@ -186,7 +186,7 @@ type Interferer struct {
 	Baud, Deviation float64
 }
 
-// interferer renders an Interferer sample by sample, forever.
+// interferer renders a Continuous interferer sample by sample, forever.
 type interferer struct {
 	ook     bool
 	rng     *rand.Rand
@@ -200,11 +200,11 @@ type interferer struct {
 	phase   float64
 }
 
-func newInterferer(in Interferer, fs, noiseDB float64, seed uint64) *interferer {
+func newInterferer(in Continuous, fs, noiseDB float64, seed uint64) *interferer {
 	baud, dev := in.Baud, in.Deviation
 	if baud == 0 {
 		baud = 38400
-		if in.Kind == OOKInterferer {
+		if in.Kind == ContinuousOOK {
 			baud = 2000
 		}
 	}
@@ -213,7 +213,7 @@ func newInterferer(in Interferer, fs, noiseDB float64, seed uint64) *interferer 
 	}
 	spb := fs / baud
 	return &interferer{
-		ook: in.Kind == OOKInterferer, rng: rand.New(rand.NewPCG(seed, 0x1f1f)),
+		ook: in.Kind == ContinuousOOK, rng: rand.New(rand.NewPCG(seed, 0x1f1f)),
 		amp: math.Pow(10, (noiseDB+in.SNRdB)/20), fo: 2 * math.Pi * in.Offset / fs, dev: 2 * math.Pi * dev / fs,
 		spb: spb, t: spb, a: 1 - math.Exp(-3/spb),
 	}

@@ -70,9 +70,9 @@ func TestFreqDrift(t *testing.T) {
 
 func TestFrontend(t *testing.T) {
 	const fs = 250e3
-	tone := Interferer{Kind: FSKInterferer, Offset: 50e3, SNRdB: 0, Deviation: 1e-9}
+	tone := Continuous{Kind: ContinuousFSK, Offset: 50e3, SNRdB: 0, Deviation: 1e-9}
 	t.Run("IQ imbalance", func(t *testing.T) {
-		x, _ := Generate(Config{SampleRate: fs, NoNoise: true, NoiseDB: -20, Samples: 1 << 14, Interferers: []Interferer{tone},
+		x, _ := Generate(Config{SampleRate: fs, NoNoise: true, NoiseDB: -20, Samples: 1 << 14, Interferers: []Continuous{tone},
 			Frontend: Frontend{IQGainDB: 1, IQPhaseDeg: 5}}, Bursts())
 		img := 10 * math.Log10(toneAt(x, -0.2)/toneAt(x, 0.2))
 		// |nu/mu|² for 1 dB and 5°: about −23.5 dB.
@@ -113,11 +113,11 @@ func TestFrontend(t *testing.T) {
 
 func TestInterfererPower(t *testing.T) {
 	const fs = 250e3
-	for _, kind := range []InterfererKind{FSKInterferer, OOKInterferer} {
+	for _, kind := range []InterfererKind{ContinuousFSK, ContinuousOOK} {
 		x, _ := Generate(Config{SampleRate: fs, NoNoise: true, NoiseDB: -30, Samples: 1 << 16,
-			Interferers: []Interferer{{Kind: kind, Offset: 100e3, SNRdB: 20}}}, Bursts())
+			Interferers: []Continuous{{Kind: kind, Offset: 100e3, SNRdB: 20}}}, Bursts())
 		want, tol := -10.0, 1.0
-		if kind == OOKInterferer {
+		if kind == ContinuousOOK {
 			// On half the time, with smoothed edges.
 			want, tol = -13.5, 1.5
 		}

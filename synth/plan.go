@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
@@ -94,7 +95,7 @@ type Options struct {
 	// Interferers are continuous signals through the whole recording
 	// (--interferer); with Hop, no burst uses a channel within 50 kHz of
 	// one.
-	Interferers []Interferer
+	Interferers []Continuous
 
 	// NGEPower and NGEEnergy are NGE101 packets sent after the frames: one
 	// power packet per value in W (--nge-power) and one energy packet per
@@ -117,7 +118,38 @@ type Options struct {
 	// NGEEvery makes every n-th random burst a random NGE101 packet
 	// (--nge-every; 0: none).
 	NGEEvery int
+	// NGEEnding is how NGE101 packets whose last cell ends low finish
+	// (--nge-ending): NGEOpen (nothing follows; ""), NGEPulse (a closing
+	// pulse of half a cell) or NGEMixed (each packet either way).
+	NGEEnding string
+	// NGEClockError is the range [min, max] the NGE101 transmitters' clock
+	// errors are drawn from, as fractions (--nge-clock-error, in percent;
+	// at most ±10 %).
+	NGEClockError [2]float64
+	// NGEInterferer sends a PWM weather sensor (another 433 MHz OOK
+	// device) beside every --nge-power/--nge-energy packet
+	// (--nge-interferer): "" (none), NGENearby (overlapping in time,
+	// NGEInterfererOffset Hz from the NGE101 carrier; 0: -100 kHz) or
+	// NGEGaps (on the NGE101's carrier, just before and after each
+	// packet). NGEInterfererSNR is its SNR (--nge-interferer-snr; nil: 6
+	// dB over the packets').
+	NGEInterferer       string
+	NGEInterfererOffset float64
+	NGEInterfererSNR    *float64
 }
+
+// The values of Options.NGEEnding and Options.NGEInterferer.
+const (
+	NGEOpen   = "open"
+	NGEPulse  = "pulse"
+	NGEMixed  = "mixed"
+	NGENearby = "nearby"
+	NGEGaps   = "gaps"
+)
+
+// MaxNGEClockError bounds Options.NGEClockError: ±10 %, five times what
+// the NGE101 issue asks receivers to take.
+const MaxNGEClockError = 0.1
 
 // DefaultCount is the number of random GridStream frames of Options.Count
 // nil when nothing else is sent.
@@ -177,6 +209,10 @@ func (o Options) Plan() (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	ngeImp, err := o.ngeImpairments(rate)
+	if err != nil {
+		return nil, err
+	}
 	explicit = append(explicit, ngeBursts...)
 	count := DefaultCount
 	switch {
@@ -204,6 +240,9 @@ func (o Options) Plan() (*Plan, error) {
 	if math.Abs(ngeOffset) >= rate/2 {
 		return nil, fmt.Errorf("--nge-offset %g Hz is outside the band (±%g Hz)", ngeOffset, rate/2)
 	}
+	if in := ngeImp.interferer; in.Mode == InterfererNearby && math.Abs(ngeOffset+in.Offset) >= rate/2 {
+		return nil, fmt.Errorf("--nge-interferer-offset %g Hz puts the sensor at %g Hz, outside the band (±%g Hz)", in.Offset, ngeOffset+in.Offset, rate/2)
+	}
 	for i := range explicit {
 		if explicit[i].NGE101 != nil {
 			explicit[i].NGE101.FreqOffset = ngeOffset
@@ -227,13 +266,29 @@ func (o Options) Plan() (*Plan, error) {
 	if !(o.Interval > 0) {
 		return nil, errors.New("--interval must be positive")
 	}
-	// Explicit bursts go first, one after the other.
+	// Explicit bursts go first, one after the other; NGE101 packets with
+	// the sensor's transmissions around them.
 	t := int64(0.01 * rate)
-	for i := range explicit {
-		explicit[i].Start = t
-		t += explicit[i].Samples(rate) + int64(o.Interval*rate)
+	var laid []Burst
+	for _, b := range explicit {
+		if b.NGE101 == nil {
+			b.Start = t
+			laid = append(laid, b)
+			t += b.Samples(rate) + int64(o.Interval*rate)
+			continue
+		}
+		ngeImp.apply(b.NGE101)
+		if ngeImp.interferer.Mode == NoInterferer {
+			b.Start = t
+			laid = append(laid, b)
+			t += b.Samples(rate) + int64(o.Interval*rate)
+			continue
+		}
+		var end float64
+		laid, end = ngeImp.interferer.place(laid, b, float64(t), rate, ngeImp.rng)
+		t = int64(end) + int64(2*nge101.Gap*rate) + int64(o.Interval*rate)
 	}
-	src := Bursts(explicit...)
+	src := Bursts(laid...)
 	if count > 0 {
 		hc := HopConfig{
 			SampleRate: rate, Seed: o.Seed, Count: count, Start: t, Interval: o.Interval,
@@ -266,7 +321,7 @@ func (o Options) Plan() (*Plan, error) {
 		if math.Abs(hc.GridOffset) >= rate/2 {
 			return nil, fmt.Errorf("--offset %g Hz is outside the band (±%g Hz)", hc.GridOffset, rate/2)
 		}
-		src = Chain(src, &adjustSource{src: NewHopper(hc), invert: o.Invert, deviation: o.Deviation})
+		src = Chain(src, &adjustSource{src: NewHopper(hc), invert: o.Invert, deviation: o.Deviation, nge: ngeImp})
 	}
 	p.Source = src
 	p.Config = Config{SampleRate: rate, NoiseDB: o.NoiseDB, NoNoise: o.NoNoise, Seed: o.Seed,
@@ -336,11 +391,13 @@ func (c *chainSource) Next() (Burst, bool) {
 }
 
 // adjustSource applies Options.Invert and Options.Deviation to random
-// GridStream bursts.
+// GridStream bursts, and the NGE101 ending and clock error to random NGE101
+// packets.
 type adjustSource struct {
 	src       Source
 	invert    bool
 	deviation float64
+	nge       *ngeImpairments
 }
 
 // Next returns the next burst, adjusted.
@@ -354,7 +411,58 @@ func (a *adjustSource) Next() (Burst, bool) {
 			b.GridStream.Deviation = a.deviation
 		}
 	}
+	if ok && b.NGE101 != nil && a.nge != nil {
+		a.nge.apply(b.NGE101)
+	}
 	return b, ok
+}
+
+// ngeImpairments are the NGE101 options of issue 9: how packets end, the
+// transmitters' clock errors, and the interferer.
+type ngeImpairments struct {
+	ending     string
+	clock      [2]float64
+	interferer Interferer
+	rng        *rand.Rand
+}
+
+// ngeImpairments checks the NGE101 impairment options.
+func (o Options) ngeImpairments(rate float64) (*ngeImpairments, error) {
+	imp := &ngeImpairments{ending: o.NGEEnding, clock: o.NGEClockError,
+		rng: rand.New(rand.NewPCG(o.Seed, 0x6e676530))}
+	switch o.NGEEnding {
+	case "", NGEOpen, NGEPulse, NGEMixed:
+	default:
+		return nil, fmt.Errorf("--nge-ending %q: want %s, %s or %s", o.NGEEnding, NGEOpen, NGEPulse, NGEMixed)
+	}
+	if c := o.NGEClockError; !(c[0] >= -MaxNGEClockError && c[1] <= MaxNGEClockError && c[0] <= c[1]) {
+		return nil, fmt.Errorf("--nge-clock-error: want a percentage, or MIN:MAX, within ±%g", 100*MaxNGEClockError)
+	}
+	snr := o.SNR[1] + 6
+	if o.NGEInterfererSNR != nil {
+		snr = *o.NGEInterfererSNR
+	}
+	switch o.NGEInterferer {
+	case "":
+	case NGENearby:
+		imp.interferer = Interferer{Mode: InterfererNearby, Offset: o.NGEInterfererOffset, SNRdB: snr}
+		if imp.interferer.Offset == 0 {
+			imp.interferer.Offset = -100e3
+		}
+	case NGEGaps:
+		imp.interferer = Interferer{Mode: InterfererGaps, SNRdB: snr}
+	default:
+		return nil, fmt.Errorf("--nge-interferer %q: want %s or %s", o.NGEInterferer, NGENearby, NGEGaps)
+	}
+	return imp, nil
+}
+
+// apply gives an NGE101 burst its ending and clock error.
+func (imp *ngeImpairments) apply(ng *NGE101Burst) {
+	if imp.ending == NGEPulse || imp.ending == NGEMixed && imp.rng.IntN(2) == 0 {
+		ng.ClosingPulse = NGEClosingPulse
+	}
+	ng.ClockError = imp.clock[0] + (imp.clock[1]-imp.clock[0])*imp.rng.Float64()
 }
 
 // ParseFrameHex reads a GridStream frame written in hex, from the 0x2A byte
@@ -415,7 +523,7 @@ func (o Options) checkImpairments() error {
 	}
 	for _, in := range o.Interferers {
 		switch {
-		case in.Kind != FSKInterferer && in.Kind != OOKInterferer:
+		case in.Kind != ContinuousFSK && in.Kind != ContinuousOOK:
 			return errors.New("--interferer: the kind is fsk or ook")
 		case math.Abs(in.Offset) >= rate/2:
 			return fmt.Errorf("--interferer at %g Hz is outside the band (±%g Hz)", in.Offset, rate/2)

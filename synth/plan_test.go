@@ -219,3 +219,71 @@ func TestChain(t *testing.T) {
 		t.Error("a burst after the end")
 	}
 }
+
+// The NGE101 impairment options: closing pulses, clock errors and a sensor
+// around every packet, in start order; bad values are refused.
+func TestPlanNGEImpairments(t *testing.T) {
+	o := base()
+	o.SampleRate = 250e3
+	o.NGEPower, o.NGEEnergy = []float64{810, 3000}, []float64{12.5}
+	o.NGEEnding, o.NGEClockError, o.NGEInterferer = NGEPulse, [2]float64{0.02, 0.02}, NGEGaps
+	_, bs := bursts(t, o)
+	var nge, ook int
+	for i, b := range bs {
+		if i > 0 && b.Start < bs[i-1].Start {
+			t.Fatalf("burst %d starts before the one before it", i)
+		}
+		switch {
+		case b.NGE101 != nil:
+			nge++
+			if b.NGE101.ClosingPulse != NGEClosingPulse || b.NGE101.ClockError != 0.02 {
+				t.Errorf("packet %+v", b.NGE101)
+			}
+		case b.OOK != nil:
+			ook++
+			if math.Abs(b.OOK.FreqOffset-50e3) > 2e3 || b.OOK.SNRdB != o.SNR[1]+6 {
+				t.Errorf("sensor %+v", b.OOK)
+			}
+		}
+	}
+	if nge != 3 || ook != 6 {
+		t.Errorf("%d packets, %d sensor transmissions", nge, ook)
+	}
+	for _, bad := range []func(*Options){
+		func(o *Options) { o.NGEEnding = "sometimes" },
+		func(o *Options) { o.NGEClockError = [2]float64{-0.2, 0} },
+		func(o *Options) { o.NGEInterferer = "everywhere" },
+		func(o *Options) { o.NGEInterferer, o.NGEInterfererOffset = NGENearby, 200e3 },
+	} {
+		o := base()
+		o.SampleRate = 250e3
+		o.NGEPower = []float64{810}
+		bad(&o)
+		if _, err := o.Plan(); err == nil {
+			t.Errorf("%+v: no error", o)
+		}
+	}
+}
+
+// A closing pulse follows a packet only when its last cell ends low, and
+// the clock error stretches every cell.
+func TestNGELevels(t *testing.T) {
+	const fs = 50e3
+	for _, pkt := range [][]byte{nge101.NewPacket(1, 1, false, 1000, false), nge101.NewPacket(2, 3, true, 77, false),
+		nge101.NewPacket(3, 1, false, 1001, false), nge101.NewPacket(9, 2, false, 5, false)} {
+		plain := NGE101Burst{Bits: pkt}.AppendLevels(nil, fs)
+		closed := NGE101Burst{Bits: pkt, ClosingPulse: NGEClosingPulse}.AppendLevels(nil, fs)
+		slow := NGE101Burst{Bits: pkt, ClockError: 0.02}.AppendLevels(nil, fs)
+		pulse := int(math.Round(NGEClosingPulse * fs))
+		if NGEEndsLow(pkt) != (plain[len(plain)-1] == 0) {
+			t.Errorf("NGEEndsLow %v, last level %d", NGEEndsLow(pkt), plain[len(plain)-1])
+		}
+		if NGEEndsLow(pkt) && (len(closed) != len(plain)+pulse || closed[len(closed)-1] != 1) ||
+			!NGEEndsLow(pkt) && !bytes.Equal(closed, plain) {
+			t.Errorf("ends low %v: %d samples with the pulse, %d without", NGEEndsLow(pkt), len(closed), len(plain))
+		}
+		if d := float64(len(slow)) / float64(len(plain)); math.Abs(d-1.02) > 0.001 {
+			t.Errorf("2 %% slow clock: %.4f times as long", d)
+		}
+	}
+}

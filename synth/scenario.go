@@ -48,9 +48,9 @@ var Scenarios = []Scenario{
 	{"co-channel", "a burst 10 dB weaker on the same channel, overlapping in time (capture)",
 		func(o *Options) { o.Impairments.Companion = Companion{Kind: CoChannel, Level: -10} }},
 	{"fsk-interferer", "continuous 38.4 kBd FSK 20 dB over the wanted bursts, one channel away",
-		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, FSKInterferer)) }},
+		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, ContinuousFSK)) }},
 	{"ook-interferer", "continuous 2 kbit/s OOK 20 dB over the wanted bursts, one channel away",
-		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, OOKInterferer)) }},
+		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, ContinuousOOK)) }},
 	{"fading", "log-normal per-burst fading, 8 dB spread around the SNR",
 		func(o *Options) { o.Impairments.FadingDB = 8 }},
 	{"clip", "cu8 converter clipping: bursts 2 dB over full scale (noise at −8 dBFS)",
@@ -65,12 +65,12 @@ var Scenarios = []Scenario{
 // strongest wanted bursts: one 100 kHz channel above a single-channel
 // recording's, or on a channel of a hopping one (which then keeps clear of
 // it).
-func interfererFor(o *Options, kind InterfererKind) Interferer {
+func interfererFor(o *Options, kind InterfererKind) Continuous {
 	off := o.Offset + 100e3
 	if o.Hop {
 		off = o.Offset + 300e3
 	}
-	return Interferer{Kind: kind, Offset: off, SNRdB: o.SNR[1] + 20}
+	return Continuous{Kind: kind, Offset: off, SNRdB: o.SNR[1] + 20}
 }
 
 // ScenarioByName returns the scenario called name.

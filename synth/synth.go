@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/bits/pulse"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
@@ -38,7 +37,7 @@ type Config struct {
 	// Frontend is what the receiver does to the recording.
 	Frontend Frontend
 	// Interferers are signals present through the whole recording.
-	Interferers []Interferer
+	Interferers []Continuous
 }
 
 // DefaultNoiseDB is the noise power used when Config.NoiseDB is 0: -30 dBFS
@@ -95,10 +94,17 @@ type NGE101Burst struct {
 	RepeatGap float64
 	// SNRdB is the carrier-on power over the complex noise power.
 	SNRdB float64
+	// ClosingPulse is the width in seconds of the short pulse some
+	// transmitters send after a packet whose last cell ends low (0: none,
+	// the last low cell runs into the silence); see NGEClosingPulse.
+	ClosingPulse float64
+	// ClockError stretches the transmitter's bit cells (and closing
+	// pulse) by this fraction: 0.02 is a clock 2 % slow.
+	ClockError float64
 }
 
-// Burst is one transmission at a sample position; exactly one of GridStream
-// and NGE101 is set.
+// Burst is one transmission at a sample position; exactly one of
+// GridStream, NGE101 and OOK is set.
 type Burst struct {
 	// Start is the sample index where the burst begins.
 	Start int64
@@ -110,11 +116,13 @@ type Burst struct {
 	// strong neighbour of a near-far test): a receiver need not decode it,
 	// though it may.
 	Interferer bool
+	// OOK is another device's on-off keyed transmission (an interferer).
+	OOK *OOKBurst
 }
 
 // Truth is what was sent: one per burst.
 type Truth struct {
-	// Protocol is gridstream.Name or nge101.Name.
+	// Protocol is gridstream.Name, nge101.Name or OOKInterferer.
 	Protocol string
 	// Start and End are the burst's first and past-the-end sample indices.
 	Start, End int64
@@ -257,6 +265,8 @@ func (g *Generator) start(b Burst) {
 		r, t = g.newFSK(b)
 	case b.NGE101 != nil:
 		r, t = g.newOOK(b)
+	case b.OOK != nil:
+		r, t = g.newPulses(b)
 	default:
 		return
 	}
@@ -432,8 +442,11 @@ func (b Burst) Samples(rate float64) int64 {
 		bitCount := gs.PreambleBits + 21 + 10*(len(gs.Frame)+1) + 8 // sync, frame, trailer, slack
 		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
 	}
+	if b.OOK != nil {
+		return int64(b.OOK.Seconds()*rate) + 1
+	}
 	ng := b.NGE101.withDefaults()
-	packet := float64(2*len(ng.Bits)) * nge101.HalfCell
+	packet := (float64(2*len(ng.Bits))*nge101.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
 	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*nge101.Gap) * rate)
 }
 
@@ -577,16 +590,7 @@ type ook struct {
 func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 	ng := b.NGE101.withDefaults()
 	fs := g.cfg.SampleRate
-	reps, gap := ng.Repeats, ng.RepeatGap
-	var lv []byte
-	for i := range reps {
-		if i > 0 {
-			for range int(gap * fs) {
-				lv = append(lv, 0)
-			}
-		}
-		lv, _ = pulse.AppendLevels(lv, ng.Bits, nge101.Timing, fs, 0)
-	}
+	lv := ng.AppendLevels(nil, fs)
 	r := &ook{
 		start:  b.Start,
 		levels: lv,

@@ -18,7 +18,8 @@ import (
 // the .truth.jsonl files beside the built-in recordings): what one burst
 // sent, where, and how.
 type TruthLine struct {
-	// Protocol is gridstream.Name or nge101.Name.
+	// Protocol is gridstream.Name, nge101.Name or OOKInterferer (another
+	// device's transmission, which no decoder reports).
 	Protocol string `json:"protocol"`
 	// Raw is what a decoder prints in Message.Raw: the GridStream frame from
 	// 0x2A through the CRC, or the NGE101 packet bits packed MSB first.
@@ -79,7 +80,7 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 // occupied band, the protocol as label and the raw frame as comment.
 func (l TruthLine) Annotation() iq.Annotation {
 	half := l.Deviation + float64(l.Baud)/2
-	if l.Protocol == nge101.Name {
+	if l.Protocol == nge101.Name || l.Protocol == OOKInterferer {
 		half = 5e3
 	}
 	return iq.Annotation{

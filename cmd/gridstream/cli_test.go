@@ -287,6 +287,8 @@ func TestConfigFile(t *testing.T) {
 	}{
 		{filepath.Join(dir, "missing.yaml"), "config file: open"},
 		{write("typo.yaml", "replay:\n  crc-inti: 1234\n"), "unknown key replay.crc-inti (did you mean crc-init?)"},
+		{write("scalar.yaml", "demod: 5\n"), `demod must be a section, a mapping of demod's flags to their values, not "5"`},
+		{write("other.yaml", "replay: {rate: 2}\n"), "unknown key replay.rate: rate is not a flag of replay (it is a flag of demod"},
 		{write("bad.toml", "all = \n"), "config file"},
 		{write("range.yaml", "replay:\n  framing-errors: 300\n"), "--framing-errors 300: out of range"},
 	} {
@@ -368,5 +370,49 @@ func TestHelpMentionsConfig(t *testing.T) {
 	walk(nil, r.stdout)
 	if leaves < 8 {
 		t.Errorf("only %d commands found in the help", leaves)
+	}
+}
+
+// A bit recording's messages have an offset only when --bit-rate says how
+// long a bit is: --start-time without it would be silently ignored (every
+// time the wall clock), so it is a one-line usage error. Levels carry their
+// rate in --level-rate.
+func TestReplayStartTimeNeedsRate(t *testing.T) {
+	const want = "--start-time needs --bit-rate for bit inputs"
+	for _, args := range [][]string{
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z"},
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z", "-F", "rtl433"},
+		{"replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z", "--input-format", "packed", "-"},
+	} {
+		r := gridstream(t, []byte{}, args...)
+		if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || r.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %.200q, stderr %q; want exit 2 and one line with %q", args, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	r := gridstream(t, []byte{}, "replay", "--state", "", "--start-time", "2026-11-23T10:00:00Z",
+		"--input-format", "levels", "--level-rate", "250000", "-")
+	if r.code != 0 {
+		t.Errorf("levels at --level-rate with --start-time: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// A frame line without a prefix that starts as only a frame starts (2A and
+// its header, or 30FFFF) but is damaged is reported and counted like a
+// prefixed one; prose that begins with "2a" is not.
+func TestFramesDamagedUnprefixedLines(t *testing.T) {
+	const f55 = "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032"
+	in := "2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 9O 32\n" +
+		f55[:len(f55)-1] + "\n" +
+		f55 + "XX\n" +
+		"2a55 added to the list of types\n" +
+		"00FF" + f55[:len(f55)-2] + "9O\n"
+	r := gridstream(t, []byte(in), "frames", "--state", "", "--no-learn")
+	for _, want := range []string{"line 1: not hex at digit 76 (E009O3)", "line 2: odd number of hex digits", "line 3: not hex at digit 79 (9032XX)", "line 5: not hex after the 00FF2A prefix", "count=4"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "line 4") || r.stdout != "" {
+		t.Errorf("prose reported, or a frame emitted:\n%s\n%s", r.stdout, r.stderr)
 	}
 }

@@ -102,6 +102,11 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 		EmitUnchecked: rtl433Output(c), Settings: c})
 }
 
+// closeDecoders ends the shared decoders once every input has ended: state
+// not saved yet (learned networks whose save another process's lock put
+// off) is saved now; what cannot be is logged by the decoder.
+func closeDecoders(decs []protocol.Decoder) { _ = protocol.CloseDecoders(decs) }
+
 // openDecoding builds the shared decoders and opens the outputs every
 // decoding command needs; its errors are ready to return from an Action.
 func openDecoding(c *cli.Context) ([]protocol.Decoder, *sink.Fanout, error) {

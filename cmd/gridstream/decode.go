@@ -133,6 +133,7 @@ func runDecode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeDecoders(decs)
 
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -55,6 +55,7 @@ func runDemo(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeDecoders(decs)
 	var sent, found, total int
 	var runErr error
 	for _, rec := range samples.Demo() {

@@ -185,6 +185,7 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	defer closeDecoders(decs)
 	pc, err := pipelineConfig(c, decs, name)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)

@@ -95,6 +95,7 @@ func runFrames(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeDecoders(decs)
 	if set := bitOnlySet(c); len(set) > 0 {
 		slog.Warn("these flags concern bit streams, not hex lines; ignored", "flags", strings.Join(set, " "))
 	}

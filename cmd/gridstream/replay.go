@@ -87,6 +87,9 @@ func runReplay(c *cli.Context) error {
 	if c.Float64("bit-rate") > 0 && format == replay.Levels {
 		return cli.Exit("--bit-rate is for bit recordings; levels are at --level-rate", 2)
 	}
+	if !recStart.IsZero() && format != replay.Levels && c.Float64("bit-rate") <= 0 {
+		return cli.Exit("--start-time needs --bit-rate for bit inputs: a message's time is the start plus its offset_s, and offsets are counted in bits", 2)
+	}
 	if format != replay.Auto && format != replay.Levels {
 		if _, err := bitio.ParseFormat(format); err != nil {
 			return cli.Exit(fmt.Sprintf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", c.String("input-format")), 2)
@@ -96,6 +99,7 @@ func runReplay(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeDecoders(decs)
 	names := c.Args().Slice()
 	if len(names) == 0 {
 		names = []string{""}

@@ -125,12 +125,35 @@ func compareEvents(t *testing.T, what string, ours, theirs [][]rtlKV) {
 				t.Errorf("%s: %s = %s, rtl_433 %s", what, ev[i].key, ev[i].text, want[i].text)
 			}
 		}
+		if o, w := toneOrder(ev), toneOrder(want); o != w {
+			t.Errorf("%s: freq1 is the %s tone, rtl_433's the %s: %v", what, o, w, ev)
+		}
 	}
 	for k := range byID {
 		if !seen[k] {
 			t.Errorf("%s: rtl_433 prints an event gridstream does not: %s", what, k)
 		}
 	}
+}
+
+// toneOrder tells which FSK tone an event lists as freq1: "lower",
+// "higher", or "" without both. The tones are about 50 kHz apart, closer
+// than two receivers' frequencies agree, so their order is compared on its
+// own.
+func toneOrder(ev []rtlKV) string {
+	f := map[string]float64{}
+	for _, kv := range ev {
+		if kv.key == "freq1" || kv.key == "freq2" {
+			f[kv.key], _ = strconv.ParseFloat(kv.text, 64)
+		}
+	}
+	switch {
+	case len(f) < 2:
+		return ""
+	case f["freq1"] < f["freq2"]:
+		return "lower"
+	}
+	return "higher"
 }
 
 func readLines(t *testing.T, path string) []string {

@@ -148,6 +148,16 @@ func synthCommand() *cli.Command {
 				cliflags.Range{Min: 1, Max: 10, Unit: "times"}),
 			cliflags.Ranged(&cli.IntFlag{Name: "nge-every", Category: catNGE,
 				Usage: "make every n-th random burst a random NGE101 packet (0: none)"}, cliflags.Range{Min: 0, Max: 1000}),
+			&cli.StringFlag{Name: "nge-ending", Category: catNGE, Value: synth.NGEOpen,
+				Usage: "how packets whose last cell ends low (carrier off) finish: open (nothing follows), pulse (a half-cell closing pulse follows, as some transmitters send), mixed (either, at random)"},
+			&cli.StringFlag{Name: "nge-clock-error", Category: catNGE, Value: "0",
+				Usage: "NGE101 transmitter clock error in percent (cells longer when positive): one value, or MIN:MAX for a uniform spread [-10 to 10]"},
+			&cli.StringFlag{Name: "nge-interferer", Category: catNGE,
+				Usage: "send another 433 MHz OOK device (a PWM weather sensor) beside every --nge-power/--nge-energy packet: nearby (overlapping in time, --nge-interferer-offset away) or gaps (on the same carrier, just before and after each packet)"},
+			&cli.StringFlag{Name: "nge-interferer-offset", Category: catNGE, Value: "-100k",
+				Usage: "with --nge-interferer nearby: the sensor's carrier in Hz from the NGE101's"},
+			cliflags.Ranged(&cli.Float64Flag{Name: "nge-interferer-snr", Category: catNGE,
+				Usage: "the sensor's SNR in dB (default 6 dB over the NGE101 packets')"}, cliflags.Range{Min: -50, Max: 100, Unit: "dB"}),
 		},
 		Action: runSynth,
 	}
@@ -212,9 +222,18 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 		NGEPower:  c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
 		NGEID: c.Int("nge-id"), NGEChannel: c.Int("nge-channel"), NGEPulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
 		NGELowBattery: c.Bool("nge-low-battery"), NGERepeats: c.Int("nge-repeats"), NGEEvery: c.Int("nge-every"),
+		NGEEnding: c.String("nge-ending"), NGEInterferer: c.String("nge-interferer"),
 	}
-	var err error
-	for _, name := range []string{"offset", "hop-grid", "max-offset", "nge-offset", "deviation"} {
+	if c.IsSet("nge-interferer-snr") {
+		v := c.Float64("nge-interferer-snr")
+		o.NGEInterfererSNR = &v
+	}
+	clock, err := parseRange(c.String("nge-clock-error"))
+	if err != nil {
+		return nil, 0, fmt.Errorf("--nge-clock-error: %v", err)
+	}
+	o.NGEClockError = [2]float64{clock[0] / 100, clock[1] / 100}
+	for _, name := range []string{"offset", "hop-grid", "max-offset", "nge-offset", "deviation", "nge-interferer-offset"} {
 		if c.String(name) == "" {
 			continue
 		}
@@ -233,6 +252,8 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 			o.NGEOffset = &v
 		case "deviation":
 			o.Deviation = v
+		case "nge-interferer-offset":
+			o.NGEInterfererOffset = v
 		}
 	}
 	if o.SampleRate, err = parseSampleRate("rate", c.String("rate")); err != nil {
@@ -449,17 +470,17 @@ func parsePair(s string) ([2]float64, error) {
 }
 
 // parseInterferer parses KIND:OFFSET:SNR[:BAUD[:DEVIATION]].
-func parseInterferer(s string) (synth.Interferer, error) {
-	var in synth.Interferer
+func parseInterferer(s string) (synth.Continuous, error) {
+	var in synth.Continuous
 	parts := strings.Split(s, ":")
 	if len(parts) < 3 || len(parts) > 5 {
 		return in, errors.New("want KIND:OFFSET:SNR[:BAUD[:DEVIATION]], such as fsk:100k:30")
 	}
 	switch strings.ToLower(parts[0]) {
 	case "fsk":
-		in.Kind = synth.FSKInterferer
+		in.Kind = synth.ContinuousFSK
 	case "ook":
-		in.Kind = synth.OOKInterferer
+		in.Kind = synth.ContinuousOOK
 	default:
 		return in, errors.New("the kind is fsk or ook")
 	}

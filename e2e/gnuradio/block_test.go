@@ -17,6 +17,9 @@ import (
 
 var pduRow = regexp.MustCompile(`(?m)^[0-9a-f]{4}: ((?:[0-9a-f]{2} ?)+)$`)
 
+// pduPrintLine matches every line of Message Debug's print of a PDU.
+var pduPrintLine = regexp.MustCompile(`^(\*+|\*+ VERBOSE PDU DEBUG PRINT \*+|\(\(.*\)\)|pdu length = +[0-9]+ bytes|pdu vector contents = |[0-9a-f]{4}: (?:[0-9a-f]{2} ?)+)$`)
+
 // pdus parses Message Debug's printout of PDUs: each one's metadata line
 // and payload hex.
 func pdus(out string) (metas, raws []string) {
@@ -57,9 +60,14 @@ func TestBlockDemo(t *testing.T) {
 		t.Fatalf("replay found only %d messages in the sample", len(want))
 	}
 
-	fg := flowgraph(t, "block_demo", "--extra-args=--state ''")
+	fg := userFlowgraph(t, "block_demo", "--extra-args=--state ''")
 	if err := fg.wait(t, 60*time.Second); err != nil {
 		t.Fatalf("block_demo: %v", err)
+	}
+	for _, l := range fg.lines() {
+		if !pduPrintLine.MatchString(l) && !json.Valid([]byte(l)) {
+			t.Errorf("stdout line %q is neither Message Debug's PDU print nor a JSON line", l)
+		}
 	}
 	metas, raws := pdus(strings.Join(fg.lines(), "\n"))
 	got := map[string]int{}

@@ -265,6 +265,16 @@ func flowgraph(t *testing.T, name string, args ...string) *proc {
 	return startEnv(t, flowgraphEnv(), python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
 }
 
+// userFlowgraph runs a flowgraph as Debian configures GNU Radio
+// (/etc/gnuradio/conf.d/gnuradio-runtime.conf: log level debug, to stdout),
+// whatever this machine's configuration: the GridStream blocks' flowgraphs
+// must keep stdout to what they print by design even then.
+func userFlowgraph(t *testing.T, name string, args ...string) *proc {
+	t.Helper()
+	env := append(flowgraphEnv(), "GR_CONF_LOG_LOG_LEVEL=debug", "GR_CONF_LOG_LOG_FILE=stdout")
+	return startEnv(t, env, python, append([]string{"-u", filepath.Join(fgDir, name+".py")}, args...)...)
+}
+
 // flowgraphEnv is the environment flowgraphs run in: the GridStream
 // Decoder block finds the gridstream binary on PATH.
 func flowgraphEnv() []string {

@@ -337,7 +337,9 @@ class decoder(gr.hier_block2):
         # A copy with a large output buffer between the flowgraph and the
         # child; the end-of-stream block counts what it wrote.
         self.buffer = blocks.copy(itemsize * vlen)
-        self.buffer.set_min_output_buffer(max(8192, BUFFER_BYTES // (itemsize * vlen)))
+        # The per-port setter: the all-ports one logs at info level, and
+        # Debian's GNU Radio logs to stdout, among the JSON lines.
+        self.buffer.set_min_output_buffer(0, max(8192, BUFFER_BYTES // (itemsize * vlen)))
         self.thin = blocks.keep_one_in_n(itemsize * vlen, THIN)
         self.end = _EndOfStream(dtype, vlen, self.child, self.buffer)
         self.connect(self, self.buffer)

@@ -27,9 +27,11 @@ import (
 //     heard meter at all;
 //   - the corrected header still follows its type's rule (a CI byte the
 //     type carries), and its source meter was heard CRC-good on that
-//     network in this run, so that noise, crafted frames and frames of
-//     meters not heard are not turned into messages (the decoder checks
-//     these, Decoder.accepts).
+//     network in this run, a corrected broadcast with the source WAN
+//     address that meter's broadcasts carried (48 bits no foreign content
+//     matches by chance), so that noise, collisions, crafted frames and
+//     frames of meters not heard are not turned into messages (the decoder
+//     checks these, Decoder.accepts).
 //
 // Corrected frames never teach a network or keep one from expiring.
 
@@ -46,6 +48,18 @@ const (
 	// chaseForeign is the prior odds that a CRC-failed frame naming a heard
 	// meter is not a damaged frame of it (a collision, a crafted frame).
 	chaseForeign = 0.1
+	// chaseMinPosterior is, for a frame whose content beyond its source id
+	// nothing else checks against the heard meter (0xD5; a broadcast must
+	// also carry its meter's source WAN address), the least probability by
+	// its soft symbols that the flipped bits, and only they, were received
+	// wrong. A frame that is not a damaged frame of a heard meter (random
+	// content, a collision) passes the CRC at each accepted candidate with
+	// probability 1/65536 per network its meter was heard on, so it is
+	// wrongly corrected with probability (accepted candidates)/65536, and
+	// that is at least the share of damaged frames the correction rescues
+	// at the same SNR, /65536: below 1e-7 for any SNR leaves long frames
+	// little gain (TestChaseAcceptanceRegion measures the rate).
+	chaseMinPosterior = 0.4
 	// chaseMaxLLR is the largest log-likelihood ratio of a flipped bit:
 	// a bit whose error probability is below about 6e-6 is never flipped.
 	chaseMaxLLR = 12
@@ -150,8 +164,9 @@ func mag(v float32) float32 {
 // correct searches frame (from the 0x2A byte through the CRC, its CI byte
 // at frame index 1+ci, its body solving to init solved) with its soft
 // symbols (10 per byte from the 0x2A byte's start bit) for the correction
-// described above, under the inits of t.
-func (c *corrector) correct(frame []byte, ci int, soft []float32, solved uint16, t *targetSet) (correction, bool) {
+// described above, under the inits of t, accepting a correction whose
+// flips have at least probability minPosterior by the soft symbols.
+func (c *corrector) correct(frame []byte, ci int, soft []float32, solved uint16, t *targetSet, minPosterior float64) (correction, bool) {
 	cw := 1 + ci
 	nbits := 8 * (len(frame) - cw)
 	if t == nil || t.n == 0 || nbits <= 16 || len(soft) < uartBits*len(frame) {
@@ -166,7 +181,7 @@ func (c *corrector) correct(frame []byte, ci int, soft []float32, solved uint16,
 	if c.matches != 1 {
 		return correction{}, false
 	}
-	if !c.likely(frame, soft, cw, nbits, t.n) {
+	if !c.likely(frame, soft, cw, nbits, t.n, minPosterior) {
 		return correction{}, false
 	}
 	f := c.fixed[:len(frame)]
@@ -235,7 +250,8 @@ func (c *corrector) search(from, depth int, s uint16) {
 //     are chaseForeign/P(no error), times k/65536.
 //
 // The correction is accepted when the other two together are at most
-// chaseDoubt times as likely. Bit error probabilities come from a Gaussian
+// chaseDoubt times as likely, and the correction's probability among the
+// damaged frames the symbols allow is at least minPosterior. Bit error probabilities come from a Gaussian
 // model of the soft symbols: amplitude mu (their median magnitude) and
 // spread sigma (1.4826 times their median absolute deviation), so a bit of
 // magnitude r has log-likelihood ratio 2·mu·r/sigma². Measured on the
@@ -243,22 +259,41 @@ func (c *corrector) search(from, depth int, s uint16) {
 // errors have heavier tails than additive noise alone gives); for ideal
 // noncoherent FSK it overstates the error probability of all but the
 // weakest bits, so it overstates what the search does not see.
-func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int) bool {
-	syms := soft[:uartBits*len(frame)]
-	mu, sigma := c.spread(syms)
-	if !(mu > 0) {
+func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int, minPosterior float64) bool {
+	lambda, budget, lnClean, ok := c.budget(frame, soft, cw, nbits, k)
+	if !ok {
 		return false
 	}
-	sigma = max(sigma, mu/chaseMaxSNR)
-	lambda := 2 * mu / (sigma * sigma)
-	lnFound := 0.0 // ln of the correction's odds
+	sum := 0.0 // the flipped bits' LLRs: minus ln of the correction's odds
 	for _, i := range c.found[:c.foundW] {
 		llr := lambda * float64(c.rel[i])
 		if llr > chaseMaxLLR {
 			return false
 		}
-		lnFound -= llr
+		sum += llr
 	}
+	return acceptable(sum, budget, lnClean, minPosterior)
+}
+
+// acceptable is likely's verdict on flips whose LLRs sum to sum, for a
+// frame with budget and lnClean from budget.
+func acceptable(sum, budget, lnClean, minPosterior float64) bool {
+	return sum <= budget && lnClean-sum >= math.Log(minPosterior)
+}
+
+// budget returns the soft symbols' scale lambda (a symbol of magnitude r
+// has LLR lambda·r), the largest sum of the flipped bits' LLRs that the
+// posterior test accepts for this frame (searched bits in c), and ln of
+// the probability that no bit was received wrong; ok is false when the
+// symbols say nothing.
+func (c *corrector) budget(frame []byte, soft []float32, cw, nbits, k int) (lambda, budget, lnClean float64, ok bool) {
+	syms := soft[:uartBits*len(frame)]
+	mu, sigma := c.spread(syms)
+	if !(mu > 0) {
+		return 0, 0, 0, false
+	}
+	sigma = max(sigma, mu/chaseMaxSNR)
+	lambda = 2 * mu / (sigma * sigma)
 	outside := 0.0 // Σ ln(1 + odds) over the bits outside the search
 	add := func(r float32) {
 		switch x := lambda * float64(r); {
@@ -297,7 +332,7 @@ func (c *corrector) likely(frame []byte, soft []float32, cw, nbits, k int) bool 
 		unseen += e[w]
 	}
 	foreign := chaseForeign * math.Exp(outside) * inside // chaseForeign / P(no error)
-	return math.Log(float64(k)*(unseen+foreign)/65536) <= math.Log(chaseDoubt)+lnFound
+	return lambda, math.Log(chaseDoubt) - math.Log(float64(k)*(unseen+foreign)/65536), -outside - math.Log(inside), true
 }
 
 // softView is what a frame's soft symbols say about its bits, for
@@ -394,7 +429,11 @@ func (d *Decoder) correct(c *corrector, frame []byte, ci int, soft []float32, in
 	if _, ok := sourceOf(frame[1:]); !ok {
 		return correction{}, nil
 	}
-	fix, ok := c.correct(frame, ci, soft, init, t)
+	minPosterior := chaseMinPosterior
+	if _, ok := sourceWAN(frame[1:]); ok {
+		minPosterior = 0 // the WAN address checks the content (accepts)
+	}
+	fix, ok := c.correct(frame, ci, soft, init, t, minPosterior)
 	if !ok || !rule.allows(fix.frame[1:]) {
 		return correction{}, nil
 	}
@@ -411,7 +450,8 @@ func (d *Decoder) correct(c *corrector, frame []byte, ci int, soft []float32, in
 
 // accepts reports, under the lock, whether a correction found for a frame
 // whose body solved to init may be emitted: its network is still heard,
-// its source meter was heard CRC-good on it, and the frame's own init is
+// its source meter was heard CRC-good on it (a corrected broadcast with
+// the source WAN address heard in its broadcasts), and the frame's own init is
 // not one waiting to be learned (a frame of a network being learned is
 // not taken for a damaged frame of another).
 func (d *Decoder) accepts(fix correction, init uint16) bool {
@@ -419,6 +459,5 @@ func (d *Decoder) accepts(fix correction, init uint16) bool {
 	if !ok || !n.seen {
 		return false
 	}
-	src, _ := sourceOf(fix.frame[1:])
-	return d.meters.has(fix.init, src) && !d.pending(init)
+	return d.meters.agrees(fix.init, fix.frame[1:]) && !d.pending(init)
 }

@@ -43,7 +43,7 @@ func BenchmarkChaseNoMatch(b *testing.B) {
 	var c corrector
 	b.ReportAllocs()
 	for range b.N {
-		if _, ok := c.correct(f, headerWithRsvd, soft, solved, t); ok {
+		if _, ok := c.correct(f, headerWithRsvd, soft, solved, t, chaseMinPosterior); ok {
 			b.Fatal("corrected")
 		}
 	}
@@ -58,7 +58,7 @@ func BenchmarkChaseCorrect(b *testing.B) {
 	var c corrector
 	b.ReportAllocs()
 	for range b.N {
-		if fix, ok := c.correct(f, headerWithRsvd, soft, solved, t); !ok || fix.flips != 1 {
+		if fix, ok := c.correct(f, headerWithRsvd, soft, solved, t, chaseMinPosterior); !ok || fix.flips != 1 {
 			b.Fatal("not corrected")
 		}
 	}

@@ -200,8 +200,9 @@ func damagedTrials(t testing.TB, seed uint64, long bool, ebn0 float64, n int) ch
 
 // A damaged frame of a heard meter whose few wrong bits are its least
 // reliable comes out corrected, marked and counted; the same frame of a
-// meter not heard, of a network not heard, or without soft symbols does
-// not.
+// meter not heard, of a network not heard, a broadcast whose source WAN
+// address is not the one its meter's broadcasts carried, or without soft
+// symbols does not.
 func TestChaseCorrects(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const init = 0x5FD6
@@ -209,16 +210,23 @@ func TestChaseCorrects(t *testing.T) {
 		t.Run(fmt.Sprintf("long=%v", long), func(t *testing.T) {
 			dec, a, ids := heardNetwork(t, rng, init, 2)
 			f := meterFrame(rng, init, ids[1], long)
-			// Three wrong data bits, each sent as a doubtful symbol; every
-			// other bit clean with a little spread.
+			// Wrong data bits, each sent as a doubtful symbol; every other
+			// bit clean with a little spread. Three in a broadcast (its
+			// source WAN address checks its content); one in a long frame,
+			// where the flips must be at least chaseMinPosterior likely
+			// (three coin tosses all wrong are 1/8).
+			flips := 3
+			if long {
+				flips = 1
+			}
 			wrong := map[int]bool{}
-			for len(wrong) < 3 {
+			for len(wrong) < flips {
 				wrong[10*(4+rng.IntN(len(f)-4))+1+rng.IntN(8)] = true
 			}
 			soft := func(i int, b byte) float32 {
 				v := float32(0.8 + 0.4*rng.Float64())
 				if wrong[i] {
-					v = -0.005
+					v = -0.001
 				}
 				if b == 0 {
 					return -v
@@ -226,16 +234,24 @@ func TestChaseCorrects(t *testing.T) {
 				return v
 			}
 			got := a.send(f, soft)
-			if len(got) != 1 || !got[0].CRCOK || got[0].Raw != fmt.Sprintf("%X", f) || gs(got[0]).CorrectedBits != 3 {
+			if len(got) != 1 || !got[0].CRCOK || got[0].Raw != fmt.Sprintf("%X", f) || gs(got[0]).CorrectedBits != flips {
 				t.Fatalf("got %+v", got)
 			}
 			if st := dec.Counts(); st.Corrected != 1 {
 				t.Errorf("stats %+v", st)
 			}
-			for name, g := range map[string][]byte{
+			others := map[string][]byte{
 				"a meter not heard":   meterFrame(rng, init, rng.Uint32(), long),
 				"a network not heard": meterFrame(rng, 0x45F8, ids[0], long),
-			} {
+			}
+			if !long { // a broadcast must carry the WAN address its meter's broadcasts carried
+				g := meterFrame(rng, init, ids[0], long)
+				g[13] ^= 0x40
+				c := gridstream.CRC16(init, g[4:len(g)-2])
+				g[len(g)-2], g[len(g)-1] = byte(c>>8), byte(c)
+				others["a heard meter with another source WAN address"] = g
+			}
+			for name, g := range others {
 				if got := a.send(g, soft); len(got) != 0 {
 					t.Errorf("%s: %+v", name, got[0])
 				}
@@ -295,7 +311,7 @@ func TestChaseAcrossChunks(t *testing.T) {
 	for i, b := range bits {
 		v := float32(0.8 + 0.4*rng.Float64())
 		if i == 52+wrongAt {
-			v = -0.01
+			v = -0.001
 		}
 		if b == 0 {
 			v = -v
@@ -461,12 +477,13 @@ func TestChaseRandomFrames(t *testing.T) {
 }
 
 // Frames that name a heard meter but whose content is not its (a
-// collision after the source field, a crafted frame), with the soft
-// symbols of a clean or noisy channel: the correction may turn one into a
-// message only by the CRC's own chance, so it must add less than the CRC
-// already lets through on the same frames (16 built-in networks).
+// collision, a crafted frame), with the soft symbols of a clean or noisy
+// channel, are never corrected (the CRC alone lets some through as
+// received: 16 built-in networks). The expected count of wrong corrections
+// is far below one in the script's million (TestChaseAcceptanceRegion
+// measures it).
 func TestChaseForeignFrames(t *testing.T) {
-	n := envInt("GRIDSTREAM_CHASE_TRIALS", 4000) * 5
+	n := envInt("GRIDSTREAM_CHASE_TRIALS", 4000) * 15
 	rng := rand.New(rand.NewPCG(5, 5))
 	dec, a, ids := heardNetwork(t, rng, 0x5FD6, 8)
 	heard := func() uint32 { return ids[rng.IntN(len(ids))] }
@@ -478,8 +495,8 @@ func TestChaseForeignFrames(t *testing.T) {
 		total.add(o)
 	}
 	t.Logf("total: %v", total)
-	if total.falseCorrected > total.falsePlain/2+1 {
-		t.Errorf("corrections made %d messages of foreign frames, the CRC alone %d", total.falseCorrected, total.falsePlain)
+	if total.falseCorrected != 0 {
+		t.Errorf("corrections made %d messages of foreign frames (the CRC alone %d)", total.falseCorrected, total.falsePlain)
 	}
 }
 

@@ -258,7 +258,8 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 		d.stats.Good++
 		d.vouch(m, n)
 		if src, ok := sourceOf(typed); ok {
-			d.meters.add(init, src)
+			wan, hasWAN := sourceWAN(typed)
+			d.meters.add(init, src, wan, hasWAN)
 		}
 		ready = append(ready, m)
 	case rule.mayLackCRC:

@@ -251,6 +251,9 @@ func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 	}
 	line := s.joined
 	bad := lastNonHex(line) // suffixes that start after it are all hex
+	if err := s.damagedStart(toks, bad); err != nil {
+		return nil, true, err
+	}
 	for _, at := range s.starts[:toks] {
 		rest := line[at:]
 		version, from, prepend := 0, int(at), false
@@ -297,6 +300,94 @@ func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 		}
 	}
 	return nil, false, nil
+}
+
+// damagedStart reports a line that starts (after an optional label: a row
+// number, a word ending in ':') the way only a frame starts, but whose
+// rest does not read as hex bytes: a letter in place of a digit, an odd
+// digit count, a placeholder stuck to the last byte. A frame start is 2A
+// and a header that follows its type's rule (reserved byte, length, CI
+// byte), or the broadcast CI and address (30FFFF) of a line printed from
+// its CI byte. Prose that merely begins with "2a" does not start so.
+func (s *HexScanner) damagedStart(toks, bad int) error {
+	i := 0
+	if toks > 1 && isLabel(s.joined[s.starts[0]:s.starts[1]]) {
+		i = 1
+	}
+	if i >= toks {
+		return nil
+	}
+	at := int(s.starts[i])
+	rest := s.joined[at:]
+	run := hexRun(rest)
+	if !frameHeader(rest[:run]) && !hasPrefix(rest[:run], ciLineStart) {
+		return nil
+	}
+	start := rest[:min(run, 8)]
+	if at <= bad {
+		return fmt.Errorf("not hex at digit %d (%s), in a frame that starts %s", run+1, rest[max(run-4, 0):min(run+2, len(rest))], start)
+	}
+	if len(rest)%2 != 0 {
+		return fmt.Errorf("odd number of hex digits (%d), in a frame that starts %s", len(rest), start)
+	}
+	return nil
+}
+
+// ciLineStart is how a broadcast frame printed from its CI byte begins:
+// the CI byte and the broadcast destination.
+const ciLineStart = "30FFFF"
+
+// isLabel reports whether an upper-cased token is a line's label: a row
+// number (digits, maybe followed by '.', ':' or ')'), or a word ending in
+// ':'.
+func isLabel(tok []byte) bool {
+	if len(tok) == 0 || len(tok) > 16 {
+		return false
+	}
+	last := tok[len(tok)-1]
+	if last == ':' {
+		return true
+	}
+	if last == '.' || last == ')' {
+		tok = tok[:len(tok)-1]
+	}
+	for _, c := range tok {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(tok) > 0
+}
+
+// hexRun returns how many of b's leading bytes are hex digits.
+func hexRun(b []byte) int {
+	for i, c := range b {
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'F') {
+			return i
+		}
+	}
+	return len(b)
+}
+
+// frameHeader reports whether hex digits begin with a frame's header, 2A
+// through the CI byte, that follows its type's rule.
+func frameHeader(digits []byte) bool {
+	if len(digits) < 4 || !hasPrefix(digits, "2A") {
+		return false
+	}
+	r := ruleFor(parseHexByte(digits[2:4]))
+	if r == nil || len(digits) < 2*(r.ci+2) {
+		return false
+	}
+	var typed [headerWithRsvd + 1]byte
+	if _, err := hex.Decode(typed[:r.ci+1], digits[2:2*(r.ci+2)]); err != nil {
+		return false
+	}
+	if r.ci == headerWithRsvd && typed[1] != 0 {
+		return false
+	}
+	ci := typed[r.ci]
+	return r.allowsLength(int(typed[r.ci-1])) && (r.cis == nil || slices.Contains(r.cis, ci)) && !slices.Contains(r.notCIs, ci)
 }
 
 // damagedPrefix marks, inside parse, a prefix whose two bytes before 2A

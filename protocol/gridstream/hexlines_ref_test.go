@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -18,6 +21,7 @@ func FuzzHexScannerReference(f *testing.F) {
 	f.Add("80 FF 2A D2 04 53 BE 06 FC\n00FF2A D5 0047 51 F05A4BCC\n0001\r\n")
 	f.Add("| 00FF2A | 77 | 00 | XX |\nzz 2a55 0023 30 xx XX\n55 00 05 30 01 02 ab cd\n2A\n00FF2A 55 00ZZ")
 	f.Add("00FF2A 55 0023 30 FFFF\nA5 0004\n\n00ff2a;d5;0001;30")
+	f.Add("2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032XX\n12: 2a d5 00 1D 29 9O\n2a55 added\n7 | 30FFFF0\n2AA5123C0")
 	f.Fuzz(func(t *testing.T, in string) {
 		if len(in) > 4<<10 { // the reference is quadratic
 			return
@@ -89,6 +93,10 @@ func (s *refScanner) Scan() bool {
 				continue
 			}
 			s.err = fmt.Errorf("line %d: frame is %d bytes short of its length field", pending.Line, need-len(pending.Bytes))
+			return true
+		}
+		if err := refDamagedStart(toks); err != nil {
+			s.err = fmt.Errorf("line %d: %w", s.line, err)
 			return true
 		}
 		f, prefixed, err := refParseHexTokens(toks)
@@ -172,6 +180,8 @@ func refParseHexTokens(toks []string) (f *HexFrame, prefixed bool, err error) {
 			version, s = 4, s[4:]
 		case strings.HasPrefix(s, "80FF2A"):
 			version, s = 5, s[4:]
+		case len(s) >= 8 && s[4:6] == "2A" && refIsHex(s[:4]) && ciIndex(refMustByte(s[6:8])) != 0:
+			version, s = damagedPrefix, s[4:]
 		case strings.HasPrefix(s, "2A") && len(s) > 4 && ciIndex(refMustByte(s[2:4])) != 0:
 		case len(s) >= 2 && ciIndex(refMustByte(s[:2])) != 0:
 			s = "2A" + s
@@ -185,9 +195,21 @@ func refParseHexTokens(toks []string) (f *HexFrame, prefixed bool, err error) {
 			}
 			continue
 		}
-		return &HexFrame{Bytes: b, Version: version, Complete: ciIndex(b[1]) != 0}, version != 0, nil
+		return &HexFrame{Bytes: b, Version: max(version, 0), Complete: ciIndex(b[1]) != 0}, version != 0, nil
+	}
+	for i := range toks {
+		s := strings.ToUpper(strings.Join(toks[i:], ""))
+		b, err := hex.DecodeString(s)
+		if err == nil && len(b) >= 3 && slices.Contains(lineCIs, b[0]) {
+			return &HexFrame{Bytes: b, FromCI: true}, false, nil
+		}
 	}
 	return nil, false, nil
+}
+
+func refIsHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // mustByte reads two hex digits, or returns 0 (no frame type) when they are
@@ -198,4 +220,37 @@ func refMustByte(s string) byte {
 		return 0
 	}
 	return b[0]
+}
+
+var refLabel = regexp.MustCompile(`^([0-9]+[.:)]?|.*:)$`)
+
+// refDamagedStart reports a line whose first token (after a label) starts
+// a frame (2A and a header its type's rule allows, or 30FFFF) but whose
+// rest is not an even count of hex digits.
+func refDamagedStart(toks []string) error {
+	for len(toks) > 0 && strings.EqualFold(toks[len(toks)-1], "XX") {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) > 1 && len(toks[0]) <= 16 && refLabel.MatchString(toks[0]) {
+		toks = toks[1:]
+	}
+	rest := strings.ToUpper(strings.Join(toks, ""))
+	run := strings.IndexFunc(rest, func(r rune) bool { return !strings.ContainsRune("0123456789ABCDEF", r) })
+	if run < 0 {
+		run = len(rest)
+	}
+	b, _ := hex.DecodeString(rest[:run&^1])
+	starts := strings.HasPrefix(rest[:run], "30FFFF")
+	if len(b) >= 2 && b[0] == 0x2A {
+		if r := ruleFor(b[1]); r != nil && len(b) >= r.ci+2 {
+			n := int(b[r.ci])
+			ci := b[r.ci+1]
+			starts = (r.ci != headerWithRsvd || b[2] == 0) && r.allowsLength(n) &&
+				(r.cis == nil || slices.Contains(r.cis, ci)) && !slices.Contains(r.notCIs, ci)
+		}
+	}
+	if !starts || (run == len(rest) && run%2 == 0) {
+		return nil
+	}
+	return errors.New("a frame start that is not hex bytes")
 }

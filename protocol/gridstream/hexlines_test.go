@@ -33,6 +33,15 @@ func TestHexScanner(t *testing.T) {
 		{"truncated prefixed frame", "00FF2A 55 0023 30 FFFF\nnot hex here", nil, 0, 1},
 		{"bad hex after prefix", "00FF2A 55 00ZZ", nil, 0, 1},
 		{"length too small", "00FF2A D5 0001 30", nil, 0, 1},
+		// A line that starts as only a frame starts, with or without a
+		// label, is reported when the rest is not hex bytes.
+		{"typo letter O", "2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 9O 32", nil, 0, 1},
+		{"odd digit count", "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E00903", nil, 0, 1},
+		{"placeholder stuck to hex", "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032XX", nil, 0, 1},
+		{"label, typo", "12: 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A4O3 5021D005 0100 072001 1E56 7E00 9032", nil, 0, 1},
+		{"from its CI, typo", "7 | 30FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D0050100072001IE567E009032", nil, 0, 1},
+		{"prose that starts with 2a", "2a55 added to the list\n2A55 is the type\n2ad5 was seen 3 times\n30 ffff meters\nthe frame 2A 55 00 23 30 FF is typo'd 9O", nil, 0, 0},
+		{"spaced, well formed", "2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 90 32", []string{f55}, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sc := gridstream.NewHexScanner(strings.NewReader(tc.in))
@@ -62,6 +71,7 @@ func FuzzHexScanner(f *testing.F) {
 	f.Add("| 00FF2A | 77 | 00 | XX |")
 	f.Add("05FF2A D5 00 1D 29 90 00 00 D5 90 00 00 FD 5D C0 08 00 74 50 05 0C 01 2B 83 4F 81 5E 16 EA 24 00 51 AB")
 	f.Add("30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032 04")
+	f.Add("2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 9O 32\n2a55 added")
 	f.Fuzz(func(t *testing.T, in string) {
 		sc := gridstream.NewHexScanner(strings.NewReader(in))
 		dec, _ := gridstream.NewDecoder(gridstream.Config{EmitFailed: true})

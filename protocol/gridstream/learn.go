@@ -2,6 +2,7 @@ package gridstream
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"time"
 
@@ -38,6 +39,9 @@ const (
 	// other does), saveBackoff how long saves then pause.
 	saveWait    = 200 * time.Millisecond
 	saveBackoff = time.Minute
+	// closeWait is the longest the final save (Close) waits for another
+	// process's lock on the state file.
+	closeWait = 5 * time.Second
 	// easyLearned is how many networks are learned from two frames; each
 	// further eight learned need one more.
 	easyLearned = 32
@@ -96,6 +100,9 @@ type evidence struct {
 	// src is the source meter, when the frame names one (hasSrc).
 	src    uint32
 	hasSrc bool
+	// wan is its source WAN address, when it carries one (hasWAN).
+	wan    [6]byte
+	hasWAN bool
 }
 
 // learnEvidence weighs a frame (from the type byte through the CRC, body
@@ -113,6 +120,7 @@ type evidence struct {
 func (d *Decoder) learnEvidence(typed []byte, body []byte, solved uint16, framingErrors int, sv *softView) evidence {
 	var ev evidence
 	ev.src, ev.hasSrc = sourceOf(typed)
+	ev.wan, ev.hasWAN = sourceWAN(typed)
 	if ev.hasSrc && d.meterHeard(ev.src) {
 		ev.suspect, ev.foreign = true, true
 		return ev
@@ -210,7 +218,7 @@ func (d *Decoder) release(m *frames.Message, n *network, ev evidence) *frames.Me
 	d.stats.Good++
 	d.vouch(m, n)
 	if ev.hasSrc && !ev.suspect {
-		d.meters.add(n.init, ev.src)
+		d.meters.add(n.init, ev.src, ev.wan, ev.hasWAN)
 	}
 	return m
 }
@@ -392,6 +400,30 @@ func (d *Decoder) persist() {
 	}
 }
 
+// Close ends the decoder once its inputs have ended: news not saved yet
+// (a save put off because another process held the state file's lock, or
+// in its backoff) are saved now, waiting at most closeWait for the lock.
+// What still cannot be saved is logged and returned.
+func (d *Decoder) Close() error {
+	if d.cfg.StatePath == "" {
+		return nil
+	}
+	d.saveMu.Lock()
+	defer d.saveMu.Unlock()
+	d.mu.Lock()
+	unsaved := len(d.learnedList(true))
+	d.mu.Unlock()
+	if unsaved == 0 {
+		return nil
+	}
+	d.saveDue.Store(false)
+	if err := d.saveWithin(closeWait); err != nil {
+		d.log.Error("learned networks not saved", "path", d.cfg.StatePath, "networks", unsaved, "err", err)
+		return fmt.Errorf("%s: %d learned networks not saved: %w", d.cfg.StatePath, unsaved, err)
+	}
+	return nil
+}
+
 // saveOnce merges this run's news into the state file (under the file's
 // lock, so processes sharing it keep each other's networks) and takes the
 // file's view back: networks other processes learned are adopted, networks
@@ -400,6 +432,17 @@ func (d *Decoder) persist() {
 // saveWait, the news stay for a later save, tried no sooner than
 // saveBackoff later.
 func (d *Decoder) saveOnce() {
+	if err := d.saveWithin(saveWait); err != nil {
+		d.log.Warn("could not save learned networks; trying again later", "path", d.cfg.StatePath, "err", err)
+		d.mu.Lock()
+		d.saveRetry = d.cfg.Now().Add(saveBackoff)
+		d.mu.Unlock()
+	}
+}
+
+// saveWithin is saveOnce waiting at most budget for the file's lock; it
+// returns the error that kept the news from the file.
+func (d *Decoder) saveWithin(budget time.Duration) error {
 	d.mu.Lock()
 	now := d.cfg.Now()
 	news := d.learnedList(true)
@@ -412,14 +455,12 @@ func (d *Decoder) saveOnce() {
 	d.mu.Unlock()
 	merged, err := tryUpdateLearned(d.cfg.StatePath, func(file []LearnedNetwork) []LearnedNetwork {
 		return keepLearned(mergeLearned(file, news, now), now, d.cfg.ForgetAfter, d.cfg.MaxLearned)
-	}, saveWait)
+	}, budget)
+	if err != nil {
+		return err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err != nil {
-		d.log.Warn("could not save learned networks; trying again later", "path", d.cfg.StatePath, "err", err)
-		d.saveRetry = now.Add(saveBackoff)
-		return
-	}
 	inFile := map[uint16]bool{}
 	for _, ln := range merged {
 		if init, err := ParseInit(ln.CRCInit); err == nil {
@@ -438,4 +479,5 @@ func (d *Decoder) saveOnce() {
 			n.news = false
 		}
 	}
+	return nil
 }

@@ -26,7 +26,8 @@ const (
 )
 
 // Timing is the NGE101's OOK line coding: rows up to one bit longer than
-// the energy packet are kept (a packet's last cell may or may not show).
+// the energy packet are kept (a closing pulse after a packet reads as one
+// more bit).
 var Timing = pulse.Timing{Coding: pulse.DifferentialManchester, HalfCell: HalfCell, Gap: Gap, MaxBits: LongBits + 1}
 
 // Packet is one NGE101 packet as unpacked bits (55 or 71 of them, in
@@ -295,12 +296,18 @@ var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
 
 // Rows picks the NGE101 packets out of rows sliced from a level stream:
 // rows of the right length and head are delivered even when their check
-// fails, so the decoder can count or show them. A row whose final 1 may be
-// missing (pulse.Row.OpenEnd) is tried both ways, the reading whose check
-// matches first. Not safe for concurrent use.
+// fails, so the decoder can count or show them. A packet's length follows
+// from its kind bit, and a row's end may be read three ways (pulse.Row):
+// as sliced; one bit longer when a last cell that is off all through may
+// be hidden in the silence after it (OpenEnd); one bit shorter when its
+// last bit was read from a half-cell pulse that may be the closing pulse a
+// transmitter sends after a packet whose last cell ends off (Closing). At
+// most one reading has the length the kind bit calls for, so a row is
+// never checked twice: the 15-bit check guards every row alike. Not safe
+// for concurrent use.
 type Rows struct {
 	onPacket func(Packet)
-	buf      [LongBits + 1]byte
+	buf      [LongBits]byte
 }
 
 // NewRows returns a packet picker that calls onPacket for every packet.
@@ -308,21 +315,27 @@ func NewRows(onPacket func(Packet)) *Rows { return &Rows{onPacket: onPacket} }
 
 // Row consumes one row.
 func (p *Rows) Row(r pulse.Row) {
-	pkt := p.buf[:copy(p.buf[:], r.Bits)]
-	var withOne []byte
-	if r.OpenEnd && len(pkt) < len(p.buf) {
-		withOne = append(pkt, 1)
+	n := len(r.Bits)
+	if n <= kindBit {
+		return
 	}
-	var best []byte
-	for _, cand := range [][]byte{pkt, withOne} {
-		if !looksLike(cand) {
-			continue
-		}
-		if c, sent := Check(cand); c == sent || best == nil {
-			best = cand
-		}
+	want := ShortBits
+	if r.Bits[kindBit]&1 == 1 {
+		want = LongBits
 	}
-	if best != nil {
-		p.onPacket(Packet{Bits: best, BitOffset: r.Start})
+	var pkt []byte
+	switch {
+	case n == want:
+		pkt = p.buf[:copy(p.buf[:], r.Bits)]
+	case n == want-1 && r.OpenEnd:
+		pkt = p.buf[:copy(p.buf[:], r.Bits)+1]
+		pkt[n] = 1
+	case n == want+1 && r.Closing:
+		pkt = p.buf[:copy(p.buf[:], r.Bits[:want])]
+	default:
+		return
+	}
+	if looksLike(pkt) {
+		p.onPacket(Packet{Bits: pkt, BitOffset: r.Start})
 	}
 }

@@ -140,3 +140,35 @@ func BenchmarkNGEFinder(b *testing.B) {
 var frame0x55 = []byte{0x2A, 0x55, 0x00, 0x23, 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x50, 0xCF, 0x8D, 0xD9,
 	0xE2, 0xC0, 0x0C, 0x00, 0x01, 0xEC, 0xBF, 0xA4, 0x83, 0xF0, 0xEE, 0x36, 0xDB, 0x01, 0x00, 0x21, 0x32, 0x04,
 	0x38, 0x4F, 0x7E, 0x80, 0x08, 0x96}
+
+// BenchmarkNGELevels measures the level path: a 50 kS/s level stream of
+// NGE101 packets (each after 10 ms of silence, edges jittered by a sample)
+// through the differential-Manchester slicer and the packet picker (one
+// byte per sample, so MB/s reads as million samples per second).
+func BenchmarkNGELevels(b *testing.B) {
+	const rate = 50e3
+	rng := rand.New(rand.NewPCG(13, 14))
+	var levels []byte
+	gap := make([]byte, int(rate*0.01))
+	for len(levels) < 4<<20 {
+		pkt := nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), rng.IntN(2) == 1, uint64(rng.IntN(1<<19)), false)
+		levels = append(levels, gap...)
+		levels, _ = pulse.AppendLevels(levels, pkt, nge101.Timing, rate, 0)
+	}
+	for i := 1; i+1 < len(levels); i++ {
+		if levels[i] != levels[i-1] && rng.IntN(3) == 0 {
+			levels[i] = levels[i-1]
+		}
+	}
+	found := 0
+	s := pulse.NewSlicer(nge101.Timing, rate, nge101.NewRows(func(nge101.Packet) { found++ }).Row)
+	b.SetBytes(int64(len(levels)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		s.Levels(levels)
+	}
+	if found == 0 {
+		b.Fatal("no packets")
+	}
+}
