@@ -111,20 +111,24 @@ func BenchmarkRow250k(b *testing.B) {
 
 // BenchmarkRow2M4 is issue 13's second row: 2.4 MS/s, ~27 bursts/s hopping
 // over ±1 MHz at all three rates (10–20 dB), two seconds.
-func BenchmarkRow2M4(b *testing.B) {
-	benchCU8(b, 2.4e6, 915e6, cachedRecording("row2m4", 2.4e6, func() synth.Source {
+func BenchmarkRow2M4(b *testing.B) { benchCU8(b, 2.4e6, 915e6, row2M4Recording()) }
+
+func row2M4Recording() []byte {
+	return cachedRecording("row2m4", 2.4e6, func() synth.Source {
 		return synth.NewHopper(synth.HopConfig{SampleRate: 2.4e6, Seed: 5, Interval: 0.037, MaxOffset: 1e6,
 			Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true})
-	}, 2))
+	}, 2)
 }
 
 // BenchmarkRow20M is issue 13's third row: 20 MS/s cu8 (905–925 MHz at
 // once, HackRF-class), ~27 bursts/s hopping over ±9.5 MHz, half a second.
-func BenchmarkRow20M(b *testing.B) {
-	benchCU8(b, 20e6, 915e6, cachedRecording("row20m", 20e6, func() synth.Source {
+func BenchmarkRow20M(b *testing.B) { benchCU8(b, 20e6, 915e6, row20MRecording()) }
+
+func row20MRecording() []byte {
+	return cachedRecording("row20m", 20e6, func() synth.Source {
 		return synth.NewHopper(synth.HopConfig{SampleRate: 20e6, Seed: 5, Interval: 0.037, MaxOffset: 9.5e6,
 			Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true})
-	}, 0.5))
+	}, 0.5)
 }
 
 // cpuTime is the process's CPU time so far (user + system): on a shared

@@ -145,18 +145,27 @@ func (d *detector) spectrum(x []complex64) bool {
 	}
 	d.removeDC()
 	h := n / 2
-	var total float32
 	// The bit patterns of the largest and smallest powers (non-negative
-	// floats order as their bits): smooth's exponent span.
+	// floats order as their bits; a NaN, either sign, is over +Inf):
+	// smooth's exponent span, and whether the frame is finite.
 	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
 	for k, v := range d.buf {
 		pw := real(v)*real(v) + imag(v)*imag(v)
 		d.p[(k+h)&(n-1)] = pw
-		total += pw
 		b := math.Float32bits(pw)
 		hiBits, loBits = max(hiBits, b), min(loBits, b)
 	}
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
+	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {
+		// Every power is finite and their sum is under 2¹²⁷: finite.
+		return true
+	}
+	// Near the float32 range, the frame counts when the sum of its
+	// powers (in transform order) does.
+	var total float32
+	for k := range n {
+		total += d.p[(k+h)&(n-1)]
+	}
 	return !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
 }
 

@@ -113,3 +113,44 @@ func BenchmarkSmooth(b *testing.B) {
 		})
 	}
 }
+
+// TestSpectrumFinite: a frame counts (spectrum reports true) exactly when
+// the float32 sum of its bin powers in transform order is finite: NaN
+// samples of either sign, infinite ones, noise so strong its powers' sum
+// overflows and just under it.
+func TestSpectrumFinite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	nan, negNaN := float32(math.NaN()), math.Float32frombits(math.Float32bits(float32(math.NaN()))|1<<31)
+	for _, c := range []struct {
+		name string
+		amp  float64
+		bad  float32
+		want bool
+	}{
+		{"noise", 1e-3, 0, true},
+		{"NaN", 1e-3, nan, false},
+		{"negative NaN", 1e-3, negNaN, false},
+		{"+Inf", 1e-3, float32(math.Inf(1)), false},
+		{"-Inf", 1e-3, float32(math.Inf(-1)), false},
+		{"sum just finite", 5e15, 0, true},
+		{"sum overflows", 1e16, 0, false},
+	} {
+		d := newDetector(20e6, 4096, 10)
+		x := make([]complex64, d.n)
+		for i := range x {
+			x[i] = complex64(complex(c.amp*rng.NormFloat64(), c.amp*rng.NormFloat64()))
+		}
+		if c.bad != 0 {
+			x[100] = complex(c.bad, 0)
+		}
+		got := d.spectrum(x)
+		var total float32
+		for k := range d.n {
+			total += d.p[(k+d.n/2)&(d.n-1)]
+		}
+		finite := !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
+		if got != c.want || got != finite {
+			t.Errorf("%s: spectrum %v, want %v (sum of powers %g)", c.name, got, c.want, total)
+		}
+	}
+}
