@@ -5,8 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Config describes the recording.
@@ -439,22 +438,22 @@ func (ng NGE101Burst) withDefaults() NGE101Burst {
 func (b Burst) Samples(rate float64) int64 {
 	if b.GridStream != nil {
 		gs := b.GridStream.withDefaults()
-		bitCount := gs.PreambleBits + 21 + 10*(len(gs.Frame)+1) + 8 // sync, frame, trailer, slack
+		bitCount := fskTx.MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}) + 8 // slack
 		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
 	}
 	if b.OOK != nil {
 		return int64(b.OOK.Seconds()*rate) + 1
 	}
 	ng := b.NGE101.withDefaults()
-	packet := (float64(2*len(ng.Bits))*nge101.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
-	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*nge101.Gap) * rate)
+	packet := (float64(2*len(ng.Bits))*ookTiming.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
+	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*ookTiming.Gap) * rate)
 }
 
 func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 	gs := b.GridStream.withDefaults()
 	fs := g.cfg.SampleRate
 	baud, dev, ver, pre := gs.Baud, gs.Deviation, gs.Version, gs.PreambleBits
-	bs := gridstream.AppendTransmission(nil, gs.Frame, ver, pre, gs.Trailer)
+	bs, frameBit := fskTx.AppendAir(nil, gs.Frame, protocol.Framing{PreambleBits: pre, Variant: ver, Trailer: gs.Trailer})
 	spb := fs / (baud * (1 + gs.ClockPPM*1e-6))
 	r := &fsk{
 		start:  float64(b.Start) + b.StartFrac,
@@ -479,13 +478,8 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 	}
 	total := r.length + r.ramp
 	r.endIdx = int64(math.Ceil(r.start + total))
-	// The 0x2A start bit follows the preamble and the framing bits.
-	nFraming := 20
-	if ver == 5 {
-		nFraming = 21
-	}
 	t := Truth{
-		Protocol:   gridstream.Name,
+		Protocol:   fskTx.Name(),
 		Start:      b.Start,
 		End:        r.endIdx,
 		FreqHz:     gs.FreqOffset,
@@ -495,7 +489,7 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		Invert:     gs.Invert,
 		Version:    ver,
 		Frame:      append([]byte(nil), gs.Frame...),
-		FrameStart: int64(r.start + r.lead + float64(pre+nFraming)*spb),
+		FrameStart: int64(r.start + r.lead + float64(frameBit)*spb),
 	}
 	return r, t
 }
@@ -599,7 +593,7 @@ func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 		phase:  2 * math.Pi * g.prng.Float64(),
 	}
 	t := Truth{
-		Protocol:   nge101.Name,
+		Protocol:   ookTx.Name(),
 		Start:      b.Start,
 		End:        b.Start + int64(len(lv)),
 		FreqHz:     ng.FreqOffset,
