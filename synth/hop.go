@@ -270,7 +270,7 @@ func (h *Hopper) channelAt(f float64) int {
 // airSamples is how long a burst lasts, in samples (bits ≈ preamble + 21
 // + 10 per byte + 10).
 func (h *Hopper) airSamples(gs *GridStreamBurst) float64 {
-	nbits := float64(fskTx.MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}))
+	nbits := float64(gs.tx().MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}))
 	return nbits * h.cfg.SampleRate / gs.Baud
 }
 

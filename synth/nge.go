@@ -19,9 +19,9 @@ var NGEClosingPulse = ookTiming.HalfCell
 // pulse if it sends one.
 func (ng NGE101Burst) AppendLevels(dst []byte, fs float64) []byte {
 	ng = ng.withDefaults()
-	t := ookTiming
+	t := ng.timing()
 	t.HalfCell *= 1 + ng.ClockError
-	bits, _ := ookTx.AppendAir(nil, ng.Bits, protocol.Framing{})
+	bits, _ := ng.tx().AppendAir(nil, ng.Bits, protocol.Framing{})
 	for i := range ng.Repeats {
 		if i > 0 {
 			dst = appendLevel(dst, 0, int(ng.RepeatGap*fs))
