@@ -110,7 +110,9 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 // TestIdenticalOutput: the receiver's messages (frames, every field, order)
 // over the sample recordings and a synthetic SNR sweep are those of
 // testdata/demod-identical.golden.jsonl, recorded before the speed work of
-// issue 13, and the same with 2 and 3 workers (Config.Workers).
+// issue 13 (re-recorded from the Go loops, -tags purego, with one worker
+// when main's NGE101 receiver changed its decisions), and the same with 2
+// and 3 workers (Config.Workers).
 func TestIdenticalOutput(t *testing.T) {
 	golden := filepath.Join("..", "testdata", "demod-identical.golden.jsonl")
 	var all bytes.Buffer
