@@ -31,8 +31,18 @@ func (r *Receiver) frame() {
 	if r.pos < int64(r.det.n) {
 		return
 	}
+	r.afterFrame(r.analyzeFrame())
+}
+
+// analyzeFrame runs the detector on the newest samples and returns its
+// peaks.
+func (r *Receiver) analyzeFrame() []peak {
 	r.det.holdDC = r.burstAtDC()
-	peaks := r.det.analyze(r.newestFrame())
+	return r.det.analyze(r.newestFrame())
+}
+
+// afterFrame tracks bursts with a frame's peaks.
+func (r *Receiver) afterFrame(peaks []peak) {
 	for _, b := range r.active {
 		b.misses++
 	}
@@ -182,7 +192,7 @@ func (r *Receiver) endBursts() {
 // demodPiece demodulates what there is of a burst and keeps an overlap as
 // long as the longest frame to go on with.
 func (r *Receiver) demodPiece(b *burst) {
-	r.demodBurst(b)
+	r.demod(b)
 	ov := min(len(b.y), int(0.16*r.fs1))
 	cut := len(b.y) - ov
 	copy(b.y, b.y[cut:])
@@ -225,12 +235,17 @@ func (r *Receiver) startBurst(pk peak) {
 // extract runs input samples through a burst's first stage, less the
 // input's DC offset when the burst's channel holds 0 Hz.
 func (r *Receiver) extract(b *burst, x []complex64) {
-	if dc := complex64(r.det.dc); dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
-		r.dcbuf = grow(r.dcbuf, len(x))
+	r.extractDC(b, x, complex64(r.det.dc), &r.dcbuf)
+}
+
+// extractDC is extract with the DC offset dc taken out (in scratch).
+func (r *Receiver) extractDC(b *burst, x []complex64, dc complex64, scratch *[]complex64) {
+	if dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
+		*scratch = grow(*scratch, len(x))
 		for i, v := range x {
-			r.dcbuf[i] = v - dc
+			(*scratch)[i] = v - dc
 		}
-		x = r.dcbuf
+		x = *scratch
 	}
 	b.y = b.ex.process(x, b.y)
 }
@@ -245,7 +260,7 @@ func (r *Receiver) ended(b *burst) {
 // finish demodulates a burst that has ended.
 func (r *Receiver) finish(b *burst) {
 	if len(b.y) > 0 {
-		r.demodBurst(b)
+		r.demod(b)
 	}
 	if cap(b.y) > 4*r.maxLen {
 		b.y = nil

@@ -39,13 +39,14 @@ func newFirstStage(fs float64) firstStage {
 // shared table of roots of unity (no recurrence to wait on), and each stage
 // writes straight into the next one's input.
 type channelizer struct {
-	k      int // tuned frequency: -k/mixBlock cycles per sample
-	idx    int // the oscillator's phase: mixTable's index for the next sample
+	k      int         // tuned frequency: -k/mixBlock cycles per sample
+	count  int         // samples so far, modulo mixBlock: the oscillator's phase
+	osc    []complex64 // the oscillator from phase 0: mixTab[(j·k) mod mixBlock], j < 2·mixBlock
 	stages []*halfband
 }
 
-// mixTable holds exp(-2πi·j/mixBlock), j < mixBlock.
-var mixTable = func() []complex64 {
+// mixTab holds exp(-2πi·j/mixBlock), j < mixBlock.
+var mixTab = func() []complex64 {
 	t := make([]complex64, mixBlock)
 	for j := range t {
 		s, c := math.Sincos(-2 * math.Pi * float64(j) / mixBlock)
@@ -120,24 +121,15 @@ func (h *halfband) filter(dst []complex64) {
 	c := h.center
 	buf := h.buf
 	s := h.next - hist // start of the first output's window
-	switch len(pairs) {
-	case 2:
-		s = halfband7(dst, buf, s, c, pairs[0], pairs[1])
-	case 3:
-		s = halfband11(dst, buf, s, c, pairs[0], pairs[1], pairs[2])
-	case 4:
-		s = halfband15(dst, buf, s, c, pairs[0], pairs[1], pairs[2], pairs[3])
-	default:
-		s = halfbandN(dst, buf, s, c, pairs)
-	}
+	s = halfbandOut(dst, buf, s, c, pairs)
 	blk := len(buf) - hist
 	h.next = s + hist - blk
 	copy(buf, buf[blk:])
 	h.buf = buf[:hist]
 }
 
-// halfband7 is halfband11 for 7 taps.
-func halfband7(dst, buf []complex64, s int, c, t0, t1 float32) int {
+// halfband7Go is halfband11 for 7 taps.
+func halfband7Go(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	for k := range dst {
 		w := buf[s : s+7 : s+7]
 		a0, b0 := w[2], w[4]
@@ -231,7 +223,11 @@ func (c *channelizer) clone(design []*halfband) {
 func (c *channelizer) reset(freq float64) float64 {
 	k := math.Round(freq * mixBlock)
 	c.k = int(k) & (mixBlock - 1)
-	c.idx = 0
+	c.count = 0
+	c.osc = grow(c.osc, 2*mixBlock)
+	for j := range c.osc {
+		c.osc[j] = mixTab[(j*c.k)&(mixBlock-1)]
+	}
 	for _, h := range c.stages {
 		h.reset()
 	}
@@ -250,15 +246,8 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		idx, k := c.idx, c.k
-		tab := mixTable[:mixBlock]
-		m = m[:blk]
-		for i, v := range x[:blk] {
-			o := tab[idx&(mixBlock-1)]
-			m[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
-			idx += k
-		}
-		c.idx = idx & (mixBlock - 1)
+		mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		c.count = (c.count + blk) & (mixBlock - 1)
 		x = x[blk:]
 		for i, h := range c.stages {
 			var dst []complex64
@@ -296,7 +285,21 @@ func mix4(dst, x []complex64, osc, step complex128) complex128 {
 	sr, si := float32(real(s4)), float32(imag(s4))
 	n := len(x) &^ 3
 	dst = dst[:len(x)]
-	for i := 0; i < n; i += 4 {
+	or0, oi0 = mix4Loop(dst[:n], x[:n], [8]float32{or0, oi0, or1, oi1, or2, oi2, or3, oi3}, sr, si)
+	o := complex(float64(or0), float64(oi0))
+	for i := n; i < len(x); i++ {
+		dst[i] = x[i] * complex64(o)
+		o *= step
+	}
+	return o / complex(math.Hypot(real(o), imag(o)), 0)
+}
+
+// mix4Go is mix4's loop over whole groups of four samples in Go (osc:
+// the four oscillators' real and imaginary parts); it returns the first
+// oscillator's next value.
+func mix4Go(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+	or0, oi0, or1, oi1, or2, oi2, or3, oi3 := osc[0], osc[1], osc[2], osc[3], osc[4], osc[5], osc[6], osc[7]
+	for i := 0; i < len(x); i += 4 {
 		v := x[i : i+4 : i+4]
 		d := dst[i : i+4 : i+4]
 		d[0] = complex(real(v[0])*or0-imag(v[0])*oi0, real(v[0])*oi0+imag(v[0])*or0)
@@ -308,12 +311,7 @@ func mix4(dst, x []complex64, osc, step complex128) complex128 {
 		or2, oi2 = or2*sr-oi2*si, or2*si+oi2*sr
 		or3, oi3 = or3*sr-oi3*si, or3*si+oi3*sr
 	}
-	o := complex(float64(or0), float64(oi0))
-	for i := n; i < len(x); i++ {
-		dst[i] = x[i] * complex64(o)
-		o *= step
-	}
-	return o / complex(math.Hypot(real(o), imag(o)), 0)
+	return or0, oi0
 }
 
 // noiseGain returns Σh² of the cascade's equivalent full-rate filter.

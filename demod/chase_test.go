@@ -39,10 +39,10 @@ func (s *meterTraffic) Next() (synth.Burst, bool) {
 func meterFrame(rng *rand.Rand, init uint16, src uint32, long bool) []byte {
 	var f []byte
 	if long {
-		f = synth.FrameD5(rng, init, 0xFD)
+		f = gridstream.FrameD5(rng, init, 0xFD)
 		binary.BigEndian.PutUint32(f[9:], src)
 	} else {
-		f = synth.Frame55(rng, init)
+		f = gridstream.Frame55(rng, init)
 		binary.BigEndian.PutUint32(f[12:], src)
 		binary.BigEndian.PutUint32(f[24:], src)
 	}

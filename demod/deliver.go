@@ -7,6 +7,11 @@ import (
 	"github.com/gridstream-sdr/gridstream/pipeline"
 )
 
+// dedup is the frames delivered lately (shared by a receiver's shards).
+type dedup struct {
+	recent []recentMsg
+}
+
 // recentMsg is a delivered frame, remembered to drop duplicates: its bytes
 // (hex) and where it started, in input samples.
 type recentMsg struct {
@@ -24,6 +29,7 @@ type recentMsg struct {
 // hide the same frame CRC-good: with --all, a frame of a network not learned
 // yet is shown failed, then again when a later frame teaches its network.
 func (r *Receiver) deliver(m *frames.Message, pos int64) {
+	r.enterTurn()
 	tol := int64(0.2 * r.fs)
 	if m.Radio != nil && m.Baud > 0 {
 		pos = int64(math.Round(float64(m.BitOffset) * r.fs / float64(m.Baud)))
@@ -35,9 +41,10 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 	// detectors read its burst) is compared with those around its own
 	// start.
 	horizon := min(r.pos-r.recentSpan, pos-tol)
-	keep := r.recent[:0]
+	recent := r.dd.recent
+	keep := recent[:0]
 	dup := false
-	for _, e := range r.recent {
+	for _, e := range recent {
 		if e.pos < horizon {
 			continue
 		}
@@ -46,8 +53,8 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 			dup = true
 		}
 	}
-	clear(r.recent[len(keep):])
-	r.recent = keep
+	clear(recent[len(keep):])
+	r.dd.recent = keep
 	if r.cfg.OnBurst != nil {
 		r.burstMsgs = append(r.burstMsgs, m)
 	}
@@ -55,11 +62,10 @@ func (r *Receiver) deliver(m *frames.Message, pos int64) {
 		r.stats.Duplicate++
 		return
 	}
-	r.recent = append(r.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
+	r.dd.recent = append(r.dd.recent, recentMsg{raw: m.Raw, pos: pos, good: m.CRCOK})
 	r.stats.Messages++
-	r.freqErr.add(m, pos)
 	m.SetOffset(math.Round(float64(pos)/r.fs*1e6)/1e6, r.cfg.Start)
-	r.emit(m)
+	r.output(m, pos)
 }
 
 // dupSlack is how far apart (in seconds) two decodes of one GridStream

@@ -2,6 +2,7 @@ package demod
 
 import (
 	"math"
+	"math/bits"
 	"math/cmplx"
 	"slices"
 )
@@ -37,6 +38,9 @@ type detector struct {
 	dc    complex128
 	winDC [5]complex128
 	dcPow float32 // the DC offset's power in the bins it was taken out of
+	// span is the binades between the frame's largest and smallest bin
+	// powers (smooth sums exactly when it is small).
+	span int
 	// holdDC keeps the DC estimate as it is this frame: a burst covers
 	// 0 Hz, and its own mean is no DC offset of the receiver's. A frame's
 	// mean waits in dcWait for dcDelay frames before it counts, and is
@@ -101,7 +105,7 @@ func (d *detector) noisePower() float64 {
 	}
 	lo, hi := d.n/16, d.n-d.n/16 // skip the band edges
 	d.tmp = append(d.tmp[:0], d.floor[lo:hi]...)
-	slices.Sort(d.tmp)
+	selectNth(d.tmp, len(d.tmp)/2)
 	med := float64(d.tmp[len(d.tmp)/2]) / float64(2*d.w+1)
 	d.noise, d.noiseAt = med/d.winPow, d.frames
 	return d.noise
@@ -128,18 +132,39 @@ func (d *detector) analyze(x []complex64) []peak {
 // middle); it reports false when they are not finite.
 func (d *detector) spectrum(x []complex64) bool {
 	n := d.n
-	for i, v := range x[:n] {
-		w := d.win[i]
-		d.buf[i] = complex(real(v)*w, imag(v)*w)
+	if &x[0] == &d.buf[0] {
+		for i, v := range x[:n] {
+			w := d.win[i]
+			d.buf[i] = complex(real(v)*w, imag(v)*w)
+		}
+		d.f.transform(d.buf)
+	} else {
+		// One pass: windowed into the transform's bit-reversed order.
+		d.f.windowReversed(d.buf, x, d.win)
+		d.f.transformReversed(d.buf)
 	}
-	d.f.transform(d.buf)
 	d.removeDC()
 	h := n / 2
-	var total float32
+	// The bit patterns of the largest and smallest powers (non-negative
+	// floats order as their bits; a NaN, either sign, is over +Inf):
+	// smooth's exponent span, and whether the frame is finite.
+	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
 	for k, v := range d.buf {
 		pw := real(v)*real(v) + imag(v)*imag(v)
 		d.p[(k+h)&(n-1)] = pw
-		total += pw
+		b := math.Float32bits(pw)
+		hiBits, loBits = max(hiBits, b), min(loBits, b)
+	}
+	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
+	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {
+		// Every power is finite and their sum is under 2¹²⁷: finite.
+		return true
+	}
+	// Near the float32 range, the frame counts when the sum of its
+	// powers (in transform order) does.
+	var total float32
+	for k := range n {
+		total += d.p[(k+h)&(n-1)]
 	}
 	return !math.IsNaN(float64(total)) && !math.IsInf(float64(total), 0)
 }
@@ -177,21 +202,63 @@ func (d *detector) removeDC() {
 // edges) to d.s, in float64 and never below zero: in float32 the rounding
 // error of a strong bin (a full-scale DC carrier) carried into the weak
 // bins after it, even below zero, and a negative floor is hot for ever.
+// When the window is 5 bins (every rate up to 20 MS/s but 800 kS/s) and the
+// frame's powers span few enough binades that no sum rounds, each window is
+// summed on its own: the same values, without the running sum's chain.
 func (d *detector) smooth() {
-	n, w := d.n, d.w
+	if d.w == 2 && d.span <= exactSpan(2) {
+		smooth5(d.s[:d.n], d.p[:d.n])
+		return
+	}
+	smoothRunning(d.s[:d.n], d.p[:d.n], d.w)
+}
+
+// smoothRunning is smooth's running sum.
+func smoothRunning(s, p []float32, w int) {
+	n := len(p)
 	var acc float64
 	for k := 0; k <= w && k < n; k++ {
-		acc += float64(d.p[k])
+		acc += float64(p[k])
 	}
 	for k := range n {
-		d.s[k] = float32(max(acc, 0))
+		s[k] = float32(max(acc, 0))
 		if k+w+1 < n {
-			acc += float64(d.p[k+w+1])
+			acc += float64(p[k+w+1])
 		}
 		if k-w >= 0 {
-			acc -= float64(d.p[k-w])
+			acc -= float64(p[k-w])
 		}
 	}
+}
+
+// exactSpan is the largest exponent span (binades between the largest
+// and the smallest bin power) for which smooth's float64 running sum
+// rounds nowhere. Every float32 power is a multiple of the smallest one's
+// unit in the last place u (2⁻²³ of its binade; 2⁻¹⁴⁹ for subnormals),
+// and every partial sum of the running sum is a sum of at most 2w+2 bins,
+// under (2w+2)·2^(span+1) times the smallest binade: a multiple of u below
+// 2⁵³·u, held exactly in float64, while span+1+⌈log₂(2w+2)⌉ ≤ 30.
+func exactSpan(w int) int {
+	return 29 - bits.Len(uint(2*w+1))
+}
+
+// smooth5 writes the sum of p over 5 bins (clamped at the edges) to s,
+// each window summed on its own: when no sum rounds (exactSpan), it is the
+// running sum's value, without its chain of dependent additions.
+func smooth5(s, p []float32) {
+	n := len(p)
+	if n < 5 || len(s) != n {
+		smoothRunning(s, p, 2)
+		return
+	}
+	a, b, c, d := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
+	s[0], s[1] = float32(a+b+c), float32(a+b+c+d)
+	for k := 2; k < n-2; k++ {
+		e := float64(p[k+2])
+		s[k] = float32(a + b + c + d + e)
+		a, b, c, d = b, c, d, e
+	}
+	s[n-2], s[n-1] = float32(a+b+c+d), float32(b+c+d)
 }
 
 // startFloor makes the noise floor the running mean of the first four
@@ -221,30 +288,9 @@ func (d *detector) findHot() {
 	// by about 60 dB, so a bin that far below the strongest is its
 	// leakage, not a burst of its own (this only matters when the input
 	// has almost no noise).
-	strongest := d.dcPow // what was taken out counts: its rounding is left
-	for _, s := range d.s {
-		strongest = max(strongest, s)
-	}
+	strongest := maxOf(d.dcPow, d.s) // what was taken out counts: its rounding is left
 	d.least = strongest * dynamicRange
-	for k := range d.n {
-		s, f := d.s[k], d.floor[k]
-		// (A DC spike is a steady hot bin: the slow floor update of hot
-		// bins absorbs it; excluding the DC bins instead would split
-		// bursts centred on 0 Hz.)
-		hot := s > thr*max(f, d.least)
-		d.hot[k] = hot
-		d.claim[k] = false
-		switch {
-		case s < 2*f:
-			d.floor[k] = f + 0.03*(s-f)
-		case !hot:
-			// Between the floor and the threshold: maybe a weak burst's
-			// skirt; follow very slowly.
-			d.floor[k] = f + 0.002*(s-f)
-		default:
-			d.floor[k] = f + 0.0005*(s-f)
-		}
-	}
+	floorStep(d.s[:d.n], d.floor, d.hot, d.claim, thr, d.least)
 }
 
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims

@@ -36,13 +36,29 @@ func newFFT(n int) *fft {
 
 // transform computes the DFT of x in place (len(x) == n).
 func (f *fft) transform(x []complex64) {
-	n := f.n
-	x = x[:n]
+	x = x[:f.n]
 	for i, r := range f.rev {
 		if int(r) > i {
 			x[i], x[r] = x[r], x[i]
 		}
 	}
+	f.transformReversed(x)
+}
+
+// windowReversed writes x·win to dst in bit-reversed order, ready for
+// transformReversed (dst and x must not overlap).
+func (f *fft) windowReversed(dst, x []complex64, win []float32) {
+	dst, x, win = dst[:f.n], x[:f.n], win[:f.n]
+	for i, r := range f.rev {
+		v, w := x[i], win[i]
+		dst[r] = complex(real(v)*w, imag(v)*w)
+	}
+}
+
+// transformReversed is transform of x given in bit-reversed order.
+func (f *fft) transformReversed(x []complex64) {
+	n := f.n
+	x = x[:n]
 	// The first two stages (twiddles 1 and -j) as radix-4 butterflies.
 	for start := 0; start+4 <= n; start += 4 {
 		v := x[start : start+4 : start+4]
@@ -55,14 +71,6 @@ func (f *fft) transform(x []complex64) {
 	for i, size := 0, 8; size <= n; i, size = i+1, size<<1 {
 		half := size >> 1
 		tw := f.tw[i][:half]
-		for start := 0; start < n; start += size {
-			a := x[start : start+half : start+half]
-			b := x[start+half : start+size : start+size]
-			for k, w := range tw {
-				t := w * b[k]
-				b[k] = a[k] - t
-				a[k] += t
-			}
-		}
+		stage(x, tw)
 	}
 }

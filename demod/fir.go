@@ -129,11 +129,11 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		if m.pairs != nil {
 			var dst []complex64
 			out, dst = extend(out, max(0, len(buf)-p+1)/2)
-			p = halfbandN(dst, buf, p-h, m.center, m.pairs) + h
-		} else {
-			for ; p < len(buf); p += m.decim {
-				out = append(out, dotSym(taps, buf[p-h:p+1]))
-			}
+			p = halfbandOut(dst, buf, p-h, m.center, m.pairs) + h
+		} else if p < len(buf) {
+			var dst []complex64
+			out, dst = extend(out, (len(buf)-1-p)/m.decim+1)
+			p = firDecim(dst, buf, p-h, taps, m.decim) + h
 		}
 		m.next = p - blk
 		copy(buf, buf[blk:])

@@ -276,6 +276,7 @@ func (f *fskDemod) tuning(p *baudPlan, synced bool, corr float64) float64 {
 // f.got, where a message of an earlier burst that waited for its network
 // to be learned may come out with them.
 func (f *fskDemod) writeSymbols(p *baudPlan, info burstInfo, fine float64) {
+	f.r.enterTurn()
 	f.got, f.mine = f.got[:0], f.mine[:0]
 	f.cur = attempt{plan: p, base: f.written, freq: info.freq + fine, dev: f.devHz, info: info}
 	if f.tap != nil {

@@ -99,7 +99,7 @@ func (r *Receiver) demodBurst(b *burst) {
 // blocks.
 func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	pc := &r.power
-	noise := r.det.noisePower()
+	noise := r.noisePower()
 	bp := blockPowers{y: b.y, start: b.start, freq: b.fsum / b.wsz, noise: noise, lobe: math.NaN()}
 	if b.pwsz > 0 {
 		// The centre of all its peaks, lobes included.

@@ -93,6 +93,7 @@ func (o *ookDemod) run(y []complex64, info burstInfo) {
 	if !ok {
 		return
 	}
+	o.r.enterTurn()
 	o.got = o.got[:0]
 	o.ch.Levels(lv)
 	for _, m := range o.got {

@@ -29,6 +29,8 @@ const (
 	// burst costs a channel filter over every input sample and up to a
 	// MaxBurst buffer.
 	MaxActive = 32
+	// MaxWorkers bounds Config.Workers.
+	MaxWorkers = 256
 )
 
 // Config configures a Receiver.
@@ -57,6 +59,10 @@ type Config struct {
 	MaxBurst float64
 	// Input names the input in every message.
 	Input string
+	// Workers is how many goroutines demodulate bursts (0 or 1: the
+	// goroutine calling Process). The messages, their fields and their
+	// order are the same whatever the number.
+	Workers int
 	// Start is when the input's first sample was taken, zero when unknown.
 	// Every message gets OffsetS, its frame's start in seconds from the
 	// first sample, and, when Start is known, Time = Start + OffsetS.
@@ -126,12 +132,18 @@ type Receiver struct {
 	fsk                  *fskDemod
 	ook                  *ookDemod
 
-	recent     []recentMsg
-	recentSpan int64 // input samples a frame stays in recent
+	dd         *dedup
+	recentSpan int64 // input samples a frame stays in dd.recent
 	stats      Stats
 	freqErr    freqErrorEstimator
 
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
+
+	pool       *pool     // the workers (nil: demodulated by Process's caller)
+	turns      *turns    // a shard's: the pipelines' order
+	job        *demodJob // a shard's: the job being demodulated
+	inTurn     bool      // a shard's: job holds the pipelines
+	turnFailed int64     // a shard's: failedSoFar when its turn came (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -170,6 +182,10 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 		}
 	}
 	r.freqErr = newFreqErrorEstimator(cfg.CenterFreq, grids)
+	r.dd = &dedup{}
+	if cfg.Workers > 1 {
+		r.pool = r.newPool(cfg.Workers)
+	}
 	return r, nil
 }
 
@@ -196,6 +212,9 @@ func (cfg Config) withDefaults(bauds []int) (Config, error) {
 	}
 	if cfg.ThresholdDB == 0 {
 		cfg.ThresholdDB = 7
+	}
+	if cfg.Workers < 0 || cfg.Workers > MaxWorkers {
+		return cfg, fmt.Errorf("demod: %d workers: must be 0 to %d", cfg.Workers, MaxWorkers)
 	}
 	if !(cfg.MaxBurst >= 0 && cfg.MaxBurst <= 10) {
 		return cfg, fmt.Errorf("demod: MaxBurst %v s: must be 0 (the default) to 10", cfg.MaxBurst)
@@ -269,10 +288,23 @@ func (r *Receiver) Process(x []complex64) {
 		p := r.pos & r.rmask
 		c := copy(r.ring[p:], seg)
 		copy(r.ring, seg[c:])
+		r.stats.Channelized += int64(k * len(r.active))
+		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
+			// With workers, the search's frame and the burst channels'
+			// samples before it, which do not depend on each other, at
+			// once.
+			r.pool.extractAsync(r, seg)
+			r.pos += int64(k)
+			r.phase = 0
+			x = x[k:]
+			peaks := r.analyzeFrame()
+			r.pool.extractWait()
+			r.afterFrame(peaks)
+			continue
+		}
 		for _, b := range r.active {
 			r.extract(b, seg)
 		}
-		r.stats.Channelized += int64(k * len(r.active))
 		r.pos += int64(k)
 		r.phase += k
 		x = x[k:]
@@ -280,6 +312,9 @@ func (r *Receiver) Process(x []complex64) {
 			r.phase = 0
 			r.frame()
 		}
+	}
+	if r.pool != nil {
+		r.emitJobs(0)
 	}
 }
 
@@ -302,5 +337,9 @@ func (r *Receiver) Flush() {
 	}
 	clear(r.active)
 	r.active = r.active[:0]
+	if r.pool != nil {
+		r.emitJobs(len(r.pool.pending))
+		r.pool.stop()
+	}
 	r.ook.flush()
 }

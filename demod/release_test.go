@@ -17,7 +17,7 @@ import (
 func TestFailedFrameReleasedAsGood(t *testing.T) {
 	const fs = 250e3
 	rng := rand.New(rand.NewPCG(5, 5))
-	first, second := synth.FrameD5(rng, 0x7A31, 0x1D), synth.FrameD5(rng, 0x7A31, 0x21)
+	first, second := gridstream.FrameD5(rng, 0x7A31, 0x1D), gridstream.FrameD5(rng, 0x7A31, 0x21)
 	src := synth.Bursts(
 		synth.Burst{Start: 5000, GridStream: &synth.GridStreamBurst{Frame: first, Trailer: 4, FreqOffset: -20e3, SNRdB: 20}},
 		synth.Burst{Start: 5000 + int64(0.1*fs), GridStream: &synth.GridStreamBurst{Frame: second, Trailer: 4, FreqOffset: 30e3, SNRdB: 20}},
@@ -68,7 +68,7 @@ func TestFailedFrameReleasedAsGood(t *testing.T) {
 func TestDeframerOptionsAsGiven(t *testing.T) {
 	const fs = 250e3
 	rng := rand.New(rand.NewPCG(7, 7))
-	frame := synth.FrameD5(rng, 0x5FD6, 0x1D)
+	frame := gridstream.FrameD5(rng, 0x5FD6, 0x1D)
 	for _, tc := range []struct {
 		opts *gridstream.DeframerOptions
 		want int

@@ -1,6 +1,10 @@
 package demod
 
-import "github.com/gridstream-sdr/gridstream/frames"
+import (
+	"slices"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+)
 
 // Burst is a transmission the receiver found and demodulated, as
 // Config.OnBurst reports it.
@@ -47,13 +51,25 @@ func (r *Receiver) reportBurst(b *burst, start, end int64, info burstInfo, faile
 	if hi < lo {
 		lo, hi = hi, lo
 	}
-	r.cfg.OnBurst(Burst{
+	if r.job != nil {
+		// A worker's: counted in its turn, reported by the receiver
+		// after the burst's messages.
+		r.enterTurn()
+		failed = r.turnFailed
+	}
+	rep := Burst{
 		Start: start, End: end,
 		FreqLo: lo + r.cfg.CenterFreq, FreqHi: hi + r.cfg.CenterFreq,
 		RSSIdB: round1(info.rssi), SNRdB: round1(info.snr),
 		Messages:  r.burstMsgs,
 		CRCFailed: r.failedSoFar() > failed,
-	})
+	}
+	if r.job != nil {
+		rep.Messages = slices.Clone(rep.Messages)
+		r.job.report = &rep
+	} else {
+		r.cfg.OnBurst(rep)
+	}
 	clear(r.burstMsgs)
 	r.burstMsgs = r.burstMsgs[:0]
 }

@@ -30,12 +30,14 @@ func Decode(f Format, dst []complex64, src []byte) int {
 	dst = dst[:n]
 	switch f {
 	case CU8:
-		src = src[:2*n]
+		k := decode8(f, dst, src)
+		dst, src = dst[k:], src[2*k:2*n]
 		for i := range dst {
 			dst[i] = complex(cu8LUT[src[2*i]], cu8LUT[src[2*i+1]])
 		}
 	case CS8:
-		src = src[:2*n]
+		k := decode8(f, dst, src)
+		dst, src = dst[k:], src[2*k:2*n]
 		for i := range dst {
 			dst[i] = complex(cs8LUT[src[2*i]], cs8LUT[src[2*i+1]])
 		}

@@ -1,14 +1,72 @@
 #!/usr/bin/env bash
-# Speed of the pure-Go receiver (package demod) on one core: cu8 recordings
-# made by package synth, converted chunk by chunk as a file reader would, the
-# whole band searched. x_realtime is seconds of signal per second of CPU;
-# bursts_followed is the mean number of bursts being channelized at once.
-#   BenchmarkWideband2M4    2.4 MS/s, ~50 bursts/s hopping over ±1 MHz, all bauds
-#   BenchmarkModerate2M4    2.4 MS/s, ~10 bursts/s
-#   BenchmarkQuiet2M4       2.4 MS/s of noise: the band search alone
-#   BenchmarkSingle250k     250 kS/s single channel, a 9600-baud burst every ~0.1 s
+# Speed of the pure-Go receiver (package demod), issue 13's rows.
+#
+# 1. Go benchmarks on one core (GOMAXPROCS=1), cu8 recordings made by package
+#    synth, converted chunk by chunk as a file reader would, the whole band
+#    searched. x_realtime_cpu is seconds of signal per CPU second of the
+#    process (user+sys: on a shared machine wall time measures the
+#    neighbours too); x_realtime is the same per wall-clock second;
+#    bursts_followed is the mean number of bursts being channelized at once.
+#      BenchmarkRow250k   250 kS/s single channel, 9600 Bd at 12 dB, a burst every ~0.1 s
+#      BenchmarkRow2M4    2.4 MS/s, ~27 bursts/s hopping over ±1 MHz, all rates, 10–20 dB
+#      BenchmarkRow20M    20 MS/s (HackRF-class, 905–925 MHz), ~27 bursts/s over ±9.5 MHz
+#    plus the older BenchmarkWideband2M4, Moderate2M4, Quiet2M4, Single250k.
+#    COUNT (default 5) repeats each; summarise with benchstat.
+# 2. Whole processes: `gridstream demod` on synthetic files of each row
+#    (written once to $BENCH_DIR, default /tmp/gridstream-bench-demod), timed
+#    by /usr/bin/time: CPU seconds (user+sys), seconds of signal per CPU
+#    second, peak RSS; on one core, and with --workers 2 on two (whose
+#    messages must be the one-worker run's). The median of REPEAT (3) runs.
+#
+#   scripts/bench-demod.sh              # both
+#   ONLY=go scripts/bench-demod.sh      # Go benchmarks only
+#   ONLY=process scripts/bench-demod.sh # whole processes only
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCHTIME=${BENCHTIME:-10x}
-GOMAXPROCS=1 go test -run '^$' -bench "${BENCH:-Wideband2M4|Moderate2M4|Quiet2M4|Single250k}" \
-	-benchtime "$BENCHTIME" -benchmem ./demod
+COUNT=${COUNT:-5}
+BENCHTIME=${BENCHTIME:-5x}
+ONLY=${ONLY:-}
+
+if [[ "$ONLY" != process ]]; then
+	GOMAXPROCS=1 go test -run '^$' -bench "${BENCH:-Row250k|Row2M4|Row20M}" \
+		-benchtime "$BENCHTIME" -count "$COUNT" -benchmem ./demod
+fi
+[[ "$ONLY" == go ]] && exit 0
+
+dir=${BENCH_DIR:-/tmp/gridstream-bench-demod}
+mkdir -p "$dir"
+bin="$dir/gridstream"
+go build -o "$bin" ./cmd/gridstream
+
+# name rate synth-flags…
+rows=(
+	"r250_915M_250k 250000 --rate 250k --baud 9600 --snr 12 --interval 0.1 --count 300"
+	"r2m4_915M_2400k 2400000 --rate 2.4M --hop --snr 10:20 --interval 0.037 --count 270"
+	"r20_915M_20000k 20000000 --rate 20M --hop --max-offset 9.5M --snr 10:20 --interval 0.037 --count 108"
+)
+REPEAT=${REPEAT:-3}
+printf '%-18s %-7s %-5s %9s %9s %11s %8s %8s\n' file workers procs cpu_s wall_s x_rt_cpu rss_MiB messages
+for row in "${rows[@]}"; do
+	read -r name rate flags <<<"$row"
+	f="$dir/$name.cu8"
+	if [[ ! -s "$f" ]]; then
+		# shellcheck disable=SC2086
+		"$bin" synth --seed 1 $flags "$f" 2>/dev/null
+	fi
+	secs=$(awk -v b="$(stat -c %s "$f")" -v r="$rate" 'BEGIN { print b / 2 / r }')
+	for run in "1 1" "2 2"; do
+		read -r workers procs <<<"$run"
+		# REPEAT runs; the median CPU time (and its run's wall time and RSS).
+		for _ in $(seq "$REPEAT"); do
+			GOMAXPROCS=$procs /usr/bin/time -f '%U %S %e %M' "$bin" demod --state "" --progress never \
+				--workers "$workers" "$f" 2>&1 >"$dir/$name.w$workers.jsonl" | tail -1
+		done | awk '{ print $1 + $2, $3, $4 }' | sort -n >"$dir/times"
+		msgs=$(wc -l <"$dir/$name.w$workers.jsonl")
+		awk -v n="$name" -v w="$workers" -v p="$procs" -v sec="$secs" -v msgs="$msgs" -v half="$(((REPEAT + 1) / 2))" \
+			'NR == half { printf "%-18s %-7s %-5s %9.2f %9.2f %10.1fx %8.1f %8d\n", n, w, p, $1, $2, sec / $1, $3 / 1024, msgs }' "$dir/times"
+	done
+	if ! cmp -s <(sed 's/"time":"[^"]*",//' "$dir/$name.w1.jsonl") <(sed 's/"time":"[^"]*",//' "$dir/$name.w2.jsonl"); then
+		echo "$name: --workers 2 printed different messages from --workers 1" >&2
+		exit 1
+	fi
+done

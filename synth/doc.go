@@ -6,11 +6,15 @@
 //
 // # Signal model
 //
-// GridStream bursts are continuous-phase 2-FSK (optionally Gaussian-shaped,
-// GFSK) at the burst's baud, deviation and frequency offset; the bits come
-// from gridstream.AppendTransmission (preamble, version 4/5 sync framing, UART 8N1
-// bytes, trailer). NGE101 bursts are OOK at a frequency offset, keyed by the
-// differential-Manchester levels of pulse.AppendLevels.
+// What a protocol sends is the protocol's: synth asks the list
+// (protocols.All) for its protocol.Transmitters, which turn a frame into
+// the symbols keyed on the air and make random valid frames. How they go
+// through the air is synth's. FSK bursts (GridStreamBurst: GridStream's
+// frames, or another FSK protocol's) are continuous-phase 2-FSK (optionally
+// Gaussian-shaped, GFSK) at the burst's baud, deviation and frequency
+// offset; OOK bursts (NGE101Burst: NGE101 packets, or another OOK
+// protocol's) are keyed at a frequency offset by the levels of the
+// protocol's line coding (its Radio().OOK, through pulse.AppendLevels).
 //
 // Noise is complex white Gaussian noise of power NoiseDB (dB relative to a
 // full-scale amplitude of 1) spread over the whole sample rate. A burst's
@@ -47,7 +51,8 @@
 // burst (WriteTruth and ReadTruth are the .truth.jsonl files), and Plan.Meta
 // its SigMF meta.
 //
-// Helpers: RandomFrame builds a random valid GridStream frame (0x2A through
-// the CRC; types 0x55 length 0x23 and 0xD5 with the seen lengths) for a CRC
-// init; DefaultDeviation gives the deviation used when a burst leaves it 0.
+// Helpers: ParseFrameHex and ParseCRCInit read GridStream frames and CRC
+// inits as `synth --frame` and `--crc-init` take them (through its
+// transmitter); DefaultDeviation gives the deviation used when a burst
+// leaves it 0.
 package synth

@@ -4,71 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
-
-// D5Lengths are the 0xD5 frame lengths seen in captures.
-var D5Lengths = []byte{0x11, 0x14, 0x16, 0x17, 0x19, 0x1C, 0x1D, 0x21, 0x47, 0x7D}
-
-// RandomFrame returns a random valid GridStream frame, from the 0x2A byte
-// through the CRC, whose CRC uses init: half are 0x55 broadcasts (length
-// 0x23, CI 0x30), half 0xD5 directed frames of a seen length.
-func RandomFrame(rng *rand.Rand, init uint16) []byte {
-	if rng.IntN(2) == 0 {
-		return Frame55(rng, init)
-	}
-	return FrameD5(rng, init, D5Lengths[rng.IntN(len(D5Lengths))])
-}
-
-// LongLength is the length field of the longest 0xD5 frames tested: 253
-// bytes from the CI byte through the CRC, 257 in all, about 2.6 kbit on the
-// air.
-const LongLength = 0xFD
-
-func randBytes(rng *rand.Rand, p []byte) {
-	for i := range p {
-		p[i] = byte(rng.Uint32())
-	}
-}
-
-// Frame55 returns a random 0x55 broadcast frame (length 0x23) for init.
-func Frame55(rng *rand.Rand, init uint16) []byte {
-	f := []byte{0x2A, 0x55, 0x00, 0x23, 0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE}
-	lan := make([]byte, 4)
-	randBytes(rng, lan)
-	f = append(f, lan...)
-	f = append(f, 0x00, byte(rng.Uint32())) // WAN tail, counter
-	up := rng.Uint32() >> 4                 // uptime
-	f = append(f, byte(up>>24), byte(up>>16), byte(up>>8), byte(up))
-	f = append(f, 0xA4, byte(rng.Uint32()))
-	f = append(f, lan...)
-	f = append(f, 0x01, 0x00)
-	tail := make([]byte, 3+2)
-	randBytes(rng, tail)
-	f = append(f, tail...)
-	f = append(f, 0x7E, byte(rng.Uint32()))
-	return appendCRC(f, init)
-}
-
-// FrameD5 returns a random 0xD5 frame of the given length field for init.
-func FrameD5(rng *rand.Rand, init uint16, length byte) []byte {
-	if length < 11 {
-		length = 11
-	}
-	cis := []byte{0x21, 0x22, 0x29, 0x51, 0x55}
-	f := []byte{0x2A, 0xD5, 0x00, length, cis[rng.IntN(len(cis))]}
-	body := make([]byte, int(length)-3)
-	randBytes(rng, body)
-	f = append(f, body...)
-	return appendCRC(f, init)
-}
-
-// appendCRC appends the CRC over the CI byte (index 4) through the end.
-func appendCRC(f []byte, init uint16) []byte {
-	c := gridstream.CRC16(init, f[4:])
-	return append(f, byte(c>>8), byte(c))
-}
 
 // HopConfig describes a random hopping schedule.
 type HopConfig struct {
@@ -152,9 +89,6 @@ func NewHopper(cfg HopConfig) *Hopper {
 	}
 	if cfg.Bauds == nil {
 		cfg.Bauds = []float64{9600, 19200, 38400}
-	}
-	if cfg.CRCInits == nil {
-		cfg.CRCInits = []uint16{0x5FD6}
 	}
 	if cfg.Versions == nil {
 		cfg.Versions = []int{4, 5}
@@ -258,14 +192,9 @@ func (h *Hopper) make() {
 	h.n++
 	if c.NGE101Every > 0 && h.n%c.NGE101Every == 0 && h.nge+guard <= h.t {
 		b := at(h.t)
-		var pkt []byte
-		if h.rng.IntN(2) == 0 {
-			pkt = nge101.NewPacket(h.rng.IntN(256), 1+h.rng.IntN(8), false, uint64(500+h.rng.IntN(20000)), false)
-		} else {
-			pkt = nge101.NewPacket(h.rng.IntN(256), 1+h.rng.IntN(8), true, uint64(h.rng.Uint32()), false)
-		}
+		pkt := ookTx.RandomFrame(h.rng, protocol.Traffic{})
 		b.NGE101 = &NGE101Burst{Bits: pkt, FreqOffset: c.NGE101Offset, SNRdB: snr}
-		h.nge = h.t + float64(2*len(pkt))*nge101.HalfCell*fs + 2*nge101.Gap*fs
+		h.nge = h.t + float64(2*len(pkt))*ookTiming.HalfCell*fs + 2*ookTiming.Gap*fs
 		// NGE101 bursts do not use a hop channel.
 		h.push(b)
 		return
@@ -341,7 +270,7 @@ func (h *Hopper) channelAt(f float64) int {
 // airSamples is how long a burst lasts, in samples (bits ≈ preamble + 21
 // + 10 per byte + 10).
 func (h *Hopper) airSamples(gs *GridStreamBurst) float64 {
-	nbits := float64(gs.PreambleBits + 21 + 10*(len(gs.Frame)+1))
+	nbits := float64(gs.tx().MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}))
 	return nbits * h.cfg.SampleRate / gs.Baud
 }
 
@@ -352,16 +281,7 @@ func (h *Hopper) gridStream(f, snr float64) *GridStreamBurst {
 	baud := c.Bauds[h.rng.IntN(len(c.Bauds))]
 	dev := DefaultDeviation(baud) * (1 + h.uniform(-c.DeviationSpread, c.DeviationSpread))
 	bt := max(c.BT, 0)
-	init := c.CRCInits[h.rng.IntN(len(c.CRCInits))]
-	var frame []byte
-	switch {
-	case c.Broadcast:
-		frame = Frame55(h.rng, init)
-	case len(c.Lengths) > 0:
-		frame = FrameD5(h.rng, init, c.Lengths[h.rng.IntN(len(c.Lengths))])
-	default:
-		frame = RandomFrame(h.rng, init)
-	}
+	frame := fskTx.RandomFrame(h.rng, protocol.Traffic{Keys: c.CRCInits, Lengths: c.Lengths, Broadcast: c.Broadcast})
 	gs := &GridStreamBurst{
 		Frame:        frame,
 		Trailer:      0x04,

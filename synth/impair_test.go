@@ -5,6 +5,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // power is the mean power of x.
@@ -38,7 +40,7 @@ func burstFreq(x []complex64, a, e int, fs float64) float64 {
 
 func TestReceiverPPM(t *testing.T) {
 	const fs = 1e6
-	b := Burst{Start: 100, GridStream: &GridStreamBurst{Frame: Frame55(rand.New(rand.NewPCG(1, 1)), 0x5FD6), Trailer: 4, FreqOffset: 100e3, SNRdB: 20}}
+	b := Burst{Start: 100, GridStream: &GridStreamBurst{Frame: gridstream.Frame55(rand.New(rand.NewPCG(1, 1)), 0x5FD6), Trailer: 4, FreqOffset: 100e3, SNRdB: 20}}
 	for _, ppm := range []float64{-50, 0, 37} {
 		x, tr := Generate(Config{SampleRate: fs, NoNoise: true, CenterFreq: 915e6, Frontend: Frontend{PPM: ppm}}, Bursts(b))
 		want := (915e6+100e3)/(1+ppm*1e-6) - 915e6
@@ -57,7 +59,7 @@ func TestReceiverPPM(t *testing.T) {
 
 func TestFreqDrift(t *testing.T) {
 	const fs = 1e6
-	gs := &GridStreamBurst{Frame: FrameD5(rand.New(rand.NewPCG(1, 1)), 0x5FD6, 0x7D), Trailer: 4, Baud: 38400, FreqDrift: 8e3, SNRdB: 20}
+	gs := &GridStreamBurst{Frame: gridstream.FrameD5(rand.New(rand.NewPCG(1, 1)), 0x5FD6, 0x7D), Trailer: 4, Baud: 38400, FreqDrift: 8e3, SNRdB: 20}
 	x, tr := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 0, GridStream: gs}))
 	a, e := int(tr[0].Start), int(tr[0].End)
 	q := (e - a) / 5

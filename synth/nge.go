@@ -5,13 +5,13 @@ import (
 	"math/rand/v2"
 
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // NGEClosingPulse is the usual width of the closing pulse a transmitter may
 // send after a packet whose last cell ends low: half a bit cell (rtl_433's
 // Norgo decoder reads it as a short pulse).
-const NGEClosingPulse = nge101.HalfCell
+var NGEClosingPulse = ookTiming.HalfCell
 
 // AppendLevels appends the burst's OOK levels at fs samples/s (one 0/1 per
 // sample, starting at the idle level 0): every repeat of the packet with the
@@ -19,14 +19,15 @@ const NGEClosingPulse = nge101.HalfCell
 // pulse if it sends one.
 func (ng NGE101Burst) AppendLevels(dst []byte, fs float64) []byte {
 	ng = ng.withDefaults()
-	t := nge101.Timing
+	t := ng.timing()
 	t.HalfCell *= 1 + ng.ClockError
+	bits, _ := ng.tx().AppendAir(nil, ng.Bits, protocol.Framing{})
 	for i := range ng.Repeats {
 		if i > 0 {
 			dst = appendLevel(dst, 0, int(ng.RepeatGap*fs))
 		}
 		var end byte
-		dst, end = pulse.AppendLevels(dst, ng.Bits, t, fs, 0)
+		dst, end = pulse.AppendLevels(dst, bits, t, fs, 0)
 		if end == 0 && ng.ClosingPulse > 0 {
 			dst = appendLevel(dst, 1, max(1, int(math.Round(ng.ClosingPulse*(1+ng.ClockError)*fs))))
 		}
@@ -207,11 +208,7 @@ func (c NGETraffic) Bursts() []Burst {
 	for range c.Count {
 		var pkt []byte
 		for pkt == nil || c.Ends == EndsLow && !NGEEndsLow(pkt) || c.Ends == EndsHigh && NGEEndsLow(pkt) {
-			if rng.IntN(2) == 0 {
-				pkt = nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), false, uint64(1+rng.IntN(1<<19-1)), false)
-			} else {
-				pkt = nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), true, rng.Uint64N(1<<34), rng.IntN(8) == 0)
-			}
+			pkt = ookTx.RandomFrame(rng, protocol.Traffic{Wide: true})
 		}
 		nb := Burst{NGE101: &NGE101Burst{Bits: pkt, FreqOffset: c.Offset, SNRdB: c.SNRdB,
 			ClosingPulse: c.ClosingPulse, ClockError: c.ClockError}}

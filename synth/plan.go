@@ -1,14 +1,12 @@
 package synth
 
 import (
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Options describe a recording as the `gridstream synth` command's options
@@ -286,7 +284,7 @@ func (o Options) Plan() (*Plan, error) {
 		}
 		var end float64
 		laid, end = ngeImp.interferer.place(laid, b, float64(t), rate, ngeImp.rng)
-		t = int64(end) + int64(2*nge101.Gap*rate) + int64(o.Interval*rate)
+		t = int64(end) + int64(2*ookTiming.Gap*rate) + int64(o.Interval*rate)
 	}
 	src := Bursts(laid...)
 	if count > 0 {
@@ -340,34 +338,28 @@ func (o Options) Plan() (*Plan, error) {
 // ngePackets returns the explicit NGE101 bursts (at offset 0): the power
 // packets, then the energy packets.
 func (o Options) ngePackets() ([]Burst, error) {
-	ppk := o.NGEPulsesPerKWh
-	id, ch := o.NGEID, o.NGEChannel
-	if id < 0 || id > 255 || ch < 1 || ch > 8 {
-		return nil, errors.New("--nge-id must be 0-255 and --nge-channel 1-8")
-	}
-	if !(ppk > 0) {
-		return nil, errors.New("--nge-pulses-per-kwh must be positive")
-	}
-	nge := func(pkt []byte) Burst {
-		return Burst{NGE101: &NGE101Burst{Bits: pkt, Repeats: o.NGERepeats, SNRdB: o.SNR[1]}}
+	v := protocol.Values{"nge-id": o.NGEID, "nge-channel": o.NGEChannel,
+		"nge-pulses-per-kwh": o.NGEPulsesPerKWh, "nge-low-battery": o.NGELowBattery}
+	if _, err := ookTx.Encode(v); err != nil { // the values, checked even when no packet is sent
+		return nil, err
 	}
 	var out []Burst
+	add := func(key string, x float64) error {
+		v[key] = x
+		pkt, err := ookTx.Encode(v)
+		delete(v, key)
+		out = append(out, Burst{NGE101: &NGE101Burst{Bits: pkt, Repeats: o.NGERepeats, SNRdB: o.SNR[1]}})
+		return err
+	}
 	for _, w := range o.NGEPower {
-		if !(w > 0) {
-			return nil, fmt.Errorf("--nge-power %g: must be positive", w)
+		if err := add("nge-power", w); err != nil {
+			return nil, err
 		}
-		gap := math.Round(3.6864e9 / (ppk * w))
-		if gap < 1 || gap >= 1<<19 {
-			return nil, fmt.Errorf("--nge-power %g W: the pulse gap (%.0f/1024 s) does not fit 19 bits", w, gap)
-		}
-		out = append(out, nge(nge101.NewPacket(id, ch, false, uint64(gap), false)))
 	}
 	for _, e := range o.NGEEnergy {
-		n := math.Round(e * ppk)
-		if !(n >= 0) || n >= 1<<34 {
-			return nil, fmt.Errorf("--nge-energy %g kWh: the pulse count does not fit 34 bits", e)
+		if err := add("nge-energy", e); err != nil {
+			return nil, err
 		}
-		out = append(out, nge(nge101.NewPacket(id, ch, true, uint64(n), o.NGELowBattery)))
 	}
 	return out, nil
 }
@@ -465,28 +457,15 @@ func (imp *ngeImpairments) apply(ng *NGE101Burst) {
 	ng.ClockError = imp.clock[0] + (imp.clock[1]-imp.clock[0])*imp.rng.Float64()
 }
 
-// ParseFrameHex reads a GridStream frame written in hex, from the 0x2A byte
-// through the CRC: an 00FF or 80FF prefix before the 2A byte, a 0x prefix,
-// and spaces, tabs, colons and dashes between the digits are allowed.
-func ParseFrameHex(s string) ([]byte, error) {
-	clean := strings.Map(func(r rune) rune {
-		if r == ' ' || r == ':' || r == '-' || r == '\t' {
-			return -1
-		}
-		return r
-	}, strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "0x"), "0X"))
-	b, err := hex.DecodeString(clean)
-	if err != nil {
-		return nil, errors.New("not hex")
-	}
-	if len(b) >= 3 && (b[0] == 0x00 || b[0] == 0x80) && b[1] == 0xFF && b[2] == 0x2A {
-		b = b[2:]
-	}
-	if len(b) < 4 || b[0] != 0x2A {
-		return nil, errors.New("a frame starts with the 2A byte and has at least a type and a length")
-	}
-	return b, nil
-}
+// ParseFrameHex reads a frame of GridStreamBurst's protocol written as
+// text: for GridStream, hex from the 0x2A byte through the CRC (an 00FF or
+// 80FF prefix, a 0x prefix and spaces, tabs, colons and dashes between the
+// digits are allowed).
+func ParseFrameHex(s string) ([]byte, error) { return fskTx.ParseFrame(s) }
+
+// ParseCRCInit reads a network key of GridStreamBurst's protocol (a
+// GridStream CRC init, 4 hex digits), as Options.CRCInits holds them.
+func ParseCRCInit(s string) (uint16, error) { return fskTx.ParseKey(s) }
 
 // checkImpairments checks the impairment options, naming their flags.
 func (o Options) checkImpairments() error {

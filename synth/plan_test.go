@@ -2,7 +2,6 @@ package synth
 
 import (
 	"bytes"
-	"encoding/hex"
 	"math"
 	"strings"
 	"testing"
@@ -174,34 +173,6 @@ func TestPlanErrors(t *testing.T) {
 		tc.set(&o)
 		if p, err := o.Plan(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Plan() = %v, %v; want %q", p, err, tc.want)
-		}
-	}
-}
-
-func TestParseFrameHex(t *testing.T) {
-	for _, tc := range []struct{ in, want, err string }{
-		{pse, pse, ""},
-		{"00FF" + pse, pse, ""},
-		{"80FF" + pse, pse, ""},
-		{"0x" + pse, pse, ""},
-		{" 2A D5 00 14:22-90\t00 00 57900000C7510F07000316A41B109E1F ", pse, ""},
-		{"2AD50014", "2AD50014", ""},
-		{"2AD500", "", "a frame starts with the 2A byte"},
-		{"55" + pse, "", "a frame starts with the 2A byte"},
-		{"01FF" + pse, "", "a frame starts with the 2A byte"},
-		{"2AD5001", "", "not hex"},
-		{"zz", "", "not hex"},
-		{"", "", "a frame starts"},
-	} {
-		f, err := ParseFrameHex(tc.in)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("%q: error %v, want %q", tc.in, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || !strings.EqualFold(hex.EncodeToString(f), tc.want) {
-			t.Errorf("%q: % X, %v", tc.in, f, err)
 		}
 	}
 }

@@ -3,9 +3,12 @@ package synth
 import (
 	"fmt"
 	"strings"
-
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
+
+// LongLength is the length field of the longest 0xD5 frames tested (the
+// "long" scenarios): 253 bytes from the CI byte through the CRC, 257 in
+// all, about 2.6 kbit on the air.
+const LongLength = 0xFD
 
 // Scenario is a named channel impairment: a row of the README's impairment
 // table, and `gridstream synth --scenario NAME`. Apply sets its options on
@@ -99,7 +102,7 @@ func TableOptions(rate, snr float64, count int, seed uint64) Options {
 		SampleRate: rate, SNR: [2]float64{snr, snr}, Seed: seed, Count: &count,
 		CRCInits: []uint16{0x5FD6}, Versions: []int{4, 5}, Bauds: []float64{9600, 19200, 38400},
 		BT: 0.5, Interval: 0.05, HopGrid: 100e3, Jitter: 3e3, RandomPolarity: true, ClockPPM: 20,
-		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: nge101.DefaultPulsesPerKWh, NGERepeats: 1,
+		NGEID: 42, NGEChannel: 1, NGEPulsesPerKWh: optionDefault("nge-pulses-per-kwh").(float64), NGERepeats: 1,
 	}
 	if rate > 1e6 {
 		o.Hop, o.MaxOffset, o.Interval = true, 1e6, 0.01

@@ -5,8 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/bits/pulse"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Config describes the recording.
@@ -44,18 +44,25 @@ type Config struct {
 // leaves 30 dB of SNR before a burst reaches full scale.
 const DefaultNoiseDB = -30
 
-// GridStreamBurst is one GridStream transmission.
+// GridStreamBurst is one FSK transmission: a GridStream frame, or one of
+// another FSK protocol of the list (Protocol).
 type GridStreamBurst struct {
-	// Frame is the frame from the 0x2A byte through the CRC.
+	// Protocol is what is sent (nil: GridStream).
+	Protocol protocol.Transmitter
+	// Frame is the frame as the protocol's messages hold it (GridStream:
+	// from the 0x2A byte through the CRC).
 	Frame []byte
-	// Trailer is the byte sent after the CRC (0x04 or 0x00).
+	// Trailer is what is sent after the frame (GridStream: the byte after
+	// the CRC, 0x04 or 0x00).
 	Trailer byte
-	// Version is the sync version, 4 or 5 (0 means 4).
+	// Version is the protocol's framing variant (GridStream: the sync
+	// version, 4 or 5; 0 means 4).
 	Version int
 	// PreambleBits is the alternating preamble length (0 means 52; below 16
 	// is raised to 16).
 	PreambleBits int
-	// Baud is the symbol rate (0 means 9600).
+	// Baud is the symbol rate (0 means the protocol's first rate, 9600 for
+	// GridStream).
 	Baud float64
 	// Deviation is the peak frequency deviation in Hz (0 means
 	// DefaultDeviation(Baud)).
@@ -82,9 +89,14 @@ type GridStreamBurst struct {
 	ClockDrift float64
 }
 
-// NGE101Burst is one NGE101 transmission: the packet sent Repeats times.
+// NGE101Burst is one OOK packet transmission, sent Repeats times: an
+// NGE101 packet, or one of another OOK protocol of the list (Protocol),
+// keyed in the protocol's line coding (Radio().OOK).
 type NGE101Burst struct {
-	// Bits is the packet as unpacked bits (e.g. nge101.NewPacket).
+	// Protocol is what is sent (nil: NGE101).
+	Protocol protocol.Transmitter
+	// Bits is the packet as unpacked bits (e.g. the NGE101 transmitter's
+	// RandomFrame or Encode).
 	Bits []byte
 	// FreqOffset is the carrier offset from the recording's centre in Hz.
 	FreqOffset float64
@@ -407,10 +419,34 @@ type fsk struct {
 
 const shapeRes = 64
 
+// tx is the burst's protocol.
+func (gs GridStreamBurst) tx() protocol.Transmitter {
+	if gs.Protocol != nil {
+		return gs.Protocol
+	}
+	return fskTx
+}
+
+// tx is the burst's protocol.
+func (ng NGE101Burst) tx() protocol.Transmitter {
+	if ng.Protocol != nil {
+		return ng.Protocol
+	}
+	return ookTx
+}
+
+// timing is the burst's protocol's OOK line coding.
+func (ng NGE101Burst) timing() pulse.Timing {
+	if ng.Protocol != nil {
+		return *ng.Protocol.Radio().OOK
+	}
+	return ookTiming
+}
+
 // withDefaults fills the zero fields of a GridStream burst as documented.
 func (gs GridStreamBurst) withDefaults() GridStreamBurst {
 	if gs.Baud == 0 {
-		gs.Baud = 9600
+		gs.Baud = float64(gs.tx().Radio().Rates[0].Baud)
 	}
 	if gs.Deviation == 0 {
 		gs.Deviation = DefaultDeviation(gs.Baud)
@@ -439,22 +475,23 @@ func (ng NGE101Burst) withDefaults() NGE101Burst {
 func (b Burst) Samples(rate float64) int64 {
 	if b.GridStream != nil {
 		gs := b.GridStream.withDefaults()
-		bitCount := gs.PreambleBits + 21 + 10*(len(gs.Frame)+1) + 8 // sync, frame, trailer, slack
+		bitCount := gs.tx().MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}) + 8 // slack
 		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
 	}
 	if b.OOK != nil {
 		return int64(b.OOK.Seconds()*rate) + 1
 	}
 	ng := b.NGE101.withDefaults()
-	packet := (float64(2*len(ng.Bits))*nge101.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
-	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*nge101.Gap) * rate)
+	t := ng.timing()
+	packet := (float64(2*len(ng.Bits))*t.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
+	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*t.Gap) * rate)
 }
 
 func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 	gs := b.GridStream.withDefaults()
 	fs := g.cfg.SampleRate
 	baud, dev, ver, pre := gs.Baud, gs.Deviation, gs.Version, gs.PreambleBits
-	bs := gridstream.AppendTransmission(nil, gs.Frame, ver, pre, gs.Trailer)
+	bs, frameBit := gs.tx().AppendAir(nil, gs.Frame, protocol.Framing{PreambleBits: pre, Variant: ver, Trailer: gs.Trailer})
 	spb := fs / (baud * (1 + gs.ClockPPM*1e-6))
 	r := &fsk{
 		start:  float64(b.Start) + b.StartFrac,
@@ -479,13 +516,8 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 	}
 	total := r.length + r.ramp
 	r.endIdx = int64(math.Ceil(r.start + total))
-	// The 0x2A start bit follows the preamble and the framing bits.
-	nFraming := 20
-	if ver == 5 {
-		nFraming = 21
-	}
 	t := Truth{
-		Protocol:   gridstream.Name,
+		Protocol:   gs.tx().Name(),
 		Start:      b.Start,
 		End:        r.endIdx,
 		FreqHz:     gs.FreqOffset,
@@ -495,7 +527,7 @@ func (g *Generator) newFSK(b Burst) (renderer, Truth) {
 		Invert:     gs.Invert,
 		Version:    ver,
 		Frame:      append([]byte(nil), gs.Frame...),
-		FrameStart: int64(r.start + r.lead + float64(pre+nFraming)*spb),
+		FrameStart: int64(r.start + r.lead + float64(frameBit)*spb),
 	}
 	return r, t
 }
@@ -599,7 +631,7 @@ func (g *Generator) newOOK(b Burst) (renderer, Truth) {
 		phase:  2 * math.Pi * g.prng.Float64(),
 	}
 	t := Truth{
-		Protocol:   nge101.Name,
+		Protocol:   ng.tx().Name(),
 		Start:      b.Start,
 		End:        b.Start + int64(len(lv)),
 		FreqHz:     ng.FreqOffset,

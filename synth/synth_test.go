@@ -16,7 +16,7 @@ func TestRandomFrameCRC(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, init := range []uint16{0x5FD6, 0x142A, 0xE623} {
 		for range 50 {
-			f := RandomFrame(rng, init)
+			f := gridstream.RandomFrame(rng, init)
 			if f[0] != 0x2A || (f[1] != 0x55 && f[1] != 0xD5) {
 				t.Fatalf("bad header % X", f[:4])
 			}
@@ -48,7 +48,7 @@ func TestFSKBits(t *testing.T) {
 		{2.4e6, 38400, 600e3, 0.5, false, 4},
 	} {
 		rng := rand.New(rand.NewPCG(3, 4))
-		fr := RandomFrame(rng, 0x5FD6)
+		fr := gridstream.RandomFrame(rng, 0x5FD6)
 		b := Burst{Start: 1000, StartFrac: 0.3, GridStream: &GridStreamBurst{
 			Frame: fr, Trailer: 4, Version: tc.ver, PreambleBits: 40, Baud: tc.baud,
 			FreqOffset: tc.off, Invert: tc.invert, BT: tc.bt, SNRdB: 20,

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/iq"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 )
 
 // TruthLine is one line of a ground-truth file (`gridstream synth --truth`,
@@ -65,7 +64,7 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 		if center > 0 {
 			l.FreqHz = center + t.FreqHz
 		}
-		if t.Protocol == nge101.Name {
+		if t.Frame == nil { // an OOK packet's bits, or nothing
 			l.Bits = len(t.Bits)
 			l.Raw = strings.ToUpper(hex.EncodeToString(bitio.Pack(t.Bits)))
 		} else {
@@ -80,7 +79,7 @@ func TruthLines(ts []Truth, rate, center float64) []TruthLine {
 // occupied band, the protocol as label and the raw frame as comment.
 func (l TruthLine) Annotation() iq.Annotation {
 	half := l.Deviation + float64(l.Baud)/2
-	if l.Protocol == nge101.Name || l.Protocol == OOKInterferer {
+	if l.Baud == 0 { // on-off keyed
 		half = 5e3
 	}
 	return iq.Annotation{

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream/gridstreamtest"
 	"github.com/gridstream-sdr/gridstream/samples"
 )
 
@@ -107,7 +108,7 @@ func TestFramesSeeds(t *testing.T) {
 		}
 		all.WriteString(withoutTime(t, strings.ReplaceAll(r.stdout, filepath.Dir(n)+"/", "")))
 	}
-	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--all")
+	r := gridstream(t, []byte(gridstreamtest.PugetSound), "frames", "--state", "", "--all")
 	all.WriteString(withoutTime(t, r.stdout))
 	golden(t, "frames-seeds.golden.jsonl", all.String())
 }
@@ -127,7 +128,7 @@ func TestFramesTextFlags(t *testing.T) {
 			t.Errorf("frames --help offers %s, which means nothing for hex lines", f)
 		}
 	}
-	r := gridstream(t, []byte(seeds.PugetSound), "frames", "--state", "", "--invert", "--sync-errors", "3")
+	r := gridstream(t, []byte(gridstreamtest.PugetSound), "frames", "--state", "", "--invert", "--sync-errors", "3")
 	if r.code != 0 || r.stdout == "" || !strings.Contains(r.stderr, `flags="--invert --sync-errors"`) {
 		t.Errorf("frames with bit-stream flags: exit %d, %d bytes out\n%s", r.code, len(r.stdout), r.stderr)
 	}

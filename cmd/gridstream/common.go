@@ -44,11 +44,17 @@ func decoderFlags() []cli.Flag {
 }
 
 // optionRange returns the range of the protocol option called name.
-func optionRange(name string) cliflags.Range {
+func optionRange(name string) cliflags.Range { return cliflags.OptionRange(findOption(name)) }
+
+// optionDefault returns the default value of the protocol option name.
+func optionDefault(name string) any { return findOption(name).Value }
+
+// findOption returns the protocol option called name.
+func findOption(name string) protocol.Option {
 	for _, p := range protocols.All() {
 		for _, o := range p.Options() {
 			if o.Name == name {
-				return cliflags.OptionRange(o)
+				return o
 			}
 		}
 	}

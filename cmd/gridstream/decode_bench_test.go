@@ -22,7 +22,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
 	gs "github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	gsynth "github.com/gridstream-sdr/gridstream/synth"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
@@ -41,7 +40,7 @@ func benchStream(nBits, every int) (stream []byte, ends []int, raws []string) {
 		for range gap {
 			stream = append(stream, byte(rng.Uint32()&1))
 		}
-		f := gsynth.RandomFrame(rng, 0x45F8)
+		f := gs.RandomFrame(rng, 0x45F8)
 		stream = gs.AppendTransmission(stream, f, 4, 48, 0x04)
 		ends = append(ends, len(stream)-10) // the trailer byte is not needed
 		raws = append(raws, strings.ToUpper(hex.EncodeToString(f)))

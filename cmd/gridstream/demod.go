@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -58,6 +59,9 @@ func iqFlags() []cli.Flag {
 		startTimeFlag(),
 		cliflags.Ranged(&cli.DurationFlag{Name: "stats-interval", Category: catIQ,
 			Usage: "log receiver statistics on stderr this often (default: off for files, 1m for rtl_tcp and stdin)"}, statsIntervalRange),
+		cliflags.Ranged(&cli.IntFlag{Name: "workers", Category: catIQ, Value: runtime.GOMAXPROCS(0),
+			Usage: "goroutines demodulating bursts (the messages and their order are the same with any number; default: the CPUs Go may use, GOMAXPROCS)"},
+			cliflags.Range{Min: 1, Max: demod.MaxWorkers, Unit: "goroutines"}),
 	}
 }
 
@@ -226,6 +230,7 @@ func runDemod(c *cli.Context) error {
 		cfg: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
+			Workers: c.Int("workers"),
 		},
 		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
 		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,

@@ -17,8 +17,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
 	"github.com/gridstream-sdr/gridstream/iq"
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -139,7 +137,7 @@ func synthCommand() *cli.Command {
 				cliflags.Range{Min: 0, Max: 255, Stated: true}),
 			cliflags.Ranged(&cli.IntFlag{Name: "nge-channel", Category: catNGE, Value: 1, Usage: "NGE101 channel (1-8)"},
 				cliflags.Range{Min: 1, Max: 8, Stated: true}),
-			cliflags.Ranged(&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: nge101.DefaultPulsesPerKWh,
+			cliflags.Ranged(&cli.Float64Flag{Name: "nge-pulses-per-kwh", Category: catNGE, Value: optionDefault("nge-pulses-per-kwh").(float64),
 				Usage: "LED pulses per kWh used to turn W/kWh into the packet's pulse gap/count"}, optionRange("nge-pulses-per-kwh")),
 			&cli.BoolFlag{Name: "nge-low-battery", Category: catNGE, Usage: "set the low-battery bit in energy packets"},
 			&cli.StringFlag{Name: "nge-offset", Category: catNGE,
@@ -296,7 +294,7 @@ func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
 	}
 	for _, s := range c.StringSlice("crc-init") {
 		for _, part := range strings.Split(s, ",") {
-			in, err := gridstream.ParseInit(part)
+			in, err := synth.ParseCRCInit(part)
 			if err != nil {
 				return nil, 0, fmt.Errorf("--crc-init: %v", err)
 			}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
-	"github.com/gridstream-sdr/gridstream/synth"
 )
 
 // Counts says what a recording holds.
@@ -93,7 +92,7 @@ func next(rng *rand.Rand, dst []byte) (tx []byte, nge bool) {
 		return append(dst, nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), rng.IntN(2) == 0, rng.Uint64N(1<<20), rng.IntN(16) == 0)...), true
 	}
 	u := gridstream.Utilities[rng.IntN(len(gridstream.Utilities))]
-	frame := synth.RandomFrame(rng, u.Init)
+	frame := gridstream.RandomFrame(rng, u.Init)
 	preamble := 16 + rng.IntN(25)
 	start := len(dst)
 	dst = gridstream.AppendTransmission(dst, frame, 4+rng.IntN(2), preamble, 0x04)

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/internal/seeds"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream/gridstreamtest"
 )
 
 var fixedTime = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
@@ -40,7 +40,7 @@ func TestSeedFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := decodeAll(t, dec, seeds.GridStreamFrames(t))
+	msgs := decodeAll(t, dec, gridstreamtest.SeedFrames(t))
 	type want struct {
 		typ, ci, init, utility, src, dst, srcWAN string
 		network, counter                         any

@@ -6,9 +6,9 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/internal/seeds"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream/gridstreamtest"
 )
 
 type found struct {
@@ -38,7 +38,7 @@ func whole() int { return 1 << 30 }
 
 func TestDeframerFindsEverySeedFrame(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, h := range seeds.GridStreamFrames(t) {
+	for _, h := range gridstreamtest.SeedFrames(t) {
 		for _, version := range []int{4, 5} {
 			for _, pre := range []int{16, 36, 44} {
 				stream := noise(rng, 137)

@@ -9,10 +9,11 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101/nge101test"
 )
 
 func TestNGECheckReproducesSeedPackets(t *testing.T) {
-	for _, p := range seeds.NGE101Packets {
+	for _, p := range nge101test.Packets {
 		pkt := seeds.Bits(p)
 		if c, s := nge101.Check(pkt); c != s || len(pkt) != nge101.ShortBits {
 			t.Errorf("%s: computed %015b, sent %015b", p, c, s)
@@ -32,7 +33,7 @@ func TestNGEFinderInNoise(t *testing.T) {
 		stream = append(stream, noise(rng, 50+rng.IntN(300))...)
 		var pkt []byte
 		if i%2 == 0 {
-			pkt = seeds.Bits(seeds.NGE101Packets[i%len(seeds.NGE101Packets)])
+			pkt = seeds.Bits(nge101test.Packets[i%len(nge101test.Packets)])
 		} else {
 			pkt = nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), true, rng.Uint64N(1<<34), i%3 == 0)
 		}
@@ -63,8 +64,8 @@ func TestNGEFinderInNoise(t *testing.T) {
 func TestDiffManchesterRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	packets := [][]byte{
-		seeds.Bits(seeds.NGE101Packets[0]),
-		seeds.Bits(seeds.NGE101Packets[3]),
+		seeds.Bits(nge101test.Packets[0]),
+		seeds.Bits(nge101test.Packets[3]),
 		nge101.NewPacket(7, 3, true, 987654, false),
 		nge101.NewPacket(200, 8, true, 1, true),
 	}

@@ -19,7 +19,9 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/internal/seeds"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream/gridstreamtest"
 	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101/nge101test"
 )
 
 func main() {
@@ -45,7 +47,7 @@ func run(seedDir, out string) error {
 		hexFrames = append(hexFrames, scan(f)...)
 		f.Close()
 	}
-	hexFrames = append(hexFrames, scan(strings.NewReader(seeds.PugetSound))...)
+	hexFrames = append(hexFrames, scan(strings.NewReader(gridstreamtest.PugetSound))...)
 
 	rng := rand.New(rand.NewPCG(2024, 9))
 	noise := func(dst []byte, n int) []byte {
@@ -68,7 +70,7 @@ func run(seedDir, out string) error {
 		}
 		stream = noise(stream, 100+rng.IntN(400))
 		if i%5 == 2 {
-			p := seeds.NGE101Packets[(i/5)%len(seeds.NGE101Packets)]
+			p := nge101test.Packets[(i/5)%len(nge101test.Packets)]
 			stream = append(stream, seeds.Bits(p)...)
 			stream = noise(stream, 200)
 		}

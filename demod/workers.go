@@ -1,0 +1,298 @@
+package demod
+
+import (
+	"sync"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+)
+
+// Parallel demodulation (Config.Workers > 1). The goroutine calling
+// Process searches the band and channelizes the bursts as before; a burst
+// to demodulate becomes a job, numbered in the order the one-goroutine
+// receiver would have demodulated it, for a pool of workers. Each worker is
+// a shard: a copy of the receiver with its own power channel and FSK and
+// OOK demodulators (their scratch). Everything a burst's demodulation
+// computes from its own samples runs on the workers at once; everything
+// whose result depends on the bursts before it (the decode pipelines, which
+// carry state across bursts: learned networks, frames that wait for their
+// network, the OOK level stream; the duplicate filter) runs in the job's
+// turn, one job at a time in job order, so the messages are the ones the
+// one-goroutine receiver makes. The messages are emitted by the goroutine
+// calling Process, in job order, as the jobs finish.
+
+// demodJob is one burst to demodulate.
+type demodJob struct {
+	seq    int64
+	b      burst   // a copy, its samples its own
+	noise  float64 // the band's noise power when it was handed over
+	pos    int64   // the receiver's input position then
+	out    []delivery
+	report *Burst // for Config.OnBurst
+	stats  Stats  // what its demodulation counted
+	done   chan struct{}
+}
+
+// delivery is a message a job emits, with the input position it was
+// delivered at (for the frequency-error estimate).
+type delivery struct {
+	m   *frames.Message
+	pos int64
+}
+
+// turns hands the decode pipelines from job to job in order.
+type turns struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	next int64 // the job whose turn it is
+	// holder is the shard in its turn: the shared pipelines' messages go
+	// to its demodulators (the receiver itself when none is).
+	holder, main *Receiver
+	written      int64 // symbols written to the shared FSK pipelines
+}
+
+// pool is the receiver's workers.
+type pool struct {
+	shards  []*Receiver
+	turns   *turns
+	jobs    chan *demodJob
+	running bool
+	wg      sync.WaitGroup
+	seq     int64
+	pending []*demodJob // handed over, not yet emitted, in order
+	spare   [][]complex64
+	// The channel helper: runs the bursts' channels over a segment while
+	// the search analyzes its frame.
+	segs    chan extractJob
+	segDone chan struct{}
+	dcbuf   []complex64
+}
+
+// extractJob is a segment for the channel helper: every burst in bursts
+// channelizes seg less dc.
+type extractJob struct {
+	bursts []*burst
+	seg    []complex64
+	dc     complex64
+}
+
+// maxPending is how many jobs per worker may wait to be emitted before
+// Process waits for the oldest (it bounds memory: each holds a burst).
+const maxPending = 3
+
+// newPool makes n shards of r sharing its decode pipelines.
+func (r *Receiver) newPool(n int) *pool {
+	t := &turns{main: r}
+	t.cond = sync.NewCond(&t.mu)
+	in := func() *Receiver {
+		if t.holder != nil {
+			return t.holder
+		}
+		return t.main
+	}
+	// The shared pipelines: their messages go to the demodulator in its
+	// turn, as the one receiver's go to its own.
+	pos := r.newChannel(0, func(m *frames.Message) { f := in().fsk; f.got = append(f.got, m) })
+	neg := r.newChannel(0, func(m *frames.Message) { f := in().fsk; f.got = append(f.got, m) })
+	pos.Annotate = func(m *frames.Message) { in().fsk.annotate(m, 1) }
+	neg.Annotate = func(m *frames.Message) { in().fsk.annotate(m, -1) }
+	ook := r.newChannel(r.ook.rate, func(m *frames.Message) { o := in().ook; o.got = append(o.got, m) })
+	r.fsk.pos, r.fsk.neg, r.ook.ch = pos, neg, ook
+	p := &pool{turns: t}
+	for range n {
+		p.shards = append(p.shards, r.newShard(t, pos, neg, ook))
+	}
+	return p
+}
+
+// newShard returns a copy of r for a worker: r's configuration and designs,
+// demodulators of its own, the shared pipelines.
+func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver {
+	s := new(Receiver)
+	*s = *r
+	s.pool, s.turns = nil, t
+	s.det, s.ring, s.dcbuf, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil, nil
+	s.stats, s.burstMsgs = Stats{}, nil
+	s.power = newPowerChannel(r.fs1)
+	s.fsk = newFSKDemod(s)
+	s.ook = newOOKDemod(s)
+	s.fsk.pos, s.fsk.neg, s.ook.ch = pos, neg, ook
+	return s
+}
+
+// demod demodulates burst b: now, or (with workers) as the next job.
+func (r *Receiver) demod(b *burst) {
+	p := r.pool
+	if p == nil {
+		r.demodBurst(b)
+		return
+	}
+	if !p.running {
+		p.start()
+	}
+	if len(p.pending) >= maxPending*len(p.shards) {
+		r.emitJobs(1)
+	}
+	j := &demodJob{seq: p.seq, b: *b, noise: r.det.noisePower(), pos: r.pos, done: make(chan struct{})}
+	p.seq++
+	var y []complex64
+	if k := len(p.spare); k > 0 {
+		y, p.spare = p.spare[k-1], p.spare[:k-1]
+	}
+	j.b.y = append(y[:0], b.y...)
+	p.pending = append(p.pending, j)
+	p.jobs <- j
+}
+
+// extractAsync starts r's active bursts' channels on seg, as extract
+// would now (the DC offset as it is before the frame), on the helper.
+func (p *pool) extractAsync(r *Receiver, seg []complex64) {
+	if !p.running {
+		p.start()
+	}
+	p.segs <- extractJob{bursts: r.active, seg: seg, dc: complex64(r.det.dc)}
+}
+
+// extractWait waits for the helper to finish the segment.
+func (p *pool) extractWait() { <-p.segDone }
+
+// start starts the workers and the channel helper.
+func (p *pool) start() {
+	p.jobs = make(chan *demodJob, len(p.shards))
+	p.segs, p.segDone = make(chan extractJob), make(chan struct{})
+	p.running = true
+	r := p.turns.main
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for e := range p.segs {
+			for _, b := range e.bursts {
+				r.extractDC(b, e.seg, e.dc, &p.dcbuf)
+			}
+			p.segDone <- struct{}{}
+		}
+	}()
+	for _, s := range p.shards {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			for j := range p.jobs {
+				s.runJob(j)
+			}
+		}()
+	}
+}
+
+// stop waits for the workers to finish and ends them.
+func (p *pool) stop() {
+	if p.running {
+		close(p.jobs)
+		close(p.segs)
+		p.wg.Wait()
+		p.running = false
+	}
+}
+
+// runJob demodulates a job's burst on a shard.
+func (s *Receiver) runJob(j *demodJob) {
+	s.job, s.pos, s.stats = j, j.pos, Stats{}
+	s.demodBurst(&j.b)
+	// A job that decoded nothing still takes its turn: the order passes
+	// through it.
+	s.enterTurn()
+	t := s.turns
+	t.mu.Lock()
+	t.written = s.fsk.written
+	t.holder = nil
+	t.next++
+	t.cond.Broadcast()
+	t.mu.Unlock()
+	s.inTurn = false
+	j.stats = s.stats
+	s.job = nil
+	close(j.done)
+}
+
+// enterTurn waits until the job being demodulated is the next to use the
+// decode pipelines (at once without workers).
+func (r *Receiver) enterTurn() {
+	if r.turns == nil || r.inTurn {
+		return
+	}
+	t := r.turns
+	t.mu.Lock()
+	for t.next != r.job.seq {
+		t.cond.Wait()
+	}
+	t.holder = r
+	r.fsk.written = t.written
+	t.mu.Unlock()
+	r.inTurn = true
+	if r.cfg.OnBurst != nil {
+		// What the one-goroutine receiver counts before demodulating
+		// this burst: every earlier burst's frames.
+		r.turnFailed = r.failedSoFar()
+	}
+}
+
+// emitJobs emits the messages of the jobs at the head of the queue, in
+// order: of the first wait jobs once they finish (waiting for them), then
+// of as many more as have finished.
+func (r *Receiver) emitJobs(wait int) {
+	p := r.pool
+	for i := 0; len(p.pending) > 0; i++ {
+		j := p.pending[0]
+		if i < wait {
+			<-j.done
+		} else {
+			select {
+			case <-j.done:
+			default:
+				return
+			}
+		}
+		for _, d := range j.out {
+			r.output(d.m, d.pos)
+		}
+		if j.report != nil {
+			r.cfg.OnBurst(*j.report)
+		}
+		r.stats.add(j.stats)
+		p.spare = append(p.spare, j.b.y[:0])
+		p.pending[0] = nil
+		p.pending = p.pending[1:]
+	}
+}
+
+// noisePower is the band's noise power for the burst being demodulated.
+func (r *Receiver) noisePower() float64 {
+	if r.job != nil {
+		return r.job.noise
+	}
+	return r.det.noisePower()
+}
+
+// output emits a delivered message (a shard keeps it for the receiver to
+// emit in order).
+func (r *Receiver) output(m *frames.Message, pos int64) {
+	if r.job != nil {
+		r.job.out = append(r.job.out, delivery{m, pos})
+		return
+	}
+	r.freqErr.add(m, pos)
+	r.emit(m)
+}
+
+// add adds the counts of o to s.
+func (s *Stats) add(o Stats) {
+	s.Samples += o.Samples
+	s.Bursts += o.Bursts
+	s.Attempts += o.Attempts
+	s.Decoded += o.Decoded
+	s.Messages += o.Messages
+	s.Duplicate += o.Duplicate
+	s.Cut += o.Cut
+	s.Ignored += o.Ignored
+	s.Channelized += o.Channelized
+	s.Candidates += o.Candidates
+}

@@ -1,0 +1,8 @@
+// Package avx2 reports whether the CPU and OS run AVX2 code: the packages
+// with AVX2 kernels (demod, iq) check it once and keep a Go loop for
+// everywhere else.
+package avx2
+
+// Available is true when the CPU has AVX2 and the OS saves the YMM
+// registers (amd64 only).
+var Available = available()

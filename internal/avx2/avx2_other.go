@@ -1,0 +1,5 @@
+//go:build !amd64
+
+package avx2
+
+func available() bool { return false }
