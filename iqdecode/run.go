@@ -18,6 +18,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/iq"
+	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 // Config is what Run needs besides the source. Messages from a recording
@@ -78,6 +79,10 @@ const (
 	ServerClosed
 	// InputError: reading failed; Run returns the error.
 	InputError
+	// OutputsGone: the context ended because every output's reader went
+	// away (its cause wraps sink.ErrReaderGone: stdout was the only
+	// output and `| head` closed it).
+	OutputsGone
 )
 
 // Result is what one run read and decoded.
@@ -181,7 +186,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	res.Stop = EndOfInput
 	for {
 		if ctx.Err() != nil {
-			res.Stop = Interrupted
+			res.Stop = ended(ctx)
 			break
 		}
 		want := buf
@@ -223,7 +228,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 		switch {
 		case errors.Is(err, io.EOF):
 		case ctx.Err() != nil:
-			res.Stop = Interrupted
+			res.Stop = ended(ctx)
 		case iq.Lost(err) && cfg.Reopen != nil:
 			log.Warn("input lost; reconnecting", "input", src.Name, "reason", err)
 			rx.Flush()
@@ -231,7 +236,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			cur.Close()
 			next, _ := iq.Redial(ctx, cfg.Reopen, redial)
 			if next == nil {
-				res.Stop = Interrupted
+				res.Stop = ended(ctx)
 				break
 			}
 			mu.Lock()
@@ -325,4 +330,12 @@ func add(a, b demod.Stats) demod.Stats {
 	a.Ignored += b.Ignored
 	a.Channelized += b.Channelized
 	return a
+}
+
+// ended says why a context that ended stopped the run.
+func ended(ctx context.Context) Stop {
+	if errors.Is(context.Cause(ctx), sink.ErrReaderGone) {
+		return OutputsGone
+	}
+	return Interrupted
 }

@@ -16,6 +16,8 @@ func (s Stop) String() string {
 		return "server closed the connection"
 	case InputError:
 		return "input error"
+	case OutputsGone:
+		return "outputs closed"
 	}
 	return ""
 }

@@ -164,8 +164,8 @@ func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 	// unless --all asks for every frame everywhere.
 	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
 	if c.String("waterfall") == "" {
-		ctx, stop := context.WithCancel(c.Context)
-		c.Context, o.OnAllGone = ctx, stop
+		ctx, stop := context.WithCancelCause(c.Context)
+		c.Context, o.OnAllGone = ctx, func() { stop(sink.ErrReaderGone) }
 	}
 	if !c.Bool("quiet") {
 		s, err := stdoutSink(c, os.Stdout)

@@ -59,7 +59,7 @@ func TestBrokenStdout(t *testing.T) {
 		png  string   // the --waterfall picture
 	}{
 		{"demod alone", []string{"demod", rec},
-			[]string{"outputs_left=0", "stop=interrupted"}, ""},
+			[]string{"outputs_left=0", `stop="outputs closed"`}, ""},
 		{"demod --waterfall", []string{"demod", "--waterfall", filepath.Join(dir, "x.png"), rec},
 			[]string{"outputs_left=0", `stop="end of input"`, "waterfall written"}, filepath.Join(dir, "x.png")},
 		{"demod --out", []string{"demod", "--out", "ipc://" + filepath.Join(dir, "out.sock"), rec},
