@@ -157,6 +157,13 @@ func runDemod(c *cli.Context) error {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
 	}
 	_, autoPPM, _ := parsePPM(c.String("ppm"))
+	if !rtlTCP && !autoPPM {
+		for _, f := range []string{"ppm", "gain", "agc"} {
+			if c.IsSet(f) {
+				slog.Warn("--"+f+" tunes an rtl_tcp:// input; a recording is read as it is", "input", name)
+			}
+		}
+	}
 	switch {
 	case autoPPM && !rtlTCP:
 		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)

@@ -600,4 +600,8 @@ func TestDemodPPMAuto(t *testing.T) {
 			t.Errorf("demod %v: exit %d, want 2 and %q:\n%s", tc.args, r.code, tc.want, r.stderr)
 		}
 	}
+	// A tuner setting on a recording is said, not silently dropped.
+	if r := gridstream(t, nil, "demod", "--ppm", "12", "--state", "", p); r.code != 0 || !strings.Contains(r.stderr, "--ppm tunes an rtl_tcp:// input") {
+		t.Errorf("demod --ppm 12 on a file: exit %d, want 0 and a warning:\n%s", r.code, r.stderr)
+	}
 }
