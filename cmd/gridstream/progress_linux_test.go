@@ -10,44 +10,18 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"unsafe"
 
+	"github.com/gridstream-sdr/gridstream/internal/ptytest"
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 )
-
-// openPTY opens a pseudo-terminal pair without any dependency.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	var unlock int32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
-		m.Close()
-		t.Skipf("unlockpt: %v", e)
-	}
-	var n uint32
-	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
-		m.Close()
-		t.Skipf("ptsname: %v", e)
-	}
-	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Skipf("open pts: %v", err)
-	}
-	return m, s
-}
 
 // With stderr on a terminal, demod of a file draws a progress bar there,
 // ends its line, and keeps stdout clean JSON.
 func TestDemodProgressOnTerminal(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "bar_915M_1M.cu8")
 	truth := synth(t, p, "--count", "12", "--hop", "--rate", "1M", "--seed", "8")
-	master, slave := openPTY(t)
+	master, slave := ptytest.Open(t)
 	defer master.Close()
 	cmd := exec.Command(testbin.Path(t), "demod", p)
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir(), "TERM=xterm")
@@ -73,7 +47,7 @@ func TestDemodProgressOnTerminal(t *testing.T) {
 	}
 	matchTruth(t, truth, parseMessages(t, stdout.String()))
 	// --progress never keeps the terminal free of it.
-	master2, slave2 := openPTY(t)
+	master2, slave2 := ptytest.Open(t)
 	defer master2.Close()
 	cmd = exec.Command(testbin.Path(t), "demod", "--progress", "never", p)
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
