@@ -133,7 +133,12 @@ func iqOptions(c *cli.Context) (iq.Options, error) {
 
 func runDemod(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return cli.Exit("demod: name one input: FILE, - (stdin) or rtl_tcp://HOST:PORT", 2)
+		for _, a := range c.Args().Slice()[min(1, c.NArg()):] {
+			if strings.HasPrefix(a, "-") && a != "-" {
+				return cli.Exit(fmt.Sprintf("demod: %s comes after the input: flags go before it (gridstream demod [flags] INPUT)", a), exitUsage)
+			}
+		}
+		return cli.Exit("demod: name one input: FILE, - (stdin) or rtl_tcp://HOST:PORT", exitUsage)
 	}
 	name := c.Args().First()
 	opt, err := iqOptions(c)

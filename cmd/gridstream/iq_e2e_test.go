@@ -400,6 +400,7 @@ func TestDemodBadInputs(t *testing.T) {
 		{[]string{"--gain", "loud", "rtl_tcp://127.0.0.1:1"}, 2, "--gain"},
 		{[]string{"--progress", "sometimes", p}, 2, "--progress"},
 		{[]string{}, 2, "name one input"},
+		{[]string{"rtl_tcp://127.0.0.1:1", "--timeout", "1s"}, 2, "--timeout comes after the input: flags go before it"},
 	} {
 		r := gridstream(t, nil, append([]string{"demod"}, tc.args...)...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "panic") {
