@@ -134,6 +134,11 @@ func TestSoftAndLevels(t *testing.T) {
 	if !bytes.Equal([]byte(got[0].Raw[:2]), []byte("2A")) {
 		t.Fatal("raw does not start at 0x2A")
 	}
+	// The packet's first edge is sample 500 of the level stream, and the
+	// stream's position its length.
+	if got[1].BitOffset != 500 || ch.Stats().Levels != int64(len(levels)+500) {
+		t.Fatalf("packet at level sample %d, %d levels consumed; want 500, %d", got[1].BitOffset, ch.Stats().Levels, len(levels)+500)
+	}
 }
 
 // A frame that waits for its network to be learned keeps its own input and
