@@ -264,7 +264,10 @@ func TestSinkCallsStats(t *testing.T) {
 	for range 3 {
 		stream = gridstream.AppendTransmission(append(stream, make([]byte, 100)...), randomFrame(rng, 0x6B2C), 4, 20, 0)
 	}
-	stream = append(stream, nge101.NewPacket(1, 1, false, 100, false)...)
+	// The NGE101 transmitter sends each power packet twice: the second
+	// confirms the first.
+	pkt := nge101.NewPacket(1, 1, false, 100, false)
+	stream = append(append(append(stream, pkt...), make([]byte, 8)...), pkt...)
 	done := make(chan struct{})
 	go func() {
 		ch.Bits(stream)
@@ -276,7 +279,7 @@ func TestSinkCallsStats(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("deadlock: a sink calling Stats() from emit")
 	}
-	if n != 4 {
-		t.Fatalf("%d messages, want 4", n)
+	if n != 5 {
+		t.Fatalf("%d messages, want 5", n)
 	}
 }
