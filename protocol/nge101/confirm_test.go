@@ -1,6 +1,7 @@
 package nge101_test
 
 import (
+	"encoding/hex"
 	"math/rand/v2"
 	"testing"
 
@@ -116,4 +117,46 @@ func TestUnheardDeviceHeld(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzNGE101BitStream runs arbitrary bits through a decoder's stream, in
+// chunks: with EmitFailed every packet found is emitted exactly once,
+// believed or not, by the end of the stream.
+func FuzzNGE101BitStream(f *testing.F) {
+	pkt := nge101.NewPacket(7, 2, false, 4547, false)
+	f.Add(append(append(append([]byte{0, 1}, pkt...), 1, 0, 1), pkt...), uint16(13))
+	f.Add(append(append([]byte{1}, nge101.NewPacket(7, 2, true, 99, false)...), pkt...), uint16(1))
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint16) {
+		dec, _ := nge101.NewDecoder(nge101.Config{EmitFailed: true})
+		emitted := 0
+		s := dec.NewStream(protocol.Output{Emit: func(m *frames.Message) {
+			emitted++
+			if m.CRCOK {
+				if c, sent := nge101.Check(packetBits(t, m)); c != sent {
+					t.Fatalf("%s emitted good, its check fails", m.Raw)
+				}
+			}
+		}})
+		n := max(1, int(chunk)%512)
+		for p := in; len(p) > 0; p = p[min(n, len(p)):] {
+			s.Bits(p[:min(n, len(p))])
+		}
+		s.Flush()
+		if st := dec.Stats(); int64(emitted) != st.Frames {
+			t.Fatalf("%d messages, %d packets found", emitted, st.Frames)
+		}
+	})
+}
+
+// packetBits unpacks a message's packet (Raw, MSB first) to its bits.
+func packetBits(t *testing.T, m *frames.Message) []byte {
+	raw, err := hex.DecodeString(m.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits := make([]byte, m.Fields.(*nge101.Fields).Bits)
+	for i := range bits {
+		bits[i] = raw[i/8] >> (7 - i%8) & 1
+	}
+	return bits
 }
