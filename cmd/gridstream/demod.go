@@ -99,35 +99,29 @@ func demodCommand() *cli.Command {
 }
 
 // iqOptions turns the IQ flags into iq.Options.
-func iqOptions(c *cli.Context) (iq.Options, error) {
-	var o iq.Options
-	var err error
+func iqOptions(c *cli.Context) (o iq.Options, err error) {
 	if s := c.String("input-format"); s != "" {
 		if o.Format, err = iq.ParseFormat(s); err != nil {
 			return o, fmt.Errorf("--input-format: %v", err)
 		}
 	}
 	if s := c.String("rate"); s != "" {
-		if o.SampleRate, err = parseSampleRate("rate", s); err != nil {
-			return o, err
+		if o.SampleRate, err = demod.ParseSampleRate(s); err != nil {
+			return o, fmt.Errorf("--rate %v", err)
 		}
 	}
 	if s := c.String("center-freq"); s != "" {
-		if o.CenterFreq, err = parseCenterFreq(s); err != nil {
-			return o, err
+		if o.CenterFreq, err = iq.ParseCenterFreq(s); err != nil {
+			return o, fmt.Errorf("--center-freq %v", err)
 		}
 	}
-	if s := strings.ToLower(strings.TrimSpace(c.String("gain"))); s != "" && s != "auto" {
-		g, err := iq.ParseSI(strings.TrimSuffix(s, "db"))
-		if err != nil || g > 100 {
-			return o, fmt.Errorf("--gain %q: want a gain in dB (0-100) or auto", c.String("gain"))
-		}
-		o.Gain = g
+	if o.Gain, err = iq.ParseGain(c.String("gain")); err != nil {
+		return o, fmt.Errorf("--gain %v", err)
+	}
+	if o.PPM, _, err = iq.ParsePPM(c.String("ppm")); err != nil {
+		return o, fmt.Errorf("--ppm %v", err)
 	}
 	o.AGC, o.Timeout = c.Bool("agc"), c.Duration("timeout")
-	if o.PPM, _, err = parsePPM(c.String("ppm")); err != nil {
-		return o, err
-	}
 	return o, nil
 }
 
@@ -146,9 +140,9 @@ func runDemod(c *cli.Context) error {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
 	var bauds []int
-	list, err := parseBauds(c.String("baud"))
+	list, err := demod.ParseBauds(c.String("baud"))
 	if err != nil {
-		return cli.Exit("demod: "+err.Error(), exitUsage)
+		return cli.Exit("demod: --baud "+err.Error(), exitUsage)
 	}
 	for _, v := range list {
 		bauds = append(bauds, int(v))
@@ -161,7 +155,7 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("reconnect") && !rtlTCP {
 		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
 	}
-	_, autoPPM, _ := parsePPM(c.String("ppm"))
+	_, autoPPM, _ := iq.ParsePPM(c.String("ppm"))
 	if !rtlTCP && !autoPPM {
 		for _, f := range []string{"ppm", "gain", "agc"} {
 			if c.IsSet(f) {

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +10,6 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -43,8 +40,8 @@ func setUpCommands(app *cli.App) {
 			return err
 		}
 		if hasFlag(c.Command, "ppm") {
-			if _, _, err := parsePPM(c.String("ppm")); err != nil {
-				return err
+			if _, _, err := iq.ParsePPM(c.String("ppm")); err != nil {
+				return fmt.Errorf("--ppm %v", err)
 			}
 		}
 		if hasFlag(c.Command, "protocol") {
@@ -90,66 +87,6 @@ func hasFlag(cmd *cli.Command, name string) bool {
 		}
 	}
 	return false
-}
-
-// maxPPM bounds --ppm: far beyond any crystal's error.
-const maxPPM = 1000
-
-// parsePPM parses a --ppm: a whole number of ppm, or auto (0 then).
-func parsePPM(s string) (ppm int, auto bool, err error) {
-	t := strings.TrimSpace(s)
-	if strings.EqualFold(t, "auto") {
-		return 0, true, nil
-	}
-	v, err := strconv.Atoi(strings.TrimPrefix(t, "+"))
-	if err != nil || v < -maxPPM || v > maxPPM {
-		return 0, false, fmt.Errorf("--ppm %s: want a whole number of ppm from %d to %d, or auto", s, -maxPPM, maxPPM)
-	}
-	return v, false, nil
-}
-
-// Checks of numbers given as text (with SI suffixes, or lists).
-
-// parseSampleRate parses a --rate for the receiver or synth.
-func parseSampleRate(flag, s string) (float64, error) {
-	v, err := iq.ParseSI(s)
-	if err != nil || v < demod.MinSampleRate || v > demod.MaxSampleRate {
-		return 0, fmt.Errorf("--%s %q: want a sample rate from %s to %s S/s, such as 2.4M or 250k",
-			flag, s, iq.FormatSI(demod.MinSampleRate), iq.FormatSI(demod.MaxSampleRate))
-	}
-	return v, nil
-}
-
-// parseCenterFreq parses a --center-freq.
-func parseCenterFreq(s string) (float64, error) {
-	v, err := iq.ParseSI(s)
-	if err == nil {
-		err = iq.CheckCenterFreq(v)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("--center-freq %q: want a frequency up to %s Hz, such as 915M", s, iq.FormatSI(iq.MaxCenterFreq))
-	}
-	return v, nil
-}
-
-// parseBauds parses a comma-separated --baud list of the receiver's symbol
-// rates.
-func parseBauds(s string) ([]float64, error) {
-	var out []float64
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		v, err := iq.ParseSI(part)
-		if err != nil || v < demod.MinBaud || v > demod.MaxBaud || v != math.Trunc(v) {
-			return nil, fmt.Errorf("--baud %q: want whole symbol rates from %d to %d, such as 9600,19200,38400", s, demod.MinBaud, demod.MaxBaud)
-		}
-		out = append(out, v)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("--baud %q: want symbol rates such as 9600,19200,38400", s)
-	}
-	return out, nil
 }
 
 // checkLevelRate checks the rate of an NGE101 level stream.
