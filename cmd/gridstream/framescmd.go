@@ -9,6 +9,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/internal/stdin"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -39,25 +41,7 @@ func framesCommand() *cli.Command {
 // protocols' options) are hidden from its --help; still accepted, they are
 // ignored with a warning (bitOnlySet).
 func textFlags() []cli.Flag {
-	flags := decoderFlags()
-	for _, f := range flags {
-		if textFlag(f.Names()[0]) {
-			continue
-		}
-		switch f := f.(type) {
-		case *cli.BoolFlag:
-			f.Hidden = true
-		case *cli.IntFlag:
-			f.Hidden = true
-		case *cli.Float64Flag:
-			f.Hidden = true
-		case *cli.StringFlag:
-			f.Hidden = true
-		case *cli.StringSliceFlag:
-			f.Hidden = true
-		}
-	}
-	return flags
+	return cliflags.Hide(decoderFlags(), func(name string) bool { return !textFlag(name) })
 }
 
 // textFlag reports whether the decoding flag name means something for

@@ -85,58 +85,12 @@ func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
 
 // addMQTT adds the MQTT sink when --mqtt is given.
 func addMQTT(c *cli.Context, o *sink.Fanout) error {
-	url := c.String("mqtt")
-	if url == "" {
-		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id", "mqtt-expire-after", "mqtt-format"} {
-			if c.IsSet(f) {
-				return fmt.Errorf("--%s needs --mqtt URL", f)
-			}
-		}
-		return nil
+	cfg, ok, err := mqttsink.ConfigFrom(c)
+	if !ok || err != nil {
+		return err
 	}
-	qos := c.Int("mqtt-qos")
-	if qos < 0 || qos > 2 {
-		return fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
-	}
-	format, prefix := strings.ToLower(c.String("mqtt-format")), c.String("mqtt-prefix")
-	switch format {
-	case mqttsink.FormatGridstream:
-	case mqttsink.FormatRTL433:
-		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix", "mqtt-expire-after"} {
-			if c.IsSet(f) {
-				return fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
-			}
-		}
-		if !c.IsSet("mqtt-qos") {
-			qos = 0 // rtl_433's default
-		}
-		if !c.IsSet("mqtt-prefix") {
-			prefix = "" // rtl_433/<host>
-		}
-	default:
-		return fmt.Errorf("--mqtt-format %q: want %s or %s", c.String("mqtt-format"), mqttsink.FormatGridstream, mqttsink.FormatRTL433)
-	}
-	expire, err := mqttsink.ParseExpireAfter(c.StringSlice("mqtt-expire-after"), protocol.Names(protocols.All()))
-	if err != nil {
-		return fmt.Errorf("--mqtt-expire-after %w", err)
-	}
-	s, err := mqttsink.New(mqttsink.Config{
-		URL:             url,
-		Username:        c.String("mqtt-user"),
-		Password:        c.String("mqtt-password"),
-		ClientID:        c.String("mqtt-client-id"),
-		Format:          format,
-		Prefix:          prefix,
-		QoS:             byte(qos),
-		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
-		Meters:          c.StringSlice("meter"),
-		ExpireAfter:     expire,
-		DiscoverAll:     c.Bool("discover-all"),
-		NoDiscovery:     c.Bool("no-discovery"),
-		CAFile:          c.String("mqtt-ca"),
-		Insecure:        c.Bool("mqtt-insecure"),
-		Version:         buildinfo.Version(),
-	}, slog.Default())
+	cfg.Version = buildinfo.Version()
+	s, err := mqttsink.New(cfg, slog.Default())
 	if err != nil {
 		return err
 	}

@@ -39,54 +39,17 @@ func setUpCommands(app *cli.App) {
 		if err := setLogLevel(c.String("log-level")); err != nil {
 			return err
 		}
-		if hasFlag(c.Command, "ppm") {
+		if cliflags.HasFlag(c.Command, "ppm") {
 			if _, _, err := iq.ParsePPM(c.String("ppm")); err != nil {
 				return fmt.Errorf("--ppm %v", err)
 			}
 		}
-		if hasFlag(c.Command, "protocol") {
+		if cliflags.HasFlag(c.Command, "protocol") {
 			// The protocols' own checks, before any input is opened.
 			return checkDecoding(c)
 		}
 		return nil
 	}})
-	for _, cmd := range app.Commands {
-		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
-			cmd.Action = needSubcommand
-		}
-	}
-}
-
-// needSubcommand is the action of a command that only groups others
-// (grc, networks): called without one, or with an unknown one, it is a
-// usage error that names them.
-func needSubcommand(c *cli.Context) error {
-	var names []string
-	for _, sub := range c.Command.Subcommands {
-		if sub.Name != "help" && !sub.Hidden {
-			names = append(names, sub.Name)
-		}
-	}
-	list := strings.Join(names, " or ")
-	if len(names) > 2 {
-		list = strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-	}
-	what := "name a command"
-	if c.NArg() > 0 {
-		what = fmt.Sprintf("unknown command %q", c.Args().First())
-	}
-	return cli.Exit(fmt.Sprintf("%s: %s: %s (see gridstream %s --help)", c.Command.Name, what, list, c.Command.Name), exitUsage)
-}
-
-func hasFlag(cmd *cli.Command, name string) bool {
-	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // checkLevelRate checks the rate of an NGE101 level stream.
