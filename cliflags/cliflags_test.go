@@ -10,7 +10,9 @@ import (
 // A command that only groups others, run without one or with an unknown
 // one, is a one-line usage error naming them.
 func TestNeedSubcommand(t *testing.T) {
-	sub := func(name string) *cli.Command { return &cli.Command{Name: name, Action: func(*cli.Context) error { return nil }} }
+	sub := func(name string) *cli.Command {
+		return &cli.Command{Name: name, Action: func(*cli.Context) error { return nil }}
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
