@@ -80,14 +80,13 @@ func runDemo(c *cli.Context) error {
 		}
 		got := map[string]bool{}
 		before := protocol.Snapshot(decs)
-		res, err := demodulate(c, src, demodSetup{
-			cfg: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
+		res, err := demodulate(c.Context, src, iqdecode.Config{
+			Receiver: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
 				Decoders: pc.Decoders, Input: name},
-			decs: decs, out: out, progress: progress.Never,
-			onMessage: func(m *frames.Message) { got[m.Raw] = true },
-		})
+			Emit: func(m *frames.Message) { got[m.Raw] = true },
+		}, out, progress.Never, nil)
 		if res.Stop != iqdecode.NotRun {
-			logSummary(res, decs, before)
+			res.Log(slog.Default(), protocol.SumSince(decs, before)[2:])
 		}
 		if err != nil {
 			runErr = err

@@ -232,39 +232,35 @@ func runDemod(c *cli.Context) error {
 		wf.Discard()
 		return err
 	}
-	setup := demodSetup{
-		cfg: demod.Config{
+	cfg := iqdecode.Config{
+		Receiver: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 			Workers: c.Int("workers"),
 		},
-		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
-		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,
+		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: autoPPM, PPM: opt.PPM,
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
-		setup.statsEvery = time.Minute
+		cfg.StatsEvery = time.Minute
 	}
 	if c.Bool("reconnect") {
-		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
-	}
-	switch {
-	case dash != nil && wf != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
-	case dash != nil:
-		setup.cfg.OnBurst = dash.Burst
-	case wf != nil:
-		setup.cfg.OnBurst = wf.Burst
+		cfg.Reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
 	if wf != nil {
-		setup.onSamples = wf.Feed
+		cfg.Receiver.OnBurst, cfg.Samples = wf.Burst, wf.Feed
 	}
 	if dash != nil {
-		setup.live = live
+		cfg.Receiver.OnBurst = dash.Burst
+		if wf != nil {
+			cfg.Receiver.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
+		}
+	} else {
+		live = nil
 	}
-	res, runErr := demodulate(c, src, setup)
+	res, runErr := demodulate(c.Context, src, cfg, out, mode, live)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		logSummary(res, decs, nil)
+		res.Log(slog.Default(), protocol.SumSince(decs, nil)[2:]) // crc_good, crc_failed and the protocols' own
 	}
 	if wf != nil {
 		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {
@@ -286,95 +282,37 @@ func runDemod(c *cli.Context) error {
 	return nil
 }
 
-// demodSetup is what demodulate needs besides the source.
-type demodSetup struct {
-	cfg      demod.Config
-	decs     []protocol.Decoder
-	out      *sink.Fanout
-	progress progress.Mode
-	duration float64
-	// onMessage, when set, sees every message before the outputs.
-	onMessage func(*frames.Message)
-	// reopen, when set, redials a live input that hung up or stalled.
-	reopen func() (*iq.Source, error)
-	// statsEvery logs statistics this often (0: never).
-	statsEvery time.Duration
-	// autoPPM corrects an rtl_tcp tuner's frequency from the traffic, on
-	// top of ppm (--ppm auto).
-	autoPPM bool
-	ppm     int
-	// onSamples, when set, sees every chunk of samples after the receiver.
-	onSamples func([]complex64)
-	// live, when set, is told how many samples went through.
-	live *dashboard.Live
-}
-
-// logSummary writes the summary line of a run; the decoders' counts are
-// those since before (nil: since they were made).
-func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.Stats) {
-	secs := float64(r.Samples) / r.Info.SampleRate
-	el := max(r.Elapsed.Seconds(), 1e-9)
-	attrs := []any{
-		"input", r.Input,
-		"samples", r.Samples,
-		"seconds", fmt.Sprintf("%.2f", secs),
-		"candidates", r.Receiver.Candidates,
-		"bursts", r.Receiver.Bursts,
-		"messages", r.Messages,
-	}
-	attrs = append(attrs, protocol.SumSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
-	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
-	if r.Corrected {
-		attrs = append(attrs, "ppm_applied", r.PPMApplied)
-	}
-	slog.Info("summary", append(attrs,
-		"speed", fmt.Sprintf("%.1fx real time", secs/el),
-		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
-		"elapsed", r.Elapsed.Round(time.Millisecond),
-		"reconnects", r.Redials,
-		"stop", r.Stop.String())...)
-	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
-		slog.Warn("signals that are not bursts: carriers or interference",
-			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
-	}
-}
-
-// demodulate runs src through the receiver (iqdecode.Run) until the input
-// ends, --duration is reached or SIGINT/SIGTERM arrives, with a progress
-// bar on stderr when s.progress wants one.
-func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, error) {
-	info := src.Info
-	barTotal := info.Samples
-	if s.duration > 0 && barTotal > int64(s.duration*info.SampleRate) {
-		barTotal = int64(s.duration * info.SampleRate)
+// demodulate runs src through the receiver (iqdecode.Run) into out until
+// the input ends, cfg.Duration is reached or SIGINT/SIGTERM arrives, with a
+// progress bar on stderr when mode wants one; cfg.Emit, when set, sees
+// every message first, and live (when not nil) counts the samples.
+func demodulate(ctx context.Context, src *iq.Source, cfg iqdecode.Config, out *sink.Fanout, mode progress.Mode, live *dashboard.Live) (iqdecode.Result, error) {
+	barTotal := src.Info.Samples
+	if n := int64(cfg.Duration * src.Info.SampleRate); cfg.Duration > 0 && barTotal > n {
+		barTotal = n
 	}
 	var bar *progress.Bar
-	if s.progress.Show(barTotal, os.Stderr) {
-		bar = progress.New(os.Stderr, barTotal, info.SampleRate)
+	if mode.Show(barTotal, os.Stderr) {
+		bar = progress.New(os.Stderr, barTotal, src.Info.SampleRate)
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal kills
-	progressed := bar.Update
-	if s.live != nil {
-		progressed = func(samples, messages int64) {
-			bar.Update(samples, messages)
-			s.live.Items.Store(samples)
+	cfg.Progress = func(samples, messages int64) {
+		bar.Update(samples, messages)
+		if live != nil {
+			live.Items.Store(samples)
 		}
 	}
-	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
-		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
-		AutoPPM: s.autoPPM, PPM: s.ppm,
-		Emit: func(m *frames.Message) {
-			bar.Clear()
-			if s.onMessage != nil {
-				s.onMessage(m)
-			}
-			s.out.Send(m)
-		},
-		Samples:  s.onSamples,
-		Progress: progressed,
-	})
+	seen := cfg.Emit
+	cfg.Emit = func(m *frames.Message) {
+		bar.Clear()
+		if seen != nil {
+			seen(m)
+		}
+		out.Send(m)
+	}
+	res, err := iqdecode.Run(ctx, src, cfg)
 	if res.Stop != iqdecode.NotRun {
 		bar.Finish(res.Samples, res.Messages)
 	}
