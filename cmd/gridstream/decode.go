@@ -1,14 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,7 +17,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
-	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
@@ -138,7 +135,7 @@ func runDecode(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var inputs []*gnuradio.Input
+	var inputs gnuradio.Inputs
 	for _, sp := range specs {
 		pc, err := pipelineConfig(c, decs, sp.Name)
 		if err != nil {
@@ -160,25 +157,8 @@ func runDecode(c *cli.Context) error {
 		inputs = append(inputs, in)
 	}
 
-	var names []string
-	for _, in := range inputs {
-		names = append(names, in.Name())
-	}
-	live := &dashboard.Live{Command: "decode", Input: strings.Join(names, " "), Unit: "items/s",
-		ItemsFn: func() int64 {
-			var n int64
-			for _, in := range inputs {
-				n += in.Stats().Items
-			}
-			return n
-		},
-		LostFn: func() int64 {
-			var n int64
-			for _, in := range inputs {
-				n += in.Stats().LostItems
-			}
-			return n
-		}}
+	live := &dashboard.Live{Command: "decode", Input: strings.Join(inputs.Names(), " "), Unit: "items/s",
+		ItemsFn: inputs.Items, LostFn: inputs.Lost}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
@@ -186,64 +166,28 @@ func runDecode(c *cli.Context) error {
 	}
 	defer dash.Close()
 	if c.Bool("stdin-eos") {
-		ctx = gnuradio.UntilEOS(ctx, os.Stdin, func() []int64 {
-			n := make([]int64, len(inputs))
-			for i, in := range inputs {
-				n[i] = in.Stats().Items
-			}
-			return n
-		}, gnuradio.EOSQuiet, slog.Default())
+		ctx = gnuradio.UntilEOS(ctx, os.Stdin, inputs.Counts, gnuradio.EOSQuiet, slog.Default())
 	}
 	waitSubscribers(ctx, c, out)
 	start := time.Now()
-	var wg sync.WaitGroup
-	for _, in := range inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = in.Run(ctx)
-		}()
-	}
 	slog.Info("decoding", "inputs", len(inputs))
 	statsDone := make(chan struct{})
-	if iv := c.Duration("stats-interval"); iv > 0 {
-		go logStats(ctx, iv, inputs, decs, out, statsDone)
-	} else {
-		close(statsDone)
-	}
-	wg.Wait()
+	go func() {
+		defer close(statsDone)
+		if iv := c.Duration("stats-interval"); iv > 0 {
+			inputs.LogStats(ctx, slog.Default(), iv, func() {
+				attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
+				slog.Info("decoder", append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)...)
+			})
+		}
+	}()
+	inputs.Run(ctx)
 	<-statsDone
 	closeErr := out.Close()
-	var items int64
-	for _, in := range inputs {
-		items += in.Stats().Items
-	}
-	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
+	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", inputs.Items(),
 		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
 	return nil
-}
-
-// logStats logs per-input and output statistics every iv until ctx ends.
-func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, decs []protocol.Decoder, out *sink.Fanout, done chan struct{}) {
-	defer close(done)
-	t := time.NewTicker(iv)
-	defer t.Stop()
-	lastT := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			for _, in := range inputs {
-				in.LogStats(slog.Default(), now.Sub(lastT))
-			}
-			lastT = now
-			attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
-			attrs = append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)
-			slog.Info("decoder", attrs...)
-		}
-	}
 }

@@ -1,0 +1,51 @@
+package gnuradio
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Inputs run together until the context ends, are named and counted in
+// order, and log their statistics on every tick.
+func TestInputs(t *testing.T) {
+	a, _ := collect(t, spec(Bits, false), true)
+	sb := spec(Soft, false)
+	sb.Name = "ch1"
+	b, _ := collect(t, sb, true)
+	ins := Inputs{a, b}
+	if got := ins.Names(); !slices.Equal(got, []string{"ch0", "ch1"}) {
+		t.Errorf("Names() = %v", got)
+	}
+	if got := ins.Counts(); !slices.Equal(got, []int64{0, 0}) || ins.Items() != 0 || ins.Lost() != 0 {
+		t.Errorf("nothing received: Counts() = %v, Items() = %d, Lost() = %d", got, ins.Items(), ins.Lost())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	ticks := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ins.LogStats(ctx, log, 20*time.Millisecond, func() { ticks++ })
+	}()
+	start := time.Now()
+	ins.Run(ctx) // the sinks are absent: both redial until ctx ends
+	<-done
+	if el := time.Since(start); el < 200*time.Millisecond || el > 5*time.Second {
+		t.Errorf("Run returned after %v; want when the context ended (250ms)", el)
+	}
+	if ticks < 2 {
+		t.Fatalf("%d ticks in 250 ms at 20 ms", ticks)
+	}
+	for _, name := range ins.Names() {
+		if n := strings.Count(logs.String(), "input="+name+" "); n != ticks {
+			t.Errorf("%s logged %d times for %d ticks:\n%s", name, n, ticks, logs.String())
+		}
+	}
+}
