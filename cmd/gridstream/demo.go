@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -115,21 +111,9 @@ func runDemo(c *cli.Context) error {
 
 // writeDemo saves the built-in recordings into dir.
 func writeDemo(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return cli.Exit("demo: "+oneLineErr(err), 1)
-	}
 	for _, rec := range samples.Demo() {
-		base := strings.TrimSuffix(rec.Name, filepath.Ext(rec.Name))
-		for name, data := range map[string][]byte{
-			rec.Name:               rec.Data,
-			base + iq.SigMFMetaExt: rec.Meta,
-			base + ".truth.jsonl":  rec.Truth,
-		} {
-			p := filepath.Join(dir, name)
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				return cli.Exit("demo: "+oneLineErr(err), 1)
-			}
-			slog.Info("wrote", "file", p, "bytes", len(data))
+		if err := rec.WriteFiles(dir, func(p string, n int) { slog.Info("wrote", "file", p, "bytes", n) }); err != nil {
+			return cli.Exit("demo: "+oneLineErr(err), 1)
 		}
 	}
 	return nil
