@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
@@ -57,43 +55,17 @@ func replayCommand() *cli.Command {
 	}
 }
 
-// countingReader counts the bytes read through it for the progress bar.
-type countingReader struct {
-	r      io.Reader
-	n      int64
-	onRead func(total int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.onRead(c.n)
-	return n, err
-}
-
 func runReplay(c *cli.Context) error {
-	format := strings.ToLower(c.String("input-format"))
-	if format == replay.Levels && c.Float64("level-rate") <= 0 {
-		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
-	}
 	mode, err := progressMode(c.String("progress"))
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	recStart, err := startTime(c)
+	opt := replay.Options{Format: strings.ToLower(c.String("input-format")), Invert: c.Bool("invert"), Rate: c.Float64("bit-rate")}
+	if opt.Start, err = startTime(c); err == nil {
+		err = opt.Check(c.Float64("level-rate"))
+	}
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
-	}
-	if c.Float64("bit-rate") > 0 && format == replay.Levels {
-		return cli.Exit("--bit-rate is for bit recordings; levels are at --level-rate", 2)
-	}
-	if !recStart.IsZero() && format != replay.Levels && c.Float64("bit-rate") <= 0 {
-		return cli.Exit("--start-time needs --bit-rate for bit inputs: a message's time is the start plus its offset_s, and offsets are counted in bits", 2)
-	}
-	if format != replay.Auto && format != replay.Levels {
-		if _, err := bitio.ParseFormat(format); err != nil {
-			return cli.Exit(fmt.Sprintf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", c.String("input-format")), 2)
-		}
 	}
 	decs, out, err := openDecoding(c)
 	if err != nil {
@@ -131,14 +103,14 @@ func runReplay(c *cli.Context) error {
 		if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
 			bar = progress.New(os.Stderr, in.Size, 0)
 		}
-		in.R = &countingReader{r: untilDone{c.Context, in.R}, onRead: func(n int64) {
+		counted := &progress.Reader{R: untilDone{c.Context, in.R}, OnRead: func(n int64) {
 			bar.Update(n, out.Sent())
 			live.Items.Store(done + n)
 		}}
-		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
-			Rate: c.Float64("bit-rate"), Start: recStart})
-		bar.Finish(in.R.(*countingReader).n, out.Sent())
-		done += in.R.(*countingReader).n
+		in.R = counted
+		st, err := replayOne(c, decs, out, in, opt)
+		bar.Finish(counted.N, out.Sent())
+		done += counted.N
 		if in.Close != nil {
 			in.Close()
 		}
