@@ -98,33 +98,6 @@ func demodCommand() *cli.Command {
 	}
 }
 
-// iqOptions turns the IQ flags into iq.Options.
-func iqOptions(c *cli.Context) (o iq.Options, err error) {
-	if s := c.String("input-format"); s != "" {
-		if o.Format, err = iq.ParseFormat(s); err != nil {
-			return o, fmt.Errorf("--input-format: %v", err)
-		}
-	}
-	if s := c.String("rate"); s != "" {
-		if o.SampleRate, err = demod.ParseSampleRate(s); err != nil {
-			return o, fmt.Errorf("--rate %v", err)
-		}
-	}
-	if s := c.String("center-freq"); s != "" {
-		if o.CenterFreq, err = iq.ParseCenterFreq(s); err != nil {
-			return o, fmt.Errorf("--center-freq %v", err)
-		}
-	}
-	if o.Gain, err = iq.ParseGain(c.String("gain")); err != nil {
-		return o, fmt.Errorf("--gain %v", err)
-	}
-	if o.PPM, _, err = iq.ParsePPM(c.String("ppm")); err != nil {
-		return o, fmt.Errorf("--ppm %v", err)
-	}
-	o.AGC, o.Timeout = c.Bool("agc"), c.Duration("timeout")
-	return o, nil
-}
-
 func runDemod(c *cli.Context) error {
 	if c.NArg() != 1 {
 		for _, a := range c.Args().Slice()[min(1, c.NArg()):] {
@@ -135,10 +108,11 @@ func runDemod(c *cli.Context) error {
 		return cli.Exit("demod: name one input: FILE, - (stdin) or rtl_tcp://HOST:PORT", exitUsage)
 	}
 	name := c.Args().First()
-	opt, err := iqOptions(c)
+	input, err := iqdecode.InputFrom(name, c)
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
+	opt := input.Options
 	var bauds []int
 	list, err := demod.ParseBauds(c.String("baud"))
 	if err != nil {
@@ -151,35 +125,18 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	rtlTCP := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
-	if c.Bool("reconnect") && !rtlTCP {
-		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
-	}
-	_, autoPPM, _ := iq.ParsePPM(c.String("ppm"))
-	if !rtlTCP && !autoPPM {
-		for _, f := range []string{"ppm", "gain", "agc"} {
-			if c.IsSet(f) {
-				slog.Warn("--"+f+" tunes an rtl_tcp:// input; a recording is read as it is", "input", name)
-			}
-		}
-	}
-	switch {
-	case autoPPM && !rtlTCP:
-		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)
-	case autoPPM && opt.CenterFreq == 0:
-		return cli.Exit("demod: --ppm auto needs --center-freq: the channel grid is in absolute frequencies", exitUsage)
-	}
-	start, err := startTime(c)
-	if err == nil && rtlTCP && !start.IsZero() {
-		err = fmt.Errorf("--start-time is for recordings; messages from rtl_tcp carry the time they are received")
+	if input.Start, err = startTime(c); err == nil {
+		err = input.Check()
 	}
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if name == "-" {
-		if opt.SampleRate == 0 {
-			return cli.Exit("demod: stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)", exitUsage)
+	for _, f := range []string{"ppm", "gain", "agc"} {
+		if c.IsSet(f) && !input.Live() && !input.AutoPPM {
+			slog.Warn("--"+f+" tunes an rtl_tcp:// input; a recording is read as it is", "input", name)
 		}
+	}
+	if name == "-" {
 		if err := stdin.Usable(); err != nil {
 			return cli.Exit("demod: "+err.Error(), exitInput)
 		}
@@ -209,6 +166,7 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
+	start := input.Start
 	if start.IsZero() {
 		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
 		if err != nil {
@@ -238,12 +196,12 @@ func runDemod(c *cli.Context) error {
 			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
 			Workers: c.Int("workers"),
 		},
-		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: autoPPM, PPM: opt.PPM,
+		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: input.AutoPPM, PPM: opt.PPM,
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
 		cfg.StatsEvery = time.Minute
 	}
-	if c.Bool("reconnect") {
+	if input.Reconnect {
 		cfg.Reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
 	if wf != nil {
