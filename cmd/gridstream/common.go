@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -51,52 +49,20 @@ func optionDefault(name string) any { return findOption(name).Value }
 
 // findOption returns the protocol option called name.
 func findOption(name string) protocol.Option {
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Name == name {
-				return o
-			}
-		}
+	o, ok := protocol.FindOption(protocols.All(), name)
+	if !ok {
+		panic("no protocol option --" + name)
 	}
-	panic("no protocol option --" + name)
+	return o
 }
 
 // checkDecoding checks the decoding flags that go beyond one number's
 // range: the protocol names, and each protocol's own checks.
 func checkDecoding(c *cli.Context) error {
-	if _, err := selectProtocols(c.String("protocol")); err != nil {
+	if _, err := protocol.Select(protocols.All(), c.String("protocol")); err != nil {
 		return err
 	}
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Check != nil {
-				if err := o.Check(c); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// selectProtocols reads --protocol: the names it lists.
-func selectProtocols(flag string) (map[string]bool, error) {
-	known := protocol.Names(protocols.All())
-	chosen := map[string]bool{}
-	for _, p := range strings.Split(flag, ",") {
-		name := strings.TrimSpace(strings.ToLower(p))
-		switch {
-		case name == "":
-		case protocol.Find(protocols.All(), name) == nil:
-			return nil, fmt.Errorf("--protocol: unknown protocol %q (want %s)", p, strings.Join(known, ", "))
-		default:
-			chosen[name] = true
-		}
-	}
-	if len(chosen) == 0 {
-		return nil, errors.New("--protocol: name at least one protocol")
-	}
-	return chosen, nil
+	return protocol.CheckOptions(protocols.All(), c)
 }
 
 // newDecoders builds every protocol's shared decoder from the decoder flags.
@@ -130,7 +96,7 @@ func openDecoding(c *cli.Context) ([]protocol.Decoder, *sink.Fanout, error) {
 // pipelineConfig builds a channel configuration: the decoders --protocol
 // chose, and the input's name.
 func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipeline.Config, error) {
-	chosen, err := selectProtocols(c.String("protocol"))
+	chosen, err := protocol.Select(protocols.All(), c.String("protocol"))
 	if err != nil {
 		return pipeline.Config{}, err
 	}

@@ -50,14 +50,8 @@ func textFlag(name string) bool {
 	if name == "all" {
 		return true
 	}
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Name == name {
-				return o.Text
-			}
-		}
-	}
-	return false
+	o, ok := protocol.FindOption(protocols.All(), name)
+	return ok && o.Text
 }
 
 // bitOnlySet lists the bit-stream flags given to frames.
