@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -163,34 +162,9 @@ func runSynth(c *cli.Context) error {
 		return cli.Exit("synth: "+err.Error(), 2)
 	}
 	start := time.Now()
-	var w io.Writer = os.Stdout
-	var file *os.File
-	if out != "-" {
-		if file, err = os.Create(out); err != nil {
-			return cli.Exit("synth: "+oneLineErr(err), 1)
-		}
-		defer file.Close()
-		w = file
-	}
-	rec, err := plan.Render(w, format)
+	rec, metaPath, err := plan.WriteFiles(out, format, c.String("truth"), os.Stdout)
 	if err != nil {
-		return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
-	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return cli.Exit("synth: "+oneLineErr(err), 1)
-		}
-	}
-	metaPath := ""
-	if out != "-" {
-		if metaPath, err = iq.WriteSigMF(out, plan.Meta(rec)); err != nil {
-			return cli.Exit("synth: writing the SigMF meta: "+oneLineErr(err), 1)
-		}
-	}
-	if p := c.String("truth"); p != "" {
-		if err := synth.WriteTruthFile(p, rec.Truth); err != nil {
-			return cli.Exit("synth: --truth: "+oneLineErr(err), 1)
-		}
+		return cli.Exit("synth: "+oneLineErr(err), 1)
 	}
 	if rec.Clipped > 0 {
 		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", rec.Clipped, "format", format)
