@@ -9,6 +9,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
+	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
+	"github.com/gridstream-sdr/gridstream/outputs"
 
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -71,7 +73,7 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 		return nil, err
 	}
 	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
-		EmitUnchecked: rtl433Output(c), Settings: c})
+		EmitUnchecked: outputs.RTL433(c), Settings: c})
 }
 
 // closeDecoders ends the shared decoders once every input has ended: state
@@ -126,29 +128,12 @@ func outputFlags() []cli.Flag {
 // closed it), it ends c.Context, and the command ends as if its input had
 // (demod --waterfall reads on, for the picture).
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
-	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
-	// unless --all asks for every frame everywhere.
-	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
-	if c.String("waterfall") == "" {
+	o, err := outputs.Open(c, outputs.Config{Stdout: os.Stdout, Version: buildinfo.Version()})
+	if err == nil && c.String("waterfall") == "" {
 		ctx, stop := context.WithCancelCause(c.Context)
 		c.Context, o.OnAllGone = ctx, func() { stop(sink.ErrReaderGone) }
 	}
-	if !c.Bool("quiet") {
-		s, err := stdoutSink(c, os.Stdout)
-		if err != nil {
-			return nil, err
-		}
-		o.Add("stdout", s)
-	}
-	if err := addZMQ(c, o); err != nil {
-		o.Close()
-		return nil, err
-	}
-	if err := addMQTT(c, o); err != nil {
-		o.Close()
-		return nil, err
-	}
-	return o, nil
+	return o, err
 }
 
 // untilDone reads r until ctx ends, then reports the end of the input.

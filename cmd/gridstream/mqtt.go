@@ -1,16 +1,12 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -65,35 +61,4 @@ func expireDefaults() string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// rtl433Output reports whether an output speaks rtl_433's dialect, which
-// prints encrypted frames as rtl_433 does.
-func rtl433Output(c *cli.Context) bool {
-	return !c.Bool("quiet") && strings.EqualFold(c.String("format"), sink.FormatRTL433) ||
-		c.String("mqtt") != "" && strings.EqualFold(c.String("mqtt-format"), mqttsink.FormatRTL433)
-}
-
-// stdoutSink is the stdout JSON-lines sink in the chosen dialect.
-func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
-	s, err := sink.NewLines(c.String("format"), w)
-	if err != nil {
-		return nil, fmt.Errorf("--%w", err)
-	}
-	return s, nil
-}
-
-// addMQTT adds the MQTT sink when --mqtt is given.
-func addMQTT(c *cli.Context, o *sink.Fanout) error {
-	cfg, ok, err := mqttsink.ConfigFrom(c)
-	if !ok || err != nil {
-		return err
-	}
-	cfg.Version = buildinfo.Version()
-	s, err := mqttsink.New(cfg, slog.Default())
-	if err != nil {
-		return err
-	}
-	o.Add("mqtt", s)
-	return nil
 }
