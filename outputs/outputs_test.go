@@ -30,7 +30,6 @@ func given(kv ...any) flagValues {
 	return v
 }
 
-
 func TestOpen(t *testing.T) {
 	var stdout bytes.Buffer
 	ipc := "ipc://" + filepath.Join(t.TempDir(), "out.sock")
