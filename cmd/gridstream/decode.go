@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,7 +17,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
-	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
 const catInput = "Input (GNU Radio over ZeroMQ)"
@@ -76,52 +74,13 @@ func decodeCommand() *cli.Command {
 	}
 }
 
-// parseInput parses one --in, ENDPOINT[?options], with the command's
-// defaults.
-func parseInput(c *cli.Context, raw string, pull bool) (gnuradio.Spec, error) {
-	sp, err := gnuradio.ParseSpec(raw, gnuradio.Spec{
-		Format: c.String("input-format"),
-		Rate:   c.Float64("level-rate"),
-		Invert: c.Bool("invert"),
-		Source: zmqsource.Config{Pull: pull, Key: c.String("key"), PassTags: c.Bool("pass-tags")},
-	})
-	if errors.Is(err, gnuradio.ErrNoRate) {
-		if sp.Format == gnuradio.FM {
-			err = fmt.Errorf("%w (?rate=, per channel)", err)
-		} else {
-			err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
-		}
-	}
-	if err == nil && sp.Format == gnuradio.Levels {
-		err = checkLevelRate(sp.Rate)
-	}
-	if err == nil {
-		_, err = zmqsource.New(sp.Source)
-	}
-	if err != nil {
-		return sp, fmt.Errorf("--in %s: %v", raw, err)
-	}
-	return sp, nil
-}
-
 func runDecode(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return cli.Exit("decode takes no arguments: name inputs with --in", 2)
 	}
-	var specs []gnuradio.Spec
-	for _, raw := range c.StringSlice("in") {
-		sp, err := parseInput(c, raw, false)
-		if err != nil {
-			return cli.Exit(err.Error(), 2)
-		}
-		specs = append(specs, sp)
-	}
-	for _, raw := range c.StringSlice("in-pull") {
-		sp, err := parseInput(c, raw, true)
-		if err != nil {
-			return cli.Exit(err.Error(), 2)
-		}
-		specs = append(specs, sp)
+	specs, err := gnuradio.SpecsFrom(c, levelRateRange().Min, slog.Default())
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
 	}
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
@@ -146,9 +105,6 @@ func runDecode(c *cli.Context) error {
 			out.Close()
 			return cli.Exit(fmt.Sprintf("--in %s: %v; --protocol names none", sp.Name, err), 2)
 		}
-		sp.Source.Logger = slog.Default()
-		sp.Source.RetryMax = c.Duration("reconnect-max")
-		sp.Source.RetryMin = min(100*time.Millisecond, sp.Source.RetryMax)
 		in, err := gnuradio.NewInput(sp, pc, out.Send)
 		if err != nil {
 			out.Close()

@@ -52,15 +52,6 @@ func setUpCommands(app *cli.App) {
 	}})
 }
 
-// checkLevelRate checks the rate of an NGE101 level stream.
-func checkLevelRate(v float64) error {
-	if r := levelRateRange(); !(v >= r.Min && v <= r.Max) {
-		r.Zero = false
-		return fmt.Errorf("level rate %v: want %s", v, r.Describe(false))
-	}
-	return nil
-}
-
 // exitCode is the exit status for an error opening an input: exitUsage
 // when a value in it is out of range (a rate in a SigMF meta, a WAV header
 // or a file name), exitInput otherwise.
