@@ -1,7 +1,9 @@
 package protocol
 
 import (
+	"bytes"
 	"errors"
+	"log/slog"
 	"maps"
 	"strings"
 	"testing"
@@ -67,5 +69,20 @@ func TestFindAndCheckOptions(t *testing.T) {
 	}
 	if err := CheckOptions(list, Values{"alpha-key": "bad"}); err == nil || !strings.Contains(err.Error(), "--alpha-key") {
 		t.Errorf("bad value: %v", err)
+	}
+}
+
+// A SkipLog logs the first Max skipped lines, says once that it stops,
+// and counts them all.
+func TestSkipLog(t *testing.T) {
+	var logs bytes.Buffer
+	s := &SkipLog{Log: slog.New(slog.NewTextHandler(&logs, nil)), Input: "x.txt", Max: 2}
+	for range 5 {
+		s.Skipped(errors.New("bad hex"))
+	}
+	out := logs.String()
+	if s.Count != 5 || strings.Count(out, `msg="skipped a line" input=x.txt err="bad hex"`) != 2 ||
+		strings.Count(out, "further malformed lines are counted") != 1 {
+		t.Errorf("count %d, logs:\n%s", s.Count, out)
 	}
 }
