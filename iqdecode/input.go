@@ -3,6 +3,7 @@ package iqdecode
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -88,3 +89,45 @@ func (in Input) Check() error {
 	}
 	return nil
 }
+
+// Open opens the input. A sample rate below the receiver's
+// (demod.MinSampleRate) is an error that errors.Is iq.ErrBadValue, as
+// other values out of range are. Without a Start, a SigMF meta's
+// core:datetime becomes the start (one that cannot be read is logged on
+// log: messages then get the time they are decoded).
+func (in *Input) Open(log *slog.Logger) (*iq.Source, error) {
+	src, err := iq.Open(in.Name, in.Options)
+	if err != nil {
+		return nil, err
+	}
+	if r := src.Info.SampleRate; r < demod.MinSampleRate {
+		src.Close()
+		return nil, badValue(fmt.Sprintf("%s: sample rate %s S/s: the receiver needs at least %s S/s",
+			in.Name, iq.FormatSI(r), iq.FormatSI(demod.MinSampleRate)))
+	}
+	if in.Start.IsZero() {
+		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
+		if err != nil {
+			log.Warn("messages get the time they are decoded", "input", in.Name, "err", err)
+		}
+		if ok {
+			in.Start = t
+		}
+	}
+	return src, nil
+}
+
+// Reopen reopens a live input that hung up (Config.Reopen), when
+// Reconnect asks for it; nil otherwise.
+func (in Input) Reopen() func() (*iq.Source, error) {
+	if !in.Reconnect {
+		return nil
+	}
+	return func() (*iq.Source, error) { return iq.Open(in.Name, in.Options) }
+}
+
+// badValue is an error about a value, which errors.Is iq.ErrBadValue.
+type badValue string
+
+func (e badValue) Error() string        { return string(e) }
+func (e badValue) Is(target error) bool { return target == iq.ErrBadValue }

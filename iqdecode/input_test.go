@@ -1,6 +1,11 @@
 package iqdecode
 
 import (
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +67,45 @@ func TestInputFrom(t *testing.T) {
 		if _, err := InputFrom("x.cu8", flags{"ppm": "0", tc.flag: tc.value}); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("--%s %s: %v; want %q", tc.flag, tc.value, err, tc.want)
 		}
+	}
+}
+
+// Open refuses a rate below the receiver's as a bad value, and takes the
+// start from a SigMF meta unless one is given.
+func TestInputOpen(t *testing.T) {
+	dir := t.TempDir()
+	slow := filepath.Join(dir, "x_915M_50k.cu8")
+	data := filepath.Join(dir, "rec.cu8")
+	for _, p := range []string{slow, data} {
+		if err := os.WriteFile(p, make([]byte, 4000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	in := Input{Name: slow}
+	if _, err := in.Open(log); !errors.Is(err, iq.ErrBadValue) || !strings.Contains(err.Error(), "the receiver needs at least 100k S/s") {
+		t.Errorf("50 kS/s: %v", err)
+	}
+	if _, err := iq.WriteSigMF(data, iq.Meta{Format: iq.CU8, SampleRate: 250e3, Datetime: "2026-11-23T10:00:00Z"}); err != nil {
+		t.Fatal(err)
+	}
+	in = Input{Name: data}
+	src, err := in.Open(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	if want := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC); !in.Start.Equal(want) {
+		t.Errorf("start %v, want the meta's %v", in.Start, want)
+	}
+	given := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	in = Input{Name: data, Start: given}
+	if src, err := in.Open(log); err != nil || !in.Start.Equal(given) {
+		t.Errorf("a given start: %v, %v", in.Start, err)
+	} else {
+		src.Close()
+	}
+	if (Input{Name: data}).Reopen() != nil || (Input{Name: "rtl_tcp://h:1", Reconnect: true}).Reopen() == nil {
+		t.Error("Reopen is set exactly when Reconnect is")
 	}
 }

@@ -112,7 +112,6 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
-	opt := input.Options
 	var bauds []int
 	list, err := demod.ParseBauds(c.String("baud"))
 	if err != nil {
@@ -153,28 +152,14 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	src, err := iq.Open(name, opt)
+	src, err := input.Open(slog.Default())
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitCode(err))
 	}
 	defer src.Close()
-	if r := src.Info.SampleRate; r < demod.MinSampleRate {
-		return cli.Exit(fmt.Sprintf("demod: %s: sample rate %s S/s: the receiver needs at least %s S/s",
-			name, iq.FormatSI(r), iq.FormatSI(demod.MinSampleRate)), exitUsage)
-	}
 	out, err := newOutputs(c)
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
-	}
-	start := input.Start
-	if start.IsZero() {
-		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
-		if err != nil {
-			slog.Warn("messages get the time they are decoded", "input", name, "err", err)
-		}
-		if ok {
-			start = t
-		}
 	}
 	var wf *waterfall.File
 	if path := c.String("waterfall"); path != "" {
@@ -193,16 +178,14 @@ func runDemod(c *cli.Context) error {
 	cfg := iqdecode.Config{
 		Receiver: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
+			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: input.Start,
 			Workers: c.Int("workers"),
 		},
-		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: input.AutoPPM, PPM: opt.PPM,
+		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: input.AutoPPM, PPM: input.Options.PPM,
+		Reopen: input.Reopen(),
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
 		cfg.StatsEvery = time.Minute
-	}
-	if input.Reconnect {
-		cfg.Reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
 	}
 	if wf != nil {
 		cfg.Receiver.OnBurst, cfg.Samples = wf.Burst, wf.Feed
