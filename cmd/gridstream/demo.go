@@ -88,13 +88,7 @@ func runDemo(c *cli.Context) error {
 			runErr = err
 			break
 		}
-		n := 0
-		for _, tr := range want {
-			if got[tr.Raw] {
-				n++
-			}
-		}
-		found += n
+		found += synth.Decoded(want, got)
 		total += len(want)
 		sent += int(res.Messages)
 	}
