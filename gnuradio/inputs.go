@@ -2,9 +2,14 @@ package gnuradio
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/pipeline"
+	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
 // Inputs are the inputs of one run, run and counted together.
@@ -76,4 +81,24 @@ func (ins Inputs) LogStats(ctx context.Context, log *slog.Logger, iv time.Durati
 			}
 		}
 	}
+}
+
+// NewInputs makes an Input of each spec, named by it, decoding with the
+// decoders among decs that its items carry (Spec.Carried; chosen says
+// the user chose decs by name) and handing every message to emit. The
+// error names the input.
+func NewInputs(specs []Spec, decs []protocol.Decoder, chosen bool, emit func(*frames.Message)) (Inputs, error) {
+	var ins Inputs
+	for _, sp := range specs {
+		carried, err := sp.Carried(decs, chosen)
+		if err != nil {
+			return nil, fmt.Errorf("--in %s: %v; --protocol names none", sp.Name, err)
+		}
+		in, err := NewInput(sp, pipeline.Config{Decoders: carried, Input: sp.Name}, emit)
+		if err != nil {
+			return nil, err
+		}
+		ins = append(ins, in)
+	}
+	return ins, nil
 }

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 )
 
 // Inputs run together until the context ends, are named and counted in
@@ -48,4 +52,32 @@ func TestInputs(t *testing.T) {
 			t.Errorf("%s logged %d times for %d ticks:\n%s", name, n, ticks, logs.String())
 		}
 	}
+}
+
+// NewInputs gives each input the decoders its items carry, and names the
+// input whose items carry none of those chosen.
+func TestNewInputs(t *testing.T) {
+	gs := decoders(t)
+	specs := []Spec{spec(Bits, false), spec(Soft, false)}
+	specs[1].Name = "ch1"
+	ins, err := NewInputs(specs, gs, false, func(*frames.Message) {})
+	if err != nil || len(ins) != 2 || !slices.Equal(ins.Names(), []string{"ch0", "ch1"}) {
+		t.Fatalf("%v, %v", ins.Names(), err)
+	}
+	fm := spec(FM, false)
+	fm.Name, fm.Rate = "wide", 150e3
+	if _, err := NewInputs([]Spec{fm}, []protocol.Decoder{ngeDecoder(false)}, true, nil); err == nil ||
+		!strings.Contains(err.Error(), "--in wide: FM samples carry FSK protocols only; --protocol names none") {
+		t.Errorf("fm input with NGE101 alone: %v", err)
+	}
+}
+
+// decoders are a GridStream decoder that learns nothing.
+func decoders(t *testing.T) []protocol.Decoder {
+	t.Helper()
+	dec, err := gridstream.NewDecoder(gridstream.Config{NoLearn: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []protocol.Decoder{dec}
 }

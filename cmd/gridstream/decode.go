@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -94,25 +93,16 @@ func runDecode(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var inputs gnuradio.Inputs
-	for _, sp := range specs {
-		pc, err := pipelineConfig(c, decs, sp.Name)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
-		if pc.Decoders, err = sp.Carried(pc.Decoders, c.IsSet("protocol")); err != nil {
-			out.Close()
-			return cli.Exit(fmt.Sprintf("--in %s: %v; --protocol names none", sp.Name, err), 2)
-		}
-		in, err := gnuradio.NewInput(sp, pc, out.Send)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
-		inputs = append(inputs, in)
+	pc, err := pipelineConfig(c, decs, "")
+	if err != nil {
+		out.Close()
+		return cli.Exit(err.Error(), 2)
 	}
-
+	inputs, err := gnuradio.NewInputs(specs, pc.Decoders, c.IsSet("protocol"), out.Send)
+	if err != nil {
+		out.Close()
+		return cli.Exit(err.Error(), 2)
+	}
 	live := &dashboard.Live{Command: "decode", Input: strings.Join(inputs.Names(), " "), Unit: "items/s",
 		ItemsFn: inputs.Items, LostFn: inputs.Lost}
 	dash, err := startDashboard(c, decs, out, live)
