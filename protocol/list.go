@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/urfave/cli/v2"
 )
 
 // Helpers over a list of protocols (package protocols has the list).
@@ -110,4 +112,16 @@ func CheckOptions(list []Protocol, s Settings) error {
 		}
 	}
 	return nil
+}
+
+// Commands returns the commands of the protocols in list that have some
+// (Commander), in order.
+func Commands(list []Protocol) []*cli.Command {
+	var out []*cli.Command
+	for _, p := range list {
+		if c, ok := p.(Commander); ok {
+			out = append(out, c.Commands()...)
+		}
+	}
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // optioned is a protocol with a name and options, for the list helpers.
@@ -84,5 +86,17 @@ func TestSkipLog(t *testing.T) {
 	if s.Count != 5 || strings.Count(out, `msg="skipped a line" input=x.txt err="bad hex"`) != 2 ||
 		strings.Count(out, "further malformed lines are counted") != 1 {
 		t.Errorf("count %d, logs:\n%s", s.Count, out)
+	}
+}
+
+// commanding is a protocol with a command of its own.
+type commanding struct{ named }
+
+func (commanding) Commands() []*cli.Command { return []*cli.Command{{Name: "keys"}} }
+
+func TestCommands(t *testing.T) {
+	got := Commands([]Protocol{named{name: "a"}, commanding{named{name: "b"}}})
+	if len(got) != 1 || got[0].Name != "keys" {
+		t.Errorf("Commands = %v", got)
 	}
 }
