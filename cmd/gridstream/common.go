@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
 	"os"
 	"strings"
 
@@ -134,17 +133,4 @@ func newOutputs(c *cli.Context) (*sink.Fanout, error) {
 		c.Context, o.OnAllGone = ctx, func() { stop(sink.ErrReaderGone) }
 	}
 	return o, err
-}
-
-// untilDone reads r until ctx ends, then reports the end of the input.
-type untilDone struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (u untilDone) Read(p []byte) (int, error) {
-	if u.ctx.Err() != nil {
-		return 0, io.EOF
-	}
-	return u.r.Read(p)
 }

@@ -92,7 +92,7 @@ func runFrames(c *cli.Context) error {
 	var readErr error
 	for _, d := range decs {
 		if t, ok := d.(protocol.TextDecoder); ok {
-			readErr = t.DecodeText(untilDone{c.Context, in.R}, in.Name, protocol.Output{Emit: out.Send}, skips.Skipped)
+			readErr = t.DecodeText(replay.UntilDone(c.Context, in.R), in.Name, protocol.Output{Emit: out.Send}, skips.Skipped)
 			break
 		}
 	}

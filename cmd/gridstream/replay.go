@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -17,7 +18,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/replay"
 	"github.com/gridstream-sdr/gridstream/samples"
-	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 func replayCommand() *cli.Command {
@@ -72,6 +72,12 @@ func runReplay(c *cli.Context) error {
 		return err
 	}
 	defer closeDecoders(decs)
+	pc, err := pipelineConfig(c, decs, "")
+	if err != nil {
+		out.Close()
+		return cli.Exit(err.Error(), 2)
+	}
+	pc.LevelRate = c.Float64("level-rate")
 	names := c.Args().Slice()
 	if len(names) == 0 {
 		names = []string{""}
@@ -87,40 +93,21 @@ func runReplay(c *cli.Context) error {
 	}
 	var done int64 // bytes of the inputs before this one
 	start := time.Now()
-	var total pipeline.Stats
-	var failures int
-	for _, name := range names {
-		if c.Context.Err() != nil {
-			break // no output left
-		}
-		in, err := replay.Open(name)
-		if err != nil {
-			slog.Error("cannot read input", "err", err)
-			failures++
-			continue
-		}
-		var bar *progress.Bar
-		if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
-			bar = progress.New(os.Stderr, in.Size, 0)
-		}
-		counted := &progress.Reader{R: untilDone{c.Context, in.R}, OnRead: func(n int64) {
-			bar.Update(n, out.Sent())
-			live.Items.Store(done + n)
-		}}
-		in.R = counted
-		st, err := replayOne(c, decs, out, in, opt)
-		bar.Finish(counted.N, out.Sent())
-		done += counted.N
-		if in.Close != nil {
-			in.Close()
-		}
-		total.Bits += st.Bits
-		total.Unreliable += st.Unreliable
-		if err != nil {
-			slog.Error("input stopped early; frames before the problem were decoded", "input", in.Name, "err", err)
-			failures++
-		}
-	}
+	total, failures := replay.Files{Options: opt, Config: pc, Emit: out.Send,
+		Reading: func(in replay.Input) (io.Reader, func()) {
+			var bar *progress.Bar
+			if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
+				bar = progress.New(os.Stderr, in.Size, 0)
+			}
+			counted := &progress.Reader{R: in.R, OnRead: func(n int64) {
+				bar.Update(n, out.Sent())
+				live.Items.Store(done + n)
+			}}
+			return counted, func() {
+				bar.Finish(counted.N, out.Sent())
+				done += counted.N
+			}
+		}}.Decode(c.Context, names)
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
 	if dash != nil {
@@ -134,16 +121,6 @@ func runReplay(c *cli.Context) error {
 		return cli.Exit("", 1)
 	}
 	return nil
-}
-
-// replayOne decodes one input to the end.
-func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replay.Input, opt replay.Options) (pipeline.Stats, error) {
-	cfg, err := pipelineConfig(c, decs, in.Name)
-	if err != nil {
-		return pipeline.Stats{}, err
-	}
-	cfg.LevelRate = c.Float64("level-rate")
-	return replay.Decode(in.R, in.Name, cfg, out.Send, opt)
 }
 
 // summarize logs the end-of-run summary on stderr.
