@@ -11,7 +11,6 @@ import (
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/outputs"
 
-	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -66,13 +65,25 @@ func checkDecoding(c *cli.Context) error {
 	return protocol.CheckOptions(protocols.All(), c)
 }
 
-// newDecoders builds every protocol's shared decoder from the decoder flags.
-func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
+// newDecoders builds every protocol's shared decoder from the decoder
+// flags (all of them: their counts go into the summaries), and returns
+// them with those --protocol chose.
+func newDecoders(c *cli.Context) (all, chosen []protocol.Decoder, err error) {
 	if err := checkDecoding(c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
+	all, err = protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
 		EmitUnchecked: outputs.RTL433(c), Settings: c})
+	if err != nil {
+		return nil, nil, err
+	}
+	names, _ := protocol.Select(protocols.All(), c.String("protocol")) // checked above
+	for _, d := range all {
+		if names[d.Protocol().Name()] {
+			chosen = append(chosen, d)
+		}
+	}
+	return all, chosen, nil
 }
 
 // closeDecoders ends the shared decoders once every input has ended: state
@@ -80,34 +91,17 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 // off) is saved now; what cannot be is logged by the decoder.
 func closeDecoders(decs []protocol.Decoder) { _ = protocol.CloseDecoders(decs) }
 
-// openDecoding builds the shared decoders and opens the outputs every
-// decoding command needs; its errors are ready to return from an Action.
-func openDecoding(c *cli.Context) ([]protocol.Decoder, *sink.Fanout, error) {
-	decs, err := newDecoders(c)
-	if err != nil {
-		return nil, nil, cli.Exit(err.Error(), 2)
+// openDecoding builds the shared decoders (newDecoders) and opens the
+// outputs every decoding command needs; its errors are ready to return
+// from an Action.
+func openDecoding(c *cli.Context) (all, chosen []protocol.Decoder, out *sink.Fanout, err error) {
+	if all, chosen, err = newDecoders(c); err != nil {
+		return nil, nil, nil, cli.Exit(err.Error(), 2)
 	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return nil, nil, cli.Exit(err.Error(), 2)
+	if out, err = newOutputs(c); err != nil {
+		return nil, nil, nil, cli.Exit(err.Error(), 2)
 	}
-	return decs, out, nil
-}
-
-// pipelineConfig builds a channel configuration: the decoders --protocol
-// chose, and the input's name.
-func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipeline.Config, error) {
-	chosen, err := protocol.Select(protocols.All(), c.String("protocol"))
-	if err != nil {
-		return pipeline.Config{}, err
-	}
-	cfg := pipeline.Config{Input: input}
-	for _, d := range decs {
-		if chosen[d.Protocol().Name()] {
-			cfg.Decoders = append(cfg.Decoders, d)
-		}
-	}
-	return cfg, nil
+	return all, chosen, out, nil
 }
 
 // decoderStats adds up the decoders' counters for a summary

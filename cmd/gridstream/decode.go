@@ -84,7 +84,7 @@ func runDecode(c *cli.Context) error {
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
 	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -93,12 +93,7 @@ func runDecode(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	pc, err := pipelineConfig(c, decs, "")
-	if err != nil {
-		out.Close()
-		return cli.Exit(err.Error(), 2)
-	}
-	inputs, err := gnuradio.NewInputs(specs, pc.Decoders, c.IsSet("protocol"), out.Send)
+	inputs, err := gnuradio.NewInputs(specs, chosen, c.IsSet("protocol"), out.Send)
 	if err != nil {
 		out.Close()
 		return cli.Exit(err.Error(), 2)

@@ -47,7 +47,7 @@ func runDemo(c *cli.Context) error {
 	if dir := c.String("write"); dir != "" {
 		return writeDemo(dir)
 	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,6 @@ func runDemo(c *cli.Context) error {
 			break // no output left
 		}
 		name := demoPrefix + rec.Name
-		pc, err := pipelineConfig(c, decs, name)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
 		src, err := rec.Source(name)
 		if err != nil {
 			runErr = err
@@ -78,7 +73,7 @@ func runDemo(c *cli.Context) error {
 		before := protocol.Snapshot(decs)
 		res, err := demodulate(c.Context, src, iqdecode.Config{
 			Receiver: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
-				Decoders: pc.Decoders, Input: name},
+				Decoders: chosen, Input: name},
 			Emit: func(m *frames.Message) { got[m.Raw] = true },
 		}, out, progress.Never, nil)
 		if res.Stop != iqdecode.NotRun {

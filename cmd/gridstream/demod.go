@@ -143,15 +143,11 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("invert") {
 		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
 	}
-	decs, err := newDecoders(c)
+	decs, chosen, err := newDecoders(c)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	defer closeDecoders(decs)
-	pc, err := pipelineConfig(c, decs, name)
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
 	src, err := input.Open(slog.Default())
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitCode(err))
@@ -178,7 +174,7 @@ func runDemod(c *cli.Context) error {
 	cfg := iqdecode.Config{
 		Receiver: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: input.Start,
+			Decoders: chosen, ThresholdDB: c.Float64("threshold"), Input: name, Start: input.Start,
 			Workers: c.Int("workers"),
 		},
 		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: input.AutoPPM, PPM: input.Options.PPM,

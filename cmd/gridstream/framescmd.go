@@ -67,7 +67,7 @@ func runFrames(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return cli.Exit("frames reads one FILE (or - for stdin)", 2)
 	}
-	decs, out, err := openDecoding(c)
+	decs, _, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}

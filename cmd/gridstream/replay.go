@@ -67,17 +67,12 @@ func runReplay(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
 	defer closeDecoders(decs)
-	pc, err := pipelineConfig(c, decs, "")
-	if err != nil {
-		out.Close()
-		return cli.Exit(err.Error(), 2)
-	}
-	pc.LevelRate = c.Float64("level-rate")
+	pc := pipeline.Config{Decoders: chosen, LevelRate: c.Float64("level-rate")}
 	names := c.Args().Slice()
 	if len(names) == 0 {
 		names = []string{""}
