@@ -124,7 +124,7 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if input.Start, err = startTime(c); err == nil {
+	if input.Start, err = cliflags.ParseTime("start-time", c.String("start-time")); err == nil {
 		err = input.Check()
 	}
 	if err != nil {

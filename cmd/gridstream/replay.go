@@ -61,7 +61,7 @@ func runReplay(c *cli.Context) error {
 		return cli.Exit(err.Error(), 2)
 	}
 	opt := replay.Options{Format: strings.ToLower(c.String("input-format")), Invert: c.Bool("invert"), Rate: c.Float64("bit-rate")}
-	if opt.Start, err = startTime(c); err == nil {
+	if opt.Start, err = cliflags.ParseTime("start-time", c.String("start-time")); err == nil {
 		err = opt.Check(c.Float64("level-rate"))
 	}
 	if err != nil {

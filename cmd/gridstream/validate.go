@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -66,14 +64,6 @@ func exitCode(err error) int {
 func startTimeFlag() cli.Flag {
 	return &cli.StringFlag{Name: "start-time",
 		Usage: "when the recording began (RFC 3339, or YYYY-MM-DD HH:MM:SS[.frac] local time): a message's time is then this plus its offset_s (default: a SigMF meta's core:datetime, else the time it is decoded)"}
-}
-
-// startTime parses --start-time; zero when it is not given.
-func startTime(c *cli.Context) (time.Time, error) {
-	if strings.TrimSpace(c.String("start-time")) == "" {
-		return time.Time{}, nil
-	}
-	return cliflags.ParseTime("start-time", c.String("start-time"))
 }
 
 // progressMode parses a --progress.
