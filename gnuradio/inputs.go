@@ -61,6 +61,17 @@ func (ins Inputs) Run(ctx context.Context) {
 	wg.Wait()
 }
 
+// RunLogged is Run, logging the inputs' statistics every iv meanwhile
+// (LogStats; 0: never); it returns once the inputs and the logging ended.
+func (ins Inputs) RunLogged(ctx context.Context, log *slog.Logger, iv time.Duration, more func()) {
+	var wg sync.WaitGroup
+	if iv > 0 {
+		wg.Go(func() { ins.LogStats(ctx, log, iv, more) })
+	}
+	ins.Run(ctx)
+	wg.Wait()
+}
+
 // LogStats logs every input's statistics (Input.LogStats) every iv until
 // ctx ends, each time followed by what more logs (nil: nothing).
 func (ins Inputs) LogStats(ctx context.Context, log *slog.Logger, iv time.Duration, more func()) {

@@ -33,14 +33,8 @@ func TestInputs(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	ticks := 0
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ins.LogStats(ctx, log, 20*time.Millisecond, func() { ticks++ })
-	}()
 	start := time.Now()
-	ins.Run(ctx) // the sinks are absent: both redial until ctx ends
-	<-done
+	ins.RunLogged(ctx, log, 20*time.Millisecond, func() { ticks++ }) // the sinks are absent: both redial until ctx ends
 	if el := time.Since(start); el < 200*time.Millisecond || el > 5*time.Second {
 		t.Errorf("Run returned after %v; want when the context ended (250ms)", el)
 	}

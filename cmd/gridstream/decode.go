@@ -112,18 +112,10 @@ func runDecode(c *cli.Context) error {
 	waitSubscribers(ctx, c, out)
 	start := time.Now()
 	slog.Info("decoding", "inputs", len(inputs))
-	statsDone := make(chan struct{})
-	go func() {
-		defer close(statsDone)
-		if iv := c.Duration("stats-interval"); iv > 0 {
-			inputs.LogStats(ctx, slog.Default(), iv, func() {
-				attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
-				slog.Info("decoder", append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)...)
-			})
-		}
-	}()
-	inputs.Run(ctx)
-	<-statsDone
+	inputs.RunLogged(ctx, slog.Default(), c.Duration("stats-interval"), func() {
+		attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
+		slog.Info("decoder", append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)...)
+	})
 	closeErr := out.Close()
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", inputs.Items(),
 		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
