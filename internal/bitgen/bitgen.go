@@ -34,15 +34,19 @@ func (c Counts) Total() int {
 }
 
 // mix is what a recording holds, by protocol (named in the list): its
-// share of the transmissions, and the framing variants drawn for it
-// (GridStream's sync versions).
+// share of the transmissions, the framing variants drawn for it
+// (GridStream's sync versions), and how many times each frame is sent, a
+// few noise bits apart (an NGE101 transmitter sends a packet twice; a
+// receiver reports a device not heard before once its second packet
+// confirms it).
 var mix = []struct {
 	name     string
 	share    int
 	variants []int
+	sends    int
 }{
-	{"gridstream", 4, []int{4, 5}},
-	{"nge101", 1, nil},
+	{"gridstream", 4, []int{4, 5}, 1},
+	{"nge101", 1, nil, 2},
 }
 
 // senders are mix's protocols from the list, in its order.
@@ -95,7 +99,8 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 	for {
 		gap := int64(gapMin + rng.IntN(gapSpan))
 		var name string
-		tx, name = next(rng, tx[:0])
+		var sends int
+		tx, name, sends = next(rng, tx[:0])
 		if c.Bits+gap+int64(len(tx)) > nbits {
 			break
 		}
@@ -107,7 +112,7 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 		}
 		c.Bits += gap + int64(len(tx))
 		c.FrameBits += int64(len(tx))
-		c.Frames[name]++
+		c.Frames[name] += sends
 	}
 	if err := writeNoise(nbits - c.Bits); err != nil {
 		return c, err
@@ -117,10 +122,11 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 }
 
 // next appends one transmission to dst, of a protocol drawn by its share
-// in mix, and returns the protocol's name: a random valid frame, behind
-// 16–40 preamble bits (one in eight with two preamble bits wrong) when the
-// protocol has a preamble (FSK).
-func next(rng *rand.Rand, dst []byte) ([]byte, string) {
+// in mix, and returns the protocol's name and the frames sent: a random
+// valid frame, behind 16–40 preamble bits (one in eight with two preamble
+// bits wrong) when the protocol has a preamble (FSK), sent as many times
+// as mix says.
+func next(rng *rand.Rand, dst []byte) ([]byte, string, int) {
 	total := 0
 	for _, m := range mix {
 		total += m.share
@@ -130,21 +136,30 @@ func next(rng *rand.Rand, dst []byte) ([]byte, string) {
 		r -= mix[i].share
 		i++
 	}
-	tx := senders[i]
+	tx, m := senders[i], mix[i]
 	frame := tx.RandomFrame(rng, protocol.Traffic{})
 	if tx.Radio().Modulation != protocol.FSK {
-		dst, _ = tx.AppendAir(dst, frame, protocol.Framing{})
-		return dst, mix[i].name
+		for k := range m.sends {
+			if k > 0 {
+				for range 2 + rng.IntN(8) {
+					dst = append(dst, byte(rng.IntN(2)))
+				}
+			}
+			dst, _ = tx.AppendAir(dst, frame, protocol.Framing{})
+		}
+		return dst, m.name, m.sends
 	}
-	f := protocol.Framing{PreambleBits: 16 + rng.IntN(25), Trailer: 0x04}
-	if v := mix[i].variants; len(v) > 0 {
-		f.Variant = v[rng.IntN(len(v))]
+	for range m.sends {
+		f := protocol.Framing{PreambleBits: 16 + rng.IntN(25), Trailer: 0x04}
+		if len(m.variants) > 0 {
+			f.Variant = m.variants[rng.IntN(len(m.variants))]
+		}
+		start := len(dst)
+		dst, _ = tx.AppendAir(dst, frame, f)
+		if rng.IntN(8) == 0 {
+			dst[start+f.PreambleBits-3] ^= 1
+			dst[start+f.PreambleBits-10] ^= 1
+		}
 	}
-	start := len(dst)
-	dst, _ = tx.AppendAir(dst, frame, f)
-	if rng.IntN(8) == 0 {
-		dst[start+f.PreambleBits-3] ^= 1
-		dst[start+f.PreambleBits-10] ^= 1
-	}
-	return dst, mix[i].name
+	return dst, m.name, m.sends
 }
