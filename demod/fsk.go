@@ -237,7 +237,8 @@ func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
 }
 
 // tryDetectors decodes the tone correlators' soft symbols of the last
-// decode, then, when no CRC-good frame came from them, the
+// decode, then, when no CRC-good frame came from them, the same
+// correlators read with a phase reference (feedbackTones), then the
 // discriminator's; it reports whether one did.
 func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool {
 	for try := range 2 {
@@ -250,6 +251,13 @@ func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool
 		}
 		if len(f.failed) == 0 {
 			f.failed = append(f.failed, f.got...)
+		}
+		if try == 0 && f.feedbackTones() {
+			f.writeSymbols(p, t.info, fine)
+			ok, t.covered = f.deliverGood(p, t.info.start, t.covered)
+			if ok {
+				return true
+			}
 		}
 		f.discSymbols(f.used)
 		if len(f.soft) == 0 {
