@@ -63,6 +63,7 @@ type fskDemod struct {
 	soft   []float32
 	inv    []float32
 	isi    []float32    // scratch of cancelISI
+	fwd    []float32    // feedbackTones' forward soft symbols
 	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
 	ddd    []uint8      // and its decisions
 	when   []float32    // Fs2 position of each soft symbol

@@ -19,10 +19,12 @@ import (
 // Gaussian shaping (the neighbours' symbols), so they are learnt per
 // pattern of three symbols from the burst itself (which takes in what is
 // left of the carrier offset too), and a slow loop follows the residual
-// frequency error as it drifts. When the turns are not consistent (a
-// modulation index far from an integer, where a symbol's phase depends on
-// the data in a way a three-symbol pattern does not capture) the soft
-// symbols are left as they are; it reports whether it replaced them.
+// frequency error as it drifts. It runs forwards and backwards (a
+// reference from the later symbols has settled at the burst's head, and
+// its noise is its own) and adds the two, twice, the second time with
+// the first's decisions. When a pattern's turns are not consistent (no
+// phase continuity to use: noise, or a transmitter whose phase jumps) the
+// soft symbols are left as they are; it reports whether it replaced them.
 func (f *fskDemod) feedbackTones() bool {
 	n := len(f.soft)
 	if n < 64 || len(f.cp) < 2 {
@@ -83,37 +85,89 @@ func (f *fskDemod) feedbackTones() bool {
 				}
 			}
 		}
-		const beta = 0.85 // the reference's memory: about seven symbols
-		const gain = 0.02 // the frequency loop's
-		r := win(0)
-		var nu float64 // residual turn per symbol (radians)
-		for k := 1; k < n; k++ {
-			rot := r * complex(math.Cos(nu), math.Sin(nu))
-			own := pat(k) &^ 2
-			up, down := rot*turn[own|2], rot*turn[own]
-			norm := cmplx.Abs(rot)
-			if norm == 0 {
-				norm = 1
+		f.fwd = grow(f.fwd, n)
+		fwd := f.fwd[:n]
+		// Forward: the reference from the earlier symbols.
+		phaseFeedback(n, 1, a, b, d, func(k int, up bool) complex128 {
+			p := pat(k) &^ 2
+			if up {
+				p |= 2
 			}
-			s := real(a[k]*cmplx.Conj(up)) - real(b[k]*cmplx.Conj(down))
-			s /= norm
-			// The noncoherent share: the energy difference over twice
-			// the reference (|a + up|² - |b + down|², scaled alike).
-			ea, eb := real(a[k])*real(a[k])+imag(a[k])*imag(a[k]), real(b[k])*real(b[k])+imag(b[k])*imag(b[k])
-			s += (ea - eb) / (2 * norm)
-			f.soft[k] = float32(s)
+			return turn[p]
+		}, func(k int) complex128 { return turn[pat(k)] }, fwd)
+		// Backward: from the later ones (a reference that has settled at
+		// the burst's head too, and noise of its own).
+		phaseFeedback(n, -1, a, b, d, func(k int, up bool) complex128 {
+			if k+1 >= n {
+				return 1
+			}
+			p := pat(k+1) &^ 4
+			if up {
+				p |= 4
+			}
+			return cmplx.Conj(turn[p])
+		}, func(k int) complex128 {
+			if k+1 >= n {
+				return 1
+			}
+			return cmplx.Conj(turn[pat(k+1)])
+		}, f.soft)
+		for k := range n {
+			f.soft[k] += fwd[k]
 			d[k] = 0
-			pred := down
-			if s > 0 {
+			if f.soft[k] > 0 {
 				d[k] = 1
-				pred = up
 			}
-			e := win(k)
-			if pred != 0 && e != 0 {
-				nu += gain * cmplx.Phase(e*cmplx.Conj(pred))
-			}
-			r = e + complex(beta, 0)*rot*turn[pat(k)]
 		}
 	}
 	return true
+}
+
+// phaseFeedback runs feedbackTones' decision-feedback detector over the
+// symbols' correlator values a (upper tone) and b (lower), forwards (dir
+// 1) or backwards (-1), writing each symbol's soft value to soft and its
+// decision to d. hyp returns the turn from the reference (aligned with the
+// previous symbol in the direction of travel) to symbol k if it is a 1
+// (up) or a 0; step the turn with k's decision made.
+func phaseFeedback(n, dir int, a, b []complex128, d []uint8, hyp func(k int, up bool) complex128, step func(k int) complex128, soft []float32) {
+	const beta = 0.85 // the reference's memory: about seven symbols
+	const gain = 0.02 // the frequency loop's
+	k0, k1 := 0, n
+	if dir < 0 {
+		k0, k1 = n-1, -1
+	}
+	win := func(k int) complex128 {
+		if d[k] == 1 {
+			return a[k]
+		}
+		return b[k]
+	}
+	r := win(k0)
+	soft[k0] = 0
+	var nu float64 // residual turn per symbol (radians)
+	for k := k0 + dir; k != k1; k += dir {
+		rot := r * complex(math.Cos(nu), math.Sin(nu))
+		up, down := rot*hyp(k, true), rot*hyp(k, false)
+		norm := cmplx.Abs(rot)
+		if norm == 0 {
+			norm = 1
+		}
+		s := real(a[k]*cmplx.Conj(up)) - real(b[k]*cmplx.Conj(down))
+		// The noncoherent share: the energy difference over twice the
+		// reference (|a + up|² - |b + down|², scaled alike).
+		ea, eb := real(a[k])*real(a[k])+imag(a[k])*imag(a[k]), real(b[k])*real(b[k])+imag(b[k])*imag(b[k])
+		s = (s + (ea-eb)/2) / norm
+		soft[k] = float32(s)
+		d[k] = 0
+		pred := down
+		if s > 0 {
+			d[k] = 1
+			pred = up
+		}
+		e := win(k)
+		if pred != 0 && e != 0 {
+			nu += gain * cmplx.Phase(e*cmplx.Conj(pred))
+		}
+		r = e + complex(beta, 0)*rot*step(k)
+	}
 }
