@@ -64,6 +64,7 @@ type fskDemod struct {
 	inv    []float32
 	isi    []float32    // scratch of cancelISI
 	fwd    []float32    // feedbackTones' forward soft symbols
+	nc     []float32    // and the noncoherent ones it started from
 	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
 	ddd    []uint8      // and its decisions
 	when   []float32    // Fs2 position of each soft symbol

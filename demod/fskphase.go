@@ -23,8 +23,9 @@ import (
 // reference from the later symbols has settled at the burst's head, and
 // its noise is its own) and adds the two, twice, the second time with
 // the first's decisions. When a pattern's turns are not consistent (no
-// phase continuity to use: noise, or a transmitter whose phase jumps) the
-// soft symbols are left as they are; it reports whether it replaced them.
+// phase continuity to use: noise, or a transmitter whose phase jumps), or
+// its decisions ran away from the noncoherent ones, the soft symbols are
+// left as they are; it reports whether it replaced them.
 func (f *fskDemod) feedbackTones() bool {
 	n := len(f.soft)
 	if n < 64 || len(f.cp) < 2 {
@@ -66,6 +67,9 @@ func (f *fskDemod) feedbackTones() bool {
 		}
 		return p
 	}
+	// The noncoherent decisions, to tell a detector that ran away from
+	// one that corrects a few of them.
+	f.nc = append(f.nc[:0], f.soft...)
 	for range 2 {
 		// The turn per pattern (previous, own, next) between consecutive
 		// winning values.
@@ -119,6 +123,20 @@ func (f *fskDemod) feedbackTones() bool {
 				d[k] = 1
 			}
 		}
+	}
+	// A wrong decision spoils the reference for a few symbols; at low SNR
+	// that can run away. The two detectors disagree at about the
+	// noncoherent error rate (under 3 % wherever a frame can come
+	// through) unless it did.
+	differ := 0
+	for k, v := range f.nc {
+		if (v > 0) != (f.soft[k] > 0) {
+			differ++
+		}
+	}
+	if differ > n/16 {
+		copy(f.soft, f.nc)
+		return false
 	}
 	return true
 }
