@@ -148,7 +148,12 @@ func (f *fskDemod) feedbackTones() bool {
 // previous symbol in the direction of travel) to symbol k if it is a 1
 // (up) or a 0; step the turn with k's decision made.
 func phaseFeedback(n, dir int, a, b []complex128, d []uint8, hyp func(k int, up bool) complex128, step func(k int) complex128, soft []float32) {
-	const beta = 0.85 // the reference's memory: about seven symbols
+	// The reference's memory, about two symbols: a transmitter whose
+	// symbols are not all equally long (rectangular FSK rendered on a
+	// sample grid: 6 or 7 samples at 6.5 per symbol) turns the phase by
+	// a quarter radian more or less per symbol, which a longer memory
+	// adds up; on GFSK 0.5 gives what 0.85 does.
+	const beta = 0.5
 	const gain = 0.02 // the frequency loop's
 	k0, k1 := 0, n
 	if dir < 0 {
