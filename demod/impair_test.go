@@ -97,7 +97,7 @@ func runPlan(t testing.TB, o synth.Options, cfg Config) (result, *Receiver) {
 var impairmentGoal = map[string]float64{
 	"clean": 0.99, "offset-high": 0.99, "offset-low": 0.99, "clock": 0.99, "drift": 0.99,
 	"gfsk-wide": 0.95, "gfsk-low": 0.95, "long": 0.99, "long-4db": 0.85, "dc-iq": 0.99,
-	"adjacent": 0.99, "co-channel": 0.99, "fsk-interferer": 0.99, "ook-interferer": 0.99,
+	"adjacent": 0.99, "co-channel": 0.99, "fsk-interferer": 0.99, "fsk-clip": 0.99, "ook-interferer": 0.99,
 	"clip": 0.99, "lsb": 0.99, "near-far": 0.95,
 }
 
