@@ -54,6 +54,7 @@ type Stats struct {
 	Encrypted     int64 // encrypted frames (0xD2, CI 0x52: an auth tag, no CRC)
 	Unchecked     int64 // other 0xD2 frames no known init explains: maybe without a CRC, maybe damaged
 	Failed        int64 // frames no init explains, or whose header is implausible
+	Ambiguous     int64 // ...of which their soft symbols make them as likely another known network's (ambiguous.go)
 	Implausible   int64 // ...of which their type, reserved, length or CI byte breaks their type's rule
 	Learned       int64 // networks learned in this run
 	KnownNetworks int   // built-in, user-given and learned inits
@@ -88,6 +89,8 @@ type Decoder struct {
 	// targets are the networks heard in this run (corrections lead only
 	// to them), meters the meters heard CRC-good on each.
 	targets atomic.Pointer[targetSet]
+	// known is every init in nets, for streams to read without the lock.
+	known  atomic.Pointer[targetSet]
 	meters  meterSet
 	// saveDue asks for the state file to be written once the lock is
 	// released (save, persist); saveMu is held while it is written;
@@ -118,6 +121,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 		d.log = slog.Default()
 	}
 	d.targets.Store(&targetSet{})
+	d.known.Store(&targetSet{})
 	for _, u := range Utilities {
 		d.add(&network{init: u.Init, utility: ptr(u.Name)})
 	}
@@ -141,6 +145,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 func (d *Decoder) add(n *network) {
 	n.id = int(NetworkForInit(n.init))
 	d.nets[n.init] = n
+	d.known.Store(d.known.Load().with(n.init, true))
 }
 
 // Protocol returns GridStream.
@@ -164,6 +169,7 @@ func (d *Decoder) Stats() protocol.Stats {
 		{Name: "encrypted", Value: s.Encrypted},
 		{Name: "unchecked_d2", Value: s.Unchecked},
 		{Name: "corrected", Value: s.Corrected},
+		{Name: "ambiguous", Value: s.Ambiguous},
 		{Name: "learned_networks", Value: int64(learned), State: true},
 		{Name: "learned_now", Value: s.Learned},
 		{Name: "known_networks", Value: int64(known), State: true},
@@ -246,6 +252,8 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 			}
 		}
 	}
+	judged := soft != nil && c != nil && f.Complete // by its soft symbols (ambiguous.go)
+	rival := judged && d.known.Load().has(init) && c.rival(frame, ci, soft, init, d.known.Load(), d.targets.Load())
 	// The message may wait for learning, where another input's frame can
 	// release it: it is marked as its own before anyone else can see it.
 	annotate(m, out)
@@ -254,6 +262,13 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 	d.sweep(now)
 	var ready []*frames.Message
 	switch n, known := d.nets[init]; {
+	case known && (rival || judged && d.movedMeter(typed, init)):
+		d.stats.Failed++
+		d.stats.Ambiguous++
+		g.Ambiguous = true
+		if d.cfg.EmitFailed {
+			ready = append(ready, m)
+		}
 	case known:
 		d.stats.Good++
 		d.vouch(m, n)
@@ -427,6 +442,6 @@ func clone(m *frames.Message) *frames.Message {
 
 // String summarizes the stats for logs.
 func (s Stats) String() string {
-	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d 0xD2 unchecked, %d failed, %d of them implausible), %d networks learned",
-		s.Frames, s.Good, s.Encrypted, s.Unchecked, s.Failed, s.Implausible, s.Learned)
+	return fmt.Sprintf("gridstream %d (%d CRC-good, %d encrypted, %d 0xD2 unchecked, %d failed, %d of them implausible, %d ambiguous), %d networks learned",
+		s.Frames, s.Good, s.Encrypted, s.Unchecked, s.Failed, s.Implausible, s.Ambiguous, s.Learned)
 }

@@ -47,6 +47,10 @@ type Fields struct {
 	// to make the CRC valid (see README, soft-decision correction); absent
 	// for frames whose CRC was valid as received.
 	CorrectedBits int `json:"corrected_bits,omitempty" msgpack:"corrected_bits,omitempty"`
+	// Ambiguous marks a frame (emitted only as failed) that passed a known
+	// network's CRC as received while its soft symbols make another known
+	// network's reading about as likely (see the README).
+	Ambiguous bool `json:"ambiguous,omitempty" msgpack:"ambiguous,omitempty"`
 	// Src and Dst are LAN ids (8 hex digits) where the frame carries them.
 	Src string `json:"src,omitempty" msgpack:"src,omitempty"`
 	Dst string `json:"dst,omitempty" msgpack:"dst,omitempty"`

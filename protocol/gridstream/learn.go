@@ -322,6 +322,7 @@ func (d *Decoder) sweep(now time.Time) {
 func (d *Decoder) forget(init uint16, why string) {
 	n := d.nets[init]
 	delete(d.nets, init)
+	d.known.Store(d.known.Load().with(init, false))
 	if n.seen {
 		d.targets.Store(d.targets.Load().with(init, false))
 	}

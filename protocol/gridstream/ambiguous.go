@@ -1,0 +1,125 @@
+package gridstream
+
+// Ambiguous frames. A frame is CRC-good when the init its body solves to
+// (SolveInit) is one of the known networks', so a damaged frame passes under
+// some known network with probability about (known inits)/65536, and on a
+// long body a particular bit error does worse: flipping codeword bit k moves
+// the solved init by x^(15-k) (flipShift), so for a pair of networks A and B
+// of a 2.6 kbit body, one position of every ~25 pairs turns every frame of A
+// with that bit wrong into a CRC-good frame of B.
+//
+// A receiver that has soft symbols can see this happen: the bit that made
+// the frame a B frame is one of its least reliable. A CRC-good frame is
+// therefore ambiguous, and not emitted as good, when flipping at most
+// chaseFlips of its least reliable bits, whose log-likelihood ratios (by the
+// Gaussian model of corrector.budget) sum to at most ambiguityLLR, makes it
+// valid under another known network: the other reading is then at least
+// exp(-ambiguityLLR) as likely as the one received, by the frame's own
+// symbols. Strong frames never have such bits; a frame without soft symbols
+// (hard bits replayed) is not judged.
+//
+// Meters do not change utility either: a frame with soft symbols that
+// solves to network B from a meter heard CRC-good on another network A in
+// this run, and never on B, is ambiguous too.
+
+// Rival readings: a rival network's reading that is at least exp(-LLR) as
+// likely as the received one, by the frame's soft symbols, makes the frame
+// ambiguous, for LLR by what this run has heard (the prior: a network on
+// the air is far likelier to send than one never heard).
+const (
+	// ambiguityLLR: both networks heard in this run, or neither (a rival
+	// about 1/3000 as likely or more).
+	ambiguityLLR = 8
+	// ambiguityHeardLLR: the rival network was heard and the received one
+	// was not.
+	ambiguityHeardLLR = 12
+	// ambiguityUnheardLLR: the received network was heard and the rival
+	// was not.
+	ambiguityUnheardLLR = 4
+)
+
+// rival reports whether a frame (from the 0x2A byte through the CRC, its
+// CI byte at frame index 1+ci) whose body solves to solved becomes valid
+// under another init of known by flipping at most chaseFlips of its least
+// reliable codeword bits whose LLRs sum to at most ambiguityLLR, or
+// ambiguityHeardLLR or ambiguityUnheardLLR by which of the two networks
+// are in heard. It allocates nothing.
+func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, known, heard *targetSet) bool {
+	cw := 1 + ci
+	nbits := 8 * (len(frame) - cw)
+	if nbits <= 16 || len(soft) < uartBits*len(frame) {
+		return false
+	}
+	mu, sigma := c.spread(soft[:uartBits*len(frame)])
+	if !(mu > 0) {
+		return false
+	}
+	sigma = max(sigma, mu/chaseMaxSNR)
+	lambda := 2 * mu / (sigma * sigma)
+	if c.pow == nil {
+		c.pow = powX()
+	}
+	c.leastReliable(soft, cw, nbits)
+	solvedHeard := heard.has(solved)
+	limit := float64(ambiguityHeardLLR) // the most any rival may need
+	if solvedHeard {
+		limit = ambiguityLLR
+	}
+	// llr[i] for the searched bits, least reliable first: a set whose sum
+	// passes limit cannot be saved by a later (larger) bit.
+	var llr [chaseBits]float64
+	n := 0
+	for n < c.n {
+		llr[n] = lambda * float64(c.rel[n])
+		if llr[n] > limit {
+			break
+		}
+		n++
+	}
+	isRival := func(v uint16, sum float64) bool {
+		if !known.has(v) || v == solved {
+			return false
+		}
+		switch rivalHeard := heard.has(v); {
+		case rivalHeard && !solvedHeard:
+			return sum <= ambiguityHeardLLR
+		case solvedHeard && !rivalHeard:
+			return sum <= ambiguityUnheardLLR
+		}
+		return sum <= ambiguityLLR
+	}
+	for i := range n {
+		si, li := c.shift[i], llr[i]
+		if isRival(solved^si, li) {
+			return true
+		}
+		for j := i + 1; j < n && li+llr[j] <= limit; j++ {
+			sj, lj := si^c.shift[j], li+llr[j]
+			if isRival(solved^sj, lj) {
+				return true
+			}
+			for k := j + 1; k < n && lj+llr[k] <= limit; k++ {
+				if isRival(solved^sj^c.shift[k], lj+llr[k]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// movedMeter reports, under the lock, whether a frame solving to init
+// names a source meter heard CRC-good on another network in this run and
+// never on init's.
+func (d *Decoder) movedMeter(typed []byte, init uint16) bool {
+	src, ok := sourceOf(typed)
+	if !ok || d.meters.has(init, src) {
+		return false
+	}
+	for other, n := range d.nets {
+		if n.seen && other != init && d.meters.has(other, src) {
+			return true
+		}
+	}
+	return false
+}
