@@ -244,7 +244,7 @@ func TestChaseGain(t *testing.T) {
 // that detector would also have got, so the gain is smaller than the
 // corrections.)
 func TestChaseThroughReceiver(t *testing.T) {
-	const fs, baud, snr = 250e3, 19200, -1
+	const fs, baud, snr = 250e3, 19200, 0
 	src := func() *meterTraffic { return newMeterTraffic(fs, baud, snr, 0, false, 100, 7) }
 	a := runMeters(t, fs, src(), false, 7)
 	z := runMeters(t, fs, src(), true, 7)

@@ -1,5 +1,7 @@
 package gridstream
 
+import "math"
+
 // Ambiguous frames. A frame is CRC-good when the init its body solves to
 // (SolveInit) is one of the known networks', so a damaged frame passes under
 // some known network with probability about (known inits)/65536, and on a
@@ -35,7 +37,14 @@ const (
 	ambiguityHeardLLR = 12
 	// ambiguityUnheardLLR: the received network was heard and the rival
 	// was not.
-	ambiguityUnheardLLR = 4
+	ambiguityUnheardLLR = 2
+	// ambiguityUnheardDamaged bounds -ln P(no bit wrong), by the soft
+	// symbols, of a frame of a network not heard in this run: a damaged
+	// frame passes some known network's CRC with probability about
+	// (known inits)/65536 whatever its errors, so a frame of a network not
+	// on the air is believed only when its symbols say it is more likely
+	// whole (P ≥ 1/20) than damaged.
+	ambiguityUnheardDamaged = 3
 )
 
 // rival reports whether a frame (from the 0x2A byte through the CRC, its
@@ -59,8 +68,11 @@ func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, k
 	if c.pow == nil {
 		c.pow = powX()
 	}
-	c.leastReliable(soft, cw, nbits)
 	solvedHeard := heard.has(solved)
+	if !solvedHeard && damaged(soft, cw, nbits, lambda) > ambiguityUnheardDamaged {
+		return true
+	}
+	c.leastReliable(soft, cw, nbits)
 	limit := float64(ambiguityHeardLLR) // the most any rival may need
 	if solvedHeard {
 		limit = ambiguityLLR
@@ -106,6 +118,22 @@ func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, k
 		}
 	}
 	return false
+}
+
+// damaged returns -ln P(no codeword bit wrong) for a frame whose codeword
+// starts at frame byte cw, by the Gaussian model (LLR lambda·|soft|).
+func damaged(soft []float32, cw, nbits int, lambda float64) float64 {
+	sum := 0.0
+	for k := range nbits {
+		switch x := lambda * float64(mag(soft[symbolOf(cw, k)])); {
+		case x > 36:
+		case x > 12:
+			sum += math.Exp(-x)
+		default:
+			sum += math.Log1p(math.Exp(-x))
+		}
+	}
+	return sum
 }
 
 // movedMeter reports, under the lock, whether a frame solving to init

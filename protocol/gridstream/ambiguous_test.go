@@ -137,3 +137,39 @@ func describe(ms []*frames.Message) []string {
 	}
 	return s
 }
+
+// TestAmbiguityRates prints, per Eb/N0, frames of heard meters of a heard
+// network through a noncoherent FSK channel (the other 15 utilities known
+// too): frames out good, frames sent that came out ambiguous (lost to the
+// rule when their bits were right: compare with the rule off), and wrong
+// CRC-good frames. It runs only with
+// GRIDSTREAM_AMBIGUITY_TRIALS set to the frames per cell.
+func TestAmbiguityRates(t *testing.T) {
+	n := envInt("GRIDSTREAM_AMBIGUITY_TRIALS", 0)
+	if n <= 0 {
+		t.Skip("set GRIDSTREAM_AMBIGUITY_TRIALS=frames per cell")
+	}
+	for _, long := range []bool{false, true} {
+		for _, ebn0 := range []float64{7, 8, 9, 10, 11, 12, 13, 14, 16, 18} {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(ebn0*10)))
+			dec, a, ids := heardNetwork(t, rng, 0x5FD6, 8)
+			ch := newFSKChannel(ebn0, uint64(n))
+			noisy := func(_ int, b byte) float32 { return ch.symbol(rng, b) }
+			good, wrong := 0, 0
+			for range n {
+				f := meterFrame(rng, 0x5FD6, ids[rng.IntN(len(ids))], long)
+				want := fmt.Sprintf("%X", f)
+				for _, m := range a.send(f, noisy) {
+					switch {
+					case m.CRCOK && m.Raw == want:
+						good++
+					case m.CRCOK:
+						wrong++
+					}
+				}
+			}
+			c := dec.Counts()
+			t.Logf("long=%v Eb/N0 %g dB: %d frames, %d good, %d ambiguous, %d wrong CRC-good", long, ebn0, n, good, c.Ambiguous, wrong)
+		}
+	}
+}

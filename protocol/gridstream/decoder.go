@@ -91,7 +91,7 @@ type Decoder struct {
 	targets atomic.Pointer[targetSet]
 	// known is every init in nets, for streams to read without the lock.
 	known  atomic.Pointer[targetSet]
-	meters  meterSet
+	meters meterSet
 	// saveDue asks for the state file to be written once the lock is
 	// released (save, persist); saveMu is held while it is written;
 	// saveRetry, under mu, is when a save may be tried again after the
