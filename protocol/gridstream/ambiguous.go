@@ -11,18 +11,24 @@ import "math"
 // with that bit wrong into a CRC-good frame of B.
 //
 // A receiver that has soft symbols can see this happen: the bit that made
-// the frame a B frame is one of its least reliable. A CRC-good frame is
-// therefore ambiguous, and not emitted as good, when flipping at most
-// chaseFlips of its least reliable bits, whose log-likelihood ratios (by the
-// Gaussian model of corrector.budget) sum to at most ambiguityLLR, makes it
-// valid under another known network: the other reading is then at least
-// exp(-ambiguityLLR) as likely as the one received, by the frame's own
-// symbols. Strong frames never have such bits; a frame without soft symbols
-// (hard bits replayed) is not judged.
+// the frame a B frame is one of its least reliable. A CRC-good frame with
+// soft symbols is therefore ambiguous — counted failed (Stats.Ambiguous),
+// emitted only with EmitFailed, marked — when
+//   - flipping at most chaseFlips of its least reliable bits, whose
+//     log-likelihood ratios (the Gaussian model of corrector.budget) sum to
+//     at most the bound of the two networks' rival constants below, makes
+//     it valid under another known network: that reading is about as
+//     likely, by the frame's own symbols;
+//   - its network was not heard in this run and its symbols say it more
+//     likely has a wrong bit than not (ambiguityUnheardDamaged): a damaged
+//     frame, whatever its errors, lands on some known network with
+//     probability (known inits)/65536, a network not on the air has no
+//     frames to send whole;
+//   - its source meter was heard CRC-good on another network in this run
+//     and never on this one: meters do not change utility.
 //
-// Meters do not change utility either: a frame with soft symbols that
-// solves to network B from a meter heard CRC-good on another network A in
-// this run, and never on B, is ambiguous too.
+// Strong frames never trigger the first two. A frame without soft symbols
+// (hard bits replayed) is not judged.
 
 // Rival readings: a rival network's reading that is at least exp(-LLR) as
 // likely as the received one, by the frame's soft symbols, makes the frame
@@ -38,21 +44,31 @@ const (
 	// ambiguityUnheardLLR: the received network was heard and the rival
 	// was not.
 	ambiguityUnheardLLR = 2
-	// ambiguityUnheardDamaged bounds -ln P(no bit wrong), by the soft
-	// symbols, of a frame of a network not heard in this run: a damaged
-	// frame passes some known network's CRC with probability about
-	// (known inits)/65536 whatever its errors, so a frame of a network not
-	// on the air is believed only when its symbols say it is more likely
-	// whole (P ≥ 1/20) than damaged.
+	// ambiguityHeardDamaged, ambiguityUnheardDamaged and ambiguityColdDamaged
+	// bound -ln P(no bit wrong), by the soft symbols, of a frame of a
+	// network heard in this run, of one not heard while others were, and
+	// of any frame while none was. A damaged frame, whatever its errors,
+	// passes a given init's CRC with probability 1/65536: a frame whose
+	// symbols say it is whole with probability p is about p·65536/k times
+	// as likely genuine as a damaged one landing on one of k inits (at the
+	// bounds: 1/150 for a heard network, 10 for the 16 utilities when none
+	// was heard), and a network not heard while another is has little
+	// prior. The Gaussian model is pessimistic for frames the receiver got
+	// right (at 1 dB per-sample SNR, long frames decoded right have
+	// -ln P of 3–5), so the bounds stay loose where they cost frames.
+	ambiguityHeardDamaged   = 16
 	ambiguityUnheardDamaged = 3
+	ambiguityColdDamaged    = 6
 )
 
 // rival reports whether a frame (from the 0x2A byte through the CRC, its
-// CI byte at frame index 1+ci) whose body solves to solved becomes valid
-// under another init of known by flipping at most chaseFlips of its least
-// reliable codeword bits whose LLRs sum to at most ambiguityLLR, or
-// ambiguityHeardLLR or ambiguityUnheardLLR by which of the two networks
-// are in heard. It allocates nothing.
+// CI byte at frame index 1+ci) whose body solves to solved, a known init,
+// is ambiguous by its soft symbols: its network is not in heard and it is
+// likely damaged, or it becomes valid under another init of known by
+// flipping at most chaseFlips of its least reliable codeword bits whose
+// LLRs sum to at most ambiguityLLR, or ambiguityHeardLLR or
+// ambiguityUnheardLLR by which of the two networks are in heard. It
+// allocates nothing.
 func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, known, heard *targetSet) bool {
 	cw := 1 + ci
 	nbits := 8 * (len(frame) - cw)
@@ -69,7 +85,14 @@ func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, k
 		c.pow = powX()
 	}
 	solvedHeard := heard.has(solved)
-	if !solvedHeard && damaged(soft, cw, nbits, lambda) > ambiguityUnheardDamaged {
+	bound := float64(ambiguityHeardDamaged)
+	switch {
+	case heard.n == 0:
+		bound = ambiguityColdDamaged
+	case !solvedHeard:
+		bound = ambiguityUnheardDamaged
+	}
+	if damaged(soft, cw, nbits, lambda) > bound {
 		return true
 	}
 	c.leastReliable(soft, cw, nbits)
