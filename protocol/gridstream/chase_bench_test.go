@@ -63,3 +63,30 @@ func BenchmarkChaseCorrect(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAmbiguityCheck is what every CRC-good long frame with soft
+// symbols costs (rival): a frame of a heard network among the 16
+// utilities, with one doubtful bit that leads nowhere, and of a network not
+// heard (its clean probability summed too).
+func BenchmarkAmbiguityCheck(b *testing.B) {
+	f, soft := chaseBenchFrame(0x5FD6, -1)
+	soft[uartBits*100+4] *= 0.002
+	known := &targetSet{}
+	for _, u := range Utilities {
+		known = known.with(u.Init, true)
+	}
+	for _, heard := range []struct {
+		name string
+		set  *targetSet
+	}{{"heard", (&targetSet{}).with(0x5FD6, true)}, {"unheard", (&targetSet{}).with(0xE623, true)}} {
+		b.Run(heard.name, func(b *testing.B) {
+			var c corrector
+			b.ReportAllocs()
+			for range b.N {
+				if c.rival(f, headerWithRsvd, soft, 0x5FD6, known, heard.set) {
+					b.Fatal("ambiguous")
+				}
+			}
+		})
+	}
+}
