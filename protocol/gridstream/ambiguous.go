@@ -52,12 +52,14 @@ const (
 	// symbols say it is whole with probability p is about p·65536/k times
 	// as likely genuine as a damaged one landing on one of k inits (at the
 	// bounds: 1/150 for a heard network, 10 for the 16 utilities when none
-	// was heard), and a network not heard while another is has little
-	// prior. The Gaussian model is pessimistic for frames the receiver got
+	// was heard). A network not heard while another is has little prior
+	// (the receiver is among the meters of the one heard): its frame must
+	// be more likely whole than not (a damaged long Oncor frame at 2 dB
+	// whose symbols said whole with p = 0.21 passed PPL's CRC). The Gaussian model is pessimistic for frames the receiver got
 	// right (at 1 dB per-sample SNR, long frames decoded right have
 	// -ln P of 3–5), so the bounds stay loose where they cost frames.
 	ambiguityHeardDamaged   = 16
-	ambiguityUnheardDamaged = 3
+	ambiguityUnheardDamaged = math.Ln2
 	ambiguityColdDamaged    = 6
 )
 

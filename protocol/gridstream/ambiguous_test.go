@@ -173,3 +173,32 @@ func TestAmbiguityRates(t *testing.T) {
 		}
 	}
 }
+
+// TestAmbiguityNewNetwork prints, per Eb/N0, how often the first frame of
+// a known network not heard yet comes out good while another network is
+// heard (the price of ambiguityUnheardDamaged). It runs only with
+// GRIDSTREAM_AMBIGUITY_TRIALS set (frames per cell: a tenth of it).
+func TestAmbiguityNewNetwork(t *testing.T) {
+	n := envInt("GRIDSTREAM_AMBIGUITY_TRIALS", 0) / 10
+	if n <= 0 {
+		t.Skip("set GRIDSTREAM_AMBIGUITY_TRIALS=frames per cell")
+	}
+	for _, long := range []bool{false, true} {
+		for _, ebn0 := range []float64{10, 11, 12, 13, 14, 16} {
+			rng := rand.New(rand.NewPCG(5, uint64(ebn0*10)))
+			ch := newFSKChannel(ebn0, 5)
+			noisy := func(_ int, b byte) float32 { return ch.symbol(rng, b) }
+			good, ambiguous := 0, 0
+			for range n {
+				dec, a, _ := heardNetwork(t, rng, 0x5FD6, 1)
+				for _, m := range a.send(meterFrame(rng, 0xE623, rng.Uint32(), long), noisy) {
+					if m.CRCOK {
+						good++
+					}
+				}
+				ambiguous += int(dec.Counts().Ambiguous)
+			}
+			t.Logf("long=%v Eb/N0 %g dB: %d first frames of a network not heard, %d good, %d ambiguous", long, ebn0, n, good, ambiguous)
+		}
+	}
+}
