@@ -82,6 +82,9 @@ type fskDemod struct {
 	// discriminator's estimate is not used.
 	wideDev float64
 	fitted  map[[2]int]*baudPlan // fittedPlan's, by rate and deviation (kHz)
+
+	// quickSync's symbol-rate lines, per moving-sum length and rate
+	lines []*symbolLine
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,

@@ -262,12 +262,7 @@ func (f *fskDemod) discriminate(est, L int) {
 	d, m := f.d, f.m
 	if est > 0 {
 		d[0] = 0
-	}
-	for i := 1; i < est; i++ {
-		a, b := z[i], z[i-1]
-		re := real(a)*real(b) + imag(a)*imag(b)
-		im := imag(a)*real(b) - real(a)*imag(b)
-		d[i] = fastAtan2(im, re)
+		phaseSteps(d[1:est], z[:est])
 	}
 	var acc float32
 	invL := 1 / float32(L)
@@ -323,18 +318,7 @@ func (f *fskDemod) correlate(end, L int, wp, wm float64) {
 	f.s = grow(f.s, n)
 	f.mixTone(f.pp[:end], wp)
 	f.mixTone(f.pm[:end], wm)
-	s := f.s
-	var ap, am complex128
-	for i := range end {
-		ap += complex128(f.pp[i])
-		am += complex128(f.pm[i])
-		if i >= L {
-			ap -= complex128(f.pp[i-L])
-			am -= complex128(f.pm[i-L])
-		}
-		f.cp[i], f.cm[i] = complex64(ap), complex64(am)
-		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
-	}
+	toneSums(f.cp[:end], f.cm[:end], f.s[:end], f.pp[:end], f.pm[:end], L)
 }
 
 // mixTone writes f.z mixed down by w radians per sample to dst.
@@ -353,19 +337,7 @@ func (f *fskDemod) mixTone(dst []complex64, w float64) {
 // not an unmodulated carrier between the tones.
 func (f *fskDemod) markWinners(end int) {
 	f.won = grow(f.won, end)
-	for i := range end {
-		a, b := f.cp[i], f.cm[i]
-		ep := real(a)*real(a) + imag(a)*imag(a)
-		em := real(b)*real(b) + imag(b)*imag(b)
-		switch {
-		case ep > 3*em:
-			f.won[i] = 1
-		case em > 3*ep:
-			f.won[i] = -1
-		default:
-			f.won[i] = 0
-		}
-	}
+	winners(f.won, f.cp[:end], f.cm[:end])
 }
 
 // winnerTurns sums, per tone, its correlator times the conjugate of its

@@ -278,11 +278,9 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	a := max(0, lead-int(0.0005*rate))
 	e := min(len(y), lead+int(160*rate/f.slowest))
 	f.hd = f.hd[:0]
-	for i := a + 1; i < e; i++ {
-		p, q := y[i], y[i-1]
-		re := real(p)*real(q) + imag(p)*imag(q)
-		im := imag(p)*real(q) - real(p)*imag(q)
-		f.hd = append(f.hd, fastAtan2(im, re))
+	if e-a > 1 {
+		f.hd = grow(f.hd, e-a-1)
+		phaseSteps(f.hd, y[a:e])
 	}
 }
 
@@ -308,7 +306,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	c0, c1 := twoMeans(f.vals)
 	off := (c0 + c1) / 2
 	f.soft = f.soft[:0]
-	for t := firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
+	for t := f.firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
 		i := int(t)
 		f.soft = append(f.soft, m[i]-off)
 	}
@@ -331,19 +329,63 @@ func movingSum(dst, src []float32, L int) {
 
 // firstSymbolEnd returns where, from index L on, the first symbol of the
 // moving sum m ends: the phase of the symbol-rate line of |m-off|.
-func firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
-	var v complex128
-	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
-	o := complex128(1)
-	for i := L; i < len(m); i++ {
-		a := m[i] - off
-		if a < 0 {
-			a = -a
+func (f *fskDemod) firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
+	var line *symbolLine
+	for _, l := range f.lines {
+		if l.L == L && l.sps == sps {
+			line = l
 		}
-		v += complex(float64(a)*real(o), float64(a)*imag(o))
-		o *= rot
+	}
+	if line == nil {
+		line = newSymbolLine(L, sps)
+		f.lines = append(f.lines, line)
+	}
+	return line.firstEnd(m, off)
+}
+
+// symbolLine is the oscillator at the symbol rate that firstSymbolEnd
+// turns through for one moving-sum length L and samples per symbol sps,
+// kept from burst to burst: osc[j] is its value at index L+j (the
+// recurrence o *= rot from 1 at index L, renormalised at every index that
+// is a multiple of 256), so a burst's head multiplies by table values
+// instead of waiting on a chain of complex multiplications.
+type symbolLine struct {
+	L   int
+	sps float64
+	rot complex128
+	osc []complex128
+	o   complex128 // the value at index L+len(osc)
+}
+
+func newSymbolLine(L int, sps float64) *symbolLine {
+	return &symbolLine{L: L, sps: sps, rot: complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps)), o: 1}
+}
+
+// upTo extends the table to index n (exclusive).
+func (l *symbolLine) upTo(n int) {
+	for i := l.L + len(l.osc); i < n; i++ {
+		l.osc = append(l.osc, l.o)
+		l.o *= l.rot
 		if i&255 == 0 {
-			o /= complex(math.Hypot(real(o), imag(o)), 0)
+			l.o /= complex(math.Hypot(real(l.o), imag(l.o)), 0)
+		}
+	}
+}
+
+// firstEnd is firstSymbolEnd with this line.
+func (l *symbolLine) firstEnd(m []float32, off float32) float64 {
+	L, sps := l.L, l.sps
+	var v complex128
+	if len(m) > L {
+		l.upTo(len(m))
+		osc := l.osc[:len(m)-L]
+		for j, a := range m[L:] {
+			a -= off
+			if a < 0 {
+				a = -a
+			}
+			o := osc[j]
+			v += complex(float64(a)*real(o), float64(a)*imag(o))
 		}
 	}
 	// o has turned (n-L) steps; the line's phase at index 0:

@@ -79,17 +79,8 @@ func twoMeans(v []float32) (float32, float32) {
 	c0, c1 := mean-sd, mean+sd
 	for range 10 {
 		mid := (c0 + c1) / 2
-		var s0, s1 float32
-		var n0, n1 int
-		for _, x := range v {
-			if x < mid {
-				s0 += x
-				n0++
-			} else {
-				s1 += x
-				n1++
-			}
-		}
+		s0, s1, n0 := splitSums(v, mid)
+		n1 := len(v) - n0
 		if n0 == 0 || n1 == 0 {
 			break
 		}
@@ -100,6 +91,26 @@ func twoMeans(v []float32) (float32, float32) {
 		c0, c1 = n0c, n1c
 	}
 	return c0, c1
+}
+
+// splitSums returns the sums (in order, in float32) of v's values under
+// mid and of the others, and how many are under. Each value is added to
+// both sums, masked to +0 for the one it is not in: adding +0 changes no
+// sum (neither starts as -0 nor becomes it), and there is no branch to
+// mispredict on noisy values.
+func splitSums(v []float32, mid float32) (s0, s1 float32, n0 int) {
+	for _, x := range v {
+		var under uint32
+		if x < mid {
+			under = 1
+		}
+		b := math.Float32bits(x)
+		mask := -under
+		s0 += math.Float32frombits(b & mask)
+		s1 += math.Float32frombits(b &^ mask)
+		n0 += int(under)
+	}
+	return s0, s1, n0
 }
 
 // fastAtan2 approximates atan2(y, x) within about 0.0015 rad.

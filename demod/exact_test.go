@@ -1,0 +1,110 @@
+package demod
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// twoMeansBranching is twoMeans as it was written first (a branch per
+// value): the reference for the branch-free splitSums.
+func twoMeansBranching(v []float32) (float32, float32) {
+	var mean float32
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float32(len(v))
+	var sd float32
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	sd = float32(math.Sqrt(float64(sd / float32(len(v)))))
+	c0, c1 := mean-sd, mean+sd
+	for range 10 {
+		mid := (c0 + c1) / 2
+		var s0, s1 float32
+		var n0, n1 int
+		for _, x := range v {
+			if x < mid {
+				s0 += x
+				n0++
+			} else {
+				s1 += x
+				n1++
+			}
+		}
+		if n0 == 0 || n1 == 0 {
+			break
+		}
+		n0c, n1c := s0/float32(n0), s1/float32(n1)
+		if n0c == c0 && n1c == c1 {
+			break
+		}
+		c0, c1 = n0c, n1c
+	}
+	return c0, c1
+}
+
+// firstSymbolEndRecurrence is firstSymbolEnd with its oscillator turned
+// sample by sample, as it was written first: the reference for the
+// symbolLine tables.
+func firstSymbolEndRecurrence(m []float32, off float32, L int, sps float64) float64 {
+	var v complex128
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	o := complex128(1)
+	for i := L; i < len(m); i++ {
+		a := m[i] - off
+		if a < 0 {
+			a = -a
+		}
+		v += complex(float64(a)*real(o), float64(a)*imag(o))
+		o *= rot
+		if i&255 == 0 {
+			o /= complex(math.Hypot(real(o), imag(o)), 0)
+		}
+	}
+	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
+	t := math.Mod(ph/(2*math.Pi)*sps, sps)
+	if t < 0 {
+		t += sps
+	}
+	for t < float64(L) {
+		t += sps
+	}
+	return t
+}
+
+// TestQuickSyncExact: quickSync's faster pieces (the branch-free cluster
+// sums, the symbol-rate line from a kept table, grown burst by burst) give
+// the values of the loops they replace, bit for bit.
+func TestQuickSyncExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	f := &fskDemod{}
+	for trial := range 400 {
+		n := 1 + rng.IntN(3000)
+		v := make([]float32, n)
+		dev := float32(rng.Float64() * 3)
+		for i := range v {
+			v[i] = dev*float32(1-2*rng.IntN(2)) + float32(rng.NormFloat64())*0.3
+			switch rng.IntN(50) {
+			case 0:
+				v[i] = 0
+			case 1:
+				v[i] = float32(math.Copysign(0, -1))
+			case 2:
+				v[i] = v[max(0, i-1)]
+			}
+		}
+		a0, a1 := twoMeans(v)
+		b0, b1 := twoMeansBranching(v)
+		if math.Float32bits(a0) != math.Float32bits(b0) || math.Float32bits(a1) != math.Float32bits(b1) {
+			t.Fatalf("trial %d: twoMeans %v %v, the branching loop %v %v", trial, a0, a1, b0, b1)
+		}
+		L := 1 + rng.IntN(14)
+		sps := []float64{3.26, 6.51, 13.02, float64(L)}[rng.IntN(4)]
+		off := float32(rng.NormFloat64())
+		if got, want := f.firstSymbolEnd(v, off, L, sps), firstSymbolEndRecurrence(v, off, L, sps); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("trial %d (%d values, L %d, sps %v): firstSymbolEnd %v, the recurrence %v", trial, n, L, sps, got, want)
+		}
+	}
+}

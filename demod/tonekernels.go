@@ -1,0 +1,58 @@
+package demod
+
+// The burst demodulators' per-sample kernels (phase steps, tone
+// correlators' running sums, winners) as Go loops; on amd64 with AVX2 the
+// same operations run in assembly, with the same bits
+// (TestToneKernelsMatchGo).
+
+// phaseStepsGo writes, for k < len(dst), the phase turn from z[k] to
+// z[k+1] (fastAtan2 of z[k+1]·conj(z[k]), in float32) to dst; len(z) >
+// len(dst).
+func phaseStepsGo(dst []float32, z []complex64) {
+	z = z[:len(dst)+1]
+	for k := range dst {
+		a, b := z[k+1], z[k]
+		re := real(a)*real(b) + imag(a)*imag(b)
+		im := imag(a)*real(b) - real(a)*imag(b)
+		dst[k] = fastAtan2(im, re)
+	}
+}
+
+// toneSumsGo runs two one-symbol tone correlators over the mixed-down
+// streams pp and pm: for i < len(s), the float64 running sums of the last
+// L samples of each go to cp[i] and cm[i], their energy difference to
+// s[i].
+func toneSumsGo(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
+	n := len(s)
+	cp, cm, pp, pm = cp[:n], cm[:n], pp[:n], pm[:n]
+	var ap, am complex128
+	for i := range n {
+		ap += complex128(pp[i])
+		am += complex128(pm[i])
+		if i >= L {
+			ap -= complex128(pp[i-L])
+			am -= complex128(pm[i-L])
+		}
+		cp[i], cm[i] = complex64(ap), complex64(am)
+		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+	}
+}
+
+// winnersGo sets won[i], for i < len(won), to 1 where the correlator cp
+// clearly won (three times cm's energy), -1 where cm did, else 0.
+func winnersGo(won []int8, cp, cm []complex64) {
+	cp, cm = cp[:len(won)], cm[:len(won)]
+	for i := range won {
+		a, b := cp[i], cm[i]
+		ep := real(a)*real(a) + imag(a)*imag(a)
+		em := real(b)*real(b) + imag(b)*imag(b)
+		switch {
+		case ep > 3*em:
+			won[i] = 1
+		case em > 3*ep:
+			won[i] = -1
+		default:
+			won[i] = 0
+		}
+	}
+}

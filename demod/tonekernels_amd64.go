@@ -1,0 +1,58 @@
+//go:build !purego
+
+package demod
+
+//go:noescape
+func phaseStepsAVX2(dst *float32, z *complex64, n int, c *[6][8]float32)
+
+//go:noescape
+func toneSumsAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, n, L int)
+
+//go:noescape
+func winnersAVX2(won *int8, cp, cm *complex64, n int)
+
+// atanConsts are fastAtan2's constants, each in float32 as Go rounds them
+// and repeated for the eight lanes: the polynomial's three, π/2, π, and
+// the sign bit.
+var atanConsts = func() (c [6][8]float32) {
+	v := [6]float32{-0.0464964749, 0.15931422, 0.327622764, 1.57079637, 3.14159274, float32(negZero)}
+	for i, x := range v {
+		for j := range c[i] {
+			c[i][j] = x
+		}
+	}
+	return c
+}()
+
+var negZero = func() float32 { z := float32(0); return -z }()
+
+// phaseSteps writes the phase turns of z to dst (see phaseStepsGo).
+func phaseSteps(dst []float32, z []complex64) {
+	if n := len(dst) &^ 7; useAVX2 && n > 0 {
+		_ = z[n]
+		phaseStepsAVX2(&dst[0], &z[0], n, &atanConsts)
+		dst, z = dst[n:], z[n:]
+	}
+	phaseStepsGo(dst, z)
+}
+
+// toneSums runs the tone correlators' running sums (see toneSumsGo).
+func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
+	n := len(s)
+	if !useAVX2 || n == 0 || L < 1 {
+		toneSumsGo(cp, cm, s, pp, pm, L)
+		return
+	}
+	_, _, _, _ = cp[n-1], cm[n-1], pp[n-1], pm[n-1]
+	toneSumsAVX2(&cp[0], &cm[0], &s[0], &pp[0], &pm[0], n, L)
+}
+
+// winners marks the windows one tone clearly won (see winnersGo).
+func winners(won []int8, cp, cm []complex64) {
+	if n := len(won) &^ 7; useAVX2 && n > 0 {
+		_, _ = cp[n-1], cm[n-1]
+		winnersAVX2(&won[0], &cp[0], &cm[0], n)
+		won, cp, cm = won[n:], cp[n:], cm[n:]
+	}
+	winnersGo(won, cp, cm)
+}

@@ -1,0 +1,74 @@
+//go:build !purego
+
+package demod
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestToneKernelsMatchGo: the burst demodulators' assembly kernels give
+// their Go loops' bits, for every length (the tails are Go's), with zeros
+// of either sign, subnormals and magnitudes over twelve decades.
+func TestToneKernelsMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	same32 := func(a, b []float32) bool {
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for n := range 90 {
+		z := randomComplex(rng, n+1)
+		if n%3 == 0 {
+			// On the axes and the diagonals too: fastAtan2's branches.
+			for i := range z {
+				switch rng.IntN(4) {
+				case 0:
+					z[i] = complex(real(z[i]), 0)
+				case 1:
+					z[i] = complex(0, imag(z[i]))
+				case 2:
+					z[i] = complex(real(z[i]), real(z[i])*float32(1-2*rng.IntN(2)))
+				}
+			}
+		}
+		d, d1 := make([]float32, n), make([]float32, n)
+		phaseSteps(d, z)
+		phaseStepsGo(d1, z)
+		if !same32(d, d1) {
+			t.Fatalf("phaseSteps, %d: AVX2 and Go differ", n)
+		}
+		for _, L := range []int{1, 2, 7, 13, 40} {
+			pp, pm := randomComplex(rng, n), randomComplex(rng, n)
+			cp, cm, s := make([]complex64, n), make([]complex64, n), make([]float32, n)
+			cp1, cm1, s1 := make([]complex64, n), make([]complex64, n), make([]float32, n)
+			toneSums(cp, cm, s, pp, pm, L)
+			toneSumsGo(cp1, cm1, s1, pp, pm, L)
+			if !sameBits(cp, cp1) || !sameBits(cm, cm1) || !same32(s, s1) {
+				t.Fatalf("toneSums, %d samples, L %d: AVX2 and Go differ", n, L)
+			}
+		}
+		cp, cm := randomComplex(rng, n), randomComplex(rng, n)
+		for i := range cm {
+			if rng.IntN(3) == 0 {
+				// Near the 3:1 boundary.
+				cm[i] = cp[i] * complex(float32(math.Sqrt(1.0/3)), 0)
+			}
+		}
+		w, w1 := make([]int8, n), make([]int8, n)
+		winners(w, cp, cm)
+		winnersGo(w1, cp, cm)
+		for i := range w {
+			if w[i] != w1[i] {
+				t.Fatalf("winners, %d: AVX2 and Go differ at %d", n, i)
+			}
+		}
+	}
+}
