@@ -236,6 +236,11 @@ func (c *channelizer) reset(freq float64) float64 {
 
 // process mixes and decimates x, appending to out.
 func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
+	return c.processDC(x, 0, out)
+}
+
+// processDC is process of x less the DC offset dc.
+func (c *channelizer) processDC(x []complex64, dc complex64, out []complex64) []complex64 {
 	for len(x) > 0 {
 		blk := min(len(x), mixBlock)
 		var m []complex64
@@ -246,7 +251,11 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		if dc != 0 {
+			mixOscDC(m[:blk], x[:blk], c.osc[c.count:c.count+blk], dc)
+		} else {
+			mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		}
 		c.count = (c.count + blk) & (mixBlock - 1)
 		x = x[blk:]
 		for i, h := range c.stages {

@@ -51,6 +51,9 @@ func stageAVX2(x, tw *complex64, n, half int)
 func mixOscAVX2(dst, src, osc *complex64, n int)
 
 //go:noescape
+func mixOscDCAVX2(dst, src, osc *complex64, n int, dc complex64)
+
+//go:noescape
 func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 
 //go:noescape
@@ -95,6 +98,16 @@ func mixOsc(dst, x, osc []complex64) {
 		dst, x, osc = dst[n:], x[n:], osc[n:]
 	}
 	mixOscGo(dst, x, osc)
+}
+
+// mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
+func mixOscDC(dst, x, osc []complex64, dc complex64) {
+	if n := len(x) &^ 3; useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscDCAVX2(&dst[0], &x[0], &osc[0], n, dc)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
+	mixOscDCGo(dst, x, osc, dc)
 }
 
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst

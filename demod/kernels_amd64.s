@@ -117,6 +117,35 @@ mixloop:
 	VZEROUPPER
 	RET
 
+// func mixOscDCAVX2(dst, src, osc *complex64, n int, dc complex64)
+// mixOscAVX2 of src[i]-dc (the difference in float32).
+TEXT ·mixOscDCAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         osc+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VMOVSD       dc+32(FP), X5
+	VBROADCASTSD X5, Y5
+
+mixdcloop:
+	VMOVUPS   (DX), Y0
+	VMOVUPS   (SI), Y1
+	VSUBPS    Y5, Y1, Y1
+	VMOVSLDUP Y1, Y2
+	VMOVSHDUP Y1, Y3
+	VPERMILPS $0xB1, Y0, Y4
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y4, Y3, Y3
+	VADDSUBPS Y3, Y2, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, DX
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	SUBQ      $4, CX
+	JNZ       mixdcloop
+	VZEROUPPER
+	RET
+
 // func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 // For k < nout (a positive multiple of 4): dst[k] = dotSym(taps, src[k:k+ntaps])
 // (ntaps odd, at least 3), four outputs at a time, each lane with

@@ -9,6 +9,9 @@ func butterflies(a, b, tw []complex64) { butterfliesGo(a, b, tw) }
 // mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
 func mixOsc(dst, x, osc []complex64) { mixOscGo(dst, x, osc) }
 
+// mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
+func mixOscDC(dst, x, osc []complex64, dc complex64) { mixOscDCGo(dst, x, osc, dc) }
+
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
 // and returns the next window's start.
 func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {

@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestToneKernelsMatchGo: the burst demodulators' assembly kernels give
-// their Go loops' bits, for every length (the tails are Go's), with zeros
-// of either sign, subnormals and magnitudes over twelve decades.
+// TestToneKernelsMatchGo: the burst channel's and demodulators' assembly
+// kernels give their Go loops' bits, for every length (the tails are
+// Go's), with zeros of either sign, subnormals and magnitudes over twelve
+// decades.
 func TestToneKernelsMatchGo(t *testing.T) {
 	if !hasAVX2 {
 		t.Skip("no AVX2 kernels on this CPU")
@@ -61,6 +62,17 @@ func TestToneKernelsMatchGo(t *testing.T) {
 				// Near the 3:1 boundary.
 				cm[i] = cp[i] * complex(float32(math.Sqrt(1.0/3)), 0)
 			}
+		}
+		x, osc := randomComplex(rng, n), randomComplex(rng, n)
+		dc := randomComplex(rng, 1)[0]
+		m, m1 := make([]complex64, n), make([]complex64, n)
+		mixOscDC(m, x, osc, dc)
+		for i, v := range x {
+			x[i] = v - dc
+		}
+		mixOscGo(m1, x, osc)
+		if !sameBits(m, m1) {
+			t.Fatalf("mixOscDC, %d: AVX2 and Go less the DC, then mixed, differ", n)
 		}
 		w, w1 := make([]int8, n), make([]int8, n)
 		winners(w, cp, cm)
