@@ -108,3 +108,52 @@ func TestQuickSyncExact(t *testing.T) {
 		}
 	}
 }
+
+// blockLinesRecurrence is blockLines with each block's oscillator turned
+// sample by sample, as it was written first: the reference for the
+// blockLine tables.
+func blockLinesRecurrence(s []float32, sps float64) []complex128 {
+	n := len(s)
+	blk := int(32 * sps)
+	nblk := (n + blk - 1) / blk
+	out := make([]complex128, nblk)
+	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	for j := range nblk {
+		ph := -2 * math.Pi * math.Mod(float64(j*blk), sps) / sps
+		o := complex(math.Cos(ph), math.Sin(ph))
+		var v complex128
+		for i := j * blk; i < min(n, (j+1)*blk); i++ {
+			a := float64(s[i])
+			if a < 0 {
+				a = -a
+			}
+			v += complex(a*real(o), a*imag(o))
+			o *= rot
+		}
+		out[j] = v
+	}
+	return out
+}
+
+// TestBlockLinesExact: the timing's symbol-rate lines from the kept
+// tables, grown burst by burst, are the recurrence's bit for bit.
+func TestBlockLinesExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	f := &fskDemod{}
+	for trial := range 300 {
+		n := 1 + rng.IntN(6000)
+		sps := []float64{3.26, 6.510416666666667, 13.02, 8}[rng.IntN(4)]
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+		f.z = make([]complex64, n)
+		f.blockLines(s, sps)
+		want := blockLinesRecurrence(s, sps)
+		for j, v := range want {
+			if math.Float64bits(real(v)) != math.Float64bits(real(f.tblk[j])) || math.Float64bits(imag(v)) != math.Float64bits(imag(f.tblk[j])) {
+				t.Fatalf("trial %d (%d samples, sps %v), block %d: %v, the recurrence %v", trial, n, sps, j, f.tblk[j], v)
+			}
+		}
+	}
+}

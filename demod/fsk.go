@@ -83,8 +83,10 @@ type fskDemod struct {
 	wideDev float64
 	fitted  map[[2]int]*baudPlan // fittedPlan's, by rate and deviation (kHz)
 
-	// quickSync's symbol-rate lines, per moving-sum length and rate
-	lines []*symbolLine
+	// the symbol-rate lines of quickSync (per moving-sum length and rate)
+	// and blockLines (per rate)
+	lines    []*symbolLine
+	blkLines []*blockLine
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,

@@ -390,18 +390,16 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 	blk := int(32 * sps)
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
-	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
+	osc := f.blockLine(sps, n).osc
 	for j := range nblk {
-		ph := -2 * math.Pi * math.Mod(float64(j*blk), sps) / sps
-		o := complex(math.Cos(ph), math.Sin(ph))
 		var v complex128
 		for i := j * blk; i < min(n, (j+1)*blk); i++ {
 			a := float64(s[i])
 			if a < 0 {
 				a = -a
 			}
+			o := osc[i]
 			v += complex(a*real(o), a*imag(o))
-			o *= rot
 		}
 		f.tblk[j] = v
 	}
