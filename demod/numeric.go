@@ -77,8 +77,15 @@ func twoMeans(v []float32) (float32, float32) {
 	}
 	sd = float32(math.Sqrt(float64(sd / float32(len(v)))))
 	c0, c1 := mean-sd, mean+sd
+	last := -1 // how many values were under mid in the round that set c0, c1
 	for range 10 {
 		mid := (c0 + c1) / 2
+		if last >= 0 && countUnder(v, mid) == last {
+			// The values under mid grow with it: as many as last round
+			// are the same values, whose sums are the centres already
+			// set (the next round would find them and stop).
+			break
+		}
 		s0, s1, n0 := splitSums(v, mid)
 		n1 := len(v) - n0
 		if n0 == 0 || n1 == 0 {
@@ -89,8 +96,22 @@ func twoMeans(v []float32) (float32, float32) {
 			break // converged: further rounds change nothing
 		}
 		c0, c1 = n0c, n1c
+		last = n0
 	}
 	return c0, c1
+}
+
+// countUnder returns how many of v's values are under mid.
+func countUnder(v []float32, mid float32) int {
+	n := 0
+	for _, x := range v {
+		var under int
+		if x < mid {
+			under = 1
+		}
+		n += under
+	}
+	return n
 }
 
 // splitSums returns the sums (in order, in float32) of v's values under
