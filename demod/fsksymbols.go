@@ -281,7 +281,7 @@ func (f *fskDemod) discriminate(est, L int) {
 // pull-in), then at a whole symbol.
 func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64) {
 	for _, lag := range [2]int{max(1, L/2), L} {
-		f.correlate(end, L, wp, wm)
+		f.correlateTones(end, L, wp, wm, false)
 		f.markWinners(end)
 		qp, qm := f.winnerTurns(lo, end, lag)
 		// With a low modulation index (under 1: tones closer than the
@@ -309,7 +309,11 @@ func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64
 // correlate runs the two tone correlators (one symbol long, at tones wp
 // and wm) over f.z[:end] into f.cp and f.cm, and their energy difference
 // into f.s.
-func (f *fskDemod) correlate(end, L int, wp, wm float64) {
+func (f *fskDemod) correlate(end, L int, wp, wm float64) { f.correlateTones(end, L, wp, wm, true) }
+
+// correlateTones is correlate, without the energy difference unless
+// energy is set (f.s is then left as it was).
+func (f *fskDemod) correlateTones(end, L int, wp, wm float64, energy bool) {
 	n := len(f.z)
 	f.pp = grow(f.pp, n)
 	f.pm = grow(f.pm, n)
@@ -318,7 +322,11 @@ func (f *fskDemod) correlate(end, L int, wp, wm float64) {
 	f.s = grow(f.s, n)
 	f.mixTone(f.pp[:end], wp)
 	f.mixTone(f.pm[:end], wm)
-	toneSums(f.cp[:end], f.cm[:end], f.s[:end], f.pp[:end], f.pm[:end], L)
+	var s []float32
+	if energy {
+		s = f.s[:end]
+	}
+	toneSums(f.cp[:end], f.cm[:end], s, f.pp[:end], f.pm[:end], L)
 }
 
 // mixTone writes f.z mixed down by w radians per sample to dst.

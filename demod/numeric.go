@@ -83,7 +83,7 @@ func twoMeans(v []float32) (float32, float32) {
 		if last >= 0 && countUnder(v, mid) == last {
 			// The values under mid grow with it: as many as last round
 			// are the same values, whose sums are the centres already
-			// set (the next round would find them and stop).
+			// set (the round would find them and stop).
 			break
 		}
 		s0, s1, n0 := splitSums(v, mid)
@@ -101,8 +101,8 @@ func twoMeans(v []float32) (float32, float32) {
 	return c0, c1
 }
 
-// countUnder returns how many of v's values are under mid.
-func countUnder(v []float32, mid float32) int {
+// countUnderGo returns how many of v's values are under mid.
+func countUnderGo(v []float32, mid float32) int {
 	n := 0
 	for _, x := range v {
 		var under int

@@ -1,5 +1,10 @@
 package demod
 
+import (
+	"math"
+	"math/bits"
+)
+
 // The burst demodulators' per-sample kernels (phase steps, tone
 // correlators' running sums, winners) as Go loops; on amd64 with AVX2 the
 // same operations run in assembly, with the same bits
@@ -19,12 +24,15 @@ func phaseStepsGo(dst []float32, z []complex64) {
 }
 
 // toneSumsGo runs two one-symbol tone correlators over the mixed-down
-// streams pp and pm: for i < len(s), the float64 running sums of the last
-// L samples of each go to cp[i] and cm[i], their energy difference to
-// s[i].
+// streams pp and pm: for i < len(cp), the float64 running sums of the last
+// L samples of each go to cp[i] and cm[i], their energy difference to s[i]
+// (unless s is nil).
 func toneSumsGo(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
-	n := len(s)
-	cp, cm, pp, pm = cp[:n], cm[:n], pp[:n], pm[:n]
+	n := len(cp)
+	cm, pp, pm = cm[:n], pp[:n], pm[:n]
+	if s != nil {
+		s = s[:n]
+	}
 	var ap, am complex128
 	for i := range n {
 		ap += complex128(pp[i])
@@ -34,8 +42,43 @@ func toneSumsGo(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 			am -= complex128(pm[i-L])
 		}
 		cp[i], cm[i] = complex64(ap), complex64(am)
-		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+		if s != nil {
+			s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+		}
 	}
+}
+
+// sumsExact reports whether every partial sum of toneSumsGo's running sums
+// over pp and pm is exact in float64: each value is a multiple of the
+// unit in the last place u of the smallest nonzero part (2⁻²³ of its
+// binade), and the partial sums, of at most L+1 values, stay under
+// (L+1)·2^(hi+1) with hi the largest part's exponent; that is under 2⁵³·u
+// while the exponents span at most 29-⌈log₂(L+1)⌉ binades. Then each
+// window's sum is the same number however it is added up. Non-finite
+// values are never exact.
+func sumsExact(pp, pm []complex64, L int) bool {
+	lo, hi := expSpan(pp)
+	lo2, hi2 := expSpan(pm)
+	lo, hi = min(lo, lo2), max(hi, hi2)
+	return hi < 255 && int(hi)-int(lo) <= 29-bits.Len(uint(L))
+}
+
+// expSpanGo returns the smallest biased exponent of the nonzero real and
+// imaginary parts of v (1 for subnormals; 255 when there is none) and
+// the largest (0 when all are zero).
+func expSpanGo(v []complex64) (lo, hi uint32) {
+	lo = 255
+	for _, c := range v {
+		for _, x := range [2]float32{real(c), imag(c)} {
+			b := math.Float32bits(x) &^ (1 << 31)
+			e := b >> 23
+			hi = max(hi, e)
+			if b != 0 {
+				lo = min(lo, max(e, 1))
+			}
+		}
+	}
+	return lo, hi
 }
 
 // winnersGo sets won[i], for i < len(won), to 1 where the correlator cp

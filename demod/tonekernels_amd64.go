@@ -9,6 +9,15 @@ func phaseStepsAVX2(dst *float32, z *complex64, n int, c *[6][8]float32)
 func toneSumsAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, n, L int)
 
 //go:noescape
+func toneSumsPairAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, n, L, M int)
+
+//go:noescape
+func expSpanAVX2(v *complex64, n int, lohi *[16]uint32)
+
+//go:noescape
+func countUnderAVX2(v *float32, n int, mid float32) int
+
+//go:noescape
 func winnersAVX2(won *int8, cp, cm *complex64, n int)
 
 // atanConsts are fastAtan2's constants, each in float32 as Go rounds them
@@ -38,13 +47,53 @@ func phaseSteps(dst []float32, z []complex64) {
 
 // toneSums runs the tone correlators' running sums (see toneSumsGo).
 func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
-	n := len(s)
+	n := len(cp)
 	if !useAVX2 || n == 0 || L < 1 {
 		toneSumsGo(cp, cm, s, pp, pm, L)
 		return
 	}
-	_, _, _, _ = cp[n-1], cm[n-1], pp[n-1], pm[n-1]
-	toneSumsAVX2(&cp[0], &cm[0], &s[0], &pp[0], &pm[0], n, L)
+	_, _, _ = cm[n-1], pp[n-1], pm[n-1]
+	var sp *float32
+	if s != nil {
+		_ = s[n-1]
+		sp = &s[0]
+	}
+	if n >= 2*L+2 && sumsExact(pp[:n], pm[:n], L) {
+		// The first window's sums in order, then two chains.
+		var sh []float32
+		if s != nil {
+			sh = s[:L]
+		}
+		toneSumsGo(cp[:L], cm[:L], sh, pp[:L], pm[:L], L)
+		toneSumsPairAVX2(&cp[0], &cm[0], sp, &pp[0], &pm[0], n, L, L+(n-L)/2)
+		return
+	}
+	toneSumsAVX2(&cp[0], &cm[0], sp, &pp[0], &pm[0], n, L)
+}
+
+// countUnder returns how many of v's values are under mid.
+func countUnder(v []float32, mid float32) int {
+	c := 0
+	if n := len(v) &^ 7; useAVX2 && n > 0 {
+		c = countUnderAVX2(&v[0], n, mid)
+		v = v[n:]
+	}
+	return c + countUnderGo(v, mid)
+}
+
+// expSpan returns the exponent span of v's parts (see expSpanGo).
+func expSpan(v []complex64) (lo, hi uint32) {
+	lo, hi = 255, 0
+	if n := 2 * len(v) &^ 7; useAVX2 && n > 0 {
+		var lohi [16]uint32
+		expSpanAVX2(&v[0], n, &lohi)
+		for j := range 8 {
+			lo, hi = min(lo, lohi[j]), max(hi, lohi[8+j])
+		}
+		v = v[n/2:]
+	}
+	l, h := expSpanGo(v)
+	return min(lo, l), max(hi, h)
 }
 
 // winners marks the windows one tone clearly won (see winnersGo).

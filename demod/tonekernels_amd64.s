@@ -2,6 +2,32 @@
 
 #include "textflag.h"
 
+// toneIn loads sample idx of pp (real, imaginary) and pm into the four
+// float64 lanes of dst (tmp: an X register).
+#define toneIn(idx, tmp, dst) \
+	VMOVSD    (SI)(idx*8), tmp; \
+	VMOVHPS   (R10)(idx*8), tmp, tmp; \
+	VCVTPS2PD tmp, dst
+
+// toneOut writes the sums acc (Y) to cp[idx], cm[idx] and, when R9 is not
+// nil, their energy difference ((p0 + p1) - p2) - p3 to s[idx]; t0…t4
+// are X scratch registers, y1 the Y register of t1.
+#define toneOut(acc, idx, t0, t1, y1, t2, t3, t4, skip) \
+	VCVTPD2PSY acc, t0; \
+	VMOVLPS   t0, (DI)(idx*8); \
+	VMOVHPS   t0, (R8)(idx*8); \
+	TESTQ     R9, R9; \
+	JZ        skip; \
+	VMULPD    acc, acc, y1; \
+	VEXTRACTF128 $1, y1, t2; \
+	VHADDPD   t1, t1, t3; \
+	VSUBSD    t2, t3, t3; \
+	VPERMILPD $1, t2, t4; \
+	VSUBSD    t4, t3, t3; \
+	VCVTSD2SS t3, t3, t3; \
+	VMOVSS    t3, (R9)(idx*4); \
+skip:
+
 // func phaseStepsAVX2(dst *float32, z *complex64, n int, c *[6][8]float32)
 // For k < n (a positive multiple of 8): dst[k] = fastAtan2(im, re) of
 // z[k+1]·conj(z[k]), with phaseStepsGo's float32 operations in its order
@@ -72,7 +98,7 @@ psloop:
 	RET
 
 // func toneSumsAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, n, L int)
-// For i < n (n ≥ 1, L ≥ 1): toneSumsGo's loop. The two running sums are
+// For i < n (n ≥ 1, L ≥ 1): toneSumsGo's loop (s nil: no energies). The two running sums are
 // one vector of four float64 (ap's real and imaginary parts, then am's),
 // each added to and subtracted from in Go's order; the energy difference
 // is ((p0 + p1) - p2) - p3 of their squares, in float64, as Go evaluates
@@ -92,52 +118,26 @@ TEXT ·toneSumsAVX2(SB), NOSPLIT, $0-56
 	CMOVQGT CX, R11 // min(L, n): the samples before the window is full
 
 tshead:
-	CMPQ      AX, R11
-	JGE       tsbody
-	VMOVSD    (SI)(AX*8), X1
-	VMOVHPS   (R10)(AX*8), X1, X1
-	VCVTPS2PD X1, Y1
-	VADDPD    Y1, Y0, Y0
-	VCVTPD2PSY Y0, X3
-	VMOVLPS   X3, (DI)(AX*8)
-	VMOVHPS   X3, (R8)(AX*8)
-	VMULPD    Y0, Y0, Y4
-	VEXTRACTF128 $1, Y4, X5
-	VHADDPD   X4, X4, X6
-	VSUBSD    X5, X6, X6
-	VPERMILPD $1, X5, X7
-	VSUBSD    X7, X6, X6
-	VCVTSD2SS X6, X6, X6
-	VMOVSS    X6, (R9)(AX*4)
-	INCQ      AX
-	JMP       tshead
+	CMPQ   AX, R11
+	JGE    tsbody
+	toneIn(AX, X1, Y1)
+	VADDPD Y1, Y0, Y0
+	toneOut(Y0, AX, X3, X4, Y4, X5, X6, X7, tsskiph)
+	INCQ   AX
+	JMP    tshead
 
 tsbody:
-	CMPQ      AX, CX
-	JGE       tsdone
-	MOVQ      AX, BX
-	SUBQ      DX, BX
-	VMOVSD    (SI)(AX*8), X1
-	VMOVHPS   (R10)(AX*8), X1, X1
-	VCVTPS2PD X1, Y1
-	VMOVSD    (SI)(BX*8), X2
-	VMOVHPS   (R10)(BX*8), X2, X2
-	VCVTPS2PD X2, Y2
-	VADDPD    Y1, Y0, Y0
-	VSUBPD    Y2, Y0, Y0
-	VCVTPD2PSY Y0, X3
-	VMOVLPS   X3, (DI)(AX*8)
-	VMOVHPS   X3, (R8)(AX*8)
-	VMULPD    Y0, Y0, Y4
-	VEXTRACTF128 $1, Y4, X5
-	VHADDPD   X4, X4, X6
-	VSUBSD    X5, X6, X6
-	VPERMILPD $1, X5, X7
-	VSUBSD    X7, X6, X6
-	VCVTSD2SS X6, X6, X6
-	VMOVSS    X6, (R9)(AX*4)
-	INCQ      AX
-	JMP       tsbody
+	CMPQ   AX, CX
+	JGE    tsdone
+	MOVQ   AX, BX
+	SUBQ   DX, BX
+	toneIn(AX, X1, Y1)
+	toneIn(BX, X2, Y2)
+	VADDPD Y1, Y0, Y0
+	VSUBPD Y2, Y0, Y0
+	toneOut(Y0, AX, X3, X4, Y4, X5, X6, X7, tsskipb)
+	INCQ   AX
+	JMP    tsbody
 
 tsdone:
 	VZEROUPPER
@@ -183,5 +183,143 @@ wloop:
 	ADDQ      $64, DX
 	SUBQ      $8, CX
 	JNZ       wloop
+	VZEROUPPER
+	RET
+
+// func toneSumsPairAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, n, L, M int)
+// toneSumsGo's sums for L ≤ i < n (s nil: no energies) when every sum is
+// exact in float64 (the caller checked the exponent span): each window's
+// sum is then the same number however it is added up. Two chains: from
+// the window ending at L-1 for L ≤ i < M, from the one ending at M-1 for
+// M ≤ i < n (n-M is M-L or M-L+1), each window's sum the last one's plus
+// x[i]-x[i-L] (exact too): one dependent addition per sample, two chains
+// interleaved.
+TEXT ·toneSumsPairAVX2(SB), NOSPLIT, $0-64
+	MOVQ   cp+0(FP), DI
+	MOVQ   cm+8(FP), R8
+	MOVQ   s+16(FP), R9
+	MOVQ   pp+24(FP), SI
+	MOVQ   pm+32(FP), R10
+	MOVQ   n+40(FP), R11
+	MOVQ   L+48(FP), DX
+	MOVQ   M+56(FP), BX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y8, Y8, Y8
+	// The windows ending at L-1 and at M-1.
+	XORQ   AX, AX
+	MOVQ   BX, R13
+	SUBQ   DX, R13
+
+tpinit:
+	toneIn(AX, X1, Y1)
+	toneIn(R13, X9, Y9)
+	VADDPD Y1, Y0, Y0
+	VADDPD Y9, Y8, Y8
+	INCQ   AX
+	INCQ   R13
+	CMPQ   AX, DX
+	JLT    tpinit
+
+	// AX = i = L, R12 = i-L; BX = j = M, R13 = j-L.
+	XORQ   R12, R12
+	MOVQ   BX, R13
+	SUBQ   DX, R13
+	MOVQ   BX, CX
+	SUBQ   DX, CX // M-L pairs
+	JZ     tplast
+
+tploop:
+	toneIn(AX, X1, Y1)
+	toneIn(R12, X2, Y2)
+	toneIn(BX, X9, Y9)
+	toneIn(R13, X10, Y10)
+	VSUBPD Y2, Y1, Y1
+	VSUBPD Y10, Y9, Y9
+	VADDPD Y1, Y0, Y0
+	VADDPD Y9, Y8, Y8
+	toneOut(Y0, AX, X3, X4, Y4, X5, X6, X7, tpskipa)
+	toneOut(Y8, BX, X11, X12, Y12, X13, X14, X15, tpskipb)
+	INCQ AX
+	INCQ R12
+	INCQ BX
+	INCQ R13
+	DECQ CX
+	JNZ  tploop
+
+tplast:
+	CMPQ   BX, R11
+	JGE    tpdone
+	toneIn(BX, X9, Y9)
+	toneIn(R13, X10, Y10)
+	VSUBPD Y10, Y9, Y9
+	VADDPD Y9, Y8, Y8
+	toneOut(Y8, BX, X11, X12, Y12, X13, X14, X15, tpskipc)
+
+tpdone:
+	VZEROUPPER
+	RET
+
+// func expSpanAVX2(v *complex64, n int, lohi *[16]uint32)
+// For the n float32 parts of v (n a positive multiple of 8): per lane, the smallest biased
+// exponent of a nonzero value (1 for subnormals; 255 when none) into
+// lohi[:8] and the largest into lohi[8:].
+TEXT ·expSpanAVX2(SB), NOSPLIT, $0-24
+	MOVQ         v+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVQ         lohi+16(FP), DI
+	MOVL         $0x7FFFFFFF, AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, Y15 // |·| mask
+	MOVL         $255, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14 // 255
+	MOVL         $1, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, Y13 // 1
+	VPXOR        Y12, Y12, Y12 // 0
+	VMOVDQU      Y14, Y0 // lo
+	VPXOR        Y1, Y1, Y1 // hi
+
+esloop:
+	VMOVDQU   (SI), Y2
+	VPAND     Y15, Y2, Y2
+	VPCMPEQD  Y12, Y2, Y3 // zero
+	VPSRLD    $23, Y2, Y2
+	VPMAXUD   Y2, Y1, Y1
+	VPMAXUD   Y13, Y2, Y2
+	VPOR      Y3, Y2, Y2  // a zero's all ones: never the smallest
+	VPMINUD   Y2, Y0, Y0
+	ADDQ      $32, SI
+	SUBQ      $8, CX
+	JNZ       esloop
+	VPMINUD   Y14, Y0, Y0
+	VMOVDQU   Y0, (DI)
+	VMOVDQU   Y1, 32(DI)
+	VZEROUPPER
+	RET
+
+// func countUnderAVX2(v *float32, n int, mid float32) int
+// How many of v[:n] (n a positive multiple of 8) are under mid (none when
+// either is NaN).
+TEXT ·countUnderAVX2(SB), NOSPLIT, $0-32
+	MOVQ         v+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS mid+16(FP), Y1
+	VPXOR        Y0, Y0, Y0
+
+culoop:
+	VCMPPS  $14, (SI), Y1, Y2 // mid > v: all ones (-1)
+	VPSUBD  Y2, Y0, Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JNZ     culoop
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD  X1, X0, X0
+	VPSHUFD $0x4E, X0, X1
+	VPADDD  X1, X0, X0
+	VPSHUFD $0xB1, X0, X1
+	VPADDD  X1, X0, X0
+	VMOVD   X0, AX
+	MOVQ    AX, ret+24(FP)
 	VZEROUPPER
 	RET

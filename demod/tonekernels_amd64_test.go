@@ -47,13 +47,34 @@ func TestToneKernelsMatchGo(t *testing.T) {
 			t.Fatalf("phaseSteps, %d: AVX2 and Go differ", n)
 		}
 		for _, L := range []int{1, 2, 7, 13, 40} {
-			pp, pm := randomComplex(rng, n), randomComplex(rng, n)
-			cp, cm, s := make([]complex64, n), make([]complex64, n), make([]float32, n)
-			cp1, cm1, s1 := make([]complex64, n), make([]complex64, n), make([]float32, n)
-			toneSums(cp, cm, s, pp, pm, L)
-			toneSumsGo(cp1, cm1, s1, pp, pm, L)
-			if !sameBits(cp, cp1) || !sameBits(cm, cm1) || !same32(s, s1) {
-				t.Fatalf("toneSums, %d samples, L %d: AVX2 and Go differ", n, L)
+			for _, narrow := range []bool{false, true} {
+				pp, pm := randomComplex(rng, n), randomComplex(rng, n)
+				if narrow {
+					// Magnitudes over a few decades, a zero here and
+					// there: every sum exact, the two-chain kernel.
+					for i := range pp {
+						pp[i] = complex(float32(rng.NormFloat64()), float32(rng.NormFloat64()*1e-3))
+						pm[i] = complex(float32(rng.NormFloat64()*10), 0)
+					}
+					if n > 3 {
+						pp[3] = 0
+					}
+				}
+				lo, hi := expSpan(pp)
+				if lo1, hi1 := expSpanGo(pp); lo != lo1 || hi != hi1 {
+					t.Fatalf("expSpan, %d: AVX2 %d %d, Go %d %d", n, lo, hi, lo1, hi1)
+				}
+				cp, cm, s := make([]complex64, n), make([]complex64, n), make([]float32, n)
+				cp1, cm1, s1 := make([]complex64, n), make([]complex64, n), make([]float32, n)
+				toneSums(cp, cm, s, pp, pm, L)
+				toneSumsGo(cp1, cm1, s1, pp, pm, L)
+				if !sameBits(cp, cp1) || !sameBits(cm, cm1) || !same32(s, s1) {
+					t.Fatalf("toneSums, %d samples, L %d, exact sums %v: AVX2 and Go differ", n, L, sumsExact(pp, pm, L))
+				}
+				toneSums(cp, cm, nil, pp, pm, L)
+				if !sameBits(cp, cp1) || !sameBits(cm, cm1) {
+					t.Fatalf("toneSums without energies, %d samples, L %d: AVX2 and Go differ", n, L)
+				}
 			}
 		}
 		cp, cm := randomComplex(rng, n), randomComplex(rng, n)
@@ -73,6 +94,18 @@ func TestToneKernelsMatchGo(t *testing.T) {
 		mixOscGo(m1, x, osc)
 		if !sameBits(m, m1) {
 			t.Fatalf("mixOscDC, %d: AVX2 and Go less the DC, then mixed, differ", n)
+		}
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.IntN(5) - 2)
+		}
+		if n > 9 {
+			v[9] = float32(math.NaN())
+		}
+		for _, mid := range []float32{-1.5, 0, 1, float32(math.NaN())} {
+			if c, c1 := countUnder(v, mid), countUnderGo(v, mid); c != c1 {
+				t.Fatalf("countUnder, %d values under %v: AVX2 %d, Go %d", n, mid, c, c1)
+			}
 		}
 		w, w1 := make([]int8, n), make([]int8, n)
 		winners(w, cp, cm)

@@ -10,5 +10,11 @@ func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 	toneSumsGo(cp, cm, s, pp, pm, L)
 }
 
+// expSpan returns the exponent span of v's parts (see expSpanGo).
+func expSpan(v []complex64) (lo, hi uint32) { return expSpanGo(v) }
+
+// countUnder returns how many of v's values are under mid.
+func countUnder(v []float32, mid float32) int { return countUnderGo(v, mid) }
+
 // winners marks the windows one tone clearly won (see winnersGo).
 func winners(won []int8, cp, cm []complex64) { winnersGo(won, cp, cm) }
