@@ -157,3 +157,65 @@ func TestBlockLinesExact(t *testing.T) {
 		}
 	}
 }
+
+// syncInErrors is syncIn as it was written first (protocol.Sync.Errors
+// for each word and polarity after every symbol): the reference for its
+// masks.
+func syncInErrors(p *protocolRadio, soft []float32) bool {
+	var sr uint64
+	for _, v := range soft {
+		sr <<= 1
+		if v > 0 {
+			sr |= 1
+		}
+		for _, inv := range [2]uint64{0, ^uint64(0)} {
+			for _, s := range p.sync {
+				if e := s.Errors(sr ^ inv); e >= 0 && e <= syncErrors {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestSyncInMasks: syncIn finds a sync word exactly where Sync.Errors
+// does, over random heads with GridStream's sync words planted in either
+// polarity with up to five errors anywhere.
+func TestSyncInMasks(t *testing.T) {
+	rx := newTestReceiver(t, Config{SampleRate: 250e3})
+	p := &rx.fskRadio
+	rng := rand.New(rand.NewPCG(9, 10))
+	found := 0
+	for trial := range 4000 {
+		soft := make([]float32, 64+rng.IntN(200))
+		for i := range soft {
+			soft[i] = float32(rng.NormFloat64())
+		}
+		if trial%2 == 0 {
+			s := p.sync[rng.IntN(len(p.sync))]
+			at := s.Bits + rng.IntN(len(soft)-s.Bits+1) // the word's last bit + 1
+			sign := float32(1 - 2*rng.IntN(2))
+			for b := range s.Bits {
+				v := float32(-1)
+				if s.Pattern>>uint(b)&1 == 1 {
+					v = 1
+				}
+				soft[at-1-b] = sign * v
+			}
+			for range rng.IntN(6) {
+				soft[at-1-rng.IntN(s.Bits)] *= -1
+			}
+		}
+		got, want := p.syncIn(soft), syncInErrors(p, soft)
+		if got != want {
+			t.Fatalf("trial %d: syncIn %v, Sync.Errors %v", trial, got, want)
+		}
+		if got {
+			found++
+		}
+	}
+	if found < 500 || found > 3500 {
+		t.Fatalf("a sync word in %d of 4000 heads: the test plants too few or too many", found)
+	}
+}
