@@ -225,9 +225,11 @@ func (c *channelizer) reset(freq float64) float64 {
 	c.k = int(k) & (mixBlock - 1)
 	c.count = 0
 	c.osc = grow(c.osc, 2*mixBlock)
-	for j := range c.osc {
+	for j := range mixBlock {
 		c.osc[j] = mixTab[(j*c.k)&(mixBlock-1)]
 	}
+	// Its period divides mixBlock.
+	copy(c.osc[mixBlock:], c.osc[:mixBlock])
 	for _, h := range c.stages {
 		h.reset()
 	}
