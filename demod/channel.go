@@ -283,20 +283,42 @@ func extend(s []complex64, n int) ([]complex64, []complex64) {
 // recurrence is latency-bound otherwise) and returns the next oscillator
 // value, renormalised.
 func mix4(dst, x []complex64, osc, step complex128) complex128 {
+	o4, sr, si := mix4Start(osc, step)
+	n := len(x) &^ 3
+	dst = dst[:len(x)]
+	or0, oi0 := mix4Loop(dst[:n], x[:n], o4, sr, si)
+	return mix4End(dst, x, n, or0, oi0, step)
+}
+
+// mix4Pair is mix4 of x by two oscillators (dstA's and dstB's values
+// are mix4's): both recurrences in one pass, each hiding the other's
+// latency.
+func mix4Pair(dstA, dstB, x []complex64, oscA, stepA, oscB, stepB complex128) (complex128, complex128) {
+	oA, srA, siA := mix4Start(oscA, stepA)
+	oB, srB, siB := mix4Start(oscB, stepB)
+	n := len(x) &^ 3
+	dstA, dstB = dstA[:len(x)], dstB[:len(x)]
+	orA, oiA, orB, oiB := mix4PairLoop(dstA[:n], dstB[:n], x[:n], oA, srA, siA, oB, srB, siB)
+	return mix4End(dstA, x, n, orA, oiA, stepA), mix4End(dstB, x, n, orB, oiB, stepB)
+}
+
+// mix4Start returns mix4's four oscillators from osc (real and imaginary
+// parts) and the step of each over four samples, in float32.
+func mix4Start(osc, step complex128) ([8]float32, float32, float32) {
 	s2 := step * step
 	s4 := s2 * s2
 	o0 := osc
 	o1 := o0 * step
 	o2 := o0 * s2
 	o3 := o1 * s2
-	or0, oi0 := float32(real(o0)), float32(imag(o0))
-	or1, oi1 := float32(real(o1)), float32(imag(o1))
-	or2, oi2 := float32(real(o2)), float32(imag(o2))
-	or3, oi3 := float32(real(o3)), float32(imag(o3))
-	sr, si := float32(real(s4)), float32(imag(s4))
-	n := len(x) &^ 3
-	dst = dst[:len(x)]
-	or0, oi0 = mix4Loop(dst[:n], x[:n], [8]float32{or0, oi0, or1, oi1, or2, oi2, or3, oi3}, sr, si)
+	return [8]float32{float32(real(o0)), float32(imag(o0)), float32(real(o1)), float32(imag(o1)),
+		float32(real(o2)), float32(imag(o2)), float32(real(o3)), float32(imag(o3))}, float32(real(s4)), float32(imag(s4))
+}
+
+// mix4End mixes x[n:] into dst[n:] from the first oscillator's value
+// (or0, oi0) after the groups of four and returns the next value,
+// renormalised.
+func mix4End(dst, x []complex64, n int, or0, oi0 float32, step complex128) complex128 {
 	o := complex(float64(or0), float64(oi0))
 	for i := n; i < len(x); i++ {
 		dst[i] = x[i] * complex64(o)

@@ -320,8 +320,7 @@ func (f *fskDemod) correlateTones(end, L int, wp, wm float64, energy bool) {
 	f.cp = grow(f.cp, n)
 	f.cm = grow(f.cm, n)
 	f.s = grow(f.s, n)
-	f.mixTone(f.pp[:end], wp)
-	f.mixTone(f.pm[:end], wm)
+	f.mixTones(f.pp[:end], f.pm[:end], wp, wm)
 	var s []float32
 	if energy {
 		s = f.s[:end]
@@ -337,6 +336,17 @@ func (f *fskDemod) mixTone(dst []complex64, w float64) {
 	for i0 := 0; i0 < len(dst); i0 += 1024 {
 		i1 := min(len(dst), i0+1024)
 		o = mix4(dst[i0:i1], z[i0:i1], o, st)
+	}
+}
+
+// mixTones is mixTone of f.z to two tones at once.
+func (f *fskDemod) mixTones(dstA, dstB []complex64, wA, wB float64) {
+	z := f.z
+	stA, stB := complex(math.Cos(-wA), math.Sin(-wA)), complex(math.Cos(-wB), math.Sin(-wB))
+	oA, oB := complex128(1), complex128(1)
+	for i0 := 0; i0 < len(dstA); i0 += 1024 {
+		i1 := min(len(dstA), i0+1024)
+		oA, oB = mix4Pair(dstA[i0:i1], dstB[i0:i1], z[i0:i1], oA, stA, oB, stB)
 	}
 }
 

@@ -45,6 +45,9 @@ func maxAVX2(m float32, s *float32, n int) float32
 func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
 
 //go:noescape
+func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
+
+//go:noescape
 func stageAVX2(x, tw *complex64, n, half int)
 
 //go:noescape
@@ -200,6 +203,20 @@ func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, floa
 	_ = dst[len(x)-1]
 	mix4AVX2(&dst[0], &x[0], len(x), &o, complex(sr, si))
 	return real(o[0]), imag(o[0])
+}
+
+// mix4PairLoop is mix4Loop for two oscillators over the same samples.
+func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, oscB [8]float32, srB, siB float32) (float32, float32, float32, float32) {
+	if !useAVX2 || len(x) == 0 {
+		orA, oiA := mix4Go(dstA, x, oscA, srA, siA)
+		orB, oiB := mix4Go(dstB, x, oscB, srB, siB)
+		return orA, oiA, orB, oiB
+	}
+	oa := [4]complex64{complex(oscA[0], oscA[1]), complex(oscA[2], oscA[3]), complex(oscA[4], oscA[5]), complex(oscA[6], oscA[7])}
+	ob := [4]complex64{complex(oscB[0], oscB[1]), complex(oscB[2], oscB[3]), complex(oscB[4], oscB[5]), complex(oscB[6], oscB[7])}
+	_, _ = dstA[len(x)-1], dstB[len(x)-1]
+	mix4PairAVX2(&dstA[0], &dstB[0], &x[0], len(x), &oa, &ob, complex(srA, siA), complex(srB, siB))
+	return real(oa[0]), imag(oa[0]), real(ob[0]), imag(ob[0])
 }
 
 // stage runs one radix-2 FFT stage over x in blocks of 2·len(tw):

@@ -1000,6 +1000,59 @@ mix4loop:
 	VZEROUPPER
 	RET
 
+// func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
+// mix4AVX2 of x into dstA and dstB with two oscillator sets, each with
+// mix4AVX2's operations: the two recurrences in one loop.
+TEXT ·mix4PairAVX2(SB), NOSPLIT, $0-64
+	MOVQ         dstA+0(FP), DI
+	MOVQ         dstB+8(FP), R8
+	MOVQ         x+16(FP), SI
+	MOVQ         n+24(FP), CX
+	MOVQ         oscA+32(FP), DX
+	MOVQ         oscB+40(FP), R9
+	VMOVUPS      (DX), Y0
+	VMOVSD       stepA+48(FP), X1
+	VBROADCASTSD X1, Y1
+	VPERMILPS    $0xB1, Y1, Y2
+	VMOVUPS      (R9), Y9
+	VMOVSD       stepB+56(FP), X10
+	VBROADCASTSD X10, Y10
+	VPERMILPS    $0xB1, Y10, Y11
+
+mix4x2loop:
+	VMOVUPS   (SI), Y3
+	VMOVSLDUP Y3, Y4
+	VMOVSHDUP Y3, Y5
+	VPERMILPS $0xB1, Y0, Y6
+	VMULPS    Y0, Y4, Y7
+	VMULPS    Y6, Y5, Y8
+	VADDSUBPS Y8, Y7, Y7
+	VMOVUPS   Y7, (DI)
+	VPERMILPS $0xB1, Y9, Y12
+	VMULPS    Y9, Y4, Y13
+	VMULPS    Y12, Y5, Y14
+	VADDSUBPS Y14, Y13, Y13
+	VMOVUPS   Y13, (R8)
+	VMOVSLDUP Y0, Y7
+	VMOVSHDUP Y0, Y8
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VADDSUBPS Y8, Y7, Y0
+	VMOVSLDUP Y9, Y13
+	VMOVSHDUP Y9, Y14
+	VMULPS    Y10, Y13, Y13
+	VMULPS    Y11, Y14, Y14
+	VADDSUBPS Y14, Y13, Y9
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	ADDQ      $32, R8
+	SUBQ      $4, CX
+	JNZ       mix4x2loop
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y9, (R9)
+	VZEROUPPER
+	RET
+
 // func stageAVX2(x, tw *complex64, n, half int)
 // One radix-2 stage of the FFT over x[:n], blocks of 2·half (half a
 // positive multiple of 4): butterfliesAVX2(x[s:], x[s+half:], tw, half) for

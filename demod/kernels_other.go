@@ -43,6 +43,13 @@ func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, floa
 	return mix4Go(dst, x, osc, sr, si)
 }
 
+// mix4PairLoop is mix4Loop for two oscillators over the same samples.
+func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, oscB [8]float32, srB, siB float32) (float32, float32, float32, float32) {
+	orA, oiA := mix4Go(dstA, x, oscA, srA, siA)
+	orB, oiB := mix4Go(dstB, x, oscB, srB, siB)
+	return orA, oiA, orB, oiB
+}
+
 // stage runs one radix-2 FFT stage over x in blocks of 2·len(tw) (see
 // stageGo).
 func stage(x, tw []complex64) { stageGo(x, tw) }

@@ -95,6 +95,18 @@ func TestToneKernelsMatchGo(t *testing.T) {
 		if !sameBits(m, m1) {
 			t.Fatalf("mixOscDC, %d: AVX2 and Go less the DC, then mixed, differ", n)
 		}
+		sA, sB := complex(math.Cos(0.3), math.Sin(0.3)), complex(math.Cos(-1.1), math.Sin(-1.1))
+		pa, pb := make([]complex64, n), make([]complex64, n)
+		oa, ob := mix4Pair(pa, pb, x, complex(0.6, 0.8), sA, complex(0, 1), sB)
+		for _, avx := range []bool{true, false} {
+			useAVX2 = avx
+			qa, qb := make([]complex64, n), make([]complex64, n)
+			oa1, ob1 := mix4(qa, x, complex(0.6, 0.8), sA), mix4(qb, x, complex(0, 1), sB)
+			if oa != oa1 || ob != ob1 || !sameBits(pa, qa) || !sameBits(pb, qb) {
+				t.Fatalf("mix4Pair, %d samples: not two mix4 (AVX2 %v)", n, avx)
+			}
+		}
+		useAVX2 = true
 		v := make([]float32, n)
 		for i := range v {
 			v[i] = float32(rng.IntN(5) - 2)
