@@ -298,6 +298,105 @@ firDecim2AVX2center:
 	VZEROUPPER
 	RET
 
+// func deinterleaveAVX2(e, o, src *complex64, n int)
+// For m < n (a positive multiple of 4): e[m] = src[2m], o[m] = src[2m+1].
+TEXT ·deinterleaveAVX2(SB), NOSPLIT, $0-32
+	MOVQ e+0(FP), DI
+	MOVQ o+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ n+24(FP), CX
+
+deintloop:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VUNPCKLPD Y1, Y0, Y2 // 0 4 2 6
+	VUNPCKHPD Y1, Y0, Y3 // 1 5 3 7
+	VPERMPD   $0xD8, Y2, Y2
+	VPERMPD   $0xD8, Y3, Y3
+	VMOVUPS   Y2, (DI)
+	VMOVUPS   Y3, (R8)
+	ADDQ      $64, SI
+	ADDQ      $32, DI
+	ADDQ      $32, R8
+	SUBQ      $4, CX
+	JNZ       deintloop
+	VZEROUPPER
+	RET
+
+// func firDecimEOAVX2(dst, e, o *complex64, taps *float32, ntaps, nout int)
+// firDecim2AVX2 from the window's samples split by parity (e[m] =
+// src[2m], o[m] = src[2m+1]): tap j of output k is e[k+j/2] (j even) or
+// o[k+(j-1)/2] (j odd), so four outputs' samples at a tap are one load,
+// and the lanes stay in order. The same operations as dotSym in its
+// order. It reads e[:nout+ntaps/2] and o[:nout+ntaps/2-1].
+TEXT ·firDecimEOAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         e+8(FP), SI
+	MOVQ         o+16(FP), R9
+	MOVQ         taps+24(FP), DX
+	MOVQ         ntaps+32(FP), R8
+	MOVQ         nout+40(FP), CX
+	MOVQ         R8, R11
+	SHRQ         $1, R11 // h
+	// The centre tap h: e[k+h/2] (h even) or o[k+(h-1)/2] (h odd).
+	MOVQ         R11, R12
+	SHRQ         $1, R12
+	SHLQ         $3, R12
+	MOVQ         SI, R14
+	TESTQ        $1, R11
+	CMOVQNE      R9, R14
+	VBROADCASTSS (DX)(R11*4), Y15
+
+eogroup:
+	VXORPS Y0, Y0, Y0 // r0, i0 per lane
+	VXORPS Y1, Y1, Y1 // r1, i1
+	XORQ   BX, BX     // tap k
+	XORQ   AX, AX     // k/2
+	MOVQ   R11, R13   // (ntaps-1-k)/2
+
+eopairs:
+	LEAQ         2(BX), R10
+	CMPQ         R10, R11
+	JGT          eotail
+	VMOVUPS      (SI)(AX*8), Y3
+	VADDPS       (SI)(R13*8), Y3, Y3 // taps k, ntaps-1-k
+	VMOVUPS      (R9)(AX*8), Y8
+	VADDPS       -8(R9)(R13*8), Y8, Y8 // taps k+1, ntaps-2-k
+	VBROADCASTSS (DX)(BX*4), Y5
+	VBROADCASTSS 4(DX)(BX*4), Y6
+	VMULPS       Y5, Y3, Y3
+	VMULPS       Y6, Y8, Y8
+	VADDPS       Y3, Y0, Y0
+	VADDPS       Y8, Y1, Y1
+	ADDQ         $2, BX
+	INCQ         AX
+	DECQ         R13
+	JMP          eopairs
+
+eotail:
+	CMPQ         BX, R11
+	JGE          eocenter
+	VMOVUPS      (SI)(AX*8), Y3
+	VADDPS       (SI)(R13*8), Y3, Y3
+	VBROADCASTSS (DX)(BX*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y3, Y0, Y0
+
+eocenter:
+	VMOVUPS (R14)(R12*1), Y3
+	VMULPS  Y15, Y3, Y3
+	VADDPS  Y1, Y0, Y0
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, R9
+	ADDQ    $32, R14
+	SUBQ    $4, CX
+	JNZ     eogroup
+	VZEROUPPER
+	RET
+
 // func halfband11AVX2(dst, src *complex64, n int, taps *float32)
 // halfband11's loop four outputs at a time (see halfband7AVX2; taps =
 // {c, t0, t1, t2}). It reads src[:2n+10].

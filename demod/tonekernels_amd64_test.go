@@ -25,6 +25,23 @@ func TestToneKernelsMatchGo(t *testing.T) {
 		}
 		return true
 	}
+	// firDecim by two over more than one split of its input.
+	for _, outs := range []int{255, 256, 257, 600, 1030} {
+		for _, nt := range []int{3, 19, 35, 105, 253} {
+			taps := make([]float32, nt)
+			for i := range taps[:nt/2+1] {
+				taps[i] = float32(rng.NormFloat64())
+				taps[nt-1-i] = taps[i]
+			}
+			buf := randomComplex(rng, 2*outs+nt)
+			s := rng.IntN(2)
+			n := (len(buf)-s-nt)/2 + 1
+			d, d1 := make([]complex64, n), make([]complex64, n)
+			if e, e1 := firDecim(d, buf, s, taps, 2), firDecimGo(d1, buf, s, taps, 2); e != e1 || !sameBits(d, d1) {
+				t.Fatalf("firDecim, %d outputs, decimation 2, %d taps: AVX2 and Go differ", n, nt)
+			}
+		}
+	}
 	for n := range 90 {
 		z := randomComplex(rng, n+1)
 		if n%3 == 0 {
