@@ -219,3 +219,40 @@ func TestSyncInMasks(t *testing.T) {
 		t.Fatalf("a sync word in %d of 4000 heads: the test plants too few or too many", found)
 	}
 }
+
+// movingSum (the reference for movingSums3) writes the sums of the last L values of src (fewer at the
+// start) to dst.
+func movingSum(dst, src []float32, L int) {
+	var acc float32
+	for i, v := range src {
+		acc += v
+		if i >= L {
+			acc -= src[i-L]
+		}
+		dst[i] = acc
+	}
+}
+
+// TestMovingSums3: three moving sums in one pass are each the one-length
+// loop's, bit for bit.
+func TestMovingSums3(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 200 {
+		src := make([]float32, rng.IntN(3000))
+		for i := range src {
+			src[i] = float32(rng.NormFloat64())
+		}
+		Ls := [3]int{1 + rng.IntN(20), 1 + rng.IntN(20), 1 + rng.IntN(20)}
+		d := [3][]float32{make([]float32, len(src)), make([]float32, len(src)), make([]float32, len(src))}
+		movingSums3(d[0], d[1], d[2], src, Ls[0], Ls[1], Ls[2])
+		for k, L := range Ls {
+			want := make([]float32, len(src))
+			movingSum(want, src, L)
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(d[k][i]) {
+					t.Fatalf("trial %d, length %d, sum %d: %v, the one-length loop %v", trial, L, i, d[k][i], want[i])
+				}
+			}
+		}
+	}
+}

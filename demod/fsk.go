@@ -87,6 +87,7 @@ type fskDemod struct {
 	// and blockLines (per rate)
 	lines    []*symbolLine
 	blkLines []*blockLine
+	heads    [][]float32 // orderRates' moving sums of the head, per plan
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,

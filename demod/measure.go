@@ -253,8 +253,9 @@ func (f *fskDemod) orderRates(pz []complex64, lead int) int {
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
 		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
+		f.headSums()
 		for i, p := range f.plans {
-			ok, off := f.quickSync(p)
+			ok, off := f.quickSync(p, f.heads[i])
 			f.offs[i] = off
 			if ok {
 				f.order = append(f.order, p)
@@ -289,16 +290,12 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 // looks for a sync word; it also returns the offset in Hz. It is cheap and
 // needs a decent SNR; when no rate shows one, every rate is demodulated in
 // full.
-func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
-	sps := f.hdRate / p.baud
-	L := max(2, int(math.Round(sps)))
+func (f *fskDemod) quickSync(p *baudPlan, m []float32) (bool, float64) {
+	sps, L := f.headSymbol(p)
 	n := len(f.hd)
 	if n < 40*L {
 		return false, 0
 	}
-	f.m = grow(f.m, n)
-	m := f.m
-	movingSum(m, f.hd, L)
 	f.vals = f.vals[:0]
 	for i := L; i < n; i += max(1, L/2) {
 		f.vals = append(f.vals, m[i])
@@ -314,16 +311,54 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	return f.r.fskRadio.syncIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
 }
 
-// movingSum writes the sums of the last L values of src (fewer at the
-// start) to dst.
-func movingSum(dst, src []float32, L int) {
-	var acc float32
+// headSymbol returns quickSync's samples per symbol of plan p on the head
+// discriminator, and its moving sum's length.
+func (f *fskDemod) headSymbol(p *baudPlan) (float64, int) {
+	sps := f.hdRate / p.baud
+	return sps, max(2, int(math.Round(sps)))
+}
+
+// headSums writes the moving sums of the head discriminator over each
+// plan's symbol (quickSync's) to f.heads, three plans in one pass: each is
+// a chain of dependent float32 additions, and three chains side by side
+// take little longer than one.
+func (f *fskDemod) headSums() {
+	n := len(f.hd)
+	k := len(f.plans)
+	f.heads = grow(f.heads, k)
+	for i := range k {
+		f.heads[i] = grow(f.heads[i], n)
+	}
+	for i := 0; i < k; i += 3 {
+		a, b, c := i, min(i+1, k-1), min(i+2, k-1)
+		_, La := f.headSymbol(f.plans[a])
+		_, Lb := f.headSymbol(f.plans[b])
+		_, Lc := f.headSymbol(f.plans[c])
+		movingSums3(f.heads[a], f.heads[b], f.heads[c], f.hd, La, Lb, Lc)
+	}
+}
+
+// movingSums3 writes, for three lengths L0, L1, L2, the sums of the last
+// L values of src (fewer at the start) to d0, d1, d2 (which may be one
+// slice where the lengths are equal).
+func movingSums3(d0, d1, d2, src []float32, L0, L1, L2 int) {
+	n := len(src)
+	d0, d1, d2 = d0[:n], d1[:n], d2[:n]
+	var a0, a1, a2 float32
 	for i, v := range src {
-		acc += v
-		if i >= L {
-			acc -= src[i-L]
+		a0 += v
+		a1 += v
+		a2 += v
+		if i >= L0 {
+			a0 -= src[i-L0]
 		}
-		dst[i] = acc
+		if i >= L1 {
+			a1 -= src[i-L1]
+		}
+		if i >= L2 {
+			a2 -= src[i-L2]
+		}
+		d0[i], d1[i], d2[i] = a0, a1, a2
 	}
 }
 
