@@ -23,7 +23,8 @@ func framesCommand() *cli.Command {
 			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional (its two bytes\n" +
 			"before 2A may be damaged, 01FF2A), a line may start at the CI byte (30FFFF...,\n" +
 			"read as the frame type and length that fit and a known network's CRC\n" +
-			"confirms), a leading row number and a trailing XX placeholder are tolerated,\n" +
+			"confirms), a leading row number or label (up to three words ending in ':',\n" +
+			"'Frame 3:') and a trailing XX placeholder are tolerated,\n" +
 			"a frame that wraps onto the next line of bare hex is joined, and lines\n" +
 			"without a frame are skipped.\n" +
 			"Reads stdin when FILE is - or absent.\n\n" +

@@ -72,7 +72,7 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 		c.Bits += gap + int64(len(tx))
 		c.FrameBits += int64(len(tx))
 		if nge {
-			c.NGE101++
+			c.NGE101 += 2
 		} else {
 			c.GridStream++
 		}
@@ -86,10 +86,22 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 
 // next appends one transmission to dst: four in five are GridStream
 // (version 4 or 5, 16–40 preamble bits, one in eight with two preamble bits
-// wrong), the rest NGE101 power or energy packets (nge).
+// wrong), the rest NGE101 (nge): two packets of one device a few noise bits
+// apart, as the transmitter sends them, a power packet twice or an energy
+// packet and a power packet.
 func next(rng *rand.Rand, dst []byte) (tx []byte, nge bool) {
 	if rng.IntN(5) == 4 {
-		return append(dst, nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), rng.IntN(2) == 0, rng.Uint64N(1<<20), rng.IntN(16) == 0)...), true
+		id, channel := rng.IntN(256), 1+rng.IntN(8)
+		power := nge101.NewPacket(id, channel, false, rng.Uint64N(1<<19), false)
+		if rng.IntN(2) == 0 {
+			dst = append(dst, nge101.NewPacket(id, channel, true, rng.Uint64N(1<<20), rng.IntN(16) == 0)...)
+		} else {
+			dst = append(dst, power...)
+		}
+		for range 2 + rng.IntN(8) {
+			dst = append(dst, byte(rng.IntN(2)))
+		}
+		return append(dst, power...), true
 	}
 	u := gridstream.Utilities[rng.IntN(len(gridstream.Utilities))]
 	frame := gridstream.RandomFrame(rng, u.Init)
