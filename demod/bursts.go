@@ -235,12 +235,13 @@ func (r *Receiver) startBurst(pk peak) {
 // extract runs input samples through a burst's first stage, less the
 // input's DC offset when the burst's channel holds 0 Hz.
 func (r *Receiver) extract(b *burst, x []complex64) {
-	r.extractDC(b, x, complex64(r.det.dc))
+	r.extractDC(b, x, complex64(r.det.dc), &r.dcbuf)
 }
 
-// extractDC is extract with the DC offset dc taken out (as the samples are
-// mixed).
-func (r *Receiver) extractDC(b *burst, x []complex64, dc complex64) {
+// extractDC is extract with the DC offset dc taken out as the samples are
+// mixed. (Its last argument, a scratch buffer the samples less the offset
+// were once copied to, is no longer used.)
+func (r *Receiver) extractDC(b *burst, x []complex64, dc complex64, _ *[]complex64) {
 	if dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
 		b.y = b.ex.processDC(x, dc, b.y)
 		return

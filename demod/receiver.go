@@ -111,6 +111,7 @@ type Receiver struct {
 	phase int // samples since the last frame
 	pos   int64
 	ring  []complex64
+	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
 	rmask int64
 	look  int // lookback in samples when a burst starts
 	miss  int // frames without energy that end a burst

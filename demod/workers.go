@@ -65,6 +65,7 @@ type pool struct {
 	// the search analyzes its frame.
 	segs    chan extractJob
 	segDone chan struct{}
+	dcbuf   []complex64
 }
 
 // extractJob is a segment for the channel helper: every burst in bursts
@@ -110,7 +111,7 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	s := new(Receiver)
 	*s = *r
 	s.pool, s.turns = nil, t
-	s.det, s.ring, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil
+	s.det, s.ring, s.dcbuf, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil, nil
 	s.stats, s.burstMsgs = Stats{}, nil
 	s.power = newPowerChannel(r.fs1)
 	s.fsk = newFSKDemod(s)
@@ -166,7 +167,7 @@ func (p *pool) start() {
 		defer p.wg.Done()
 		for e := range p.segs {
 			for _, b := range e.bursts {
-				r.extractDC(b, e.seg, e.dc)
+				r.extractDC(b, e.seg, e.dc, &p.dcbuf)
 			}
 			p.segDone <- struct{}{}
 		}
