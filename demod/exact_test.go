@@ -136,12 +136,13 @@ func blockLinesRecurrence(s []float32, sps float64) []complex128 {
 }
 
 // TestBlockLinesExact: the timing's symbol-rate lines from the kept
-// tables, grown burst by burst, are the recurrence's bit for bit.
+// tables, grown burst by burst (and turned as they go past them), are the
+// recurrence's bit for bit.
 func TestBlockLinesExact(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	f := &fskDemod{}
 	for trial := range 300 {
-		n := 1 + rng.IntN(6000)
+		n := 1 + rng.IntN(3*maxBlockLine) // past the tables too
 		sps := []float64{3.26, 6.510416666666667, 13.02, 8}[rng.IntN(4)]
 		s := make([]float32, n)
 		for i := range s {

@@ -408,18 +408,14 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 	blk := int(32 * sps)
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
-	osc := f.blockLine(sps, n).osc
+	line := f.blockLine(sps, min(n, maxBlockLine))
 	for j := range nblk {
-		var v complex128
-		for i := j * blk; i < min(n, (j+1)*blk); i++ {
-			a := float64(s[i])
-			if a < 0 {
-				a = -a
-			}
-			o := osc[i]
-			v += complex(a*real(o), a*imag(o))
+		a, e := j*blk, min(n, (j+1)*blk)
+		if e <= len(line.osc) {
+			f.tblk[j] = lineSum(s[a:e], line.osc[a:e])
+		} else {
+			f.tblk[j] = line.blockSum(s[a:e], a)
 		}
-		f.tblk[j] = v
 	}
 }
 

@@ -93,6 +93,43 @@ func (l *blockLine) upTo(n int) {
 	}
 }
 
+// maxBlockLine is how far (samples) blockLine tables reach; blocks past
+// it turn their oscillator as they go (blockSum).
+const maxBlockLine = 8192
+
+// lineSum returns the sum of |s[i]|·osc[i].
+func lineSum(s []float32, osc []complex128) complex128 {
+	osc = osc[:len(s)]
+	var v complex128
+	for i, x := range s {
+		a := float64(x)
+		if a < 0 {
+			a = -a
+		}
+		o := osc[i]
+		v += complex(a*real(o), a*imag(o))
+	}
+	return v
+}
+
+// blockSum is lineSum of the block of s starting at sample a (a multiple
+// of l.blk) with the oscillator turned sample by sample: the table's
+// values.
+func (l *blockLine) blockSum(s []float32, a int) complex128 {
+	ph := -2 * math.Pi * math.Mod(float64(a), l.sps) / l.sps
+	o := complex(math.Cos(ph), math.Sin(ph))
+	var v complex128
+	for _, x := range s {
+		a := float64(x)
+		if a < 0 {
+			a = -a
+		}
+		v += complex(a*real(o), a*imag(o))
+		o *= l.rot
+	}
+	return v
+}
+
 // blockLine returns the kept blockLine for sps, extended to n samples.
 func (f *fskDemod) blockLine(sps float64, n int) *blockLine {
 	var line *blockLine
