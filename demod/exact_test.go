@@ -257,3 +257,63 @@ func TestMovingSums3(t *testing.T) {
 		}
 	}
 }
+
+// sampleSymbolsDividing is sampleSymbols as it was written first (the
+// timing block of each prediction by division): the reference for the
+// followed block index.
+func sampleSymbolsDividing(f *fskDemod, s []float32, L int, sps float64) ([]float32, []float32) {
+	var soft, when []float32
+	n := len(f.z)
+	blk := int(32 * sps)
+	nblk := len(f.taus)
+	t := f.taus[0]
+	for t < float64(L-1) {
+		t += sps
+	}
+	for t < float64(n-1) {
+		i := int(t)
+		fr := float32(t - float64(i))
+		soft = append(soft, s[i]+fr*(s[i+1]-s[i]))
+		when = append(when, float32(t))
+		pred := t + sps
+		j := min(nblk-1, int(pred)/blk)
+		g := f.taus[j]
+		g += math.Round((pred-g)/sps) * sps
+		e := g - pred
+		lim := 0.1 * sps
+		e = max(-lim, min(lim, e))
+		t = pred + e
+	}
+	return soft, when
+}
+
+// TestSampleSymbolsExact: reading the symbols with the timing block
+// followed gives the dividing loop's symbols and positions.
+func TestSampleSymbolsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for trial := range 300 {
+		sps := 3 + rng.Float64()*12
+		n := 2 + rng.IntN(20000)
+		f := &fskDemod{z: make([]complex64, n)}
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+		blk := int(32 * sps)
+		f.taus = make([]float64, (n+blk-1)/blk)
+		for j := range f.taus {
+			f.taus[j] = rng.Float64() * sps
+		}
+		L := max(2, int(math.Round(sps)))
+		f.sampleSymbols(s, L, sps)
+		soft, when := sampleSymbolsDividing(f, s, L, sps)
+		if len(soft) != len(f.soft) {
+			t.Fatalf("trial %d: %d symbols, the dividing loop %d", trial, len(f.soft), len(soft))
+		}
+		for k := range soft {
+			if math.Float32bits(soft[k]) != math.Float32bits(f.soft[k]) || math.Float32bits(when[k]) != math.Float32bits(f.when[k]) {
+				t.Fatalf("trial %d, symbol %d: %v at %v, the dividing loop %v at %v", trial, k, f.soft[k], f.when[k], soft[k], when[k])
+			}
+		}
+	}
+}

@@ -409,9 +409,13 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
 	line := f.blockLine(sps, min(n, maxBlockLine))
-	for j := range nblk {
+	for j := 0; j < nblk; j++ {
 		a, e := j*blk, min(n, (j+1)*blk)
-		if e <= len(line.osc) {
+		if e2 := e + blk; e2 <= min(n, len(line.osc)) {
+			// Two whole blocks: their sums side by side.
+			f.tblk[j], f.tblk[j+1] = lineSum2(s[a:e], line.osc[a:e], s[e:e2], line.osc[e:e2])
+			j++
+		} else if e <= len(line.osc) {
 			f.tblk[j] = lineSum(s[a:e], line.osc[a:e])
 		} else {
 			f.tblk[j] = line.blockSum(s[a:e], a)
@@ -430,6 +434,7 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	for t < float64(L-1) {
 		t += sps
 	}
+	jb := 0 // int(pred)/blk: pred grows, so it is followed, not divided
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
@@ -437,7 +442,10 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		f.soft = append(f.soft, v)
 		f.when = append(f.when, float32(t))
 		pred := t + sps
-		j := min(nblk-1, int(pred)/blk)
+		for int(pred) >= (jb+1)*blk {
+			jb++
+		}
+		j := min(nblk-1, jb)
 		g := f.taus[j]
 		g += math.Round((pred-g)/sps) * sps
 		e := g - pred

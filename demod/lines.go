@@ -112,6 +112,26 @@ func lineSum(s []float32, osc []complex128) complex128 {
 	return v
 }
 
+// lineSum2 is lineSum of two blocks of one length at once (two chains of
+// dependent additions side by side).
+func lineSum2(s []float32, osc []complex128, s2 []float32, osc2 []complex128) (complex128, complex128) {
+	osc, s2, osc2 = osc[:len(s)], s2[:len(s)], osc2[:len(s)]
+	var v, v2 complex128
+	for i, x := range s {
+		a, a2 := float64(x), float64(s2[i])
+		if a < 0 {
+			a = -a
+		}
+		if a2 < 0 {
+			a2 = -a2
+		}
+		o, o2 := osc[i], osc2[i]
+		v += complex(a*real(o), a*imag(o))
+		v2 += complex(a2*real(o2), a2*imag(o2))
+	}
+	return v, v2
+}
+
 // blockSum is lineSum of the block of s starting at sample a (a multiple
 // of l.blk) with the oscillator turned sample by sample: the table's
 // values.
