@@ -114,12 +114,12 @@ func countUnderGo(v []float32, mid float32) int {
 	return n
 }
 
-// splitSums returns the sums (in order, in float32) of v's values under
-// mid and of the others, and how many are under. Each value is added to
-// both sums, masked to +0 for the one it is not in: adding +0 changes no
-// sum (neither starts as -0 nor becomes it), and there is no branch to
-// mispredict on noisy values.
-func splitSums(v []float32, mid float32) (s0, s1 float32, n0 int) {
+// splitSumsGo returns s0 and s1 plus the sums (in order, in float32) of
+// v's values under mid and of the others, and n0 plus how many are under.
+// Each value is added to both sums, masked to +0 for the one it is not in:
+// adding +0 changes no sum (neither starts as -0 nor becomes it), and
+// there is no branch to mispredict on noisy values.
+func splitSumsGo(v []float32, mid, s0, s1 float32, n0 int) (float32, float32, int) {
 	for _, x := range v {
 		var under uint32
 		if x < mid {

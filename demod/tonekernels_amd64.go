@@ -18,6 +18,9 @@ func expSpanAVX2(v *complex64, n int, lohi *[16]uint32)
 func countUnderAVX2(v *float32, n int, mid float32) int
 
 //go:noescape
+func partitionAVX2(lo, hi, v *float32, n int, mid float32, perm *[256][8]uint32) int
+
+//go:noescape
 func winnersAVX2(won *int8, cp, cm *complex64, n int)
 
 // atanConsts are fastAtan2's constants, each in float32 as Go rounds them
@@ -94,6 +97,57 @@ func expSpan(v []complex64) (lo, hi uint32) {
 	}
 	l, h := expSpanGo(v)
 	return min(lo, l), max(hi, h)
+}
+
+// partitionPerm[m] lists the lanes whose bit is set in m, in order.
+var partitionPerm = func() (t [256][8]uint32) {
+	for m := range 256 {
+		k := 0
+		for i := range 8 {
+			if m>>i&1 == 1 {
+				t[m][k] = uint32(i)
+				k++
+			}
+		}
+	}
+	return t
+}()
+
+// splitSums returns the sums (in order, in float32) of v's values under
+// mid and of the others, and how many are under: each 512 values split
+// into the two sides (in order), then each side's sum a chain of its own,
+// the two side by side; the rest as splitSumsGo.
+func splitSums(v []float32, mid float32) (s0, s1 float32, n0 int) {
+	if !useAVX2 {
+		return splitSumsGo(v, mid, 0, 0, 0)
+	}
+	var lo, hi [512 + 8]float32
+	for len(v) >= 8 {
+		c := min(len(v), 512) &^ 7
+		k := partitionAVX2(&lo[0], &hi[0], &v[0], c, mid, &partitionPerm)
+		s0, s1 = pairSums(s0, s1, lo[:k], hi[:c-k])
+		n0 += k
+		v = v[c:]
+	}
+	return splitSumsGo(v, mid, s0, s1, n0)
+}
+
+// pairSums returns s0 plus the sum of a and s1 plus that of b, each in
+// order.
+func pairSums(s0, s1 float32, a, b []float32) (float32, float32) {
+	k := min(len(a), len(b))
+	a2, b2 := a[:k], b[:k]
+	for i, x := range a2 {
+		s0 += x
+		s1 += b2[i]
+	}
+	for _, x := range a[k:] {
+		s0 += x
+	}
+	for _, x := range b[k:] {
+		s1 += x
+	}
+	return s0, s1
 }
 
 // winners marks the windows one tone clearly won (see winnersGo).

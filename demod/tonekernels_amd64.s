@@ -323,3 +323,42 @@ culoop:
 	MOVQ    AX, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func partitionAVX2(lo, hi, v *float32, n int, mid float32, perm *[256][8]uint32) int
+// Writes v[:n]'s values under mid to lo and the others (NaN too) to hi,
+// each in order, and returns how many are under (n a positive multiple
+// of 8; lo and hi have room for 8 more than they get).
+TEXT ·partitionAVX2(SB), NOSPLIT, $0-56
+	MOVQ         lo+0(FP), DI
+	MOVQ         hi+8(FP), R10
+	MOVQ         v+16(FP), SI
+	MOVQ         n+24(FP), CX
+	VBROADCASTSS mid+32(FP), Y15
+	MOVQ         perm+40(FP), R8
+	XORQ         AX, AX // under so far
+	XORQ         BX, BX // others so far
+
+partloop:
+	VMOVUPS   (SI), Y0
+	VCMPPS    $14, Y0, Y15, Y1 // mid > v
+	VMOVMSKPS Y1, DX
+	MOVQ      DX, R9
+	XORQ      $0xFF, R9
+	POPCNTQ   DX, R11
+	POPCNTQ   R9, R12
+	SHLQ      $5, DX
+	SHLQ      $5, R9
+	VMOVDQU   (R8)(DX*1), Y2
+	VMOVDQU   (R8)(R9*1), Y3
+	VPERMPS   Y0, Y2, Y4
+	VPERMPS   Y0, Y3, Y5
+	VMOVUPS   Y4, (DI)(AX*4)
+	VMOVUPS   Y5, (R10)(BX*4)
+	ADDQ      R11, AX
+	ADDQ      R12, BX
+	ADDQ      $32, SI
+	SUBQ      $8, CX
+	JNZ       partloop
+	MOVQ      AX, ret+48(FP)
+	VZEROUPPER
+	RET

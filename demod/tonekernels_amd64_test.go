@@ -136,6 +136,22 @@ func TestToneKernelsMatchGo(t *testing.T) {
 				t.Fatalf("countUnder, %d values under %v: AVX2 %d, Go %d", n, mid, c, c1)
 			}
 		}
+		for _, m := range []int{1, 13} { // over more than one split of 512
+			w := make([]float32, n*m)
+			for i := range w {
+				w[i] = float32(rng.NormFloat64())
+				if rng.IntN(40) == 0 {
+					w[i] = v[rng.IntN(max(1, n))%max(1, n)*min(1, n)]
+				}
+			}
+			for _, mid := range []float32{-0.5, 0, 0.7, float32(math.NaN())} {
+				a0, a1, an := splitSums(w, mid)
+				b0, b1, bn := splitSumsGo(w, mid, 0, 0, 0)
+				if math.Float32bits(a0) != math.Float32bits(b0) || math.Float32bits(a1) != math.Float32bits(b1) || an != bn {
+					t.Fatalf("splitSums, %d values under %v: AVX2 %v %v %d, Go %v %v %d", len(w), mid, a0, a1, an, b0, b1, bn)
+				}
+			}
+		}
 		w, w1 := make([]int8, n), make([]int8, n)
 		winners(w, cp, cm)
 		winnersGo(w1, cp, cm)

@@ -16,5 +16,11 @@ func expSpan(v []complex64) (lo, hi uint32) { return expSpanGo(v) }
 // countUnder returns how many of v's values are under mid.
 func countUnder(v []float32, mid float32) int { return countUnderGo(v, mid) }
 
+// splitSums returns the sums (in order, in float32) of v's values under
+// mid and of the others, and how many are under.
+func splitSums(v []float32, mid float32) (s0, s1 float32, n0 int) {
+	return splitSumsGo(v, mid, 0, 0, 0)
+}
+
 // winners marks the windows one tone clearly won (see winnersGo).
 func winners(won []int8, cp, cm []complex64) { winnersGo(won, cp, cm) }
