@@ -316,6 +316,11 @@ func (r *Receiver) Process(x []complex64) {
 	if r.pool != nil {
 		r.emitJobs(0)
 	}
+	if r.pool == nil || len(r.pool.pending) == 0 {
+		// No burst is being demodulated: what waited for the bursts
+		// that ended since goes now.
+		r.release(false)
+	}
 }
 
 // ringRead calls f with the ring's samples from input index from to r.pos.
@@ -342,4 +347,5 @@ func (r *Receiver) Flush() {
 		r.pool.stop()
 	}
 	r.ook.flush()
+	r.release(true)
 }
