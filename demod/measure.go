@@ -116,16 +116,21 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	if nb < 4 {
 		return bp, false
 	}
-	pw := pc.blocks[:0]
+	pw := grow(pc.blocks, nb)
 	var maxP float64
-	for j := range nb {
-		var s float64
-		for _, v := range bp.pz[j*bl : (j+1)*bl] {
-			s += float64(real(v)*real(v) + imag(v)*imag(v))
+	for j := 0; j < nb; j++ {
+		if j+1 < nb {
+			// Two blocks' sums side by side (each a chain of dependent
+			// additions, in its order).
+			s0, s1 := blockEnergies(bp.pz[j*bl:(j+1)*bl], bp.pz[(j+1)*bl:(j+2)*bl])
+			pw[j], pw[j+1] = s0/float64(bl), s1/float64(bl)
+			maxP = max(maxP, pw[j], pw[j+1])
+			j++
+			continue
 		}
-		p := s / float64(bl)
-		pw = append(pw, p)
-		maxP = max(maxP, p)
+		s0, _ := blockEnergies(bp.pz[j*bl:(j+1)*bl], nil)
+		pw[j] = s0 / float64(bl)
+		maxP = max(maxP, pw[j])
 	}
 	pc.blocks = pw
 	bp.pw = pw
@@ -143,6 +148,25 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	quiet := float64(pc.sorted[len(pw)/10])
 	bp.thr = max(2.5*bp.nin, min(bp.ookThr, 2.5*quiet))
 	return bp, true
+}
+
+// blockEnergies returns the energies of a and b (b nil or as long as
+// a), each summed in float64 in order.
+func blockEnergies(a, b []complex64) (float64, float64) {
+	var s0, s1 float64
+	if b == nil {
+		for _, v := range a {
+			s0 += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		return s0, 0
+	}
+	b = b[:len(a)]
+	for i, v := range a {
+		w := b[i]
+		s0 += float64(real(v)*real(v) + imag(v)*imag(v))
+		s1 += float64(real(w)*real(w) + imag(w)*imag(w))
+	}
+	return s0, s1
 }
 
 // activeSpan returns the first and last blocks over thr; ok is false when
