@@ -113,8 +113,12 @@ type Receiver struct {
 	ring  []complex64
 	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
 	rmask int64
-	look  int // lookback in samples when a burst starts
-	miss  int // frames without energy that end a burst
+	// lookRing is how far back (samples) the lookback ring reaches; the
+	// ring itself is longer when the channel stage reads it behind the
+	// search.
+	lookRing int64
+	look     int // lookback in samples when a burst starts
+	miss     int // frames without energy that end a burst
 
 	firstStage
 	power powerChannel
@@ -139,11 +143,12 @@ type Receiver struct {
 
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 
-	pool       *pool     // the workers (nil: demodulated by Process's caller)
-	turns      *turns    // a shard's: the pipelines' order
-	job        *demodJob // a shard's: the job being demodulated
-	inTurn     bool      // a shard's: job holds the pipelines
-	turnFailed int64     // a shard's: failedSoFar when its turn came (OnBurst)
+	pool       *pool      // the workers (nil: demodulated by Process's caller)
+	ch         *chanStage // the bursts' channels on a goroutine of their own (nil: on Process's)
+	turns      *turns     // a shard's: the pipelines' order
+	job        *demodJob  // a shard's: the job being demodulated
+	inTurn     bool       // a shard's: job holds the pipelines
+	turnFailed int64      // a shard's: failedSoFar when its turn came (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -185,6 +190,13 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	r.dd = &dedup{}
 	if cfg.Workers > 1 {
 		r.pool = r.newPool(cfg.Workers)
+		if !r.searchOOK {
+			// The channel stage reads the ring behind the search: room
+			// for it to lag.
+			r.ch = newChanStage(r)
+			r.ring = make([]complex64, chanRingFactor*len(r.ring))
+			r.rmask = int64(len(r.ring) - 1)
+		}
 	}
 	return r, nil
 }
@@ -254,7 +266,12 @@ func (r *Receiver) designSearch() {
 	}
 	r.ring = make([]complex64, rs)
 	r.rmask = int64(rs - 1)
+	r.lookRing = int64(rs)
 }
+
+// chanRingFactor is how much longer than the lookback the ring is with a
+// channel stage: how far it may lag behind the search.
+const chanRingFactor = 8
 
 // designLimits sets how long a burst is collected before it is demodulated
 // in pieces, how long it may last at all, and how long a delivered frame is
@@ -284,11 +301,29 @@ func (r *Receiver) Process(x []complex64) {
 	for len(x) > 0 {
 		k := min(len(x), r.hop-r.phase)
 		seg := x[:k]
+		if r.ch != nil {
+			r.ch.room(k)
+		}
 		// Ring buffer.
 		p := r.pos & r.rmask
 		c := copy(r.ring[p:], seg)
 		copy(r.ring, seg[c:])
 		r.stats.Channelized += int64(k * len(r.active))
+		if r.ch != nil {
+			// The channel stage gets the samples at the next frame.
+			for _, b := range r.active {
+				b.fed += int64(k)
+			}
+			r.pos += int64(k)
+			r.phase += k
+			x = x[k:]
+			if r.phase == r.hop {
+				r.phase = 0
+				r.ch.extract()
+				r.frame()
+			}
+			continue
+		}
 		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
 			// With workers, the search's frame and the burst channels'
 			// samples before it, which do not depend on each other, at
@@ -313,6 +348,9 @@ func (r *Receiver) Process(x []complex64) {
 			r.frame()
 		}
 	}
+	if r.ch != nil {
+		r.ch.extract()
+	}
 	if r.pool != nil {
 		r.emitJobs(0)
 	}
@@ -320,7 +358,7 @@ func (r *Receiver) Process(x []complex64) {
 
 // ringRead calls f with the ring's samples from input index from to r.pos.
 func (r *Receiver) ringRead(from int64, f func([]complex64)) {
-	from = max(from, r.pos-int64(len(r.ring)), 0)
+	from = max(from, r.pos-r.lookRing, 0)
 	for from < r.pos {
 		p := from & r.rmask
 		end := min(int64(len(r.ring)), p+(r.pos-from))
