@@ -44,6 +44,11 @@ func (r *Receiver) frame() {
 // peaks.
 func (r *Receiver) analyzeFrame() []peak {
 	r.det.holdDC = r.burstAtDC()
+	if r.ahead != nil {
+		if f := r.ahead.take(r.pos); f != nil {
+			return r.det.analyzeTransformed(f)
+		}
+	}
 	return r.det.analyze(r.newestFrame())
 }
 

@@ -72,6 +72,7 @@ func (cs *chanStage) start() {
 	cs.wg.Add(1)
 	go func() {
 		defer cs.wg.Done()
+		labelStage("channels")
 		for c := range cs.cmds {
 			cs.run(&c)
 			cs.doneAt.Store(c.at)

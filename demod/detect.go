@@ -119,6 +119,12 @@ func (d *detector) analyze(x []complex64) []peak {
 		return d.peaks[:0]
 	}
 	d.smooth()
+	return d.afterSmooth()
+}
+
+// afterSmooth finishes analyze once the frame's powers are smoothed: the
+// noise floor and the peaks.
+func (d *detector) afterSmooth() []peak {
 	d.frames++
 	if d.frames <= 4 {
 		d.startFloor()

@@ -143,12 +143,14 @@ type Receiver struct {
 
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 
-	pool       *pool      // the workers (nil: demodulated by Process's caller)
-	ch         *chanStage // the bursts' channels on a goroutine of their own (nil: on Process's)
-	turns      *turns     // a shard's: the pipelines' order
-	job        *demodJob  // a shard's: the job being demodulated
-	inTurn     bool       // a shard's: job holds the pipelines
-	turnFailed int64      // a shard's: failedSoFar when its turn came (OnBurst)
+	pool       *pool        // the workers (nil: demodulated by Process's caller)
+	ch         *chanStage   // the bursts' channels on a goroutine of their own (nil: on Process's)
+	ahead      *searchAhead // with ch: the search's frames transformed a block at a time, in parallel
+	block      int          // with ch: samples written to the ring at once
+	turns      *turns       // a shard's: the pipelines' order
+	job        *demodJob    // a shard's: the job being demodulated
+	inTurn     bool         // a shard's: job holds the pipelines
+	turnFailed int64        // a shard's: failedSoFar when its turn came (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -196,6 +198,8 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 			r.ch = newChanStage(r)
 			r.ring = make([]complex64, chanRingFactor*len(r.ring))
 			r.rmask = int64(len(r.ring) - 1)
+			r.block = int(r.lookRing) * chanRingFactor / 2
+			r.ahead = newSearchAhead(r, max(1, cfg.Workers-1), r.block/r.hop+1)
 		}
 	}
 	return r, nil
@@ -298,32 +302,18 @@ func (r *Receiver) Stats() Stats { return r.stats }
 // Process consumes the next samples.
 func (r *Receiver) Process(x []complex64) {
 	r.stats.Samples += int64(len(x))
+	if r.ch != nil {
+		r.processBlocks(x)
+		return
+	}
 	for len(x) > 0 {
 		k := min(len(x), r.hop-r.phase)
 		seg := x[:k]
-		if r.ch != nil {
-			r.ch.room(k)
-		}
 		// Ring buffer.
 		p := r.pos & r.rmask
 		c := copy(r.ring[p:], seg)
 		copy(r.ring, seg[c:])
 		r.stats.Channelized += int64(k * len(r.active))
-		if r.ch != nil {
-			// The channel stage gets the samples at the next frame.
-			for _, b := range r.active {
-				b.fed += int64(k)
-			}
-			r.pos += int64(k)
-			r.phase += k
-			x = x[k:]
-			if r.phase == r.hop {
-				r.phase = 0
-				r.ch.extract()
-				r.frame()
-			}
-			continue
-		}
 		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
 			// With workers, the search's frame and the burst channels'
 			// samples before it, which do not depend on each other, at
@@ -348,12 +338,45 @@ func (r *Receiver) Process(x []complex64) {
 			r.frame()
 		}
 	}
-	if r.ch != nil {
-		r.ch.extract()
-	}
 	if r.pool != nil {
 		r.emitJobs(0)
 	}
+}
+
+// processBlocks is Process with a channel stage: a block of samples at a
+// time is written to the ring and its search frames transformed at once;
+// then the frames are finished in order and the channels sent their
+// samples at each.
+func (r *Receiver) processBlocks(x []complex64) {
+	if !r.pool.running {
+		r.pool.start()
+	}
+	for len(x) > 0 {
+		bl := min(len(x), r.block)
+		r.ch.room(bl)
+		p := r.pos & r.rmask
+		c := copy(r.ring[p:], x[:bl])
+		copy(r.ring, x[c:bl])
+		r.ahead.run(r.pos, r.pos+int64(bl), r.hop)
+		for xb := x[:bl]; len(xb) > 0; {
+			k := min(len(xb), r.hop-r.phase)
+			r.stats.Channelized += int64(k * len(r.active))
+			for _, b := range r.active {
+				b.fed += int64(k)
+			}
+			r.pos += int64(k)
+			r.phase += k
+			xb = xb[k:]
+			if r.phase == r.hop {
+				r.phase = 0
+				r.ch.extract() // the samples before the frame, with the DC offset before it
+				r.frame()
+			}
+		}
+		x = x[bl:]
+	}
+	r.ch.extract()
+	r.emitJobs(0)
 }
 
 // ringRead calls f with the ring's samples from input index from to r.pos.

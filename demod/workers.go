@@ -1,6 +1,8 @@
 package demod
 
 import (
+	"context"
+	"runtime/pprof"
 	"sync"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -194,10 +196,12 @@ func (p *pool) start() {
 	r := p.turns.main
 	if r.ch != nil {
 		r.ch.start()
+		r.ahead.start()
 	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
+		labelStage("channels")
 		for e := range p.segs {
 			for _, b := range e.bursts {
 				r.extractDC(b, e.seg, e.dc, &p.dcbuf)
@@ -209,6 +213,7 @@ func (p *pool) start() {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			labelStage("demod")
 			for j := range p.jobs {
 				s.runJob(j)
 			}
@@ -221,6 +226,7 @@ func (p *pool) stop() {
 	if p.running {
 		if r := p.turns.main; r.ch != nil {
 			r.ch.stop() // it hands jobs over
+			r.ahead.stop()
 		}
 		close(p.jobs)
 		close(p.segs)
@@ -335,4 +341,11 @@ func (s *Stats) add(o Stats) {
 	s.Ignored += o.Ignored
 	s.Channelized += o.Channelized
 	s.Candidates += o.Candidates
+}
+
+// labelStage labels the calling goroutine's CPU profile samples with the
+// receiver's stage it runs (the label "stage"): how the work divides
+// between the search's goroutine and the others.
+func labelStage(stage string) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("stage", stage)))
 }

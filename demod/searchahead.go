@@ -1,0 +1,238 @@
+package demod
+
+import (
+	"math"
+	"math/bits"
+	"sync"
+	"sync/atomic"
+)
+
+// The search, parallel over frames (with a channel stage). What one
+// search frame computes from its own samples alone — the window, the FFT,
+// the bin powers, their smoothing — does not depend on the frames before;
+// only the DC offset taken out of the bins around 0 Hz, the noise floor
+// and the bursts do. So a block of input is written to the ring first, the
+// frames in it are transformed at once (the goroutine calling Process and
+// helpers take frames from a shared counter), and the frames are then
+// finished in order: the DC offset out of the five bins it leaks into,
+// their powers, the smoothing of the few bins whose window holds them (or,
+// when the powers span too many binades for exact sums, the running sum
+// from the first of them on, continued from where the frame's transform
+// left it), the noise floor, the peaks and the bursts. The values are those
+// detector.analyze computes, bit for bit.
+
+// specFrame is one frame's transform, as far as it goes without the
+// detector's state.
+type specFrame struct {
+	buf  []complex64 // scratch: the windowed transform
+	p, s []float32   // bin powers (DC in the middle) and their smoothing
+	dc   [5]complex64
+	// hiBits and loBits are the largest and smallest power's bits over
+	// the bins the DC offset does not touch.
+	hiBits, loBits uint32
+	// exact: s holds smooth5 (valid away from the DC bins); else s holds
+	// the running sum before bin k0, acc its state there.
+	exact bool
+	k0    int
+	acc   float64
+}
+
+// searchAhead transforms the frames of a block in parallel.
+type searchAhead struct {
+	d      *detector
+	frames []specFrame
+	ends   []int64 // input index after each frame's last sample
+	ring   []complex64
+	rmask  int64
+	next   atomic.Int64
+	helped sync.WaitGroup
+	kick   chan struct{}
+	help   int // helpers
+	first  int // the frame analyzeFrame takes next
+}
+
+func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
+	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers}
+	n := r.det.n
+	sa.frames = make([]specFrame, frames)
+	for i := range sa.frames {
+		sa.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n)}
+	}
+	sa.ends = make([]int64, 0, frames)
+	return sa
+}
+
+// start starts the helpers.
+func (sa *searchAhead) start() {
+	sa.kick = make(chan struct{}, sa.help)
+	for range sa.help {
+		go func() {
+			labelStage("search")
+			for range sa.kick {
+				sa.work()
+				sa.helped.Done()
+			}
+		}()
+	}
+}
+
+// stop ends the helpers.
+func (sa *searchAhead) stop() {
+	if sa.kick != nil {
+		close(sa.kick)
+		sa.kick = nil
+	}
+}
+
+// run transforms the frames that end after from and by to (multiples of
+// hop, at least a frame in).
+func (sa *searchAhead) run(from, to int64, hop int) {
+	sa.ends, sa.first = sa.ends[:0], 0
+	for e := (from/int64(hop) + 1) * int64(hop); e <= to; e += int64(hop) {
+		if e >= int64(sa.d.n) {
+			sa.ends = append(sa.ends, e)
+		}
+	}
+	if len(sa.ends) == 0 {
+		return
+	}
+	sa.next.Store(0)
+	h := min(cap(sa.kick), len(sa.ends)-1)
+	sa.helped.Add(h)
+	for range h {
+		sa.kick <- struct{}{}
+	}
+	sa.work()
+	sa.helped.Wait()
+}
+
+// work transforms frames until none is left.
+func (sa *searchAhead) work() {
+	for {
+		i := int(sa.next.Add(1) - 1)
+		if i >= len(sa.ends) {
+			return
+		}
+		n := int64(sa.d.n)
+		p := (sa.ends[i] - n) & sa.rmask // a frame never wraps: the ring is a multiple of n long
+		sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[i])
+	}
+}
+
+// take returns the transform of the frame ending at end, or nil.
+func (sa *searchAhead) take(end int64) *specFrame {
+	if sa.first < len(sa.ends) && sa.ends[sa.first] == end {
+		sa.first++
+		return &sa.frames[sa.first-1]
+	}
+	return nil
+}
+
+// transformFrame computes what spectrum and smooth compute of frame x
+// that does not depend on the detector's state.
+func (d *detector) transformFrame(x []complex64, f *specFrame) {
+	n := d.n
+	h := n / 2
+	d.f.windowReversed(f.buf, x, d.win)
+	d.f.transformReversed(f.buf)
+	f.dc = [5]complex64{f.buf[n-2], f.buf[n-1], f.buf[0], f.buf[1], f.buf[2]}
+	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
+	for k, v := range f.buf {
+		pw := real(v)*real(v) + imag(v)*imag(v)
+		f.p[(k+h)&(n-1)] = pw
+		if k > 2 && k < n-2 {
+			b := math.Float32bits(pw)
+			hiBits, loBits = max(hiBits, b), min(loBits, b)
+		}
+	}
+	f.hiBits, f.loBits = hiBits, loBits
+	// The span can only grow with the DC bins.
+	f.exact = d.w == 2 && int(hiBits>>23)-max(int(loBits>>23), 1) <= exactSpan(2)
+	if f.exact {
+		smooth5(f.s, f.p)
+		return
+	}
+	f.k0, f.acc = smoothPrefix(f.s, f.p, d.w, h-2)
+}
+
+// smoothPrefix runs smoothRunning over s and p until its sums would reach
+// bin dirty; it returns the bin it stopped at and its running sum there.
+func smoothPrefix(s, p []float32, w, dirty int) (int, float64) {
+	n := len(p)
+	if w >= dirty {
+		return 0, math.NaN() // the first sum holds the bin
+	}
+	var acc float64
+	for k := 0; k <= w && k < n; k++ {
+		acc += float64(p[k])
+	}
+	k := 0
+	for ; k+w+1 < dirty; k++ {
+		s[k] = float32(max(acc, 0))
+		acc += float64(p[k+w+1])
+		if k-w >= 0 {
+			acc -= float64(p[k-w])
+		}
+	}
+	return k, acc
+}
+
+// smoothFrom finishes smoothRunning from bin k0 with running sum acc (k0
+// 0 and acc NaN: from the start).
+func smoothFrom(s, p []float32, w, k0 int, acc float64) {
+	if math.IsNaN(acc) {
+		smoothRunning(s, p, w)
+		return
+	}
+	n := len(p)
+	for k := k0; k < n; k++ {
+		s[k] = float32(max(acc, 0))
+		if k+w+1 < n {
+			acc += float64(p[k+w+1])
+		}
+		if k-w >= 0 {
+			acc -= float64(p[k-w])
+		}
+	}
+}
+
+// analyzeTransformed is analyze for a frame transformFrame computed.
+func (d *detector) analyzeTransformed(f *specFrame) []peak {
+	n := d.n
+	h := n / 2
+	// As spectrum: the DC offset out of its bins, then their powers.
+	d.buf[n-2], d.buf[n-1], d.buf[0], d.buf[1], d.buf[2] = f.dc[0], f.dc[1], f.dc[2], f.dc[3], f.dc[4]
+	d.removeDC()
+	d.p, f.p = f.p, d.p
+	hiBits, loBits := f.hiBits, f.loBits
+	for _, k := range [5]int{n - 2, n - 1, 0, 1, 2} {
+		v := d.buf[k]
+		pw := real(v)*real(v) + imag(v)*imag(v)
+		d.p[(k+h)&(n-1)] = pw
+		b := math.Float32bits(pw)
+		hiBits, loBits = max(hiBits, b), min(loBits, b)
+	}
+	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
+	if int(hiBits>>23)+bits.Len(uint(n)) >= 254 {
+		var total float32
+		for k := range n {
+			total += d.p[(k+h)&(n-1)]
+		}
+		if math.IsNaN(float64(total)) || math.IsInf(float64(total), 0) {
+			return d.peaks[:0]
+		}
+	}
+	// As smooth (a frame that is not finite leaves the last one's).
+	d.s, f.s = f.s, d.s
+	switch {
+	case f.exact && d.span <= exactSpan(2): // (f.exact: w is 2; the span only grew)
+		for k := h - 4; k <= h+4; k++ {
+			d.s[k] = float32(float64(d.p[k-2]) + float64(d.p[k-1]) + float64(d.p[k]) + float64(d.p[k+1]) + float64(d.p[k+2]))
+		}
+	case f.exact:
+		smoothRunning(d.s[:n], d.p[:n], d.w)
+	default:
+		smoothFrom(d.s[:n], d.p[:n], d.w, f.k0, f.acc)
+	}
+	return d.afterSmooth()
+}
