@@ -64,11 +64,12 @@ func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 
 // start starts the helpers.
 func (sa *searchAhead) start() {
-	sa.kick = make(chan struct{}, sa.help)
+	kick := make(chan struct{}, sa.help)
+	sa.kick = kick
 	for range sa.help {
 		go func() {
-			labelStage("search")
-			for range sa.kick {
+			labelStage("transform")
+			for range kick {
 				sa.work()
 				sa.helped.Done()
 			}
