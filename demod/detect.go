@@ -27,6 +27,7 @@ type detector struct {
 	claim   []bool
 	peaks   []peak
 	order   []int32
+	ratio   []float32 // a hot bin's smoothed power over its floor (pickPeaks)
 	tmp     []float32
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
@@ -312,8 +313,14 @@ func (d *detector) pickPeaks() []peak {
 	if len(d.order) == 0 {
 		return d.peaks
 	}
+	// Each hot bin's ratio once (not in every comparison): the same
+	// comparisons, so the same order.
+	d.ratio = grow(d.ratio, d.n)
+	for _, k := range d.order {
+		d.ratio[k] = d.s[k] / max(d.floor[k], d.least)
+	}
 	slices.SortFunc(d.order, func(a, b int32) int {
-		ra, rb := d.s[a]/max(d.floor[a], d.least), d.s[b]/max(d.floor[b], d.least)
+		ra, rb := d.ratio[a], d.ratio[b]
 		switch {
 		case ra > rb:
 			return -1

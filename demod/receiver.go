@@ -344,7 +344,8 @@ func (r *Receiver) Process(x []complex64) {
 }
 
 // processBlocks is Process with a channel stage: a block of samples at a
-// time is written to the ring and its search frames transformed at once;
+// time is written to the ring and its search frames transformed, both in
+// parallel;
 // then the frames are finished in order and the channels sent their
 // samples at each.
 func (r *Receiver) processBlocks(x []complex64) {
@@ -354,10 +355,7 @@ func (r *Receiver) processBlocks(x []complex64) {
 	for len(x) > 0 {
 		bl := min(len(x), r.block)
 		r.ch.room(bl)
-		p := r.pos & r.rmask
-		c := copy(r.ring[p:], x[:bl])
-		copy(r.ring, x[c:bl])
-		r.ahead.run(r.pos, r.pos+int64(bl), r.hop)
+		r.ahead.run(x[:bl], r.pos, r.hop)
 		for xb := x[:bl]; len(xb) > 0; {
 			k := min(len(xb), r.hop-r.phase)
 			r.stats.Channelized += int64(k * len(r.active))

@@ -25,6 +25,7 @@ import (
 // detector's state.
 type specFrame struct {
 	buf  []complex64 // scratch: the windowed transform
+	in   []complex64 // scratch: a frame that began in the block before
 	p, s []float32   // bin powers (DC in the middle) and their smoothing
 	dc   [5]complex64
 	// hiBits and loBits are the largest and smallest power's bits over
@@ -44,6 +45,9 @@ type searchAhead struct {
 	ends   []int64 // input index after each frame's last sample
 	ring   []complex64
 	rmask  int64
+	x      []complex64 // the block being written and transformed
+	from   int64       // its input index
+	items  int         // work items: its frames, then its pieces
 	next   atomic.Int64
 	helped sync.WaitGroup
 	kick   chan struct{}
@@ -56,7 +60,7 @@ func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 	n := r.det.n
 	sa.frames = make([]specFrame, frames)
 	for i := range sa.frames {
-		sa.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n)}
+		sa.frames[i] = specFrame{buf: make([]complex64, n), in: make([]complex64, n), p: make([]float32, n), s: make([]float32, n)}
 	}
 	sa.ends = make([]int64, 0, frames)
 	return sa
@@ -85,38 +89,66 @@ func (sa *searchAhead) stop() {
 	}
 }
 
-// run transforms the frames that end after from and by to (multiples of
-// hop, at least a frame in).
-func (sa *searchAhead) run(from, to int64, hop int) {
-	sa.ends, sa.first = sa.ends[:0], 0
+// run writes block x (input index from on) to the ring and transforms
+// the frames that end in it (multiples of hop, at least a frame in): the
+// writing, in pieces, and the frames are shared out between the goroutine
+// calling it and the helpers.
+func (sa *searchAhead) run(x []complex64, from int64, hop int) {
+	sa.x, sa.from, sa.first = x, from, 0
+	sa.ends = sa.ends[:0]
+	to := from + int64(len(x))
 	for e := (from/int64(hop) + 1) * int64(hop); e <= to; e += int64(hop) {
 		if e >= int64(sa.d.n) {
 			sa.ends = append(sa.ends, e)
 		}
 	}
-	if len(sa.ends) == 0 {
-		return
-	}
+	sa.items = len(sa.ends) + (len(x)+ringPiece-1)/ringPiece
 	sa.next.Store(0)
-	h := min(cap(sa.kick), len(sa.ends)-1)
+	h := min(cap(sa.kick), sa.items-1)
 	sa.helped.Add(h)
 	for range h {
 		sa.kick <- struct{}{}
 	}
 	sa.work()
 	sa.helped.Wait()
+	sa.x = nil
 }
 
-// work transforms frames until none is left.
+// ringPiece is how many samples one work item writes to the ring.
+const ringPiece = 1 << 14
+
+// work does work items until none is left: a frame's transform, or a
+// piece of the block written to the ring.
 func (sa *searchAhead) work() {
+	n := int64(sa.d.n)
 	for {
 		i := int(sa.next.Add(1) - 1)
-		if i >= len(sa.ends) {
+		if i >= sa.items {
 			return
 		}
-		n := int64(sa.d.n)
-		p := (sa.ends[i] - n) & sa.rmask // a frame never wraps: the ring is a multiple of n long
-		sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[i])
+		if i >= len(sa.ends) {
+			a := (i - len(sa.ends)) * ringPiece
+			piece := sa.x[a:min(len(sa.x), a+ringPiece)]
+			p := (sa.from + int64(a)) & sa.rmask
+			c := copy(sa.ring[p:], piece)
+			copy(sa.ring, piece[c:])
+			continue
+		}
+		f := &sa.frames[i]
+		start := sa.ends[i] - n
+		var x []complex64
+		if start >= sa.from {
+			x = sa.x[start-sa.from : sa.ends[i]-sa.from]
+		} else {
+			// The frame begins in the block before, which is in the ring
+			// (a frame never wraps round it: the ring is a multiple of n
+			// long).
+			x = f.in
+			p := start & sa.rmask
+			c := copy(x, sa.ring[p:p+(sa.from-start)])
+			copy(x[c:], sa.x)
+		}
+		sa.d.transformFrame(x, f)
 	}
 }
 

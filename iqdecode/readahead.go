@@ -1,6 +1,11 @@
 package iqdecode
 
-import "github.com/gridstream-sdr/gridstream/iq"
+import (
+	"context"
+	"runtime/pprof"
+
+	"github.com/gridstream-sdr/gridstream/iq"
+)
 
 // readAhead reads and converts a recording on a goroutine of its own while
 // the receiver works on the samples read before (with workers: reading is
@@ -30,6 +35,7 @@ func startReadAhead(src *iq.Source, n int, limit int64) *readAhead {
 		ra.free <- make([]complex64, n)
 	}
 	go func() {
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("stage", "read")))
 		var total int64
 		for limit < 0 || total < limit {
 			var buf []complex64
