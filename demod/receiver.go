@@ -193,12 +193,20 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	if cfg.Workers > 1 {
 		r.pool = r.newPool(cfg.Workers)
 		if !r.searchOOK {
-			// The channel stage reads the ring behind the search: room
-			// for it to lag.
+			// The channel stage reads the ring behind the search. The
+			// ring holds a block being written, the lookback before it,
+			// and room for the stage to lag by two lookbacks; a block
+			// is at least minBlock samples (fewer hand-overs at low
+			// rates), and the ring no longer than it must be (the
+			// samples are still in the cache when the stage reads them).
 			r.ch = newChanStage(r)
-			r.ring = make([]complex64, chanRingFactor*len(r.ring))
-			r.rmask = int64(len(r.ring) - 1)
-			r.block = int(r.lookRing) * chanRingFactor / 2
+			r.block = max(int(r.lookRing), minBlock)
+			rs := 1
+			for rs < r.block+3*int(r.lookRing) {
+				rs <<= 1
+			}
+			r.ring = make([]complex64, rs)
+			r.rmask = int64(rs - 1)
 			r.ahead = newSearchAhead(r, max(1, cfg.Workers-1), r.block/r.hop+1)
 		}
 	}
@@ -273,9 +281,9 @@ func (r *Receiver) designSearch() {
 	r.lookRing = int64(rs)
 }
 
-// chanRingFactor is how much longer than the lookback the ring is with a
-// channel stage: how far it may lag behind the search.
-const chanRingFactor = 8
+// minBlock is the fewest samples processBlocks writes and transforms at
+// once.
+const minBlock = 1 << 14
 
 // designLimits sets how long a burst is collected before it is demodulated
 // in pieces, how long it may last at all, and how long a delivered frame is

@@ -24,7 +24,7 @@ type readResult struct {
 }
 
 // readAheadBuffers is how many chunks may be read ahead.
-const readAheadBuffers = 4
+const readAheadBuffers = 2
 
 // startReadAhead reads src in chunks of n samples, limit samples in all
 // (-1: to its end), until a read fails or stop is called.
