@@ -60,8 +60,10 @@ type Config struct {
 	// Input names the input in every message.
 	Input string
 	// Workers is how many goroutines demodulate bursts (0 or 1: the
-	// goroutine calling Process). The messages, their fields and their
-	// order are the same whatever the number.
+	// goroutine calling Process); with more than one, the search's
+	// transforms and the bursts' channels run beside them too. The
+	// messages, their fields and their order are the same whatever the
+	// number.
 	Workers int
 	// Start is when the input's first sample was taken, zero when unknown.
 	// Every message gets OffsetS, its frame's start in seconds from the
