@@ -1,10 +1,12 @@
 package demod
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"math/cmplx"
 	"slices"
+	"unsafe"
 )
 
 // detector finds bursts in the band: a Hann-windowed FFT of one frame of
@@ -304,9 +306,14 @@ func (d *detector) findHot() {
 // its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
 func (d *detector) pickPeaks() []peak {
 	d.order = d.order[:0]
-	for k := range d.n {
-		if d.hot[k] {
-			d.order = append(d.order, int32(k))
+	// The hot bins, eight at a time (a bool is a byte, 0 or 1; n is a
+	// multiple of 8): most bins are cold.
+	hot := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.hot))), d.n)
+	for w := 0; w < d.n; w += 8 {
+		for v := binary.LittleEndian.Uint64(hot[w:]); v != 0; {
+			b := bits.TrailingZeros64(v) / 8
+			d.order = append(d.order, int32(w+b))
+			v &^= 0xff << (8 * b)
 		}
 	}
 	d.peaks = d.peaks[:0]
