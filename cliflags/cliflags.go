@@ -20,6 +20,7 @@ package cliflags
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -42,7 +43,8 @@ type Options struct {
 // flag on each that runs something, the ranges of its numeric flags in
 // --help, a Before that applies the config file, checks the ranges and
 // runs opt.Before ahead of the command's own, and usage errors as one line
-// with opt.ExitUsage.
+// with opt.ExitUsage, also for a command that only groups others run
+// without one of them.
 func Install(app *cli.App, opt Options) {
 	usage := func(c *cli.Context, err error, _ bool) error {
 		cmd := "gridstream"
@@ -61,6 +63,9 @@ func Install(app *cli.App, opt Options) {
 			cmd.OnUsageError = usage
 			setup(cmd.Subcommands)
 			if len(cmd.Subcommands) > 0 {
+				if cmd.Action == nil {
+					cmd.Action = needSubcommand(app.Name, opt.ExitUsage)
+				}
 				continue // its subcommands run; they take the flags
 			}
 			documentRanges(cmd)
@@ -109,4 +114,64 @@ func ApplyConfig(c *cli.Context) error {
 		return err
 	}
 	return cfg.Apply(c)
+}
+
+// needSubcommand is the action of a command that only groups others (grc,
+// networks): called without one, or with an unknown one, it is a usage
+// error that names them.
+func needSubcommand(app string, exitUsage int) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		var names []string
+		for _, sub := range c.Command.Subcommands {
+			if sub.Name != "help" && !sub.Hidden {
+				names = append(names, sub.Name)
+			}
+		}
+		list := strings.Join(names, " or ")
+		if len(names) > 2 {
+			list = strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+		}
+		what := "name a command"
+		if c.NArg() > 0 {
+			what = fmt.Sprintf("unknown command %q", c.Args().First())
+		}
+		return cli.Exit(fmt.Sprintf("%s: %s: %s (see %s %s --help)", c.Command.Name, what, list, app, c.Command.Name), exitUsage)
+	}
+}
+
+// HasFlag reports whether cmd has a flag called name (or aliased so).
+func HasFlag(cmd *cli.Command, name string) bool {
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Hide hides the flags for which hide is true from --help (they are still
+// accepted), and returns flags.
+func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
+	for _, f := range flags {
+		if !hide(f.Names()[0]) {
+			continue
+		}
+		switch f := f.(type) {
+		case *cli.BoolFlag:
+			f.Hidden = true
+		case *cli.IntFlag:
+			f.Hidden = true
+		case *cli.Float64Flag:
+			f.Hidden = true
+		case *cli.StringFlag:
+			f.Hidden = true
+		case *cli.StringSliceFlag:
+			f.Hidden = true
+		default:
+			panic(fmt.Sprintf("cliflags.Hide: --%s is a %T", f.Names()[0], f))
+		}
+	}
+	return flags
 }

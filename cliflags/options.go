@@ -42,9 +42,13 @@ func OptionFlag(o protocol.Option, category string) cli.Flag {
 func OptionRange(o protocol.Option) Range { return Range{Min: o.Min, Max: o.Max, Unit: o.Unit} }
 
 // ParseTime reads a time as a flag gives it: RFC 3339
-// (2026-11-23T10:00:00Z), or YYYY-MM-DD HH:MM:SS[.frac] in local time.
+// (2026-11-23T10:00:00Z), or YYYY-MM-DD HH:MM:SS[.frac] in local time;
+// nothing (a flag not given) is the zero time.
 func ParseTime(flag, s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}

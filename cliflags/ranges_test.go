@@ -47,6 +47,9 @@ func TestParseTime(t *testing.T) {
 	if got, err := ParseTime("x", "2026-11-23 10:00:00.5"); err != nil || !got.Equal(time.Date(2026, 11, 23, 10, 0, 0, 5e8, time.Local)) {
 		t.Errorf("local: %v %v", got, err)
 	}
+	if got, err := ParseTime("start-time", " "); err != nil || !got.IsZero() {
+		t.Errorf("nothing: %v, %v; want the zero time", got, err)
+	}
 	if _, err := ParseTime("start-time", "noon"); err == nil || !strings.Contains(err.Error(), `--start-time "noon"`) {
 		t.Errorf("noon: %v", err)
 	}

@@ -86,7 +86,7 @@ func (r *Receiver) demodBurst(b *burst) {
 			info := bp.measure(a, e, bp.ookThr)
 			ia, ie := r.cut(&bp, a, e)
 			info.start += int64(ia * r.d1)
-			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info)
+			r.ook.run(bp.pz[ia/r.power.dec:min(len(bp.pz), ie/r.power.dec)], info, b.tuned)
 		}
 	}
 	if r.searchFSK {

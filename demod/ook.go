@@ -19,6 +19,11 @@ type ookDemod struct {
 	lv   []byte
 	pw   []float32
 	got  []*frames.Message
+	// pad is the silence before a burst's envelope in its levels; off the
+	// envelope's noise power; txs the burst's transmissions.
+	pad int
+	off float64
+	txs []ookTx
 	// sorted is scratch for the envelope's quartile and medians.
 	sorted []float32
 	// The carrier's periodogram: its FFT, window, segment and sum.
@@ -65,6 +70,13 @@ func (o *ookDemod) keepAlive(bursts []*burst) {
 	}
 }
 
+// ookTx is one transmission in a burst's envelope: samples a..last, and
+// the median power of its on samples.
+type ookTx struct {
+	a, last int
+	on      float64
+}
+
 // newOOKDemod returns the OOK demodulator of r's bursts.
 func newOOKDemod(r *Receiver) *ookDemod {
 	in := r.fs1 / float64(r.power.dec) // ook.run gets the power channel
@@ -86,8 +98,10 @@ func newOOKDemod(r *Receiver) *ookDemod {
 func (o *ookDemod) flush() { o.ch.Flush() }
 
 // run slices a burst from the power channel and delivers the packets found
-// in it.
-func (o *ookDemod) run(y []complex64, info burstInfo) {
+// in it; tuned is the frequency y was mixed from (Hz). A burst may hold other devices' transmissions besides a packet
+// (a sensor sending in the gaps between packets on the same carrier): each
+// packet is placed and measured by its own transmission.
+func (o *ookDemod) run(y []complex64, info burstInfo, tuned float64) {
 	o.envelope(y)
 	lv, ok := o.levels()
 	if !ok {
@@ -95,11 +109,58 @@ func (o *ookDemod) run(y []complex64, info burstInfo) {
 	}
 	o.r.enterTurn()
 	o.got = o.got[:0]
+	// Rows start at positions counted over every burst's levels (the
+	// channel may be shared with other workers' demodulators, in turn).
+	base := o.ch.Stats().Levels
 	o.ch.Levels(lv)
 	for _, m := range o.got {
-		m.Radio = o.r.radio(info.freq, 0, info)
-		o.r.deliver(m, info.start)
+		k := int(m.BitOffset-base) - o.pad // the envelope sample of its first edge
+		pos := o.inputPos(k, info.start)
+		pi := o.packetInfo(y, k, info, tuned)
+		m.BitOffset = o.bitOffset(m.Protocol, pos)
+		m.Radio = o.r.radio(pi.freq, 0, pi)
+		o.r.deliver(m, pos)
 	}
+}
+
+// inputPos returns the input sample where envelope sample k begins, for a
+// burst whose power channel starts at input sample start: the first-stage
+// and power-channel filters' group delays taken away.
+func (o *ookDemod) inputPos(k int, start int64) int64 {
+	r := o.r
+	first := float64(k*o.dl*r.power.dec) - float64(len(r.power.filt.taps)-1)/2
+	return start + int64(math.Round(first*float64(r.d1)-r.delay1))
+}
+
+// packetInfo returns info measured on the transmission that holds envelope
+// sample k (the packet's first edge) alone: its power over the envelope's
+// noise, and its carrier, from its own periodogram of y (mixed from tuned
+// Hz). The burst's own measure mixes in whatever else it holds.
+func (o *ookDemod) packetInfo(y []complex64, k int, info burstInfo, tuned float64) burstInfo {
+	for _, tx := range o.txs {
+		if k < tx.a || k > tx.last {
+			continue
+		}
+		rssi := 10 * math.Log10(max(tx.on-o.off, 1e-20))
+		if info.snr != 0 { // the band's noise is known
+			info.snr += rssi - info.rssi
+		}
+		info.rssi = rssi
+		info.freq = tuned + o.carrier(y[tx.a*o.dl:(tx.last+1)*o.dl])*o.rate*float64(o.dl)
+		break
+	}
+	return info
+}
+
+// bitOffset returns input sample pos counted in bits of the OOK protocol
+// named name, from the start of the input (0 when no decoder has that name).
+func (o *ookDemod) bitOffset(name string, pos int64) int64 {
+	for _, d := range o.r.ookDecs {
+		if p := d.Protocol(); p.Name() == name && p.Radio().OOK != nil {
+			return int64(math.Round(float64(pos) / o.r.fs / (2 * p.Radio().OOK.HalfCell)))
+		}
+	}
+	return 0
 }
 
 // envelope writes the envelope of y to o.pw: the power of its mean over
@@ -186,6 +247,8 @@ func (o *ookDemod) carrier(y []complex64) float64 {
 func (o *ookDemod) levels() (lv []byte, ok bool) {
 	n := len(o.pw)
 	gap := int(1.5 * o.r.ookRadio.packetGap * o.rate)
+	o.pad = gap
+	o.txs = o.txs[:0]
 	o.lv = grow(o.lv, n+2*gap)
 	lv = o.lv
 	clear(lv)
@@ -195,6 +258,7 @@ func (o *ookDemod) levels() (lv []byte, ok bool) {
 	o.sorted = append(o.sorted[:0], o.pw...)
 	selectNth(o.sorted, n/4)
 	off := float64(o.sorted[n/4]) / math.Log(4.0/3)
+	o.off = off
 	t := float32(5 * off)
 	apart := int(o.r.ookRadio.packetGap * o.rate)
 	for a := 0; a < n; {
@@ -215,7 +279,9 @@ func (o *ookDemod) levels() (lv []byte, ok bool) {
 		}
 		ok = true
 		selectNth(o.sorted, len(o.sorted)/2)
-		amp := (math.Sqrt(float64(o.sorted[len(o.sorted)/2])) + math.Sqrt(off)) / 2
+		on := float64(o.sorted[len(o.sorted)/2])
+		o.txs = append(o.txs, ookTx{a: a, last: last, on: on})
+		amp := (math.Sqrt(on) + math.Sqrt(off)) / 2
 		ts := float32(amp * amp)
 		for i := a; i <= last; i++ {
 			if o.pw[i] > ts {

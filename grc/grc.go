@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -218,4 +219,27 @@ func Found(dir string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// NextSteps says what to do after installing into dir: restart GNU Radio
+// Companion when it reads blocks from dir (Found), else how to point it
+// there; and, when no gridstream is on PATH, that the blocks need one
+// there or its path (exe, this program) in their "gridstream Binary"
+// parameter.
+func NextSteps(dir, exe string) string {
+	var b strings.Builder
+	if how, ok := Found(dir); ok {
+		fmt.Fprintf(&b, "%s: restart GNU Radio Companion (or press Reload Blocks)\n"+
+			"and find \"GridStream Decoder\" and \"GridStream Wideband Receiver\" in the\n"+
+			"[gridstream] category; grcc finds them too.\n", how)
+	} else {
+		fmt.Fprintf(&b, "GRC does not read blocks from this directory by itself: before starting\n"+
+			"gnuradio-companion or grcc,\n  export GRC_BLOCKS_PATH=%s\n"+
+			"(or add it to local_blocks_path in the [grc] section of ~/.gnuradio/config.conf).\n", dir)
+	}
+	if _, err := exec.LookPath("gridstream"); err != nil {
+		fmt.Fprintf(&b, "Note: gridstream is not on PATH; put it there, or set the blocks'\n"+
+			"\"gridstream Binary\" parameter to its path (%s).\n", exe)
+	}
+	return b.String()
 }

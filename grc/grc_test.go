@@ -194,3 +194,22 @@ func TestDefaultDirAndFound(t *testing.T) {
 		t.Errorf("Found(GRC_HIER_PATH) = %q, %v", how, ok)
 	}
 }
+
+// After an install, the user is told what GRC needs to find the blocks,
+// and where the binary must be.
+func TestNextSteps(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GRC_HIER_PATH", "")
+	t.Setenv("GRC_BLOCKS_PATH", "")
+	t.Setenv("PATH", t.TempDir()) // no gridstream on it
+	got := NextSteps(dir, "/opt/gs/gridstream")
+	for _, want := range []string{"export GRC_BLOCKS_PATH=" + dir, "not on PATH", "(/opt/gs/gridstream)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("GRC not reading %s: %q does not say %q", dir, got, want)
+		}
+	}
+	t.Setenv("GRC_BLOCKS_PATH", "/elsewhere"+string(os.PathListSeparator)+dir)
+	if got := NextSteps(dir, "x"); !strings.HasPrefix(got, "GRC reads blocks from the directories in $GRC_BLOCKS_PATH: restart") {
+		t.Errorf("GRC reading %s: %q", dir, got)
+	}
+}

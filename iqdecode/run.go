@@ -325,6 +325,30 @@ func autoPPM(log *slog.Logger, src *iq.Source, rx *demod.Receiver, ppm int, res 
 	log.Info("frequency correction applied (--ppm auto)", append([]any{"ppm", res.PPMApplied}, attrs...)...)
 }
 
+// Log writes the run's summary line, with decoderAttrs (the decoders'
+// counters, protocol.SumSince) after the receiver's, and a warning when
+// signals were cut or ignored (carriers, interference).
+func (r Result) Log(log *slog.Logger, decoderAttrs []any) {
+	secs := float64(r.Samples) / r.Info.SampleRate
+	el := max(r.Elapsed.Seconds(), 1e-9)
+	attrs := []any{"input", r.Input, "samples", r.Samples, "seconds", fmt.Sprintf("%.2f", secs),
+		"candidates", r.Receiver.Candidates, "bursts", r.Receiver.Bursts, "messages", r.Messages}
+	attrs = append(append(attrs, decoderAttrs...), FreqErrorAttrs(r.FreqError)...)
+	if r.Corrected {
+		attrs = append(attrs, "ppm_applied", r.PPMApplied)
+	}
+	log.Info("summary", append(attrs,
+		"speed", fmt.Sprintf("%.1fx real time", secs/el),
+		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
+		"elapsed", r.Elapsed.Round(time.Millisecond),
+		"reconnects", r.Redials,
+		"stop", r.Stop.String())...)
+	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
+		log.Warn("signals that are not bursts: carriers or interference",
+			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
+	}
+}
+
 // FreqErrorAttrs are log attributes for the receiver's frequency error:
 // the estimate with its standard error and frame count, or "unknown".
 func FreqErrorAttrs(fe demod.FreqError) []any {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Defaults for the zero values of Config.
@@ -217,4 +218,58 @@ func ParseExpireAfter(values []string, known []string) (map[string]time.Duration
 		}
 	}
 	return out, nil
+}
+
+// Settings are the values of the MQTT flags by name (--mqtt, --mqtt-*,
+// --meter, --discover-all, --no-discovery); a *cli.Context is one.
+type Settings interface {
+	protocol.Settings
+	IsSet(name string) bool
+}
+
+// ConfigFrom reads the MQTT flags into a Config, without Version; ok is
+// false when --mqtt names no broker (then no other MQTT flag may be
+// given). A flag of one --mqtt-format given with the other is an error,
+// and rtl433 takes rtl_433's defaults (QoS 0, base topic rtl_433/<host>)
+// unless --mqtt-qos or --mqtt-prefix are given. The error is one line
+// naming the flag.
+func ConfigFrom(s Settings) (cfg Config, ok bool, err error) {
+	if s.String("mqtt") == "" {
+		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id", "mqtt-expire-after", "mqtt-format"} {
+			if s.IsSet(f) {
+				return cfg, false, fmt.Errorf("--%s needs --mqtt URL", f)
+			}
+		}
+		return cfg, false, nil
+	}
+	qos := s.Int("mqtt-qos")
+	if qos < 0 || qos > 2 {
+		return cfg, false, fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
+	}
+	cfg = Config{URL: s.String("mqtt"), Username: s.String("mqtt-user"), Password: s.String("mqtt-password"),
+		ClientID: s.String("mqtt-client-id"), Format: strings.ToLower(s.String("mqtt-format")), Prefix: s.String("mqtt-prefix"),
+		QoS: byte(qos), DiscoveryPrefix: s.String("mqtt-discovery-prefix"), Meters: s.StringSlice("meter"),
+		DiscoverAll: s.Bool("discover-all"), NoDiscovery: s.Bool("no-discovery"),
+		CAFile: s.String("mqtt-ca"), Insecure: s.Bool("mqtt-insecure")}
+	switch cfg.Format {
+	case FormatGridstream:
+	case FormatRTL433:
+		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix", "mqtt-expire-after"} {
+			if s.IsSet(f) {
+				return cfg, false, fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
+			}
+		}
+		if !s.IsSet("mqtt-qos") {
+			cfg.QoS = 0 // rtl_433's default
+		}
+		if !s.IsSet("mqtt-prefix") {
+			cfg.Prefix = "" // rtl_433/<host>
+		}
+	default:
+		return cfg, false, fmt.Errorf("--mqtt-format %q: want %s or %s", s.String("mqtt-format"), FormatGridstream, FormatRTL433)
+	}
+	if cfg.ExpireAfter, err = ParseExpireAfter(s.StringSlice("mqtt-expire-after"), protocol.Names(protocols.All())); err != nil {
+		return cfg, false, fmt.Errorf("--mqtt-expire-after %w", err)
+	}
+	return cfg, true, nil
 }

@@ -30,6 +30,9 @@ type Stats struct {
 	Bits int64
 	// Unreliable is the soft symbols that were NaN (bitio.SoftBit).
 	Unreliable int64
+	// Levels is the OOK level samples consumed: the position, in the
+	// level stream, of the next sample (rows' starts count from the first).
+	Levels int64
 }
 
 // Channel is the decoding state of one input. It is not safe for concurrent
@@ -109,6 +112,7 @@ func (c *Channel) Soft(p []float32) {
 // Levels consumes OOK level samples (0/1 per byte) at Config.LevelRate
 // samples per second, for every OOK protocol among the decoders.
 func (c *Channel) Levels(p []byte) {
+	c.stats.Levels += int64(len(p))
 	if c.slicers == nil {
 		c.slicers = []*pulse.Slicer{}
 		for i, d := range c.cfg.Decoders {

@@ -134,6 +134,11 @@ func TestSoftAndLevels(t *testing.T) {
 	if !bytes.Equal([]byte(got[0].Raw[:2]), []byte("2A")) {
 		t.Fatal("raw does not start at 0x2A")
 	}
+	// The packet's first edge is sample 500 of the level stream, and the
+	// stream's position its length.
+	if got[1].BitOffset != 500 || ch.Stats().Levels != int64(len(levels)+500) {
+		t.Fatalf("packet at level sample %d, %d levels consumed; want 500, %d", got[1].BitOffset, ch.Stats().Levels, len(levels)+500)
+	}
 }
 
 // A frame that waits for its network to be learned keeps its own input and
@@ -259,7 +264,10 @@ func TestSinkCallsStats(t *testing.T) {
 	for range 3 {
 		stream = gridstream.AppendTransmission(append(stream, make([]byte, 100)...), randomFrame(rng, 0x6B2C), 4, 20, 0)
 	}
-	stream = append(stream, nge101.NewPacket(1, 1, false, 100, false)...)
+	// The NGE101 transmitter sends each power packet twice: the second
+	// confirms the first.
+	pkt := nge101.NewPacket(1, 1, false, 100, false)
+	stream = append(append(append(stream, pkt...), make([]byte, 8)...), pkt...)
 	done := make(chan struct{})
 	go func() {
 		ch.Bits(stream)
@@ -271,7 +279,7 @@ func TestSinkCallsStats(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("deadlock: a sink calling Stats() from emit")
 	}
-	if n != 4 {
-		t.Fatalf("%d messages, want 4", n)
+	if n != 5 {
+		t.Fatalf("%d messages, want 5", n)
 	}
 }

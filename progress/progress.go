@@ -158,3 +158,21 @@ func (b *Bar) Finish(done, msgs int64) {
 	fmt.Fprintln(b.w)
 	b.shown = false
 }
+
+// Reader counts the bytes read through R (N) for a bar, and tells OnRead
+// (when set) the total after every read.
+type Reader struct {
+	R      io.Reader
+	N      int64
+	OnRead func(total int64)
+}
+
+// Read reads from R and counts.
+func (c *Reader) Read(p []byte) (int, error) {
+	n, err := c.R.Read(p)
+	c.N += int64(n)
+	if c.OnRead != nil {
+		c.OnRead(c.N)
+	}
+	return n, err
+}

@@ -2,9 +2,12 @@ package progress
 
 import (
 	"bytes"
+	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -114,5 +117,15 @@ func TestNilBar(t *testing.T) {
 	b.Finish(1, 1)
 	if New(&bytes.Buffer{}, 0, 1e6) != nil || New(&bytes.Buffer{}, -1, 0) != nil {
 		t.Error("a bar for an input of unknown size")
+	}
+}
+
+// A Reader counts what goes through it and says so after every read.
+func TestReader(t *testing.T) {
+	var seen []int64
+	r := &Reader{R: iotest.OneByteReader(strings.NewReader("abc")), OnRead: func(n int64) { seen = append(seen, n) }}
+	b, err := io.ReadAll(r)
+	if err != nil || string(b) != "abc" || r.N != 3 || !slices.Equal(seen, []int64{1, 2, 3, 3}) {
+		t.Errorf("read %q, %v; counted %d, told %v", b, err, r.N, seen)
 	}
 }

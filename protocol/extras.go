@@ -3,6 +3,7 @@ package protocol
 import (
 	"errors"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -68,6 +69,26 @@ type TextDecoder interface {
 	// NAME:LINE; skipped is called for each line that holds a malformed
 	// frame. It returns the read error that ended the input, if any.
 	DecodeText(r io.Reader, name string, out Output, skipped func(error)) error
+}
+
+// SkipLog logs the lines a TextDecoder skips (its skipped func): the first
+// Max one by one, then only their Count.
+type SkipLog struct {
+	Log   *slog.Logger
+	Input string
+	Max   int
+	Count int
+}
+
+// Skipped logs or counts one skipped line.
+func (s *SkipLog) Skipped(err error) {
+	s.Count++
+	if s.Count <= s.Max {
+		s.Log.Warn("skipped a line", "input", s.Input, "err", err)
+	}
+	if s.Count == s.Max {
+		s.Log.Warn("further malformed lines are counted, not logged", "input", s.Input)
+	}
 }
 
 // RTL433 is a Protocol that rtl_433 decodes too: it gives the fields

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
@@ -49,6 +50,29 @@ type Options struct {
 	// Logger receives the format chosen (debug) and warnings about the
 	// content (nil: slog.Default()).
 	Logger *slog.Logger
+}
+
+// Check checks the options together, with levelRate (the pipeline's
+// level rate): a bit format Decode knows, a level rate for levels, a bit
+// rate only for bit formats, and a Start only with a rate to count offsets
+// in. The error is one line naming the flags (--input-format, --level-rate,
+// --bit-rate, --start-time).
+func (o Options) Check(levelRate float64) error {
+	format := strings.ToLower(o.Format)
+	switch {
+	case format == Levels && levelRate <= 0:
+		return errors.New("--input-format levels needs --level-rate (samples per second of the level stream)")
+	case o.Rate > 0 && format == Levels:
+		return errors.New("--bit-rate is for bit recordings; levels are at --level-rate")
+	case !o.Start.IsZero() && format != Levels && o.Rate <= 0:
+		return errors.New("--start-time needs --bit-rate for bit inputs: a message's time is the start plus its offset_s, and offsets are counted in bits")
+	}
+	if format != Auto && format != Levels {
+		if _, err := bitio.ParseFormat(format); err != nil {
+			return fmt.Errorf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", o.Format)
+		}
+	}
+	return nil
 }
 
 // Decode reads r, the input named name, to its end through a new pipeline

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/gridstream-sdr/gridstream/iq"
 )
@@ -60,4 +63,28 @@ func (r Recording) Source(name string) (*iq.Source, error) {
 		Kind: "builtin", Format: meta.Format, SampleRate: meta.SampleRate, CenterFreq: meta.CenterFreq,
 		Samples: int64(len(r.Data) / meta.Format.Size()), Meta: meta, Source: "sigmf",
 	})
+}
+
+// WriteFiles writes the recording into dir (created if needed) as three
+// files: the samples under Name, the SigMF meta beside them (x.sigmf-meta)
+// and the truth (x.truth.jsonl); wrote, when set, is told each file's path
+// and size.
+func (r Recording) WriteFiles(dir string, wrote func(path string, bytes int)) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	base := strings.TrimSuffix(r.Name, filepath.Ext(r.Name))
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{r.Name, r.Data}, {base + iq.SigMFMetaExt, r.Meta}, {base + ".truth.jsonl", r.Truth}} {
+		p := filepath.Join(dir, f.name)
+		if err := os.WriteFile(p, f.data, 0o644); err != nil {
+			return err
+		}
+		if wrote != nil {
+			wrote(p, len(f.data))
+		}
+	}
+	return nil
 }

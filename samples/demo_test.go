@@ -1,6 +1,9 @@
 package samples
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -19,5 +22,29 @@ func TestDemoSource(t *testing.T) {
 	}
 	if _, err := (Recording{Name: "x", Meta: []byte("{")}).Source("x"); err == nil {
 		t.Error("a broken meta opened")
+	}
+}
+
+// A recording is written as its samples, meta and truth, byte for byte.
+func TestWriteFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	rec := Demo()[1]
+	var paths []string
+	if err := rec.WriteFiles(dir, func(p string, n int) { paths = append(paths, filepath.Base(p)) }); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{"demo_433.92M_250k.cu8": rec.Data, "demo_433.92M_250k.sigmf-meta": rec.Meta,
+		"demo_433.92M_250k.truth.jsonl": rec.Truth}
+	if len(paths) != len(want) {
+		t.Errorf("wrote %v", paths)
+	}
+	for name, data := range want {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Errorf("%s: %d bytes, %v; want the recording's %d", name, len(got), err, len(data))
+		}
+	}
+	if err := rec.WriteFiles(filepath.Join(dir, "demo_433.92M_250k.cu8", "x"), nil); err == nil {
+		t.Error("writing under a file: no error")
 	}
 }

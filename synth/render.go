@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/gridstream-sdr/gridstream/iq"
 )
@@ -63,4 +64,38 @@ func (p *Plan) Meta(r Recording) iq.Meta {
 		m.Annotations = append(m.Annotations, l.Annotation())
 	}
 	return m
+}
+
+// WriteFiles renders the recording into the file path in format, writes
+// its SigMF meta beside it and, when truthPath is set, the ground truth
+// there (WriteTruthFile). path "-" writes the samples to stdout and no
+// meta. It returns the recording and the meta's path; the error says
+// which file failed.
+func (p *Plan) WriteFiles(path string, format iq.Format, truthPath string, stdout io.Writer) (rec Recording, metaPath string, err error) {
+	if path == "-" {
+		rec, err = p.Render(stdout, format)
+	} else {
+		var f *os.File
+		if f, err = os.Create(path); err != nil {
+			return rec, "", err
+		}
+		rec, err = p.Render(f, format)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return rec, "", fmt.Errorf("writing %s: %w", path, err)
+	}
+	if path != "-" {
+		if metaPath, err = iq.WriteSigMF(path, p.Meta(rec)); err != nil {
+			return rec, "", fmt.Errorf("writing the SigMF meta: %w", err)
+		}
+	}
+	if truthPath != "" {
+		if err = WriteTruthFile(truthPath, rec.Truth); err != nil {
+			return rec, metaPath, fmt.Errorf("--truth: %w", err)
+		}
+	}
+	return rec, metaPath, nil
 }

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -50,5 +53,37 @@ func TestRender(t *testing.T) {
 	p, _ = o.Plan()
 	if _, err := p.Render(&limitWriter{n: 100000}, iq.CF32); err == nil || err.Error() != "disk full" {
 		t.Errorf("full disk: %v", err)
+	}
+}
+
+// WriteFiles writes the samples, the meta beside them and the truth, or
+// only the samples to stdout; the error names the file that failed.
+func TestWriteFiles(t *testing.T) {
+	o := base()
+	o.Count = ptr(2)
+	p, err := o.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path, truth := filepath.Join(dir, "x.cs16"), filepath.Join(dir, "t.jsonl")
+	rec, meta, err := p.WriteFiles(path, iq.CS16, truth, nil)
+	if err != nil || meta != filepath.Join(dir, "x.sigmf-meta") {
+		t.Fatalf("meta %q, %v", meta, err)
+	}
+	data, _ := os.ReadFile(path)
+	lines, _ := os.ReadFile(truth)
+	if int64(len(data)) != rec.Samples*4 || bytes.Count(lines, []byte("\n")) != len(rec.Truth) || len(rec.Truth) != 2 {
+		t.Errorf("%d bytes for %d samples, %d truth lines for %d bursts", len(data), rec.Samples, bytes.Count(lines, []byte("\n")), len(rec.Truth))
+	}
+	var stdout bytes.Buffer
+	if rec, meta, err := p.WriteFiles("-", iq.CU8, "", &stdout); err != nil || meta != "" || int64(stdout.Len()) != rec.Samples*2 {
+		t.Errorf("stdout: %d bytes, meta %q, %v", stdout.Len(), meta, err)
+	}
+	if _, _, err := p.WriteFiles(filepath.Join(dir, "none", "x.cu8"), iq.CU8, "", nil); err == nil {
+		t.Error("a missing directory: no error")
+	}
+	if _, _, err := p.WriteFiles(path, iq.CU8, filepath.Join(dir, "none", "t"), nil); err == nil || !strings.HasPrefix(err.Error(), "--truth: ") {
+		t.Errorf("a truth file in a missing directory: %v", err)
 	}
 }

@@ -126,3 +126,15 @@ func ReadTruth(r io.Reader) ([]TruthLine, error) {
 	}
 	return out, nil
 }
+
+// Decoded counts the bursts of truth whose frame a receiver reported:
+// those whose Raw is in raws (the messages' Raw).
+func Decoded(truth []TruthLine, raws map[string]bool) int {
+	n := 0
+	for _, t := range truth {
+		if raws[t.Raw] {
+			n++
+		}
+	}
+	return n
+}

@@ -162,3 +162,13 @@ func TestReadTruthErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestDecoded(t *testing.T) {
+	truth := []TruthLine{{Raw: "2A01"}, {Raw: "2A02"}, {Raw: "2A01"}, {Raw: ""}}
+	if n := Decoded(truth, map[string]bool{"2A01": true, "2A03": true}); n != 2 {
+		t.Errorf("Decoded = %d, want 2 (both bursts of 2A01)", n)
+	}
+	if n := Decoded(truth, nil); n != 0 {
+		t.Errorf("nothing decoded: %d", n)
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gridstream-sdr/gridstream/demod"
+	"github.com/gridstream-sdr/gridstream/iq"
 )
 
 // MaxMarks bounds the bursts a File boxes (the picture's rows are bounded
@@ -117,4 +119,25 @@ func (w *File) Discard() {
 		w.f.Close()
 		os.Remove(w.f.Name())
 	}
+}
+
+// CreateFor is Create for the picture of a recording named input at rate
+// samples/s and centre Hz (0: unknown), titled with its file name, rate
+// and centre. path must name a PNG file.
+func CreateFor(path, input string, rate, centre float64) (*File, error) {
+	if !strings.EqualFold(filepath.Ext(path), ".png") {
+		return nil, fmt.Errorf("%s: the picture is a PNG: name it OUT.png", path)
+	}
+	title := fmt.Sprintf("%s  %s S/s", filepath.Base(input), iq.FormatSI(rate))
+	if centre != 0 {
+		title += fmt.Sprintf("  centre %.3f MHz", centre/1e6)
+	}
+	return Create(path, Options{SampleRate: rate, CenterFreq: centre, Title: title})
+}
+
+// Attrs are log attributes of what Finish wrote into the picture.
+func (w *File) Attrs(res Written) []any {
+	return []any{"width", res.Size.X, "height", res.Size.Y,
+		"seconds", fmt.Sprintf("%.2f", w.Seconds()), "row_ms", fmt.Sprintf("%.2f", 1e3*w.RowSeconds()),
+		"bursts", res.Boxed + res.NotBoxed, "labels_left_out", res.Unlabelled}
 }

@@ -97,3 +97,24 @@ func TestFile(t *testing.T) {
 	}
 	(*File)(nil).Discard()
 }
+
+// CreateFor titles the picture with the recording, and wants a PNG name.
+func TestCreateFor(t *testing.T) {
+	dir := t.TempDir()
+	w, err := CreateFor(filepath.Join(dir, "x.PNG"), "/data/rec_915M_2400k.cu8", 2.4e6, 915e6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Discard()
+	if want := "rec_915M_2400k.cu8  2400k S/s  centre 915.000 MHz"; w.opt.Title != want || w.opt.SampleRate != 2.4e6 {
+		t.Errorf("title %q, rate %v; want %q", w.opt.Title, w.opt.SampleRate, want)
+	}
+	if v, _ := CreateFor(filepath.Join(dir, "y.png"), "-", 250e3, 0); v == nil || v.opt.Title != "-  250k S/s" {
+		t.Errorf("unknown centre: %+v", v)
+	} else {
+		v.Discard()
+	}
+	if _, err := CreateFor(filepath.Join(dir, "x.jpg"), "in", 1e6, 0); err == nil {
+		t.Error("x.jpg: no error")
+	}
+}

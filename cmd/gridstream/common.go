@@ -2,17 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
+	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
+	"github.com/gridstream-sdr/gridstream/outputs"
 
-	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
 	"github.com/gridstream-sdr/gridstream/sink"
@@ -51,61 +49,41 @@ func optionDefault(name string) any { return findOption(name).Value }
 
 // findOption returns the protocol option called name.
 func findOption(name string) protocol.Option {
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Name == name {
-				return o
-			}
-		}
+	o, ok := protocol.FindOption(protocols.All(), name)
+	if !ok {
+		panic("no protocol option --" + name)
 	}
-	panic("no protocol option --" + name)
+	return o
 }
 
 // checkDecoding checks the decoding flags that go beyond one number's
 // range: the protocol names, and each protocol's own checks.
 func checkDecoding(c *cli.Context) error {
-	if _, err := selectProtocols(c.String("protocol")); err != nil {
+	if _, err := protocol.Select(protocols.All(), c.String("protocol")); err != nil {
 		return err
 	}
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Check != nil {
-				if err := o.Check(c); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return protocol.CheckOptions(protocols.All(), c)
 }
 
-// selectProtocols reads --protocol: the names it lists.
-func selectProtocols(flag string) (map[string]bool, error) {
-	known := protocol.Names(protocols.All())
-	chosen := map[string]bool{}
-	for _, p := range strings.Split(flag, ",") {
-		name := strings.TrimSpace(strings.ToLower(p))
-		switch {
-		case name == "":
-		case protocol.Find(protocols.All(), name) == nil:
-			return nil, fmt.Errorf("--protocol: unknown protocol %q (want %s)", p, strings.Join(known, ", "))
-		default:
-			chosen[name] = true
-		}
-	}
-	if len(chosen) == 0 {
-		return nil, errors.New("--protocol: name at least one protocol")
-	}
-	return chosen, nil
-}
-
-// newDecoders builds every protocol's shared decoder from the decoder flags.
-func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
+// newDecoders builds every protocol's shared decoder from the decoder
+// flags (all of them: their counts go into the summaries), and returns
+// them with those --protocol chose.
+func newDecoders(c *cli.Context) (all, chosen []protocol.Decoder, err error) {
 	if err := checkDecoding(c); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
-		EmitUnchecked: rtl433Output(c), Settings: c})
+	all, err = protocol.NewDecoders(protocols.All(), protocol.DecoderConfig{EmitFailed: c.Bool("all"),
+		EmitUnchecked: outputs.RTL433(c), Settings: c})
+	if err != nil {
+		return nil, nil, err
+	}
+	names, _ := protocol.Select(protocols.All(), c.String("protocol")) // checked above
+	for _, d := range all {
+		if names[d.Protocol().Name()] {
+			chosen = append(chosen, d)
+		}
+	}
+	return all, chosen, nil
 }
 
 // closeDecoders ends the shared decoders once every input has ended: state
@@ -113,34 +91,17 @@ func newDecoders(c *cli.Context) ([]protocol.Decoder, error) {
 // off) is saved now; what cannot be is logged by the decoder.
 func closeDecoders(decs []protocol.Decoder) { _ = protocol.CloseDecoders(decs) }
 
-// openDecoding builds the shared decoders and opens the outputs every
-// decoding command needs; its errors are ready to return from an Action.
-func openDecoding(c *cli.Context) ([]protocol.Decoder, *sink.Fanout, error) {
-	decs, err := newDecoders(c)
-	if err != nil {
-		return nil, nil, cli.Exit(err.Error(), 2)
+// openDecoding builds the shared decoders (newDecoders) and opens the
+// outputs every decoding command needs; its errors are ready to return
+// from an Action.
+func openDecoding(c *cli.Context) (all, chosen []protocol.Decoder, out *sink.Fanout, err error) {
+	if all, chosen, err = newDecoders(c); err != nil {
+		return nil, nil, nil, cli.Exit(err.Error(), 2)
 	}
-	out, err := newOutputs(c)
-	if err != nil {
-		return nil, nil, cli.Exit(err.Error(), 2)
+	if out, err = newOutputs(c); err != nil {
+		return nil, nil, nil, cli.Exit(err.Error(), 2)
 	}
-	return decs, out, nil
-}
-
-// pipelineConfig builds a channel configuration: the decoders --protocol
-// chose, and the input's name.
-func pipelineConfig(c *cli.Context, decs []protocol.Decoder, input string) (pipeline.Config, error) {
-	chosen, err := selectProtocols(c.String("protocol"))
-	if err != nil {
-		return pipeline.Config{}, err
-	}
-	cfg := pipeline.Config{Input: input}
-	for _, d := range decs {
-		if chosen[d.Protocol().Name()] {
-			cfg.Decoders = append(cfg.Decoders, d)
-		}
-	}
-	return cfg, nil
+	return all, chosen, out, nil
 }
 
 // decoderStats adds up the decoders' counters for a summary
@@ -160,40 +121,10 @@ func outputFlags() []cli.Flag {
 // closed it), it ends c.Context, and the command ends as if its input had
 // (demod --waterfall reads on, for the picture).
 func newOutputs(c *cli.Context) (*sink.Fanout, error) {
-	// Unchecked frames (encrypted ones) go only to rtl_433's dialect,
-	// unless --all asks for every frame everywhere.
-	o := &sink.Fanout{OnlyGood: !c.Bool("all")}
-	if c.String("waterfall") == "" {
+	o, err := outputs.Open(c, outputs.Config{Stdout: os.Stdout, Version: buildinfo.Version()})
+	if err == nil && c.String("waterfall") == "" {
 		ctx, stop := context.WithCancelCause(c.Context)
 		c.Context, o.OnAllGone = ctx, func() { stop(sink.ErrReaderGone) }
 	}
-	if !c.Bool("quiet") {
-		s, err := stdoutSink(c, os.Stdout)
-		if err != nil {
-			return nil, err
-		}
-		o.Add("stdout", s)
-	}
-	if err := addZMQ(c, o); err != nil {
-		o.Close()
-		return nil, err
-	}
-	if err := addMQTT(c, o); err != nil {
-		o.Close()
-		return nil, err
-	}
-	return o, nil
-}
-
-// untilDone reads r until ctx ends, then reports the end of the input.
-type untilDone struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (u untilDone) Read(p []byte) (int, error) {
-	if u.ctx.Err() != nil {
-		return 0, io.EOF
-	}
-	return u.r.Read(p)
+	return o, err
 }

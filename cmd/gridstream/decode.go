@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -19,9 +15,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/gnuradio"
 	"github.com/gridstream-sdr/gridstream/protocol"
-	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
-	"github.com/gridstream-sdr/gridstream/zmqsource"
 )
 
 const catInput = "Input (GNU Radio over ZeroMQ)"
@@ -79,57 +73,18 @@ func decodeCommand() *cli.Command {
 	}
 }
 
-// parseInput parses one --in, ENDPOINT[?options], with the command's
-// defaults.
-func parseInput(c *cli.Context, raw string, pull bool) (gnuradio.Spec, error) {
-	sp, err := gnuradio.ParseSpec(raw, gnuradio.Spec{
-		Format: c.String("input-format"),
-		Rate:   c.Float64("level-rate"),
-		Invert: c.Bool("invert"),
-		Source: zmqsource.Config{Pull: pull, Key: c.String("key"), PassTags: c.Bool("pass-tags")},
-	})
-	if errors.Is(err, gnuradio.ErrNoRate) {
-		if sp.Format == gnuradio.FM {
-			err = fmt.Errorf("%w (?rate=, per channel)", err)
-		} else {
-			err = fmt.Errorf("%w (--level-rate or ?rate=)", err)
-		}
-	}
-	if err == nil && sp.Format == gnuradio.Levels {
-		err = checkLevelRate(sp.Rate)
-	}
-	if err == nil {
-		_, err = zmqsource.New(sp.Source)
-	}
-	if err != nil {
-		return sp, fmt.Errorf("--in %s: %v", raw, err)
-	}
-	return sp, nil
-}
-
 func runDecode(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return cli.Exit("decode takes no arguments: name inputs with --in", 2)
 	}
-	var specs []gnuradio.Spec
-	for _, raw := range c.StringSlice("in") {
-		sp, err := parseInput(c, raw, false)
-		if err != nil {
-			return cli.Exit(err.Error(), 2)
-		}
-		specs = append(specs, sp)
-	}
-	for _, raw := range c.StringSlice("in-pull") {
-		sp, err := parseInput(c, raw, true)
-		if err != nil {
-			return cli.Exit(err.Error(), 2)
-		}
-		specs = append(specs, sp)
+	specs, err := gnuradio.SpecsFrom(c, levelRateRange().Min, slog.Default())
+	if err != nil {
+		return cli.Exit(err.Error(), 2)
 	}
 	if len(specs) == 0 {
 		return cli.Exit("decode needs at least one --in (e.g. --in tcp://127.0.0.1:5555)", 2)
 	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -138,47 +93,13 @@ func runDecode(c *cli.Context) error {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	var inputs []*gnuradio.Input
-	for _, sp := range specs {
-		pc, err := pipelineConfig(c, decs, sp.Name)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
-		if pc.Decoders, err = sp.Carried(pc.Decoders, c.IsSet("protocol")); err != nil {
-			out.Close()
-			return cli.Exit(fmt.Sprintf("--in %s: %v; --protocol names none", sp.Name, err), 2)
-		}
-		sp.Source.Logger = slog.Default()
-		sp.Source.RetryMax = c.Duration("reconnect-max")
-		sp.Source.RetryMin = min(100*time.Millisecond, sp.Source.RetryMax)
-		in, err := gnuradio.NewInput(sp, pc, out.Send)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
-		inputs = append(inputs, in)
+	inputs, err := gnuradio.NewInputs(specs, chosen, c.IsSet("protocol"), out.Send)
+	if err != nil {
+		out.Close()
+		return cli.Exit(err.Error(), 2)
 	}
-
-	var names []string
-	for _, in := range inputs {
-		names = append(names, in.Name())
-	}
-	live := &dashboard.Live{Command: "decode", Input: strings.Join(names, " "), Unit: "items/s",
-		ItemsFn: func() int64 {
-			var n int64
-			for _, in := range inputs {
-				n += in.Stats().Items
-			}
-			return n
-		},
-		LostFn: func() int64 {
-			var n int64
-			for _, in := range inputs {
-				n += in.Stats().LostItems
-			}
-			return n
-		}}
+	live := &dashboard.Live{Command: "decode", Input: strings.Join(inputs.Names(), " "), Unit: "items/s",
+		ItemsFn: inputs.Items, LostFn: inputs.Lost}
 	dash, err := startDashboard(c, decs, out, live)
 	if err != nil {
 		out.Close()
@@ -186,64 +107,20 @@ func runDecode(c *cli.Context) error {
 	}
 	defer dash.Close()
 	if c.Bool("stdin-eos") {
-		ctx = gnuradio.UntilEOS(ctx, os.Stdin, func() []int64 {
-			n := make([]int64, len(inputs))
-			for i, in := range inputs {
-				n[i] = in.Stats().Items
-			}
-			return n
-		}, gnuradio.EOSQuiet, slog.Default())
+		ctx = gnuradio.UntilEOS(ctx, os.Stdin, inputs.Counts, gnuradio.EOSQuiet, slog.Default())
 	}
 	waitSubscribers(ctx, c, out)
 	start := time.Now()
-	var wg sync.WaitGroup
-	for _, in := range inputs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_ = in.Run(ctx)
-		}()
-	}
 	slog.Info("decoding", "inputs", len(inputs))
-	statsDone := make(chan struct{})
-	if iv := c.Duration("stats-interval"); iv > 0 {
-		go logStats(ctx, iv, inputs, decs, out, statsDone)
-	} else {
-		close(statsDone)
-	}
-	wg.Wait()
-	<-statsDone
+	inputs.RunLogged(ctx, slog.Default(), c.Duration("stats-interval"), func() {
+		attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
+		slog.Info("decoder", append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)...)
+	})
 	closeErr := out.Close()
-	var items int64
-	for _, in := range inputs {
-		items += in.Stats().Items
-	}
-	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", items,
+	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", inputs.Items(),
 		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}
 	return nil
-}
-
-// logStats logs per-input and output statistics every iv until ctx ends.
-func logStats(ctx context.Context, iv time.Duration, inputs []*gnuradio.Input, decs []protocol.Decoder, out *sink.Fanout, done chan struct{}) {
-	defer close(done)
-	t := time.NewTicker(iv)
-	defer t.Stop()
-	lastT := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case now := <-t.C:
-			for _, in := range inputs {
-				in.LogStats(slog.Default(), now.Sub(lastT))
-			}
-			lastT = now
-			attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
-			attrs = append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)
-			slog.Info("decoder", attrs...)
-		}
-	}
 }

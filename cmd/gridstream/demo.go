@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/frames"
-	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/iqdecode"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -51,7 +47,7 @@ func runDemo(c *cli.Context) error {
 	if dir := c.String("write"); dir != "" {
 		return writeDemo(dir)
 	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -63,11 +59,6 @@ func runDemo(c *cli.Context) error {
 			break // no output left
 		}
 		name := demoPrefix + rec.Name
-		pc, err := pipelineConfig(c, decs, name)
-		if err != nil {
-			out.Close()
-			return cli.Exit(err.Error(), 2)
-		}
 		src, err := rec.Source(name)
 		if err != nil {
 			runErr = err
@@ -80,26 +71,19 @@ func runDemo(c *cli.Context) error {
 		}
 		got := map[string]bool{}
 		before := protocol.Snapshot(decs)
-		res, err := demodulate(c, src, demodSetup{
-			cfg: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
-				Decoders: pc.Decoders, Input: name},
-			decs: decs, out: out, progress: progress.Never,
-			onMessage: func(m *frames.Message) { got[m.Raw] = true },
-		})
+		res, err := demodulate(c.Context, src, iqdecode.Config{
+			Receiver: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
+				Decoders: chosen, Input: name},
+			Emit: func(m *frames.Message) { got[m.Raw] = true },
+		}, out, progress.Never, nil)
 		if res.Stop != iqdecode.NotRun {
-			logSummary(res, decs, before)
+			res.Log(slog.Default(), protocol.SumSince(decs, before)[2:])
 		}
 		if err != nil {
 			runErr = err
 			break
 		}
-		n := 0
-		for _, tr := range want {
-			if got[tr.Raw] {
-				n++
-			}
-		}
-		found += n
+		found += synth.Decoded(want, got)
 		total += len(want)
 		sent += int(res.Messages)
 	}
@@ -116,21 +100,9 @@ func runDemo(c *cli.Context) error {
 
 // writeDemo saves the built-in recordings into dir.
 func writeDemo(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return cli.Exit("demo: "+oneLineErr(err), 1)
-	}
 	for _, rec := range samples.Demo() {
-		base := strings.TrimSuffix(rec.Name, filepath.Ext(rec.Name))
-		for name, data := range map[string][]byte{
-			rec.Name:               rec.Data,
-			base + iq.SigMFMetaExt: rec.Meta,
-			base + ".truth.jsonl":  rec.Truth,
-		} {
-			p := filepath.Join(dir, name)
-			if err := os.WriteFile(p, data, 0o644); err != nil {
-				return cli.Exit("demo: "+oneLineErr(err), 1)
-			}
-			slog.Info("wrote", "file", p, "bytes", len(data))
+		if err := rec.WriteFiles(dir, func(p string, n int) { slog.Info("wrote", "file", p, "bytes", n) }); err != nil {
+			return cli.Exit("demo: "+oneLineErr(err), 1)
 		}
 	}
 	return nil

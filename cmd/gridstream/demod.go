@@ -98,39 +98,6 @@ func demodCommand() *cli.Command {
 	}
 }
 
-// iqOptions turns the IQ flags into iq.Options.
-func iqOptions(c *cli.Context) (iq.Options, error) {
-	var o iq.Options
-	var err error
-	if s := c.String("input-format"); s != "" {
-		if o.Format, err = iq.ParseFormat(s); err != nil {
-			return o, fmt.Errorf("--input-format: %v", err)
-		}
-	}
-	if s := c.String("rate"); s != "" {
-		if o.SampleRate, err = parseSampleRate("rate", s); err != nil {
-			return o, err
-		}
-	}
-	if s := c.String("center-freq"); s != "" {
-		if o.CenterFreq, err = parseCenterFreq(s); err != nil {
-			return o, err
-		}
-	}
-	if s := strings.ToLower(strings.TrimSpace(c.String("gain"))); s != "" && s != "auto" {
-		g, err := iq.ParseSI(strings.TrimSuffix(s, "db"))
-		if err != nil || g > 100 {
-			return o, fmt.Errorf("--gain %q: want a gain in dB (0-100) or auto", c.String("gain"))
-		}
-		o.Gain = g
-	}
-	o.AGC, o.Timeout = c.Bool("agc"), c.Duration("timeout")
-	if o.PPM, _, err = parsePPM(c.String("ppm")); err != nil {
-		return o, err
-	}
-	return o, nil
-}
-
 func runDemod(c *cli.Context) error {
 	if c.NArg() != 1 {
 		for _, a := range c.Args().Slice()[min(1, c.NArg()):] {
@@ -141,14 +108,14 @@ func runDemod(c *cli.Context) error {
 		return cli.Exit("demod: name one input: FILE, - (stdin) or rtl_tcp://HOST:PORT", exitUsage)
 	}
 	name := c.Args().First()
-	opt, err := iqOptions(c)
+	input, err := iqdecode.InputFrom(name, c)
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), 2)
 	}
 	var bauds []int
-	list, err := parseBauds(c.String("baud"))
+	list, err := demod.ParseBauds(c.String("baud"))
 	if err != nil {
-		return cli.Exit("demod: "+err.Error(), exitUsage)
+		return cli.Exit("demod: --baud "+err.Error(), exitUsage)
 	}
 	for _, v := range list {
 		bauds = append(bauds, int(v))
@@ -157,35 +124,18 @@ func runDemod(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	rtlTCP := strings.HasPrefix(strings.ToLower(name), iq.RTLTCPScheme)
-	if c.Bool("reconnect") && !rtlTCP {
-		return cli.Exit("demod: --reconnect is for rtl_tcp:// inputs", exitUsage)
-	}
-	_, autoPPM, _ := parsePPM(c.String("ppm"))
-	if !rtlTCP && !autoPPM {
-		for _, f := range []string{"ppm", "gain", "agc"} {
-			if c.IsSet(f) {
-				slog.Warn("--"+f+" tunes an rtl_tcp:// input; a recording is read as it is", "input", name)
-			}
-		}
-	}
-	switch {
-	case autoPPM && !rtlTCP:
-		return cli.Exit("demod: --ppm auto is for rtl_tcp:// inputs (the summary reports the frequency error of every input)", exitUsage)
-	case autoPPM && opt.CenterFreq == 0:
-		return cli.Exit("demod: --ppm auto needs --center-freq: the channel grid is in absolute frequencies", exitUsage)
-	}
-	start, err := startTime(c)
-	if err == nil && rtlTCP && !start.IsZero() {
-		err = fmt.Errorf("--start-time is for recordings; messages from rtl_tcp carry the time they are received")
+	if input.Start, err = cliflags.ParseTime("start-time", c.String("start-time")); err == nil {
+		err = input.Check()
 	}
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitUsage)
 	}
-	if name == "-" {
-		if opt.SampleRate == 0 {
-			return cli.Exit("demod: stdin: the sample rate is unknown: pass --rate (e.g. --rate 2.4M)", exitUsage)
+	for _, f := range []string{"ppm", "gain", "agc"} {
+		if c.IsSet(f) && !input.Live() && !input.AutoPPM {
+			slog.Warn("--"+f+" tunes an rtl_tcp:// input; a recording is read as it is", "input", name)
 		}
+	}
+	if name == "-" {
 		if err := stdin.Usable(); err != nil {
 			return cli.Exit("demod: "+err.Error(), exitInput)
 		}
@@ -193,36 +143,19 @@ func runDemod(c *cli.Context) error {
 	if c.Bool("invert") {
 		slog.Info("--invert has no effect on IQ input: the receiver tries both FSK polarities")
 	}
-	decs, err := newDecoders(c)
+	decs, chosen, err := newDecoders(c)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
 	defer closeDecoders(decs)
-	pc, err := pipelineConfig(c, decs, name)
-	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
-	}
-	src, err := iq.Open(name, opt)
+	src, err := input.Open(slog.Default())
 	if err != nil {
 		return cli.Exit("demod: "+err.Error(), exitCode(err))
 	}
 	defer src.Close()
-	if r := src.Info.SampleRate; r < demod.MinSampleRate {
-		return cli.Exit(fmt.Sprintf("demod: %s: sample rate %s S/s: the receiver needs at least %s S/s",
-			name, iq.FormatSI(r), iq.FormatSI(demod.MinSampleRate)), exitUsage)
-	}
 	out, err := newOutputs(c)
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
-	}
-	if start.IsZero() {
-		t, ok, err := src.Info.Meta.StartTime(src.Info.SampleRate)
-		if err != nil {
-			slog.Warn("messages get the time they are decoded", "input", name, "err", err)
-		}
-		if ok {
-			start = t
-		}
 	}
 	var wf *waterfall.File
 	if path := c.String("waterfall"); path != "" {
@@ -238,39 +171,33 @@ func runDemod(c *cli.Context) error {
 		wf.Discard()
 		return err
 	}
-	setup := demodSetup{
-		cfg: demod.Config{
+	cfg := iqdecode.Config{
+		Receiver: demod.Config{
 			SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq, Bauds: bauds,
-			Decoders: pc.Decoders, ThresholdDB: c.Float64("threshold"), Input: name, Start: start,
+			Decoders: chosen, ThresholdDB: c.Float64("threshold"), Input: name, Start: input.Start,
 			Workers: c.Int("workers"),
 		},
-		decs: decs, out: out, progress: mode, duration: c.Float64("duration"),
-		statsEvery: c.Duration("stats-interval"), autoPPM: autoPPM, ppm: opt.PPM,
+		Duration: c.Float64("duration"), StatsEvery: c.Duration("stats-interval"), AutoPPM: input.AutoPPM, PPM: input.Options.PPM,
+		Reopen: input.Reopen(),
 	}
 	if !c.IsSet("stats-interval") && src.Info.Samples < 0 {
-		setup.statsEvery = time.Minute
-	}
-	if c.Bool("reconnect") {
-		setup.reopen = func() (*iq.Source, error) { return iq.Open(name, opt) }
-	}
-	switch {
-	case dash != nil && wf != nil:
-		setup.cfg.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
-	case dash != nil:
-		setup.cfg.OnBurst = dash.Burst
-	case wf != nil:
-		setup.cfg.OnBurst = wf.Burst
+		cfg.StatsEvery = time.Minute
 	}
 	if wf != nil {
-		setup.onSamples = wf.Feed
+		cfg.Receiver.OnBurst, cfg.Samples = wf.Burst, wf.Feed
 	}
 	if dash != nil {
-		setup.live = live
+		cfg.Receiver.OnBurst = dash.Burst
+		if wf != nil {
+			cfg.Receiver.OnBurst = func(b demod.Burst) { dash.Burst(b); wf.Burst(b) }
+		}
+	} else {
+		live = nil
 	}
-	res, runErr := demodulate(c, src, setup)
+	res, runErr := demodulate(c.Context, src, cfg, out, mode, live)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		logSummary(res, decs, nil)
+		res.Log(slog.Default(), protocol.SumSince(decs, nil)[2:]) // crc_good, crc_failed and the protocols' own
 	}
 	if wf != nil {
 		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {
@@ -292,95 +219,37 @@ func runDemod(c *cli.Context) error {
 	return nil
 }
 
-// demodSetup is what demodulate needs besides the source.
-type demodSetup struct {
-	cfg      demod.Config
-	decs     []protocol.Decoder
-	out      *sink.Fanout
-	progress progress.Mode
-	duration float64
-	// onMessage, when set, sees every message before the outputs.
-	onMessage func(*frames.Message)
-	// reopen, when set, redials a live input that hung up or stalled.
-	reopen func() (*iq.Source, error)
-	// statsEvery logs statistics this often (0: never).
-	statsEvery time.Duration
-	// autoPPM corrects an rtl_tcp tuner's frequency from the traffic, on
-	// top of ppm (--ppm auto).
-	autoPPM bool
-	ppm     int
-	// onSamples, when set, sees every chunk of samples after the receiver.
-	onSamples func([]complex64)
-	// live, when set, is told how many samples went through.
-	live *dashboard.Live
-}
-
-// logSummary writes the summary line of a run; the decoders' counts are
-// those since before (nil: since they were made).
-func logSummary(r iqdecode.Result, decs []protocol.Decoder, before []protocol.Stats) {
-	secs := float64(r.Samples) / r.Info.SampleRate
-	el := max(r.Elapsed.Seconds(), 1e-9)
-	attrs := []any{
-		"input", r.Input,
-		"samples", r.Samples,
-		"seconds", fmt.Sprintf("%.2f", secs),
-		"candidates", r.Receiver.Candidates,
-		"bursts", r.Receiver.Bursts,
-		"messages", r.Messages,
-	}
-	attrs = append(attrs, protocol.SumSince(decs, before)[2:]...) // crc_good, crc_failed and the protocols' own
-	attrs = append(attrs, iqdecode.FreqErrorAttrs(r.FreqError)...)
-	if r.Corrected {
-		attrs = append(attrs, "ppm_applied", r.PPMApplied)
-	}
-	slog.Info("summary", append(attrs,
-		"speed", fmt.Sprintf("%.1fx real time", secs/el),
-		"msps", fmt.Sprintf("%.2f", float64(r.Samples)/el/1e6),
-		"elapsed", r.Elapsed.Round(time.Millisecond),
-		"reconnects", r.Redials,
-		"stop", r.Stop.String())...)
-	if r.Receiver.Cut > 0 || r.Receiver.Ignored > 0 {
-		slog.Warn("signals that are not bursts: carriers or interference",
-			"input", r.Input, "cut_after_longest_transmission", r.Receiver.Cut, "peaks_ignored_max_active", r.Receiver.Ignored)
-	}
-}
-
-// demodulate runs src through the receiver (iqdecode.Run) until the input
-// ends, --duration is reached or SIGINT/SIGTERM arrives, with a progress
-// bar on stderr when s.progress wants one.
-func demodulate(c *cli.Context, src *iq.Source, s demodSetup) (iqdecode.Result, error) {
-	info := src.Info
-	barTotal := info.Samples
-	if s.duration > 0 && barTotal > int64(s.duration*info.SampleRate) {
-		barTotal = int64(s.duration * info.SampleRate)
+// demodulate runs src through the receiver (iqdecode.Run) into out until
+// the input ends, cfg.Duration is reached or SIGINT/SIGTERM arrives, with a
+// progress bar on stderr when mode wants one; cfg.Emit, when set, sees
+// every message first, and live (when not nil) counts the samples.
+func demodulate(ctx context.Context, src *iq.Source, cfg iqdecode.Config, out *sink.Fanout, mode progress.Mode, live *dashboard.Live) (iqdecode.Result, error) {
+	barTotal := src.Info.Samples
+	if n := int64(cfg.Duration * src.Info.SampleRate); cfg.Duration > 0 && barTotal > n {
+		barTotal = n
 	}
 	var bar *progress.Bar
-	if s.progress.Show(barTotal, os.Stderr) {
-		bar = progress.New(os.Stderr, barTotal, info.SampleRate)
+	if mode.Show(barTotal, os.Stderr) {
+		bar = progress.New(os.Stderr, barTotal, src.Info.SampleRate)
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal kills
-	progressed := bar.Update
-	if s.live != nil {
-		progressed = func(samples, messages int64) {
-			bar.Update(samples, messages)
-			s.live.Items.Store(samples)
+	cfg.Progress = func(samples, messages int64) {
+		bar.Update(samples, messages)
+		if live != nil {
+			live.Items.Store(samples)
 		}
 	}
-	res, err := iqdecode.Run(ctx, src, iqdecode.Config{
-		Receiver: s.cfg, Duration: s.duration, Reopen: s.reopen, StatsEvery: s.statsEvery,
-		AutoPPM: s.autoPPM, PPM: s.ppm,
-		Emit: func(m *frames.Message) {
-			bar.Clear()
-			if s.onMessage != nil {
-				s.onMessage(m)
-			}
-			s.out.Send(m)
-		},
-		Samples:  s.onSamples,
-		Progress: progressed,
-	})
+	seen := cfg.Emit
+	cfg.Emit = func(m *frames.Message) {
+		bar.Clear()
+		if seen != nil {
+			seen(m)
+		}
+		out.Send(m)
+	}
+	res, err := iqdecode.Run(ctx, src, cfg)
 	if res.Stop != iqdecode.NotRun {
 		bar.Finish(res.Samples, res.Messages)
 	}

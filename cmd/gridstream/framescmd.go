@@ -1,17 +1,17 @@
 package main
 
 import (
-	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/gridstream-sdr/gridstream/internal/stdin"
+	"github.com/gridstream-sdr/gridstream/cliflags"
+
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
+	"github.com/gridstream-sdr/gridstream/replay"
 )
 
 func framesCommand() *cli.Command {
@@ -23,7 +23,8 @@ func framesCommand() *cli.Command {
 			"The 00FF2A (version 4) or 80FF2A (version 5) prefix is optional (its two bytes\n" +
 			"before 2A may be damaged, 01FF2A), a line may start at the CI byte (30FFFF...,\n" +
 			"read as the frame type and length that fit and a known network's CRC\n" +
-			"confirms), a leading row number and a trailing XX placeholder are tolerated,\n" +
+			"confirms), a leading row number or label (up to three words ending in ':',\n" +
+			"'Frame 3:') and a trailing XX placeholder are tolerated,\n" +
 			"a frame that wraps onto the next line of bare hex is joined, and lines\n" +
 			"without a frame are skipped.\n" +
 			"Reads stdin when FILE is - or absent.\n\n" +
@@ -39,25 +40,7 @@ func framesCommand() *cli.Command {
 // protocols' options) are hidden from its --help; still accepted, they are
 // ignored with a warning (bitOnlySet).
 func textFlags() []cli.Flag {
-	flags := decoderFlags()
-	for _, f := range flags {
-		if textFlag(f.Names()[0]) {
-			continue
-		}
-		switch f := f.(type) {
-		case *cli.BoolFlag:
-			f.Hidden = true
-		case *cli.IntFlag:
-			f.Hidden = true
-		case *cli.Float64Flag:
-			f.Hidden = true
-		case *cli.StringFlag:
-			f.Hidden = true
-		case *cli.StringSliceFlag:
-			f.Hidden = true
-		}
-	}
-	return flags
+	return cliflags.Hide(decoderFlags(), func(name string) bool { return !textFlag(name) })
 }
 
 // textFlag reports whether the decoding flag name means something for
@@ -66,14 +49,8 @@ func textFlag(name string) bool {
 	if name == "all" {
 		return true
 	}
-	for _, p := range protocols.All() {
-		for _, o := range p.Options() {
-			if o.Name == name {
-				return o.Text
-			}
-		}
-	}
-	return false
+	o, ok := protocol.FindOption(protocols.All(), name)
+	return ok && o.Text
 }
 
 // bitOnlySet lists the bit-stream flags given to frames.
@@ -91,7 +68,7 @@ func runFrames(c *cli.Context) error {
 	if c.NArg() > 1 {
 		return cli.Exit("frames reads one FILE (or - for stdin)", 2)
 	}
-	decs, out, err := openDecoding(c)
+	decs, _, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
@@ -99,45 +76,34 @@ func runFrames(c *cli.Context) error {
 	if set := bitOnlySet(c); len(set) > 0 {
 		slog.Warn("these flags concern bit streams, not hex lines; ignored", "flags", strings.Join(set, " "))
 	}
-	var r io.Reader = os.Stdin
-	name := "stdin"
-	if n := c.Args().First(); n != "" && n != "-" {
-		f, err := os.Open(n)
-		if err != nil {
-			out.Close()
-			return cli.Exit(oneLineErr(err), 1)
-		}
-		defer f.Close()
-		r, name = f, n
-	} else if err := stdin.Usable(); err != nil {
+	name := c.Args().First()
+	if name == "" {
+		name = "-"
+	}
+	in, err := replay.Open(name)
+	if err != nil {
 		out.Close()
-		return cli.Exit(err.Error(), 1)
+		return cli.Exit(oneLineErr(err), 1)
+	}
+	if in.Close != nil {
+		defer in.Close()
 	}
 	start := time.Now()
-	bad := 0
-	skipped := func(err error) {
-		bad++
-		if bad <= maxLineWarnings {
-			slog.Warn("skipped a line", "input", name, "err", err)
-		}
-		if bad == maxLineWarnings {
-			slog.Warn("further malformed lines are counted, not logged", "input", name)
-		}
-	}
+	skips := &protocol.SkipLog{Log: slog.Default(), Input: in.Name, Max: maxLineWarnings}
 	var readErr error
 	for _, d := range decs {
 		if t, ok := d.(protocol.TextDecoder); ok {
-			readErr = t.DecodeText(untilDone{c.Context, r}, name, protocol.Output{Emit: out.Send}, skipped)
+			readErr = t.DecodeText(replay.UntilDone(c.Context, in.R), in.Name, protocol.Output{Emit: out.Send}, skips.Skipped)
 			break
 		}
 	}
 	if readErr != nil {
-		slog.Error("input stopped early; frames before the problem were decoded", "input", name, "err", readErr)
+		slog.Error("input stopped early; frames before the problem were decoded", "input", in.Name, "err", readErr)
 	}
 	closeErr := out.Close()
 	slog.Info("summary", append(decoderStats(decs), "elapsed", time.Since(start).Round(time.Millisecond))...)
-	if bad > 0 {
-		slog.Warn("some lines held malformed frames", "count", bad)
+	if skips.Count > 0 {
+		slog.Warn("some lines held malformed frames", "count", skips.Count)
 	}
 	switch {
 	case readErr != nil:

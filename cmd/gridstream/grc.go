@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 
 	"github.com/urfave/cli/v2"
 
@@ -75,20 +74,8 @@ func runGRCInstall(c *cli.Context, w io.Writer) error {
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\n", f)
 	}
-	if how, ok := grc.Found(dir); ok {
-		fmt.Fprintf(w, "%s: restart GNU Radio Companion (or press Reload Blocks)\n"+
-			"and find \"GridStream Decoder\" and \"GridStream Wideband Receiver\" in the\n"+
-			"[gridstream] category; grcc finds them too.\n", how)
-	} else {
-		fmt.Fprintf(w, "GRC does not read blocks from this directory by itself: before starting\n"+
-			"gnuradio-companion or grcc,\n  export GRC_BLOCKS_PATH=%s\n"+
-			"(or add it to local_blocks_path in the [grc] section of ~/.gnuradio/config.conf).\n", dir)
-	}
-	if _, err := exec.LookPath("gridstream"); err != nil {
-		exe, _ := os.Executable()
-		fmt.Fprintf(w, "Note: gridstream is not on PATH; put it there, or set the blocks'\n"+
-			"\"gridstream Binary\" parameter to its path (%s).\n", exe)
-	}
+	exe, _ := os.Executable()
+	fmt.Fprint(w, grc.NextSteps(dir, exe))
 	return nil
 }
 

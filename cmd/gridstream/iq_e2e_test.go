@@ -109,7 +109,7 @@ func matchTruth(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
 
 // matchTimes checks that every message of a recording carries its offset
 // in it (the 0x2A start bit of a GridStream frame within a symbol; an
-// NGE101 packet within 3 ms, where the receiver's burst starts) and an FSK
+// NGE101 packet's first edge within a quarter of its 972 µs cell) and an FSK
 // burst its deviation, its sign the polarity.
 func matchTimes(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
 	t.Helper()
@@ -122,7 +122,7 @@ func matchTimes(t *testing.T, truth []gsynth.TruthLine, msgs []message) {
 		if !ok {
 			continue
 		}
-		tol := 3e-3
+		tol := 0.25e-3
 		if tr.Baud > 0 {
 			tol = 1.0 / float64(tr.Baud)
 			dev := tr.Deviation

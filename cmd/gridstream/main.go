@@ -65,7 +65,7 @@ func newApp() *cli.App {
 			framesCommand(),
 			demodCommand(), synthCommand(), demoCommand(),
 			grcCommand(),
-		}, protocolCommands()...),
+		}, protocol.Commands(protocols.All())...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return cli.Exit(fmt.Sprintf("unknown command %q (see gridstream --help)", c.Args().First()), exitUsage)
@@ -89,15 +89,4 @@ func setLogLevel(level string) error {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
 	return nil
-}
-
-// protocolCommands are the protocols' own commands (such as networks).
-func protocolCommands() []*cli.Command {
-	var out []*cli.Command
-	for _, p := range protocols.All() {
-		if c, ok := p.(protocol.Commander); ok {
-			out = append(out, c.Commands()...)
-		}
-	}
-	return out
 }

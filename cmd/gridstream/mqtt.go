@@ -1,16 +1,12 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/mqttsink"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -65,81 +61,4 @@ func expireDefaults() string {
 		}
 	}
 	return strings.Join(parts, ",")
-}
-
-// rtl433Output reports whether an output speaks rtl_433's dialect, which
-// prints encrypted frames as rtl_433 does.
-func rtl433Output(c *cli.Context) bool {
-	return !c.Bool("quiet") && strings.EqualFold(c.String("format"), sink.FormatRTL433) ||
-		c.String("mqtt") != "" && strings.EqualFold(c.String("mqtt-format"), mqttsink.FormatRTL433)
-}
-
-// stdoutSink is the stdout JSON-lines sink in the chosen dialect.
-func stdoutSink(c *cli.Context, w io.Writer) (sink.Sink, error) {
-	s, err := sink.NewLines(c.String("format"), w)
-	if err != nil {
-		return nil, fmt.Errorf("--%w", err)
-	}
-	return s, nil
-}
-
-// addMQTT adds the MQTT sink when --mqtt is given.
-func addMQTT(c *cli.Context, o *sink.Fanout) error {
-	url := c.String("mqtt")
-	if url == "" {
-		for _, f := range []string{"meter", "discover-all", "mqtt-user", "mqtt-password", "mqtt-client-id", "mqtt-expire-after", "mqtt-format"} {
-			if c.IsSet(f) {
-				return fmt.Errorf("--%s needs --mqtt URL", f)
-			}
-		}
-		return nil
-	}
-	qos := c.Int("mqtt-qos")
-	if qos < 0 || qos > 2 {
-		return fmt.Errorf("--mqtt-qos %d: want 0, 1 or 2", qos)
-	}
-	format, prefix := strings.ToLower(c.String("mqtt-format")), c.String("mqtt-prefix")
-	switch format {
-	case mqttsink.FormatGridstream:
-	case mqttsink.FormatRTL433:
-		for _, f := range []string{"meter", "discover-all", "no-discovery", "mqtt-discovery-prefix", "mqtt-expire-after"} {
-			if c.IsSet(f) {
-				return fmt.Errorf("--%s is for --mqtt-format gridstream (rtl_433's layout has no Home Assistant discovery: its bridge script does that)", f)
-			}
-		}
-		if !c.IsSet("mqtt-qos") {
-			qos = 0 // rtl_433's default
-		}
-		if !c.IsSet("mqtt-prefix") {
-			prefix = "" // rtl_433/<host>
-		}
-	default:
-		return fmt.Errorf("--mqtt-format %q: want %s or %s", c.String("mqtt-format"), mqttsink.FormatGridstream, mqttsink.FormatRTL433)
-	}
-	expire, err := mqttsink.ParseExpireAfter(c.StringSlice("mqtt-expire-after"), protocol.Names(protocols.All()))
-	if err != nil {
-		return fmt.Errorf("--mqtt-expire-after %w", err)
-	}
-	s, err := mqttsink.New(mqttsink.Config{
-		URL:             url,
-		Username:        c.String("mqtt-user"),
-		Password:        c.String("mqtt-password"),
-		ClientID:        c.String("mqtt-client-id"),
-		Format:          format,
-		Prefix:          prefix,
-		QoS:             byte(qos),
-		DiscoveryPrefix: c.String("mqtt-discovery-prefix"),
-		Meters:          c.StringSlice("meter"),
-		ExpireAfter:     expire,
-		DiscoverAll:     c.Bool("discover-all"),
-		NoDiscovery:     c.Bool("no-discovery"),
-		CAFile:          c.String("mqtt-ca"),
-		Insecure:        c.Bool("mqtt-insecure"),
-		Version:         buildinfo.Version(),
-	}, slog.Default())
-	if err != nil {
-		return err
-	}
-	o.Add("mqtt", s)
-	return nil
 }

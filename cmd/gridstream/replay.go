@@ -12,14 +12,12 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/dashboard"
 	"github.com/gridstream-sdr/gridstream/pipeline"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/replay"
 	"github.com/gridstream-sdr/gridstream/samples"
-	"github.com/gridstream-sdr/gridstream/sink"
 )
 
 func replayCommand() *cli.Command {
@@ -57,49 +55,24 @@ func replayCommand() *cli.Command {
 	}
 }
 
-// countingReader counts the bytes read through it for the progress bar.
-type countingReader struct {
-	r      io.Reader
-	n      int64
-	onRead func(total int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.onRead(c.n)
-	return n, err
-}
-
 func runReplay(c *cli.Context) error {
-	format := strings.ToLower(c.String("input-format"))
-	if format == replay.Levels && c.Float64("level-rate") <= 0 {
-		return cli.Exit("--input-format levels needs --level-rate (samples per second of the level stream)", 2)
-	}
 	mode, err := progressMode(c.String("progress"))
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	recStart, err := startTime(c)
+	opt := replay.Options{Format: strings.ToLower(c.String("input-format")), Invert: c.Bool("invert"), Rate: c.Float64("bit-rate")}
+	if opt.Start, err = cliflags.ParseTime("start-time", c.String("start-time")); err == nil {
+		err = opt.Check(c.Float64("level-rate"))
+	}
 	if err != nil {
 		return cli.Exit(err.Error(), 2)
 	}
-	if c.Float64("bit-rate") > 0 && format == replay.Levels {
-		return cli.Exit("--bit-rate is for bit recordings; levels are at --level-rate", 2)
-	}
-	if !recStart.IsZero() && format != replay.Levels && c.Float64("bit-rate") <= 0 {
-		return cli.Exit("--start-time needs --bit-rate for bit inputs: a message's time is the start plus its offset_s, and offsets are counted in bits", 2)
-	}
-	if format != replay.Auto && format != replay.Levels {
-		if _, err := bitio.ParseFormat(format); err != nil {
-			return cli.Exit(fmt.Sprintf("--input-format %q: want auto, unpacked, packed, ascii, float32 or levels", c.String("input-format")), 2)
-		}
-	}
-	decs, out, err := openDecoding(c)
+	decs, chosen, out, err := openDecoding(c)
 	if err != nil {
 		return err
 	}
 	defer closeDecoders(decs)
+	pc := pipeline.Config{Decoders: chosen, LevelRate: c.Float64("level-rate")}
 	names := c.Args().Slice()
 	if len(names) == 0 {
 		names = []string{""}
@@ -115,40 +88,21 @@ func runReplay(c *cli.Context) error {
 	}
 	var done int64 // bytes of the inputs before this one
 	start := time.Now()
-	var total pipeline.Stats
-	var failures int
-	for _, name := range names {
-		if c.Context.Err() != nil {
-			break // no output left
-		}
-		in, err := replay.Open(name)
-		if err != nil {
-			slog.Error("cannot read input", "err", err)
-			failures++
-			continue
-		}
-		var bar *progress.Bar
-		if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
-			bar = progress.New(os.Stderr, in.Size, 0)
-		}
-		in.R = &countingReader{r: untilDone{c.Context, in.R}, onRead: func(n int64) {
-			bar.Update(n, out.Sent())
-			live.Items.Store(done + n)
-		}}
-		st, err := replayOne(c, decs, out, in, replay.Options{Format: format, Invert: c.Bool("invert"),
-			Rate: c.Float64("bit-rate"), Start: recStart})
-		bar.Finish(in.R.(*countingReader).n, out.Sent())
-		done += in.R.(*countingReader).n
-		if in.Close != nil {
-			in.Close()
-		}
-		total.Bits += st.Bits
-		total.Unreliable += st.Unreliable
-		if err != nil {
-			slog.Error("input stopped early; frames before the problem were decoded", "input", in.Name, "err", err)
-			failures++
-		}
-	}
+	total, failures := replay.Files{Options: opt, Config: pc, Emit: out.Send,
+		Reading: func(in replay.Input) (io.Reader, func()) {
+			var bar *progress.Bar
+			if mode.Show(in.Size, os.Stderr) && in.Name != samples.BitsName {
+				bar = progress.New(os.Stderr, in.Size, 0)
+			}
+			counted := &progress.Reader{R: in.R, OnRead: func(n int64) {
+				bar.Update(n, out.Sent())
+				live.Items.Store(done + n)
+			}}
+			return counted, func() {
+				bar.Finish(counted.N, out.Sent())
+				done += counted.N
+			}
+		}}.Decode(c.Context, names)
 	closeErr := out.Close()
 	summarize(decs, total, time.Since(start))
 	if dash != nil {
@@ -162,16 +116,6 @@ func runReplay(c *cli.Context) error {
 		return cli.Exit("", 1)
 	}
 	return nil
-}
-
-// replayOne decodes one input to the end.
-func replayOne(c *cli.Context, decs []protocol.Decoder, out *sink.Fanout, in replay.Input, opt replay.Options) (pipeline.Stats, error) {
-	cfg, err := pipelineConfig(c, decs, in.Name)
-	if err != nil {
-		return pipeline.Stats{}, err
-	}
-	cfg.LevelRate = c.Float64("level-rate")
-	return replay.Decode(in.R, in.Name, cfg, out.Send, opt)
 }
 
 // summarize logs the end-of-run summary on stderr.

@@ -1,14 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,16 +11,12 @@ import (
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
+	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
 
-// Bounds of synth's burst SNRs (the numeric flags' are declared with them,
-// the deviation's in synth.MaxDeviation): from below detection to far above any
-// format's range.
 const (
-	minSNR    = -50.0
-	maxSNR    = 100.0
 	catSignal = "Signal"
 	catGS     = "GridStream traffic"
 	catNGE    = "NGE101 packets"
@@ -55,7 +46,7 @@ func synthCommand() *cli.Command {
 			"  gridstream synth --count 50 --hop --truth truth.jsonl rec.cu8 && gridstream demod rec.cu8\n" +
 			"  gridstream synth --scenario near-far --rate 250k --snr 10 --truth t.jsonl nf.cu8\n\n" +
 			"Impairments (the README's impairment table; flags given override the scenario's):\n" +
-			scenarioHelp(),
+			synth.ScenarioList(),
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Category: catSignal,
 				Usage: "sample format: cu8, cs8, cs16, cf32 (default from FILE's extension, else cu8)"},
@@ -171,34 +162,9 @@ func runSynth(c *cli.Context) error {
 		return cli.Exit("synth: "+err.Error(), 2)
 	}
 	start := time.Now()
-	var w io.Writer = os.Stdout
-	var file *os.File
-	if out != "-" {
-		if file, err = os.Create(out); err != nil {
-			return cli.Exit("synth: "+oneLineErr(err), 1)
-		}
-		defer file.Close()
-		w = file
-	}
-	rec, err := plan.Render(w, format)
+	rec, metaPath, err := plan.WriteFiles(out, format, c.String("truth"), os.Stdout)
 	if err != nil {
-		return cli.Exit("synth: writing "+out+": "+oneLineErr(err), 1)
-	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return cli.Exit("synth: "+oneLineErr(err), 1)
-		}
-	}
-	metaPath := ""
-	if out != "-" {
-		if metaPath, err = iq.WriteSigMF(out, plan.Meta(rec)); err != nil {
-			return cli.Exit("synth: writing the SigMF meta: "+oneLineErr(err), 1)
-		}
-	}
-	if p := c.String("truth"); p != "" {
-		if err := writeTruth(p, rec.Truth); err != nil {
-			return cli.Exit("synth: --truth: "+oneLineErr(err), 1)
-		}
+		return cli.Exit("synth: "+oneLineErr(err), 1)
 	}
 	if rec.Clipped > 0 {
 		slog.Warn("samples were clipped to the format's range: lower --snr or --noise", "values", rec.Clipped, "format", format)
@@ -212,340 +178,23 @@ func runSynth(c *cli.Context) error {
 // planSynth turns the flags into a rendering plan and the sample format of
 // out.
 func planSynth(c *cli.Context, out string) (*synth.Plan, iq.Format, error) {
-	o := synth.Options{
-		NoiseDB: c.Float64("noise"), NoNoise: c.Bool("no-noise"), Seed: c.Uint64("seed"), Duration: c.Float64("duration"),
-		PreambleBits: c.Int("preamble-bits"), Interval: c.Float64("interval"),
-		Hop: c.Bool("hop"), Invert: c.Bool("invert"), RandomPolarity: c.Bool("random-polarity"), ClockPPM: c.Float64("clock-ppm"),
-		Broadcast: c.Bool("broadcast"),
-		NGEPower:  c.Float64Slice("nge-power"), NGEEnergy: c.Float64Slice("nge-energy"),
-		NGEID: c.Int("nge-id"), NGEChannel: c.Int("nge-channel"), NGEPulsesPerKWh: c.Float64("nge-pulses-per-kwh"),
-		NGELowBattery: c.Bool("nge-low-battery"), NGERepeats: c.Int("nge-repeats"), NGEEvery: c.Int("nge-every"),
-		NGEEnding: c.String("nge-ending"), NGEInterferer: c.String("nge-interferer"),
-	}
-	if c.IsSet("nge-interferer-snr") {
-		v := c.Float64("nge-interferer-snr")
-		o.NGEInterfererSNR = &v
-	}
-	clock, err := parseRange(c.String("nge-clock-error"))
+	o, err := synth.OptionsFrom(c)
 	if err != nil {
-		return nil, 0, fmt.Errorf("--nge-clock-error: %v", err)
-	}
-	o.NGEClockError = [2]float64{clock[0] / 100, clock[1] / 100}
-	for _, name := range []string{"offset", "hop-grid", "max-offset", "nge-offset", "deviation", "nge-interferer-offset"} {
-		if c.String(name) == "" {
-			continue
-		}
-		v, err := parseHz(c.String(name))
-		if err != nil {
-			return nil, 0, fmt.Errorf("--%s: %v", name, err)
-		}
-		switch name {
-		case "offset":
-			o.Offset = v
-		case "hop-grid":
-			o.HopGrid = v
-		case "max-offset":
-			o.MaxOffset = v
-		case "nge-offset":
-			o.NGEOffset = &v
-		case "deviation":
-			o.Deviation = v
-		case "nge-interferer-offset":
-			o.NGEInterfererOffset = v
-		}
-	}
-	if o.SampleRate, err = parseSampleRate("rate", c.String("rate")); err != nil {
 		return nil, 0, err
 	}
-	var format iq.Format
-	if strings.EqualFold(filepath.Ext(out), iq.SigMFMetaExt) {
-		return nil, 0, fmt.Errorf("%s is a meta file name: name the data file (x.sigmf-data or x.cu8); the meta is written beside it", out)
+	if o.SampleRate, err = demod.ParseSampleRate(c.String("rate")); err != nil {
+		return nil, 0, fmt.Errorf("--rate %v", err)
 	}
-	switch {
-	case c.String("format") != "":
-		if format, err = iq.ParseFormat(c.String("format")); err != nil {
-			return nil, 0, fmt.Errorf("--format: %v", err)
-		}
-	case out == "-" || strings.EqualFold(filepath.Ext(out), iq.SigMFDataExt):
-		format = iq.CU8
-	default:
-		if format = iq.FormatFromExt(out); format == iq.FormatUnknown {
-			return nil, 0, fmt.Errorf("can't tell the sample format of %q: name it .cu8/.cs8/.cs16/.cf32 or .sigmf-data, or pass --format", out)
-		}
+	if o.Bauds, err = demod.ParseBauds(c.String("baud")); err != nil {
+		return nil, 0, fmt.Errorf("--baud %v", err)
 	}
-	if o.SNR, err = parseRange(c.String("snr")); err != nil {
-		return nil, 0, fmt.Errorf("--snr: %v", err)
-	}
-	if o.SNR[0] < minSNR || o.SNR[1] > maxSNR {
-		return nil, 0, fmt.Errorf("--snr %q: want %g to %g dB", c.String("snr"), minSNR, maxSNR)
-	}
-	if o.Bauds, err = parseBauds(c.String("baud")); err != nil {
+	format, err := iq.OutputFormat(out, c.String("format"))
+	if err != nil {
 		return nil, 0, err
-	}
-	for _, s := range strings.Split(c.String("sync"), ",") {
-		switch strings.TrimSpace(s) {
-		case "4":
-			o.Versions = append(o.Versions, 4)
-		case "5":
-			o.Versions = append(o.Versions, 5)
-		default:
-			return nil, 0, fmt.Errorf("--sync %q: want 4, 5 or 4,5", c.String("sync"))
-		}
-	}
-	for _, s := range c.StringSlice("crc-init") {
-		for _, part := range strings.Split(s, ",") {
-			in, err := synth.ParseCRCInit(part)
-			if err != nil {
-				return nil, 0, fmt.Errorf("--crc-init: %v", err)
-			}
-			o.CRCInits = append(o.CRCInits, in)
-		}
-	}
-	for _, s := range c.StringSlice("frame") {
-		f, err := synth.ParseFrameHex(s)
-		if err != nil {
-			return nil, 0, fmt.Errorf("--frame %q: %v", s, err)
-		}
-		o.Frames = append(o.Frames, f)
-	}
-	if c.IsSet("count") {
-		n := c.Int("count")
-		o.Count = &n
-	}
-	if s := c.String("center-freq"); s != "" {
-		v, err := parseCenterFreq(s)
-		if err != nil {
-			return nil, 0, err
-		}
-		o.CenterFreq = &v
-	}
-	if err := impairmentFlags(c, &o); err != nil {
-		return nil, 0, err
-	}
-	if name := c.String("scenario"); name != "" {
-		sc, err := synth.ScenarioByName(name)
-		if err != nil {
-			return nil, 0, fmt.Errorf("--scenario: %v", err)
-		}
-		given := o
-		sc.Apply(&o)
-		for _, f := range scenarioFlags {
-			if c.IsSet(f.name) {
-				f.keep(&o, &given)
-			}
-		}
 	}
 	plan, err := o.Plan()
 	return plan, format, err
 }
 
-// scenarioFlags are the flags a scenario may set, and how to keep the
-// value given on the command line instead.
-var scenarioFlags = []struct {
-	name string
-	keep func(o, given *synth.Options)
-}{
-	{"snr", func(o, g *synth.Options) { o.SNR = g.SNR }},
-	{"noise", func(o, g *synth.Options) { o.NoiseDB = g.NoiseDB }},
-	{"clock-ppm", func(o, g *synth.Options) { o.ClockPPM = g.ClockPPM }},
-	{"length", func(o, g *synth.Options) { o.Lengths = g.Lengths }},
-	{"bt", func(o, g *synth.Options) { o.BT, o.Impairments.BT = g.BT, g.Impairments.BT }},
-	{"mod-index", func(o, g *synth.Options) { o.Impairments.ModIndex = g.Impairments.ModIndex }},
-	{"drift", func(o, g *synth.Options) { o.Impairments.FreqDrift = g.Impairments.FreqDrift }},
-	{"clock-drift", func(o, g *synth.Options) { o.Impairments.ClockDrift = g.Impairments.ClockDrift }},
-	{"fading", func(o, g *synth.Options) { o.Impairments.FadingDB = g.Impairments.FadingDB }},
-	{"collide", func(o, g *synth.Options) { o.Impairments.Companion = g.Impairments.Companion }},
-	{"collide-level", func(o, g *synth.Options) { o.Impairments.Companion.Level = g.Impairments.Companion.Level }},
-	{"collide-gap", func(o, g *synth.Options) { o.Impairments.Companion.Gap = g.Impairments.Companion.Gap }},
-	{"rx-ppm", func(o, g *synth.Options) { o.Frontend.PPM = g.Frontend.PPM }},
-	{"dc", func(o, g *synth.Options) { o.Frontend.DC = g.Frontend.DC }},
-	{"iq-imbalance", func(o, g *synth.Options) {
-		o.Frontend.IQGainDB, o.Frontend.IQPhaseDeg = g.Frontend.IQGainDB, g.Frontend.IQPhaseDeg
-	}},
-	{"adc-bits", func(o, g *synth.Options) { o.Frontend.ADCBits = g.Frontend.ADCBits }},
-}
-
-// scenarioHelp lists the scenarios for --help.
-func scenarioHelp() string {
-	var b strings.Builder
-	for _, sc := range synth.Scenarios {
-		fmt.Fprintf(&b, "  %-16s %s\n", sc.Name, sc.Summary)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// companions are the --collide kinds with their default levels.
-var companions = map[string]synth.Companion{
-	"co-channel": {Kind: synth.CoChannel, Level: -10},
-	"adjacent":   {Kind: synth.AdjacentChannel, Level: 10},
-	"near-far":   {Kind: synth.NearFar, Level: 20},
-}
-
-// impairmentFlags reads the impairment flags (and --bt, --jitter,
-// --length) into o.
-func impairmentFlags(c *cli.Context, o *synth.Options) error {
-	bt, err := parseRange(c.String("bt"))
-	if err != nil {
-		return fmt.Errorf("--bt: %v", err)
-	}
-	if bt[0] < 0 || bt[1] > 2 || (bt[0] > 0 && bt[0] < 0.1) {
-		return fmt.Errorf("--bt %q: want 0 (plain 2-FSK) or 0.1 to 2, or MIN:MAX within 0.1 to 2", c.String("bt"))
-	}
-	o.BT = bt[0]
-	if bt[1] != bt[0] {
-		o.Impairments.BT = bt
-	}
-	if s := c.String("jitter"); s != "" {
-		if o.Jitter, err = parseHz(s); err != nil || o.Jitter < 0 {
-			return fmt.Errorf("--jitter %q: want a frequency in Hz, such as 3k", s)
-		}
-	}
-	for _, s := range c.StringSlice("length") {
-		for _, part := range strings.Split(s, ",") {
-			v, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(part), "0x"), 16, 8)
-			if err != nil {
-				return fmt.Errorf("--length %q: want a length field in hex, such as FD", part)
-			}
-			o.Lengths = append(o.Lengths, byte(v))
-		}
-	}
-	if s := c.String("mod-index"); s != "" {
-		if o.Impairments.ModIndex, err = parseRange(s); err != nil {
-			return fmt.Errorf("--mod-index: %v", err)
-		}
-	}
-	o.Impairments.FreqDrift, o.Impairments.ClockDrift = c.Float64("drift"), c.Float64("clock-drift")
-	o.Impairments.FadingDB = c.Float64("fading")
-	if s := c.String("collide"); s != "" {
-		comp, ok := companions[strings.ToLower(s)]
-		if !ok {
-			return fmt.Errorf("--collide %q: want co-channel, adjacent or near-far", s)
-		}
-		o.Impairments.Companion = comp
-	}
-	if c.IsSet("collide-level") {
-		o.Impairments.Companion.Level = c.Float64("collide-level")
-	}
-	if s := c.String("collide-gap"); s != "" {
-		if o.Impairments.Companion.Gap, err = parseRange(s); err != nil {
-			return fmt.Errorf("--collide-gap: %v", err)
-		}
-	}
-	o.Frontend.PPM, o.Frontend.ADCBits = c.Float64("rx-ppm"), c.Int("adc-bits")
-	if s := c.String("dc"); s != "" {
-		v, err := parsePair(s)
-		if err != nil {
-			return fmt.Errorf("--dc %q: want I,Q such as 0.02,-0.01", s)
-		}
-		o.Frontend.DC = complex(float32(v[0]), float32(v[1]))
-	}
-	if s := c.String("iq-imbalance"); s != "" {
-		v, err := parsePair(s)
-		if err != nil {
-			return fmt.Errorf("--iq-imbalance %q: want GAIN_DB,PHASE_DEG such as 1,5", s)
-		}
-		o.Frontend.IQGainDB, o.Frontend.IQPhaseDeg = v[0], v[1]
-	}
-	for _, s := range c.StringSlice("interferer") {
-		in, err := parseInterferer(s)
-		if err != nil {
-			return fmt.Errorf("--interferer %q: %v", s, err)
-		}
-		o.Interferers = append(o.Interferers, in)
-	}
-	return nil
-}
-
-// parsePair parses two comma-separated finite numbers.
-func parsePair(s string) ([2]float64, error) {
-	a, b, ok := strings.Cut(s, ",")
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if !ok || err1 != nil || err2 != nil || math.IsNaN(x+y) || math.IsInf(x+y, 0) {
-		return [2]float64{}, errors.New("not two numbers")
-	}
-	return [2]float64{x, y}, nil
-}
-
-// parseInterferer parses KIND:OFFSET:SNR[:BAUD[:DEVIATION]].
-func parseInterferer(s string) (synth.Continuous, error) {
-	var in synth.Continuous
-	parts := strings.Split(s, ":")
-	if len(parts) < 3 || len(parts) > 5 {
-		return in, errors.New("want KIND:OFFSET:SNR[:BAUD[:DEVIATION]], such as fsk:100k:30")
-	}
-	switch strings.ToLower(parts[0]) {
-	case "fsk":
-		in.Kind = synth.ContinuousFSK
-	case "ook":
-		in.Kind = synth.ContinuousOOK
-	default:
-		return in, errors.New("the kind is fsk or ook")
-	}
-	var err error
-	if in.Offset, err = parseHz(parts[1]); err != nil {
-		return in, fmt.Errorf("offset %q: %v", parts[1], err)
-	}
-	if in.SNRdB, err = strconv.ParseFloat(parts[2], 64); err != nil {
-		return in, fmt.Errorf("SNR %q: want dB", parts[2])
-	}
-	if len(parts) > 3 {
-		if in.Baud, err = iq.ParseSI(parts[3]); err != nil {
-			return in, fmt.Errorf("baud %q: %v", parts[3], err)
-		}
-	}
-	if len(parts) > 4 {
-		if in.Deviation, err = parseHz(parts[4]); err != nil {
-			return in, fmt.Errorf("deviation %q: %v", parts[4], err)
-		}
-	}
-	return in, nil
-}
-
-// parseRange parses "20" or "10:30" into [min, max].
-func parseRange(s string) ([2]float64, error) {
-	lo, hi, found := strings.Cut(s, ":")
-	a, err := strconv.ParseFloat(strings.TrimSpace(lo), 64)
-	if err != nil || math.IsNaN(a) || math.IsInf(a, 0) {
-		return [2]float64{}, fmt.Errorf("%q: want a number or MIN:MAX", s)
-	}
-	b := a
-	if found {
-		if b, err = strconv.ParseFloat(strings.TrimSpace(hi), 64); err != nil || math.IsNaN(b) || math.IsInf(b, 0) || b < a {
-			return [2]float64{}, fmt.Errorf("%q: want MIN:MAX with MIN ≤ MAX", s)
-		}
-	}
-	return [2]float64{a, b}, nil
-}
-
-func writeTruth(path string, lines []synth.TruthLine) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := synth.WriteTruth(f, lines); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 // oneLineErr flattens an error to one line.
 func oneLineErr(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
-
-// parseHz parses a signed frequency with an optional SI suffix: "-100k",
-// "+1.2M", "25000".
-func parseHz(s string) (float64, error) {
-	t := strings.TrimSpace(s)
-	sign := 1.0
-	if strings.HasPrefix(t, "-") {
-		sign, t = -1, t[1:]
-	} else {
-		t = strings.TrimPrefix(t, "+")
-	}
-	v, err := iq.ParseSI(t)
-	if err != nil {
-		return 0, err
-	}
-	return sign * v, nil
-}

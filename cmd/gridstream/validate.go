@@ -3,16 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/demod"
 	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/progress"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -42,123 +37,17 @@ func setUpCommands(app *cli.App) {
 		if err := setLogLevel(c.String("log-level")); err != nil {
 			return err
 		}
-		if hasFlag(c.Command, "ppm") {
-			if _, _, err := parsePPM(c.String("ppm")); err != nil {
-				return err
+		if cliflags.HasFlag(c.Command, "ppm") {
+			if _, _, err := iq.ParsePPM(c.String("ppm")); err != nil {
+				return fmt.Errorf("--ppm %v", err)
 			}
 		}
-		if hasFlag(c.Command, "protocol") {
+		if cliflags.HasFlag(c.Command, "protocol") {
 			// The protocols' own checks, before any input is opened.
 			return checkDecoding(c)
 		}
 		return nil
 	}})
-	for _, cmd := range app.Commands {
-		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
-			cmd.Action = needSubcommand
-		}
-	}
-}
-
-// needSubcommand is the action of a command that only groups others
-// (grc, networks): called without one, or with an unknown one, it is a
-// usage error that names them.
-func needSubcommand(c *cli.Context) error {
-	var names []string
-	for _, sub := range c.Command.Subcommands {
-		if sub.Name != "help" && !sub.Hidden {
-			names = append(names, sub.Name)
-		}
-	}
-	list := strings.Join(names, " or ")
-	if len(names) > 2 {
-		list = strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-	}
-	what := "name a command"
-	if c.NArg() > 0 {
-		what = fmt.Sprintf("unknown command %q", c.Args().First())
-	}
-	return cli.Exit(fmt.Sprintf("%s: %s: %s (see gridstream %s --help)", c.Command.Name, what, list, c.Command.Name), exitUsage)
-}
-
-func hasFlag(cmd *cli.Command, name string) bool {
-	for _, f := range cmd.Flags {
-		for _, n := range f.Names() {
-			if n == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// maxPPM bounds --ppm: far beyond any crystal's error.
-const maxPPM = 1000
-
-// parsePPM parses a --ppm: a whole number of ppm, or auto (0 then).
-func parsePPM(s string) (ppm int, auto bool, err error) {
-	t := strings.TrimSpace(s)
-	if strings.EqualFold(t, "auto") {
-		return 0, true, nil
-	}
-	v, err := strconv.Atoi(strings.TrimPrefix(t, "+"))
-	if err != nil || v < -maxPPM || v > maxPPM {
-		return 0, false, fmt.Errorf("--ppm %s: want a whole number of ppm from %d to %d, or auto", s, -maxPPM, maxPPM)
-	}
-	return v, false, nil
-}
-
-// Checks of numbers given as text (with SI suffixes, or lists).
-
-// parseSampleRate parses a --rate for the receiver or synth.
-func parseSampleRate(flag, s string) (float64, error) {
-	v, err := iq.ParseSI(s)
-	if err != nil || v < demod.MinSampleRate || v > demod.MaxSampleRate {
-		return 0, fmt.Errorf("--%s %q: want a sample rate from %s to %s S/s, such as 2.4M or 250k",
-			flag, s, iq.FormatSI(demod.MinSampleRate), iq.FormatSI(demod.MaxSampleRate))
-	}
-	return v, nil
-}
-
-// parseCenterFreq parses a --center-freq.
-func parseCenterFreq(s string) (float64, error) {
-	v, err := iq.ParseSI(s)
-	if err == nil {
-		err = iq.CheckCenterFreq(v)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("--center-freq %q: want a frequency up to %s Hz, such as 915M", s, iq.FormatSI(iq.MaxCenterFreq))
-	}
-	return v, nil
-}
-
-// parseBauds parses a comma-separated --baud list of the receiver's symbol
-// rates.
-func parseBauds(s string) ([]float64, error) {
-	var out []float64
-	for _, part := range strings.Split(s, ",") {
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		v, err := iq.ParseSI(part)
-		if err != nil || v < demod.MinBaud || v > demod.MaxBaud || v != math.Trunc(v) {
-			return nil, fmt.Errorf("--baud %q: want whole symbol rates from %d to %d, such as 9600,19200,38400", s, demod.MinBaud, demod.MaxBaud)
-		}
-		out = append(out, v)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("--baud %q: want symbol rates such as 9600,19200,38400", s)
-	}
-	return out, nil
-}
-
-// checkLevelRate checks the rate of an NGE101 level stream.
-func checkLevelRate(v float64) error {
-	if r := levelRateRange(); !(v >= r.Min && v <= r.Max) {
-		r.Zero = false
-		return fmt.Errorf("level rate %v: want %s", v, r.Describe(false))
-	}
-	return nil
 }
 
 // exitCode is the exit status for an error opening an input: exitUsage
@@ -175,14 +64,6 @@ func exitCode(err error) int {
 func startTimeFlag() cli.Flag {
 	return &cli.StringFlag{Name: "start-time",
 		Usage: "when the recording began (RFC 3339, or YYYY-MM-DD HH:MM:SS[.frac] local time): a message's time is then this plus its offset_s (default: a SigMF meta's core:datetime, else the time it is decoded)"}
-}
-
-// startTime parses --start-time; zero when it is not given.
-func startTime(c *cli.Context) (time.Time, error) {
-	if strings.TrimSpace(c.String("start-time")) == "" {
-		return time.Time{}, nil
-	}
-	return cliflags.ParseTime("start-time", c.String("start-time"))
 }
 
 // progressMode parses a --progress.

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"log/slog"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/gridstream-sdr/gridstream/cliflags"
 
-	"github.com/gridstream-sdr/gridstream/sink"
 	"github.com/gridstream-sdr/gridstream/zmqsink"
 )
 
@@ -27,28 +24,4 @@ func zmqOutFlags() []cli.Flag {
 			Usage: "most peers connected at once to each of --out/--out-pmt (each holds about 160 KiB plus its queue); more are refused and counted (rejected)"},
 			cliflags.Range{Min: 1, Max: 4096, Unit: "subscribers"}),
 	}
-}
-
-// addZMQ opens the ZMQ sinks the flags ask for.
-func addZMQ(c *cli.Context, o *sink.Fanout) error {
-	cfg := zmqsink.Config{HWM: c.Int("out-hwm"), MaxSubscribers: c.Int("out-max-subscribers"), Logger: slog.Default()}
-	if ep := c.String("out"); ep != "" {
-		cfg.Endpoint = ep
-		s, err := zmqsink.NewMsgpackSink(cfg)
-		if err != nil {
-			return cli.Exit("--out "+ep+": "+err.Error(), 2)
-		}
-		slog.Info("publishing msgpack", "endpoint", s.Endpoint())
-		o.Add("zmq msgpack "+ep, s)
-	}
-	if ep := c.String("out-pmt"); ep != "" {
-		cfg.Endpoint = ep
-		s, err := zmqsink.NewPMTSink(cfg)
-		if err != nil {
-			return cli.Exit("--out-pmt "+ep+": "+err.Error(), 2)
-		}
-		slog.Info("publishing PMT PDUs", "endpoint", s.Endpoint())
-		o.Add("zmq pmt "+ep, s)
-	}
-	return nil
 }

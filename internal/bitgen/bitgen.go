@@ -1,8 +1,9 @@
 // Package bitgen writes the synthetic bit recordings the replay benchmarks
 // read: unpacked bits (one 0/1 per byte, as GNU Radio's file sink writes
-// them) of random noise with GridStream transmissions and NGE101 packets
-// in it, about one bit in a hundred belonging to a frame. Output is
-// deterministic for a seed.
+// them) of random noise with transmissions of the listed protocols in it
+// (GridStream and NGE101, made by their protocol.Transmitter), about one
+// bit in a hundred belonging to a frame. Output is deterministic for a
+// seed.
 package bitgen
 
 import (
@@ -10,17 +11,56 @@ import (
 	"io"
 	"math/rand/v2"
 
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 // Counts says what a recording holds.
 type Counts struct {
-	Bits       int64 // bits written
-	FrameBits  int64 // ...of which belong to a transmission
-	GridStream int   // GridStream transmissions (CRC-good, a known utility's init)
-	NGE101     int   // NGE101 packets (check good)
+	Bits      int64 // bits written
+	FrameBits int64 // ...of which belong to a transmission
+	// Frames counts the transmissions by protocol name, each a valid
+	// frame (CRC or check good).
+	Frames map[string]int
 }
+
+// Total is the number of transmissions.
+func (c Counts) Total() int {
+	n := 0
+	for _, v := range c.Frames {
+		n += v
+	}
+	return n
+}
+
+// mix is what a recording holds, by protocol (named in the list): its
+// share of the transmissions, the framing variants drawn for it
+// (GridStream's sync versions), and how many times each frame is sent, a
+// few noise bits apart (an NGE101 transmitter sends a packet twice; a
+// receiver reports a device not heard before once its second packet
+// confirms it).
+var mix = []struct {
+	name     string
+	share    int
+	variants []int
+	sends    int
+}{
+	{"gridstream", 4, []int{4, 5}, 1},
+	{"nge101", 1, nil, 2},
+}
+
+// senders are mix's protocols from the list, in its order.
+var senders = func() []protocol.Transmitter {
+	var out []protocol.Transmitter
+	for _, m := range mix {
+		t, ok := protocol.Find(protocols.All(), m.name).(protocol.Transmitter)
+		if !ok {
+			panic("bitgen: no transmitter " + m.name + " in the protocol list")
+		}
+		out = append(out, t)
+	}
+	return out
+}()
 
 // Gaps between transmissions are uniform in [gapMin, gapMin+gapSpan) noise
 // bits: with GridStream transmissions of ~230–800 bits and NGE101 packets
@@ -36,7 +76,7 @@ const (
 func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 	rng := rand.New(rand.NewPCG(seed, 0x6269_7467_656e))
 	bw := bufio.NewWriterSize(w, 1<<16)
-	var c Counts
+	c := Counts{Frames: map[string]int{}}
 	var noise [4096]byte
 	writeNoise := func(n int64) error {
 		for n > 0 {
@@ -58,8 +98,9 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 	var tx []byte
 	for {
 		gap := int64(gapMin + rng.IntN(gapSpan))
-		var nge bool
-		tx, nge = next(rng, tx[:0])
+		var name string
+		var sends int
+		tx, name, sends = next(rng, tx[:0])
 		if c.Bits+gap+int64(len(tx)) > nbits {
 			break
 		}
@@ -71,11 +112,7 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 		}
 		c.Bits += gap + int64(len(tx))
 		c.FrameBits += int64(len(tx))
-		if nge {
-			c.NGE101++
-		} else {
-			c.GridStream++
-		}
+		c.Frames[name] += sends
 	}
 	if err := writeNoise(nbits - c.Bits); err != nil {
 		return c, err
@@ -84,21 +121,45 @@ func Write(w io.Writer, nbits int64, seed uint64) (Counts, error) {
 	return c, bw.Flush()
 }
 
-// next appends one transmission to dst: four in five are GridStream
-// (version 4 or 5, 16–40 preamble bits, one in eight with two preamble bits
-// wrong), the rest NGE101 power or energy packets (nge).
-func next(rng *rand.Rand, dst []byte) (tx []byte, nge bool) {
-	if rng.IntN(5) == 4 {
-		return append(dst, nge101.NewPacket(rng.IntN(256), 1+rng.IntN(8), rng.IntN(2) == 0, rng.Uint64N(1<<20), rng.IntN(16) == 0)...), true
+// next appends one transmission to dst, of a protocol drawn by its share
+// in mix, and returns the protocol's name and the frames sent: a random
+// valid frame, behind 16–40 preamble bits (one in eight with two preamble
+// bits wrong) when the protocol has a preamble (FSK), sent as many times
+// as mix says.
+func next(rng *rand.Rand, dst []byte) ([]byte, string, int) {
+	total := 0
+	for _, m := range mix {
+		total += m.share
 	}
-	u := gridstream.Utilities[rng.IntN(len(gridstream.Utilities))]
-	frame := gridstream.RandomFrame(rng, u.Init)
-	preamble := 16 + rng.IntN(25)
-	start := len(dst)
-	dst = gridstream.AppendTransmission(dst, frame, 4+rng.IntN(2), preamble, 0x04)
-	if rng.IntN(8) == 0 {
-		dst[start+preamble-3] ^= 1
-		dst[start+preamble-10] ^= 1
+	i, r := 0, rng.IntN(total)
+	for r >= mix[i].share {
+		r -= mix[i].share
+		i++
 	}
-	return dst, false
+	tx, m := senders[i], mix[i]
+	frame := tx.RandomFrame(rng, protocol.Traffic{})
+	if tx.Radio().Modulation != protocol.FSK {
+		for k := range m.sends {
+			if k > 0 {
+				for range 2 + rng.IntN(8) {
+					dst = append(dst, byte(rng.IntN(2)))
+				}
+			}
+			dst, _ = tx.AppendAir(dst, frame, protocol.Framing{})
+		}
+		return dst, m.name, m.sends
+	}
+	for range m.sends {
+		f := protocol.Framing{PreambleBits: 16 + rng.IntN(25), Trailer: 0x04}
+		if len(m.variants) > 0 {
+			f.Variant = m.variants[rng.IntN(len(m.variants))]
+		}
+		start := len(dst)
+		dst, _ = tx.AppendAir(dst, frame, f)
+		if rng.IntN(8) == 0 {
+			dst[start+f.PreambleBits-3] ^= 1
+			dst[start+f.PreambleBits-10] ^= 1
+		}
+	}
+	return dst, m.name, m.sends
 }

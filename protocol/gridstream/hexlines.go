@@ -303,17 +303,14 @@ func (s *HexScanner) parse() (f *HexFrame, prefixed bool, err error) {
 }
 
 // damagedStart reports a line that starts (after an optional label: a row
-// number, a word ending in ':') the way only a frame starts, but whose
+// number, or a few words ending in ':', labelTokens) the way only a frame starts, but whose
 // rest does not read as hex bytes: a letter in place of a digit, an odd
 // digit count, a placeholder stuck to the last byte. A frame start is 2A
 // and a header that follows its type's rule (reserved byte, length, CI
 // byte), or the broadcast CI and address (30FFFF) of a line printed from
 // its CI byte. Prose that merely begins with "2a" does not start so.
 func (s *HexScanner) damagedStart(toks, bad int) error {
-	i := 0
-	if toks > 1 && isLabel(s.joined[s.starts[0]:s.starts[1]]) {
-		i = 1
-	}
+	i := s.labelTokens(toks)
 	if i >= toks {
 		return nil
 	}
@@ -337,18 +334,38 @@ func (s *HexScanner) damagedStart(toks, bad int) error {
 // the CI byte and the broadcast destination.
 const ciLineStart = "30FFFF"
 
-// isLabel reports whether an upper-cased token is a line's label: a row
-// number (digits, maybe followed by '.', ':' or ')'), or a word ending in
-// ':'.
-func isLabel(tok []byte) bool {
+// maxLabelWords is how many tokens a line's label may have ("Frame 3:",
+// "Rx packet 12:"); a longer run of words before a colon is prose.
+const maxLabelWords = 3
+
+// labelTokens returns how many of the current line's first toks tokens are
+// its label (0 when it has none): a row number (digits, maybe followed by
+// '.', ':' or ')'), or up to maxLabelWords words of which the last ends in
+// ':'. Frame bytes must follow it.
+func (s *HexScanner) labelTokens(toks int) int {
+	tok := func(i int) []byte { return s.joined[s.starts[i]:s.starts[i+1]] }
+	if toks > 1 && isRowNumber(tok(0)) {
+		return 1
+	}
+	for i := 0; i < min(toks-1, maxLabelWords); i++ {
+		t := tok(i)
+		if len(t) > 16 {
+			return 0
+		}
+		if t[len(t)-1] == ':' {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// isRowNumber reports whether a token is a row number: digits, maybe
+// followed by '.', ':' or ')'.
+func isRowNumber(tok []byte) bool {
 	if len(tok) == 0 || len(tok) > 16 {
 		return false
 	}
-	last := tok[len(tok)-1]
-	if last == ':' {
-		return true
-	}
-	if last == '.' || last == ')' {
+	if last := tok[len(tok)-1]; last == '.' || last == ')' || last == ':' {
 		tok = tok[:len(tok)-1]
 	}
 	for _, c := range tok {

@@ -21,6 +21,7 @@ func FuzzHexScannerReference(f *testing.F) {
 	f.Add("80 FF 2A D2 04 53 BE 06 FC\n00FF2A D5 0047 51 F05A4BCC\n0001\r\n")
 	f.Add("| 00FF2A | 77 | 00 | XX |\nzz 2a55 0023 30 xx XX\n55 00 05 30 01 02 ab cd\n2A\n00FF2A 55 00ZZ")
 	f.Add("00FF2A 55 0023 30 FFFF\nA5 0004\n\n00ff2a;d5;0001;30")
+	f.Add("Frame 3: 2a d5 00 1D 29 9O\nPacket 12: 30FFFF0\nRx frame 3: 2AA5123C0\nwe saw this: 2a d5 00 1D 29 9O")
 	f.Add("2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032XX\n12: 2a d5 00 1D 29 9O\n2a55 added\n7 | 30FFFF0\n2AA5123C0")
 	f.Fuzz(func(t *testing.T, in string) {
 		if len(in) > 4<<10 { // the reference is quadratic
@@ -222,17 +223,25 @@ func refMustByte(s string) byte {
 	return b[0]
 }
 
-var refLabel = regexp.MustCompile(`^([0-9]+[.:)]?|.*:)$`)
+var refRowNumber = regexp.MustCompile(`^[0-9]+[.:)]?$`)
 
-// refDamagedStart reports a line whose first token (after a label) starts
+// refDamagedStart reports a line whose first token (after a label: a row
+// number, or up to three words, the last ending in ':') starts
 // a frame (2A and a header its type's rule allows, or 30FFFF) but whose
 // rest is not an even count of hex digits.
 func refDamagedStart(toks []string) error {
 	for len(toks) > 0 && strings.EqualFold(toks[len(toks)-1], "XX") {
 		toks = toks[:len(toks)-1]
 	}
-	if len(toks) > 1 && len(toks[0]) <= 16 && refLabel.MatchString(toks[0]) {
+	if len(toks) > 1 && len(toks[0]) <= 16 && refRowNumber.MatchString(toks[0]) {
 		toks = toks[1:]
+	} else {
+		for i := 0; i < len(toks)-1 && i < 3 && len(toks[i]) <= 16; i++ {
+			if strings.HasSuffix(toks[i], ":") {
+				toks = toks[i+1:]
+				break
+			}
+		}
 	}
 	rest := strings.ToUpper(strings.Join(toks, ""))
 	run := strings.IndexFunc(rest, func(r rune) bool { return !strings.ContainsRune("0123456789ABCDEF", r) })

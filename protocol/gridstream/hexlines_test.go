@@ -40,6 +40,14 @@ func TestHexScanner(t *testing.T) {
 		{"placeholder stuck to hex", "2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E009032XX", nil, 0, 1},
 		{"label, typo", "12: 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A4O3 5021D005 0100 072001 1E56 7E00 9032", nil, 0, 1},
 		{"from its CI, typo", "7 | 30FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D0050100072001IE567E009032", nil, 0, 1},
+		{"two-word label, typo", "Frame 3: 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A4O3 5021D005 0100 072001 1E56 7E00 9032", nil, 0, 1},
+		{"two-word label, from its CI, typo", "Packet 12: 30FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D0050100072001IE567E009032", nil, 0, 1},
+		{"three-word label, odd digit count", "Rx frame 3: 2A55002330FFFFFFFFFFFFFE5021D005007C0003FB20A4035021D00501000720011E567E00903", nil, 0, 1},
+		{"two-word label", "Frame 3: 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A403 5021D005 0100 072001 1E56 7E00 9032", []string{f55}, 0, 0},
+		// Prose before a colon, or a label without one, is not a label: a
+		// frame that follows is read when well formed, never reported.
+		{"prose before a colon", "the frame we saw was: 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A4O3 5021D005 0100 072001 1E56 7E00 9032", nil, 0, 0},
+		{"label without a colon", "Frame 3 2A 55 00 23 30 FFFFFFFFFFFF FE5021D00500 7C 0003FB20 A4O3 5021D005 0100 072001 1E56 7E00 9032", nil, 0, 0},
 		{"prose that starts with 2a", "2a55 added to the list\n2A55 is the type\n2ad5 was seen 3 times\n30 ffff meters\nthe frame 2A 55 00 23 30 FF is typo'd 9O", nil, 0, 0},
 		{"spaced, well formed", "2A 55 00 23 30 FF FF FF FF FF FF FE 50 21 D0 05 00 7C 00 03 FB 20 A4 03 50 21 D0 05 01 00 07 20 01 1E 56 7E 00 90 32", []string{f55}, 0, 0},
 	} {

@@ -2,7 +2,9 @@ package nge101
 
 import (
 	"encoding/hex"
+	"math"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
@@ -16,7 +18,29 @@ import (
 type Decoder struct {
 	cfg        Config
 	seen, good atomic.Int64
+	// heard marks the devices (channel-1 and id: bits 9-19) confirmed
+	// in a bit stream (see stream); there are 2048 of them at most.
+	mu    sync.Mutex
+	heard [1 << deviceBits / 64]uint64
 }
+
+// deviceBits is the width of a packet's device key: channel (3 bits) and
+// id (8 bits), bits channelBit..idBit+7.
+const deviceBits = 11
+
+// confirmBits is how far apart (in bits of a stream at one bit per cell,
+// the only kind the Finder reads packets from) a packet of a device not yet
+// heard and the packet that confirms it may be: three of the transmitter's
+// 43 s intervals. It sends two packets every 43 s (a power packet twice,
+// or an energy packet and a power packet, rtl_433's norgo.c), back to back:
+// the second confirms the first, or, if it was lost, the next
+// transmission's.
+var confirmBits = int64(math.Round(3 * 43 / (2 * HalfCell)))
+
+// maxHeld is how many packets of devices not yet heard a stream holds;
+// noise makes one every 2²³ bits or so, and a real device is confirmed by
+// its next packet.
+const maxHeld = 8
 
 // Protocol returns the NGE101 protocol.
 func (d *Decoder) Protocol() protocol.Protocol { return Protocol{} }
@@ -24,12 +48,18 @@ func (d *Decoder) Protocol() protocol.Protocol { return Protocol{} }
 // Packet decodes one packet (55 or 71 unpacked bits): out receives its
 // message when its check matches, or always with EmitFailed.
 func (d *Decoder) Packet(p Packet, out protocol.Output) {
+	d.packet(p, out, true)
+}
+
+// packet decodes one packet; a packet not believed (its device not
+// confirmed) counts and shows as one whose check failed.
+func (d *Decoder) packet(p Packet, out protocol.Output, believed bool) {
 	d.seen.Add(1)
 	c, s := Check(p.Bits)
 	sized := len(p.Bits) == ShortBits || len(p.Bits) == LongBits
 	m := &frames.Message{
 		Protocol:  Name,
-		CRCOK:     c == s && sized,
+		CRCOK:     c == s && sized && believed,
 		Raw:       strings.ToUpper(hex.EncodeToString(bitio.Pack(p.Bits))),
 		BitOffset: p.BitOffset,
 	}
@@ -57,17 +87,125 @@ func (d *Decoder) Stats() protocol.Stats {
 
 // NewStream returns a finder of NGE101 packets in one input: in its bits,
 // and in the rows sliced from its OOK levels.
+//
+// A packet found in bits is vouched for by its head, kind bit and 15-bit
+// check alone: random bits (a GridStream channel's noise) make one every
+// 2²³ bits. Packets of a device (channel and id) not heard before are
+// held until another packet of that device, within confirmBits, confirms
+// them; a device heard once is believed from then on. Packets in rows
+// (OOK levels) are believed at once: the pulse timing of all their cells
+// vouches for them too.
 func (d *Decoder) NewStream(out protocol.Output) protocol.Stream {
-	emit := func(p Packet) { d.Packet(p, out) }
-	return &stream{finder: Finder{onPacket: emit}, rows: Rows{onPacket: emit}}
+	s := &stream{d: d, out: out}
+	s.finder.onPacket = s.fromBits
+	s.rows.onPacket = s.fromRows
+	return s
 }
 
-// stream is one input's finder and row picker.
+// stream is one input's finder and row picker, and the packets of its bits
+// held until their device is confirmed.
 type stream struct {
+	d      *Decoder
+	out    protocol.Output
 	finder Finder
 	rows   Rows
+	held   []heldPacket
 }
 
-func (s *stream) Bits(p []byte)   { s.finder.Bits(p) }
+// heldPacket is a packet of a device not heard yet.
+type heldPacket struct {
+	bits [LongBits]byte
+	n    int
+	off  int64
+	key  int
+}
+
+func (s *stream) Bits(p []byte) {
+	s.finder.Bits(p)
+	if len(s.held) > 0 {
+		// A packet still to come starts at most LongBits before pos.
+		s.expire(s.finder.pos - LongBits - confirmBits)
+	}
+}
+
 func (s *stream) Row(r pulse.Row) { s.rows.Row(r) }
-func (s *stream) Flush()          {}
+
+// Flush drops the packets still held: nothing confirmed them.
+func (s *stream) Flush() { s.drop(len(s.held)) }
+
+// fromBits takes a packet the Finder found (its check matches).
+func (s *stream) fromBits(p Packet) {
+	key := deviceKey(p.Bits)
+	if s.d.isHeard(key) {
+		s.d.Packet(p, s.out)
+		return
+	}
+	s.expire(p.BitOffset - confirmBits)
+	confirmed := false
+	for _, h := range s.held {
+		confirmed = confirmed || h.key == key
+	}
+	if !confirmed {
+		if len(s.held) == maxHeld {
+			s.drop(1)
+		}
+		h := heldPacket{n: len(p.Bits), off: p.BitOffset, key: key}
+		copy(h.bits[:], p.Bits)
+		s.held = append(s.held, h)
+		return
+	}
+	s.d.setHeard(key)
+	keep := s.held[:0]
+	for i := range s.held {
+		if h := &s.held[i]; h.key == key {
+			s.d.Packet(Packet{Bits: h.bits[:h.n], BitOffset: h.off}, s.out)
+		} else {
+			keep = append(keep, *h)
+		}
+	}
+	s.held = keep
+	s.d.Packet(p, s.out)
+}
+
+// fromRows takes a packet sliced from levels: believed at once, and its
+// device heard.
+func (s *stream) fromRows(p Packet) {
+	if c, sent := Check(p.Bits); c == sent {
+		s.d.setHeard(deviceKey(p.Bits))
+	}
+	s.d.Packet(p, s.out)
+}
+
+// expire drops the held packets that start before stream position from.
+func (s *stream) expire(from int64) {
+	n := 0
+	for n < len(s.held) && s.held[n].off < from {
+		n++
+	}
+	s.drop(n)
+}
+
+// drop ends the first n held packets unconfirmed: counted, and shown as
+// failed with EmitFailed.
+func (s *stream) drop(n int) {
+	for i := range n {
+		h := &s.held[i]
+		s.d.packet(Packet{Bits: h.bits[:h.n], BitOffset: h.off}, s.out, false)
+	}
+	s.held = append(s.held[:0], s.held[n:]...)
+}
+
+// deviceKey returns a packet's channel and id bits as a number.
+func deviceKey(p []byte) int { return int(lsbFirst(p, channelBit, deviceBits)) }
+
+func (d *Decoder) isHeard(key int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.heard[key/64]&(1<<(key%64)) != 0
+}
+
+func (d *Decoder) setHeard(key int) {
+	d.mu.Lock()
+	d.heard[key/64] |= 1 << (key % 64)
+	d.mu.Unlock()
+}

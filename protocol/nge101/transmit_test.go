@@ -12,7 +12,8 @@ import (
 )
 
 // decodeOne decodes one packet's bits with the real decoder (pulses per
-// kWh ppk) and returns its fields.
+// kWh ppk), sent twice as the transmitter does (a packet alone in bits is
+// not believed), and returns its fields.
 func decodeOne(t *testing.T, bits []byte, ppk float64) *nge101.Fields {
 	t.Helper()
 	dec, err := nge101.Protocol{}.NewDecoder(protocol.DecoderConfig{Settings: protocol.Values{"nge-pulses-per-kwh": ppk}})
@@ -22,9 +23,9 @@ func decodeOne(t *testing.T, bits []byte, ppk float64) *nge101.Fields {
 	var got []*frames.Message
 	s := dec.NewStream(protocol.Output{Emit: func(m *frames.Message) { got = append(got, m) }})
 	pad := make([]byte, 64)
-	s.Bits(append(append(append([]byte(nil), pad...), bits...), pad...))
+	s.Bits(append(append(append(append(append([]byte(nil), pad...), bits...), pad...), bits...), pad...))
 	s.Flush()
-	if len(got) != 1 || !got[0].CRCOK {
+	if len(got) != 2 || !got[0].CRCOK || got[1].Raw != got[0].Raw {
 		t.Fatalf("decoded %d messages from % d", len(got), bits)
 	}
 	return got[0].Fields.(*nge101.Fields)

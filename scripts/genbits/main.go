@@ -34,6 +34,6 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Fprintf(os.Stderr, "%s: %d bits, %.2f %% in frames, %d GridStream transmissions, %d NGE101 packets\n",
-		*out, c.Bits, 100*float64(c.FrameBits)/float64(max(c.Bits, 1)), c.GridStream, c.NGE101)
+	fmt.Fprintf(os.Stderr, "%s: %d bits, %.2f %% in frames, %d transmissions %v\n",
+		*out, c.Bits, 100*float64(c.FrameBits)/float64(max(c.Bits, 1)), c.Total(), c.Frames)
 }

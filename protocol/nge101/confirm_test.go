@@ -1,0 +1,162 @@
+package nge101_test
+
+import (
+	"encoding/hex"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
+)
+
+// bitsRun feeds a bit stream to a decoder's stream in chunks and returns
+// the messages, good and failed.
+func bitsRun(t *testing.T, dec *nge101.Decoder, stream []byte, chunk int) (good, failed []*frames.Message) {
+	t.Helper()
+	s := dec.NewStream(protocol.Output{Emit: func(m *frames.Message) {
+		if m.CRCOK {
+			good = append(good, m)
+		} else {
+			failed = append(failed, m)
+		}
+	}})
+	for len(stream) > 0 {
+		n := min(chunk, len(stream))
+		s.Bits(stream[:n])
+		stream = stream[n:]
+	}
+	s.Flush()
+	return good, failed
+}
+
+// randomBits returns n random bits, one per byte.
+func randomBits(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := 0; i < n; i += 64 {
+		v := rng.Uint64()
+		for j := i; j < min(i+64, n); j++ {
+			b[j] = byte(v & 1)
+			v >>= 1
+		}
+	}
+	return b
+}
+
+// TestBitsNoiseFalsePackets: random bits (a GridStream channel's noise, or
+// an idle binary slicer) pass the head, kind bit and 15-bit check about
+// once every 2²³ bits; none of those is emitted as a packet, since no
+// second packet of its device follows.
+func TestBitsNoiseFalsePackets(t *testing.T) {
+	const n = 48 << 20
+	stream := randomBits(rand.New(rand.NewPCG(8, 23)), n)
+	candidates := 0
+	f := nge101.NewFinder(func(nge101.Packet) { candidates++ })
+	f.Bits(stream)
+	dec, _ := nge101.NewDecoder(nge101.Config{})
+	good, _ := bitsRun(t, dec, stream, 1<<16)
+	t.Logf("%d Mbit of random bits: %d windows pass the check, %d packets emitted", n>>20, candidates, len(good))
+	if candidates == 0 {
+		t.Fatal("no window passed the check: the noise does not test anything")
+	}
+	if len(good) != 0 || dec.Stats().Good != 0 || dec.Stats().Failed != int64(candidates) {
+		t.Errorf("%d false packets emitted, stats %+v", len(good), dec.Stats())
+	}
+}
+
+// TestUnheardDeviceHeld: a packet from a device (channel, id) not heard
+// before is emitted once another packet of that device confirms it: its
+// pair (the transmitter sends a power packet twice, or an energy packet
+// and a power packet, back to back) or the next transmission 43 s later;
+// then the device's packets pass at once.
+func TestUnheardDeviceHeld(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	power := func(id, gap int) []byte { return nge101.NewPacket(id, 2, false, uint64(gap), false) }
+	energy := func(id int, count uint64) []byte { return nge101.NewPacket(id, 2, true, count, false) }
+	noise := func(n int) []byte { return randomBits(rng, n) }
+	cat := func(parts ...[]byte) []byte {
+		var out []byte
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	interval := 44239 // bits between transmissions (43 s) at one bit per cell
+	for _, tc := range []struct {
+		name   string
+		stream []byte
+		good   int // packets emitted, in stream order
+		failed int // packets not believed
+	}{
+		{"lone packet", cat(noise(100), power(7, 4547), noise(100)), 0, 1},
+		{"power packet twice", cat(noise(100), power(7, 4547), noise(5), power(7, 4547), noise(100)), 2, 0},
+		{"energy and power", cat(noise(100), energy(7, 123456), noise(5), power(7, 4547), noise(100)), 2, 0},
+		{"pair lost, next transmission", cat(noise(100), power(7, 4547), noise(interval), power(7, 4100), noise(100)), 2, 0},
+		{"too far apart", cat(noise(100), power(7, 4547), noise(4*interval), power(7, 4100), noise(100)), 0, 2},
+		{"two devices", cat(noise(100), power(7, 4547), noise(5), power(8, 4547), noise(100)), 0, 2},
+		{"heard, then alone", cat(noise(100), power(7, 4547), noise(5), power(7, 4547), noise(interval), energy(7, 99), noise(100)), 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, chunk := range []int{1, 61, 1 << 20} {
+				dec, _ := nge101.NewDecoder(nge101.Config{})
+				good, failed := bitsRun(t, dec, tc.stream, chunk)
+				if len(good) != tc.good || len(failed) != 0 || dec.Stats().Failed != int64(tc.failed) {
+					t.Fatalf("chunk %d: %d good, %d failed emitted, stats %+v; want %d good, %d not believed",
+						chunk, len(good), len(failed), dec.Stats(), tc.good, tc.failed)
+				}
+				for i := 1; i < len(good); i++ {
+					if good[i].BitOffset <= good[i-1].BitOffset {
+						t.Fatalf("chunk %d: packets out of order: %d after %d", chunk, good[i].BitOffset, good[i-1].BitOffset)
+					}
+				}
+				// With EmitFailed, a packet not believed is shown failed.
+				dec, _ = nge101.NewDecoder(nge101.Config{EmitFailed: true})
+				if _, failed := bitsRun(t, dec, tc.stream, chunk); len(failed) != tc.failed {
+					t.Fatalf("chunk %d, EmitFailed: %d failed messages, want %d", chunk, len(failed), tc.failed)
+				}
+			}
+		})
+	}
+}
+
+// FuzzNGE101BitStream runs arbitrary bits through a decoder's stream, in
+// chunks: with EmitFailed every packet found is emitted exactly once,
+// believed or not, by the end of the stream.
+func FuzzNGE101BitStream(f *testing.F) {
+	pkt := nge101.NewPacket(7, 2, false, 4547, false)
+	f.Add(append(append(append([]byte{0, 1}, pkt...), 1, 0, 1), pkt...), uint16(13))
+	f.Add(append(append([]byte{1}, nge101.NewPacket(7, 2, true, 99, false)...), pkt...), uint16(1))
+	f.Fuzz(func(t *testing.T, in []byte, chunk uint16) {
+		dec, _ := nge101.NewDecoder(nge101.Config{EmitFailed: true})
+		emitted := 0
+		s := dec.NewStream(protocol.Output{Emit: func(m *frames.Message) {
+			emitted++
+			if m.CRCOK {
+				if c, sent := nge101.Check(packetBits(t, m)); c != sent {
+					t.Fatalf("%s emitted good, its check fails", m.Raw)
+				}
+			}
+		}})
+		n := max(1, int(chunk)%512)
+		for p := in; len(p) > 0; p = p[min(n, len(p)):] {
+			s.Bits(p[:min(n, len(p))])
+		}
+		s.Flush()
+		if st := dec.Stats(); int64(emitted) != st.Frames {
+			t.Fatalf("%d messages, %d packets found", emitted, st.Frames)
+		}
+	})
+}
+
+// packetBits unpacks a message's packet (Raw, MSB first) to its bits.
+func packetBits(t *testing.T, m *frames.Message) []byte {
+	raw, err := hex.DecodeString(m.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits := make([]byte, m.Fields.(*nge101.Fields).Bits)
+	for i := range bits {
+		bits[i] = raw[i/8] >> (7 - i%8) & 1
+	}
+	return bits
+}
