@@ -42,13 +42,17 @@ type chanCmd struct {
 	at     int64     // the receiver's input position when it was sent
 }
 
-// chanStage runs the channel commands on a goroutine of its own.
+// chanStage runs the channel commands on a goroutine of their own. They
+// are handed over in batches (a block's, or chanBatch of them): one
+// wake-up of the stage for many frames.
 type chanStage struct {
 	r       *Receiver
-	cmds    chan chanCmd
-	sent    int64        // commands sent (the receiver's goroutine)
-	done    atomic.Int64 // commands carried out
-	doneAt  atomic.Int64 // the position the last one carried out was sent at
+	batches chan []chanCmd
+	free    chan []chanCmd // batches carried out, for reuse
+	batch   []chanCmd      // the receiver's: commands not handed over yet
+	sent    int64          // commands sent (the receiver's goroutine)
+	done    atomic.Int64   // commands carried out
+	doneAt  atomic.Int64   // the position the last one carried out was sent at
 	wake    chan struct{}
 	dcbuf   []complex64
 	extFrom int64 // the receiver's: the channels were sent the samples before this
@@ -59,8 +63,12 @@ type chanStage struct {
 	wg    sync.WaitGroup
 }
 
-// chanQueue is how many commands may wait for the stage.
-const chanQueue = 256
+// chanBatch is the most commands handed over at once; chanBatches how
+// many batches may wait for the stage.
+const (
+	chanBatch   = 64
+	chanBatches = 4
+)
 
 func newChanStage(r *Receiver) *chanStage {
 	return &chanStage{r: r, wake: make(chan struct{}, 1)}
@@ -68,29 +76,35 @@ func newChanStage(r *Receiver) *chanStage {
 
 // start starts the stage's goroutine.
 func (cs *chanStage) start() {
-	cs.cmds = make(chan chanCmd, chanQueue)
+	batches, free := make(chan []chanCmd, chanBatches), make(chan []chanCmd, chanBatches+2)
+	cs.batches, cs.free = batches, free
 	cs.wg.Add(1)
 	go func() {
 		defer cs.wg.Done()
 		labelStage("channels")
-		for c := range cs.cmds {
-			cs.run(&c)
-			cs.doneAt.Store(c.at)
-			cs.done.Add(1)
-			select {
-			case cs.wake <- struct{}{}:
-			default:
+		for b := range batches {
+			for i := range b {
+				cs.run(&b[i])
+				cs.doneAt.Store(b[i].at)
+				cs.done.Add(1)
+				select {
+				case cs.wake <- struct{}{}:
+				default:
+				}
 			}
+			clear(b)
+			free <- b[:0]
 		}
 	}()
 }
 
 // stop waits for the commands sent to be carried out and ends the stage.
 func (cs *chanStage) stop() {
-	if cs.cmds != nil {
-		close(cs.cmds)
+	if cs.batches != nil {
+		cs.flush()
+		close(cs.batches)
 		cs.wg.Wait()
-		cs.cmds = nil
+		cs.batches = nil
 	}
 }
 
@@ -101,7 +115,25 @@ func (cs *chanStage) send(c *chanCmd) {
 	}
 	c.at = cs.r.pos
 	cs.sent++
-	cs.cmds <- *c
+	if cs.batch == nil {
+		select {
+		case cs.batch = <-cs.free:
+		default:
+			cs.batch = make([]chanCmd, 0, chanBatch)
+		}
+	}
+	cs.batch = append(cs.batch, *c)
+	if len(cs.batch) == chanBatch {
+		cs.flush()
+	}
+}
+
+// flush hands the commands queued over to the stage.
+func (cs *chanStage) flush() {
+	if len(cs.batch) > 0 {
+		cs.batches <- cs.batch
+		cs.batch = nil
+	}
 }
 
 // run carries out one command.
@@ -193,6 +225,7 @@ func (cs *chanStage) extract() {
 // such command was sent at.
 func (cs *chanStage) room(k int) {
 	r := cs.r
+	cs.flush()
 	for cs.done.Load() < cs.sent {
 		oldest := cs.doneAt.Load() // the oldest command waiting was sent at or after
 		if r.pos+int64(k)-int64(len(r.ring)) <= oldest-r.lookRing-int64(r.hop) {

@@ -384,6 +384,7 @@ func (r *Receiver) processBlocks(x []complex64) {
 		x = x[bl:]
 	}
 	r.ch.extract()
+	r.ch.flush()
 	r.emitJobs(0)
 }
 

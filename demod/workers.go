@@ -285,6 +285,9 @@ func (r *Receiver) enterTurn() {
 // of as many more as have finished.
 func (r *Receiver) emitJobs(wait int) {
 	p := r.pool
+	if r.ch != nil && wait > 0 {
+		r.ch.flush() // the jobs waited for may be in the batch
+	}
 	for i := 0; len(p.pending) > 0; i++ {
 		j := p.pending[0]
 		if i < wait {
