@@ -42,8 +42,11 @@ type detector struct {
 	winDC [5]complex128
 	dcPow float32 // the DC offset's power in the bins it was taken out of
 	// span is the binades between the frame's largest and smallest bin
-	// powers (smooth sums exactly when it is small).
-	span int
+	// powers (smooth sums exactly when it is small); blkHi and blkLo are the
+	// largest and smallest power's bits in each run of 8 bins (it also
+	// sums exactly when every two neighbouring runs span few binades).
+	span         int
+	blkHi, blkLo []uint32
 	// holdDC keeps the DC estimate as it is this frame: a burst covers
 	// 0 Hz, and its own mean is no DC offset of the receiver's. A frame's
 	// mean waits in dcWait for dcDelay frames before it counts, and is
@@ -78,6 +81,7 @@ type peak struct {
 func newDetector(fs float64, n int, thrDB float64) *detector {
 	d := &detector{fs: fs, n: n, f: newFFT(n), win: make([]float32, n), buf: make([]complex64, n),
 		p: make([]float32, n), s: make([]float32, n), floor: make([]float32, n),
+		blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8),
 		hot: make([]bool, n), claim: make([]bool, n), order: make([]int32, 0, n)}
 	for i := range d.win {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
@@ -158,11 +162,18 @@ func (d *detector) spectrum(x []complex64) bool {
 	// floats order as their bits; a NaN, either sign, is over +Inf):
 	// smooth's exponent span, and whether the frame is finite.
 	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
-	for k, v := range d.buf {
-		pw := real(v)*real(v) + imag(v)*imag(v)
-		d.p[(k+h)&(n-1)] = pw
-		b := math.Float32bits(pw)
-		hiBits, loBits = max(hiBits, b), min(loBits, b)
+	for k0 := 0; k0 < n; k0 += 8 {
+		// (n is a multiple of 8, and so is h: a run of 8 bins stays one.)
+		bh, bl := uint32(0), uint32(math.MaxUint32)
+		for k, v := range d.buf[k0 : k0+8] {
+			pw := real(v)*real(v) + imag(v)*imag(v)
+			d.p[(k0+k+h)&(n-1)] = pw
+			b := math.Float32bits(pw)
+			bh, bl = max(bh, b), min(bl, b)
+		}
+		j := ((k0 + h) & (n - 1)) >> 3
+		d.blkHi[j], d.blkLo[j] = bh, bl
+		hiBits, loBits = max(hiBits, bh), min(loBits, bl)
 	}
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
 	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {
@@ -215,7 +226,7 @@ func (d *detector) removeDC() {
 // frame's powers span few enough binades that no sum rounds, each window is
 // summed on its own: the same values, without the running sum's chain.
 func (d *detector) smooth() {
-	if d.w == 2 && d.span <= exactSpan(2) {
+	if d.w == 2 && (d.span <= exactSpan(2) || runsExact(d.blkHi, d.blkLo, -1, -1)) {
 		smooth5(d.s[:d.n], d.p[:d.n])
 		return
 	}
@@ -238,6 +249,26 @@ func smoothRunning(s, p []float32, w int) {
 			acc -= float64(p[k-w])
 		}
 	}
+}
+
+// runsExact reports whether every two neighbouring runs of 8 bins (their
+// largest and smallest powers' bits hi and lo), but the pairs holding run
+// skipA or skipB, span at most exactSpan(2) binades. Then smooth's running
+// sum over 5 bins rounds nowhere either: each of its partial sums is a sum
+// of at most 6 neighbouring bins, which lie in two neighbouring runs, and
+// exactSpan's bound holds for them (a strong burst far from the weakest
+// bin does not make the sums round).
+func runsExact(hi, lo []uint32, skipA, skipB int) bool {
+	lim := exactSpan(2)
+	for j := 0; j+1 < len(hi); j++ {
+		if j == skipA || j+1 == skipA || j == skipB || j+1 == skipB {
+			continue
+		}
+		if int(max(hi[j], hi[j+1])>>23)-max(int(min(lo[j], lo[j+1])>>23), 1) > lim {
+			return false
+		}
+	}
+	return true
 }
 
 // exactSpan is the largest exponent span (binades between the largest

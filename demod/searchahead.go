@@ -29,8 +29,10 @@ type specFrame struct {
 	p, s []float32   // bin powers (DC in the middle) and their smoothing
 	dc   [5]complex64
 	// hiBits and loBits are the largest and smallest power's bits over
-	// the bins the DC offset does not touch.
+	// the bins the DC offset does not touch, blkHi and blkLo in each run of
+	// 8 bins (detector.blkHi).
 	hiBits, loBits uint32
+	blkHi, blkLo   []uint32
 	// exact: s holds smooth5 (valid away from the DC bins); else s holds
 	// the running sum before bin k0, acc its state there.
 	exact bool
@@ -60,7 +62,8 @@ func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 	n := r.det.n
 	sa.frames = make([]specFrame, frames)
 	for i := range sa.frames {
-		sa.frames[i] = specFrame{buf: make([]complex64, n), in: make([]complex64, n), p: make([]float32, n), s: make([]float32, n)}
+		sa.frames[i] = specFrame{buf: make([]complex64, n), in: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
+			blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
 	}
 	sa.ends = make([]int64, 0, frames)
 	return sa
@@ -170,17 +173,25 @@ func (d *detector) transformFrame(x []complex64, f *specFrame) {
 	d.f.transformReversed(f.buf)
 	f.dc = [5]complex64{f.buf[n-2], f.buf[n-1], f.buf[0], f.buf[1], f.buf[2]}
 	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
-	for k, v := range f.buf {
-		pw := real(v)*real(v) + imag(v)*imag(v)
-		f.p[(k+h)&(n-1)] = pw
-		if k > 2 && k < n-2 {
-			b := math.Float32bits(pw)
-			hiBits, loBits = max(hiBits, b), min(loBits, b)
+	for k0 := 0; k0 < n; k0 += 8 {
+		bh, bl := uint32(0), uint32(math.MaxUint32)
+		for k, v := range f.buf[k0 : k0+8] {
+			pw := real(v)*real(v) + imag(v)*imag(v)
+			f.p[(k0+k+h)&(n-1)] = pw
+			if k0+k > 2 && k0+k < n-2 {
+				b := math.Float32bits(pw)
+				bh, bl = max(bh, b), min(bl, b)
+			}
 		}
+		j := ((k0 + h) & (n - 1)) >> 3
+		f.blkHi[j], f.blkLo[j] = bh, bl
+		hiBits, loBits = max(hiBits, bh), min(loBits, bl)
 	}
 	f.hiBits, f.loBits = hiBits, loBits
-	// The span can only grow with the DC bins.
-	f.exact = d.w == 2 && int(hiBits>>23)-max(int(loBits>>23), 1) <= exactSpan(2)
+	// The spans can only grow with the DC bins: their runs' pairs are
+	// checked when they are known.
+	f.exact = d.w == 2 && (int(hiBits>>23)-max(int(loBits>>23), 1) <= exactSpan(2) ||
+		runsExact(f.blkHi, f.blkLo, h>>3, h>>3-1))
 	if f.exact {
 		smooth5(f.s, f.p)
 		return
@@ -244,6 +255,8 @@ func (d *detector) analyzeTransformed(f *specFrame) []peak {
 		d.p[(k+h)&(n-1)] = pw
 		b := math.Float32bits(pw)
 		hiBits, loBits = max(hiBits, b), min(loBits, b)
+		j := ((k + h) & (n - 1)) >> 3
+		f.blkHi[j], f.blkLo[j] = max(f.blkHi[j], b), min(f.blkLo[j], b)
 	}
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
 	if int(hiBits>>23)+bits.Len(uint(n)) >= 254 {
@@ -257,8 +270,11 @@ func (d *detector) analyzeTransformed(f *specFrame) []peak {
 	}
 	// As smooth (a frame that is not finite leaves the last one's).
 	d.s, f.s = f.s, d.s
+	// (f.exact: w is 2, and the span or the runs away from the DC bins
+	// allowed exact sums; the span only grew.)
+	exact := f.exact && (d.span <= exactSpan(2) || runsExact(f.blkHi, f.blkLo, -1, -1))
 	switch {
-	case f.exact && d.span <= exactSpan(2): // (f.exact: w is 2; the span only grew)
+	case exact:
 		for k := h - 4; k <= h+4; k++ {
 			d.s[k] = float32(float64(d.p[k-2]) + float64(d.p[k-1]) + float64(d.p[k]) + float64(d.p[k+1]) + float64(d.p[k+2]))
 		}

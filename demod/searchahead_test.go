@@ -22,7 +22,7 @@ func TestAnalyzeTransformed(t *testing.T) {
 		a, b := newDetector(fs, n, 7), newDetector(fs, n, 7)
 		rng := rand.New(rand.NewPCG(1, uint64(fs)))
 		x := make([]complex64, n)
-		f := specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n)}
+		f := specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n), blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
 		for frame := range 400 {
 			kind := frame % 10
 			dc := complex(float32(rng.NormFloat64()*0.01), 0)
