@@ -127,6 +127,13 @@ func (r *Receiver) track(pk peak) {
 		r.startBurst(pk)
 	case best != nil && bd < 35e3:
 		best.follow(pk)
+	case best != nil && bd < 70e3 && pk.ratio > 4*best.maxRatio:
+		// Four times stronger than anything the burst followed has shown:
+		// no skirt or tone of it, another transmission beside it. (A
+		// continuous signal's fluctuations are followed as a string of
+		// weak bursts: a converter clipping on a strong interferer puts
+		// its harmonics and every burst's mirror images over the band.)
+		r.newBurst(pk)
 	case best != nil && bd < 70e3:
 		// A skirt of a burst already followed, or one of its tones: a
 		// wide burst's (h 2–3) lie 40–58 kHz from the centre its

@@ -63,7 +63,10 @@
 // frame is decoded, so a frame that waits for its network to be learned
 // keeps its own. The same frame decoded twice (a burst seen twice, or
 // demodulated again in the overlap of a burst cut for length) is emitted
-// once.
+// once. An NGE101 packet waits until every burst that may hold it again
+// was demodulated (bursts tuned beside its carrier see it through their
+// filter's skirt, measured off its carrier): it goes out placed at its
+// earliest transmission with the radio fields of its strongest copy.
 //
 // Usage:
 //

@@ -63,6 +63,8 @@ type fskDemod struct {
 	soft   []float32
 	inv    []float32
 	isi    []float32    // scratch of cancelISI
+	fwd    []float32    // feedbackTones' forward soft symbols
+	nc     []float32    // and the noncoherent ones it started from
 	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
 	ddd    []uint8      // and its decisions
 	when   []float32    // Fs2 position of each soft symbol
@@ -237,7 +239,8 @@ func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
 }
 
 // tryDetectors decodes the tone correlators' soft symbols of the last
-// decode, then, when no CRC-good frame came from them, the
+// decode, then, when no CRC-good frame came from them, the same
+// correlators read with a phase reference (feedbackTones), then the
 // discriminator's; it reports whether one did.
 func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool {
 	for try := range 2 {
@@ -250,6 +253,13 @@ func (f *fskDemod) tryDetectors(p *baudPlan, t *transmission, fine float64) bool
 		}
 		if len(f.failed) == 0 {
 			f.failed = append(f.failed, f.got...)
+		}
+		if try == 0 && f.feedbackTones() {
+			f.writeSymbols(p, t.info, fine)
+			ok, t.covered = f.deliverGood(p, t.info.start, t.covered)
+			if ok {
+				return true
+			}
 		}
 		f.discSymbols(f.used)
 		if len(f.soft) == 0 {

@@ -116,9 +116,11 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 // issue 13 (re-recorded from the Go loops, -tags purego, with one worker
 // when main's NGE101 receiver changed its decisions, and when a wide FSK
 // burst's tones began to keep it on the air: a 2 dB burst's snr_db 0.1 dB
-// up, no frame changed; and when NGE101 packets began to be placed and
+// up, no frame changed; when NGE101 packets began to be placed and
 // measured on their own transmission: offset_s at the first edge, not 1 ms
-// before, snr_db 20 as sent, not 18.5), and the same with 2 and 3 workers
+// before, snr_db 20 as sent, not 18.5; and when the phase-aware tone
+// detector, feedbackTones, was added: three bursts list one duplicate
+// message more, no frame changed), and the same with 2 and 3 workers
 // (Config.Workers).
 func TestIdenticalOutput(t *testing.T) {
 	golden := filepath.Join("..", "testdata", "demod-identical.golden.jsonl")

@@ -163,6 +163,12 @@ func (o *ookDemod) bitOffset(name string, pos int64) int64 {
 	return 0
 }
 
+// reach is how far (Hz) from a burst's tuning run measures a packet's
+// carrier: carrier's range on the power channel, and a bin.
+func (o *ookDemod) reach() float64 {
+	return (0.36 + 1/float64(o.fft.n)) * o.rate * float64(o.dl)
+}
+
 // envelope writes the envelope of y to o.pw: the power of its mean over
 // blocks of dl samples, after turning the carrier to 0 Hz. The mean is a
 // narrow filter (about ±0.4 of the level rate): noise and a neighbour's

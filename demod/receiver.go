@@ -351,6 +351,11 @@ func (r *Receiver) Process(x []complex64) {
 	if r.pool != nil {
 		r.emitJobs(0)
 	}
+	if r.pool == nil || len(r.pool.pending) == 0 {
+		// No burst is being demodulated: what waited for the bursts
+		// that ended since goes now.
+		r.release(false)
+	}
 }
 
 // processBlocks is Process with a channel stage: a block of samples at a
@@ -412,4 +417,5 @@ func (r *Receiver) Flush() {
 		r.pool.stop()
 	}
 	r.ook.flush()
+	r.release(true)
 }

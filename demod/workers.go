@@ -36,6 +36,10 @@ type demodJob struct {
 	report *Burst // for Config.OnBurst
 	stats  Stats  // what its demodulation counted
 	done   chan struct{}
+
+	// The receiver's laterBursts then.
+	from  int64
+	later []laterBurst
 }
 
 // delivery is a message a job emits, with the input position it was
@@ -130,6 +134,7 @@ func (r *Receiver) demod(b *burst) {
 	p := r.pool
 	if p == nil {
 		r.demodBurst(b)
+		r.release(false)
 		return
 	}
 	if !p.running {
@@ -140,6 +145,7 @@ func (r *Receiver) demod(b *burst) {
 	}
 	j := &demodJob{seq: p.seq, b: *b, noise: r.det.noisePower(), pos: r.pos, done: make(chan struct{})}
 	p.seq++
+	j.from, j.later = r.laterBursts()
 	var y []complex64
 	if k := len(p.spare); k > 0 {
 		y, p.spare = p.spare[k-1], p.spare[:k-1]
@@ -243,8 +249,9 @@ func (s *Receiver) runJob(j *demodJob) {
 	s.job, s.pos, s.stats = j, j.pos, Stats{}
 	s.demodBurst(&j.b)
 	// A job that decoded nothing still takes its turn: the order passes
-	// through it.
+	// through it, and the messages held until it was demodulated go.
 	s.enterTurn()
+	s.release(false)
 	t := s.turns
 	t.mu.Lock()
 	t.written = s.fsk.written

@@ -52,6 +52,11 @@ var Scenarios = []Scenario{
 		func(o *Options) { o.Impairments.Companion = Companion{Kind: CoChannel, Level: -10} }},
 	{"fsk-interferer", "continuous 38.4 kBd FSK 20 dB over the wanted bursts, one channel away",
 		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, ContinuousFSK)) }},
+	{"fsk-clip", "fsk-interferer written as cu8 at the default level (noise 2.9 LSB rms): the interferer reaches full scale and clips",
+		func(o *Options) {
+			o.Interferers = append(o.Interferers, interfererFor(o, ContinuousFSK))
+			o.Frontend.ADCBits = 8
+		}},
 	{"ook-interferer", "continuous 2 kbit/s OOK 20 dB over the wanted bursts, one channel away",
 		func(o *Options) { o.Interferers = append(o.Interferers, interfererFor(o, ContinuousOOK)) }},
 	{"fading", "log-normal per-burst fading, 8 dB spread around the SNR",
