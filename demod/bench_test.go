@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -34,7 +35,7 @@ var cu8Table = func() (t [256]float32) {
 }()
 
 // benchCU8 runs the receiver over a cu8 recording, converting in chunks as
-// a file reader would, and reports the real-time factor. The centre
+// a file reader does (iq.Decode), and reports the real-time factor. The centre
 // frequency is known (915 MHz), as it is from a SigMF meta or an rtl_sdr
 // file name, so only GridStream is searched.
 func benchCU8(b *testing.B, fs, center float64, rec []byte) { benchCU8Workers(b, fs, center, rec, 0) }
@@ -61,11 +62,7 @@ func benchCU8Workers(b *testing.B, fs, center float64, rec []byte, workers int) 
 		}
 		for off := 0; off < len(rec); off += 2 * len(buf) {
 			p := rec[off:min(len(rec), off+2*len(buf))]
-			x := buf[:len(p)/2]
-			for i := range x {
-				x[i] = complex(cu8Table[p[2*i]], cu8Table[p[2*i+1]])
-			}
-			rx.Process(x)
+			rx.Process(buf[:iq.Decode(iq.CU8, buf, p)])
 		}
 		rx.Flush()
 		st = rx.Stats()

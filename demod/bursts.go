@@ -282,14 +282,13 @@ func (r *Receiver) extract(b *burst, x []complex64) {
 	r.extractDC(b, x, complex64(r.det.dc), &r.dcbuf)
 }
 
-// extractDC is extract with the DC offset dc taken out (in scratch).
-func (r *Receiver) extractDC(b *burst, x []complex64, dc complex64, scratch *[]complex64) {
+// extractDC is extract with the DC offset dc taken out as the samples are
+// mixed. (Its last argument, a scratch buffer the samples less the offset
+// were once copied to, is no longer used.)
+func (r *Receiver) extractDC(b *burst, x []complex64, dc complex64, _ *[]complex64) {
 	if dc != 0 && math.Abs(b.tuned) < r.fs1/2 {
-		*scratch = grow(*scratch, len(x))
-		for i, v := range x {
-			(*scratch)[i] = v - dc
-		}
-		x = *scratch
+		b.y = b.ex.processDC(x, dc, b.y)
+		return
 	}
 	b.y = b.ex.process(x, b.y)
 }
