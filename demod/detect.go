@@ -30,6 +30,7 @@ type detector struct {
 	peaks   []peak
 	order   []int32
 	ratio   []float32 // a hot bin's smoothed power over its floor (pickPeaks)
+	live    []int32   // pickByScan's unclaimed hot bins
 	tmp     []float32
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
@@ -354,9 +355,20 @@ func (d *detector) pickPeaks() []peak {
 	// Each hot bin's ratio once (not in every comparison): the same
 	// comparisons, so the same order.
 	d.ratio = grow(d.ratio, d.n)
+	nan := false
 	for _, k := range d.order {
-		d.ratio[k] = d.s[k] / max(d.floor[k], d.least)
+		r := d.s[k] / max(d.floor[k], d.least)
+		d.ratio[k] = r
+		nan = nan || r != r
 	}
+	span := int(60e3 / (d.fs / float64(d.n)))
+	if !nan && d.pickByScan(span) {
+		return d.peaks
+	}
+	// Two unclaimed bins with the same ratio (or a NaN): their order is
+	// the sort's.
+	clear(d.claim)
+	d.peaks = d.peaks[:0]
 	slices.SortFunc(d.order, func(a, b int32) int {
 		ra, rb := d.ratio[a], d.ratio[b]
 		switch {
@@ -367,7 +379,6 @@ func (d *detector) pickPeaks() []peak {
 		}
 		return 0
 	})
-	span := int(60e3 / (d.fs / float64(d.n)))
 	for _, k := range d.order {
 		if d.claim[k] || len(d.peaks) == 32 {
 			continue
@@ -375,6 +386,42 @@ func (d *detector) pickPeaks() []peak {
 		d.peaks = append(d.peaks, d.claimPeak(int(k), span))
 	}
 	return d.peaks
+}
+
+// pickByScan is pickPeaks' greedy loop without the sort: the strongest
+// unclaimed hot bin, found by a scan, claims its peak, until none is left
+// or 32 are. A few peaks in a frame cost a few scans of the hot bins
+// instead of sorting them. The peaks are the sorted loop's as long as each
+// strongest bin is the only one of its ratio; it reports false when two
+// tie (the sort then decides their order).
+func (d *detector) pickByScan(span int) bool {
+	live := append(d.live[:0], d.order...)
+	defer func() { d.live = live[:0] }()
+	for len(live) > 0 && len(d.peaks) < 32 {
+		best, tie := 0, false
+		br := d.ratio[live[0]]
+		for i, k := range live[1:] {
+			switch r := d.ratio[k]; {
+			case r > br:
+				best, br, tie = i+1, r, false
+			case r == br:
+				tie = true
+			}
+		}
+		if tie {
+			return false
+		}
+		d.peaks = append(d.peaks, d.claimPeak(int(live[best]), span))
+		n := 0
+		for _, k := range live {
+			if !d.claim[k] {
+				live[n] = k
+				n++
+			}
+		}
+		live = live[:n]
+	}
+	return true
 }
 
 // claimPeak claims the hot bins around bin k (gaps of one bin bridged, at

@@ -1,6 +1,7 @@
 package demod
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -72,4 +73,80 @@ func equalBits(a, b []float32) bool {
 		}
 	}
 	return len(a) == len(b)
+}
+
+// TestPickByScan: pickPeaks (the strongest unclaimed hot bin found by a
+// scan, the sort only when two tie) gives the peaks, in their order, that
+// the loop over the hot bins sorted by ratio gives, and claims the same
+// bins: random frames with few and many bursts, ratios that tie (powers
+// on a coarse grid), a NaN ratio, more than 32 peaks.
+func TestPickByScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for frame := range 2000 {
+		n := 64 << rng.IntN(4)
+		d := newDetector(2.4e6*float64(n)/512, n, 7)
+		d.least = 1e-9
+		coarse := frame%3 == 0
+		for k := range n {
+			d.floor[k] = 1
+			d.s[k] = float32(rng.ExpFloat64())
+			if coarse {
+				d.s[k] = float32(math.Round(float64(d.s[k])))
+			}
+		}
+		for range rng.IntN(40) { // bursts
+			c, w := rng.IntN(n), 1+rng.IntN(12)
+			a := float32(5 + rng.ExpFloat64()*100)
+			if coarse {
+				a = float32(10 * math.Round(float64(a)/10))
+			}
+			for k := max(0, c-w); k < min(n, c+w); k++ {
+				d.s[k] += a
+			}
+		}
+		if frame%97 == 0 {
+			d.floor[rng.IntN(n)], d.least = 0, 0 // 0/0 somewhere
+		}
+		for k := range n {
+			d.hot[k] = d.s[k] > 7*max(d.floor[k], d.least) || (d.floor[k] == 0 && frame%97 == 0)
+			d.p[k] = d.s[k] / 5
+			d.claim[k] = false
+		}
+		got := slices.Clone(d.pickPeaks())
+		gotClaim := slices.Clone(d.claim)
+		clear(d.claim)
+		want := pickPeaksSorted(d)
+		if fmt.Sprint(got) != fmt.Sprint(want) || !slices.Equal(gotClaim, d.claim) { // (NaN ratios print alike)
+			t.Fatalf("frame %d (%d bins): peaks %v, sorted loop's %v", frame, n, got, want)
+		}
+	}
+}
+
+// pickPeaksSorted is pickPeaks as it was: every hot bin sorted by ratio.
+func pickPeaksSorted(d *detector) []peak {
+	var order []int32
+	for k := range d.n {
+		if d.hot[k] {
+			order = append(order, int32(k))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ra, rb := d.s[a]/max(d.floor[a], d.least), d.s[b]/max(d.floor[b], d.least)
+		switch {
+		case ra > rb:
+			return -1
+		case ra < rb:
+			return 1
+		}
+		return 0
+	})
+	var peaks []peak
+	span := int(60e3 / (d.fs / float64(d.n)))
+	for _, k := range order {
+		if d.claim[k] || len(peaks) == 32 {
+			continue
+		}
+		peaks = append(peaks, d.claimPeak(int(k), span))
+	}
+	return peaks
 }
