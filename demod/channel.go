@@ -222,20 +222,31 @@ func (c *channelizer) clone(design []*halfband) {
 // per input sample nearest -freq; it returns the frequency tuned.
 func (c *channelizer) reset(freq float64) float64 {
 	k := math.Round(freq * mixBlock)
+	tuned := k / mixBlock
 	c.k = int(k) & (mixBlock - 1)
 	c.count = 0
 	c.osc = grow(c.osc, 2*mixBlock)
-	for j := range c.osc {
+	for j := range mixBlock {
 		c.osc[j] = mixTab[(j*c.k)&(mixBlock-1)]
 	}
+	// Its period divides mixBlock.
+	copy(c.osc[mixBlock:], c.osc[:mixBlock])
 	for _, h := range c.stages {
 		h.reset()
 	}
-	return k / mixBlock
+	return tuned
 }
+
+// tuning is the frequency channelizer.reset(freq) tunes to.
+func tuning(freq float64) float64 { return math.Round(freq*mixBlock) / mixBlock }
 
 // process mixes and decimates x, appending to out.
 func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
+	return c.processDC(x, 0, out)
+}
+
+// processDC is process of x less the DC offset dc.
+func (c *channelizer) processDC(x []complex64, dc complex64, out []complex64) []complex64 {
 	for len(x) > 0 {
 		blk := min(len(x), mixBlock)
 		var m []complex64
@@ -246,7 +257,11 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		if dc != 0 {
+			mixOscDC(m[:blk], x[:blk], c.osc[c.count:c.count+blk], dc)
+		} else {
+			mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
+		}
 		c.count = (c.count + blk) & (mixBlock - 1)
 		x = x[blk:]
 		for i, h := range c.stages {
@@ -272,20 +287,42 @@ func extend(s []complex64, n int) ([]complex64, []complex64) {
 // recurrence is latency-bound otherwise) and returns the next oscillator
 // value, renormalised.
 func mix4(dst, x []complex64, osc, step complex128) complex128 {
+	o4, sr, si := mix4Start(osc, step)
+	n := len(x) &^ 3
+	dst = dst[:len(x)]
+	or0, oi0 := mix4Loop(dst[:n], x[:n], o4, sr, si)
+	return mix4End(dst, x, n, or0, oi0, step)
+}
+
+// mix4Pair is mix4 of x by two oscillators (dstA's and dstB's values
+// are mix4's): both recurrences in one pass, each hiding the other's
+// latency.
+func mix4Pair(dstA, dstB, x []complex64, oscA, stepA, oscB, stepB complex128) (complex128, complex128) {
+	oA, srA, siA := mix4Start(oscA, stepA)
+	oB, srB, siB := mix4Start(oscB, stepB)
+	n := len(x) &^ 3
+	dstA, dstB = dstA[:len(x)], dstB[:len(x)]
+	orA, oiA, orB, oiB := mix4PairLoop(dstA[:n], dstB[:n], x[:n], oA, srA, siA, oB, srB, siB)
+	return mix4End(dstA, x, n, orA, oiA, stepA), mix4End(dstB, x, n, orB, oiB, stepB)
+}
+
+// mix4Start returns mix4's four oscillators from osc (real and imaginary
+// parts) and the step of each over four samples, in float32.
+func mix4Start(osc, step complex128) ([8]float32, float32, float32) {
 	s2 := step * step
 	s4 := s2 * s2
 	o0 := osc
 	o1 := o0 * step
 	o2 := o0 * s2
 	o3 := o1 * s2
-	or0, oi0 := float32(real(o0)), float32(imag(o0))
-	or1, oi1 := float32(real(o1)), float32(imag(o1))
-	or2, oi2 := float32(real(o2)), float32(imag(o2))
-	or3, oi3 := float32(real(o3)), float32(imag(o3))
-	sr, si := float32(real(s4)), float32(imag(s4))
-	n := len(x) &^ 3
-	dst = dst[:len(x)]
-	or0, oi0 = mix4Loop(dst[:n], x[:n], [8]float32{or0, oi0, or1, oi1, or2, oi2, or3, oi3}, sr, si)
+	return [8]float32{float32(real(o0)), float32(imag(o0)), float32(real(o1)), float32(imag(o1)),
+		float32(real(o2)), float32(imag(o2)), float32(real(o3)), float32(imag(o3))}, float32(real(s4)), float32(imag(s4))
+}
+
+// mix4End mixes x[n:] into dst[n:] from the first oscillator's value
+// (or0, oi0) after the groups of four and returns the next value,
+// renormalised.
+func mix4End(dst, x []complex64, n int, or0, oi0 float32, step complex128) complex128 {
 	o := complex(float64(or0), float64(oi0))
 	for i := n; i < len(x); i++ {
 		dst[i] = x[i] * complex64(o)

@@ -84,6 +84,12 @@ type fskDemod struct {
 	// discriminator's estimate is not used.
 	wideDev float64
 	fitted  map[[2]int]*baudPlan // fittedPlan's, by rate and deviation (kHz)
+
+	// the symbol-rate lines of quickSync (per moving-sum length and rate)
+	// and blockLines (per rate)
+	lines    []*symbolLine
+	blkLines []*blockLine
+	heads    [][]float32 // orderRates' moving sums of the head, per plan
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,

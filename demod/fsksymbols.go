@@ -262,12 +262,7 @@ func (f *fskDemod) discriminate(est, L int) {
 	d, m := f.d, f.m
 	if est > 0 {
 		d[0] = 0
-	}
-	for i := 1; i < est; i++ {
-		a, b := z[i], z[i-1]
-		re := real(a)*real(b) + imag(a)*imag(b)
-		im := imag(a)*real(b) - real(a)*imag(b)
-		d[i] = fastAtan2(im, re)
+		phaseSteps(d[1:est], z[:est])
 	}
 	var acc float32
 	invL := 1 / float32(L)
@@ -286,7 +281,7 @@ func (f *fskDemod) discriminate(est, L int) {
 // pull-in), then at a whole symbol.
 func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64) {
 	for _, lag := range [2]int{max(1, L/2), L} {
-		f.correlate(end, L, wp, wm)
+		f.correlateTones(end, L, wp, wm, false)
 		f.markWinners(end)
 		qp, qm := f.winnerTurns(lo, end, lag)
 		// With a low modulation index (under 1: tones closer than the
@@ -314,27 +309,23 @@ func (f *fskDemod) refineTones(lo, end, L int, wp, wm float64) (float64, float64
 // correlate runs the two tone correlators (one symbol long, at tones wp
 // and wm) over f.z[:end] into f.cp and f.cm, and their energy difference
 // into f.s.
-func (f *fskDemod) correlate(end, L int, wp, wm float64) {
+func (f *fskDemod) correlate(end, L int, wp, wm float64) { f.correlateTones(end, L, wp, wm, true) }
+
+// correlateTones is correlate, without the energy difference unless
+// energy is set (f.s is then left as it was).
+func (f *fskDemod) correlateTones(end, L int, wp, wm float64, energy bool) {
 	n := len(f.z)
 	f.pp = grow(f.pp, n)
 	f.pm = grow(f.pm, n)
 	f.cp = grow(f.cp, n)
 	f.cm = grow(f.cm, n)
 	f.s = grow(f.s, n)
-	f.mixTone(f.pp[:end], wp)
-	f.mixTone(f.pm[:end], wm)
-	s := f.s
-	var ap, am complex128
-	for i := range end {
-		ap += complex128(f.pp[i])
-		am += complex128(f.pm[i])
-		if i >= L {
-			ap -= complex128(f.pp[i-L])
-			am -= complex128(f.pm[i-L])
-		}
-		f.cp[i], f.cm[i] = complex64(ap), complex64(am)
-		s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
+	f.mixTones(f.pp[:end], f.pm[:end], wp, wm)
+	var s []float32
+	if energy {
+		s = f.s[:end]
 	}
+	toneSums(f.cp[:end], f.cm[:end], s, f.pp[:end], f.pm[:end], L)
 }
 
 // mixTone writes f.z mixed down by w radians per sample to dst.
@@ -348,24 +339,23 @@ func (f *fskDemod) mixTone(dst []complex64, w float64) {
 	}
 }
 
+// mixTones is mixTone of f.z to two tones at once.
+func (f *fskDemod) mixTones(dstA, dstB []complex64, wA, wB float64) {
+	z := f.z
+	stA, stB := complex(math.Cos(-wA), math.Sin(-wA)), complex(math.Cos(-wB), math.Sin(-wB))
+	oA, oB := complex128(1), complex128(1)
+	for i0 := 0; i0 < len(dstA); i0 += 1024 {
+		i1 := min(len(dstA), i0+1024)
+		oA, oB = mix4Pair(dstA[i0:i1], dstB[i0:i1], z[i0:i1], oA, stA, oB, stB)
+	}
+}
+
 // markWinners sets f.won for the correlator windows up to end where one
 // tone clearly won (three times the other's energy): not transitions, and
 // not an unmodulated carrier between the tones.
 func (f *fskDemod) markWinners(end int) {
 	f.won = grow(f.won, end)
-	for i := range end {
-		a, b := f.cp[i], f.cm[i]
-		ep := real(a)*real(a) + imag(a)*imag(a)
-		em := real(b)*real(b) + imag(b)*imag(b)
-		switch {
-		case ep > 3*em:
-			f.won[i] = 1
-		case em > 3*ep:
-			f.won[i] = -1
-		default:
-			f.won[i] = 0
-		}
-	}
+	winners(f.won, f.cp[:end], f.cm[:end])
 }
 
 // winnerTurns sums, per tone, its correlator times the conjugate of its
@@ -418,20 +408,18 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 	blk := int(32 * sps)
 	nblk := (n + blk - 1) / blk
 	f.tblk = grow(f.tblk, nblk)
-	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
-	for j := range nblk {
-		ph := -2 * math.Pi * math.Mod(float64(j*blk), sps) / sps
-		o := complex(math.Cos(ph), math.Sin(ph))
-		var v complex128
-		for i := j * blk; i < min(n, (j+1)*blk); i++ {
-			a := float64(s[i])
-			if a < 0 {
-				a = -a
-			}
-			v += complex(a*real(o), a*imag(o))
-			o *= rot
+	line := f.blockLine(sps, min(n, maxBlockLine))
+	for j := 0; j < nblk; j++ {
+		a, e := j*blk, min(n, (j+1)*blk)
+		if e2 := e + blk; e2 <= min(n, len(line.osc)) {
+			// Two whole blocks: their sums side by side.
+			f.tblk[j], f.tblk[j+1] = lineSum2(s[a:e], line.osc[a:e], s[e:e2], line.osc[e:e2])
+			j++
+		} else if e <= len(line.osc) {
+			f.tblk[j] = lineSum(s[a:e], line.osc[a:e])
+		} else {
+			f.tblk[j] = line.blockSum(s[a:e], a)
 		}
-		f.tblk[j] = v
 	}
 }
 
@@ -446,6 +434,7 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	for t < float64(L-1) {
 		t += sps
 	}
+	jb := 0 // int(pred)/blk: pred grows, so it is followed, not divided
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
@@ -453,7 +442,10 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		f.soft = append(f.soft, v)
 		f.when = append(f.when, float32(t))
 		pred := t + sps
-		j := min(nblk-1, int(pred)/blk)
+		for int(pred) >= (jb+1)*blk {
+			jb++
+		}
+		j := min(nblk-1, jb)
 		g := f.taus[j]
 		g += math.Round((pred-g)/sps) * sps
 		e := g - pred

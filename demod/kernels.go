@@ -20,6 +20,17 @@ func mixOscGo(dst, x, osc []complex64) {
 	}
 }
 
+// mixOscDCGo writes (x[i]-dc)·osc[i] to dst: the sample less the DC
+// offset in float32, then mixOscGo's product.
+func mixOscDCGo(dst, x, osc []complex64, dc complex64) {
+	dst, osc = dst[:len(x)], osc[:len(x)]
+	for i, v := range x {
+		v -= dc
+		o := osc[i]
+		dst[i] = complex(real(v)*real(o)-imag(v)*imag(o), real(v)*imag(o)+imag(v)*real(o))
+	}
+}
+
 // firDecimGo is firDecim in Go.
 func firDecimGo(dst, buf []complex64, s int, taps []float32, decim int) int {
 	for k := range dst {

@@ -45,13 +45,25 @@ func maxAVX2(m float32, s *float32, n int) float32
 func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
 
 //go:noescape
+func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
+
+//go:noescape
 func stageAVX2(x, tw *complex64, n, half int)
 
 //go:noescape
 func mixOscAVX2(dst, src, osc *complex64, n int)
 
 //go:noescape
+func mixOscDCAVX2(dst, src, osc *complex64, n int, dc complex64)
+
+//go:noescape
 func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
+
+//go:noescape
+func deinterleaveAVX2(e, o, src *complex64, n int)
+
+//go:noescape
+func firDecimEOAVX2(dst, e, o *complex64, taps *float32, ntaps, nout int)
 
 //go:noescape
 func firDecim2AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
@@ -97,9 +109,22 @@ func mixOsc(dst, x, osc []complex64) {
 	mixOscGo(dst, x, osc)
 }
 
+// mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
+func mixOscDC(dst, x, osc []complex64, dc complex64) {
+	if n := len(x) &^ 3; useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscDCAVX2(&dst[0], &x[0], &osc[0], n, dc)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
+	mixOscDCGo(dst, x, osc, dc)
+}
+
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
 // and returns the next window's start.
 func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
+	if useAVX2 && decim == 2 && len(taps) >= 3 && len(taps)%2 == 1 && len(taps) < 2*eoSpare {
+		return firDecim2EO(dst, buf, s, taps)
+	}
 	if useAVX2 && (decim == 1 || decim == 2) && len(taps) >= 3 && len(taps)%2 == 1 {
 		n := len(dst) &^ 3
 		if decim == 2 {
@@ -117,6 +142,36 @@ func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 		}
 	}
 	return firDecimGo(dst, buf, s, taps, decim)
+}
+
+// eoChunk is how many outputs firDecim2EO computes from one split of its
+// input; eoSpare the samples of each parity its windows reach past them.
+const eoChunk, eoSpare = 256, 128
+
+// firDecim2EO is firDecim by two (taps odd, fewer than 2·eoSpare): the
+// input split by parity, eoChunk outputs' worth at a time, then
+// firDecimEOAVX2 (see firDecimGo).
+func firDecim2EO(dst, buf []complex64, s int, taps []float32) int {
+	h := len(taps) / 2
+	var e, o [eoChunk + eoSpare]complex64
+	for len(dst) >= 4 {
+		c := min(len(dst), eoChunk) &^ 3
+		// e[:c+h] and o[:c+h-1]: the windows of outputs s, s+2, …
+		// reach buf[s+2(c-1)+2h] at most.
+		ne, no := c+h, c+h-1
+		w := buf[s : s+2*(c-1)+2*h+1]
+		m := no &^ 3
+		deinterleaveAVX2(&e[0], &o[0], &w[0], m)
+		for ; m < no; m++ {
+			e[m], o[m] = w[2*m], w[2*m+1]
+		}
+		if m < ne {
+			e[m] = w[2*m]
+		}
+		firDecimEOAVX2(&dst[0], &e[0], &o[0], &taps[0], len(taps), c)
+		dst, s = dst[c:], s+2*c
+	}
+	return firDecimGo(dst, buf, s, taps, 2)
 }
 
 // halfbandOut is halfband.filter's loop for c and pairs (the centre tap
@@ -187,6 +242,20 @@ func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, floa
 	_ = dst[len(x)-1]
 	mix4AVX2(&dst[0], &x[0], len(x), &o, complex(sr, si))
 	return real(o[0]), imag(o[0])
+}
+
+// mix4PairLoop is mix4Loop for two oscillators over the same samples.
+func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, oscB [8]float32, srB, siB float32) (float32, float32, float32, float32) {
+	if !useAVX2 || len(x) == 0 {
+		orA, oiA := mix4Go(dstA, x, oscA, srA, siA)
+		orB, oiB := mix4Go(dstB, x, oscB, srB, siB)
+		return orA, oiA, orB, oiB
+	}
+	oa := [4]complex64{complex(oscA[0], oscA[1]), complex(oscA[2], oscA[3]), complex(oscA[4], oscA[5]), complex(oscA[6], oscA[7])}
+	ob := [4]complex64{complex(oscB[0], oscB[1]), complex(oscB[2], oscB[3]), complex(oscB[4], oscB[5]), complex(oscB[6], oscB[7])}
+	_, _ = dstA[len(x)-1], dstB[len(x)-1]
+	mix4PairAVX2(&dstA[0], &dstB[0], &x[0], len(x), &oa, &ob, complex(srA, siA), complex(srB, siB))
+	return real(oa[0]), imag(oa[0]), real(ob[0]), imag(ob[0])
 }
 
 // stage runs one radix-2 FFT stage over x in blocks of 2·len(tw):

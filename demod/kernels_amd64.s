@@ -117,6 +117,35 @@ mixloop:
 	VZEROUPPER
 	RET
 
+// func mixOscDCAVX2(dst, src, osc *complex64, n int, dc complex64)
+// mixOscAVX2 of src[i]-dc (the difference in float32).
+TEXT ·mixOscDCAVX2(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         osc+16(FP), DX
+	MOVQ         n+24(FP), CX
+	VMOVSD       dc+32(FP), X5
+	VBROADCASTSD X5, Y5
+
+mixdcloop:
+	VMOVUPS   (DX), Y0
+	VMOVUPS   (SI), Y1
+	VSUBPS    Y5, Y1, Y1
+	VMOVSLDUP Y1, Y2
+	VMOVSHDUP Y1, Y3
+	VPERMILPS $0xB1, Y0, Y4
+	VMULPS    Y0, Y2, Y2
+	VMULPS    Y4, Y3, Y3
+	VADDSUBPS Y3, Y2, Y2
+	VMOVUPS   Y2, (DI)
+	ADDQ      $32, DX
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	SUBQ      $4, CX
+	JNZ       mixdcloop
+	VZEROUPPER
+	RET
+
 // func firDecim1AVX2(dst, src *complex64, taps *float32, ntaps, nout int)
 // For k < nout (a positive multiple of 4): dst[k] = dotSym(taps, src[k:k+ntaps])
 // (ntaps odd, at least 3), four outputs at a time, each lane with
@@ -266,6 +295,105 @@ firDecim2AVX2center:
 	ADDQ         $64, SI
 	SUBQ         $4, CX
 	JNZ          firDecim2AVX2group
+	VZEROUPPER
+	RET
+
+// func deinterleaveAVX2(e, o, src *complex64, n int)
+// For m < n (a positive multiple of 4): e[m] = src[2m], o[m] = src[2m+1].
+TEXT ·deinterleaveAVX2(SB), NOSPLIT, $0-32
+	MOVQ e+0(FP), DI
+	MOVQ o+8(FP), R8
+	MOVQ src+16(FP), SI
+	MOVQ n+24(FP), CX
+
+deintloop:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VUNPCKLPD Y1, Y0, Y2 // 0 4 2 6
+	VUNPCKHPD Y1, Y0, Y3 // 1 5 3 7
+	VPERMPD   $0xD8, Y2, Y2
+	VPERMPD   $0xD8, Y3, Y3
+	VMOVUPS   Y2, (DI)
+	VMOVUPS   Y3, (R8)
+	ADDQ      $64, SI
+	ADDQ      $32, DI
+	ADDQ      $32, R8
+	SUBQ      $4, CX
+	JNZ       deintloop
+	VZEROUPPER
+	RET
+
+// func firDecimEOAVX2(dst, e, o *complex64, taps *float32, ntaps, nout int)
+// firDecim2AVX2 from the window's samples split by parity (e[m] =
+// src[2m], o[m] = src[2m+1]): tap j of output k is e[k+j/2] (j even) or
+// o[k+(j-1)/2] (j odd), so four outputs' samples at a tap are one load,
+// and the lanes stay in order. The same operations as dotSym in its
+// order. It reads e[:nout+ntaps/2] and o[:nout+ntaps/2-1].
+TEXT ·firDecimEOAVX2(SB), NOSPLIT, $0-48
+	MOVQ         dst+0(FP), DI
+	MOVQ         e+8(FP), SI
+	MOVQ         o+16(FP), R9
+	MOVQ         taps+24(FP), DX
+	MOVQ         ntaps+32(FP), R8
+	MOVQ         nout+40(FP), CX
+	MOVQ         R8, R11
+	SHRQ         $1, R11 // h
+	// The centre tap h: e[k+h/2] (h even) or o[k+(h-1)/2] (h odd).
+	MOVQ         R11, R12
+	SHRQ         $1, R12
+	SHLQ         $3, R12
+	MOVQ         SI, R14
+	TESTQ        $1, R11
+	CMOVQNE      R9, R14
+	VBROADCASTSS (DX)(R11*4), Y15
+
+eogroup:
+	VXORPS Y0, Y0, Y0 // r0, i0 per lane
+	VXORPS Y1, Y1, Y1 // r1, i1
+	XORQ   BX, BX     // tap k
+	XORQ   AX, AX     // k/2
+	MOVQ   R11, R13   // (ntaps-1-k)/2
+
+eopairs:
+	LEAQ         2(BX), R10
+	CMPQ         R10, R11
+	JGT          eotail
+	VMOVUPS      (SI)(AX*8), Y3
+	VADDPS       (SI)(R13*8), Y3, Y3 // taps k, ntaps-1-k
+	VMOVUPS      (R9)(AX*8), Y8
+	VADDPS       -8(R9)(R13*8), Y8, Y8 // taps k+1, ntaps-2-k
+	VBROADCASTSS (DX)(BX*4), Y5
+	VBROADCASTSS 4(DX)(BX*4), Y6
+	VMULPS       Y5, Y3, Y3
+	VMULPS       Y6, Y8, Y8
+	VADDPS       Y3, Y0, Y0
+	VADDPS       Y8, Y1, Y1
+	ADDQ         $2, BX
+	INCQ         AX
+	DECQ         R13
+	JMP          eopairs
+
+eotail:
+	CMPQ         BX, R11
+	JGE          eocenter
+	VMOVUPS      (SI)(AX*8), Y3
+	VADDPS       (SI)(R13*8), Y3, Y3
+	VBROADCASTSS (DX)(BX*4), Y5
+	VMULPS       Y5, Y3, Y3
+	VADDPS       Y3, Y0, Y0
+
+eocenter:
+	VMOVUPS (R14)(R12*1), Y3
+	VMULPS  Y15, Y3, Y3
+	VADDPS  Y1, Y0, Y0
+	VADDPS  Y3, Y0, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	ADDQ    $32, R9
+	ADDQ    $32, R14
+	SUBQ    $4, CX
+	JNZ     eogroup
 	VZEROUPPER
 	RET
 
@@ -968,6 +1096,59 @@ mix4loop:
 	SUBQ      $4, CX
 	JNZ       mix4loop
 	VMOVUPS   Y0, (DX)
+	VZEROUPPER
+	RET
+
+// func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
+// mix4AVX2 of x into dstA and dstB with two oscillator sets, each with
+// mix4AVX2's operations: the two recurrences in one loop.
+TEXT ·mix4PairAVX2(SB), NOSPLIT, $0-64
+	MOVQ         dstA+0(FP), DI
+	MOVQ         dstB+8(FP), R8
+	MOVQ         x+16(FP), SI
+	MOVQ         n+24(FP), CX
+	MOVQ         oscA+32(FP), DX
+	MOVQ         oscB+40(FP), R9
+	VMOVUPS      (DX), Y0
+	VMOVSD       stepA+48(FP), X1
+	VBROADCASTSD X1, Y1
+	VPERMILPS    $0xB1, Y1, Y2
+	VMOVUPS      (R9), Y9
+	VMOVSD       stepB+56(FP), X10
+	VBROADCASTSD X10, Y10
+	VPERMILPS    $0xB1, Y10, Y11
+
+mix4x2loop:
+	VMOVUPS   (SI), Y3
+	VMOVSLDUP Y3, Y4
+	VMOVSHDUP Y3, Y5
+	VPERMILPS $0xB1, Y0, Y6
+	VMULPS    Y0, Y4, Y7
+	VMULPS    Y6, Y5, Y8
+	VADDSUBPS Y8, Y7, Y7
+	VMOVUPS   Y7, (DI)
+	VPERMILPS $0xB1, Y9, Y12
+	VMULPS    Y9, Y4, Y13
+	VMULPS    Y12, Y5, Y14
+	VADDSUBPS Y14, Y13, Y13
+	VMOVUPS   Y13, (R8)
+	VMOVSLDUP Y0, Y7
+	VMOVSHDUP Y0, Y8
+	VMULPS    Y1, Y7, Y7
+	VMULPS    Y2, Y8, Y8
+	VADDSUBPS Y8, Y7, Y0
+	VMOVSLDUP Y9, Y13
+	VMOVSHDUP Y9, Y14
+	VMULPS    Y10, Y13, Y13
+	VMULPS    Y11, Y14, Y14
+	VADDSUBPS Y14, Y13, Y9
+	ADDQ      $32, SI
+	ADDQ      $32, DI
+	ADDQ      $32, R8
+	SUBQ      $4, CX
+	JNZ       mix4x2loop
+	VMOVUPS   Y0, (DX)
+	VMOVUPS   Y9, (R9)
 	VZEROUPPER
 	RET
 

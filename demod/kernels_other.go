@@ -9,6 +9,9 @@ func butterflies(a, b, tw []complex64) { butterfliesGo(a, b, tw) }
 // mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
 func mixOsc(dst, x, osc []complex64) { mixOscGo(dst, x, osc) }
 
+// mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
+func mixOscDC(dst, x, osc []complex64, dc complex64) { mixOscDCGo(dst, x, osc, dc) }
+
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
 // and returns the next window's start.
 func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
@@ -38,6 +41,13 @@ func maxOf(m float32, s []float32) float32 {
 // mix4Loop is mix4's loop over whole groups of four samples (see mix4Go).
 func mix4Loop(dst, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
 	return mix4Go(dst, x, osc, sr, si)
+}
+
+// mix4PairLoop is mix4Loop for two oscillators over the same samples.
+func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, oscB [8]float32, srB, siB float32) (float32, float32, float32, float32) {
+	orA, oiA := mix4Go(dstA, x, oscA, srA, siA)
+	orB, oiB := mix4Go(dstB, x, oscB, srB, siB)
+	return orA, oiA, orB, oiB
 }
 
 // stage runs one radix-2 FFT stage over x in blocks of 2·len(tw) (see

@@ -116,16 +116,21 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	if nb < 4 {
 		return bp, false
 	}
-	pw := pc.blocks[:0]
+	pw := grow(pc.blocks, nb)
 	var maxP float64
-	for j := range nb {
-		var s float64
-		for _, v := range bp.pz[j*bl : (j+1)*bl] {
-			s += float64(real(v)*real(v) + imag(v)*imag(v))
+	for j := 0; j < nb; j++ {
+		if j+1 < nb {
+			// Two blocks' sums side by side (each a chain of dependent
+			// additions, in its order).
+			s0, s1 := blockEnergies(bp.pz[j*bl:(j+1)*bl], bp.pz[(j+1)*bl:(j+2)*bl])
+			pw[j], pw[j+1] = s0/float64(bl), s1/float64(bl)
+			maxP = max(maxP, pw[j], pw[j+1])
+			j++
+			continue
 		}
-		p := s / float64(bl)
-		pw = append(pw, p)
-		maxP = max(maxP, p)
+		s0, _ := blockEnergies(bp.pz[j*bl:(j+1)*bl], nil)
+		pw[j] = s0 / float64(bl)
+		maxP = max(maxP, pw[j])
 	}
 	pc.blocks = pw
 	bp.pw = pw
@@ -143,6 +148,25 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	quiet := float64(pc.sorted[len(pw)/10])
 	bp.thr = max(2.5*bp.nin, min(bp.ookThr, 2.5*quiet))
 	return bp, true
+}
+
+// blockEnergies returns the energies of a and b (b nil or as long as
+// a), each summed in float64 in order.
+func blockEnergies(a, b []complex64) (float64, float64) {
+	var s0, s1 float64
+	if b == nil {
+		for _, v := range a {
+			s0 += float64(real(v)*real(v) + imag(v)*imag(v))
+		}
+		return s0, 0
+	}
+	b = b[:len(a)]
+	for i, v := range a {
+		w := b[i]
+		s0 += float64(real(v)*real(v) + imag(v)*imag(v))
+		s1 += float64(real(w)*real(w) + imag(w)*imag(w))
+	}
+	return s0, s1
 }
 
 // activeSpan returns the first and last blocks over thr; ok is false when
@@ -253,8 +277,9 @@ func (f *fskDemod) orderRates(pz []complex64, lead int) int {
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
 		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
+		f.headSums()
 		for i, p := range f.plans {
-			ok, off := f.quickSync(p)
+			ok, off := f.quickSync(p, f.heads[i])
 			f.offs[i] = off
 			if ok {
 				f.order = append(f.order, p)
@@ -278,11 +303,9 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	a := max(0, lead-int(0.0005*rate))
 	e := min(len(y), lead+int(160*rate/f.slowest))
 	f.hd = f.hd[:0]
-	for i := a + 1; i < e; i++ {
-		p, q := y[i], y[i-1]
-		re := real(p)*real(q) + imag(p)*imag(q)
-		im := imag(p)*real(q) - real(p)*imag(q)
-		f.hd = append(f.hd, fastAtan2(im, re))
+	if e-a > 1 {
+		f.hd = grow(f.hd, e-a-1)
+		phaseSteps(f.hd, y[a:e])
 	}
 }
 
@@ -291,16 +314,12 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 // looks for a sync word; it also returns the offset in Hz. It is cheap and
 // needs a decent SNR; when no rate shows one, every rate is demodulated in
 // full.
-func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
-	sps := f.hdRate / p.baud
-	L := max(2, int(math.Round(sps)))
+func (f *fskDemod) quickSync(p *baudPlan, m []float32) (bool, float64) {
+	sps, L := f.headSymbol(p)
 	n := len(f.hd)
 	if n < 40*L {
 		return false, 0
 	}
-	f.m = grow(f.m, n)
-	m := f.m
-	movingSum(m, f.hd, L)
 	f.vals = f.vals[:0]
 	for i := L; i < n; i += max(1, L/2) {
 		f.vals = append(f.vals, m[i])
@@ -308,7 +327,7 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	c0, c1 := twoMeans(f.vals)
 	off := (c0 + c1) / 2
 	f.soft = f.soft[:0]
-	for t := firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
+	for t := f.firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
 		i := int(t)
 		f.soft = append(f.soft, m[i]-off)
 	}
@@ -316,44 +335,69 @@ func (f *fskDemod) quickSync(p *baudPlan) (bool, float64) {
 	return f.r.fskRadio.syncIn(f.soft), float64(off) / float64(L) * f.hdRate / (2 * math.Pi)
 }
 
-// movingSum writes the sums of the last L values of src (fewer at the
-// start) to dst.
-func movingSum(dst, src []float32, L int) {
-	var acc float32
+// headSymbol returns quickSync's samples per symbol of plan p on the head
+// discriminator, and its moving sum's length.
+func (f *fskDemod) headSymbol(p *baudPlan) (float64, int) {
+	sps := f.hdRate / p.baud
+	return sps, max(2, int(math.Round(sps)))
+}
+
+// headSums writes the moving sums of the head discriminator over each
+// plan's symbol (quickSync's) to f.heads, three plans in one pass: each is
+// a chain of dependent float32 additions, and three chains side by side
+// take little longer than one.
+func (f *fskDemod) headSums() {
+	n := len(f.hd)
+	k := len(f.plans)
+	f.heads = grow(f.heads, k)
+	for i := range k {
+		f.heads[i] = grow(f.heads[i], n)
+	}
+	for i := 0; i < k; i += 3 {
+		a, b, c := i, min(i+1, k-1), min(i+2, k-1)
+		_, La := f.headSymbol(f.plans[a])
+		_, Lb := f.headSymbol(f.plans[b])
+		_, Lc := f.headSymbol(f.plans[c])
+		movingSums3(f.heads[a], f.heads[b], f.heads[c], f.hd, La, Lb, Lc)
+	}
+}
+
+// movingSums3 writes, for three lengths L0, L1, L2, the sums of the last
+// L values of src (fewer at the start) to d0, d1, d2 (which may be one
+// slice where the lengths are equal).
+func movingSums3(d0, d1, d2, src []float32, L0, L1, L2 int) {
+	n := len(src)
+	d0, d1, d2 = d0[:n], d1[:n], d2[:n]
+	var a0, a1, a2 float32
 	for i, v := range src {
-		acc += v
-		if i >= L {
-			acc -= src[i-L]
+		a0 += v
+		a1 += v
+		a2 += v
+		if i >= L0 {
+			a0 -= src[i-L0]
 		}
-		dst[i] = acc
+		if i >= L1 {
+			a1 -= src[i-L1]
+		}
+		if i >= L2 {
+			a2 -= src[i-L2]
+		}
+		d0[i], d1[i], d2[i] = a0, a1, a2
 	}
 }
 
 // firstSymbolEnd returns where, from index L on, the first symbol of the
 // moving sum m ends: the phase of the symbol-rate line of |m-off|.
-func firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
-	var v complex128
-	rot := complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))
-	o := complex128(1)
-	for i := L; i < len(m); i++ {
-		a := m[i] - off
-		if a < 0 {
-			a = -a
-		}
-		v += complex(float64(a)*real(o), float64(a)*imag(o))
-		o *= rot
-		if i&255 == 0 {
-			o /= complex(math.Hypot(real(o), imag(o)), 0)
+func (f *fskDemod) firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
+	var line *symbolLine
+	for _, l := range f.lines {
+		if l.L == L && l.sps == sps {
+			line = l
 		}
 	}
-	// o has turned (n-L) steps; the line's phase at index 0:
-	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
-	t := math.Mod(ph/(2*math.Pi)*sps, sps)
-	if t < 0 {
-		t += sps
+	if line == nil {
+		line = newSymbolLine(L, sps)
+		f.lines = append(f.lines, line)
 	}
-	for t < float64(L) {
-		t += sps
-	}
-	return t
+	return line.firstEnd(m, off)
 }

@@ -77,19 +77,17 @@ func twoMeans(v []float32) (float32, float32) {
 	}
 	sd = float32(math.Sqrt(float64(sd / float32(len(v)))))
 	c0, c1 := mean-sd, mean+sd
+	last := -1 // how many values were under mid in the round that set c0, c1
 	for range 10 {
 		mid := (c0 + c1) / 2
-		var s0, s1 float32
-		var n0, n1 int
-		for _, x := range v {
-			if x < mid {
-				s0 += x
-				n0++
-			} else {
-				s1 += x
-				n1++
-			}
+		if last >= 0 && countUnder(v, mid) == last {
+			// The values under mid grow with it: as many as last round
+			// are the same values, whose sums are the centres already
+			// set (the round would find them and stop).
+			break
 		}
+		s0, s1, n0 := splitSums(v, mid)
+		n1 := len(v) - n0
 		if n0 == 0 || n1 == 0 {
 			break
 		}
@@ -98,8 +96,42 @@ func twoMeans(v []float32) (float32, float32) {
 			break // converged: further rounds change nothing
 		}
 		c0, c1 = n0c, n1c
+		last = n0
 	}
 	return c0, c1
+}
+
+// countUnderGo returns how many of v's values are under mid.
+func countUnderGo(v []float32, mid float32) int {
+	n := 0
+	for _, x := range v {
+		var under int
+		if x < mid {
+			under = 1
+		}
+		n += under
+	}
+	return n
+}
+
+// splitSumsGo returns s0 and s1 plus the sums (in order, in float32) of
+// v's values under mid and of the others, and n0 plus how many are under.
+// Each value is added to both sums, masked to +0 for the one it is not in:
+// adding +0 changes no sum (neither starts as -0 nor becomes it), and
+// there is no branch to mispredict on noisy values.
+func splitSumsGo(v []float32, mid, s0, s1 float32, n0 int) (float32, float32, int) {
+	for _, x := range v {
+		var under uint32
+		if x < mid {
+			under = 1
+		}
+		b := math.Float32bits(x)
+		mask := -under
+		s0 += math.Float32frombits(b & mask)
+		s1 += math.Float32frombits(b &^ mask)
+		n0 += int(under)
+	}
+	return s0, s1, n0
 }
 
 // fastAtan2 approximates atan2(y, x) within about 0.0015 rad.

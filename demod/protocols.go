@@ -1,6 +1,8 @@
 package demod
 
 import (
+	"math/bits"
+
 	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
@@ -14,8 +16,10 @@ type protocolRadio struct {
 	decoders []protocol.Decoder
 	// bauds are the FSK symbol rates, of every protocol.
 	bauds []int
-	// sync are the FSK sync words, of every protocol.
-	sync []protocol.Sync
+	// sync are the FSK sync words, of every protocol; syncMasks their
+	// bits' and exact bits' masks (syncIn's).
+	sync      []protocol.Sync
+	syncMasks [][2]uint64
 	// longestSymbols is the longest FSK transmission in symbols (at its
 	// rate); longestSeconds the longest OOK transmission.
 	longestSymbols int
@@ -56,6 +60,10 @@ func newProtocolRadio(decoders []protocol.Decoder) protocolRadio {
 			p.packetGap = max(p.packetGap, r.OOK.Gap)
 		}
 		p.silence = max(p.silence, r.Silence)
+	}
+	for _, s := range p.sync {
+		all := uint64(1)<<uint(s.Bits) - 1
+		p.syncMasks = append(p.syncMasks, [2]uint64{all, all & (uint64(1)<<uint(s.Exact) - 1)})
 	}
 	return p
 }
@@ -100,19 +108,23 @@ func (p *protocolRadio) airSymbols(n int) int {
 }
 
 // syncIn reports whether hard decisions of soft symbols hold a sync word,
-// in either polarity.
+// in either polarity: whether, after some symbol, the last symbols' bits
+// (or their inverse) match one with their exact bits equal and at most
+// syncErrors of the others wrong (protocol.Sync.Errors).
 func (p *protocolRadio) syncIn(soft []float32) bool {
 	var sr uint64
 	for _, v := range soft {
-		sr <<= 1
+		var bit uint64
 		if v > 0 {
-			sr |= 1
+			bit = 1
 		}
-		for _, inv := range [2]uint64{0, ^uint64(0)} {
-			for _, s := range p.sync {
-				if e := s.Errors(sr ^ inv); e >= 0 && e <= syncErrors {
-					return true
-				}
+		sr = sr<<1 | bit
+		for i, s := range p.sync {
+			all, exact := p.syncMasks[i][0], p.syncMasks[i][1]
+			d := (sr ^ s.Pattern) & all // the inverse's differences: d ^ all
+			x := d & exact
+			if x == 0 && bits.OnesCount64(d) <= syncErrors || x == exact && bits.OnesCount64(d^all) <= syncErrors {
+				return true
 			}
 		}
 	}

@@ -1,0 +1,167 @@
+package demod
+
+import "math"
+
+// The symbol-rate lines the FSK demodulator's timing estimates correlate
+// with: oscillators whose values depend only on the rate and the sample
+// index, so they are computed once per receiver and kept in tables (the
+// same recurrences, so the same values), and a burst's loop multiplies by
+// table values instead of waiting on a chain of complex multiplications.
+
+// symbolLine is the oscillator at the symbol rate that firstSymbolEnd
+// turns through for one moving-sum length L and samples per symbol sps,
+// kept from burst to burst: osc[j] is its value at index L+j (the
+// recurrence o *= rot from 1 at index L, renormalised at every index that
+// is a multiple of 256), so a burst's head multiplies by table values
+// instead of waiting on a chain of complex multiplications.
+type symbolLine struct {
+	L   int
+	sps float64
+	rot complex128
+	osc []complex128
+	o   complex128 // the value at index L+len(osc)
+}
+
+func newSymbolLine(L int, sps float64) *symbolLine {
+	return &symbolLine{L: L, sps: sps, rot: complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps)), o: 1}
+}
+
+// upTo extends the table to index n (exclusive).
+func (l *symbolLine) upTo(n int) {
+	for i := l.L + len(l.osc); i < n; i++ {
+		l.osc = append(l.osc, l.o)
+		l.o *= l.rot
+		if i&255 == 0 {
+			l.o /= complex(math.Hypot(real(l.o), imag(l.o)), 0)
+		}
+	}
+}
+
+// firstEnd is firstSymbolEnd with this line.
+func (l *symbolLine) firstEnd(m []float32, off float32) float64 {
+	L, sps := l.L, l.sps
+	var v complex128
+	if len(m) > L {
+		l.upTo(len(m))
+		osc := l.osc[:len(m)-L]
+		for j, a := range m[L:] {
+			a -= off
+			if a < 0 {
+				a = -a
+			}
+			o := osc[j]
+			v += complex(float64(a)*real(o), float64(a)*imag(o))
+		}
+	}
+	// o has turned (n-L) steps; the line's phase at index 0:
+	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
+	t := math.Mod(ph/(2*math.Pi)*sps, sps)
+	if t < 0 {
+		t += sps
+	}
+	for t < float64(L) {
+		t += sps
+	}
+	return t
+}
+
+// blockLine is the oscillator blockLines turns through at sps samples per
+// symbol: in each block of int(32·sps) samples it starts at the phase
+// -2π·((block start) mod sps)/sps and turns by -2π/sps per sample. osc[i]
+// is its value at sample i.
+type blockLine struct {
+	sps float64
+	blk int
+	rot complex128
+	osc []complex128
+	o   complex128 // the value at index len(osc)
+}
+
+func newBlockLine(sps float64) *blockLine {
+	return &blockLine{sps: sps, blk: int(32 * sps), rot: complex(math.Cos(-2*math.Pi/sps), math.Sin(-2*math.Pi/sps))}
+}
+
+// upTo extends the table to index n (exclusive).
+func (l *blockLine) upTo(n int) {
+	for i := len(l.osc); i < n; i++ {
+		if i%l.blk == 0 {
+			ph := -2 * math.Pi * math.Mod(float64(i), l.sps) / l.sps
+			l.o = complex(math.Cos(ph), math.Sin(ph))
+		}
+		l.osc = append(l.osc, l.o)
+		l.o *= l.rot
+	}
+}
+
+// maxBlockLine is how far (samples) blockLine tables reach; blocks past
+// it turn their oscillator as they go (blockSum).
+const maxBlockLine = 8192
+
+// lineSum returns the sum of |s[i]|·osc[i].
+func lineSum(s []float32, osc []complex128) complex128 {
+	osc = osc[:len(s)]
+	var v complex128
+	for i, x := range s {
+		a := float64(x)
+		if a < 0 {
+			a = -a
+		}
+		o := osc[i]
+		v += complex(a*real(o), a*imag(o))
+	}
+	return v
+}
+
+// lineSum2 is lineSum of two blocks of one length at once (two chains of
+// dependent additions side by side).
+func lineSum2(s []float32, osc []complex128, s2 []float32, osc2 []complex128) (complex128, complex128) {
+	osc, s2, osc2 = osc[:len(s)], s2[:len(s)], osc2[:len(s)]
+	var v, v2 complex128
+	for i, x := range s {
+		a, a2 := float64(x), float64(s2[i])
+		if a < 0 {
+			a = -a
+		}
+		if a2 < 0 {
+			a2 = -a2
+		}
+		o, o2 := osc[i], osc2[i]
+		v += complex(a*real(o), a*imag(o))
+		v2 += complex(a2*real(o2), a2*imag(o2))
+	}
+	return v, v2
+}
+
+// blockSum is lineSum of the block of s starting at sample a (a multiple
+// of l.blk) with the oscillator turned sample by sample: the table's
+// values.
+func (l *blockLine) blockSum(s []float32, a int) complex128 {
+	ph := -2 * math.Pi * math.Mod(float64(a), l.sps) / l.sps
+	o := complex(math.Cos(ph), math.Sin(ph))
+	var v complex128
+	for _, x := range s {
+		a := float64(x)
+		if a < 0 {
+			a = -a
+		}
+		v += complex(a*real(o), a*imag(o))
+		o *= l.rot
+	}
+	return v
+}
+
+// blockLine returns the kept blockLine for sps, extended to n samples.
+func (f *fskDemod) blockLine(sps float64, n int) *blockLine {
+	var line *blockLine
+	for _, l := range f.blkLines {
+		if l.sps == sps {
+			line = l
+		}
+	}
+	if line == nil {
+		line = newBlockLine(sps)
+		f.blkLines = append(f.blkLines, line)
+	}
+	line.upTo(n)
+	return line
+}
