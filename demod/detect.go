@@ -27,6 +27,7 @@ type detector struct {
 	claim   []bool
 	peaks   []peak
 	order   []int32
+	ratio   []float32 // a hot bin's smoothed power over its floor (pickPeaks)
 	tmp     []float32
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
@@ -75,7 +76,7 @@ type peak struct {
 func newDetector(fs float64, n int, thrDB float64) *detector {
 	d := &detector{fs: fs, n: n, f: newFFT(n), win: make([]float32, n), buf: make([]complex64, n),
 		p: make([]float32, n), s: make([]float32, n), floor: make([]float32, n),
-		hot: make([]bool, n), claim: make([]bool, n), order: make([]int32, 0, n)}
+		hot: make([]bool, n), claim: make([]bool, n), ratio: make([]float32, n), order: make([]int32, 0, n)}
 	for i := range d.win {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
 		d.win[i] = float32(w)
@@ -294,20 +295,56 @@ func (d *detector) findHot() {
 }
 
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims
-// its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
+// its contiguous hot neighbours within ±60 kHz, at most 32 peaks. The
+// strongest is found by a scan over the hot bins for each peak (a frame
+// holds few); when two unclaimed bins tie for it, the order among them is
+// the sort's (sortedPeaks), as before.
 func (d *detector) pickPeaks() []peak {
 	d.order = d.order[:0]
 	for k := range d.n {
 		if d.hot[k] {
 			d.order = append(d.order, int32(k))
+			d.ratio[k] = d.s[k] / max(d.floor[k], d.least)
 		}
 	}
 	d.peaks = d.peaks[:0]
-	if len(d.order) == 0 {
-		return d.peaks
+	span := int(60e3 / (d.fs / float64(d.n)))
+	for len(d.peaks) < 32 {
+		best, tie := int32(-1), false
+		var br float32
+		for _, k := range d.order {
+			if d.claim[k] {
+				continue
+			}
+			switch r := d.ratio[k]; {
+			case r != r:
+				tie = true // unordered: the sort decides
+			case best < 0 || r > br:
+				best, br = k, r
+			}
+		}
+		for _, k := range d.order {
+			if !d.claim[k] && k != best && d.ratio[k] == br {
+				tie = true
+			}
+		}
+		if tie {
+			return d.sortedPeaks(span)
+		}
+		if best < 0 {
+			return d.peaks
+		}
+		d.peaks = append(d.peaks, d.claimPeak(int(best), span))
 	}
+	return d.peaks
+}
+
+// sortedPeaks goes on picking peaks in the order of the hot bins sorted by
+// their ratio to the floor, strongest first (the peaks picked so far
+// claimed their own bins).
+func (d *detector) sortedPeaks(span int) []peak {
 	slices.SortFunc(d.order, func(a, b int32) int {
-		ra, rb := d.s[a]/max(d.floor[a], d.least), d.s[b]/max(d.floor[b], d.least)
+		ra, rb := d.ratio[a], d.ratio[b]
 		switch {
 		case ra > rb:
 			return -1
@@ -316,7 +353,6 @@ func (d *detector) pickPeaks() []peak {
 		}
 		return 0
 	})
-	span := int(60e3 / (d.fs / float64(d.n)))
 	for _, k := range d.order {
 		if d.claim[k] || len(d.peaks) == 32 {
 			continue
