@@ -48,13 +48,12 @@ func (l *symbolLine) sum(m []float32, off float32) complex128 {
 	if len(m) > l.L {
 		l.upTo(len(m))
 		osc := l.osc[:len(m)-l.L]
-		for j, a := range m[l.L:] {
-			a -= off
-			if a < 0 {
-				a = -a
-			}
+		for j, x := range m[l.L:] {
+			// |x-off| without a branch (the sign changes with the
+			// symbols): a zero term's sign never shows in a sum from +0.
+			a := math.Abs(float64(x - off))
 			o := osc[j]
-			v += complex(float64(a)*real(o), float64(a)*imag(o))
+			v += complex(a*real(o), a*imag(o))
 		}
 	}
 	return v
@@ -95,12 +94,9 @@ func lineSums3(l [3]*symbolLine, m [3][]float32, off [3]float32) (v [3]complex12
 	if some < 0 {
 		return v
 	}
-	term := func(a, off float32, o complex128) complex128 {
-		a -= off
-		if a < 0 {
-			a = -a
-		}
-		return complex(float64(a)*real(o), float64(a)*imag(o))
+	term := func(x, off float32, o complex128) complex128 {
+		a := math.Abs(float64(x - off)) // as in sum
+		return complex(a*real(o), a*imag(o))
 	}
 	// A slot without a line runs another's values, and is dropped.
 	var s3 [3][]float32
@@ -170,10 +166,7 @@ func lineSum(s []float32, osc []complex128) complex128 {
 	osc = osc[:len(s)]
 	var v complex128
 	for i, x := range s {
-		a := float64(x)
-		if a < 0 {
-			a = -a
-		}
+		a := math.Abs(float64(x)) // as in symbolLine.sum
 		o := osc[i]
 		v += complex(a*real(o), a*imag(o))
 	}
@@ -186,13 +179,7 @@ func lineSum2(s []float32, osc []complex128, s2 []float32, osc2 []complex128) (c
 	osc, s2, osc2 = osc[:len(s)], s2[:len(s)], osc2[:len(s)]
 	var v, v2 complex128
 	for i, x := range s {
-		a, a2 := float64(x), float64(s2[i])
-		if a < 0 {
-			a = -a
-		}
-		if a2 < 0 {
-			a2 = -a2
-		}
+		a, a2 := math.Abs(float64(x)), math.Abs(float64(s2[i])) // as in symbolLine.sum
 		o, o2 := osc[i], osc2[i]
 		v += complex(a*real(o), a*imag(o))
 		v2 += complex(a2*real(o2), a2*imag(o2))
@@ -208,10 +195,7 @@ func (l *blockLine) blockSum(s []float32, a int) complex128 {
 	o := complex(math.Cos(ph), math.Sin(ph))
 	var v complex128
 	for _, x := range s {
-		a := float64(x)
-		if a < 0 {
-			a = -a
-		}
+		a := math.Abs(float64(x)) // as in symbolLine.sum
 		v += complex(a*real(o), a*imag(o))
 		o *= l.rot
 	}
