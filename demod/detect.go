@@ -149,13 +149,8 @@ func (d *detector) spectrum(x []complex64) bool {
 	// The bit patterns of the largest and smallest powers (non-negative
 	// floats order as their bits; a NaN, either sign, is over +Inf):
 	// smooth's exponent span, and whether the frame is finite.
-	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
-	for k, v := range d.buf {
-		pw := real(v)*real(v) + imag(v)*imag(v)
-		d.p[(k+h)&(n-1)] = pw
-		b := math.Float32bits(pw)
-		hiBits, loBits = max(hiBits, b), min(loBits, b)
-	}
+	hiBits, loBits := powers(d.p[h:n], d.buf[:h], 0, math.MaxUint32)
+	hiBits, loBits = powers(d.p[:h], d.buf[h:n], hiBits, loBits)
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
 	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {
 		// Every power is finite and their sum is under 2¹²⁷: finite.
