@@ -1,7 +1,9 @@
 package demod
 
 import (
+	"context"
 	"math"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"testing"
@@ -36,7 +38,15 @@ var cu8Table = func() (t [256]float32) {
 // a file reader does (iq.Decode), and reports the real-time factor. The centre
 // frequency is known (915 MHz), as it is from a SigMF meta or an rtl_sdr
 // file name, so only GridStream is searched.
-func benchCU8(b *testing.B, fs, center float64, rec []byte) {
+func benchCU8(b *testing.B, fs, center float64, rec []byte) { benchCU8Workers(b, fs, center, rec, 0) }
+
+// benchCU8Workers is benchCU8 with Config.Workers; the goroutine calling
+// Process carries the profile label stage=search (the workers' goroutines
+// label themselves), so a CPU profile tells what stays serial:
+// go tool pprof -tags.
+func benchCU8Workers(b *testing.B, fs, center float64, rec []byte, workers int) {
+	defer pprof.SetGoroutineLabels(context.Background())
+	labelStage("search")
 	dec := testDecoders(gridstream.Config{NoLearn: true})
 	buf := make([]complex64, 1<<16)
 	b.SetBytes(int64(len(rec)))
@@ -46,7 +56,7 @@ func benchCU8(b *testing.B, fs, center float64, rec []byte) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for range b.N {
-		rx, err := New(Config{SampleRate: fs, CenterFreq: center, Decoders: dec}, func(*frames.Message) { msgs++ })
+		rx, err := New(Config{SampleRate: fs, CenterFreq: center, Decoders: dec, Workers: workers}, func(*frames.Message) { msgs++ })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -113,6 +123,16 @@ func row250kRecording() []byte {
 // BenchmarkRow2M4 is issue 13's second row: 2.4 MS/s, ~27 bursts/s hopping
 // over ±1 MHz at all three rates (10–20 dB), two seconds.
 func BenchmarkRow2M4(b *testing.B) { benchCU8(b, 2.4e6, 915e6, row2M4Recording()) }
+
+// BenchmarkRow2M4Workers2 is BenchmarkRow2M4 with two workers: at
+// GOMAXPROCS=1 its CPU profile's stage labels give the serial fraction,
+// at GOMAXPROCS=2 its x_realtime the speed-up.
+func BenchmarkRow2M4Workers2(b *testing.B) {
+	benchCU8Workers(b, 2.4e6, 915e6, row2M4Recording(), 2)
+}
+
+// BenchmarkRow20MWorkers2 is BenchmarkRow20M with two workers.
+func BenchmarkRow20MWorkers2(b *testing.B) { benchCU8Workers(b, 20e6, 915e6, row20MRecording(), 2) }
 
 func row2M4Recording() []byte {
 	return cachedRecording("row2m4", 2.4e6, func() synth.Source {

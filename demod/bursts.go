@@ -19,6 +19,12 @@ type burst struct {
 	maxRatio  float32
 	floor     []float32 // the detector's noise floor around it when it started
 	floorAt   int       // the bin of floor[0]
+	// fed is the input samples given to the channel since it started and
+	// cut the channel's samples dropped (pieces demodulated): with a
+	// channel stage, y is the stage's and this is how long it is
+	// (ylen).
+	fed int64
+	cut int
 	// psum/pwsz is the weighted mean frequency of the peaks 35–140 kHz
 	// away, about as strong, that showed in its first frames: the other
 	// lobe of a wide burst (two tones far apart show as two peaks), or a
@@ -38,6 +44,11 @@ func (r *Receiver) frame() {
 // peaks.
 func (r *Receiver) analyzeFrame() []peak {
 	r.det.holdDC = r.burstAtDC()
+	if r.ahead != nil {
+		if f := r.ahead.take(r.pos); f != nil {
+			return r.det.analyzeTransformed(f)
+		}
+	}
 	return r.det.analyze(r.newestFrame())
 }
 
@@ -187,7 +198,7 @@ func (r *Receiver) endBursts() {
 			r.finish(b)
 			continue
 		}
-		if len(b.y) >= r.maxLen {
+		if r.ylen(b) >= r.maxLen {
 			r.demodPiece(b)
 		}
 		live = append(live, b)
@@ -199,12 +210,26 @@ func (r *Receiver) endBursts() {
 // demodPiece demodulates what there is of a burst and keeps an overlap as
 // long as the longest frame to go on with.
 func (r *Receiver) demodPiece(b *burst) {
-	r.demod(b)
-	ov := min(len(b.y), int(0.16*r.fs1))
-	cut := len(b.y) - ov
-	copy(b.y, b.y[cut:])
-	b.y = b.y[:ov]
+	n := r.ylen(b)
+	ov := min(n, int(0.16*r.fs1))
+	cut := n - ov
+	if r.ch != nil {
+		r.demodAsync(b, cut)
+		b.cut += cut
+	} else {
+		r.demod(b)
+		copy(b.y, b.y[cut:])
+		b.y = b.y[:ov]
+	}
 	b.start += int64(cut * r.d1)
+}
+
+// ylen is how many samples a burst's channel holds.
+func (r *Receiver) ylen(b *burst) int {
+	if r.ch != nil {
+		return int(b.fed/int64(r.d1)) - b.cut
+	}
+	return len(b.y)
 }
 
 // startBurst follows a new burst from a peak, its samples from the
@@ -214,7 +239,10 @@ func (r *Receiver) startBurst(pk peak) {
 	if k := len(r.free); k > 0 {
 		b = r.free[k-1]
 		r.free = r.free[:k-1]
-	} else {
+	} else if r.ch != nil {
+		b = r.ch.takeFreed()
+	}
+	if b == nil {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
 	}
@@ -224,18 +252,27 @@ func (r *Receiver) startBurst(pk peak) {
 	b.misses, b.maxRatio = 0, pk.ratio
 	b.floorAt, b.floor = r.det.saveFloor(pk.freq, b.floor)
 	b.psum, b.pwsz = 0, 0
-	b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
-	b.y = b.y[:0]
 	b.began = r.pos
 	b.start = max(0, r.pos-int64(r.look))
 	if r.det.frames <= 6 {
 		// Right after the noise floor's start-up a burst may have begun
 		// before the first frame that could see it: take the whole ring.
-		b.start = max(0, r.pos-int64(len(r.ring))+1)
+		b.start = max(0, r.pos-r.lookRing+1)
 	}
 	// Align the start to the decimation phase.
 	b.start -= b.start % int64(r.d1)
-	r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
+	if r.ch != nil {
+		b.tuned = tuning(pk.freq/r.fs) * r.fs
+		from := max(b.start, r.pos-r.lookRing, 0)
+		b.fed, b.cut = r.pos-from, 0
+		c := chanCmd{op: chanStart, n: 1, lo: from, hi: r.pos, dc: complex64(r.det.dc), freq: pk.freq / r.fs}
+		c.bursts[0] = b
+		r.ch.send(&c)
+	} else {
+		b.tuned = b.ex.reset(pk.freq/r.fs) * r.fs
+		b.y = b.y[:0]
+		r.ringRead(b.start, func(s []complex64) { r.extract(b, s) })
+	}
 	r.active = append(r.active, b)
 }
 
@@ -265,6 +302,10 @@ func (r *Receiver) ended(b *burst) {
 
 // finish demodulates a burst that has ended.
 func (r *Receiver) finish(b *burst) {
+	if r.ch != nil {
+		r.demodAsync(b, -1)
+		return
+	}
 	if len(b.y) > 0 {
 		r.demod(b)
 	}

@@ -222,6 +222,7 @@ func (c *channelizer) clone(design []*halfband) {
 // per input sample nearest -freq; it returns the frequency tuned.
 func (c *channelizer) reset(freq float64) float64 {
 	k := math.Round(freq * mixBlock)
+	tuned := k / mixBlock
 	c.k = int(k) & (mixBlock - 1)
 	c.count = 0
 	c.osc = grow(c.osc, 2*mixBlock)
@@ -233,8 +234,11 @@ func (c *channelizer) reset(freq float64) float64 {
 	for _, h := range c.stages {
 		h.reset()
 	}
-	return k / mixBlock
+	return tuned
 }
+
+// tuning is the frequency channelizer.reset(freq) tunes to.
+func tuning(freq float64) float64 { return math.Round(freq*mixBlock) / mixBlock }
 
 // process mixes and decimates x, appending to out.
 func (c *channelizer) process(x []complex64, out []complex64) []complex64 {

@@ -69,7 +69,7 @@ func (l *burstList) add(f []byte, snr float64) {
 		k := int(l.maxOff / 100e3)
 		off += float64(rng.IntN(2*k+1)-k) * 100e3
 	}
-	l.bursts = append(l.bursts, synth.Burst{Start: int64(l.t * l.fs), StartFrac: rng.Float64(), GridStream: &synth.GridStreamBurst{
+	l.bursts = append(l.bursts, synth.Burst{Start: int64(l.t * l.fs), StartFrac: rng.Float64(), FSK: &synth.FSKBurst{
 		Frame: f, Trailer: 0x04, Version: 4 + rng.IntN(2), PreambleBits: 16 + rng.IntN(37), Baud: l.baud,
 		FreqOffset: off, Invert: rng.IntN(2) == 0, BT: 0.5, ClockPPM: rng.Float64()*40 - 20, SNRdB: snr}})
 	l.t += float64(len(f)+8)*10/l.baud + 0.005 + 0.01*rng.Float64()
@@ -93,7 +93,7 @@ func newMeterTraffic(fs, baud, snr, maxOff float64, long bool, count int, seed u
 		} else {
 			off = rng.Float64()*6e3 - 3e3
 		}
-		s.bursts = append(s.bursts, synth.Burst{Start: int64(t * fs), StartFrac: rng.Float64(), GridStream: &synth.GridStreamBurst{
+		s.bursts = append(s.bursts, synth.Burst{Start: int64(t * fs), StartFrac: rng.Float64(), FSK: &synth.FSKBurst{
 			Frame: f, Trailer: 0x04, Version: 4 + rng.IntN(2), PreambleBits: 16 + rng.IntN(37), Baud: baud,
 			FreqOffset: off, Invert: rng.IntN(2) == 0, BT: 0.5, ClockPPM: rng.Float64()*40 - 20, SNRdB: snr}})
 		t += float64(len(f)+8)*10/baud + 0.005 + 0.01*rng.Float64()
@@ -142,13 +142,13 @@ func runMeters(t testing.TB, fs float64, src *meterTraffic, correct bool, seed u
 	var r chaseResult
 	for i, b := range src.bursts {
 		if i >= src.intro {
-			want[key(hexUpper(b.GridStream.Frame))]++
+			want[key(hexUpper(b.FSK.Frame))]++
 			r.sent++
 		}
 	}
 	intro := map[string]bool{}
 	for _, b := range src.bursts[:src.intro] {
-		intro[key(hexUpper(b.GridStream.Frame))] = true
+		intro[key(hexUpper(b.FSK.Frame))] = true
 	}
 	for _, m := range msgs {
 		k := key(m.Raw)

@@ -54,8 +54,8 @@ type recordTruth struct {
 
 func (r *recordTruth) Next() (synth.Burst, bool) {
 	b, ok := r.src.Next()
-	if ok && b.GridStream != nil {
-		*r.out = append(*r.out, synth.Truth{Frame: b.GridStream.Frame, SNRdB: b.GridStream.SNRdB, Baud: int(b.GridStream.Baud)})
+	if ok && b.FSK != nil {
+		*r.out = append(*r.out, synth.Truth{Frame: b.FSK.Frame, SNRdB: b.FSK.SNRdB, Baud: int(b.FSK.Baud)})
 	}
 	return b, ok
 }

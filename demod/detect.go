@@ -1,10 +1,12 @@
 package demod
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"math/cmplx"
 	"slices"
+	"unsafe"
 )
 
 // detector finds bursts in the band: a Hann-windowed FFT of one frame of
@@ -28,6 +30,7 @@ type detector struct {
 	peaks   []peak
 	order   []int32
 	ratio   []float32 // a hot bin's smoothed power over its floor (pickPeaks)
+	live    []int32   // pickByScan's unclaimed hot bins
 	tmp     []float32
 	noise   float64 // noisePower's value at frame noiseAt
 	noiseAt int
@@ -40,8 +43,11 @@ type detector struct {
 	winDC [5]complex128
 	dcPow float32 // the DC offset's power in the bins it was taken out of
 	// span is the binades between the frame's largest and smallest bin
-	// powers (smooth sums exactly when it is small).
-	span int
+	// powers (smooth sums exactly when it is small); blkHi and blkLo are the
+	// largest and smallest power's bits in each run of 8 bins (it also
+	// sums exactly when every two neighbouring runs span few binades).
+	span         int
+	blkHi, blkLo []uint32
 	// holdDC keeps the DC estimate as it is this frame: a burst covers
 	// 0 Hz, and its own mean is no DC offset of the receiver's. A frame's
 	// mean waits in dcWait for dcDelay frames before it counts, and is
@@ -76,7 +82,8 @@ type peak struct {
 func newDetector(fs float64, n int, thrDB float64) *detector {
 	d := &detector{fs: fs, n: n, f: newFFT(n), win: make([]float32, n), buf: make([]complex64, n),
 		p: make([]float32, n), s: make([]float32, n), floor: make([]float32, n),
-		hot: make([]bool, n), claim: make([]bool, n), ratio: make([]float32, n), order: make([]int32, 0, n)}
+		blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8),
+		hot: make([]bool, n), claim: make([]bool, n), order: make([]int32, 0, n)}
 	for i := range d.win {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*(float64(i)+0.5)/float64(n))
 		d.win[i] = float32(w)
@@ -120,6 +127,12 @@ func (d *detector) analyze(x []complex64) []peak {
 		return d.peaks[:0]
 	}
 	d.smooth()
+	return d.afterSmooth()
+}
+
+// afterSmooth finishes analyze once the frame's powers are smoothed: the
+// noise floor and the peaks.
+func (d *detector) afterSmooth() []peak {
 	d.frames++
 	if d.frames <= 4 {
 		d.startFloor()
@@ -149,8 +162,13 @@ func (d *detector) spectrum(x []complex64) bool {
 	// The bit patterns of the largest and smallest powers (non-negative
 	// floats order as their bits; a NaN, either sign, is over +Inf):
 	// smooth's exponent span, and whether the frame is finite.
-	hiBits, loBits := powers(d.p[h:n], d.buf[:h], 0, math.MaxUint32)
-	hiBits, loBits = powers(d.p[:h], d.buf[h:n], hiBits, loBits)
+	// (n is a multiple of 8, and so is h: a run of 8 bins stays one.)
+	powerBlocks(d.p[h:n], d.buf[:h], d.blkHi[h>>3:], d.blkLo[h>>3:])
+	powerBlocks(d.p[:h], d.buf[h:n], d.blkHi[:h>>3], d.blkLo[:h>>3])
+	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
+	for j, bh := range d.blkHi {
+		hiBits, loBits = max(hiBits, bh), min(loBits, d.blkLo[j])
+	}
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
 	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {
 		// Every power is finite and their sum is under 2¹²⁷: finite.
@@ -202,7 +220,7 @@ func (d *detector) removeDC() {
 // frame's powers span few enough binades that no sum rounds, each window is
 // summed on its own: the same values, without the running sum's chain.
 func (d *detector) smooth() {
-	if d.w == 2 && d.span <= exactSpan(2) {
+	if d.w == 2 && (d.span <= exactSpan(2) || runsExact(d.blkHi, d.blkLo, -1, -1)) {
 		smooth5(d.s[:d.n], d.p[:d.n])
 		return
 	}
@@ -225,6 +243,26 @@ func smoothRunning(s, p []float32, w int) {
 			acc -= float64(p[k-w])
 		}
 	}
+}
+
+// runsExact reports whether every two neighbouring runs of 8 bins (their
+// largest and smallest powers' bits hi and lo), but the pairs holding run
+// skipA or skipB, span at most exactSpan(2) binades. Then smooth's running
+// sum over 5 bins rounds nowhere either: each of its partial sums is a sum
+// of at most 6 neighbouring bins, which lie in two neighbouring runs, and
+// exactSpan's bound holds for them (a strong burst far from the weakest
+// bin does not make the sums round).
+func runsExact(hi, lo []uint32, skipA, skipB int) bool {
+	lim := exactSpan(2)
+	for j := 0; j+1 < len(hi); j++ {
+		if j == skipA || j+1 == skipA || j == skipB || j+1 == skipB {
+			continue
+		}
+		if int(max(hi[j], hi[j+1])>>23)-max(int(min(lo[j], lo[j+1])>>23), 1) > lim {
+			return false
+		}
+	}
+	return true
 }
 
 // exactSpan is the largest exponent span (binades between the largest
@@ -290,54 +328,40 @@ func (d *detector) findHot() {
 }
 
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims
-// its contiguous hot neighbours within ±60 kHz, at most 32 peaks. The
-// strongest is found by a scan over the hot bins for each peak (a frame
-// holds few); when two unclaimed bins tie for it, the order among them is
-// the sort's (sortedPeaks), as before.
+// its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
 func (d *detector) pickPeaks() []peak {
 	d.order = d.order[:0]
-	for k := range d.n {
-		if d.hot[k] {
-			d.order = append(d.order, int32(k))
-			d.ratio[k] = d.s[k] / max(d.floor[k], d.least)
+	// The hot bins, eight at a time (a bool is a byte, 0 or 1; n is a
+	// multiple of 8): most bins are cold.
+	hot := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.hot))), d.n)
+	for w := 0; w < d.n; w += 8 {
+		for v := binary.LittleEndian.Uint64(hot[w:]); v != 0; {
+			b := bits.TrailingZeros64(v) / 8
+			d.order = append(d.order, int32(w+b))
+			v &^= 0xff << (8 * b)
 		}
 	}
 	d.peaks = d.peaks[:0]
-	span := int(60e3 / (d.fs / float64(d.n)))
-	for len(d.peaks) < 32 {
-		best, tie := int32(-1), false
-		var br float32
-		for _, k := range d.order {
-			if d.claim[k] {
-				continue
-			}
-			switch r := d.ratio[k]; {
-			case r != r:
-				tie = true // unordered: the sort decides
-			case best < 0 || r > br:
-				best, br = k, r
-			}
-		}
-		for _, k := range d.order {
-			if !d.claim[k] && k != best && d.ratio[k] == br {
-				tie = true
-			}
-		}
-		if tie {
-			return d.sortedPeaks(span)
-		}
-		if best < 0 {
-			return d.peaks
-		}
-		d.peaks = append(d.peaks, d.claimPeak(int(best), span))
+	if len(d.order) == 0 {
+		return d.peaks
 	}
-	return d.peaks
-}
-
-// sortedPeaks goes on picking peaks in the order of the hot bins sorted by
-// their ratio to the floor, strongest first (the peaks picked so far
-// claimed their own bins).
-func (d *detector) sortedPeaks(span int) []peak {
+	// Each hot bin's ratio once (not in every comparison): the same
+	// comparisons, so the same order.
+	d.ratio = grow(d.ratio, d.n)
+	nan := false
+	for _, k := range d.order {
+		r := d.s[k] / max(d.floor[k], d.least)
+		d.ratio[k] = r
+		nan = nan || r != r
+	}
+	span := int(60e3 / (d.fs / float64(d.n)))
+	if !nan && d.pickByScan(span) {
+		return d.peaks
+	}
+	// Two unclaimed bins with the same ratio (or a NaN): their order is
+	// the sort's.
+	clear(d.claim)
+	d.peaks = d.peaks[:0]
 	slices.SortFunc(d.order, func(a, b int32) int {
 		ra, rb := d.ratio[a], d.ratio[b]
 		switch {
@@ -355,6 +379,42 @@ func (d *detector) sortedPeaks(span int) []peak {
 		d.peaks = append(d.peaks, d.claimPeak(int(k), span))
 	}
 	return d.peaks
+}
+
+// pickByScan is pickPeaks' greedy loop without the sort: the strongest
+// unclaimed hot bin, found by a scan, claims its peak, until none is left
+// or 32 are. A few peaks in a frame cost a few scans of the hot bins
+// instead of sorting them. The peaks are the sorted loop's as long as each
+// strongest bin is the only one of its ratio; it reports false when two
+// tie (the sort then decides their order).
+func (d *detector) pickByScan(span int) bool {
+	live := append(d.live[:0], d.order...)
+	defer func() { d.live = live[:0] }()
+	for len(live) > 0 && len(d.peaks) < 32 {
+		best, tie := 0, false
+		br := d.ratio[live[0]]
+		for i, k := range live[1:] {
+			switch r := d.ratio[k]; {
+			case r > br:
+				best, br, tie = i+1, r, false
+			case r == br:
+				tie = true
+			}
+		}
+		if tie {
+			return false
+		}
+		d.peaks = append(d.peaks, d.claimPeak(int(live[best]), span))
+		n := 0
+		for _, k := range live {
+			if !d.claim[k] {
+				live[n] = k
+				n++
+			}
+		}
+		live = live[:n]
+	}
+	return true
 }
 
 // claimPeak claims the hot bins around bin k (gaps of one bin bridged, at

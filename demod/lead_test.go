@@ -14,7 +14,7 @@ func TestCarrierLead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var list []synth.Burst
 	for i := range 12 {
-		list = append(list, synth.Burst{Start: int64(5000 + i*30000), GridStream: &synth.GridStreamBurst{
+		list = append(list, synth.Burst{Start: int64(5000 + i*30000), FSK: &synth.FSKBurst{
 			Frame: gridstream.RandomFrame(rng, 0x5FD6), Trailer: 4, Baud: []float64{9600, 19200, 38400}[i%3],
 			BT: 0.5, FreqOffset: float64(i%5-2) * 1e3, SNRdB: 6, CarrierLead: float64(i%4) * 0.0015, Invert: i%2 == 1,
 		}})

@@ -56,8 +56,8 @@ func runNGETrafficHook(t testing.TB, fs, center float64, tr synth.NGETraffic, ho
 	want := map[string]bool{}
 	var run ngeRun
 	for _, b := range bursts {
-		if b.NGE101 != nil {
-			want[hexUpper(bitio.Pack(b.NGE101.Bits))] = true
+		if b.OOKPacket != nil {
+			want[hexUpper(bitio.Pack(b.OOKPacket.Bits))] = true
 			run.sent++
 		}
 	}
@@ -186,10 +186,10 @@ func writeNGERecording(t *testing.T, path string, tr synth.NGETraffic) {
 	bursts := tr.Bursts()
 	var want strings.Builder
 	for _, b := range bursts {
-		if b.NGE101 == nil {
+		if b.OOKPacket == nil {
 			continue
 		}
-		p := b.NGE101.Bits
+		p := b.OOKPacket.Bits
 		id, ch := lsbFirst(p[12:20]), lsbFirst(p[9:12])+1
 		if p[8] == 0 {
 			fmt.Fprintf(&want, "%d %d gap %d\n", id, ch, lsbFirst(p[20:39]))

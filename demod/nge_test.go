@@ -25,7 +25,7 @@ func TestNGE101(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			pkt := nge101.NewPacket(0x5A, 3, tc.energy, tc.value, false)
 			src := synth.Bursts(
-				synth.Burst{Start: int64(0.02 * tc.fs), NGE101: &synth.NGE101Burst{Bits: pkt, FreqOffset: tc.offset, SNRdB: tc.snr, Repeats: 2}},
+				synth.Burst{Start: int64(0.02 * tc.fs), OOKPacket: &synth.OOKPacketBurst{Bits: pkt, FreqOffset: tc.offset, SNRdB: tc.snr, Repeats: 2}},
 			)
 			res := runScenario(t, tc.fs, tc.center, 3, src, Config{})
 			var got []*frames.Message

@@ -3,16 +3,15 @@
 package demod
 
 //go:noescape
-func powersAVX2(dst *float32, x *complex64, n int, hilo *[2]uint32)
+func powerBlocksAVX2(dst *float32, x *complex64, n int, hi, lo *uint32)
 
-// powers is powersGo, eight bins at a time where the CPU has AVX2.
-func powers(dst []float32, x []complex64, hi, lo uint32) (uint32, uint32) {
+// powerBlocks is powerBlocksGo, a run of 8 bins at a time in AVX2 where the
+// CPU has it.
+func powerBlocks(dst []float32, x []complex64, hi, lo []uint32) {
 	if n := len(x) &^ 7; useAVX2 && n > 0 {
-		_ = dst[n-1]
-		hilo := [2]uint32{hi, lo}
-		powersAVX2(&dst[0], &x[0], n, &hilo)
-		hi, lo = hilo[0], hilo[1]
-		dst, x = dst[n:], x[n:]
+		_, _, _ = dst[n-1], hi[n/8-1], lo[n/8-1]
+		powerBlocksAVX2(&dst[0], &x[0], n, &hi[0], &lo[0])
+		return
 	}
-	return powersGo(dst, x, hi, lo)
+	powerBlocksGo(dst, x, hi, lo)
 }

@@ -60,8 +60,10 @@ type Config struct {
 	// Input names the input in every message.
 	Input string
 	// Workers is how many goroutines demodulate bursts (0 or 1: the
-	// goroutine calling Process). The messages, their fields and their
-	// order are the same whatever the number.
+	// goroutine calling Process); with more than one, the search's
+	// transforms and the bursts' channels run beside them too. The
+	// messages, their fields and their order are the same whatever the
+	// number.
 	Workers int
 	// Start is when the input's first sample was taken, zero when unknown.
 	// Every message gets OffsetS, its frame's start in seconds from the
@@ -113,8 +115,12 @@ type Receiver struct {
 	ring  []complex64
 	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
 	rmask int64
-	look  int // lookback in samples when a burst starts
-	miss  int // frames without energy that end a burst
+	// lookRing is how far back (samples) the lookback ring reaches; the
+	// ring itself is longer when the channel stage reads it behind the
+	// search.
+	lookRing int64
+	look     int // lookback in samples when a burst starts
+	miss     int // frames without energy that end a burst
 
 	firstStage
 	power powerChannel
@@ -139,11 +145,14 @@ type Receiver struct {
 
 	burstMsgs []*frames.Message // messages of the burst being demodulated (OnBurst)
 
-	pool       *pool     // the workers (nil: demodulated by Process's caller)
-	turns      *turns    // a shard's: the pipelines' order
-	job        *demodJob // a shard's: the job being demodulated
-	inTurn     bool      // a shard's: job holds the pipelines
-	turnFailed int64     // a shard's: failedSoFar when its turn came (OnBurst)
+	pool       *pool        // the workers (nil: demodulated by Process's caller)
+	ch         *chanStage   // the bursts' channels on a goroutine of their own (nil: on Process's)
+	ahead      *searchAhead // with ch: the search's frames transformed a block at a time, in parallel
+	block      int          // with ch: samples written to the ring at once
+	turns      *turns       // a shard's: the pipelines' order
+	job        *demodJob    // a shard's: the job being demodulated
+	inTurn     bool         // a shard's: job holds the pipelines
+	turnFailed int64        // a shard's: failedSoFar when its turn came (OnBurst)
 }
 
 // New returns a Receiver that decodes through cfg.Decoders and calls emit
@@ -185,6 +194,23 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	r.dd = &dedup{}
 	if cfg.Workers > 1 {
 		r.pool = r.newPool(cfg.Workers)
+		if !r.searchOOK {
+			// The channel stage reads the ring behind the search. The
+			// ring holds a block being written, the lookback before it,
+			// and room for the stage to lag by two lookbacks; a block
+			// is at least minBlock samples (fewer hand-overs at low
+			// rates), and the ring no longer than it must be (the
+			// samples are still in the cache when the stage reads them).
+			r.ch = newChanStage(r)
+			r.block = max(int(r.lookRing), minBlock)
+			rs := 1
+			for rs < r.block+3*int(r.lookRing) {
+				rs <<= 1
+			}
+			r.ring = make([]complex64, rs)
+			r.rmask = int64(rs - 1)
+			r.ahead = newSearchAhead(r, max(1, cfg.Workers-1), r.block/r.hop+1)
+		}
 	}
 	return r, nil
 }
@@ -254,7 +280,12 @@ func (r *Receiver) designSearch() {
 	}
 	r.ring = make([]complex64, rs)
 	r.rmask = int64(rs - 1)
+	r.lookRing = int64(rs)
 }
+
+// minBlock is the fewest samples processBlocks writes and transforms at
+// once.
+const minBlock = 1 << 14
 
 // designLimits sets how long a burst is collected before it is demodulated
 // in pieces, how long it may last at all, and how long a delivered frame is
@@ -281,6 +312,10 @@ func (r *Receiver) Stats() Stats { return r.stats }
 // Process consumes the next samples.
 func (r *Receiver) Process(x []complex64) {
 	r.stats.Samples += int64(len(x))
+	if r.ch != nil {
+		r.processBlocks(x)
+		return
+	}
 	for len(x) > 0 {
 		k := min(len(x), r.hop-r.phase)
 		seg := x[:k]
@@ -323,9 +358,44 @@ func (r *Receiver) Process(x []complex64) {
 	}
 }
 
+// processBlocks is Process with a channel stage: a block of samples at a
+// time is written to the ring and its search frames transformed, both in
+// parallel;
+// then the frames are finished in order and the channels sent their
+// samples at each.
+func (r *Receiver) processBlocks(x []complex64) {
+	if !r.pool.running {
+		r.pool.start()
+	}
+	for len(x) > 0 {
+		bl := min(len(x), r.block)
+		r.ch.room(bl)
+		r.ahead.run(x[:bl], r.pos, r.hop)
+		for xb := x[:bl]; len(xb) > 0; {
+			k := min(len(xb), r.hop-r.phase)
+			r.stats.Channelized += int64(k * len(r.active))
+			for _, b := range r.active {
+				b.fed += int64(k)
+			}
+			r.pos += int64(k)
+			r.phase += k
+			xb = xb[k:]
+			if r.phase == r.hop {
+				r.phase = 0
+				r.ch.extract() // the samples before the frame, with the DC offset before it
+				r.frame()
+			}
+		}
+		x = x[bl:]
+	}
+	r.ch.extract()
+	r.ch.flush()
+	r.emitJobs(0)
+}
+
 // ringRead calls f with the ring's samples from input index from to r.pos.
 func (r *Receiver) ringRead(from int64, f func([]complex64)) {
-	from = max(from, r.pos-int64(len(r.ring)), 0)
+	from = max(from, r.pos-r.lookRing, 0)
 	for from < r.pos {
 		p := from & r.rmask
 		end := min(int64(len(r.ring)), p+(r.pos-from))

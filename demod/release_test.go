@@ -19,8 +19,8 @@ func TestFailedFrameReleasedAsGood(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	first, second := gridstream.FrameD5(rng, 0x7A31, 0x1D), gridstream.FrameD5(rng, 0x7A31, 0x21)
 	src := synth.Bursts(
-		synth.Burst{Start: 5000, GridStream: &synth.GridStreamBurst{Frame: first, Trailer: 4, FreqOffset: -20e3, SNRdB: 20}},
-		synth.Burst{Start: 5000 + int64(0.1*fs), GridStream: &synth.GridStreamBurst{Frame: second, Trailer: 4, FreqOffset: 30e3, SNRdB: 20}},
+		synth.Burst{Start: 5000, FSK: &synth.FSKBurst{Frame: first, Trailer: 4, FreqOffset: -20e3, SNRdB: 20}},
+		synth.Burst{Start: 5000 + int64(0.1*fs), FSK: &synth.FSKBurst{Frame: second, Trailer: 4, FreqOffset: 30e3, SNRdB: 20}},
 	)
 	gs, err := gridstream.NewDecoder(gridstream.Config{EmitFailed: true})
 	if err != nil {
@@ -84,7 +84,7 @@ func TestDeframerOptionsAsGiven(t *testing.T) {
 			t.Fatal(err)
 		}
 		g := synth.New(synth.Config{SampleRate: fs, Seed: 9}, synth.Bursts(synth.Burst{Start: 5000,
-			GridStream: &synth.GridStreamBurst{Frame: frame, Trailer: 4, PreambleBits: 20, SNRdB: 20}}))
+			FSK: &synth.FSKBurst{Frame: frame, Trailer: 4, PreambleBits: 20, SNRdB: 20}}))
 		buf := make([]complex64, 20000)
 		for {
 			k, err := g.Read(buf)

@@ -154,3 +154,61 @@ func TestSpectrumFinite(t *testing.T) {
 		}
 	}
 }
+
+// TestSmoothRunsExact: when every two neighbouring runs of 8 bins span at
+// most exactSpan binades (runsExact), the 5-bin windows summed one by one
+// are the running sum's values bit for bit however far apart the frame's
+// largest and smallest powers are (a strong burst far from the weakest
+// bin); frames whose runs drift by up to the limit, subnormal runs among
+// them, and with neighbouring runs just over it, which runsExact refuses.
+func TestSmoothRunsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	lim := exactSpan(2)
+	checked, refused := 0, 0
+	for frame := range 3000 {
+		n := 8 << rng.IntN(7) // 8 … 512 bins
+		p := make([]float32, n)
+		base := rng.IntN(40)
+		for j := 0; j < n; j += 8 {
+			// Each run's exponents within a band that drifts from run to
+			// run; the drift sometimes breaks the limit.
+			width := rng.IntN(lim/2 + 1)
+			for k := j; k < j+8; k++ {
+				p[k] = math.Float32frombits(uint32(base+rng.IntN(width+1))<<23 | rng.Uint32N(1<<23))
+			}
+			step := rng.IntN(lim/2+1) - lim/4
+			if frame%5 == 0 && rng.IntN(8) == 0 {
+				step = lim + 1 // neighbouring runs too far apart
+			}
+			base = max(0, min(250-lim, base+step))
+		}
+		hi, lo := make([]uint32, n/8), make([]uint32, n/8)
+		gHi, gLo := uint32(0), uint32(math.MaxUint32)
+		for j := range hi {
+			hi[j], lo[j] = 0, math.MaxUint32
+			for _, v := range p[8*j : 8*j+8] {
+				b := math.Float32bits(v)
+				hi[j], lo[j] = max(hi[j], b), min(lo[j], b)
+			}
+			gHi, gLo = max(gHi, hi[j]), min(gLo, lo[j])
+		}
+		if !runsExact(hi, lo, -1, -1) {
+			refused++
+			continue
+		}
+		if int(gHi>>23)-max(int(gLo>>23), 1) > lim {
+			checked++
+		}
+		got, want := make([]float32, n), make([]float32, n)
+		smooth5(got, p)
+		smoothRunning(want, p, 2)
+		for k := range p {
+			if math.Float32bits(got[k]) != math.Float32bits(want[k]) {
+				t.Fatalf("frame %d, %d bins: bin %d: %g, running sum %g", frame, n, k, got[k], want[k])
+			}
+		}
+	}
+	if checked < 500 || refused < 100 {
+		t.Errorf("%d frames wider than exactSpan checked, %d refused: the test does not reach both cases", checked, refused)
+	}
+}

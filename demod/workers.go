@@ -1,6 +1,8 @@
 package demod
 
 import (
+	"context"
+	"runtime/pprof"
 	"sync"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -8,7 +10,10 @@ import (
 )
 
 // Parallel demodulation (Config.Workers > 1). The goroutine calling
-// Process searches the band and channelizes the bursts as before; a burst
+// Process tracks the bursts; the search's frames are transformed in
+// parallel (searchahead.go) and, unless OOK protocols are searched, the
+// bursts' channels run on a stage of their own (chanstage.go; else on a
+// helper, one frame at a time, while the search analyzes it). A burst
 // to demodulate becomes a job, numbered in the order the one-goroutine
 // receiver would have demodulated it, for a pool of workers. Each worker is
 // a shard: a copy of the receiver with its own power channel and FSK and
@@ -114,7 +119,7 @@ func (r *Receiver) newPool(n int) *pool {
 func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver {
 	s := new(Receiver)
 	*s = *r
-	s.pool, s.turns = nil, t
+	s.pool, s.turns, s.ch = nil, t, nil
 	s.det, s.ring, s.dcbuf, s.active, s.free, s.cands, s.newCands = nil, nil, nil, nil, nil, nil, nil
 	s.stats, s.burstMsgs = Stats{}, nil
 	s.power = newPowerChannel(r.fs1)
@@ -150,6 +155,36 @@ func (r *Receiver) demod(b *burst) {
 	p.jobs <- j
 }
 
+// demodAsync hands burst b to the channel stage, which copies its
+// samples into the next job for the workers, then drops the first cut of
+// them (a piece) or, when cut is -1, is done with the burst (it ended; a
+// burst that collected nothing is only released).
+func (r *Receiver) demodAsync(b *burst, cut int) {
+	p := r.pool
+	if !p.running {
+		p.start()
+	}
+	c := chanCmd{op: chanJob, n: 1, cut: cut}
+	c.bursts[0] = b
+	if r.ylen(b) > 0 {
+		if len(p.pending) >= maxPending*len(p.shards) {
+			r.emitJobs(1)
+		}
+		c.job = &demodJob{seq: p.seq, b: b.meta(), noise: r.det.noisePower(), pos: r.pos, done: make(chan struct{})}
+		p.seq++
+		p.pending = append(p.pending, c.job)
+	}
+	r.ch.send(&c)
+}
+
+// meta returns a copy of what the search knows of b (not its channel or
+// samples, which the channel stage may be writing).
+func (b *burst) meta() burst {
+	return burst{freq: b.freq, tuned: b.tuned, fsum: b.fsum, wsz: b.wsz, lo: b.lo, hi: b.hi,
+		start: b.start, began: b.began, misses: b.misses, maxRatio: b.maxRatio,
+		psum: b.psum, pwsz: b.pwsz, fed: b.fed, cut: b.cut}
+}
+
 // extractAsync starts r's active bursts' channels on seg, as extract
 // would now (the DC offset as it is before the frame), on the helper.
 func (p *pool) extractAsync(r *Receiver, seg []complex64) {
@@ -168,9 +203,14 @@ func (p *pool) start() {
 	p.segs, p.segDone = make(chan extractJob), make(chan struct{})
 	p.running = true
 	r := p.turns.main
+	if r.ch != nil {
+		r.ch.start()
+		r.ahead.start()
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
+		labelStage("channels")
 		for e := range p.segs {
 			for _, b := range e.bursts {
 				r.extractDC(b, e.seg, e.dc, &p.dcbuf)
@@ -182,6 +222,7 @@ func (p *pool) start() {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
+			labelStage("demod")
 			for j := range p.jobs {
 				s.runJob(j)
 			}
@@ -192,6 +233,10 @@ func (p *pool) start() {
 // stop waits for the workers to finish and ends them.
 func (p *pool) stop() {
 	if p.running {
+		if r := p.turns.main; r.ch != nil {
+			r.ch.stop() // it hands jobs over
+			r.ahead.stop()
+		}
 		close(p.jobs)
 		close(p.segs)
 		p.wg.Wait()
@@ -247,6 +292,9 @@ func (r *Receiver) enterTurn() {
 // of as many more as have finished.
 func (r *Receiver) emitJobs(wait int) {
 	p := r.pool
+	if r.ch != nil && wait > 0 {
+		r.ch.flush() // the jobs waited for may be in the batch
+	}
 	for i := 0; len(p.pending) > 0; i++ {
 		j := p.pending[0]
 		if i < wait {
@@ -265,7 +313,11 @@ func (r *Receiver) emitJobs(wait int) {
 			r.cfg.OnBurst(*j.report)
 		}
 		r.stats.add(j.stats)
-		p.spare = append(p.spare, j.b.y[:0])
+		if r.ch != nil {
+			r.ch.putSpare(j.b.y)
+		} else {
+			p.spare = append(p.spare, j.b.y[:0])
+		}
 		p.pending[0] = nil
 		p.pending = p.pending[1:]
 	}
@@ -302,4 +354,11 @@ func (s *Stats) add(o Stats) {
 	s.Ignored += o.Ignored
 	s.Channelized += o.Channelized
 	s.Candidates += o.Candidates
+}
+
+// labelStage labels the calling goroutine's CPU profile samples with the
+// receiver's stage it runs (the label "stage"): how the work divides
+// between the search's goroutine and the others.
+func labelStage(stage string) {
+	pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("stage", stage)))
 }

@@ -32,7 +32,7 @@ func TestFMInput(t *testing.T) {
 	const rate, n = 150e3, 40000
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
 	burst := func(snr float64) synth.Burst {
-		return synth.Burst{Start: 10000, GridStream: &synth.GridStreamBurst{Frame: frame, Baud: 38400,
+		return synth.Burst{Start: 10000, FSK: &synth.FSKBurst{Frame: frame, Baud: 38400,
 			FreqOffset: -4000, SNRdB: snr, BT: 0.5, Invert: true}}
 	}
 	chans := [][]float32{fmSamples(rate, n, 1, burst(25)), fmSamples(rate, n, 2, burst(12))}

@@ -183,6 +183,13 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	var total int64
 	var runErr error
 	var past demod.Stats // receivers before a reconnect
+	var ahead *readAhead
+	if !live && cfg.Receiver.Workers > 1 {
+		// A recording is read and converted while the receiver's workers
+		// take the samples before.
+		ahead = startReadAhead(src, chunk, limit)
+		defer ahead.stop()
+	}
 	res.Stop = EndOfInput
 	for {
 		if ctx.Err() != nil {
@@ -197,16 +204,26 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 			}
 			want = buf[:min(int64(len(buf)), limit-total)]
 		}
-		n, err := cur.Read(want)
-		if n > 0 {
-			rx.Process(want[:n])
+		var got []complex64
+		if ahead != nil {
+			got, err = ahead.next()
+		} else {
+			var n int
+			n, err = cur.Read(want)
+			got = want[:n]
+		}
+		if n := len(got); n > 0 {
+			rx.Process(got)
 			if cfg.Samples != nil {
-				cfg.Samples(want[:n])
+				cfg.Samples(got)
 			}
 			total += int64(n)
 			if cfg.Progress != nil {
 				cfg.Progress(total, sent)
 			}
+		}
+		if ahead != nil {
+			ahead.release(got)
 		}
 		if cfg.AutoPPM && !res.Corrected && cur.RTL != nil {
 			autoPPM(log, cur, rx, cfg.PPM, &res)

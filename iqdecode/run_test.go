@@ -3,7 +3,9 @@ package iqdecode
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -49,6 +51,9 @@ type rig struct {
 	msgs  []*frames.Message
 	logs  bytes.Buffer
 	calls []int64
+	// workers is Receiver.Workers: with more than one, a recording is
+	// read ahead on a goroutine of its own.
+	workers int
 }
 
 func newRig(t *testing.T) (*rig, samples.Recording) {
@@ -65,7 +70,7 @@ func (r *rig) config() Config {
 	}
 	return Config{
 		Receiver: demod.Config{SampleRate: r.meta.SampleRate, CenterFreq: r.meta.CenterFreq, Input: "rec",
-			Decoders: []protocol.Decoder{dec}},
+			Decoders: []protocol.Decoder{dec}, Workers: r.workers},
 		Emit: func(m *frames.Message) { r.msgs = append(r.msgs, m) },
 		Progress: func(n, msgs int64) {
 			if msgs != int64(len(r.msgs)) {
@@ -97,8 +102,32 @@ func (r *rig) found() int {
 	return len(seen)
 }
 
+// TestRunRecording, TestRunDuration and TestRunEnds run with one worker
+// and with two (the recording then read ahead); the messages are the same.
 func TestRunRecording(t *testing.T) {
+	var want []byte
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			msgs := testRunRecording(t, workers)
+			for _, m := range msgs {
+				m.Time = "" // the clock's, when no start is known
+			}
+			got, err := json.Marshal(msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(got, want) {
+				t.Errorf("messages differ from one worker's:\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+func testRunRecording(t *testing.T, workers int) []*frames.Message {
 	r, rec := newRig(t)
+	r.workers = workers
 	cfg := r.config()
 	cfg.StatsEvery = time.Nanosecond
 	res, err := Run(context.Background(), r.source(rec.Data), cfg)
@@ -121,10 +150,18 @@ func TestRunRecording(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", want, r.logs.String())
 		}
 	}
+	return r.msgs
 }
 
 func TestRunDuration(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { testRunDuration(t, workers) })
+	}
+}
+
+func testRunDuration(t *testing.T, workers int) {
 	r, rec := newRig(t)
+	r.workers = workers
 	cfg := r.config()
 	cfg.Duration = 0.1
 	res, err := Run(context.Background(), r.source(rec.Data), cfg)
@@ -140,7 +177,14 @@ func TestRunDuration(t *testing.T) {
 }
 
 func TestRunEnds(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { testRunEnds(t, workers) })
+	}
+}
+
+func testRunEnds(t *testing.T, workers int) {
 	r, rec := newRig(t)
+	r.workers = workers
 	// A recording cut inside a sample: decoded, then a warning.
 	res, err := Run(context.Background(), r.source(rec.Data[:100001]), r.config())
 	if err != nil || res.Stop != Truncated || res.Samples != 50000 || !strings.Contains(r.logs.String(), "partial sample") {

@@ -63,11 +63,11 @@ func TestToyProtocolSynthesized(t *testing.T) {
 	want := map[string]bool{}
 	start := int64(0.01 * rate)
 	for i := range 12 {
-		b := synth.Burst{Start: start, GridStream: &synth.GridStreamBurst{Protocol: tx, Frame: tx.RandomFrame(rng, protocol.Traffic{}),
+		b := synth.Burst{Start: start, FSK: &synth.FSKBurst{Protocol: tx, Frame: tx.RandomFrame(rng, protocol.Traffic{}),
 			PreambleBits: 24, FreqOffset: float64(i%3-1) * 200e3, SNRdB: 18}}
 		if i%4 == 3 { // a GridStream frame between them
-			b.GridStream = &synth.GridStreamBurst{Baud: 38400, SNRdB: 18}
-			b.GridStream.Frame, _ = synth.ParseFrameHex("2AD500142290000057900000C7510F07000316A41B109E1F")
+			b.FSK = &synth.FSKBurst{Baud: 38400, SNRdB: 18}
+			b.FSK.Frame, _ = synth.ParseFrameHex("2AD500142290000057900000C7510F07000316A41B109E1F")
 		}
 		bursts = append(bursts, b)
 		start += b.Samples(rate) + int64(0.02*rate)

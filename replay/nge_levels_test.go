@@ -36,8 +36,8 @@ func TestDecodeLevelEndings(t *testing.T) {
 					want := map[string]bool{}
 					var n int64
 					for _, b := range bursts {
-						if b.NGE101 != nil {
-							want[strings.ToUpper(fmt.Sprintf("%X", bitio.Pack(b.NGE101.Bits)))] = true
+						if b.OOKPacket != nil {
+							want[strings.ToUpper(fmt.Sprintf("%X", bitio.Pack(b.OOKPacket.Bits)))] = true
 						}
 						n = max(n, b.Start+b.Samples(rate))
 					}

@@ -8,7 +8,8 @@ import _ "embed"
 // as GNU Radio's binary slicer writes it): every GridStream packet of the
 // public captures, with both sync-word versions, preamble bit errors and
 // noise bits between frames, plus NGE101 power and energy packets. It is
-// made by scripts/gensample from the seed captures.
+// made by scripts/gensample from the frames of testdata/sample-frames.txt
+// (the seed captures' packets).
 //
 //go:embed sample.u8
 var Bits []byte

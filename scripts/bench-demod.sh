@@ -18,14 +18,42 @@
 #    second, peak RSS; on one core, and with --workers 2 on two (whose
 #    messages must be the one-worker run's). The median of REPEAT (3) runs.
 #
+# 3. ONLY=serial: what of --workers 2 stays serial, which bounds its speed-up
+#    on two cores (wall time on a shared machine cannot tell): a CPU profile
+#    of iqdecode's BenchmarkRun2M4/Run20M (read, convert, receive, as the
+#    demod command does) with two workers on one core, whose goroutines
+#    carry the label stage (search, transform, channels, demod, read). The
+#    serial part is the search stage's CPU less the frames' transforms it
+#    did itself, over all the stages' CPU.
+#
 #   scripts/bench-demod.sh              # both
 #   ONLY=go scripts/bench-demod.sh      # Go benchmarks only
 #   ONLY=process scripts/bench-demod.sh # whole processes only
+#   ONLY=serial scripts/bench-demod.sh  # the serial part with two workers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-5}
 BENCHTIME=${BENCHTIME:-5x}
 ONLY=${ONLY:-}
+
+if [[ "$ONLY" == serial ]]; then
+	dir=${BENCH_DIR:-/tmp/gridstream-bench-demod}
+	mkdir -p "$dir"
+	go test -c -o "$dir/iqdecode.test" ./iqdecode
+	# seconds in a pprof figure ("1.2s", "340ms")
+	secs='function secs(v) { return v ~ /ms$/ ? v / 1000 : v ~ /us$/ ? v / 1e6 : v + 0 }'
+	for b in Run2M4 Run20M; do
+		prof="$dir/$b.prof"
+		(cd iqdecode && GOMAXPROCS=1 "$dir/iqdecode.test" -test.run '^$' -test.bench "^Benchmark$b\$/workers=2" \
+			-test.benchtime "${SERIAL_BENCHTIME:-100x}" -test.cpuprofile "$prof" | grep Benchmark)
+		all=$(go tool pprof -tags "$dir/iqdecode.test" "$prof" 2>/dev/null | awk "$secs"' /stage: Total/ { print secs($3) }')
+		go tool pprof -tags "$dir/iqdecode.test" "$prof" 2>/dev/null | grep -E '^ +[0-9.]+m?s '
+		serial=$(go tool pprof -top -nodecount=1000000 -tagfocus=stage=search -ignore='searchAhead..work' \
+			"$dir/iqdecode.test" "$prof" 2>/dev/null | awk "$secs"' /accounting for/ { sub(",", "", $5); print secs($5) }')
+		awk -v b="$b" -v s="$serial" -v a="$all" 'BEGIN { printf "%s: serial %.2f s of %.2f s CPU: %.1f %%, Amdahl on 2 cores: %.2fx\n", b, s, a, 100 * s / a, 1 / (s / a + (1 - s / a) / 2) }'
+	done
+	exit 0
+fi
 
 if [[ "$ONLY" != process ]]; then
 	GOMAXPROCS=1 go test -run '^$' -bench "${BENCH:-Row250k|Row2M4|Row20M}" \

@@ -9,11 +9,11 @@
 // What a protocol sends is the protocol's: synth asks the list
 // (protocols.All) for its protocol.Transmitters, which turn a frame into
 // the symbols keyed on the air and make random valid frames. How they go
-// through the air is synth's. FSK bursts (GridStreamBurst: GridStream's
-// frames, or another FSK protocol's) are continuous-phase 2-FSK (optionally
-// Gaussian-shaped, GFSK) at the burst's baud, deviation and frequency
-// offset; OOK bursts (NGE101Burst: NGE101 packets, or another OOK
-// protocol's) are keyed at a frequency offset by the levels of the
+// through the air is synth's. FSK bursts (FSKBurst: GridStream's frames
+// by default, or another FSK protocol's) are continuous-phase 2-FSK
+// (optionally Gaussian-shaped, GFSK) at the burst's baud, deviation and
+// frequency offset; OOK packet bursts (OOKPacketBurst: NGE101 packets by
+// default, or another OOK protocol's) are keyed at a frequency offset by the levels of the
 // protocol's line coding (its Radio().OOK, through pulse.AppendLevels).
 //
 // Noise is complex white Gaussian noise of power NoiseDB (dB relative to a

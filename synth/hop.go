@@ -44,10 +44,10 @@ type HopConfig struct {
 	RandomPolarity bool
 	// ClockPPM is the range ±ppm of transmitter clock errors.
 	ClockPPM float64
-	// NGE101Every makes every n-th burst an NGE101 packet (0: none), sent at
-	// NGE101Offset Hz.
-	NGE101Every  int
-	NGE101Offset float64
+	// OOKEvery makes every n-th burst a random OOK packet of the default
+	// OOK protocol, NGE101 (0: none), sent at OOKOffset Hz.
+	OOKEvery  int
+	OOKOffset float64
 	// Guard is the minimum silence in seconds between bursts on the same
 	// channel (0 means 2 ms).
 	Guard float64
@@ -190,19 +190,19 @@ func (h *Hopper) make() {
 	off := h.chans[ch] + h.uniform(-c.Jitter, c.Jitter)
 	snr := h.uniform(c.SNRdB[0], c.SNRdB[1])
 	h.n++
-	if c.NGE101Every > 0 && h.n%c.NGE101Every == 0 && h.nge+guard <= h.t {
+	if c.OOKEvery > 0 && h.n%c.OOKEvery == 0 && h.nge+guard <= h.t {
 		b := at(h.t)
 		pkt := ookTx.RandomFrame(h.rng, protocol.Traffic{})
-		b.NGE101 = &NGE101Burst{Bits: pkt, FreqOffset: c.NGE101Offset, SNRdB: snr}
+		b.OOKPacket = &OOKPacketBurst{Bits: pkt, FreqOffset: c.OOKOffset, SNRdB: snr}
 		h.nge = h.t + float64(2*len(pkt))*ookTiming.HalfCell*fs + 2*ookTiming.Gap*fs
 		// NGE101 bursts do not use a hop channel.
 		h.push(b)
 		return
 	}
-	gs := h.gridStream(off, snr)
+	gs := h.fskBurst(off, snr)
 	switch c.Companion.Kind {
 	case CoChannel, AdjacentChannel:
-		other := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
+		other := h.fskBurst(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
 		oc := -1 // the companion's channel, when it is one of the grid's
 		if c.Companion.Kind == AdjacentChannel {
 			sp := c.Companion.Spacing
@@ -228,8 +228,8 @@ func (h *Hopper) make() {
 		lw, lo := h.airSamples(gs), h.airSamples(other)
 		d := h.uniform(-0.9*lo, 0.9*lw)
 		t0 := h.t + max(0, -d)
-		h.push(Burst{Start: at(t0).Start, StartFrac: at(t0).StartFrac, GridStream: gs})
-		h.push(Burst{Start: at(t0 + d).Start, StartFrac: at(t0 + d).StartFrac, GridStream: other, Interferer: true})
+		h.push(Burst{Start: at(t0).Start, StartFrac: at(t0).StartFrac, FSK: gs})
+		h.push(Burst{Start: at(t0 + d).Start, StartFrac: at(t0 + d).StartFrac, FSK: other, Interferer: true})
 		h.t = t0 + max(0, d)
 		h.busy[ch] = t0 + lw
 		if oc >= 0 {
@@ -238,19 +238,19 @@ func (h *Hopper) make() {
 			h.busy[ch] = max(h.busy[ch], t0+d+lo)
 		}
 	case NearFar:
-		strong := h.gridStream(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
+		strong := h.fskBurst(h.chans[ch]+h.uniform(-c.Jitter, c.Jitter), gs.SNRdB+c.Companion.Level)
 		gap := c.Companion.Gap
 		if gap == [2]float64{} {
 			gap = [2]float64{0.002, 0.02}
 		}
 		t1 := h.t + h.airSamples(strong) + h.uniform(gap[0], gap[1])*fs
-		h.push(Burst{Start: at(h.t).Start, StartFrac: at(h.t).StartFrac, GridStream: strong, Interferer: true})
-		h.push(Burst{Start: at(t1).Start, StartFrac: at(t1).StartFrac, GridStream: gs})
+		h.push(Burst{Start: at(h.t).Start, StartFrac: at(h.t).StartFrac, FSK: strong, Interferer: true})
+		h.push(Burst{Start: at(t1).Start, StartFrac: at(t1).StartFrac, FSK: gs})
 		h.t = t1
 		h.busy[ch] = t1 + h.airSamples(gs)
 	default:
 		b := at(h.t)
-		b.GridStream = gs
+		b.FSK = gs
 		h.push(b)
 		h.busy[ch] = h.t + h.airSamples(gs)
 	}
@@ -269,20 +269,20 @@ func (h *Hopper) channelAt(f float64) int {
 
 // airSamples is how long a burst lasts, in samples (bits ≈ preamble + 21
 // + 10 per byte + 10).
-func (h *Hopper) airSamples(gs *GridStreamBurst) float64 {
+func (h *Hopper) airSamples(gs *FSKBurst) float64 {
 	nbits := float64(gs.tx().MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}))
 	return nbits * h.cfg.SampleRate / gs.Baud
 }
 
-// gridStream draws a random GridStream burst at offset f and SNR snr,
-// with its impairments.
-func (h *Hopper) gridStream(f, snr float64) *GridStreamBurst {
+// fskBurst draws a random FSK burst of the default FSK protocol
+// (GridStream) at offset f and SNR snr, with its impairments.
+func (h *Hopper) fskBurst(f, snr float64) *FSKBurst {
 	c := &h.cfg
 	baud := c.Bauds[h.rng.IntN(len(c.Bauds))]
 	dev := DefaultDeviation(baud) * (1 + h.uniform(-c.DeviationSpread, c.DeviationSpread))
 	bt := max(c.BT, 0)
 	frame := fskTx.RandomFrame(h.rng, protocol.Traffic{Keys: c.CRCInits, Lengths: c.Lengths, Broadcast: c.Broadcast})
-	gs := &GridStreamBurst{
+	gs := &FSKBurst{
 		Frame:        frame,
 		Trailer:      0x04,
 		Version:      c.Versions[h.rng.IntN(len(c.Versions))],

@@ -67,7 +67,7 @@ type Companion struct {
 
 // apply draws the burst's impairments into gs (whose nominal values are
 // set) with rng.
-func (im *Impairments) apply(rng *rand.Rand, gs *GridStreamBurst) {
+func (im *Impairments) apply(rng *rand.Rand, gs *FSKBurst) {
 	uni := func(r [2]float64) float64 { return r[0] + (r[1]-r[0])*rng.Float64() }
 	if im.ModIndex != [2]float64{} {
 		gs.Deviation = uni(im.ModIndex) * gs.Baud / 2

@@ -40,7 +40,7 @@ func burstFreq(x []complex64, a, e int, fs float64) float64 {
 
 func TestReceiverPPM(t *testing.T) {
 	const fs = 1e6
-	b := Burst{Start: 100, GridStream: &GridStreamBurst{Frame: gridstream.Frame55(rand.New(rand.NewPCG(1, 1)), 0x5FD6), Trailer: 4, FreqOffset: 100e3, SNRdB: 20}}
+	b := Burst{Start: 100, FSK: &FSKBurst{Frame: gridstream.Frame55(rand.New(rand.NewPCG(1, 1)), 0x5FD6), Trailer: 4, FreqOffset: 100e3, SNRdB: 20}}
 	for _, ppm := range []float64{-50, 0, 37} {
 		x, tr := Generate(Config{SampleRate: fs, NoNoise: true, CenterFreq: 915e6, Frontend: Frontend{PPM: ppm}}, Bursts(b))
 		want := (915e6+100e3)/(1+ppm*1e-6) - 915e6
@@ -52,15 +52,15 @@ func TestReceiverPPM(t *testing.T) {
 			t.Errorf("ppm %g: burst at %.0f Hz, want %.0f", ppm, got, want)
 		}
 	}
-	if b.GridStream.FreqOffset != 100e3 {
+	if b.FSK.FreqOffset != 100e3 {
 		t.Error("the caller's burst was changed")
 	}
 }
 
 func TestFreqDrift(t *testing.T) {
 	const fs = 1e6
-	gs := &GridStreamBurst{Frame: gridstream.FrameD5(rand.New(rand.NewPCG(1, 1)), 0x5FD6, 0x7D), Trailer: 4, Baud: 38400, FreqDrift: 8e3, SNRdB: 20}
-	x, tr := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 0, GridStream: gs}))
+	gs := &FSKBurst{Frame: gridstream.FrameD5(rand.New(rand.NewPCG(1, 1)), 0x5FD6, 0x7D), Trailer: 4, Baud: 38400, FreqDrift: 8e3, SNRdB: 20}
+	x, tr := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 0, FSK: gs}))
 	a, e := int(tr[0].Start), int(tr[0].End)
 	q := (e - a) / 5
 	head, tail := burstFreq(x, a, a+q, fs), burstFreq(x, e-q, e, fs)
@@ -161,7 +161,7 @@ func TestCompanions(t *testing.T) {
 				t.Fatalf("%+v: pair %d is not one wanted burst and one interferer", c, i/2)
 			}
 			wanted++
-			g, og := b.GridStream, o.GridStream
+			g, og := b.FSK, o.FSK
 			if d := og.SNRdB - g.SNRdB; math.Abs(d-c.Level) > 1e-9 {
 				t.Fatalf("%+v: companion %+.1f dB", c, d)
 			}
@@ -200,7 +200,7 @@ func TestImpairmentDraws(t *testing.T) {
 		if !ok {
 			break
 		}
-		g := b.GridStream
+		g := b.FSK
 		hIdx := 2 * g.Deviation / g.Baud
 		if hIdx < 2 || hIdx > 3 || g.BT != 0.3 || math.Abs(g.FreqDrift) > 5e3 || math.Abs(g.ClockDrift) > 100 ||
 			len(g.Frame) != 4+LongLength || g.Frame[1] != 0xD5 {

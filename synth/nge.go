@@ -17,7 +17,7 @@ var NGEClosingPulse = ookTiming.HalfCell
 // sample, starting at the idle level 0): every repeat of the packet with the
 // transmitter's clock error and, when its last cell ends low, the closing
 // pulse if it sends one.
-func (ng NGE101Burst) AppendLevels(dst []byte, fs float64) []byte {
+func (ng OOKPacketBurst) AppendLevels(dst []byte, fs float64) []byte {
 	ng = ng.withDefaults()
 	t := ng.timing()
 	t.HalfCell *= 1 + ng.ClockError
@@ -146,7 +146,7 @@ type NGETraffic struct {
 	SNRdB float64
 	// Ends picks the packets by how their last cell ends.
 	Ends NGEEnds
-	// ClosingPulse and ClockError are every packet's (NGE101Burst).
+	// ClosingPulse and ClockError are every packet's (OOKPacketBurst).
 	ClosingPulse, ClockError float64
 	// Interferer is the other OOK device.
 	Interferer Interferer
@@ -210,7 +210,7 @@ func (c NGETraffic) Bursts() []Burst {
 		for pkt == nil || c.Ends == EndsLow && !NGEEndsLow(pkt) || c.Ends == EndsHigh && NGEEndsLow(pkt) {
 			pkt = ookTx.RandomFrame(rng, protocol.Traffic{Wide: true})
 		}
-		nb := Burst{NGE101: &NGE101Burst{Bits: pkt, FreqOffset: c.Offset, SNRdB: c.SNRdB,
+		nb := Burst{OOKPacket: &OOKPacketBurst{Bits: pkt, FreqOffset: c.Offset, SNRdB: c.SNRdB,
 			ClosingPulse: c.ClosingPulse, ClockError: c.ClockError}}
 		out, t = c.Interferer.place(out, nb, t, fs, rng)
 		// Packets repeat seconds apart; 20-40 ms of silence is plenty
@@ -224,7 +224,7 @@ func (c NGETraffic) Bursts() []Burst {
 // interferer's transmissions around it (in start order) to out; it returns
 // the sample where all of them are over.
 func (in Interferer) place(out []Burst, nb Burst, t, fs float64, rng *rand.Rand) ([]Burst, float64) {
-	ng := nb.NGE101
+	ng := nb.OOKPacket
 	length := float64(len(ng.AppendLevels(nil, fs)))
 	sensor := func() *OOKBurst {
 		off := ng.FreqOffset + in.Offset
@@ -274,8 +274,8 @@ func OOKLevels(bursts []Burst, fs float64, n int64, carrier, within float64) []b
 	var lv []byte
 	for _, b := range bursts {
 		switch {
-		case b.NGE101 != nil && math.Abs(b.NGE101.FreqOffset-carrier) <= within:
-			lv = b.NGE101.AppendLevels(lv[:0], fs)
+		case b.OOKPacket != nil && math.Abs(b.OOKPacket.FreqOffset-carrier) <= within:
+			lv = b.OOKPacket.AppendLevels(lv[:0], fs)
 		case b.OOK != nil && math.Abs(b.OOK.FreqOffset-carrier) <= within:
 			lv = b.OOK.AppendLevels(lv[:0], fs)
 		default:

@@ -197,7 +197,7 @@ func (o Options) Plan() (*Plan, error) {
 	snr := o.SNR
 	var explicit []Burst
 	for _, f := range o.Frames {
-		explicit = append(explicit, Burst{GridStream: &GridStreamBurst{
+		explicit = append(explicit, Burst{FSK: &FSKBurst{
 			Frame: f, Trailer: 0x04, Version: versions[0], PreambleBits: o.PreambleBits,
 			Baud: o.Bauds[0], Deviation: o.Deviation, FreqOffset: o.Offset,
 			Invert: o.Invert, BT: o.BT, SNRdB: snr[1],
@@ -242,8 +242,8 @@ func (o Options) Plan() (*Plan, error) {
 		return nil, fmt.Errorf("--nge-interferer-offset %g Hz puts the sensor at %g Hz, outside the band (±%g Hz)", in.Offset, ngeOffset+in.Offset, rate/2)
 	}
 	for i := range explicit {
-		if explicit[i].NGE101 != nil {
-			explicit[i].NGE101.FreqOffset = ngeOffset
+		if explicit[i].OOKPacket != nil {
+			explicit[i].OOKPacket.FreqOffset = ngeOffset
 		}
 	}
 	hasNGE := len(o.NGEPower)+len(o.NGEEnergy) > 0 || count > 0 && o.NGEEvery > 0
@@ -269,13 +269,13 @@ func (o Options) Plan() (*Plan, error) {
 	t := int64(0.01 * rate)
 	var laid []Burst
 	for _, b := range explicit {
-		if b.NGE101 == nil {
+		if b.OOKPacket == nil {
 			b.Start = t
 			laid = append(laid, b)
 			t += b.Samples(rate) + int64(o.Interval*rate)
 			continue
 		}
-		ngeImp.apply(b.NGE101)
+		ngeImp.apply(b.OOKPacket)
 		if ngeImp.interferer.Mode == NoInterferer {
 			b.Start = t
 			laid = append(laid, b)
@@ -293,7 +293,7 @@ func (o Options) Plan() (*Plan, error) {
 			Bauds: o.Bauds, SNRdB: snr, CRCInits: o.CRCInits, Versions: versions,
 			BT: o.BT, RandomPolarity: o.RandomPolarity, ClockPPM: o.ClockPPM,
 			Jitter: o.Jitter, Lengths: o.Lengths, Broadcast: o.Broadcast, Impairments: o.Impairments,
-			NGE101Every: o.NGEEvery, NGE101Offset: ngeOffset,
+			OOKEvery: o.NGEEvery, OOKOffset: ngeOffset,
 			// Bursts closer than a few ms on one channel look like one
 			// burst to a receiver (and real meters hop between them).
 			Guard: 0.005,
@@ -348,7 +348,7 @@ func (o Options) ngePackets() ([]Burst, error) {
 		v[key] = x
 		pkt, err := ookTx.Encode(v)
 		delete(v, key)
-		out = append(out, Burst{NGE101: &NGE101Burst{Bits: pkt, Repeats: o.NGERepeats, SNRdB: o.SNR[1]}})
+		out = append(out, Burst{OOKPacket: &OOKPacketBurst{Bits: pkt, Repeats: o.NGERepeats, SNRdB: o.SNR[1]}})
 		return err
 	}
 	for _, w := range o.NGEPower {
@@ -395,16 +395,16 @@ type adjustSource struct {
 // Next returns the next burst, adjusted.
 func (a *adjustSource) Next() (Burst, bool) {
 	b, ok := a.src.Next()
-	if ok && b.GridStream != nil {
+	if ok && b.FSK != nil {
 		if a.invert {
-			b.GridStream.Invert = !b.GridStream.Invert
+			b.FSK.Invert = !b.FSK.Invert
 		}
 		if a.deviation > 0 {
-			b.GridStream.Deviation = a.deviation
+			b.FSK.Deviation = a.deviation
 		}
 	}
-	if ok && b.NGE101 != nil && a.nge != nil {
-		a.nge.apply(b.NGE101)
+	if ok && b.OOKPacket != nil && a.nge != nil {
+		a.nge.apply(b.OOKPacket)
 	}
 	return b, ok
 }
@@ -450,20 +450,20 @@ func (o Options) ngeImpairments(rate float64) (*ngeImpairments, error) {
 }
 
 // apply gives an NGE101 burst its ending and clock error.
-func (imp *ngeImpairments) apply(ng *NGE101Burst) {
+func (imp *ngeImpairments) apply(ng *OOKPacketBurst) {
 	if imp.ending == NGEPulse || imp.ending == NGEMixed && imp.rng.IntN(2) == 0 {
 		ng.ClosingPulse = NGEClosingPulse
 	}
 	ng.ClockError = imp.clock[0] + (imp.clock[1]-imp.clock[0])*imp.rng.Float64()
 }
 
-// ParseFrameHex reads a frame of GridStreamBurst's protocol written as
+// ParseFrameHex reads a frame of FSKBurst's default protocol written as
 // text: for GridStream, hex from the 0x2A byte through the CRC (an 00FF or
 // 80FF prefix, a 0x prefix and spaces, tabs, colons and dashes between the
 // digits are allowed).
 func ParseFrameHex(s string) ([]byte, error) { return fskTx.ParseFrame(s) }
 
-// ParseCRCInit reads a network key of GridStreamBurst's protocol (a
+// ParseCRCInit reads a network key of FSKBurst's default protocol (a
 // GridStream CRC init, 4 hex digits), as Options.CRCInits holds them.
 func ParseCRCInit(s string) (uint16, error) { return fskTx.ParseKey(s) }
 

@@ -47,7 +47,7 @@ func TestPlanDefaults(t *testing.T) {
 			t.Errorf("centre %g, %d bursts, config %+v", p.CenterFreq, len(bs), p.Config)
 		}
 		for _, b := range bs {
-			if g := b.GridStream; g == nil || g.FreqOffset != 0 || g.BT != 0.5 || g.PreambleBits < 16 || g.PreambleBits > 52 {
+			if g := b.FSK; g == nil || g.FreqOffset != 0 || g.BT != 0.5 || g.PreambleBits < 16 || g.PreambleBits > 52 {
 				t.Fatalf("burst %+v", g)
 			}
 		}
@@ -61,7 +61,7 @@ func TestPlanDefaults(t *testing.T) {
 		}
 		want := [][]byte{nge101.NewPacket(42, 1, false, 4551, false), nge101.NewPacket(42, 1, true, 12345678, true)}
 		for i, b := range bs {
-			n := b.NGE101
+			n := b.OOKPacket
 			if n == nil || n.FreqOffset != 200e3 || n.Repeats != 3 || n.SNRdB != 24 || !bytes.Equal(n.Bits, want[i]) {
 				t.Errorf("burst %d %+v", i, n)
 			}
@@ -77,12 +77,12 @@ func TestPlanDefaults(t *testing.T) {
 		if p.CenterFreq != 0 || len(bs) != 2 {
 			t.Fatalf("centre %g, %d bursts", p.CenterFreq, len(bs))
 		}
-		g := bs[0].GridStream
+		g := bs[0].FSK
 		if g == nil || g.Version != 4 || g.Baud != 9600 || g.PreambleBits != 24 || g.Deviation != 15e3 || g.FreqOffset != -30e3 ||
 			!g.Invert || g.SNRdB != 24 || g.Trailer != 0x04 {
 			t.Errorf("frame burst %+v", g)
 		}
-		if n := bs[1].NGE101; n == nil || n.FreqOffset != 420e3 {
+		if n := bs[1].OOKPacket; n == nil || n.FreqOffset != 420e3 {
 			t.Errorf("NGE101 burst %+v", n)
 		}
 	})
@@ -97,15 +97,15 @@ func TestPlanDefaults(t *testing.T) {
 		seen := map[float64]bool{}
 		for _, b := range bs {
 			switch {
-			case b.NGE101 != nil:
+			case b.OOKPacket != nil:
 				nge++
-				if b.NGE101.FreqOffset != 420e3 {
-					t.Fatalf("NGE101 at %g", b.NGE101.FreqOffset)
+				if b.OOKPacket.FreqOffset != 420e3 {
+					t.Fatalf("NGE101 at %g", b.OOKPacket.FreqOffset)
 				}
-			case math.Abs(b.GridStream.FreqOffset) > 250e3:
-				t.Fatalf("GridStream at %g", b.GridStream.FreqOffset)
+			case math.Abs(b.FSK.FreqOffset) > 250e3:
+				t.Fatalf("GridStream at %g", b.FSK.FreqOffset)
 			default:
-				seen[b.GridStream.FreqOffset] = true
+				seen[b.FSK.FreqOffset] = true
 			}
 		}
 		offsets = len(seen)
@@ -122,7 +122,7 @@ func TestPlanDefaults(t *testing.T) {
 			t.Errorf("config %+v", p.Config)
 		}
 		for _, b := range bs {
-			if g := b.GridStream; g.FreqOffset != 123e3 || !g.Invert || g.Deviation != 9e3 || g.BT != 0 || g.PreambleBits != 30 {
+			if g := b.FSK; g.FreqOffset != 123e3 || !g.Invert || g.Deviation != 9e3 || g.BT != 0 || g.PreambleBits != 30 {
 				t.Fatalf("burst %+v", g)
 			}
 		}
@@ -205,10 +205,10 @@ func TestPlanNGEImpairments(t *testing.T) {
 			t.Fatalf("burst %d starts before the one before it", i)
 		}
 		switch {
-		case b.NGE101 != nil:
+		case b.OOKPacket != nil:
 			nge++
-			if b.NGE101.ClosingPulse != NGEClosingPulse || b.NGE101.ClockError != 0.02 {
-				t.Errorf("packet %+v", b.NGE101)
+			if b.OOKPacket.ClosingPulse != NGEClosingPulse || b.OOKPacket.ClockError != 0.02 {
+				t.Errorf("packet %+v", b.OOKPacket)
 			}
 		case b.OOK != nil:
 			ook++
@@ -242,9 +242,9 @@ func TestNGELevels(t *testing.T) {
 	const fs = 50e3
 	for _, pkt := range [][]byte{nge101.NewPacket(1, 1, false, 1000, false), nge101.NewPacket(2, 3, true, 77, false),
 		nge101.NewPacket(3, 1, false, 1001, false), nge101.NewPacket(9, 2, false, 5, false)} {
-		plain := NGE101Burst{Bits: pkt}.AppendLevels(nil, fs)
-		closed := NGE101Burst{Bits: pkt, ClosingPulse: NGEClosingPulse}.AppendLevels(nil, fs)
-		slow := NGE101Burst{Bits: pkt, ClockError: 0.02}.AppendLevels(nil, fs)
+		plain := OOKPacketBurst{Bits: pkt}.AppendLevels(nil, fs)
+		closed := OOKPacketBurst{Bits: pkt, ClosingPulse: NGEClosingPulse}.AppendLevels(nil, fs)
+		slow := OOKPacketBurst{Bits: pkt, ClockError: 0.02}.AppendLevels(nil, fs)
 		pulse := int(math.Round(NGEClosingPulse * fs))
 		if NGEEndsLow(pkt) != (plain[len(plain)-1] == 0) {
 			t.Errorf("NGEEndsLow %v, last level %d", NGEEndsLow(pkt), plain[len(plain)-1])

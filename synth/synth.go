@@ -44,9 +44,9 @@ type Config struct {
 // leaves 30 dB of SNR before a burst reaches full scale.
 const DefaultNoiseDB = -30
 
-// GridStreamBurst is one FSK transmission: a GridStream frame, or one of
-// another FSK protocol of the list (Protocol).
-type GridStreamBurst struct {
+// FSKBurst is one FSK transmission: a frame of the protocol it carries
+// (Protocol, GridStream by default), any FSK protocol of the list.
+type FSKBurst struct {
 	// Protocol is what is sent (nil: GridStream).
 	Protocol protocol.Transmitter
 	// Frame is the frame as the protocol's messages hold it (GridStream:
@@ -89,10 +89,11 @@ type GridStreamBurst struct {
 	ClockDrift float64
 }
 
-// NGE101Burst is one OOK packet transmission, sent Repeats times: an
-// NGE101 packet, or one of another OOK protocol of the list (Protocol),
-// keyed in the protocol's line coding (Radio().OOK).
-type NGE101Burst struct {
+// OOKPacketBurst is one OOK packet transmission, sent Repeats times: a
+// packet of the protocol it carries (Protocol, NGE101 by default), any OOK
+// protocol of the list, keyed in the protocol's line coding (Radio().OOK).
+// (OOKBurst, by contrast, is an interferer's transmission.)
+type OOKPacketBurst struct {
 	// Protocol is what is sent (nil: NGE101).
 	Protocol protocol.Transmitter
 	// Bits is the packet as unpacked bits (e.g. the NGE101 transmitter's
@@ -115,15 +116,17 @@ type NGE101Burst struct {
 	ClockError float64
 }
 
-// Burst is one transmission at a sample position; exactly one of
-// GridStream, NGE101 and OOK is set.
+// Burst is one transmission at a sample position; exactly one of FSK,
+// OOKPacket and OOK is set.
 type Burst struct {
 	// Start is the sample index where the burst begins.
 	Start int64
 	// StartFrac delays the start by a fraction of a sample (0..1).
-	StartFrac  float64
-	GridStream *GridStreamBurst
-	NGE101     *NGE101Burst
+	StartFrac float64
+	// FSK is an FSK protocol's frame (GridStream by default).
+	FSK *FSKBurst
+	// OOKPacket is an OOK protocol's packet (NGE101 by default).
+	OOKPacket *OOKPacketBurst
 	// Interferer marks a burst sent to disturb the others (a collision, the
 	// strong neighbour of a near-far test): a receiver need not decode it,
 	// though it may.
@@ -273,9 +276,9 @@ func (g *Generator) start(b Burst) {
 	var t Truth
 	g.receiverPPM(&b)
 	switch {
-	case b.GridStream != nil:
+	case b.FSK != nil:
 		r, t = g.newFSK(b)
-	case b.NGE101 != nil:
+	case b.OOKPacket != nil:
 		r, t = g.newOOK(b)
 	case b.OOK != nil:
 		r, t = g.newPulses(b)
@@ -308,15 +311,15 @@ func (g *Generator) receiverPPM(b *Burst) {
 	fc := g.cfg.CenterFreq
 	seen := func(off float64) float64 { return (fc+off)/k - fc }
 	switch {
-	case b.GridStream != nil:
-		gs := *b.GridStream
+	case b.FSK != nil:
+		gs := *b.FSK
 		gs.FreqOffset = seen(gs.FreqOffset)
 		gs.ClockPPM = ((1+gs.ClockPPM*1e-6)/k - 1) * 1e6
-		b.GridStream = &gs
-	case b.NGE101 != nil:
-		ng := *b.NGE101
+		b.FSK = &gs
+	case b.OOKPacket != nil:
+		ng := *b.OOKPacket
 		ng.FreqOffset = seen(ng.FreqOffset)
-		b.NGE101 = &ng
+		b.OOKPacket = &ng
 	}
 }
 
@@ -420,7 +423,7 @@ type fsk struct {
 const shapeRes = 64
 
 // tx is the burst's protocol.
-func (gs GridStreamBurst) tx() protocol.Transmitter {
+func (gs FSKBurst) tx() protocol.Transmitter {
 	if gs.Protocol != nil {
 		return gs.Protocol
 	}
@@ -428,7 +431,7 @@ func (gs GridStreamBurst) tx() protocol.Transmitter {
 }
 
 // tx is the burst's protocol.
-func (ng NGE101Burst) tx() protocol.Transmitter {
+func (ng OOKPacketBurst) tx() protocol.Transmitter {
 	if ng.Protocol != nil {
 		return ng.Protocol
 	}
@@ -436,15 +439,15 @@ func (ng NGE101Burst) tx() protocol.Transmitter {
 }
 
 // timing is the burst's protocol's OOK line coding.
-func (ng NGE101Burst) timing() pulse.Timing {
+func (ng OOKPacketBurst) timing() pulse.Timing {
 	if ng.Protocol != nil {
 		return *ng.Protocol.Radio().OOK
 	}
 	return ookTiming
 }
 
-// withDefaults fills the zero fields of a GridStream burst as documented.
-func (gs GridStreamBurst) withDefaults() GridStreamBurst {
+// withDefaults fills the zero fields of an FSK burst as documented.
+func (gs FSKBurst) withDefaults() FSKBurst {
 	if gs.Baud == 0 {
 		gs.Baud = float64(gs.tx().Radio().Rates[0].Baud)
 	}
@@ -461,8 +464,8 @@ func (gs GridStreamBurst) withDefaults() GridStreamBurst {
 	return gs
 }
 
-// withDefaults fills the zero fields of an NGE101 burst as documented.
-func (ng NGE101Burst) withDefaults() NGE101Burst {
+// withDefaults fills the zero fields of an OOK packet burst as documented.
+func (ng OOKPacketBurst) withDefaults() OOKPacketBurst {
 	ng.Repeats = max(ng.Repeats, 1)
 	if ng.RepeatGap <= 0 {
 		ng.RepeatGap = 0.01
@@ -473,22 +476,22 @@ func (ng NGE101Burst) withDefaults() NGE101Burst {
 // Samples estimates how many samples the burst lasts at rate, with a little
 // slack, so callers can place bursts one after the other.
 func (b Burst) Samples(rate float64) int64 {
-	if b.GridStream != nil {
-		gs := b.GridStream.withDefaults()
+	if b.FSK != nil {
+		gs := b.FSK.withDefaults()
 		bitCount := gs.tx().MaxAirSymbols(len(gs.Frame), protocol.Framing{PreambleBits: gs.PreambleBits}) + 8 // slack
 		return int64(float64(bitCount)*rate/gs.Baud) + int64(max(0, gs.CarrierLead)*rate)
 	}
 	if b.OOK != nil {
 		return int64(b.OOK.Seconds()*rate) + 1
 	}
-	ng := b.NGE101.withDefaults()
+	ng := b.OOKPacket.withDefaults()
 	t := ng.timing()
 	packet := (float64(2*len(ng.Bits))*t.HalfCell + max(0, ng.ClosingPulse)) * (1 + max(0, ng.ClockError))
 	return int64((float64(ng.Repeats)*(packet+ng.RepeatGap) + 2*t.Gap) * rate)
 }
 
 func (g *Generator) newFSK(b Burst) (renderer, Truth) {
-	gs := b.GridStream.withDefaults()
+	gs := b.FSK.withDefaults()
 	fs := g.cfg.SampleRate
 	baud, dev, ver, pre := gs.Baud, gs.Deviation, gs.Version, gs.PreambleBits
 	bs, frameBit := gs.tx().AppendAir(nil, gs.Frame, protocol.Framing{PreambleBits: pre, Variant: ver, Trailer: gs.Trailer})
@@ -620,7 +623,7 @@ type ook struct {
 }
 
 func (g *Generator) newOOK(b Burst) (renderer, Truth) {
-	ng := b.NGE101.withDefaults()
+	ng := b.OOKPacket.withDefaults()
 	fs := g.cfg.SampleRate
 	lv := ng.AppendLevels(nil, fs)
 	r := &ook{

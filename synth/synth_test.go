@@ -49,7 +49,7 @@ func TestFSKBits(t *testing.T) {
 	} {
 		rng := rand.New(rand.NewPCG(3, 4))
 		fr := gridstream.RandomFrame(rng, 0x5FD6)
-		b := Burst{Start: 1000, StartFrac: 0.3, GridStream: &GridStreamBurst{
+		b := Burst{Start: 1000, StartFrac: 0.3, FSK: &FSKBurst{
 			Frame: fr, Trailer: 4, Version: tc.ver, PreambleBits: 40, Baud: tc.baud,
 			FreqOffset: tc.off, Invert: tc.invert, BT: tc.bt, SNRdB: 20,
 		}}
@@ -87,7 +87,7 @@ func TestFSKBits(t *testing.T) {
 func TestSNRAndStreaming(t *testing.T) {
 	cfg := Config{SampleRate: 250e3, Seed: 7, NoiseDB: -20}
 	mk := func() Source {
-		return NewHopper(HopConfig{SampleRate: 250e3, Seed: 9, Count: 6, MaxOffset: 3e3, Jitter: 3e3, SNRdB: [2]float64{10, 10}, NGE101Every: 3, NGE101Offset: 20e3})
+		return NewHopper(HopConfig{SampleRate: 250e3, Seed: 9, Count: 6, MaxOffset: 3e3, Jitter: 3e3, SNRdB: [2]float64{10, 10}, OOKEvery: 3, OOKOffset: 20e3})
 	}
 	whole, truth := Generate(cfg, mk())
 	if len(truth) != 6 {
@@ -146,7 +146,7 @@ func TestSNRAndStreaming(t *testing.T) {
 func TestOOKLevels(t *testing.T) {
 	pkt := nge101.NewPacket(42, 3, false, 1077, false)
 	fs := 250e3
-	iq, truth := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 500, NGE101: &NGE101Burst{Bits: pkt, FreqOffset: 30e3, SNRdB: 20}}))
+	iq, truth := Generate(Config{SampleRate: fs, NoNoise: true}, Bursts(Burst{Start: 500, OOKPacket: &OOKPacketBurst{Bits: pkt, FreqOffset: 30e3, SNRdB: 20}}))
 	lv, _ := pulse.AppendLevels(nil, pkt, nge101.Timing, fs, 0)
 	if truth[0].End-truth[0].Start != int64(len(lv)) {
 		t.Fatalf("length %d, want %d", truth[0].End-truth[0].Start, len(lv))

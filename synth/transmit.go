@@ -5,7 +5,7 @@ import (
 	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
-// The protocols behind GridStreamBurst (FSK) and NGE101Burst (OOK), from
+// The default protocols of FSKBurst (FSK) and OOKPacketBurst (OOK), from
 // the list: what they send is theirs (protocol.Transmitter), how it goes
 // through the air is synth's.
 var (

@@ -44,7 +44,7 @@ func TestDecodeFM(t *testing.T) {
 	const rate, n = 200e3, 60000
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
 	burst := func(snr float64) gsynth.Burst {
-		return gsynth.Burst{Start: 20000, GridStream: &gsynth.GridStreamBurst{Frame: frame, Baud: 19200,
+		return gsynth.Burst{Start: 20000, FSK: &gsynth.FSKBurst{Frame: frame, Baud: 19200,
 			FreqOffset: 3000, SNRdB: snr, BT: 0.5, Version: 5}}
 	}
 	chans := [][]float32{fmChannel(rate, n, 1), fmChannel(rate, n, 2, burst(25)), fmChannel(rate, n, 3, burst(15))}

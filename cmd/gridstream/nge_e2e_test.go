@@ -60,8 +60,8 @@ func TestReplayLevelsNGEEndings(t *testing.T) {
 	var want []string
 	for _, b := range bursts {
 		n = max(n, b.Start+b.Samples(rate))
-		if b.NGE101 != nil {
-			want = append(want, fmt.Sprintf("%X", bitio.Pack(b.NGE101.Bits)))
+		if b.OOKPacket != nil {
+			want = append(want, fmt.Sprintf("%X", bitio.Pack(b.OOKPacket.Bits)))
 		}
 	}
 	p := filepath.Join(t.TempDir(), "nge.levels")

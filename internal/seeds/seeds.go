@@ -1,6 +1,6 @@
 // Package seeds gives tests the seed captures kept in testdata/seeds (the
-// protocols' real packets: see protocol/gridstream/gridstreamtest and
-// protocol/nge101/nge101test) and reads packets written as bit text.
+// protocols' real packets: see each protocol's <name>test package) and
+// reads packets written as bit text.
 package seeds
 
 import (

@@ -63,8 +63,8 @@ func decodeLevels(t testing.TB, tr synth.NGETraffic, glitches bool) (sent, found
 	want := map[string]bool{}
 	var n int64
 	for _, b := range bursts {
-		if b.NGE101 != nil {
-			want[packed(b.NGE101.Bits)] = true
+		if b.OOKPacket != nil {
+			want[packed(b.OOKPacket.Bits)] = true
 			sent++
 		}
 		n = max(n, b.Start+int64(b.Samples(rate)))

@@ -1,54 +1,50 @@
 // Command gensample writes samples/sample.u8, the bit recording built into
-// gridstream: every GridStream packet of the seed captures (and the Puget
-// Sound Energy vectors) behind version 4 and 5 sync words, some with preamble
-// bit errors, NGE101 packets, and random noise bits between them. Output is
-// deterministic.
+// gridstream: the frames listed in testdata/sample-frames.txt (every
+// GridStream packet of the seed captures and the Puget Sound Energy vectors
+// behind version 4 and 5 sync words, and NGE101 packets), each sent by its
+// protocol's Transmitter, with random noise bits between them and preamble
+// bit errors in some FSK transmissions. Output is deterministic.
 //
-//	go run ./scripts/gensample -seeds testdata/seeds -o samples/sample.u8
+//	go run ./scripts/gensample -frames testdata/sample-frames.txt -o samples/sample.u8
 package main
 
 import (
+	"bufio"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 
-	"github.com/gridstream-sdr/gridstream/internal/seeds"
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
-	"github.com/gridstream-sdr/gridstream/protocol/gridstream/gridstreamtest"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101"
-	"github.com/gridstream-sdr/gridstream/protocol/nge101/nge101test"
+	"github.com/gridstream-sdr/gridstream/protocol"
+	"github.com/gridstream-sdr/gridstream/protocols"
 )
 
 func main() {
-	seeds := flag.String("seeds", "testdata/seeds", "directory of the seed captures")
+	frames := flag.String("frames", "testdata/sample-frames.txt", "the frames to send, one per line: PROTOCOL VARIANT FRAME")
 	out := flag.String("o", "samples/sample.u8", "output file")
 	flag.Parse()
-	if err := run(*seeds, *out); err != nil {
+	if err := run(*frames, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(seedDir, out string) error {
-	var hexFrames []gridstream.HexFrame
-	names, err := filepath.Glob(filepath.Join(seedDir, "00[01]_*.txt"))
-	if err != nil || len(names) != 2 {
-		return fmt.Errorf("want the two GridStream seed files in %s, found %d", seedDir, len(names))
-	}
-	for _, n := range names {
-		f, err := os.Open(n)
-		if err != nil {
-			return err
-		}
-		hexFrames = append(hexFrames, scan(f)...)
-		f.Close()
-	}
-	hexFrames = append(hexFrames, scan(strings.NewReader(gridstreamtest.PugetSound))...)
+// entry is one frame of the list and the protocol that sends it.
+type entry struct {
+	tx      protocol.Transmitter
+	variant int
+	frame   []byte
+}
 
+func run(framesFile, out string) error {
+	entries, err := readFrames(framesFile)
+	if err != nil {
+		return err
+	}
 	rng := rand.New(rand.NewPCG(2024, 9))
 	noise := func(dst []byte, n int) []byte {
 		for range n {
@@ -57,38 +53,83 @@ func run(seedDir, out string) error {
 		return dst
 	}
 	stream := noise(nil, 300)
-	for i, h := range hexFrames {
-		version := h.Version
-		if version == 0 {
-			version = 4
+	fsk := 0 // FSK transmissions so far
+	for _, e := range entries {
+		if e.tx.Radio().Modulation != protocol.FSK {
+			stream, _ = e.tx.AppendAir(stream, e.frame, protocol.Framing{Variant: e.variant})
+			stream = noise(stream, 200)
+			continue
 		}
 		start := len(stream)
-		stream = gridstream.AppendTransmission(stream, h.Bytes, version, 16+rng.IntN(28), 0x04)
-		if i%3 == 1 { // a noisy receiver: two preamble bits flipped
+		f := protocol.Framing{PreambleBits: 16 + rng.IntN(28), Variant: e.variant, Trailer: 0x04}
+		stream, _ = e.tx.AppendAir(stream, e.frame, f)
+		if fsk%3 == 1 { // a noisy receiver: two preamble bits flipped
 			stream[start+2] ^= 1
 			stream[start+7] ^= 1
 		}
 		stream = noise(stream, 100+rng.IntN(400))
-		if i%5 == 2 {
-			p := nge101test.Packets[(i/5)%len(nge101test.Packets)]
-			stream = append(stream, seeds.Bits(p)...)
-			stream = noise(stream, 200)
-		}
-	}
-	for k, count := range []uint64{123456, 123789} {
-		stream = append(stream, nge101.NewPacket(147, 1, true, count, k == 1)...)
-		stream = noise(stream, 200)
+		fsk++
 	}
 	return os.WriteFile(out, stream, 0o644)
 }
 
-func scan(r io.Reader) []gridstream.HexFrame {
-	var out []gridstream.HexFrame
-	sc := gridstream.NewHexScanner(r)
-	for sc.Scan() {
-		if sc.Err() == nil {
-			out = append(out, sc.Frame())
-		}
+// readFrames reads the list of frames: lines of PROTOCOL VARIANT FRAME,
+// FRAME in hex for an FSK protocol and in '0'/'1' bits for an OOK one;
+// blank lines and lines starting with # are skipped.
+func readFrames(name string) ([]entry, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	defer f.Close()
+	var out []entry
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		e, err := parseEntry(text)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no frames", name)
+	}
+	return out, nil
+}
+
+func parseEntry(text string) (entry, error) {
+	fields := strings.Fields(text)
+	if len(fields) != 3 {
+		return entry{}, errors.New("want PROTOCOL VARIANT FRAME")
+	}
+	tx, ok := protocol.Find(protocols.All(), fields[0]).(protocol.Transmitter)
+	if !ok {
+		return entry{}, fmt.Errorf("no protocol %q that can be sent", fields[0])
+	}
+	variant, err := strconv.Atoi(fields[1])
+	if err != nil {
+		return entry{}, fmt.Errorf("variant %q: not a number", fields[1])
+	}
+	e := entry{tx: tx, variant: variant}
+	if tx.Radio().Modulation == protocol.FSK {
+		if e.frame, err = hex.DecodeString(fields[2]); err != nil {
+			return entry{}, fmt.Errorf("frame: not hex: %w", err)
+		}
+		return e, nil
+	}
+	for _, c := range fields[2] {
+		if c != '0' && c != '1' {
+			return entry{}, fmt.Errorf("frame: %q is not a bit", c)
+		}
+		e.frame = append(e.frame, byte(c-'0'))
+	}
+	return e, nil
 }
