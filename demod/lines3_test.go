@@ -41,3 +41,27 @@ func TestLineSums3Exact(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundDiv: roundDiv is math.Round(x/d), also where x/d is at or a
+// few units in the last place from halfway between two integers (and
+// where x·(1/d) rounds the other way).
+func TestRoundDiv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 9))
+	for range 200000 {
+		d := 3 + rng.Float64()*12
+		var x float64
+		switch rng.IntN(3) {
+		case 0:
+			x = (rng.Float64() - 0.5) * 1e5
+		default:
+			// Halfway, then a few units in the last place either side.
+			x = (float64(rng.IntN(20000)-10000) + 0.5) * d
+			for range rng.IntN(4) {
+				x = math.Nextafter(x, math.Inf(2*rng.IntN(2)-1))
+			}
+		}
+		if got, want := roundDiv(x, d, 1/d), math.Round(x/d); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("roundDiv(%v, %v) = %v, math.Round(x/d) %v", x, d, got, want)
+		}
+	}
+}
