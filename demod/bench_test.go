@@ -110,10 +110,14 @@ func BenchmarkQuiet2M4(b *testing.B) {
 // BenchmarkRow250k is issue 13's first demod row: 250 kS/s single channel,
 // 9600 baud at 12 dB, a burst every ~0.1 s, four seconds.
 func BenchmarkRow250k(b *testing.B) {
-	benchCU8(b, 250e3, 915e6, cachedRecording("row250k", 250e3, func() synth.Source {
+	benchCU8(b, 250e3, 915e6, row250kRecording())
+}
+
+func row250kRecording() []byte {
+	return cachedRecording("row250k", 250e3, func() synth.Source {
 		return synth.NewHopper(synth.HopConfig{SampleRate: 250e3, Seed: 5, Interval: 0.1, Guard: 0.01, MaxOffset: 1,
 			Jitter: 3e3, Bauds: []float64{9600}, SNRdB: [2]float64{12, 12}})
-	}, 4))
+	}, 4)
 }
 
 // BenchmarkRow2M4 is issue 13's second row: 2.4 MS/s, ~27 bursts/s hopping

@@ -162,19 +162,12 @@ func (d *detector) spectrum(x []complex64) bool {
 	// The bit patterns of the largest and smallest powers (non-negative
 	// floats order as their bits; a NaN, either sign, is over +Inf):
 	// smooth's exponent span, and whether the frame is finite.
+	// (n is a multiple of 8, and so is h: a run of 8 bins stays one.)
+	powerBlocks(d.p[h:n], d.buf[:h], d.blkHi[h>>3:], d.blkLo[h>>3:])
+	powerBlocks(d.p[:h], d.buf[h:n], d.blkHi[:h>>3], d.blkLo[:h>>3])
 	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
-	for k0 := 0; k0 < n; k0 += 8 {
-		// (n is a multiple of 8, and so is h: a run of 8 bins stays one.)
-		bh, bl := uint32(0), uint32(math.MaxUint32)
-		for k, v := range d.buf[k0 : k0+8] {
-			pw := real(v)*real(v) + imag(v)*imag(v)
-			d.p[(k0+k+h)&(n-1)] = pw
-			b := math.Float32bits(pw)
-			bh, bl = max(bh, b), min(bl, b)
-		}
-		j := ((k0 + h) & (n - 1)) >> 3
-		d.blkHi[j], d.blkLo[j] = bh, bl
-		hiBits, loBits = max(hiBits, bh), min(loBits, bl)
+	for j, bh := range d.blkHi {
+		hiBits, loBits = max(hiBits, bh), min(loBits, d.blkLo[j])
 	}
 	d.span = int(hiBits>>23) - max(int(loBits>>23), 1)
 	if int(hiBits>>23)+bits.Len(uint(n)) < 254 {

@@ -147,6 +147,12 @@ func TestBlockLinesExact(t *testing.T) {
 		s := make([]float32, n)
 		for i := range s {
 			s[i] = float32(rng.NormFloat64())
+			switch rng.IntN(50) {
+			case 0:
+				s[i] = 0
+			case 1:
+				s[i] = float32(math.Copysign(0, -1))
+			}
 		}
 		f.z = make([]complex64, n)
 		f.blockLines(s, sps)

@@ -89,7 +89,9 @@ type fskDemod struct {
 	// and blockLines (per rate)
 	lines    []*symbolLine
 	blkLines []*blockLine
-	heads    [][]float32 // orderRates' moving sums of the head, per plan
+	heads    [][]float32     // orderRates' moving sums of the head, per plan
+	synced   []bool          // per plan: quickSync found a sync word in the head
+	qs       []quickSyncHead // quickSyncs' state per plan
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,

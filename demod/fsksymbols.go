@@ -435,6 +435,7 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		t += sps
 	}
 	jb := 0 // int(pred)/blk: pred grows, so it is followed, not divided
+	inv := 1 / sps
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
@@ -447,12 +448,26 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		}
 		j := min(nblk-1, jb)
 		g := f.taus[j]
-		g += math.Round((pred-g)/sps) * sps
+		g += roundDiv(pred-g, sps, inv) * sps
 		e := g - pred
 		lim := 0.1 * sps
 		e = max(-lim, min(lim, e))
 		t = pred + e
 	}
+}
+
+// roundDiv returns math.Round(x/d) given inv = 1/d: from x·inv (a
+// multiplication instead of a division on sampleSymbols' chain), which is
+// within a few units in the last place of x/d, and so rounds as it does
+// unless it is that close to halfway between two integers (then x/d
+// decides).
+func roundDiv(x, d, inv float64) float64 {
+	q := x * inv
+	r := math.Round(q)
+	if math.Abs(math.Abs(q-r)-0.5) < 1e-9*max(1, math.Abs(q)) {
+		return math.Round(x / d)
+	}
+	return r
 }
 
 // feedbackDifferential replaces f.soft, the differential detector's soft

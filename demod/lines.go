@@ -39,20 +39,30 @@ func (l *symbolLine) upTo(n int) {
 
 // firstEnd is firstSymbolEnd with this line.
 func (l *symbolLine) firstEnd(m []float32, off float32) float64 {
-	L, sps := l.L, l.sps
+	return l.endAt(l.sum(m, off))
+}
+
+// sum returns the line's correlation with |m-off| from index L on.
+func (l *symbolLine) sum(m []float32, off float32) complex128 {
 	var v complex128
-	if len(m) > L {
+	if len(m) > l.L {
 		l.upTo(len(m))
-		osc := l.osc[:len(m)-L]
-		for j, a := range m[L:] {
-			a -= off
-			if a < 0 {
-				a = -a
-			}
+		osc := l.osc[:len(m)-l.L]
+		for j, x := range m[l.L:] {
+			// |x-off| without a branch (the sign changes with the
+			// symbols): a zero term's sign never shows in a sum from +0.
+			a := math.Abs(float64(x - off))
 			o := osc[j]
-			v += complex(float64(a)*real(o), float64(a)*imag(o))
+			v += complex(a*real(o), a*imag(o))
 		}
 	}
+	return v
+}
+
+// endAt returns where, from index L on, the first symbol ends given the
+// line's correlation v with |m-off|.
+func (l *symbolLine) endAt(v complex128) float64 {
+	L, sps := l.L, l.sps
 	// o has turned (n-L) steps; the line's phase at index 0:
 	ph := -math.Atan2(imag(v), real(v)) + 2*math.Pi*float64(L)/sps
 	t := math.Mod(ph/(2*math.Pi)*sps, sps)
@@ -63,6 +73,60 @@ func (l *symbolLine) firstEnd(m []float32, off float32) float64 {
 		t += sps
 	}
 	return t
+}
+
+// lineSums3 is sum for three lines and moving sums at once (each a chain
+// of dependent additions in its own order, side by side): the
+// correlation of line l[k] with |m[k]-off[k]|, 0 where l[k] is nil.
+func lineSums3(l [3]*symbolLine, m [3][]float32, off [3]float32) (v [3]complex128) {
+	var osc [3][]complex128
+	var src [3][]float32
+	common, some := math.MaxInt, -1
+	for k := range 3 {
+		if l[k] == nil || len(m[k]) <= l[k].L {
+			continue
+		}
+		l[k].upTo(len(m[k]))
+		osc[k] = l[k].osc[:len(m[k])-l[k].L]
+		src[k] = m[k][l[k].L:]
+		common, some = min(common, len(src[k])), k
+	}
+	if some < 0 {
+		return v
+	}
+	term := func(x, off float32, o complex128) complex128 {
+		a := math.Abs(float64(x - off)) // as in sum
+		return complex(a*real(o), a*imag(o))
+	}
+	// A slot without a line runs another's values, and is dropped.
+	var s3 [3][]float32
+	var o3 [3][]complex128
+	for k := range 3 {
+		j := k
+		if src[k] == nil {
+			j = some
+		}
+		s3[k], o3[k] = src[j][:common], osc[j][:common]
+	}
+	s0, s1, s2 := s3[0], s3[1][:len(s3[0])], s3[2][:len(s3[0])]
+	o0, o1, o2 := o3[0][:len(s0)], o3[1][:len(s0)], o3[2][:len(s0)]
+	var v0, v1, v2 complex128
+	for j := range s0 {
+		v0 += term(s0[j], off[0], o0[j])
+		v1 += term(s1[j], off[1], o1[j])
+		v2 += term(s2[j], off[2], o2[j])
+	}
+	v = [3]complex128{v0, v1, v2}
+	for k := range 3 {
+		if src[k] == nil {
+			v[k] = 0
+			continue
+		}
+		for j := common; j < len(src[k]); j++ {
+			v[k] += term(src[k][j], off[k], osc[k][j])
+		}
+	}
+	return v
 }
 
 // blockLine is the oscillator blockLines turns through at sps samples per
@@ -102,10 +166,7 @@ func lineSum(s []float32, osc []complex128) complex128 {
 	osc = osc[:len(s)]
 	var v complex128
 	for i, x := range s {
-		a := float64(x)
-		if a < 0 {
-			a = -a
-		}
+		a := math.Abs(float64(x)) // as in symbolLine.sum
 		o := osc[i]
 		v += complex(a*real(o), a*imag(o))
 	}
@@ -118,13 +179,7 @@ func lineSum2(s []float32, osc []complex128, s2 []float32, osc2 []complex128) (c
 	osc, s2, osc2 = osc[:len(s)], s2[:len(s)], osc2[:len(s)]
 	var v, v2 complex128
 	for i, x := range s {
-		a, a2 := float64(x), float64(s2[i])
-		if a < 0 {
-			a = -a
-		}
-		if a2 < 0 {
-			a2 = -a2
-		}
+		a, a2 := math.Abs(float64(x)), math.Abs(float64(s2[i])) // as in symbolLine.sum
 		o, o2 := osc[i], osc2[i]
 		v += complex(a*real(o), a*imag(o))
 		v2 += complex(a2*real(o2), a2*imag(o2))
@@ -140,10 +195,7 @@ func (l *blockLine) blockSum(s []float32, a int) complex128 {
 	o := complex(math.Cos(ph), math.Sin(ph))
 	var v complex128
 	for _, x := range s {
-		a := float64(x)
-		if a < 0 {
-			a = -a
-		}
+		a := math.Abs(float64(x)) // as in symbolLine.sum
 		v += complex(a*real(o), a*imag(o))
 		o *= l.rot
 	}

@@ -278,10 +278,9 @@ func (f *fskDemod) orderRates(pz []complex64, lead int) int {
 	if len(f.plans) > 1 {
 		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
 		f.headSums()
+		f.quickSyncs()
 		for i, p := range f.plans {
-			ok, off := f.quickSync(p, f.heads[i])
-			f.offs[i] = off
-			if ok {
+			if f.synced[i] {
 				f.order = append(f.order, p)
 			}
 		}
@@ -309,25 +308,71 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	}
 }
 
-// quickSync slices the head discriminator at one rate (one-symbol moving
-// average, offset from two clusters, timing from the symbol-rate line) and
-// looks for a sync word; it also returns the offset in Hz. It is cheap and
-// needs a decent SNR; when no rate shows one, every rate is demodulated in
-// full.
-func (f *fskDemod) quickSync(p *baudPlan, m []float32) (bool, float64) {
+// quickSyncs slices the head discriminator at every plan's rate (its
+// one-symbol moving sum f.heads[i], offset from two clusters, timing from
+// the symbol-rate line) and looks for a sync word (f.synced); it also
+// measures the offset in Hz (f.offs). It is cheap and needs a decent SNR;
+// when no rate shows one, every rate is demodulated in full. The
+// symbol-rate lines' correlations of three plans are summed side by side.
+func (f *fskDemod) quickSyncs() {
+	k := len(f.plans)
+	f.synced = grow(f.synced, k)
+	f.qs = grow(f.qs, k)
+	for i, p := range f.plans {
+		f.qs[i] = f.quickSyncOff(p, f.heads[i])
+	}
+	for i := 0; i < k; i += 3 {
+		var lines [3]*symbolLine
+		var ms [3][]float32
+		var offs [3]float32
+		for j := range 3 {
+			if q := f.qs[min(i+j, k-1)]; q.ok && i+j < k {
+				lines[j], ms[j], offs[j] = q.line, q.m, q.off
+			}
+		}
+		v := lineSums3(lines, ms, offs)
+		for j := 0; j < 3 && i+j < k; j++ {
+			f.qs[i+j].v = v[j]
+		}
+	}
+	for i, p := range f.plans {
+		f.synced[i], f.offs[i] = f.quickSyncAt(p, f.qs[i])
+	}
+}
+
+// quickSyncHead is quickSyncs' state for one plan between its steps.
+type quickSyncHead struct {
+	ok   bool // the head holds 40 symbols
+	m    []float32
+	off  float32
+	line *symbolLine
+	v    complex128 // the line's correlation with |m-off|
+}
+
+// quickSyncOff is quickSyncs' work for plan p up to the offset of the head's moving sum m.
+func (f *fskDemod) quickSyncOff(p *baudPlan, m []float32) quickSyncHead {
 	sps, L := f.headSymbol(p)
 	n := len(f.hd)
 	if n < 40*L {
-		return false, 0
+		return quickSyncHead{}
 	}
 	f.vals = f.vals[:0]
 	for i := L; i < n; i += max(1, L/2) {
 		f.vals = append(f.vals, m[i])
 	}
 	c0, c1 := twoMeans(f.vals)
-	off := (c0 + c1) / 2
+	return quickSyncHead{ok: true, m: m, off: (c0 + c1) / 2, line: f.symbolLine(L, sps)}
+}
+
+// quickSyncAt is quickSyncs' work for plan p from the line's correlation on.
+func (f *fskDemod) quickSyncAt(p *baudPlan, q quickSyncHead) (bool, float64) {
+	if !q.ok {
+		return false, 0
+	}
+	sps, L := f.headSymbol(p)
+	n, m, off := len(f.hd), q.m, q.off
 	f.soft = f.soft[:0]
-	for t := f.firstSymbolEnd(m, off, L, sps); t < float64(n-1); t += sps {
+	for t := q.line.endAt(q.v); t < float64(n-1); t += sps {
 		i := int(t)
 		f.soft = append(f.soft, m[i]-off)
 	}
@@ -389,15 +434,18 @@ func movingSums3(d0, d1, d2, src []float32, L0, L1, L2 int) {
 // firstSymbolEnd returns where, from index L on, the first symbol of the
 // moving sum m ends: the phase of the symbol-rate line of |m-off|.
 func (f *fskDemod) firstSymbolEnd(m []float32, off float32, L int, sps float64) float64 {
-	var line *symbolLine
+	return f.symbolLine(L, sps).firstEnd(m, off)
+}
+
+// symbolLine returns the receiver's symbol-rate line for moving-sum length
+// L and sps samples per symbol.
+func (f *fskDemod) symbolLine(L int, sps float64) *symbolLine {
 	for _, l := range f.lines {
 		if l.L == L && l.sps == sps {
-			line = l
+			return l
 		}
 	}
-	if line == nil {
-		line = newSymbolLine(L, sps)
-		f.lines = append(f.lines, line)
-	}
-	return line.firstEnd(m, off)
+	line := newSymbolLine(L, sps)
+	f.lines = append(f.lines, line)
+	return line
 }

@@ -4,13 +4,14 @@ import "testing"
 
 // BenchmarkSearchFrame is the band search's work on one frame (window,
 // FFT, bin powers, smoothing, noise floor, peaks) over the frames of the
-// Row2M4 and Row20M recordings in turn.
+// Row250k, Row2M4 and Row20M recordings in turn.
 func BenchmarkSearchFrame(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		fs   float64
 		rec  func() []byte
 	}{
+		{"250k", 250e3, row250kRecording},
 		{"2M4", 2.4e6, row2M4Recording},
 		{"20M", 20e6, row20MRecording},
 	} {
