@@ -172,20 +172,15 @@ func (d *detector) transformFrame(x []complex64, f *specFrame) {
 	d.f.windowReversed(f.buf, x, d.win)
 	d.f.transformReversed(f.buf)
 	f.dc = [5]complex64{f.buf[n-2], f.buf[n-1], f.buf[0], f.buf[1], f.buf[2]}
+	powerBlocks(f.p[h:n], f.buf[:h], f.blkHi[h>>3:], f.blkLo[h>>3:])
+	powerBlocks(f.p[:h], f.buf[h:n], f.blkHi[:h>>3], f.blkLo[:h>>3])
+	// The runs holding the DC bins (0, 1, 2 and n-2, n-1, before the DC
+	// offset is taken out of them) count only their other bins.
+	f.blkHi[h>>3], f.blkLo[h>>3] = bitsRange(f.p[h+3 : h+8])
+	f.blkHi[h>>3-1], f.blkLo[h>>3-1] = bitsRange(f.p[h-8 : h-2])
 	hiBits, loBits := uint32(0), uint32(math.MaxUint32)
-	for k0 := 0; k0 < n; k0 += 8 {
-		bh, bl := uint32(0), uint32(math.MaxUint32)
-		for k, v := range f.buf[k0 : k0+8] {
-			pw := real(v)*real(v) + imag(v)*imag(v)
-			f.p[(k0+k+h)&(n-1)] = pw
-			if k0+k > 2 && k0+k < n-2 {
-				b := math.Float32bits(pw)
-				bh, bl = max(bh, b), min(bl, b)
-			}
-		}
-		j := ((k0 + h) & (n - 1)) >> 3
-		f.blkHi[j], f.blkLo[j] = bh, bl
-		hiBits, loBits = max(hiBits, bh), min(loBits, bl)
+	for j, bh := range f.blkHi {
+		hiBits, loBits = max(hiBits, bh), min(loBits, f.blkLo[j])
 	}
 	f.hiBits, f.loBits = hiBits, loBits
 	// The spans can only grow with the DC bins: their runs' pairs are
@@ -197,6 +192,16 @@ func (d *detector) transformFrame(x []complex64, f *specFrame) {
 		return
 	}
 	f.k0, f.acc = smoothPrefix(f.s, f.p, d.w, h-2)
+}
+
+// bitsRange returns the largest and smallest of the bit patterns of p.
+func bitsRange(p []float32) (hi, lo uint32) {
+	hi, lo = 0, math.MaxUint32
+	for _, v := range p {
+		b := math.Float32bits(v)
+		hi, lo = max(hi, b), min(lo, b)
+	}
+	return hi, lo
 }
 
 // smoothPrefix runs smoothRunning over s and p until its sums would reach
