@@ -197,14 +197,13 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 		if !r.searchOOK {
 			// The channel stage reads the ring behind the search. The
 			// ring holds a block being written, the lookback before it,
-			// and room for the stage to lag by two lookbacks; a block
-			// is at least minBlock samples (fewer hand-overs at low
-			// rates), and the ring no longer than it must be (the
-			// samples are still in the cache when the stage reads them).
+			// and room for the stage to lag by two lookbacks, and is at
+			// least minStageRing long; a block is at least minBlock
+			// samples (fewer hand-overs at low rates).
 			r.ch = newChanStage(r)
 			r.block = max(int(r.lookRing), minBlock)
 			rs := 1
-			for rs < r.block+3*int(r.lookRing) {
+			for rs < max(r.block+3*int(r.lookRing), minStageRing) {
 				rs <<= 1
 			}
 			r.ring = make([]complex64, rs)
@@ -282,6 +281,11 @@ func (r *Receiver) designSearch() {
 	r.rmask = int64(rs - 1)
 	r.lookRing = int64(rs)
 }
+
+// minStageRing is the shortest ring the channel stage reads: it may lag
+// the search by most of it, so a stage kept waiting for a core by the
+// workers (the scheduler's 10 ms slices) does not hold up the search.
+const minStageRing = 1 << 18
 
 // minBlock is the fewest samples processBlocks writes and transforms at
 // once.
