@@ -268,7 +268,7 @@ func (r *Receiver) newChannel(levelRate float64, collect func(*frames.Message)) 
 	if levelRate > 0 {
 		decs = r.ookDecs
 	}
-	return pipeline.New(pipeline.Config{Decoders: decs, LevelRate: levelRate, Input: r.cfg.Input}, collect)
+	return pipeline.New(pipeline.Config{Decoders: decs, LevelRate: levelRate, Input: r.cfg.Input, CalibratedSoft: true}, collect)
 }
 
 // radio returns the Radio fields of a message from a burst measured as

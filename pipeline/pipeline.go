@@ -22,6 +22,9 @@ type Config struct {
 	LevelRate float64
 	// Input names the input in every message (file name, endpoint).
 	Input string
+	// CalibratedSoft marks soft symbols as the pure-Go receiver's own
+	// (protocol.Output.CalibratedSoft): decoders may judge frames by them.
+	CalibratedSoft bool
 }
 
 // Stats counts what a channel consumed.
@@ -61,7 +64,7 @@ type Channel struct {
 func New(cfg Config, emit func(*frames.Message)) *Channel {
 	c := &Channel{cfg: cfg, emit: emit}
 	c.streams, c.soft = c.room[:0], c.softRm[:0]
-	out := protocol.Output{Annotate: c.annotate, Emit: emit}
+	out := protocol.Output{Annotate: c.annotate, Emit: emit, CalibratedSoft: cfg.CalibratedSoft}
 	for _, d := range cfg.Decoders {
 		s := d.NewStream(out)
 		ss, _ := s.(protocol.SoftStream)

@@ -70,6 +70,13 @@ type Output struct {
 	// Emit receives the messages. A message that was held back is emitted
 	// by the stream whose frame released it, with its own annotation.
 	Emit func(*frames.Message)
+	// CalibratedSoft says the soft symbols handed to the stream are the
+	// receiver's own tone amplitudes, with Gaussian noise around them (the
+	// pure-Go receiver): a decoder may judge by them how likely a frame is
+	// whole. Soft symbols from elsewhere (a GNU Radio flowgraph, whose
+	// magnitudes may vary with pulse shaping at any SNR) only order bits by
+	// reliability.
+	CalibratedSoft bool
 }
 
 // Stream finds the protocol's frames in one input's bit stream. State

@@ -56,7 +56,7 @@ type air struct {
 
 func newAir(dec *gridstream.Decoder) *air {
 	a := &air{}
-	a.s = dec.NewStream(protocol.Output{Emit: func(m *frames.Message) { a.got = append(a.got, m) }}).(protocol.SoftStream)
+	a.s = dec.NewStream(protocol.Output{Emit: func(m *frames.Message) { a.got = append(a.got, m) }, CalibratedSoft: true}).(protocol.SoftStream)
 	return a
 }
 

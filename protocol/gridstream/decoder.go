@@ -252,7 +252,7 @@ func (d *Decoder) frame(f RawFrame, soft []float32, c *corrector, out protocol.O
 			}
 		}
 	}
-	judged := soft != nil && c != nil && f.Complete // by its soft symbols (ambiguous.go)
+	judged := soft != nil && c != nil && f.Complete && out.CalibratedSoft // by its soft symbols (ambiguous.go)
 	rival := judged && d.known.Load().has(init) && c.rival(frame, ci, soft, init, d.known.Load(), d.targets.Load())
 	// The message may wait for learning, where another input's frame can
 	// release it: it is marked as its own before anyone else can see it.
