@@ -55,24 +55,25 @@ type fskDemod struct {
 	tap      func(soft []float32, disc bool) // sees every attempt's soft symbols (tests)
 	disc     bool                            // f.soft holds discSymbols' symbols
 
-	z      []complex64
-	d, m   []float32
-	s      []float32
-	pp, pm []complex64
-	cp, cm []complex64
-	soft   []float32
-	inv    []float32
-	isi    []float32    // scratch of cancelISI
-	fwd    []float32    // feedbackTones' forward soft symbols
-	nc     []float32    // and the noncoherent ones it started from
-	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
-	ddd    []uint8      // and its decisions
-	when   []float32    // Fs2 position of each soft symbol
-	vals   []float32
-	sorted []float32
-	tblk   []complex128
-	taus   []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
-	won    []int8    // per correlator window: which tone clearly won (±1) or 0
+	z       []complex64
+	d, m    []float32
+	s       []float32
+	pp, pm  []complex64
+	cp, cm  []complex64
+	soft    []float32
+	inv     []float32
+	isi     []float32    // scratch of cancelISI
+	fwd     []float32    // feedbackTones' forward soft symbols
+	nc      []float32    // and the noncoherent ones it started from
+	dde     []complex128 // feedbackDifferential's windows at the symbols' ends
+	ddd     []uint8      // and its decisions
+	when    []float32    // Fs2 position of each soft symbol
+	vals    []float32
+	sorted  []float32
+	scratch []float32 // estimateTones' selects
+	tblk    []complex128
+	taus    []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
+	won     []int8    // per correlator window: which tone clearly won (±1) or 0
 
 	// symmetricTones' spectrum
 	tfft *fft
