@@ -44,7 +44,8 @@ type Options struct {
 // --help, a Before that applies the config file, checks the ranges and
 // runs opt.Before ahead of the command's own, and usage errors as one line
 // with opt.ExitUsage, also for a command that only groups others run
-// without one of them.
+// without one of them. The flags of a command that runs something are
+// wrapped so that their names are worked out once (see Unwrap).
 func Install(app *cli.App, opt Options) {
 	usage := func(c *cli.Context, err error, _ bool) error {
 		cmd := "gridstream"
@@ -71,6 +72,9 @@ func Install(app *cli.App, opt Options) {
 			documentRanges(cmd)
 			cmd.Flags = append(cmd.Flags, &cli.StringFlag{Name: configFlag, Category: "Config file", TakesFile: true,
 				Usage: "read flags from this YAML or TOML file (keys are flag names; the command line wins)"})
+			for i, f := range cmd.Flags {
+				cmd.Flags[i] = withNames(f)
+			}
 			cmd.Before = before(cmd.Before, opt)
 		}
 	}
@@ -158,7 +162,7 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 		if !hide(f.Names()[0]) {
 			continue
 		}
-		switch f := f.(type) {
+		switch f := Unwrap(f).(type) {
 		case *cli.BoolFlag:
 			f.Hidden = true
 		case *cli.IntFlag:
