@@ -71,6 +71,7 @@ func TestInstalledFlagsAreTheDeclaredOnes(t *testing.T) {
 		&cli.StringFlag{Name: "out", EnvVars: []string{"T_OUT"}, TakesFile: true, Value: "x"},
 		&cli.StringSliceFlag{Name: "meter", Category: "M", Value: cli.NewStringSlice("a", "b")},
 		&cli.Int64Flag{Name: "other"},
+		&cli.StringFlag{Name: "v1-style, x", Aliases: []string{"y z"}},
 	}
 	cmd := &cli.Command{Name: "run", Flags: slices.Clone(declared), Action: func(*cli.Context) error { return nil }}
 	Install(&cli.App{Name: "t", Commands: []*cli.Command{cmd}}, Options{ExitUsage: 2})

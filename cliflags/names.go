@@ -2,6 +2,7 @@ package cliflags
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -31,29 +32,38 @@ func Unwrap(f cli.Flag) cli.Flag {
 // f itself for a flag type it does not know. A hidden BoolFlag stays as it
 // is: bash completion skips hidden flags by that type.
 func withNames(f cli.Flag) cli.Flag {
-	names := slices.Clip(f.Names())
 	switch f := f.(type) {
 	case *cli.BoolFlag:
 		if f.Hidden {
 			return f
 		}
-		return &namedBool{f, names}
+		return &namedBool{f, names(f, f.Name, f.Aliases)}
 	case *cli.IntFlag:
-		return &namedInt{f, names}
+		return &namedInt{f, names(f, f.Name, f.Aliases)}
 	case *cli.Uint64Flag:
-		return &namedUint64{f, names}
+		return &namedUint64{f, names(f, f.Name, f.Aliases)}
 	case *cli.Float64Flag:
-		return &namedFloat64{f, names}
+		return &namedFloat64{f, names(f, f.Name, f.Aliases)}
 	case *cli.Float64SliceFlag:
-		return &namedFloat64Slice{f, names}
+		return &namedFloat64Slice{f, names(f, f.Name, f.Aliases)}
 	case *cli.DurationFlag:
-		return &namedDuration{f, names}
+		return &namedDuration{f, names(f, f.Name, f.Aliases)}
 	case *cli.StringFlag:
-		return &namedString{f, names}
+		return &namedString{f, names(f, f.Name, f.Aliases)}
 	case *cli.StringSliceFlag:
-		return &namedStringSlice{f, names}
+		return &namedStringSlice{f, names(f, f.Name, f.Aliases)}
 	}
 	return f
+}
+
+// names is f.Names(), the flag's name and aliases each cut at its first
+// comma or space, without the regular expression when there is none.
+func names(f cli.Flag, name string, aliases []string) []string {
+	odd := func(s string) bool { return strings.ContainsAny(s, ", ") }
+	if odd(name) || slices.ContainsFunc(aliases, odd) {
+		return slices.Clip(f.Names())
+	}
+	return slices.Concat([]string{name}, aliases)
 }
 
 // The wrappers: the flag, its names, and String (--help's line) made with
