@@ -20,6 +20,7 @@ package cliflags
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -178,4 +179,27 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 		}
 	}
 	return flags
+}
+
+// Run runs app with args (os.Args) as app.Run does. urfave/cli's App.Setup
+// lays out the --help of every command (its flags by category, each
+// flag's help line) on every run; a command's --help can only show when
+// the command is named on the command line (gridstream demod --help,
+// gridstream help demod…), so Run sets the app up with the flags of the
+// commands not named hidden, and gives them back before they run.
+func Run(app *cli.App, args []string) error {
+	var skipped []*cli.Command
+	var flags [][]cli.Flag
+	for _, cmd := range app.Commands {
+		if !slices.ContainsFunc(args, cmd.HasName) {
+			skipped = append(skipped, cmd)
+			flags = append(flags, cmd.Flags)
+			cmd.Flags = nil
+		}
+	}
+	app.Setup()
+	for i, cmd := range skipped {
+		cmd.Flags = flags[i]
+	}
+	return app.Run(args)
 }

@@ -1,6 +1,7 @@
 package cliflags
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -113,5 +114,50 @@ func TestInstalledFlagsAreTheDeclaredOnes(t *testing.T) {
 	// recognises it by its type).
 	if wrapped != len(declared)-2 {
 		t.Errorf("%d flags wrapped, want %d", wrapped, len(declared)-2)
+	}
+}
+
+// Run prints the same --help as app.Run whichever way help is asked for,
+// and the commands not named still have their flags (a config file's keys
+// are checked against them) and run with them.
+func TestRunSetsUpOnlyTheNamedCommands(t *testing.T) {
+	newApp := func(out *strings.Builder, seen *string) *cli.App {
+		cmd := func(name string) *cli.Command {
+			return &cli.Command{Name: name, Aliases: []string{name + name}, Flags: []cli.Flag{
+				&cli.StringFlag{Name: "out", Category: "Output", Usage: "where"},
+				&cli.IntFlag{Name: "n", Usage: "how many"},
+				&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Category: "Output"},
+			}, Action: func(c *cli.Context) error {
+				*seen = fmt.Sprint(c.Command.Name, " ", c.String("out"), " ", len(c.Command.Flags), " ", c.Command.VisibleFlagCategories() != nil)
+				return nil
+			}}
+		}
+		app := &cli.App{Name: "t", Writer: out, ErrWriter: out, ExitErrHandler: func(*cli.Context, error) {}, Flags: []cli.Flag{&cli.StringFlag{Name: "log"}},
+			Commands: []*cli.Command{cmd("a"), cmd("b"), {Name: "grp", Subcommands: []*cli.Command{cmd("c")}}}}
+		Install(app, Options{ExitUsage: 2})
+		return app
+	}
+	// (Not "t help a": running urfave/cli's help command makes it its own
+	// subcommand, for the rest of the process.)
+	for _, args := range [][]string{
+		{"t", "a", "--help"}, {"t", "b", "-h"}, {"t", "aa", "--help"}, {"t", "--log", "x", "bb", "-h"},
+		{"t", "grp", "c", "--help"}, {"t", "--help"}, {"t"}, {"t", "b", "--out", "x"}, {"t", "a", "--bogus"},
+	} {
+		var want, got strings.Builder
+		var wantSeen, gotSeen string
+		wantErr := newApp(&want, &wantSeen).Run(args)
+		app := newApp(&got, &gotSeen)
+		gotErr := Run(app, args)
+		for _, cmd := range app.Commands[:2] {
+			if len(cmd.Flags) < 4 { // its own and --config
+				t.Errorf("%q: %s has %d flags after Run", args, cmd.Name, len(cmd.Flags))
+			}
+		}
+		if got.String() != want.String() || gotSeen != wantSeen || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("%q: Run printed\n%s(%v, ran %q)\nwant\n%s(%v, ran %q)", args, got.String(), gotErr, gotSeen, want.String(), wantErr, wantSeen)
+		}
+		if strings.Contains(strings.Join(args, " "), "-h") && !strings.Contains(got.String(), "Output") && !slices.Equal(args, []string{"t", "--help"}) {
+			t.Errorf("%q: no flag category in\n%s", args, got.String())
+		}
 	}
 }

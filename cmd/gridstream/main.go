@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -26,7 +27,7 @@ func main() {
 	// writing to it, and the run ends cleanly when it was the only one
 	// (newOutputs), still writing its summary and --waterfall picture.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	if err := newApp().Run(os.Args); err != nil {
+	if err := cliflags.Run(newApp(), os.Args); err != nil {
 		var exit cli.ExitCoder
 		if errors.As(err, &exit) {
 			if msg := strings.TrimSpace(err.Error()); msg != "" {
