@@ -184,14 +184,16 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 // Run runs app with args (os.Args) as app.Run does. urfave/cli's App.Setup
 // lays out the --help of every command (its flags by category, each
 // flag's help line) on every run; a command's --help can only show when
-// the command is named on the command line (gridstream demod --help,
-// gridstream help demod…), so Run sets the app up with the flags of the
-// commands not named hidden, and gives them back before they run.
+// help is asked for (CMD --help, CMD -h, help CMD, h CMD; Install makes
+// every usage error one line) and the command is named, so Run sets the
+// app up with the flags of the other commands hidden, and gives them back
+// before anything runs.
 func Run(app *cli.App, args []string) error {
+	help := len(args) > 1 && slices.ContainsFunc(args[1:], asksForHelp)
 	var skipped []*cli.Command
 	var flags [][]cli.Flag
 	for _, cmd := range app.Commands {
-		if !slices.ContainsFunc(args, cmd.HasName) {
+		if !help || !slices.ContainsFunc(args, cmd.HasName) {
 			skipped = append(skipped, cmd)
 			flags = append(flags, cmd.Flags)
 			cmd.Flags = nil
@@ -202,4 +204,14 @@ func Run(app *cli.App, args []string) error {
 		cmd.Flags = flags[i]
 	}
 	return app.Run(args)
+}
+
+// asksForHelp reports whether arg is the help command (help, h) or the
+// help flag (-h, --help, -help=true…).
+func asksForHelp(arg string) bool {
+	if arg == "help" || arg == "h" {
+		return true
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
+	return strings.HasPrefix(arg, "-") && cli.HelpFlag != nil && slices.Contains(cli.HelpFlag.Names(), name)
 }
