@@ -189,7 +189,11 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 // app up with the flags of the other commands hidden, and gives them back
 // before anything runs.
 func Run(app *cli.App, args []string) error {
-	help := len(args) > 1 && slices.ContainsFunc(args[1:], asksForHelp)
+	var helpFlag []string
+	if cli.HelpFlag != nil {
+		helpFlag = cli.HelpFlag.Names()
+	}
+	help := len(args) > 1 && slices.ContainsFunc(args[1:], func(arg string) bool { return asksForHelp(arg, helpFlag) })
 	var skipped []*cli.Command
 	var flags [][]cli.Flag
 	for _, cmd := range app.Commands {
@@ -207,11 +211,11 @@ func Run(app *cli.App, args []string) error {
 }
 
 // asksForHelp reports whether arg is the help command (help, h) or the
-// help flag (-h, --help, -help=true…).
-func asksForHelp(arg string) bool {
+// help flag, named helpFlag (-h, --help, -help=true…).
+func asksForHelp(arg string, helpFlag []string) bool {
 	if arg == "help" || arg == "h" {
 		return true
 	}
 	name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
-	return strings.HasPrefix(arg, "-") && cli.HelpFlag != nil && slices.Contains(cli.HelpFlag.Names(), name)
+	return strings.HasPrefix(arg, "-") && slices.Contains(helpFlag, name)
 }
