@@ -105,6 +105,10 @@ func TestUnheardDeviceHeld(t *testing.T) {
 					t.Fatalf("chunk %d: %d good, %d failed emitted, stats %+v; want %d good, %d not believed",
 						chunk, len(good), len(failed), dec.Stats(), tc.good, tc.failed)
 				}
+				// The summary says why a packet whose check matched failed.
+				if got := counter(dec.Stats(), "unconfirmed"); got != int64(tc.failed) {
+					t.Fatalf("chunk %d: unconfirmed counter %d, want %d", chunk, got, tc.failed)
+				}
 				for i := 1; i < len(good); i++ {
 					if good[i].BitOffset <= good[i-1].BitOffset {
 						t.Fatalf("chunk %d: packets out of order: %d after %d", chunk, good[i].BitOffset, good[i-1].BitOffset)
@@ -147,6 +151,16 @@ func FuzzNGE101BitStream(f *testing.F) {
 			t.Fatalf("%d messages, %d packets found", emitted, st.Frames)
 		}
 	})
+}
+
+// counter returns the protocol counter name of st, -1 when there is none.
+func counter(st protocol.Stats, name string) int64 {
+	for _, c := range st.Counters {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return -1
 }
 
 // packetBits unpacks a message's packet (Raw, MSB first) to its bits.

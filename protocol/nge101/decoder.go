@@ -18,6 +18,9 @@ import (
 type Decoder struct {
 	cfg        Config
 	seen, good atomic.Int64
+	// unconfirmed counts the packets found in bits that no packet of
+	// their device confirmed (failed, though their check matched).
+	unconfirmed atomic.Int64
 	// heard marks the devices (channel-1 and id: bits 9-19) confirmed
 	// in a bit stream (see stream); there are 2048 of them at most.
 	mu    sync.Mutex
@@ -95,7 +98,8 @@ func (d *Decoder) emit(m *frames.Message, out protocol.Output) {
 // Stats returns the counters so far.
 func (d *Decoder) Stats() protocol.Stats {
 	seen, good := d.seen.Load(), d.good.Load()
-	return protocol.Stats{Frames: seen, Good: good, Failed: seen - good}
+	return protocol.Stats{Frames: seen, Good: good, Failed: seen - good,
+		Counters: []protocol.Counter{{Name: "unconfirmed", Value: d.unconfirmed.Load()}}}
 }
 
 // NewStream returns a finder of NGE101 packets in one input: in its bits,
@@ -205,6 +209,7 @@ func (s *stream) drop(n int) {
 	for i := range n {
 		m := s.held[i].m
 		m.CRCOK = false
+		s.d.unconfirmed.Add(1)
 		s.d.emit(m, s.out)
 	}
 	k := copy(s.held, s.held[n:])
