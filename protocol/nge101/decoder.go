@@ -33,12 +33,13 @@ const deviceBits = 11
 
 // confirmBits is how far apart (in bits of a stream at one bit per cell,
 // the only kind the Finder reads packets from) a packet of a device not yet
-// heard and the packet that confirms it may be: three of the transmitter's
-// 43 s intervals. It sends two packets every 43 s (a power packet twice,
-// or an energy packet and a power packet, rtl_433's norgo.c), back to back:
-// the second confirms the first, or, if it was lost, the next
-// transmission's.
-var confirmBits = int64(math.Round(3 * 43 / (2 * HalfCell)))
+// heard and the packet that confirms it may be: three and a half of the
+// transmitter's 43 s intervals. It sends two packets every 43 s (a power
+// packet twice, or an energy packet and a power packet, rtl_433's norgo.c),
+// back to back: the second confirms the first, or, if it was lost, a later
+// transmission's; the half interval keeps the third transmission after it
+// inside the window when the transmitter's clock runs slow.
+var confirmBits = int64(math.Round(3.5 * 43 / (2 * HalfCell)))
 
 // maxHeld is how many packets of devices not yet heard a stream holds;
 // noise makes one every 2²³ bits or so, and a real device is confirmed by
