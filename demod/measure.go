@@ -348,7 +348,13 @@ func (f *fskDemod) quickSyncs(a, e int) {
 	for i := a; i < e; i++ {
 		f.qs[i] = f.quickSyncOff(f.plans[i], f.heads[i])
 	}
-	for i := a; i < e; i += 3 {
+	if e-a == 1 {
+		// One plan (orderRates' first ones): its line alone.
+		if q := f.qs[a]; q.ok {
+			f.qs[a].v = q.line.sum(q.m, q.off)
+		}
+	}
+	for i := a; i < e && e-a > 1; i += 3 {
 		var lines [3]*symbolLine
 		var ms [3][]float32
 		var offs [3]float32
@@ -425,12 +431,32 @@ func (f *fskDemod) headSums(a, e int) {
 	for i := a; i < e; i++ {
 		f.heads[i] = grow(f.heads[i], n)
 	}
+	if e-a == 1 {
+		_, L := f.headSymbol(f.plans[a])
+		movingSum(f.heads[a], f.hd, L)
+		return
+	}
 	for i := a; i < e; i += 3 {
 		a, b, c := i, min(i+1, e-1), min(i+2, e-1)
 		_, La := f.headSymbol(f.plans[a])
 		_, Lb := f.headSymbol(f.plans[b])
 		_, Lc := f.headSymbol(f.plans[c])
 		movingSums3(f.heads[a], f.heads[b], f.heads[c], f.hd, La, Lb, Lc)
+	}
+}
+
+// movingSum writes the sums of the last L values of src (fewer at the
+// start) to dst: a chain of dependent float32 additions (movingSums3 runs
+// three side by side).
+func movingSum(dst, src []float32, L int) {
+	dst = dst[:len(src)]
+	var acc float32
+	for i, v := range src {
+		acc += v
+		if i >= L {
+			acc -= src[i-L]
+		}
+		dst[i] = acc
 	}
 }
 
