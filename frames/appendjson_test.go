@@ -98,7 +98,7 @@ func TestAppendJSONGoldens(t *testing.T) {
 // Meta and Fields, is written exactly as encoding/json wrote it.
 func FuzzAppendJSON(f *testing.F) {
 	f.Add("gridstream", "2026-01-02T03:04:05.000Z", "2A55", "a<b>&c.txt", int64(168), 2, true, 0.0175, 915e6, -16e3, -31.5, 12.25, 9600, uint8(0xFF), uint8(1), "45F8")
-	f.Add("nge101", "", "FA0C", "", int64(-1), 0, false, 1e-7, 1e21, math.Inf(1), math.NaN(), -0.0, 0, uint8(0x3D), uint8(2), "\u2028\"\\\x00é")
+	f.Add("nge101", "", "FA0C", "", int64(-1), 0, false, 1e-7, 1e21, math.Inf(1), math.NaN(), math.Copysign(0, -1), 0, uint8(0x3D), uint8(2), "\u2028\"\\\x00é")
 	f.Add("x\u2029", "\x7f", "\xff", "\t", int64(math.MinInt64), -3, true, 1e20, 123456789.125, 5e-324, -1e-6, 9.999999e-7, -1, uint8(0x41), uint8(3), "<&>")
 	f.Add("p", "t", "r", "i", int64(0), 0, false, 0.0, 0.0, 0.0, 0.0, 0.0, 0, uint8(0x80), uint8(4), "")
 	f.Fuzz(func(t *testing.T, proto, tm, raw, input string, bitOffset int64, syncErrors int, crcOK bool,
