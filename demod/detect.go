@@ -153,9 +153,7 @@ func (d *detector) spectrum(x []complex64) bool {
 		}
 		d.f.transform(d.buf)
 	} else {
-		// One pass: windowed into the transform's bit-reversed order.
-		d.f.windowReversed(d.buf, x, d.win)
-		d.f.transformReversed(d.buf)
+		d.f.windowTransform(d.buf, x, d.win)
 	}
 	d.removeDC()
 	h := n / 2

@@ -48,9 +48,6 @@ func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
 func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
 
 //go:noescape
-func stageAVX2(x, tw *complex64, n, half int)
-
-//go:noescape
 func mixOscAVX2(dst, src, osc *complex64, n int)
 
 //go:noescape
@@ -256,15 +253,4 @@ func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, 
 	_, _ = dstA[len(x)-1], dstB[len(x)-1]
 	mix4PairAVX2(&dstA[0], &dstB[0], &x[0], len(x), &oa, &ob, complex(srA, siA), complex(srB, siB))
 	return real(oa[0]), imag(oa[0]), real(ob[0]), imag(ob[0])
-}
-
-// stage runs one radix-2 FFT stage over x in blocks of 2·len(tw):
-// butterflies(x[s:], x[s+half:], tw) for every block start s.
-func stage(x, tw []complex64) {
-	half := len(tw)
-	if useAVX2 && half >= 4 && half%4 == 0 && len(x) >= 2*half && len(x)%(2*half) == 0 {
-		stageAVX2(&x[0], &tw[0], len(x), half)
-		return
-	}
-	stageGo(x, tw)
 }
