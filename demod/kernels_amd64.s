@@ -61,18 +61,21 @@ TEXT ·halfband7AVX2(SB), NOSPLIT, $0-32
 	VBROADCASTSS 8(DX), Y15
 
 hb7loop:
-	VMOVUPS   (SI), Y0
-	VMOVUPS   32(SI), Y4
-	VMOVUPS   16(SI), Y2
-	VMOVUPS   48(SI), Y6
-	VMOVUPS   64(SI), Y8
-	VMOVUPS   80(SI), Y10
-	// Lanes in the order outputs k, k+2, k+1, k+3.
-	VUNPCKLPD Y4, Y0, Y1 // w[0]
-	VUNPCKLPD Y6, Y2, Y3 // w[2]
-	VUNPCKHPD Y6, Y2, Y5 // w[3]
-	VUNPCKLPD Y8, Y4, Y7 // w[4]
-	VUNPCKLPD Y10, Y6, Y9 // w[6]
+	// Lanes in the order outputs k, k+2, k+1, k+3: each even (or odd)
+	// sample vector from two duplicating loads (no shuffle port) blended.
+	VMOVDDUP  (SI), Y0
+	VMOVDDUP  32(SI), Y4
+	VMOVDDUP  16(SI), Y2
+	VMOVDDUP  48(SI), Y6
+	VMOVDDUP  64(SI), Y8
+	VMOVDDUP  80(SI), Y10
+	VMOVDDUP  24(SI), Y11
+	VMOVDDUP  56(SI), Y12
+	VBLENDPD  $0x0A, Y4, Y0, Y1   // w[0]
+	VBLENDPD  $0x0A, Y6, Y2, Y3   // w[2]
+	VBLENDPD  $0x0A, Y12, Y11, Y5 // w[3]
+	VBLENDPD  $0x0A, Y8, Y4, Y7   // w[4]
+	VBLENDPD  $0x0A, Y10, Y6, Y9  // w[6]
 	VADDPS    Y7, Y3, Y3
 	VADDPS    Y9, Y1, Y1
 	VMULPS    Y14, Y3, Y3
@@ -124,15 +127,17 @@ TEXT ·mixOscDCAVX2(SB), NOSPLIT, $0-40
 	MOVQ         src+8(FP), SI
 	MOVQ         osc+16(FP), DX
 	MOVQ         n+24(FP), CX
-	VMOVSD       dc+32(FP), X5
-	VBROADCASTSD X5, Y5
+	VBROADCASTSS dc_real+32(FP), Y5 // real(dc)
+	VBROADCASTSS dc_imag+36(FP), Y6 // imag(dc)
 
 mixdcloop:
+	// The duplicating loads need no shuffle port; the parts of x-dc,
+	// each twice.
 	VMOVUPS   (DX), Y0
-	VMOVUPS   (SI), Y1
-	VSUBPS    Y5, Y1, Y1
-	VMOVSLDUP Y1, Y2
-	VMOVSHDUP Y1, Y3
+	VMOVSLDUP (SI), Y2
+	VMOVSHDUP (SI), Y3
+	VSUBPS    Y5, Y2, Y2
+	VSUBPS    Y6, Y3, Y3
 	VPERMILPS $0xB1, Y0, Y4
 	VMULPS    Y0, Y2, Y2
 	VMULPS    Y4, Y3, Y3
