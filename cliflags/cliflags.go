@@ -51,8 +51,15 @@ func Install(app *cli.App, opt Options) {
 		if app.Name != "" {
 			cmd = app.Name
 		}
-		if c.Command != nil && c.Command.Name != "" && c.Command.Name != app.Name {
-			cmd += " " + c.Command.Name
+		// The command and the ones it is under (networks list).
+		var path []string
+		for _, l := range c.Lineage() {
+			if l.Command != nil && l.Command.Name != "" && l.Command.Name != app.Name {
+				path = append([]string{l.Command.Name}, path...)
+			}
+		}
+		for _, name := range path {
+			cmd += " " + name
 		}
 		return cli.Exit(fmt.Sprintf("%v (see %s --help)", err, cmd), opt.ExitUsage)
 	}

@@ -34,6 +34,32 @@ func TestNeedSubcommand(t *testing.T) {
 	}
 }
 
+// An unknown flag is a one-line usage error that points at the --help of
+// the command it was given to, a subcommand's by its whole name.
+func TestUsageErrorNamesCommand(t *testing.T) {
+	sub := func(name string) *cli.Command {
+		return &cli.Command{Name: name, Action: func(*cli.Context) error { return nil }}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"t", "--bogus"}, "flag provided but not defined: -bogus (see t --help)"},
+		{[]string{"t", "one", "--bogus"}, "flag provided but not defined: -bogus (see t one --help)"},
+		{[]string{"t", "grp", "a", "--bogus"}, "flag provided but not defined: -bogus (see t grp a --help)"},
+	} {
+		app := &cli.App{Name: "t", ExitErrHandler: func(*cli.Context, error) {}, Commands: []*cli.Command{
+			sub("one"), {Name: "grp", Subcommands: []*cli.Command{sub("a"), sub("b")}},
+		}}
+		Install(app, Options{ExitUsage: 2})
+		err := app.Run(tc.args)
+		exit, ok := err.(cli.ExitCoder)
+		if !ok || exit.ExitCode() != 2 || err.Error() != tc.want {
+			t.Errorf("%v: %v; want exit 2, %q", tc.args, err, tc.want)
+		}
+	}
+}
+
 func TestHideAndHasFlag(t *testing.T) {
 	flags := Hide([]cli.Flag{
 		&cli.BoolFlag{Name: "all"}, &cli.StringFlag{Name: "protocol"}, &cli.IntFlag{Name: "sync-errors", Aliases: []string{"e"}},

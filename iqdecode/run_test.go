@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -323,5 +324,55 @@ func TestRunCancelLive(t *testing.T) {
 		if failed := strings.Contains(r.logs.String(), `msg="reconnect failed" input=rtl_tcp://`); failed != reopen {
 			t.Errorf("reopen %v: failed redials logged: %v\n%s", reopen, failed, r.logs.String())
 		}
+	}
+}
+
+// cancelAfter reads r and calls cancel once n bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if c.n -= k; c.n <= 0 {
+		c.cancel()
+	}
+	return k, err
+}
+
+// Cancelling a run of a recording mid-way (Ctrl-C), with one worker and
+// with two (the recording then read ahead on a goroutine of its own): the
+// run stops there, every message made is emitted and counted, and no
+// goroutine is left behind.
+func TestRunCancelRecording(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			r, rec := newRig(t)
+			r.workers = workers
+			before := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := &cancelAfter{r: bytes.NewReader(rec.Data), n: 2 * chunk * 2, cancel: cancel}
+			src, err := iq.NewSource("rec", in, iq.Info{Format: iq.CU8, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: int64(len(rec.Data) / 2)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(ctx, src, r.config())
+			if err != nil || res.Stop != Interrupted || res.Samples == 0 || res.Samples >= int64(len(rec.Data)/2) ||
+				res.Messages != int64(len(r.msgs)) || res.Receiver.Messages != res.Messages {
+				t.Errorf("result %+v, %v; %d messages emitted", res, err, len(r.msgs))
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				buf := make([]byte, 1<<16)
+				t.Errorf("%d goroutines after the run, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+			}
+		})
 	}
 }
