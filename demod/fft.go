@@ -8,9 +8,10 @@ type fft struct {
 	n   int
 	tw  [][]complex64 // per stage of size 8, 16… n: e^{-j2πk/size}, k < size/2
 	rev []int32
-	// tw64 is tw in float64 for the AVX2 kernels, two twiddles at a time:
-	// re re re' re' im im im' im' (the same values: float32 to float64 is
-	// exact), so a butterfly needs no shuffle of its twiddles.
+	// tw64 is tw in float64 for the AVX2 kernels, four twiddles at a
+	// time, each part twice: re₀ re₀ … re₃ re₃ im₀ im₀ … im₃ im₃ (the same
+	// values: float32 to float64 is exact), so a butterfly needs no
+	// shuffle of its twiddles.
 	tw64 [][]float64
 }
 
@@ -23,11 +24,14 @@ func newFFT(n int) *fft {
 			tw[k] = complex(float32(c), float32(s))
 		}
 		f.tw = append(f.tw, tw)
-		t64 := make([]float64, 0, 2*len(tw))
-		for k := 0; k < len(tw); k += 2 {
-			a, b := tw[k], tw[k+1]
-			t64 = append(t64, float64(real(a)), float64(real(a)), float64(real(b)), float64(real(b)),
-				float64(imag(a)), float64(imag(a)), float64(imag(b)), float64(imag(b)))
+		t64 := make([]float64, 0, 4*len(tw))
+		for k := 0; k < len(tw); k += 4 {
+			for _, w := range tw[k : k+4] {
+				t64 = append(t64, float64(real(w)), float64(real(w)))
+			}
+			for _, w := range tw[k : k+4] {
+				t64 = append(t64, float64(imag(w)), float64(imag(w)))
+			}
 		}
 		f.tw64 = append(f.tw64, t64)
 	}

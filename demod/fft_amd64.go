@@ -20,7 +20,11 @@ func (f *fft) stages(x []complex64, i int) {
 	}
 	x = x[:f.n]
 	for ; i < len(f.tw); i++ {
-		stage64AVX2(&x[0], &f.tw64[i][0], f.n, len(f.tw[i]))
+		if half := len(f.tw[i]); useAVX512 && half%8 == 0 {
+			stage64AVX512(&x[0], &f.tw64[i][0], f.n, half)
+		} else {
+			stage64AVX2(&x[0], &f.tw64[i][0], f.n, half)
+		}
 	}
 }
 

@@ -28,8 +28,8 @@ GLOBL fftNegIm<>(SB), RODATA|NOPTR, $32
 	VPERMILPD   $0x05, Y1, Y4; \
 	VPERMILPD   $0x05, Y9, Y12; \
 	VMOVUPD     (tw), Y2; \
-	VMOVUPD     32(tw), Y3; \
-	VMOVUPD     64(tw), Y10; \
+	VMOVUPD     64(tw), Y3; \
+	VMOVUPD     32(tw), Y10; \
 	VMOVUPD     96(tw), Y11; \
 	VMULPD      Y1, Y2, Y2; \
 	VMULPD      Y4, Y3, Y3; \

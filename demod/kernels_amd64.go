@@ -90,14 +90,25 @@ func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	if n := min(len(dst), (len(buf)-s-6)/2) &^ 3; useAVX2 && n > 0 {
 		_ = buf[s+2*n+5]
 		taps := [3]float32{c, t0, t1}
-		halfband7AVX2(&dst[0], &buf[s], n, &taps)
-		dst, s = dst[n:], s+2*n
+		if n8 := n &^ 7; useAVX512 && n8 > 0 {
+			halfband7AVX512(&dst[0], &buf[s], n8, &taps)
+			dst, s, n = dst[n8:], s+2*n8, n-n8
+		}
+		if n > 0 {
+			halfband7AVX2(&dst[0], &buf[s], n, &taps)
+			dst, s = dst[n:], s+2*n
+		}
 	}
 	return halfband7Go(dst, buf, s, c, t0, t1)
 }
 
 // mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
 func mixOsc(dst, x, osc []complex64) {
+	if n := len(x) &^ 7; useAVX512 && useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscAVX512(&dst[0], &x[0], &osc[0], n)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
 	if n := len(x) &^ 3; useAVX2 && n > 0 {
 		_, _ = dst[n-1], osc[n-1]
 		mixOscAVX2(&dst[0], &x[0], &osc[0], n)
@@ -108,6 +119,11 @@ func mixOsc(dst, x, osc []complex64) {
 
 // mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
 func mixOscDC(dst, x, osc []complex64, dc complex64) {
+	if n := len(x) &^ 7; useAVX512 && useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscDCAVX512(&dst[0], &x[0], &osc[0], n, dc)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
 	if n := len(x) &^ 3; useAVX2 && n > 0 {
 		_, _ = dst[n-1], osc[n-1]
 		mixOscDCAVX2(&dst[0], &x[0], &osc[0], n, dc)
