@@ -169,8 +169,7 @@ func (sa *searchAhead) take(end int64) *specFrame {
 func (d *detector) transformFrame(x []complex64, f *specFrame) {
 	n := d.n
 	h := n / 2
-	d.f.windowReversed(f.buf, x, d.win)
-	d.f.transformReversed(f.buf)
+	d.f.windowTransform(f.buf, x, d.win)
 	f.dc = [5]complex64{f.buf[n-2], f.buf[n-1], f.buf[0], f.buf[1], f.buf[2]}
 	powerBlocks(f.p[h:n], f.buf[:h], f.blkHi[h>>3:], f.blkLo[h>>3:])
 	powerBlocks(f.p[:h], f.buf[h:n], f.blkHi[:h>>3], f.blkLo[:h>>3])
