@@ -3,9 +3,11 @@ package iq
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -25,8 +27,24 @@ func FuzzParseSigMF(f *testing.F) {
 	addSeeds(f, "testdata/*.sigmf-meta")
 	f.Add([]byte(`{"global":{"core:datatype":"cu8","core:sample_rate":1e308}}`))
 	f.Add([]byte(`{"global":{"core:datatype":"cu8","core:sample_rate":1,"core:num_channels":1.5},"captures":[null]}`))
+	f.Add(synthMeta(f, 3))
+	for _, ann := range []string{
+		`[{"core:sample_start":5,"core:label":"a","core:label":"b\u00e9\n","x":{"y":[1,"]}\""]},"core:comment":"\xff"},null]`,
+		`[{"core:sample_st\u0061rt":7,"CORE:SAMPLE_COUNT":3,"core:sample_count":-1,"core:freq_lower_edge":1e999,"core:freq_upper_edge":"5"}]`,
+		`[{"core:sample_count":4611686018427387904,"core:sample_start":1.5e3,"core:label":7,"core:comment":null} , { } ]`,
+		`[1]`, `[{},"x"]`, `{"core:label":"x"}`, `"x"`, `7`, `null`, `[[]]`, `[ ]`,
+	} {
+		f.Add([]byte(`{"global":{"core:datatype":"cu8","core:sample_rate":250000},"annotations":` + ann + `}`))
+		f.Add([]byte(`{"annotations":` + ann + `,"global":{"core:datatype":"cu8"},"captures":5} trailing`))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseSigMF(data)
+		// The same Meta, or the same error, as decoding every annotation
+		// into a map.
+		want, wantErr := parseSigMFMaps(data)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(m, want) {
+			t.Fatalf("ParseSigMF: %+v, %v\ndecoded into maps: %+v, %v", m, err, want, wantErr)
+		}
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Fatalf("multi-line error %q", err)
