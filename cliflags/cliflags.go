@@ -20,6 +20,7 @@ package cliflags
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -44,15 +45,23 @@ type Options struct {
 // --help, a Before that applies the config file, checks the ranges and
 // runs opt.Before ahead of the command's own, and usage errors as one line
 // with opt.ExitUsage, also for a command that only groups others run
-// without one of them.
+// without one of them. The flags of a command that runs something are
+// wrapped so that their names are worked out once (see Unwrap).
 func Install(app *cli.App, opt Options) {
 	usage := func(c *cli.Context, err error, _ bool) error {
 		cmd := "gridstream"
 		if app.Name != "" {
 			cmd = app.Name
 		}
-		if c.Command != nil && c.Command.Name != "" && c.Command.Name != app.Name {
-			cmd += " " + c.Command.Name
+		// The command and the ones it is under (networks list).
+		var path []string
+		for _, l := range c.Lineage() {
+			if l.Command != nil && l.Command.Name != "" && l.Command.Name != app.Name {
+				path = append([]string{l.Command.Name}, path...)
+			}
+		}
+		for _, name := range path {
+			cmd += " " + name
 		}
 		return cli.Exit(fmt.Sprintf("%v (see %s --help)", err, cmd), opt.ExitUsage)
 	}
@@ -71,6 +80,9 @@ func Install(app *cli.App, opt Options) {
 			documentRanges(cmd)
 			cmd.Flags = append(cmd.Flags, &cli.StringFlag{Name: configFlag, Category: "Config file", TakesFile: true,
 				Usage: "read flags from this YAML or TOML file (keys are flag names; the command line wins)"})
+			for i, f := range cmd.Flags {
+				cmd.Flags[i] = withNames(f)
+			}
 			cmd.Before = before(cmd.Before, opt)
 		}
 	}
@@ -158,7 +170,7 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 		if !hide(f.Names()[0]) {
 			continue
 		}
-		switch f := f.(type) {
+		switch f := Unwrap(f).(type) {
 		case *cli.BoolFlag:
 			f.Hidden = true
 		case *cli.IntFlag:
@@ -174,4 +186,43 @@ func Hide(flags []cli.Flag, hide func(name string) bool) []cli.Flag {
 		}
 	}
 	return flags
+}
+
+// Run runs app with args (os.Args) as app.Run does. urfave/cli's App.Setup
+// lays out the --help of every command (its flags by category, each
+// flag's help line) on every run; a command's --help can only show when
+// help is asked for (CMD --help, CMD -h, help CMD, h CMD; Install makes
+// every usage error one line) and the command is named, so Run sets the
+// app up with the flags of the other commands hidden, and gives them back
+// before anything runs.
+func Run(app *cli.App, args []string) error {
+	var helpFlag []string
+	if cli.HelpFlag != nil {
+		helpFlag = cli.HelpFlag.Names()
+	}
+	help := len(args) > 1 && slices.ContainsFunc(args[1:], func(arg string) bool { return asksForHelp(arg, helpFlag) })
+	var skipped []*cli.Command
+	var flags [][]cli.Flag
+	for _, cmd := range app.Commands {
+		if !help || !slices.ContainsFunc(args, cmd.HasName) {
+			skipped = append(skipped, cmd)
+			flags = append(flags, cmd.Flags)
+			cmd.Flags = nil
+		}
+	}
+	app.Setup()
+	for i, cmd := range skipped {
+		cmd.Flags = flags[i]
+	}
+	return app.Run(args)
+}
+
+// asksForHelp reports whether arg is the help command (help, h) or the
+// help flag, named helpFlag (-h, --help, -help=true…).
+func asksForHelp(arg string, helpFlag []string) bool {
+	if arg == "help" || arg == "h" {
+		return true
+	}
+	name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-"), "=")
+	return strings.HasPrefix(arg, "-") && slices.Contains(helpFlag, name)
 }

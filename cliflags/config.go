@@ -178,7 +178,7 @@ func (cf *Config) check(app *cli.App) error {
 // one per element of a list for a repeatable flag.
 func valueTexts(f cli.Flag, v any) ([]string, error) {
 	list, isList := v.([]any)
-	switch f.(type) {
+	switch Unwrap(f).(type) {
 	case *cli.StringSliceFlag, *cli.Float64SliceFlag, *cli.IntSliceFlag, *cli.Int64SliceFlag, *cli.UintSliceFlag, *cli.Uint64SliceFlag:
 		if !isList {
 			list = []any{v}

@@ -35,7 +35,7 @@ func Ranged[F cli.Flag](f F, r Range) F {
 
 // RangeOf returns the range declared for f.
 func RangeOf(f cli.Flag) (Range, bool) {
-	r, ok := ranges.Load(f)
+	r, ok := ranges.Load(Unwrap(f))
 	if !ok {
 		return Range{}, false
 	}
@@ -85,7 +85,7 @@ func ShortDuration(sec float64) string {
 // text, and whether it is a duration; ok is false for other flags.
 func numericValues(c *cli.Context, f cli.Flag) (vals []float64, text []string, duration, ok bool) {
 	name := f.Names()[0]
-	switch f.(type) {
+	switch Unwrap(f).(type) {
 	case *cli.IntFlag:
 		v := c.Int(name)
 		return []float64{float64(v)}, []string{strconv.Itoa(v)}, false, true
@@ -139,7 +139,7 @@ func documentRanges(cmd *cli.Command) {
 		if !ok || r.Stated {
 			continue
 		}
-		switch f := f.(type) {
+		switch f := Unwrap(f).(type) {
 		case *cli.IntFlag:
 			f.Usage += " [" + r.Describe(false) + "]"
 		case *cli.Float64Flag:

@@ -245,6 +245,10 @@ func (r *Receiver) startBurst(pk peak) {
 	if b == nil {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
+		// Room for the longest piece (endBursts cuts at maxLen, a hop of
+		// samples later at most): grown from nothing, its samples would
+		// be copied a dozen times over.
+		b.y = make([]complex64, 0, r.maxLen+r.hop+mixBlock)
 	}
 	r.stats.Candidates++
 	w := float64(pk.ratio)

@@ -3,6 +3,7 @@ package demod
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // firstStage is the design of every burst's first stage: half-band
@@ -45,15 +46,16 @@ type channelizer struct {
 	stages []*halfband
 }
 
-// mixTab holds exp(-2πi·j/mixBlock), j < mixBlock.
-var mixTab = func() []complex64 {
+// mixTab holds exp(-2πi·j/mixBlock), j < mixBlock (made when a receiver
+// first tunes a channel, not in every process).
+var mixTab = sync.OnceValue(func() []complex64 {
 	t := make([]complex64, mixBlock)
 	for j := range t {
 		s, c := math.Sincos(-2 * math.Pi * float64(j) / mixBlock)
 		t[j] = complex(float32(c), float32(s))
 	}
 	return t
-}()
+})
 
 // halfband is one decimate-by-two half-band FIR with its history.
 type halfband struct {
@@ -226,8 +228,9 @@ func (c *channelizer) reset(freq float64) float64 {
 	c.k = int(k) & (mixBlock - 1)
 	c.count = 0
 	c.osc = grow(c.osc, 2*mixBlock)
+	tab := mixTab()
 	for j := range mixBlock {
-		c.osc[j] = mixTab[(j*c.k)&(mixBlock-1)]
+		c.osc[j] = tab[(j*c.k)&(mixBlock-1)]
 	}
 	// Its period divides mixBlock.
 	copy(c.osc[mixBlock:], c.osc[:mixBlock])

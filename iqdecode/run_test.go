@@ -379,35 +379,52 @@ func TestRunFormats(t *testing.T) {
 	}
 }
 
-// A run reading ahead (two workers) that is cancelled mid-way ends, and
-// leaves no goroutine behind: the reader's, the receiver's workers and
-// stages end.
-func TestRunReadAheadCancel(t *testing.T) {
-	r, rec := newRig(t)
-	r.workers = 2
-	before := runtime.NumGoroutine()
-	for _, after := range []int64{1, 3} {
-		ctx, cancel := context.WithCancel(context.Background())
-		cfg := r.config()
-		cfg.Progress = func(n, _ int64) {
-			if n >= after*chunk {
-				cancel()
+// cancelAfter reads r and calls cancel once n bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if c.n -= k; c.n <= 0 {
+		c.cancel()
+	}
+	return k, err
+}
+
+// Cancelling a run of a recording mid-way (Ctrl-C), with one worker and
+// with two (the recording then read ahead on a goroutine of its own): the
+// run stops there, every message made is emitted and counted, and no
+// goroutine is left behind.
+func TestRunCancelRecording(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			r, rec := newRig(t)
+			r.workers = workers
+			before := runtime.NumGoroutine()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := &cancelAfter{r: bytes.NewReader(rec.Data), n: 2 * chunk * 2, cancel: cancel}
+			src, err := iq.NewSource("rec", in, iq.Info{Format: iq.CU8, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: int64(len(rec.Data) / 2)})
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		// Long enough that the reader is ahead when the run ends.
-		data := bytes.Repeat(rec.Data, 4)
-		res, err := Run(ctx, r.source(data), cfg)
-		cancel()
-		if err != nil || res.Stop != Interrupted || res.Samples != after*chunk {
-			t.Errorf("cancelled after %d chunks: %+v, %v", after, res, err)
-		}
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines left of %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+			res, err := Run(ctx, src, r.config())
+			if err != nil || res.Stop != Interrupted || res.Samples == 0 || res.Samples >= int64(len(rec.Data)/2) ||
+				res.Messages != int64(len(r.msgs)) || res.Receiver.Messages != res.Messages {
+				t.Errorf("result %+v, %v; %d messages emitted", res, err, len(r.msgs))
+			}
+			deadline := time.Now().Add(2 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				buf := make([]byte, 1<<16)
+				t.Errorf("%d goroutines after the run, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+			}
+		})
 	}
 }

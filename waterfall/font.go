@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"strings"
+	"sync"
 )
 
 // The built-in bitmap font: 5×7 pixel glyphs on a 6×9 cell, drawn at an
@@ -117,7 +118,8 @@ var glyphRows = map[rune]string{
 // glyph is one character's rows, bit 4 the leftmost pixel.
 type glyph [glyphH]uint8
 
-var glyphs = parseGlyphs()
+// glyphs is the font, made when a picture is first drawn.
+var glyphs = sync.OnceValue(parseGlyphs)
 
 // missing is drawn for a character the font lacks.
 var missing = glyph{0x1F, 0x11, 0x11, 0x11, 0x11, 0x11, 0x1F}
@@ -156,8 +158,9 @@ func textHeight(scale int) int { return glyphH * scale }
 // drawText draws s with its top-left corner at (x, y), clipped to img.
 func drawText(img *image.RGBA, x, y int, s string, c color.RGBA, scale int) {
 	b := img.Bounds()
+	font := glyphs()
 	for _, r := range s {
-		g, ok := glyphs[r]
+		g, ok := font[r]
 		if !ok {
 			g = missing
 		}

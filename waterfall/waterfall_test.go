@@ -53,7 +53,7 @@ func TestFontComplete(t *testing.T) {
 		}
 	}
 	for c := ' '; c <= '~'; c++ {
-		if _, ok := glyphs[c]; !ok {
+		if _, ok := glyphs()[c]; !ok {
 			t.Errorf("no glyph for %q", c)
 		}
 	}

@@ -27,7 +27,7 @@ func decoderFlags() []cli.Flag {
 	names := protocol.Names(protocols.All())
 	flags := []cli.Flag{
 		&cli.BoolFlag{Name: "all", Category: catDecoding,
-			Usage: "also emit frames whose CRC or check fails, with crc_ok:false (by default they are only counted)"},
+			Usage: "also emit frames whose CRC or check fails, with crc_ok:false (by default they are only counted; so are NGE101 packets in bits that no second packet of their device confirmed)"},
 		&cli.StringFlag{Name: "protocol", Category: catDecoding, Value: strings.Join(names, ","),
 			Usage: "protocols to look for, comma-separated: " + strings.Join(names, ", ")},
 		&cli.BoolFlag{Name: "invert", Category: catDecoding,

@@ -45,7 +45,7 @@ func sampleValue(t *testing.T, f cli.Flag) (texts []string, conf any) {
 		}
 		return r.Min
 	}
-	switch f := f.(type) {
+	switch f := cliflags.Unwrap(f).(type) {
 	case *cli.BoolFlag:
 		return []string{strconv.FormatBool(!f.Value)}, !f.Value
 	case *cli.IntFlag:
@@ -84,7 +84,7 @@ func seenValues(t *testing.T, appArgs []string, path string, args []string) map[
 		cmd.Action = func(c *cli.Context) error {
 			for _, f := range append(slices.Clone(c.Command.Flags), app.Flags...) {
 				n := f.Names()[0]
-				switch f.(type) {
+				switch cliflags.Unwrap(f).(type) {
 				case *cli.StringSliceFlag:
 					got[n] = fmt.Sprint(c.StringSlice(n))
 				case *cli.Float64SliceFlag:

@@ -10,11 +10,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/gridstream-sdr/gridstream/cliflags"
 	"github.com/gridstream-sdr/gridstream/internal/buildinfo"
 	"github.com/gridstream-sdr/gridstream/protocol"
 	"github.com/gridstream-sdr/gridstream/protocols"
@@ -26,7 +28,15 @@ func main() {
 	// writing to it, and the run ends cleanly when it was the only one
 	// (newOutputs), still writing its summary and --waterfall picture.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
-	if err := newApp().Run(os.Args); err != nil {
+	// A decoding process keeps a few MiB live (buffers, tables) and makes
+	// little garbage once running: the collector's default, a cycle each
+	// time the heap doubles from 4 MiB, spent ~1 ms a cycle on start-up's
+	// garbage (a 0.4 s recording took 10 % longer). GOGC from the
+	// environment still rules.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if err := cliflags.Run(newApp(), os.Args); err != nil {
 		var exit cli.ExitCoder
 		if errors.As(err, &exit) {
 			if msg := strings.TrimSpace(err.Error()); msg != "" {

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
+	"github.com/gridstream-sdr/gridstream/protocol/nge101"
 	gsynth "github.com/gridstream-sdr/gridstream/synth"
 )
 
@@ -91,5 +94,60 @@ func TestReplayLevelsNGEEndings(t *testing.T) {
 	}
 	if len(want) != 12 {
 		t.Errorf("%d packets sent", len(want))
+	}
+}
+
+// A bit recording (`replay`, unpacked bits on stdin) whose only NGE101
+// packet is the first of a device not heard yet: it is held for a second
+// packet of that device, none comes before the end, so it is only counted
+// failed — and shown with --all, crc_ok false. The same packet followed by
+// its pair comes out at once, both good.
+func TestReplayLoneNGEPacket(t *testing.T) {
+	noise := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*7/3+i/5) & 1
+		}
+		return b
+	}
+	pkt := nge101.NewPacket(147, 1, false, 4068, false)
+	lone := slices.Concat(noise(200), pkt, noise(200))
+	pair := slices.Concat(noise(200), pkt, noise(20), nge101.NewPacket(147, 1, false, 4070, false), noise(200))
+	raw := fmt.Sprintf("%X", bitio.Pack(pkt))
+	for _, tc := range []struct {
+		name  string
+		bits  []byte
+		all   bool
+		want  []bool    // crc_ok of the nge101 lines, in order
+		count [2]string // in the summary
+	}{
+		{"lone", lone, false, nil, [2]string{"frames=1 crc_good=0 crc_failed=1", "unconfirmed=1"}},
+		{"lone --all", lone, true, []bool{false}, [2]string{"frames=1 crc_good=0 crc_failed=1", "unconfirmed=1"}},
+		{"pair", pair, false, []bool{true, true}, [2]string{"frames=2 crc_good=2 crc_failed=0", "unconfirmed=0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"replay", "--protocol", "nge101", "-f", "unpacked"}
+			if tc.all {
+				args = append(args, "--all")
+			}
+			r := gridstream(t, tc.bits, append(args, "-")...)
+			if r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stderr)
+			}
+			msgs := parseMessages(t, r.stdout)
+			if len(msgs) != len(tc.want) {
+				t.Fatalf("%d messages, want %d:\n%s", len(msgs), len(tc.want), r.stdout)
+			}
+			for i, m := range msgs {
+				if m.Protocol != "nge101" || m.CRCOK != tc.want[i] || (i == 0 && m.Raw != raw) {
+					t.Errorf("message %d: %+v", i, m)
+				}
+			}
+			for _, c := range tc.count {
+				if !strings.Contains(r.stderr, " "+c+" ") {
+					t.Errorf("summary lacks %q:\n%s", c, r.stderr)
+				}
+			}
+		})
 	}
 }

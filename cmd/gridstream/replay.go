@@ -35,6 +35,9 @@ func replayCommand() *cli.Command {
 			"  ascii     '0'/'1' text, whitespace ignored (.txt)\n" +
 			"  float32   soft symbols, little-endian, sign decides (.f32 .float)\n" +
 			"  levels    NGE101 OOK level samples, one 0/1 per byte at --level-rate (differential Manchester)\n\n" +
+			"NGE101 packets in bits (not levels): the first packet of a device not heard yet is held\n" +
+			"until a second packet of that device confirms it (it sends two every 43 s); a lone one,\n" +
+			"as at the end of a short recording, is counted failed and shown only with --all (crc_ok:false).\n\n" +
 			"Examples:\n" +
 			"  gridstream replay\n" +
 			"  gridstream replay --input-format float32 --invert capture.f32\n" +

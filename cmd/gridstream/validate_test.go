@@ -20,7 +20,7 @@ func TestEveryNumericFlagHasARange(t *testing.T) {
 			var def float64
 			var usage string
 			duration := false
-			switch f := f.(type) {
+			switch f := cliflags.Unwrap(f).(type) {
 			case *cli.IntFlag:
 				def, usage = float64(f.Value), f.Usage
 			case *cli.Int64Flag:

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 
 	"github.com/gridstream-sdr/gridstream/iq"
@@ -13,7 +15,11 @@ import (
 // reported before any decoding).
 func newWaterfall(path string, info iq.Info, input string) (*waterfall.File, error) {
 	w, err := waterfall.CreateFor(path, input, info.SampleRate, info.CenterFreq)
-	if err != nil {
+	var pathErr *fs.PathError
+	switch {
+	case errors.As(err, &pathErr): // it names the file: "open PATH: …"
+		return nil, fmt.Errorf("--waterfall: %w", err)
+	case err != nil: // "PATH: …"
 		return nil, fmt.Errorf("--waterfall %w", err)
 	}
 	return w, nil

@@ -169,10 +169,14 @@ func TestWaterfallDemo(t *testing.T) {
 
 // A --waterfall that cannot be written is a usage error before decoding.
 func TestWaterfallBadPath(t *testing.T) {
-	for _, p := range []string{"/nonexistent-dir/x.png", filepath.Join(t.TempDir(), "x.jpg")} {
-		r := gridstream(t, nil, "demod", "--state", "", "--waterfall", p, "--rate", "1M", "-")
-		if r.code != 2 || !strings.Contains(r.stderr, "--waterfall") {
-			t.Errorf("--waterfall %s: exit %d, %q", p, r.code, r.stderr)
+	jpg := filepath.Join(t.TempDir(), "x.jpg")
+	for _, tc := range []struct{ path, msg string }{
+		{"/nonexistent-dir/x.png", "gridstream: demod: --waterfall: open /nonexistent-dir/x.png: no such file or directory\n"},
+		{jpg, "gridstream: demod: --waterfall " + jpg + ": the picture is a PNG: name it OUT.png\n"},
+	} {
+		r := gridstream(t, nil, "demod", "--state", "", "--waterfall", tc.path, "--rate", "1M", "-")
+		if r.code != 2 || r.stderr != tc.msg {
+			t.Errorf("--waterfall %s: exit %d, %q; want 2, %q", tc.path, r.code, r.stderr, tc.msg)
 		}
 	}
 }

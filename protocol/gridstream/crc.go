@@ -61,16 +61,10 @@ var crcBack = func() (t [256]byte) {
 func InitForNetwork(id uint16) uint16 { return CRC16(0, []byte{byte(id >> 8), byte(id)}) }
 
 // NetworkForInit returns the network id whose init is init (the inverse of
-// InitForNetwork, a bijection on 16 bits).
-func NetworkForInit(init uint16) uint16 { return networkOfInit()[init] }
-
-var networkOfInit = sync.OnceValue(func() *[1 << 16]uint16 {
-	var inv [1 << 16]uint16
-	for id := range 1 << 16 {
-		inv[InitForNetwork(uint16(id))] = uint16(id)
-	}
-	return &inv
-})
+// InitForNetwork, a bijection on 16 bits). An id's two bytes fed to a zero
+// register leave in it what the id as init and two zero bytes would, so the
+// id is the init SolveInit finds for two zero bytes.
+func NetworkForInit(init uint16) uint16 { return SolveInit([]byte{0, 0}, init) }
 
 // singleBitSyndromes maps x^m mod g, the CRC difference one flipped bit makes
 // when m bits (counting the 16 CRC bits) follow it, back to m. The powers of

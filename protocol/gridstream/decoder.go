@@ -121,7 +121,9 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 		d.log = slog.Default()
 	}
 	d.targets.Store(&targetSet{})
-	d.known.Store(&targetSet{})
+	// known is published once, below, with every network in it: the
+	// streams read it without the lock, so each later change is a copy
+	// (8 KiB) of the set.
 	for _, u := range Utilities {
 		d.add(&network{init: u.Init, utility: ptr(u.Name)})
 	}
@@ -139,13 +141,21 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 		d.adopt(keepLearned(learned, now, cfg.ForgetAfter, cfg.MaxLearned), now)
 		d.learn.swept = now
 	}
+	known := &targetSet{}
+	for init := range d.nets {
+		known.bits[init>>6] |= 1 << (init & 63)
+	}
+	known.n = len(d.nets)
+	d.known.Store(known)
 	return d, nil
 }
 
 func (d *Decoder) add(n *network) {
 	n.id = int(NetworkForInit(n.init))
 	d.nets[n.init] = n
-	d.known.Store(d.known.Load().with(n.init, true))
+	if k := d.known.Load(); k != nil { // nil while NewDecoder adds the first ones
+		d.known.Store(k.with(n.init, true))
+	}
 }
 
 // Protocol returns GridStream.

@@ -112,6 +112,15 @@ func TestNetworkIDs(t *testing.T) {
 	}
 }
 
+// NetworkForInit inverts InitForNetwork over all 16 bits.
+func TestNetworkForInitInverts(t *testing.T) {
+	for id := range 1 << 16 {
+		if got := gridstream.NetworkForInit(gridstream.InitForNetwork(uint16(id))); got != uint16(id) {
+			t.Fatalf("NetworkForInit(InitForNetwork(%d)) = %d", id, got)
+		}
+	}
+}
+
 func TestSolveInit(t *testing.T) {
 	data := []byte("the CI byte through the byte before the CRC")
 	for _, init := range []uint16{0, 1, 0x5FD6, 0xFFFF, 0x8000} {

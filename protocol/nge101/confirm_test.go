@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/gridstream-sdr/gridstream/frames"
 	"github.com/gridstream-sdr/gridstream/protocol"
@@ -104,6 +105,10 @@ func TestUnheardDeviceHeld(t *testing.T) {
 					t.Fatalf("chunk %d: %d good, %d failed emitted, stats %+v; want %d good, %d not believed",
 						chunk, len(good), len(failed), dec.Stats(), tc.good, tc.failed)
 				}
+				// The summary says why a packet whose check matched failed.
+				if got := counter(dec.Stats(), "unconfirmed"); got != int64(tc.failed) {
+					t.Fatalf("chunk %d: unconfirmed counter %d, want %d", chunk, got, tc.failed)
+				}
 				for i := 1; i < len(good); i++ {
 					if good[i].BitOffset <= good[i-1].BitOffset {
 						t.Fatalf("chunk %d: packets out of order: %d after %d", chunk, good[i].BitOffset, good[i-1].BitOffset)
@@ -148,6 +153,16 @@ func FuzzNGE101BitStream(f *testing.F) {
 	})
 }
 
+// counter returns the protocol counter name of st, -1 when there is none.
+func counter(st protocol.Stats, name string) int64 {
+	for _, c := range st.Counters {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return -1
+}
+
 // packetBits unpacks a message's packet (Raw, MSB first) to its bits.
 func packetBits(t *testing.T, m *frames.Message) []byte {
 	raw, err := hex.DecodeString(m.Raw)
@@ -159,4 +174,53 @@ func packetBits(t *testing.T, m *frames.Message) []byte {
 		bits[i] = raw[i/8] >> (7 - i%8) & 1
 	}
 	return bits
+}
+
+// TestHeldPacketStampedWhenFound: a packet held until its device is
+// confirmed (or until nothing confirms it) carries the time it was found
+// and is annotated then (Output.Annotate: an input's tags, radio fields and
+// offset are those at the packet's own position), not the moment it is
+// let go, up to three 43 s intervals later in a live stream.
+func TestHeldPacketStampedWhenFound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 1))
+	interval := 44239 // bits between transmissions (43 s) at one bit per cell
+	first := nge101.NewPacket(7, 2, false, 4547, false)
+	var stream []byte
+	stream = append(stream, randomBits(rng, 100)...)
+	stream = append(stream, first...)
+	stream = append(stream, randomBits(rng, interval)...) // its pair lost
+	stream = append(stream, nge101.NewPacket(7, 2, false, 4100, false)...)
+	stream = append(stream, randomBits(rng, 100)...)
+	lone := append(randomBits(rng, 100), nge101.NewPacket(9, 3, false, 4547, false)...)
+	stream = append(stream, lone...)
+	stream = append(stream, randomBits(rng, 4*interval)...) // nothing confirms it
+
+	const chunk = 1000
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	fed := 0 // bits fed before the chunk being decoded
+	now := func() time.Time { return t0.Add(time.Duration(fed/chunk) * time.Second) }
+	dec, _ := nge101.NewDecoder(nge101.Config{EmitFailed: true, Now: now})
+	annotatedAt := map[*frames.Message]int{}
+	var msgs []*frames.Message
+	s := dec.NewStream(protocol.Output{
+		Annotate: func(m *frames.Message) { annotatedAt[m] = fed },
+		Emit:     func(m *frames.Message) { msgs = append(msgs, m) },
+	})
+	for ; fed < len(stream); fed += chunk {
+		s.Bits(stream[fed:min(fed+chunk, len(stream))])
+	}
+	s.Flush()
+	if len(msgs) != 3 || !msgs[0].CRCOK || !msgs[1].CRCOK || msgs[2].CRCOK {
+		t.Fatalf("%d messages, want the confirmed pair and the lone packet shown failed", len(msgs))
+	}
+	for _, m := range msgs {
+		end := int(m.BitOffset) + m.Fields.(*nge101.Fields).Bits
+		foundIn := (end - 1) / chunk * chunk // the chunk holding its last bit
+		if want := t0.Add(time.Duration(foundIn/chunk) * time.Second).Format(frames.TimeLayout); m.Time != want {
+			t.Errorf("packet at bit %d (crc_ok %v): time %s, want %s (when it was found)", m.BitOffset, m.CRCOK, m.Time, want)
+		}
+		if at, ok := annotatedAt[m]; !ok || at != foundIn {
+			t.Errorf("packet at bit %d: annotated in the chunk at bit %d (%v), want %d", m.BitOffset, at, ok, foundIn)
+		}
+	}
 }

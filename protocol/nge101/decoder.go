@@ -13,11 +13,14 @@ import (
 	"github.com/gridstream-sdr/gridstream/protocol"
 )
 
-// Decoder turns NGE101 packets into messages. It keeps no state but its
-// counters; it is safe for concurrent use.
+// Decoder turns NGE101 packets into messages. It keeps its counters and
+// the devices confirmed in bit streams; it is safe for concurrent use.
 type Decoder struct {
 	cfg        Config
 	seen, good atomic.Int64
+	// unconfirmed counts the packets found in bits that no packet of
+	// their device confirmed (failed, though their check matched).
+	unconfirmed atomic.Int64
 	// heard marks the devices (channel-1 and id: bits 9-19) confirmed
 	// in a bit stream (see stream); there are 2048 of them at most.
 	mu    sync.Mutex
@@ -30,12 +33,13 @@ const deviceBits = 11
 
 // confirmBits is how far apart (in bits of a stream at one bit per cell,
 // the only kind the Finder reads packets from) a packet of a device not yet
-// heard and the packet that confirms it may be: three of the transmitter's
-// 43 s intervals. It sends two packets every 43 s (a power packet twice,
-// or an energy packet and a power packet, rtl_433's norgo.c), back to back:
-// the second confirms the first, or, if it was lost, the next
-// transmission's.
-var confirmBits = int64(math.Round(3 * 43 / (2 * HalfCell)))
+// heard and the packet that confirms it may be: three and a half of the
+// transmitter's 43 s intervals. It sends two packets every 43 s (a power
+// packet twice, or an energy packet and a power packet, rtl_433's norgo.c),
+// back to back: the second confirms the first, or, if it was lost, a later
+// transmission's; the half interval keeps the third transmission after it
+// inside the window when the transmitter's clock runs slow.
+var confirmBits = int64(math.Round(3.5 * 43 / (2 * HalfCell)))
 
 // maxHeld is how many packets of devices not yet heard a stream holds;
 // noise makes one every 2²³ bits or so, and a real device is confirmed by
@@ -48,18 +52,21 @@ func (d *Decoder) Protocol() protocol.Protocol { return Protocol{} }
 // Packet decodes one packet (55 or 71 unpacked bits): out receives its
 // message when its check matches, or always with EmitFailed.
 func (d *Decoder) Packet(p Packet, out protocol.Output) {
-	d.packet(p, out, true)
+	m := d.message(p)
+	if m.CRCOK || d.cfg.EmitFailed {
+		annotate(m, out)
+	}
+	d.emit(m, out)
 }
 
-// packet decodes one packet; a packet not believed (its device not
-// confirmed) counts and shows as one whose check failed.
-func (d *Decoder) packet(p Packet, out protocol.Output, believed bool) {
-	d.seen.Add(1)
+// message makes packet p's message, stamped now: crc_ok when its check
+// matches.
+func (d *Decoder) message(p Packet) *frames.Message {
 	c, s := Check(p.Bits)
 	sized := len(p.Bits) == ShortBits || len(p.Bits) == LongBits
 	m := &frames.Message{
 		Protocol:  Name,
-		CRCOK:     c == s && sized && believed,
+		CRCOK:     c == s && sized,
 		Raw:       strings.ToUpper(hex.EncodeToString(bitio.Pack(p.Bits))),
 		BitOffset: p.BitOffset,
 	}
@@ -67,14 +74,24 @@ func (d *Decoder) packet(p Packet, out protocol.Output, believed bool) {
 	if sized {
 		m.Fields = parse(p.Bits, d.cfg.PulsesPerKWh)
 	}
-	if m.CRCOK {
-		d.good.Add(1)
-	}
-	if !m.CRCOK && !d.cfg.EmitFailed {
-		return
-	}
+	return m
+}
+
+// annotate has out mark m, a message of its own stream's packet.
+func annotate(m *frames.Message, out protocol.Output) {
 	if out.Annotate != nil {
 		out.Annotate(m)
+	}
+}
+
+// emit counts message m (annotated) and sends it when its check matched,
+// or always with EmitFailed.
+func (d *Decoder) emit(m *frames.Message, out protocol.Output) {
+	d.seen.Add(1)
+	if m.CRCOK {
+		d.good.Add(1)
+	} else if !d.cfg.EmitFailed {
+		return
 	}
 	out.Emit(m)
 }
@@ -82,7 +99,8 @@ func (d *Decoder) packet(p Packet, out protocol.Output, believed bool) {
 // Stats returns the counters so far.
 func (d *Decoder) Stats() protocol.Stats {
 	seen, good := d.seen.Load(), d.good.Load()
-	return protocol.Stats{Frames: seen, Good: good, Failed: seen - good}
+	return protocol.Stats{Frames: seen, Good: good, Failed: seen - good,
+		Counters: []protocol.Counter{{Name: "unconfirmed", Value: d.unconfirmed.Load()}}}
 }
 
 // NewStream returns a finder of NGE101 packets in one input: in its bits,
@@ -112,12 +130,12 @@ type stream struct {
 	held   []heldPacket
 }
 
-// heldPacket is a packet of a device not heard yet.
+// heldPacket is a packet of a device not heard yet: its message, made
+// (stamped and annotated) when it was found.
 type heldPacket struct {
-	bits [LongBits]byte
-	n    int
-	off  int64
-	key  int
+	m   *frames.Message
+	off int64
+	key int
 }
 
 func (s *stream) Bits(p []byte) {
@@ -149,20 +167,21 @@ func (s *stream) fromBits(p Packet) {
 		if len(s.held) == maxHeld {
 			s.drop(1)
 		}
-		h := heldPacket{n: len(p.Bits), off: p.BitOffset, key: key}
-		copy(h.bits[:], p.Bits)
-		s.held = append(s.held, h)
+		m := s.d.message(p)
+		annotate(m, s.out)
+		s.held = append(s.held, heldPacket{m: m, off: p.BitOffset, key: key})
 		return
 	}
 	s.d.setHeard(key)
 	keep := s.held[:0]
 	for i := range s.held {
 		if h := &s.held[i]; h.key == key {
-			s.d.Packet(Packet{Bits: h.bits[:h.n], BitOffset: h.off}, s.out)
+			s.d.emit(h.m, s.out)
 		} else {
 			keep = append(keep, *h)
 		}
 	}
+	clear(s.held[len(keep):])
 	s.held = keep
 	s.d.Packet(p, s.out)
 }
@@ -189,10 +208,14 @@ func (s *stream) expire(from int64) {
 // failed with EmitFailed.
 func (s *stream) drop(n int) {
 	for i := range n {
-		h := &s.held[i]
-		s.d.packet(Packet{Bits: h.bits[:h.n], BitOffset: h.off}, s.out, false)
+		m := s.held[i].m
+		m.CRCOK = false
+		s.d.unconfirmed.Add(1)
+		s.d.emit(m, s.out)
 	}
-	s.held = append(s.held[:0], s.held[n:]...)
+	k := copy(s.held, s.held[n:])
+	clear(s.held[k:]) // the messages go
+	s.held = s.held[:k]
 }
 
 // deviceKey returns a packet's channel and id bits as a number.

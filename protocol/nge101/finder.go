@@ -2,6 +2,7 @@ package nge101
 
 import (
 	mathbits "math/bits"
+	"sync"
 
 	"github.com/gridstream-sdr/gridstream/bits/bitio"
 	"github.com/gridstream-sdr/gridstream/bits/pulse"
@@ -176,7 +177,7 @@ func (f *Finder) scan(words []uint64, from, to int) {
 		cands[n-1].short &= ^uint64(0) >> (64 - to)
 		cands[n-1].long &= ^uint64(0) >> (64 - to)
 	}
-	t := &checkTable
+	t := checkTable()
 	for _, cd := range cands {
 		k := cd.word
 		a, b, c := a0, b0, words[k]
@@ -274,8 +275,10 @@ func (f *Finder) deliver(lo, hi uint64, n int, last int64) {
 // checkTable[j][v] is what the data bits in byte j of found's d add to the
 // check (bit q of v is the (47-8j-q)th data bit counted back from the
 // last): the XOR of the masks Check steps to for them. A short packet has
-// 32 data bits from bit 8 on (bytes 2–5), a long one 48 (bytes 0–5).
-var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
+// 32 data bits from bit 8 on (bytes 2–5), a long one 48 (bytes 0–5). It is
+// made when a finder first looks, not in every process.
+var checkTable = sync.OnceValue(func() (t *[(LongBits - checkBits - headBits) / 8][256]uint16) {
+	t = new([(LongBits - checkBits - headBits) / 8][256]uint16)
 	var masks [8 * len(t)]uint16
 	m := uint16(1)
 	for r := range masks {
@@ -292,7 +295,7 @@ var checkTable = func() (t [(LongBits - checkBits - headBits) / 8][256]uint16) {
 		}
 	}
 	return t
-}()
+})
 
 // Rows picks the NGE101 packets out of rows sliced from a level stream:
 // rows of the right length and head are delivered even when their check
