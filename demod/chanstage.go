@@ -82,14 +82,8 @@ func (cs *chanStage) start() {
 	go func() {
 		defer cs.wg.Done()
 		labelStage("channels")
-		sa := cs.r.ahead
 		for b := range batches {
 			for i := range b {
-				if sa.open.Load() {
-					// The search's work items first: the goroutine
-					// calling Process waits for them.
-					sa.work()
-				}
 				cs.run(&b[i])
 				cs.doneAt.Store(b[i].at)
 				cs.done.Add(1)

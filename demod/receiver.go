@@ -429,7 +429,7 @@ func (r *Receiver) processBlocks(in *inputSpan, n int) {
 	for i := 0; i < n; {
 		bl := min(n-i, r.block)
 		r.ch.room(bl)
-		r.ahead.post(in, i, bl, r.pos, r.hop)
+		r.ahead.run(in, i, bl, r.pos, r.hop)
 		for left := bl; left > 0; {
 			k := min(left, r.hop-r.phase)
 			r.stats.Channelized += int64(k * len(r.active))
@@ -441,12 +441,10 @@ func (r *Receiver) processBlocks(in *inputSpan, n int) {
 			left -= k
 			if r.phase == r.hop {
 				r.phase = 0
-				r.ahead.ready(r.pos)
 				r.ch.extract() // the samples before the frame, with the DC offset before it
 				r.frame()
 			}
 		}
-		r.ahead.finish()
 		i += bl
 	}
 	r.ch.extract()

@@ -44,12 +44,7 @@ type specFrame struct {
 // block, cut after a frame's end, and transforms the frames that end in
 // it: each frame's samples are in its own piece or in the blocks before,
 // so the goroutine that converts samples is the one that transforms them,
-// while they are in its cache. The items are claimed in order, by the
-// helpers, the channel stage between its commands, and the goroutine
-// calling Process, which finishes the frames in order as their items are
-// done (ready): the others work ahead while it does the sequential part,
-// and it does itself what no one has claimed when it needs it (a helper
-// kept from a core does not hold it up).
+// while they are in its cache.
 type searchAhead struct {
 	d      *detector
 	frames []specFrame
@@ -63,19 +58,11 @@ type searchAhead struct {
 	in           *inputSpan // the block being written and transformed: in's samples off…
 	off          int
 	from         int64 // the block's input index
-	first        int   // the frame analyzeFrame takes next
-
-	mu    sync.Mutex
-	moved sync.Cond // an item was done
-	// Items next… are to claim, items …doneTo are done (and done[i] for
-	// each done beyond).
-	next, items, doneTo int
-	done                []bool
-	// open says items are left to claim (read without mu: a hint).
-	open atomic.Bool
-	kick chan struct{}
-	help int // helpers
-	wg   sync.WaitGroup
+	next         atomic.Int64
+	helped       sync.WaitGroup
+	kick         chan struct{}
+	help         int // helpers
+	first        int // the frame analyzeFrame takes next
 }
 
 // pieceSamples is about how many samples one work item writes (at least
@@ -84,7 +71,6 @@ const pieceSamples = 1 << 12
 
 func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers, group: max(1, pieceSamples/r.hop)}
-	sa.moved.L = &sa.mu
 	n := r.det.n
 	sa.frames = make([]specFrame, frames)
 	for i := range sa.frames {
@@ -94,7 +80,6 @@ func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 	sa.ends = make([]int64, 0, frames)
 	sa.cuts = make([]int, 0, frames+2)
 	sa.firsts = make([]int, 0, frames+2)
-	sa.done = make([]bool, 0, frames+1)
 	return sa
 }
 
@@ -102,13 +87,12 @@ func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 func (sa *searchAhead) start() {
 	kick := make(chan struct{}, sa.help)
 	sa.kick = kick
-	sa.wg.Add(sa.help)
 	for range sa.help {
 		go func() {
-			defer sa.wg.Done()
 			labelStage("transform")
 			for range kick {
 				sa.work()
+				sa.helped.Done()
 			}
 		}()
 	}
@@ -118,16 +102,15 @@ func (sa *searchAhead) start() {
 func (sa *searchAhead) stop() {
 	if sa.kick != nil {
 		close(sa.kick)
-		sa.wg.Wait()
 		sa.kick = nil
 	}
 }
 
-// post opens the work items of the block of in's samples off…off+n (input
-// index from on): it is written to the ring and the frames that end in it
-// (multiples of hop, at least a frame in) transformed. The last block's
-// items must all be done (finish).
-func (sa *searchAhead) post(in *inputSpan, off, n int, from int64, hop int) {
+// run writes the block of in's samples off…off+n (input index from on) to
+// the ring and transforms the frames that end in it (multiples of hop, at
+// least a frame in); the work items are shared out between the goroutine
+// calling it and the helpers.
+func (sa *searchAhead) run(in *inputSpan, off, n int, from int64, hop int) {
 	sa.in, sa.off, sa.from, sa.first = in, off, from, 0
 	sa.ends, sa.cuts, sa.firsts = sa.ends[:0], append(sa.cuts[:0], 0), append(sa.firsts[:0], 0)
 	to := from + int64(n)
@@ -145,81 +128,34 @@ func (sa *searchAhead) post(in *inputSpan, off, n int, from int64, hop int) {
 		sa.cuts, sa.firsts = append(sa.cuts, n), append(sa.firsts, len(sa.ends))
 	}
 	items := len(sa.cuts) - 1
-	sa.mu.Lock()
-	sa.next, sa.items, sa.doneTo = 0, items, 0
-	sa.done = append(sa.done[:0], make([]bool, items)...)
-	sa.mu.Unlock()
-	sa.open.Store(true)
-	for range min(sa.help, items) {
-		select {
-		case sa.kick <- struct{}{}:
-		default: // a helper is still to take an earlier kick
-		}
+	sa.next.Store(0)
+	h := min(cap(sa.kick), items-1)
+	sa.helped.Add(h)
+	for range h {
+		sa.kick <- struct{}{}
 	}
-}
-
-// ready returns once the ring holds the block's samples before input
-// index pos and the frames that end there are transformed: it does the
-// items no one has claimed itself, and waits for those others are doing.
-func (sa *searchAhead) ready(pos int64) {
-	k := int(pos - sa.from)
-	need := 0 // the items holding samples before pos
-	for need < sa.items && sa.cuts[need] < k {
-		need++
-	}
-	sa.mu.Lock()
-	for sa.doneTo < need {
-		if sa.next < need {
-			sa.claimAndDo()
-		} else {
-			sa.moved.Wait()
-		}
-	}
-	sa.mu.Unlock()
-}
-
-// finish returns once the whole block is written and transformed.
-func (sa *searchAhead) finish() {
-	sa.ready(sa.from + int64(sa.cuts[len(sa.cuts)-1]))
+	sa.work()
+	sa.helped.Wait()
 	sa.in = nil
 }
 
-// work does work items of the block until none is left to claim.
+// work does work items until none is left.
 func (sa *searchAhead) work() {
-	sa.mu.Lock()
-	for sa.next < sa.items {
-		sa.claimAndDo()
-	}
-	sa.mu.Unlock()
-}
-
-// claimAndDo claims the next item and does it (sa.mu held, as on return).
-func (sa *searchAhead) claimAndDo() {
-	i := sa.next
-	sa.next++
-	if sa.next == sa.items {
-		sa.open.Store(false)
-	}
-	sa.mu.Unlock()
-	sa.item(i)
-	sa.mu.Lock()
-	sa.done[i] = true
-	for sa.doneTo < sa.items && sa.done[sa.doneTo] {
-		sa.doneTo++
-	}
-	sa.moved.Signal() // only the goroutine calling Process waits
-}
-
-// item does work item i.
-func (sa *searchAhead) item(i int) {
 	n := int64(sa.d.n)
-	a, b := sa.cuts[i], sa.cuts[i+1]
-	sa.in.toRing(sa.ring, sa.from+int64(a), sa.off+a, b-a)
-	for j := sa.firsts[i]; j < sa.firsts[i+1]; j++ {
-		// The frame is in this piece or the blocks before, in one piece
-		// of the ring (a multiple of n long).
-		p := (sa.ends[j] - n) & sa.rmask
-		sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[j])
+	items := len(sa.cuts) - 1
+	for {
+		i := int(sa.next.Add(1) - 1)
+		if i >= items {
+			return
+		}
+		a, b := sa.cuts[i], sa.cuts[i+1]
+		sa.in.toRing(sa.ring, sa.from+int64(a), sa.off+a, b-a)
+		for j := sa.firsts[i]; j < sa.firsts[i+1]; j++ {
+			// The frame is in this piece or the blocks before, in one
+			// piece of the ring (a multiple of n long).
+			p := (sa.ends[j] - n) & sa.rmask
+			sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[j])
+		}
 	}
 }
 
