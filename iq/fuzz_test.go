@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func addSeeds(f *testing.F, glob string) {
@@ -119,5 +121,55 @@ func FuzzReader(f *testing.F) {
 		if total != len(data)/format.Size() {
 			t.Fatalf("%s: %d samples from %d bytes", format, total, len(data))
 		}
+		checkReadRaw(t, data, format, int(which))
 	})
+}
+
+// checkReadRaw reads data with ReadRaw and Read mixed (which picks the
+// buffer sizes and the mix; the source returns a byte at a time when
+// which is odd) and checks the samples and the ending against Decode of
+// the whole data.
+func checkReadRaw(t *testing.T, data []byte, format Format, which int) {
+	size := format.Size()
+	want := make([]complex64, len(data)/size)
+	Decode(format, want, data)
+	var src io.Reader = bytes.NewReader(data)
+	if which&1 != 0 {
+		src = iotest.OneByteReader(src)
+	}
+	r := NewReaderSize(src, format, 16)
+	raw := make([]byte, size*(1+which%5)+which%3) // not always a multiple of the size
+	var got []complex64
+	var err error
+	for i := 0; err == nil; i++ {
+		var n int
+		if i%3 == 2 && which&2 != 0 {
+			x := make([]complex64, 2)
+			n, err = r.Read(x)
+			got = append(got, x[:n]...)
+			continue
+		}
+		n, err = r.ReadRaw(raw)
+		if n%size != 0 || n > len(raw) {
+			t.Fatalf("%s: ReadRaw returned %d bytes into %d", format, n, len(raw))
+		}
+		x := make([]complex64, n/size)
+		Decode(format, x, raw[:n])
+		got = append(got, x...)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: ReadRaw: %d samples from %d bytes, want %d", format, len(got), len(data), len(want))
+	}
+	for i := range got {
+		if math.Float32bits(real(got[i])) != math.Float32bits(real(want[i])) || math.Float32bits(imag(got[i])) != math.Float32bits(imag(want[i])) {
+			t.Fatalf("%s: ReadRaw: sample %d = %v, want %v", format, i, got[i], want[i])
+		}
+	}
+	var te *TruncatedError
+	if extra := len(data) % size; extra == 0 && err != io.EOF || extra > 0 && (!errors.As(err, &te) || te.Bytes != extra || te.Samples != int64(len(want))) {
+		t.Fatalf("%s: ReadRaw of %d bytes ended with %v", format, len(data), err)
+	}
+	if r.Samples() != int64(len(want)) {
+		t.Fatalf("%s: Samples() = %d, want %d", format, r.Samples(), len(want))
+	}
 }

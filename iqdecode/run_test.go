@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -324,6 +325,57 @@ func TestRunCancelLive(t *testing.T) {
 		if failed := strings.Contains(r.logs.String(), `msg="reconnect failed" input=rtl_tcp://`); failed != reopen {
 			t.Errorf("reopen %v: failed redials logged: %v\n%s", reopen, failed, r.logs.String())
 		}
+	}
+}
+
+// The recording as cf32 (bit for bit its cu8 samples converted), and with
+// Samples watching (then converted by Run, not the receiver), decodes to
+// the same messages as its cu8 bytes, with one worker and two; Samples
+// sees every sample.
+func TestRunFormats(t *testing.T) {
+	r, rec := newRig(t)
+	x := make([]complex64, len(rec.Data)/2)
+	iq.Decode(iq.CU8, x, rec.Data)
+	cf32, _ := iq.Encode(iq.CF32, nil, x)
+	var want []byte
+	for _, c := range []struct {
+		format  iq.Format
+		data    []byte
+		samples bool
+	}{{iq.CU8, rec.Data, false}, {iq.CF32, cf32, false}, {iq.CU8, rec.Data, true}} {
+		for _, workers := range []int{1, 2} {
+			r.workers = workers
+			cfg := r.config()
+			var seen []complex64
+			if c.samples {
+				cfg.Samples = func(x []complex64) { seen = append(seen, x...) }
+			}
+			src, err := iq.NewSource("rec", bytes.NewReader(c.data), iq.Info{Format: c.format, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: int64(len(x))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), src, cfg)
+			if err != nil || res.Stop != EndOfInput || res.Samples != int64(len(x)) {
+				t.Fatalf("%s workers=%d Samples=%v: %+v, %v", c.format, workers, c.samples, res, err)
+			}
+			for _, m := range r.msgs {
+				m.Time = ""
+			}
+			got, _ := json.Marshal(r.msgs)
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(got, want) {
+				t.Errorf("%s workers=%d Samples=%v: messages differ from cu8's with one worker:\n%s\nwant\n%s",
+					c.format, workers, c.samples, got, want)
+			}
+			if c.samples && !slices.Equal(seen, x) {
+				t.Errorf("workers=%d: Samples saw %d samples, not the recording's %d", workers, len(seen), len(x))
+			}
+		}
+	}
+	if r.found() != len(r.raws) {
+		t.Errorf("%d of %d frames", r.found(), len(r.raws))
 	}
 }
 
