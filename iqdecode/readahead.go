@@ -68,14 +68,24 @@ func startReadAhead(src *iq.Source, n int, limit int64) *readAhead {
 	return ra
 }
 
-// next returns the next read's bytes and error; release gives their
-// buffer back once they are used.
-func (ra *readAhead) next() ([]byte, error) {
-	r := <-ra.full
-	return r.raw, r.err
+// next returns the next read's bytes and error, or ctx's cause at once
+// when ctx ends first (a quiet pipe need not send its next bytes for a
+// Ctrl-C to stop the run); release gives their buffer back once they are
+// used.
+func (ra *readAhead) next(ctx context.Context) ([]byte, error) {
+	select {
+	case r := <-ra.full:
+		return r.raw, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
-func (ra *readAhead) release(raw []byte) { ra.free <- raw[:cap(raw)] }
+func (ra *readAhead) release(raw []byte) {
+	if raw != nil {
+		ra.free <- raw[:cap(raw)]
+	}
+}
 
 // stop ends the reading: the goroutine ends after a read under way (it
 // is not waited for: a pipe may not give its next bytes soon).

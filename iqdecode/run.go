@@ -192,9 +192,10 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	var runErr error
 	var past demod.Stats // receivers before a reconnect
 	var ahead *readAhead
-	if !live && cfg.Receiver.Workers > 1 {
-		// A recording is read and converted while the receiver's workers
-		// take the samples before.
+	if !live && (cfg.Receiver.Workers > 1 || info.Kind == "stdin" || info.Kind == "stream") {
+		// A recording is read while the receiver's workers take the
+		// samples before; a pipe is read on a goroutine of its own in any
+		// case, so that a Ctrl-C stops a run whose writer is quiet.
 		ahead = startReadAhead(src, chunk, limit)
 		defer ahead.stop()
 	}
@@ -214,7 +215,7 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 		}
 		var got []byte
 		if ahead != nil {
-			got, err = ahead.next()
+			got, err = ahead.next(ctx)
 		} else {
 			var n int
 			n, err = cur.ReadRaw(want)

@@ -428,3 +428,38 @@ func TestRunCancelRecording(t *testing.T) {
 		})
 	}
 }
+
+// A Ctrl-C stops a run reading a pipe whose writer holds it open and
+// sends nothing, at once and with either number of workers (before, the
+// run waited for the writer).
+func TestRunCancelQuietPipe(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			r, _ := newRig(t)
+			r.workers = workers
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			src, err := iq.NewSource("-", pr, iq.Info{Kind: "stdin", Format: iq.CU8, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(100*time.Millisecond, cancel)
+			done := make(chan struct{})
+			var res Result
+			go func() {
+				defer close(done)
+				res, err = Run(ctx, src, r.config())
+			}()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run still waits for a quiet pipe 5 s after the cancel")
+			}
+			if err != nil || res.Stop != Interrupted {
+				t.Errorf("result %+v, %v; want stop %v", res, err, Interrupted)
+			}
+		})
+	}
+}
