@@ -34,8 +34,9 @@ var cu8Table = func() (t [256]float32) {
 	return t
 }()
 
-// benchCU8 runs the receiver over a cu8 recording, converting in chunks as
-// a file reader does (iq.Decode), and reports the real-time factor. The centre
+// benchCU8 runs the receiver over a cu8 recording, given its bytes in
+// chunks as a file reader does (ProcessRaw), and reports the real-time
+// factor. The centre
 // frequency is known (915 MHz), as it is from a SigMF meta or an rtl_sdr
 // file name, so only GridStream is searched.
 func benchCU8(b *testing.B, fs, center float64, rec []byte) { benchCU8Workers(b, fs, center, rec, 0) }
@@ -48,7 +49,7 @@ func benchCU8Workers(b *testing.B, fs, center float64, rec []byte, workers int) 
 	defer pprof.SetGoroutineLabels(context.Background())
 	labelStage("search")
 	dec := testDecoders(gridstream.Config{NoLearn: true})
-	buf := make([]complex64, 1<<16)
+	const chunk = 1 << 16
 	b.SetBytes(int64(len(rec)))
 	b.ReportAllocs()
 	msgs := 0
@@ -60,9 +61,8 @@ func benchCU8Workers(b *testing.B, fs, center float64, rec []byte, workers int) 
 		if err != nil {
 			b.Fatal(err)
 		}
-		for off := 0; off < len(rec); off += 2 * len(buf) {
-			p := rec[off:min(len(rec), off+2*len(buf))]
-			rx.Process(buf[:iq.Decode(iq.CU8, buf, p)])
+		for off := 0; off < len(rec); off += 2 * chunk {
+			rx.ProcessRaw(iq.CU8, rec[off:min(len(rec), off+2*chunk)])
 		}
 		rx.Flush()
 		st = rx.Stats()

@@ -153,9 +153,7 @@ func (d *detector) spectrum(x []complex64) bool {
 		}
 		d.f.transform(d.buf)
 	} else {
-		// One pass: windowed into the transform's bit-reversed order.
-		d.f.windowReversed(d.buf, x, d.win)
-		d.f.transformReversed(d.buf)
+		d.f.windowTransform(d.buf, x, d.win)
 	}
 	d.removeDC()
 	h := n / 2
@@ -287,7 +285,9 @@ func smooth5(s, p []float32) {
 	}
 	a, b, c, d := float64(p[0]), float64(p[1]), float64(p[2]), float64(p[3])
 	s[0], s[1] = float32(a+b+c), float32(a+b+c+d)
-	for k := 2; k < n-2; k++ {
+	k := 2 + smooth5Mid(s[2:n-2], p)
+	a, b, c, d = float64(p[k-2]), float64(p[k-1]), float64(p[k]), float64(p[k+1])
+	for ; k < n-2; k++ {
 		e := float64(p[k+2])
 		s[k] = float32(a + b + c + d + e)
 		a, b, c, d = b, c, d, e

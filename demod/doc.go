@@ -74,4 +74,7 @@
 //	rx, err := demod.New(demod.Config{SampleRate: 2.4e6, CenterFreq: 915e6, Decoders: decs}, emit)
 //	for chunk := range chunks { rx.Process(chunk) }
 //	rx.Flush()
+//
+// Input read as bytes (iq.Source.ReadRaw) goes to ProcessRaw instead,
+// which converts it straight into the receiver's ring.
 package demod

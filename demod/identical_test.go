@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gridstream-sdr/gridstream/frames"
+	"github.com/gridstream-sdr/gridstream/iq"
 	"github.com/gridstream-sdr/gridstream/protocol/gridstream"
 	"github.com/gridstream-sdr/gridstream/synth"
 )
@@ -87,24 +88,31 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var x []complex64
+	// The input as a reader holds it: a recording's cu8 bytes, a
+	// synthetic one's as cf32 (bit for bit its samples).
+	var raw []byte
+	f := iq.CU8
 	if c.file != "" {
-		raw, err := os.ReadFile(filepath.Join("..", "samples", c.file))
+		raw, err = os.ReadFile(filepath.Join("..", "samples", c.file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		x = make([]complex64, len(raw)/2)
-		for i := range x {
-			x[i] = complex(cu8Table[raw[2*i]], cu8Table[raw[2*i+1]])
-		}
 	} else {
-		x, _ = synth.Generate(synth.Config{SampleRate: c.fs, Seed: c.seed, Samples: int64(c.sec * c.fs)}, c.src())
+		x, _ := synth.Generate(synth.Config{SampleRate: c.fs, Seed: c.seed, Samples: int64(c.sec * c.fs)}, c.src())
+		f = iq.CF32
+		raw, _ = iq.Encode(f, nil, x)
 	}
-	// Uneven chunks: the output must not depend on them either.
-	for len(x) > 0 {
-		n := min(len(x), 30011)
-		rx.Process(x[:n])
-		x = x[n:]
+	// Uneven chunks (the output must not depend on them either), given
+	// in turn as bytes to convert (ProcessRaw) and as samples (Process).
+	x := make([]complex64, 30011)
+	for i := 0; len(raw) > 0; i++ {
+		n := min(len(raw)/f.Size(), len(x))
+		if i%2 == 0 {
+			rx.ProcessRaw(f, raw[:n*f.Size()])
+		} else {
+			rx.Process(x[:iq.Decode(f, x, raw[:n*f.Size()])])
+		}
+		raw = raw[n*f.Size():]
 	}
 	rx.Flush()
 	return append(out.Bytes(), bursts.Bytes()...)

@@ -48,9 +48,6 @@ func mix4AVX2(dst, x *complex64, n int, osc *[4]complex64, step complex64)
 func mix4PairAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64)
 
 //go:noescape
-func stageAVX2(x, tw *complex64, n, half int)
-
-//go:noescape
 func mixOscAVX2(dst, src, osc *complex64, n int)
 
 //go:noescape
@@ -93,14 +90,25 @@ func halfband7Out(dst, buf []complex64, s int, c, t0, t1 float32) int {
 	if n := min(len(dst), (len(buf)-s-6)/2) &^ 3; useAVX2 && n > 0 {
 		_ = buf[s+2*n+5]
 		taps := [3]float32{c, t0, t1}
-		halfband7AVX2(&dst[0], &buf[s], n, &taps)
-		dst, s = dst[n:], s+2*n
+		if n8 := n &^ 7; useAVX512 && n8 > 0 {
+			halfband7AVX512(&dst[0], &buf[s], n8, &taps)
+			dst, s, n = dst[n8:], s+2*n8, n-n8
+		}
+		if n > 0 {
+			halfband7AVX2(&dst[0], &buf[s], n, &taps)
+			dst, s = dst[n:], s+2*n
+		}
 	}
 	return halfband7Go(dst, buf, s, c, t0, t1)
 }
 
 // mixOsc writes x[i]·osc[i] to dst (see mixOscGo).
 func mixOsc(dst, x, osc []complex64) {
+	if n := len(x) &^ 7; useAVX512 && useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscAVX512(&dst[0], &x[0], &osc[0], n)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
 	if n := len(x) &^ 3; useAVX2 && n > 0 {
 		_, _ = dst[n-1], osc[n-1]
 		mixOscAVX2(&dst[0], &x[0], &osc[0], n)
@@ -111,6 +119,11 @@ func mixOsc(dst, x, osc []complex64) {
 
 // mixOscDC writes (x[i]-dc)·osc[i] to dst (see mixOscDCGo).
 func mixOscDC(dst, x, osc []complex64, dc complex64) {
+	if n := len(x) &^ 7; useAVX512 && useAVX2 && n > 0 {
+		_, _ = dst[n-1], osc[n-1]
+		mixOscDCAVX512(&dst[0], &x[0], &osc[0], n, dc)
+		dst, x, osc = dst[n:], x[n:], osc[n:]
+	}
 	if n := len(x) &^ 3; useAVX2 && n > 0 {
 		_, _ = dst[n-1], osc[n-1]
 		mixOscDCAVX2(&dst[0], &x[0], &osc[0], n, dc)
@@ -256,15 +269,4 @@ func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, 
 	_, _ = dstA[len(x)-1], dstB[len(x)-1]
 	mix4PairAVX2(&dstA[0], &dstB[0], &x[0], len(x), &oa, &ob, complex(srA, siA), complex(srB, siB))
 	return real(oa[0]), imag(oa[0]), real(ob[0]), imag(ob[0])
-}
-
-// stage runs one radix-2 FFT stage over x in blocks of 2·len(tw):
-// butterflies(x[s:], x[s+half:], tw) for every block start s.
-func stage(x, tw []complex64) {
-	half := len(tw)
-	if useAVX2 && half >= 4 && half%4 == 0 && len(x) >= 2*half && len(x)%(2*half) == 0 {
-		stageAVX2(&x[0], &tw[0], len(x), half)
-		return
-	}
-	stageGo(x, tw)
 }

@@ -61,18 +61,21 @@ TEXT ·halfband7AVX2(SB), NOSPLIT, $0-32
 	VBROADCASTSS 8(DX), Y15
 
 hb7loop:
-	VMOVUPS   (SI), Y0
-	VMOVUPS   32(SI), Y4
-	VMOVUPS   16(SI), Y2
-	VMOVUPS   48(SI), Y6
-	VMOVUPS   64(SI), Y8
-	VMOVUPS   80(SI), Y10
-	// Lanes in the order outputs k, k+2, k+1, k+3.
-	VUNPCKLPD Y4, Y0, Y1 // w[0]
-	VUNPCKLPD Y6, Y2, Y3 // w[2]
-	VUNPCKHPD Y6, Y2, Y5 // w[3]
-	VUNPCKLPD Y8, Y4, Y7 // w[4]
-	VUNPCKLPD Y10, Y6, Y9 // w[6]
+	// Lanes in the order outputs k, k+2, k+1, k+3: each even (or odd)
+	// sample vector from two duplicating loads (no shuffle port) blended.
+	VMOVDDUP  (SI), Y0
+	VMOVDDUP  32(SI), Y4
+	VMOVDDUP  16(SI), Y2
+	VMOVDDUP  48(SI), Y6
+	VMOVDDUP  64(SI), Y8
+	VMOVDDUP  80(SI), Y10
+	VMOVDDUP  24(SI), Y11
+	VMOVDDUP  56(SI), Y12
+	VBLENDPD  $0x0A, Y4, Y0, Y1   // w[0]
+	VBLENDPD  $0x0A, Y6, Y2, Y3   // w[2]
+	VBLENDPD  $0x0A, Y12, Y11, Y5 // w[3]
+	VBLENDPD  $0x0A, Y8, Y4, Y7   // w[4]
+	VBLENDPD  $0x0A, Y10, Y6, Y9  // w[6]
 	VADDPS    Y7, Y3, Y3
 	VADDPS    Y9, Y1, Y1
 	VMULPS    Y14, Y3, Y3
@@ -124,15 +127,17 @@ TEXT ·mixOscDCAVX2(SB), NOSPLIT, $0-40
 	MOVQ         src+8(FP), SI
 	MOVQ         osc+16(FP), DX
 	MOVQ         n+24(FP), CX
-	VMOVSD       dc+32(FP), X5
-	VBROADCASTSD X5, Y5
+	VBROADCASTSS dc_real+32(FP), Y5 // real(dc)
+	VBROADCASTSS dc_imag+36(FP), Y6 // imag(dc)
 
 mixdcloop:
+	// The duplicating loads need no shuffle port; the parts of x-dc,
+	// each twice.
 	VMOVUPS   (DX), Y0
-	VMOVUPS   (SI), Y1
-	VSUBPS    Y5, Y1, Y1
-	VMOVSLDUP Y1, Y2
-	VMOVSHDUP Y1, Y3
+	VMOVSLDUP (SI), Y2
+	VMOVSHDUP (SI), Y3
+	VSUBPS    Y5, Y2, Y2
+	VSUBPS    Y6, Y3, Y3
 	VPERMILPS $0xB1, Y0, Y4
 	VMULPS    Y0, Y2, Y2
 	VMULPS    Y4, Y3, Y3
@@ -405,38 +410,36 @@ TEXT ·halfband11AVX2(SB), NOSPLIT, $0-32
 	MOVQ src+8(FP), SI
 	MOVQ n+16(FP), CX
 	MOVQ taps+24(FP), DX
+	// Lanes in the order outputs k, k+2, k+1, k+3; E[j] is the even
+	// samples from buf[2j] on. E[k] and E[k+1] come from the round before.
+	VMOVUPS   0(SI), Y10
+	VMOVUPS   32(SI), Y11
+	VUNPCKLPD Y11, Y10, Y5 // E[k] = w[0]
+	VMOVUPS   16(SI), Y10
+	VMOVUPS   48(SI), Y11
+	VUNPCKLPD Y11, Y10, Y6 // E[k+1] = w[2]
 
 halfband11AVX2loop:
 	VMOVUPS   32(SI), Y10
 	VMOVUPS   64(SI), Y11
-	VUNPCKHPD Y11, Y10, Y0
-	VBROADCASTSS (DX), Y13
-	VMULPS    Y13, Y0, Y0
-	VMOVUPS   32(SI), Y10
-	VMOVUPS   64(SI), Y11
-	VUNPCKLPD Y11, Y10, Y1
+	VUNPCKHPD Y11, Y10, Y0  // ctr = w[5]
+	VUNPCKLPD Y11, Y10, Y7  // E[k+2] = w[4]
+	VMOVUPS   96(SI), Y12
+	VUNPCKLPD Y12, Y11, Y9  // E[k+4] = w[8]
 	VMOVUPS   48(SI), Y10
 	VMOVUPS   80(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y1, Y1
+	VUNPCKLPD Y11, Y10, Y8  // E[k+3] = w[6]
+	VMOVUPS   112(SI), Y12
+	VUNPCKLPD Y12, Y11, Y4  // E[k+5] = w[10]
+	VBROADCASTSS (DX), Y13
+	VMULPS    Y13, Y0, Y0
+	VADDPS    Y8, Y7, Y1
 	VBROADCASTSS 4(DX), Y13
 	VMULPS    Y13, Y1, Y1
-	VMOVUPS   16(SI), Y10
-	VMOVUPS   48(SI), Y11
-	VUNPCKLPD Y11, Y10, Y2
-	VMOVUPS   64(SI), Y10
-	VMOVUPS   96(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y2, Y2
+	VADDPS    Y9, Y6, Y2
 	VBROADCASTSS 8(DX), Y13
 	VMULPS    Y13, Y2, Y2
-	VMOVUPS   0(SI), Y10
-	VMOVUPS   32(SI), Y11
-	VUNPCKLPD Y11, Y10, Y3
-	VMOVUPS   80(SI), Y10
-	VMOVUPS   112(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y3, Y3
+	VADDPS    Y4, Y5, Y3
 	VBROADCASTSS 12(DX), Y13
 	VMULPS    Y13, Y3, Y3
 	VADDPS    Y1, Y0, Y0
@@ -444,6 +447,8 @@ halfband11AVX2loop:
 	VADDPS    Y2, Y0, Y0
 	VPERMPD   $0xD8, Y0, Y0
 	VMOVUPS   Y0, (DI)
+	VMOVAPS   Y9, Y5        // E[k+4], E[k+5]: the next round's E[k], E[k+1]
+	VMOVAPS   Y4, Y6
 	ADDQ      $64, SI
 	ADDQ      $32, DI
 	SUBQ      $4, CX
@@ -459,47 +464,43 @@ TEXT ·halfband15AVX2(SB), NOSPLIT, $0-32
 	MOVQ src+8(FP), SI
 	MOVQ n+16(FP), CX
 	MOVQ taps+24(FP), DX
+	// As halfband11AVX2: E[k]…E[k+3] come from the round before.
+	VMOVUPS   0(SI), Y10
+	VMOVUPS   32(SI), Y11
+	VUNPCKLPD Y11, Y10, Y5 // E[k] = w[0]
+	VMOVUPS   16(SI), Y10
+	VMOVUPS   48(SI), Y12
+	VUNPCKLPD Y12, Y10, Y6 // E[k+1] = w[2]
+	VMOVUPS   64(SI), Y10
+	VUNPCKLPD Y10, Y11, Y7 // E[k+2] = w[4]
+	VMOVUPS   80(SI), Y10
+	VUNPCKLPD Y10, Y12, Y8 // E[k+3] = w[6]
 
 halfband15AVX2loop:
 	VMOVUPS   48(SI), Y10
 	VMOVUPS   80(SI), Y11
-	VUNPCKHPD Y11, Y10, Y0
+	VUNPCKHPD Y11, Y10, Y0  // ctr = w[7]
+	VMOVUPS   64(SI), Y10
+	VMOVUPS   96(SI), Y12
+	VUNPCKLPD Y12, Y10, Y9  // E[k+4] = w[8]
+	VMOVUPS   112(SI), Y10
+	VUNPCKLPD Y10, Y11, Y11 // E[k+5] = w[10]
+	VMOVUPS   128(SI), Y4
+	VUNPCKLPD Y4, Y12, Y12  // E[k+6] = w[12]
+	VMOVUPS   144(SI), Y4
+	VUNPCKLPD Y4, Y10, Y10  // E[k+7] = w[14]
 	VBROADCASTSS (DX), Y13
 	VMULPS    Y13, Y0, Y0
-	VMOVUPS   48(SI), Y10
-	VMOVUPS   80(SI), Y11
-	VUNPCKLPD Y11, Y10, Y1
-	VMOVUPS   64(SI), Y10
-	VMOVUPS   96(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y1, Y1
+	VADDPS    Y9, Y8, Y1
 	VBROADCASTSS 4(DX), Y13
 	VMULPS    Y13, Y1, Y1
-	VMOVUPS   32(SI), Y10
-	VMOVUPS   64(SI), Y11
-	VUNPCKLPD Y11, Y10, Y2
-	VMOVUPS   80(SI), Y10
-	VMOVUPS   112(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y2, Y2
+	VADDPS    Y11, Y7, Y2
 	VBROADCASTSS 8(DX), Y13
 	VMULPS    Y13, Y2, Y2
-	VMOVUPS   16(SI), Y10
-	VMOVUPS   48(SI), Y11
-	VUNPCKLPD Y11, Y10, Y3
-	VMOVUPS   96(SI), Y10
-	VMOVUPS   128(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y3, Y3
+	VADDPS    Y12, Y6, Y3
 	VBROADCASTSS 12(DX), Y13
 	VMULPS    Y13, Y3, Y3
-	VMOVUPS   0(SI), Y10
-	VMOVUPS   32(SI), Y11
-	VUNPCKLPD Y11, Y10, Y4
-	VMOVUPS   112(SI), Y10
-	VMOVUPS   144(SI), Y11
-	VUNPCKLPD Y11, Y10, Y12
-	VADDPS    Y12, Y4, Y4
+	VADDPS    Y10, Y5, Y4
 	VBROADCASTSS 16(DX), Y13
 	VMULPS    Y13, Y4, Y4
 	VADDPS    Y1, Y0, Y0
@@ -508,6 +509,10 @@ halfband15AVX2loop:
 	VADDPS    Y4, Y0, Y0
 	VPERMPD   $0xD8, Y0, Y0
 	VMOVUPS   Y0, (DI)
+	VMOVAPS   Y9, Y5        // E[k+4…k+7]: the next round's E[k…k+3]
+	VMOVAPS   Y11, Y6
+	VMOVAPS   Y12, Y7
+	VMOVAPS   Y10, Y8
 	ADDQ      $64, SI
 	ADDQ      $32, DI
 	SUBQ      $4, CX
@@ -1149,61 +1154,5 @@ mix4x2loop:
 	JNZ       mix4x2loop
 	VMOVUPS   Y0, (DX)
 	VMOVUPS   Y9, (R9)
-	VZEROUPPER
-	RET
-
-// func stageAVX2(x, tw *complex64, n, half int)
-// One radix-2 stage of the FFT over x[:n], blocks of 2·half (half a
-// positive multiple of 4): butterfliesAVX2(x[s:], x[s+half:], tw, half) for
-// every block start s.
-TEXT ·stageAVX2(SB), NOSPLIT, $0-32
-	MOVQ x+0(FP), DI
-	MOVQ tw+8(FP), R8
-	MOVQ n+16(FP), R9
-	MOVQ half+24(FP), R10
-	MOVQ R10, R11
-	SHLQ $3, R11      // half in bytes
-	SHLQ $3, R9
-	ADDQ DI, R9       // end of x
-
-stageblock:
-	MOVQ DI, R12      // a
-	LEAQ (DI)(R11*1), SI // b
-	MOVQ R8, DX       // tw
-	MOVQ R10, CX
-
-stageloop:
-	VCVTPS2PD  (DX), Y0
-	VCVTPS2PD  (SI), Y1
-	VCVTPS2PD  16(DX), Y8
-	VCVTPS2PD  16(SI), Y9
-	VMOVDDUP   Y0, Y2
-	VPERMILPD  $0x0F, Y0, Y3
-	VPERMILPD  $0x05, Y1, Y4
-	VMOVDDUP   Y8, Y10
-	VPERMILPD  $0x0F, Y8, Y11
-	VPERMILPD  $0x05, Y9, Y12
-	VMULPD     Y1, Y2, Y2
-	VMULPD     Y4, Y3, Y3
-	VMULPD     Y9, Y10, Y10
-	VMULPD     Y12, Y11, Y11
-	VADDSUBPD  Y3, Y2, Y2
-	VADDSUBPD  Y11, Y10, Y10
-	VCVTPD2PSY Y2, X2
-	VCVTPD2PSY Y10, X10
-	VINSERTF128 $1, X10, Y2, Y2
-	VMOVUPS    (R12), Y5
-	VSUBPS     Y2, Y5, Y6
-	VADDPS     Y2, Y5, Y5
-	VMOVUPS    Y6, (SI)
-	VMOVUPS    Y5, (R12)
-	ADDQ       $32, R12
-	ADDQ       $32, SI
-	ADDQ       $32, DX
-	SUBQ       $4, CX
-	JNZ        stageloop
-	LEAQ       (DI)(R11*2), DI
-	CMPQ       DI, R9
-	JLT        stageblock
 	VZEROUPPER
 	RET

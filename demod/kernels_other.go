@@ -49,7 +49,3 @@ func mix4PairLoop(dstA, dstB, x []complex64, oscA [8]float32, srA, siA float32, 
 	orB, oiB := mix4Go(dstB, x, oscB, srB, siB)
 	return orA, oiA, orB, oiB
 }
-
-// stage runs one radix-2 FFT stage over x in blocks of 2·len(tw) (see
-// stageGo).
-func stage(x, tw []complex64) { stageGo(x, tw) }

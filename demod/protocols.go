@@ -112,6 +112,8 @@ func (p *protocolRadio) airSymbols(n int) int {
 // (or their inverse) match one with their exact bits equal and at most
 // syncErrors of the others wrong (protocol.Sync.Errors).
 func (p *protocolRadio) syncIn(soft []float32) bool {
+	sync := p.sync
+	masks := p.syncMasks[:len(sync)]
 	var sr uint64
 	for _, v := range soft {
 		var bit uint64
@@ -119,14 +121,24 @@ func (p *protocolRadio) syncIn(soft []float32) bool {
 			bit = 1
 		}
 		sr = sr<<1 | bit
-		for i, s := range p.sync {
-			all, exact := p.syncMasks[i][0], p.syncMasks[i][1]
-			d := (sr ^ s.Pattern) & all // the inverse's differences: d ^ all
-			x := d & exact
-			if x == 0 && bits.OnesCount64(d) <= syncErrors || x == exact && bits.OnesCount64(d^all) <= syncErrors {
+		for i := range sync {
+			d := (sr ^ sync[i].Pattern) & masks[i][0] // the inverse's differences: d ^ all
+			// Rarely both exact parts differ in places (their bits neither
+			// all equal nor all inverted): syncAt only then.
+			if x := d & masks[i][1]; (x == 0 || x == masks[i][1]) && syncAt(d, masks[i]) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// syncAt reports whether d, a sync word's differences from the last bits
+// under its masks (all, exact), is a match in either polarity.
+//
+//go:noinline
+func syncAt(d uint64, masks [2]uint64) bool {
+	all, exact := masks[0], masks[1]
+	x := d & exact
+	return x == 0 && bits.OnesCount64(d) <= syncErrors || x == exact && bits.OnesCount64(d^all) <= syncErrors
 }

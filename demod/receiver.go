@@ -115,6 +115,7 @@ type Receiver struct {
 	ring  []complex64
 	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
 	rmask int64
+	in    inputSpan // the samples Process or ProcessRaw was given
 	// lookRing is how far back (samples) the lookback ring reaches; the
 	// ring itself is longer when the channel stage reads it behind the
 	// search.
@@ -315,18 +316,75 @@ func (r *Receiver) Stats() Stats { return r.stats }
 
 // Process consumes the next samples.
 func (r *Receiver) Process(x []complex64) {
-	r.stats.Samples += int64(len(x))
-	if r.ch != nil {
-		r.processBlocks(x)
+	r.in = inputSpan{x: x}
+	r.process(&r.in)
+	r.in = inputSpan{}
+}
+
+// ProcessRaw consumes the next samples as a reader holds them: the bytes of
+// whole samples of format f (iq.Source.ReadRaw; a trailing partial sample
+// is ignored). It is Process of what iq.Decode makes of them, converted
+// straight into the receiver's lookback ring (no buffer between: with
+// workers, by the goroutine that searches them).
+func (r *Receiver) ProcessRaw(f iq.Format, raw []byte) {
+	if f.Size() == 0 {
 		return
 	}
-	for len(x) > 0 {
-		k := min(len(x), r.hop-r.phase)
-		seg := x[:k]
-		// Ring buffer.
-		p := r.pos & r.rmask
-		c := copy(r.ring[p:], seg)
-		copy(r.ring, seg[c:])
+	r.in = inputSpan{raw: raw, f: f, size: f.Size()}
+	r.process(&r.in)
+	r.in = inputSpan{}
+}
+
+// inputSpan is a span of input: complex samples (Process) or the bytes of
+// whole samples of a format (ProcessRaw), converted as they are written to
+// the ring.
+type inputSpan struct {
+	x    []complex64
+	raw  []byte
+	f    iq.Format
+	size int
+}
+
+func (s *inputSpan) len() int {
+	if s.size > 0 {
+		return len(s.raw) / s.size
+	}
+	return len(s.x)
+}
+
+// to writes samples i… to dst.
+func (s *inputSpan) to(dst []complex64, i int) {
+	if s.size > 0 {
+		iq.Decode(s.f, dst, s.raw[i*s.size:])
+		return
+	}
+	copy(dst, s.x[i:])
+}
+
+// toRing writes samples i…i+k to ring (its length a power of two) at input
+// index at.
+func (s *inputSpan) toRing(ring []complex64, at int64, i, k int) {
+	p := int(at & int64(len(ring)-1))
+	c := min(k, len(ring)-p)
+	s.to(ring[p:p+c], i)
+	s.to(ring[:k-c], i+c)
+}
+
+func (r *Receiver) process(in *inputSpan) {
+	n := in.len()
+	r.stats.Samples += int64(n)
+	if r.ch != nil {
+		r.processBlocks(in, n)
+		return
+	}
+	for i := 0; i < n; {
+		// The samples up to the next frame (or the ring's end) are written
+		// to the ring, and the channels take them from there.
+		p := int(r.pos & r.rmask)
+		k := min(n-i, r.hop-r.phase, len(r.ring)-p)
+		seg := r.ring[p : p+k]
+		in.to(seg, i)
+		i += k
 		r.stats.Channelized += int64(k * len(r.active))
 		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
 			// With workers, the search's frame and the burst channels'
@@ -335,7 +393,6 @@ func (r *Receiver) Process(x []complex64) {
 			r.pool.extractAsync(r, seg)
 			r.pos += int64(k)
 			r.phase = 0
-			x = x[k:]
 			peaks := r.analyzeFrame()
 			r.pool.extractWait()
 			r.afterFrame(peaks)
@@ -346,7 +403,6 @@ func (r *Receiver) Process(x []complex64) {
 		}
 		r.pos += int64(k)
 		r.phase += k
-		x = x[k:]
 		if r.phase == r.hop {
 			r.phase = 0
 			r.frame()
@@ -362,35 +418,34 @@ func (r *Receiver) Process(x []complex64) {
 	}
 }
 
-// processBlocks is Process with a channel stage: a block of samples at a
+// processBlocks is process with a channel stage: a block of samples at a
 // time is written to the ring and its search frames transformed, both in
-// parallel;
-// then the frames are finished in order and the channels sent their
-// samples at each.
-func (r *Receiver) processBlocks(x []complex64) {
+// parallel; then the frames are finished in order and the channels sent
+// their samples at each.
+func (r *Receiver) processBlocks(in *inputSpan, n int) {
 	if !r.pool.running {
 		r.pool.start()
 	}
-	for len(x) > 0 {
-		bl := min(len(x), r.block)
+	for i := 0; i < n; {
+		bl := min(n-i, r.block)
 		r.ch.room(bl)
-		r.ahead.run(x[:bl], r.pos, r.hop)
-		for xb := x[:bl]; len(xb) > 0; {
-			k := min(len(xb), r.hop-r.phase)
+		r.ahead.run(in, i, bl, r.pos, r.hop)
+		for left := bl; left > 0; {
+			k := min(left, r.hop-r.phase)
 			r.stats.Channelized += int64(k * len(r.active))
 			for _, b := range r.active {
 				b.fed += int64(k)
 			}
 			r.pos += int64(k)
 			r.phase += k
-			xb = xb[k:]
+			left -= k
 			if r.phase == r.hop {
 				r.phase = 0
 				r.ch.extract() // the samples before the frame, with the DC offset before it
 				r.frame()
 			}
 		}
-		x = x[bl:]
+		i += bl
 	}
 	r.ch.extract()
 	r.ch.flush()

@@ -25,7 +25,6 @@ import (
 // detector's state.
 type specFrame struct {
 	buf  []complex64 // scratch: the windowed transform
-	in   []complex64 // scratch: a frame that began in the block before
 	p, s []float32   // bin powers (DC in the middle) and their smoothing
 	dc   [5]complex64
 	// hiBits and loBits are the largest and smallest power's bits over
@@ -40,32 +39,47 @@ type specFrame struct {
 	acc   float64
 }
 
-// searchAhead transforms the frames of a block in parallel.
+// searchAhead writes a block to the ring and transforms its frames in
+// parallel. A work item writes (converts, for raw input) a piece of the
+// block, cut after a frame's end, and transforms the frames that end in
+// it: each frame's samples are in its own piece or in the blocks before,
+// so the goroutine that converts samples is the one that transforms them,
+// while they are in its cache.
 type searchAhead struct {
 	d      *detector
 	frames []specFrame
 	ends   []int64 // input index after each frame's last sample
-	ring   []complex64
-	rmask  int64
-	x      []complex64 // the block being written and transformed
-	from   int64       // its input index
-	items  int         // work items: its frames, then its pieces
-	next   atomic.Int64
-	helped sync.WaitGroup
-	kick   chan struct{}
-	help   int // helpers
-	first  int // the frame analyzeFrame takes next
+	// Work item i writes the block's samples cuts[i]…cuts[i+1] (offsets
+	// in it) and transforms frames firsts[i]…firsts[i+1].
+	cuts, firsts []int
+	group        int // frames per work item
+	ring         []complex64
+	rmask        int64
+	in           *inputSpan // the block being written and transformed: in's samples off…
+	off          int
+	from         int64 // the block's input index
+	next         atomic.Int64
+	helped       sync.WaitGroup
+	kick         chan struct{}
+	help         int // helpers
+	first        int // the frame analyzeFrame takes next
 }
 
+// pieceSamples is about how many samples one work item writes (at least
+// a hop).
+const pieceSamples = 1 << 12
+
 func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
-	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers}
+	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers, group: max(1, pieceSamples/r.hop)}
 	n := r.det.n
 	sa.frames = make([]specFrame, frames)
 	for i := range sa.frames {
-		sa.frames[i] = specFrame{buf: make([]complex64, n), in: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
+		sa.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
 			blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
 	}
 	sa.ends = make([]int64, 0, frames)
+	sa.cuts = make([]int, 0, frames+2)
+	sa.firsts = make([]int, 0, frames+2)
 	return sa
 }
 
@@ -92,66 +106,56 @@ func (sa *searchAhead) stop() {
 	}
 }
 
-// run writes block x (input index from on) to the ring and transforms
-// the frames that end in it (multiples of hop, at least a frame in): the
-// writing, in pieces, and the frames are shared out between the goroutine
+// run writes the block of in's samples off…off+n (input index from on) to
+// the ring and transforms the frames that end in it (multiples of hop, at
+// least a frame in); the work items are shared out between the goroutine
 // calling it and the helpers.
-func (sa *searchAhead) run(x []complex64, from int64, hop int) {
-	sa.x, sa.from, sa.first = x, from, 0
-	sa.ends = sa.ends[:0]
-	to := from + int64(len(x))
+func (sa *searchAhead) run(in *inputSpan, off, n int, from int64, hop int) {
+	sa.in, sa.off, sa.from, sa.first = in, off, from, 0
+	sa.ends, sa.cuts, sa.firsts = sa.ends[:0], append(sa.cuts[:0], 0), append(sa.firsts[:0], 0)
+	to := from + int64(n)
+	hops := 0
 	for e := (from/int64(hop) + 1) * int64(hop); e <= to; e += int64(hop) {
 		if e >= int64(sa.d.n) {
 			sa.ends = append(sa.ends, e)
 		}
+		if hops++; hops == sa.group {
+			sa.cuts, sa.firsts = append(sa.cuts, int(e-from)), append(sa.firsts, len(sa.ends))
+			hops = 0
+		}
 	}
-	sa.items = len(sa.ends) + (len(x)+ringPiece-1)/ringPiece
+	if sa.cuts[len(sa.cuts)-1] < n {
+		sa.cuts, sa.firsts = append(sa.cuts, n), append(sa.firsts, len(sa.ends))
+	}
+	items := len(sa.cuts) - 1
 	sa.next.Store(0)
-	h := min(cap(sa.kick), sa.items-1)
+	h := min(cap(sa.kick), items-1)
 	sa.helped.Add(h)
 	for range h {
 		sa.kick <- struct{}{}
 	}
 	sa.work()
 	sa.helped.Wait()
-	sa.x = nil
+	sa.in = nil
 }
 
-// ringPiece is how many samples one work item writes to the ring.
-const ringPiece = 1 << 14
-
-// work does work items until none is left: a frame's transform, or a
-// piece of the block written to the ring.
+// work does work items until none is left.
 func (sa *searchAhead) work() {
 	n := int64(sa.d.n)
+	items := len(sa.cuts) - 1
 	for {
 		i := int(sa.next.Add(1) - 1)
-		if i >= sa.items {
+		if i >= items {
 			return
 		}
-		if i >= len(sa.ends) {
-			a := (i - len(sa.ends)) * ringPiece
-			piece := sa.x[a:min(len(sa.x), a+ringPiece)]
-			p := (sa.from + int64(a)) & sa.rmask
-			c := copy(sa.ring[p:], piece)
-			copy(sa.ring, piece[c:])
-			continue
+		a, b := sa.cuts[i], sa.cuts[i+1]
+		sa.in.toRing(sa.ring, sa.from+int64(a), sa.off+a, b-a)
+		for j := sa.firsts[i]; j < sa.firsts[i+1]; j++ {
+			// The frame is in this piece or the blocks before, in one
+			// piece of the ring (a multiple of n long).
+			p := (sa.ends[j] - n) & sa.rmask
+			sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[j])
 		}
-		f := &sa.frames[i]
-		start := sa.ends[i] - n
-		var x []complex64
-		if start >= sa.from {
-			x = sa.x[start-sa.from : sa.ends[i]-sa.from]
-		} else {
-			// The frame begins in the block before, which is in the ring
-			// (a frame never wraps round it: the ring is a multiple of n
-			// long).
-			x = f.in
-			p := start & sa.rmask
-			c := copy(x, sa.ring[p:p+(sa.from-start)])
-			copy(x[c:], sa.x)
-		}
-		sa.d.transformFrame(x, f)
 	}
 }
 
@@ -169,8 +173,7 @@ func (sa *searchAhead) take(end int64) *specFrame {
 func (d *detector) transformFrame(x []complex64, f *specFrame) {
 	n := d.n
 	h := n / 2
-	d.f.windowReversed(f.buf, x, d.win)
-	d.f.transformReversed(f.buf)
+	d.f.windowTransform(f.buf, x, d.win)
 	f.dc = [5]complex64{f.buf[n-2], f.buf[n-1], f.buf[0], f.buf[1], f.buf[2]}
 	powerBlocks(f.p[h:n], f.buf[:h], f.blkHi[h>>3:], f.blkLo[h>>3:])
 	powerBlocks(f.p[:h], f.buf[h:n], f.blkHi[:h>>3], f.blkLo[:h>>3])

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"sync"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -37,7 +39,130 @@ var errNotObject = errors.New("frames: a message's Fields must encode as an obje
 // MarshalJSON writes the message as one JSON object with the protocol's
 // fields inline. Strings are not HTML-escaped here; an encoder that escapes
 // HTML does so for the whole object.
-func (m Message) MarshalJSON() ([]byte, error) {
+func (m Message) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil) }
+
+// AppendJSON appends the message's JSON (MarshalJSON's bytes) to dst: the
+// common fields and Radio written directly, the protocol's Fields by
+// encoding/json. A message with a string that needs escaping, a float JSON
+// cannot hold or Meta is written by marshalJSON, the same bytes or error.
+func (m *Message) AppendJSON(dst []byte) ([]byte, error) {
+	if !m.plainJSON() {
+		b, err := m.marshalJSON()
+		return append(dst, b...), err
+	}
+	start := len(dst)
+	dst = append(dst, `{"protocol":"`...)
+	dst = append(dst, m.Protocol...)
+	dst = append(dst, `","time":"`...)
+	dst = append(dst, m.Time...)
+	dst = append(dst, `","crc_ok":`...)
+	dst = strconv.AppendBool(dst, m.CRCOK)
+	dst = append(dst, `,"raw":"`...)
+	dst = append(dst, m.Raw...)
+	dst = append(dst, `","bit_offset":`...)
+	dst = strconv.AppendInt(dst, m.BitOffset, 10)
+	dst = appendFloatField(dst, `,"offset_s":`, m.OffsetS)
+	dst = append(dst, `,"sync_errors":`...)
+	dst = strconv.AppendInt(dst, int64(m.SyncErrors), 10)
+	if m.Input != "" {
+		dst = append(dst, `,"input":"`...)
+		dst = append(dst, m.Input...)
+		dst = append(dst, '"')
+	}
+	if m.Fields != nil {
+		buf := jsonBuffers.Get().(*jsonBuffer)
+		defer jsonBuffers.Put(buf)
+		buf.b.Reset()
+		if err := buf.enc.Encode(m.Fields); err != nil {
+			return dst[:start], err
+		}
+		o := bytes.TrimSuffix(buf.b.Bytes(), []byte("\n"))
+		if string(o) != "null" {
+			if len(o) < 2 || o[0] != '{' || o[len(o)-1] != '}' {
+				return dst[:start], errNotObject
+			}
+			if inner := o[1 : len(o)-1]; len(inner) > 0 {
+				dst = append(dst, ',')
+				dst = append(dst, inner...)
+			}
+		}
+	}
+	if r := m.Radio; r != nil {
+		dst = appendFloatField(dst, `,"freq_hz":`, r.FreqHz)
+		dst = appendFloatField(dst, `,"deviation_hz":`, r.DeviationHz)
+		if r.Baud != 0 {
+			dst = append(dst, `,"baud":`...)
+			dst = strconv.AppendInt(dst, int64(r.Baud), 10)
+		}
+		dst = appendFloatField(dst, `,"rssi_db":`, r.RSSIdB)
+		dst = appendFloatField(dst, `,"snr_db":`, r.SNRdB)
+	}
+	return append(dst, '}'), nil
+}
+
+// jsonBuffer is an encoder of a protocol's Fields with its buffer.
+type jsonBuffer struct {
+	b   bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonBuffers = sync.Pool{New: func() any {
+	j := new(jsonBuffer)
+	j.enc = json.NewEncoder(&j.b)
+	j.enc.SetEscapeHTML(false)
+	return j
+}}
+
+// plainJSON reports whether AppendJSON can write m's common fields and
+// Radio itself: its strings need no escaping, its floats are finite, it has
+// no Meta.
+func (m *Message) plainJSON() bool {
+	if len(m.Meta) > 0 || !plainString(m.Protocol) || !plainString(m.Time) || !plainString(m.Raw) ||
+		!plainString(m.Input) || !finite(m.OffsetS) {
+		return false
+	}
+	r := m.Radio
+	return r == nil || finite(r.FreqHz) && finite(r.DeviationHz) && finite(r.RSSIdB) && finite(r.SNRdB)
+}
+
+// plainString reports whether encoding/json writes s as it is (without
+// HTML escaping): printable ASCII without quote or backslash.
+func plainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7E || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func finite(f *float64) bool { return f == nil || !math.IsNaN(*f) && !math.IsInf(*f, 0) }
+
+// appendFloatField appends key and *f as encoding/json writes a finite
+// float64, nothing when f is nil.
+func appendFloatField(dst []byte, key string, f *float64) []byte {
+	if f == nil {
+		return dst
+	}
+	dst = append(dst, key...)
+	v := *f
+	format := byte('f')
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, v, format, -1, 64)
+	if format == 'e' { // e-09 → e-9, as encoding/json writes it
+		if n := len(dst); n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// marshalJSON writes the message through encoding/json: each part encoded
+// as an object and spliced.
+func (m *Message) marshalJSON() ([]byte, error) {
 	var out, obj bytes.Buffer
 	enc := json.NewEncoder(&obj)
 	enc.SetEscapeHTML(false)

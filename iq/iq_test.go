@@ -155,6 +155,10 @@ func TestTruncated(t *testing.T) {
 		if n, err2 := r.Read(dst); n != 0 || err2 != err {
 			t.Errorf("read after end = %d, %v", n, err2)
 		}
+		if n, err2 := r.ReadRaw(make([]byte, 8)); n != 0 || err2 != err {
+			t.Errorf("raw read after end = %d, %v", n, err2)
+		}
+		checkReadRaw(t, make([]byte, tc.bytes), tc.f, 0)
 	}
 }
 

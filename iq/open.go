@@ -89,6 +89,20 @@ type Source struct {
 // one-line error.
 func (s *Source) Read(dst []complex64) (int, error) {
 	n, err := s.r.Read(dst)
+	return n, s.ended(err)
+}
+
+// ReadRaw is Read without the conversion: it reads the bytes of up to
+// len(dst)/Info.Format.Size() whole samples into dst and returns how many
+// bytes it read (Decode converts them); it ends as Read does.
+func (s *Source) ReadRaw(dst []byte) (int, error) {
+	n, err := s.r.ReadRaw(dst)
+	return n, s.ended(err)
+}
+
+// ended says how the stream ended: an rtl_tcp server that hung up as
+// ErrServerClosed.
+func (s *Source) ended(err error) error {
 	if err != nil && s.RTL != nil {
 		var te *TruncatedError
 		switch {
@@ -97,7 +111,7 @@ func (s *Source) Read(dst []complex64) (int, error) {
 				s.r.Samples(), float64(s.r.Samples())/s.Info.SampleRate)
 		}
 	}
-	return n, err
+	return err
 }
 
 // Samples returns the number of samples read so far.

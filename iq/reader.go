@@ -98,18 +98,58 @@ func (r *Reader) Read(dst []complex64) (int, error) {
 		r.pending = copy(r.buf, r.buf[used:have])
 		r.samples += int64(got)
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				if r.pending > 0 {
-					err = &TruncatedError{Format: r.f, Bytes: r.pending, Samples: r.samples}
-					r.pending = 0
-				} else {
-					err = io.EOF
-				}
-			}
-			r.err = err
+			r.end(err)
 		}
 		if got > 0 {
 			return got, nil
 		}
 	}
+}
+
+// ReadRaw is Read without the conversion: it fills dst with the bytes of
+// up to len(dst)/Format().Size() whole samples as the source holds them
+// (Decode converts them) and returns how many bytes it wrote, a multiple of
+// the sample size. It reads into dst directly and ends as Read does. Read
+// and ReadRaw may be mixed.
+func (r *Reader) ReadRaw(dst []byte) (int, error) {
+	dst = dst[:len(dst)-len(dst)%r.size]
+	if len(dst) == 0 {
+		return 0, nil
+	}
+	for {
+		if r.err != nil {
+			return 0, r.err
+		}
+		// A partial sample (fewer bytes than one) kept from the last read
+		// goes first.
+		have := copy(dst, r.buf[:r.pending])
+		n, err := r.r.Read(dst[have:])
+		if n < 0 || n > len(dst)-have {
+			n, err = 0, errors.New("iq: source returned an impossible byte count")
+		}
+		have += n
+		whole := have - have%r.size
+		r.pending = copy(r.buf, dst[whole:have])
+		r.samples += int64(whole / r.size)
+		if err != nil {
+			r.end(err)
+		}
+		if whole > 0 {
+			return whole, nil
+		}
+	}
+}
+
+// end keeps the error that ended the stream: a *TruncatedError for one
+// that ended inside a sample.
+func (r *Reader) end(err error) {
+	if errors.Is(err, io.EOF) {
+		if r.pending > 0 {
+			err = &TruncatedError{Format: r.f, Bytes: r.pending, Samples: r.samples}
+			r.pending = 0
+		} else {
+			err = io.EOF
+		}
+	}
+	r.err = err
 }

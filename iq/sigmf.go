@@ -66,6 +66,14 @@ type sigmfFile struct {
 	Annotations []map[string]any `json:"annotations"`
 }
 
+// sigmfFast is sigmfFile with the annotations read straight into
+// Annotations, without a map for each (synth writes hundreds).
+type sigmfFast struct {
+	Global      globalMap        `json:"global"`
+	Captures    []map[string]any `json:"captures"`
+	Annotations annotationList   `json:"annotations"`
+}
+
 // maxMetaSize bounds the meta files ReadSigMF accepts.
 const maxMetaSize = 16 << 20
 
@@ -75,12 +83,53 @@ const maxMetaSize = 16 << 20
 // positive finite rate; it returns a one-line error saying what is wrong
 // otherwise.
 func ParseSigMF(data []byte) (*Meta, error) {
+	var f sigmfFast
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&f); err != nil || f.Annotations.bad {
+		// An error (or annotations that are not objects): what the
+		// decoding into maps says, exactly.
+		return parseSigMFMaps(data)
+	}
+	return f.Global.meta(f.Captures, f.Annotations.list)
+}
+
+// parseSigMFMaps is ParseSigMF with the annotations decoded into maps.
+func parseSigMFMaps(data []byte) (*Meta, error) {
 	var f sigmfFile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("sigmf: not valid JSON: %v", oneLine(err))
 	}
+	var list []Annotation
+	for _, a := range f.Annotations {
+		var an Annotation
+		if v, ok := number(a["core:sample_start"]); ok && v >= 0 && v < 1<<62 {
+			an.SampleStart = int64(v)
+		}
+		if v, ok := number(a["core:sample_count"]); ok && v >= 0 && v < 1<<62 {
+			an.SampleCount = int64(v)
+		}
+		an.FreqLower = edge(a["core:freq_lower_edge"])
+		an.FreqUpper = edge(a["core:freq_upper_edge"])
+		an.Label, _ = a["core:label"].(string)
+		an.Comment, _ = a["core:comment"].(string)
+		list = append(list, an)
+	}
+	return globalMap(f.Global).meta(f.Captures, list)
+}
+
+// globalMap is a meta's global object.
+type globalMap map[string]any
+
+// meta checks the global object and the first capture and returns the
+// Meta they and the annotations make.
+func (g globalMap) meta(captures []map[string]any, annotations []Annotation) (*Meta, error) {
+	f := struct {
+		Global   globalMap
+		Captures []map[string]any
+	}{g, captures}
 	if f.Global == nil {
 		return nil, errors.New(`sigmf: no "global" object`)
 	}
@@ -142,20 +191,7 @@ func ParseSigMF(data []byte) (*Meta, error) {
 			m.HeaderBytes = int64(hb)
 		}
 	}
-	for _, a := range f.Annotations {
-		var an Annotation
-		if v, ok := number(a["core:sample_start"]); ok && v >= 0 && v < 1<<62 {
-			an.SampleStart = int64(v)
-		}
-		if v, ok := number(a["core:sample_count"]); ok && v >= 0 && v < 1<<62 {
-			an.SampleCount = int64(v)
-		}
-		an.FreqLower, _ = number(a["core:freq_lower_edge"])
-		an.FreqUpper, _ = number(a["core:freq_upper_edge"])
-		an.Label, _ = a["core:label"].(string)
-		an.Comment, _ = a["core:comment"].(string)
-		m.Annotations = append(m.Annotations, an)
-	}
+	m.Annotations = annotations
 	return m, nil
 }
 
@@ -189,6 +225,15 @@ func number(v any) (float64, bool) {
 		return n, !math.IsNaN(n)
 	}
 	return 0, false
+}
+
+// edge is an annotation's frequency edge: the number v, 0 when it is
+// none or out of float64's range.
+func edge(v any) float64 {
+	if f, ok := number(v); ok && !math.IsInf(f, 0) {
+		return f
+	}
+	return 0
 }
 
 // oneLine flattens an error message to one line.

@@ -179,14 +179,23 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 	}
 	start := time.Now()
 	lastStats, lastSamples := start, int64(0)
-	buf := make([]complex64, chunk)
+	// The samples are read as bytes and converted by the receiver as it
+	// writes them to its ring (to samples here only for cfg.Samples).
+	format := info.Format
+	size := format.Size()
+	buf := make([]byte, chunk*size)
+	var x []complex64
+	if cfg.Samples != nil {
+		x = make([]complex64, chunk)
+	}
 	var total int64
 	var runErr error
 	var past demod.Stats // receivers before a reconnect
 	var ahead *readAhead
-	if !live && cfg.Receiver.Workers > 1 {
-		// A recording is read and converted while the receiver's workers
-		// take the samples before.
+	if !live && (cfg.Receiver.Workers > 1 || info.Kind == "stdin" || info.Kind == "stream") {
+		// A recording is read while the receiver's workers take the
+		// samples before; a pipe is read on a goroutine of its own in any
+		// case, so that a Ctrl-C stops a run whose writer is quiet.
 		ahead = startReadAhead(src, chunk, limit)
 		defer ahead.stop()
 	}
@@ -202,20 +211,23 @@ func Run(ctx context.Context, src *iq.Source, cfg Config) (Result, error) {
 				res.Stop = DurationReached
 				break
 			}
-			want = buf[:min(int64(len(buf)), limit-total)]
+			want = buf[:min(int64(len(buf)), (limit-total)*int64(size))]
 		}
-		var got []complex64
+		var got []byte
 		if ahead != nil {
-			got, err = ahead.next()
+			got, err = ahead.next(ctx)
 		} else {
 			var n int
-			n, err = cur.Read(want)
+			n, err = cur.ReadRaw(want)
 			got = want[:n]
 		}
-		if n := len(got); n > 0 {
-			rx.Process(got)
+		if n := len(got) / size; n > 0 {
 			if cfg.Samples != nil {
-				cfg.Samples(got)
+				y := x[:iq.Decode(format, x, got)]
+				rx.Process(y)
+				cfg.Samples(y)
+			} else {
+				rx.ProcessRaw(format, got)
 			}
 			total += int64(n)
 			if cfg.Progress != nil {

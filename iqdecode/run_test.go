@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -327,6 +328,57 @@ func TestRunCancelLive(t *testing.T) {
 	}
 }
 
+// The recording as cf32 (bit for bit its cu8 samples converted), and with
+// Samples watching (then converted by Run, not the receiver), decodes to
+// the same messages as its cu8 bytes, with one worker and two; Samples
+// sees every sample.
+func TestRunFormats(t *testing.T) {
+	r, rec := newRig(t)
+	x := make([]complex64, len(rec.Data)/2)
+	iq.Decode(iq.CU8, x, rec.Data)
+	cf32, _ := iq.Encode(iq.CF32, nil, x)
+	var want []byte
+	for _, c := range []struct {
+		format  iq.Format
+		data    []byte
+		samples bool
+	}{{iq.CU8, rec.Data, false}, {iq.CF32, cf32, false}, {iq.CU8, rec.Data, true}} {
+		for _, workers := range []int{1, 2} {
+			r.workers = workers
+			cfg := r.config()
+			var seen []complex64
+			if c.samples {
+				cfg.Samples = func(x []complex64) { seen = append(seen, x...) }
+			}
+			src, err := iq.NewSource("rec", bytes.NewReader(c.data), iq.Info{Format: c.format, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: int64(len(x))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(context.Background(), src, cfg)
+			if err != nil || res.Stop != EndOfInput || res.Samples != int64(len(x)) {
+				t.Fatalf("%s workers=%d Samples=%v: %+v, %v", c.format, workers, c.samples, res, err)
+			}
+			for _, m := range r.msgs {
+				m.Time = ""
+			}
+			got, _ := json.Marshal(r.msgs)
+			if want == nil {
+				want = got
+			} else if !bytes.Equal(got, want) {
+				t.Errorf("%s workers=%d Samples=%v: messages differ from cu8's with one worker:\n%s\nwant\n%s",
+					c.format, workers, c.samples, got, want)
+			}
+			if c.samples && !slices.Equal(seen, x) {
+				t.Errorf("workers=%d: Samples saw %d samples, not the recording's %d", workers, len(seen), len(x))
+			}
+		}
+	}
+	if r.found() != len(r.raws) {
+		t.Errorf("%d of %d frames", r.found(), len(r.raws))
+	}
+}
+
 // cancelAfter reads r and calls cancel once n bytes have been read.
 type cancelAfter struct {
 	r      io.Reader
@@ -372,6 +424,41 @@ func TestRunCancelRecording(t *testing.T) {
 			if n := runtime.NumGoroutine(); n > before {
 				buf := make([]byte, 1<<16)
 				t.Errorf("%d goroutines after the run, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+			}
+		})
+	}
+}
+
+// A Ctrl-C stops a run reading a pipe whose writer holds it open and
+// sends nothing, at once and with either number of workers (before, the
+// run waited for the writer).
+func TestRunCancelQuietPipe(t *testing.T) {
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			r, _ := newRig(t)
+			r.workers = workers
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			src, err := iq.NewSource("-", pr, iq.Info{Kind: "stdin", Format: iq.CU8, SampleRate: r.meta.SampleRate,
+				CenterFreq: r.meta.CenterFreq, Samples: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(100*time.Millisecond, cancel)
+			done := make(chan struct{})
+			var res Result
+			go func() {
+				defer close(done)
+				res, err = Run(ctx, src, r.config())
+			}()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Run still waits for a quiet pipe 5 s after the cancel")
+			}
+			if err != nil || res.Stop != Interrupted {
+				t.Errorf("result %+v, %v; want stop %v", res, err, Interrupted)
 			}
 		})
 	}

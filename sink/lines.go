@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"syscall"
 
 	"github.com/gridstream-sdr/gridstream/frames"
@@ -17,17 +18,18 @@ import (
 // are decoded.
 type JSON struct {
 	w    *bufio.Writer
-	enc  *json.Encoder
-	gone bool // its reader went away: nothing more is written
+	line []byte // the message being written, reused
+	gone bool   // its reader went away: nothing more is written
 }
 
 // NewJSON returns a JSON sink writing to w.
 func NewJSON(w io.Writer) *JSON {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &JSON{w: bw, enc: enc}
+	return &JSON{w: bufio.NewWriter(w)}
 }
+
+// messageType is the type a JSON sink's errors name, as encoding/json's
+// Encoder named it.
+var messageType = reflect.TypeFor[*frames.Message]()
 
 // Send writes m as one line. Once the reader of w went away (a broken
 // pipe: the error wraps ErrReaderGone) it writes nothing more.
@@ -35,11 +37,17 @@ func (j *JSON) Send(m *frames.Message) error {
 	if j.gone {
 		return nil
 	}
-	err := j.enc.Encode(m)
-	if err == nil {
-		err = j.w.Flush()
+	if m == nil {
+		j.line = append(j.line[:0], "null"...)
+	} else {
+		var err error
+		if j.line, err = m.AppendJSON(j.line[:0]); err != nil {
+			return &json.MarshalerError{Type: messageType, Err: err}
+		}
 	}
-	return readerGone(err, &j.gone)
+	j.line = append(j.line, '\n')
+	j.w.Write(j.line)
+	return readerGone(j.w.Flush(), &j.gone)
 }
 
 // Close flushes the writer; it does not close w.

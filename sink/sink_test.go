@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -104,6 +105,33 @@ func TestJSONLines(t *testing.T) {
 		delete(got, "time")
 		if !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("line %d:\n got %v\nwant %v", i, got, want[i])
+		}
+	}
+}
+
+// The sink writes what json.Encoder (HTML unescaped) wrote before it
+// wrote MarshalJSON's bytes itself: the same lines for the golden messages
+// and the odd ones, the same error for what JSON cannot hold.
+func TestJSONAsEncoder(t *testing.T) {
+	msgs, _ := allGolden(t)
+	nan, tiny := math.NaN(), 1e-9
+	msgs = append(msgs,
+		&frames.Message{Protocol: "p", Input: "a<b>&c\u2028\"\\\x01é", Raw: "\xff", Radio: &frames.Radio{FreqHz: &tiny}},
+		&frames.Message{Protocol: "p", Meta: map[string]any{"k": []int{1, 2}, "h": "<&>"}},
+		&frames.Message{Protocol: "p", OffsetS: &nan},
+		&frames.Message{Protocol: "p", Fields: &nge101.Fields{PowerW: &nan}},
+		nil)
+	for i, m := range msgs {
+		var got, want bytes.Buffer
+		err := NewJSON(&got).Send(m)
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		wantErr := enc.Encode(m)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("message %d: error %v, json.Encoder's %v", i, err, wantErr)
+		}
+		if got.String() != want.String() {
+			t.Errorf("message %d:\n got %q\nwant %q", i, got.String(), want.String())
 		}
 	}
 }

@@ -6,3 +6,7 @@ package avx2
 // Available is true when the CPU has AVX2 and the OS saves the YMM
 // registers (amd64 only).
 var Available = available()
+
+// AVX512 is true when the CPU also has AVX-512 F and the OS saves the ZMM
+// registers (amd64 only).
+var AVX512 = Available && avx512()

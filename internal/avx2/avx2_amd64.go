@@ -17,3 +17,14 @@ func available() bool {
 	_, b7, _, _ := cpuidex(7, 0)
 	return b7&(1<<5) != 0
 }
+
+func avx512() bool {
+	// XCR0: the opmask, ZMM0–15 upper halves and ZMM16–31 states (and the
+	// SSE and AVX ones available checked).
+	const zmm = 0xe0
+	if xgetbv0()&zmm != zmm {
+		return false
+	}
+	_, b7, _, _ := cpuidex(7, 0)
+	return b7&(1<<16) != 0
+}

@@ -154,11 +154,16 @@ type corrector struct {
 func symbolOf(cw, k int) int { return uartBits*(cw+k>>3) + 1 + 7 - k&7 }
 
 // mag is a soft symbol's reliability: its magnitude, 0 for a NaN.
-func mag(v float32) float32 {
-	if v != v {
-		return 0
+func mag(v float32) float32 { return math.Float32frombits(magBits(v)) }
+
+// magBits is mag's bits, computed without a float compare: magnitudes
+// order as their bits do.
+func magBits(v float32) uint32 {
+	b := math.Float32bits(v) &^ (1 << 31)
+	if b > 0x7F800000 { // NaN
+		b = 0
 	}
-	return math.Float32frombits(math.Float32bits(v) &^ (1 << 31))
+	return b
 }
 
 // correct searches frame (from the 0x2A byte through the CRC, its CI byte
@@ -376,10 +381,12 @@ func (c *corrector) view(frame []byte, ci int, soft []float32) (v softView, ok b
 // absolute deviation from it (the standard deviation of a Gaussian), both
 // read from histograms to a 512th of the largest magnitude.
 func (c *corrector) spread(syms []float32) (mu, sigma float64) {
-	top := float32(0)
+	// The largest mag, by an integer max: cheaper than a float one.
+	topBits := uint32(0)
 	for _, v := range syms {
-		top = max(top, mag(v))
+		topBits = max(topBits, magBits(v))
 	}
+	top := math.Float32frombits(topBits)
 	if !(top > 0) || math.IsInf(float64(top), 0) {
 		return 0, 0
 	}

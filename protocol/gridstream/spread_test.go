@@ -1,0 +1,98 @@
+package gridstream
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// magReference is mag as it was first written.
+func magReference(v float32) float32 {
+	if v != v {
+		return 0
+	}
+	return math.Float32frombits(math.Float32bits(v) &^ (1 << 31))
+}
+
+// spreadReference is spread as it was first written: the largest
+// magnitude by float max, mag with a float compare.
+func spreadReference(syms []float32) (mu, sigma float64) {
+	top := float32(0)
+	for _, v := range syms {
+		top = max(top, magReference(v))
+	}
+	if !(top > 0) || math.IsInf(float64(top), 0) {
+		return 0, 0
+	}
+	scale := float32(spreadBins) / top
+	var hist [spreadBins]int32
+	for _, v := range syms {
+		hist[min(int(magReference(v)*scale), spreadBins-1)]++
+	}
+	med := (medianBin(&hist, len(syms)) + 0.5) / scale
+	hist = [spreadBins]int32{}
+	for _, v := range syms {
+		d := magReference(v) - med
+		if d < 0 {
+			d = -d
+		}
+		hist[min(int(d*scale), spreadBins-1)]++
+	}
+	dev := (medianBin(&hist, len(syms)) + 0.5) / scale
+	return float64(med), 1.4826 * float64(dev)
+}
+
+func randomSymbols(rng *rand.Rand, n int, snr float64) []float32 {
+	syms := make([]float32, n)
+	for i := range syms {
+		syms[i] = float32((1 - 2*float64(rng.IntN(2))) + rng.NormFloat64()/max(snr, 0.1))
+	}
+	return syms
+}
+
+// spread gives what spreadReference gives for any symbols: noisy frames of
+// every length, NaNs, infinities, signed zeros, ties.
+func TestSpreadAsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var c corrector
+	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)),
+		1, -1, math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, math.Float32frombits(0xFFC00001)}
+	for trial := range 3000 {
+		syms := randomSymbols(rng, rng.IntN(3000), rng.Float64()*20)
+		for i := range syms {
+			if trial%5 == 0 && rng.IntN(50) == 0 || trial%11 == 0 {
+				syms[i] = odd[rng.IntN(len(odd))]
+			}
+			if trial%7 == 0 {
+				syms[i] = float32(math.Round(float64(syms[i]) * 4))
+			}
+		}
+		for _, v := range syms {
+			if m, w := mag(v), magReference(v); math.Float32bits(m) != math.Float32bits(w) {
+				t.Fatalf("mag(%x) = %v, want %v", math.Float32bits(v), m, w)
+			}
+		}
+		mu, sigma := c.spread(syms)
+		wmu, wsigma := spreadReference(syms)
+		if mu != wmu || sigma != wsigma {
+			t.Fatalf("trial %d (%d symbols): spread %v %v, reference %v %v", trial, len(syms), mu, sigma, wmu, wsigma)
+		}
+	}
+}
+
+// BenchmarkSpread measures spread on a 125-byte frame's symbols at 12 dB.
+func BenchmarkSpread(b *testing.B) {
+	syms := randomSymbols(rand.New(rand.NewPCG(1, 2)), uartBits*125, 4)
+	var c corrector
+	b.ReportAllocs()
+	for b.Loop() {
+		c.spread(syms)
+	}
+}
+
+func BenchmarkSpreadReference(b *testing.B) {
+	syms := randomSymbols(rand.New(rand.NewPCG(1, 2)), uartBits*125, 4)
+	for b.Loop() {
+		spreadReference(syms)
+	}
+}
