@@ -227,19 +227,6 @@ func TestSyncInMasks(t *testing.T) {
 	}
 }
 
-// movingSum (the reference for movingSums3) writes the sums of the last L values of src (fewer at the
-// start) to dst.
-func movingSum(dst, src []float32, L int) {
-	var acc float32
-	for i, v := range src {
-		acc += v
-		if i >= L {
-			acc -= src[i-L]
-		}
-		dst[i] = acc
-	}
-}
-
 // TestMovingSums3: three moving sums in one pass are each the one-length
 // loop's, bit for bit.
 func TestMovingSums3(t *testing.T) {

@@ -55,24 +55,25 @@ type fskDemod struct {
 	tap      func(soft []float32, disc bool) // sees every attempt's soft symbols (tests)
 	disc     bool                            // f.soft holds discSymbols' symbols
 
-	z      []complex64
-	d, m   []float32
-	s      []float32
-	pp, pm []complex64
-	cp, cm []complex64
-	soft   []float32
-	inv    []float32
-	isi    []float32    // scratch of cancelISI
-	fwd    []float32    // feedbackTones' forward soft symbols
-	nc     []float32    // and the noncoherent ones it started from
-	dde    []complex128 // feedbackDifferential's windows at the symbols' ends
-	ddd    []uint8      // and its decisions
-	when   []float32    // Fs2 position of each soft symbol
-	vals   []float32
-	sorted []float32
-	tblk   []complex128
-	taus   []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
-	won    []int8    // per correlator window: which tone clearly won (±1) or 0
+	z       []complex64
+	d, m    []float32
+	s       []float32
+	pp, pm  []complex64
+	cp, cm  []complex64
+	soft    []float32
+	inv     []float32
+	isi     []float32    // scratch of cancelISI
+	fwd     []float32    // feedbackTones' forward soft symbols
+	nc      []float32    // and the noncoherent ones it started from
+	dde     []complex128 // feedbackDifferential's windows at the symbols' ends
+	ddd     []uint8      // and its decisions
+	when    []float32    // Fs2 position of each soft symbol
+	vals    []float32
+	sorted  []float32
+	scratch []float32 // estimateTones' selects
+	tblk    []complex128
+	taus    []float64 // per timing block: where its symbols end (Fs2 samples mod sps)
+	won     []int8    // per correlator window: which tone clearly won (±1) or 0
 
 	// symmetricTones' spectrum
 	tfft *fft
@@ -92,6 +93,8 @@ type fskDemod struct {
 	heads    [][]float32     // orderRates' moving sums of the head, per plan
 	synced   []bool          // per plan: quickSync found a sync word in the head
 	qs       []quickSyncHead // quickSyncs' state per plan
+	qsNext   int             // the first plan whose head quickSyncs has not sliced yet
+	nsync    int             // how many rates at the start of order showed a sync word
 }
 
 // newBaudPlan designs the second stage for one rate from input rate fsIn,
@@ -171,14 +174,14 @@ func newFSKDemod(r *Receiver) *fskDemod {
 func (f *fskDemod) run(t *transmission) {
 	r := f.r
 	f.failed = f.failed[:0]
-	nsync := f.orderRates(t.pz, t.lead)
+	f.orderRates(t.pz, t.lead)
 	t.span, t.covered = float64(len(t.y)-t.lead-t.tail), 0
-	decoded := f.tryRates(t, nsync, false)
+	decoded := f.tryRates(t, false)
 	if !decoded && !math.IsNaN(t.wideCorr) {
 		// Nothing in the rates' channels, and the detector saw another
 		// lobe: a burst wider than they are (a high modulation index),
 		// centred on all its lobes.
-		decoded = f.tryRates(t, 0, true)
+		decoded = f.tryRates(t, true)
 	}
 	if decoded {
 		r.stats.Decoded++
@@ -203,14 +206,26 @@ type transmission struct {
 	span, covered  float64
 }
 
-// tryRates demodulates t at the rates of f.order (with their wide plans
-// when wide is set), those before nsync having shown a sync word in the
-// head, until the CRC-good frames fill it; it reports whether any was
-// found.
-func (f *fskDemod) tryRates(t *transmission, nsync int, wide bool) bool {
+// tryRates demodulates t at the rates of f.order (with their wide plans,
+// all alike, when wide is set; else those before f.nsync having shown a
+// sync word in the head first), until the CRC-good frames fill it; it
+// reports whether any was found. The order is completed
+// (completeOrder) before a second rate, or any wide one, is tried.
+func (f *fskDemod) tryRates(t *transmission, wide bool) bool {
 	r := f.r
 	decoded := false
-	for i, p := range f.order {
+	nsync := f.nsync
+	for i := 0; ; i++ {
+		if i > 0 || wide {
+			nsync = f.completeOrder()
+		}
+		if wide {
+			nsync = 0
+		}
+		if i >= len(f.order) {
+			break
+		}
+		p := f.order[i]
 		if i == nsync && decoded {
 			// A rate with a sync word decoded; the others showed none.
 			break

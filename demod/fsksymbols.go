@@ -237,16 +237,8 @@ func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
 	if len(f.vals) < 16 {
 		return 0, 0, false
 	}
-	f.sorted = append(f.sorted[:0], f.vals...)
-	q := max(1, len(f.sorted)/5)
-	lowest, highest := extremes(f.sorted, q)
-	var slo, shi float64
-	for _, v := range lowest {
-		slo += float64(v)
-	}
-	for _, v := range highest {
-		shi += float64(v)
-	}
+	q := max(1, len(f.vals)/5)
+	slo, shi := extremeSums(f.vals, q, &f.sorted, &f.scratch)
 	c0, c1 := float32(slo/float64(q)), float32(shi/float64(q))
 	off = float64(c0+c1) / 2
 	dev = float64(c1-c0) / 2

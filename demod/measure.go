@@ -271,27 +271,55 @@ func (r *Receiver) demodTransmission(bp *blockPowers, a, e int, tuned float64) {
 
 // orderRates fills f.order with the symbol rates to try: those whose
 // demodulated burst head shows a sync word first, then the rest (each
-// group in the order of Config.Bauds). It returns how many showed one.
-func (f *fskDemod) orderRates(pz []complex64, lead int) int {
-	dec := f.r.power.dec
+// group in the order of Config.Bauds), and sets f.nsync to how many showed
+// one. The heads are sliced rate by rate only up to the first that shows
+// one: that rate is tried first whatever the others show, and when its
+// frames fill the transmission the others are not needed. Until
+// completeOrder slices the rest, f.order holds only that rate (and f.nsync
+// is 1).
+func (f *fskDemod) orderRates(pz []complex64, lead int) {
+	f.order, f.qsNext, f.nsync = f.order[:0], len(f.plans), 0
+	if len(f.plans) > 1 {
+		dec := f.r.power.dec
+		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
+		f.synced = grow(f.synced, len(f.plans))
+		f.qs = grow(f.qs, len(f.plans))
+		f.qsNext = 0
+		for f.qsNext < len(f.plans) {
+			i := f.qsNext
+			f.quickSyncs(i, i+1)
+			if f.synced[i] {
+				f.order, f.nsync = append(f.order, f.plans[i]), 1
+				return
+			}
+		}
+	}
+	f.completeOrder()
+}
+
+// completeOrder slices the heads orderRates left and fills f.order with
+// every rate, those that showed a sync word first; it returns f.nsync.
+func (f *fskDemod) completeOrder() int {
+	if f.qsNext < len(f.plans) {
+		f.quickSyncs(f.qsNext, len(f.plans))
+	} else if len(f.order) == len(f.plans) {
+		return f.nsync
+	}
 	f.order = f.order[:0]
 	if len(f.plans) > 1 {
-		f.headDisc(pz, (lead+dec-1)/dec, f.r.fs1/float64(dec))
-		f.headSums()
-		f.quickSyncs()
 		for i, p := range f.plans {
 			if f.synced[i] {
 				f.order = append(f.order, p)
 			}
 		}
 	}
-	nsync := len(f.order)
+	f.nsync = len(f.order)
 	for _, p := range f.plans {
-		if !slices.Contains(f.order[:nsync], p) {
+		if !slices.Contains(f.order[:f.nsync], p) {
 			f.order = append(f.order, p)
 		}
 	}
-	return nsync
+	return f.nsync
 }
 
 // headDisc computes the FM discriminator of the burst's head (the first
@@ -308,36 +336,42 @@ func (f *fskDemod) headDisc(y []complex64, lead int, rate float64) {
 	}
 }
 
-// quickSyncs slices the head discriminator at every plan's rate (its
-// one-symbol moving sum f.heads[i], offset from two clusters, timing from
-// the symbol-rate line) and looks for a sync word (f.synced); it also
-// measures the offset in Hz (f.offs). It is cheap and needs a decent SNR;
-// when no rate shows one, every rate is demodulated in full. The
-// symbol-rate lines' correlations of three plans are summed side by side.
-func (f *fskDemod) quickSyncs() {
-	k := len(f.plans)
-	f.synced = grow(f.synced, k)
-	f.qs = grow(f.qs, k)
-	for i, p := range f.plans {
-		f.qs[i] = f.quickSyncOff(p, f.heads[i])
+// quickSyncs slices the head discriminator at the rates of plans a..e-1
+// (each its one-symbol moving sum f.heads[i], offset from two clusters,
+// timing from the symbol-rate line) and looks for a sync word
+// (f.synced); it also measures the offset in Hz (f.offs). It is cheap and
+// needs a decent SNR; when no rate shows one, every rate is demodulated in
+// full. The symbol-rate lines' correlations of three plans are summed
+// side by side. It sets f.qsNext to e.
+func (f *fskDemod) quickSyncs(a, e int) {
+	f.headSums(a, e)
+	for i := a; i < e; i++ {
+		f.qs[i] = f.quickSyncOff(f.plans[i], f.heads[i])
 	}
-	for i := 0; i < k; i += 3 {
+	if e-a == 1 {
+		// One plan (orderRates' first ones): its line alone.
+		if q := f.qs[a]; q.ok {
+			f.qs[a].v = q.line.sum(q.m, q.off)
+		}
+	}
+	for i := a; i < e && e-a > 1; i += 3 {
 		var lines [3]*symbolLine
 		var ms [3][]float32
 		var offs [3]float32
 		for j := range 3 {
-			if q := f.qs[min(i+j, k-1)]; q.ok && i+j < k {
+			if q := f.qs[min(i+j, e-1)]; q.ok && i+j < e {
 				lines[j], ms[j], offs[j] = q.line, q.m, q.off
 			}
 		}
 		v := lineSums3(lines, ms, offs)
-		for j := 0; j < 3 && i+j < k; j++ {
+		for j := 0; j < 3 && i+j < e; j++ {
 			f.qs[i+j].v = v[j]
 		}
 	}
-	for i, p := range f.plans {
-		f.synced[i], f.offs[i] = f.quickSyncAt(p, f.qs[i])
+	for i := a; i < e; i++ {
+		f.synced[i], f.offs[i] = f.quickSyncAt(f.plans[i], f.qs[i])
 	}
+	f.qsNext = e
 }
 
 // quickSyncHead is quickSyncs' state for one plan between its steps.
@@ -387,23 +421,42 @@ func (f *fskDemod) headSymbol(p *baudPlan) (float64, int) {
 	return sps, max(2, int(math.Round(sps)))
 }
 
-// headSums writes the moving sums of the head discriminator over each
-// plan's symbol (quickSync's) to f.heads, three plans in one pass: each is
-// a chain of dependent float32 additions, and three chains side by side
-// take little longer than one.
-func (f *fskDemod) headSums() {
+// headSums writes the moving sums of the head discriminator over the
+// symbol (quickSync's) of plans a..e-1 to f.heads, three plans in one
+// pass: each is a chain of dependent float32 additions, and three chains
+// side by side take little longer than one.
+func (f *fskDemod) headSums(a, e int) {
 	n := len(f.hd)
-	k := len(f.plans)
-	f.heads = grow(f.heads, k)
-	for i := range k {
+	f.heads = grow(f.heads, len(f.plans))
+	for i := a; i < e; i++ {
 		f.heads[i] = grow(f.heads[i], n)
 	}
-	for i := 0; i < k; i += 3 {
-		a, b, c := i, min(i+1, k-1), min(i+2, k-1)
+	if e-a == 1 {
+		_, L := f.headSymbol(f.plans[a])
+		movingSum(f.heads[a], f.hd, L)
+		return
+	}
+	for i := a; i < e; i += 3 {
+		a, b, c := i, min(i+1, e-1), min(i+2, e-1)
 		_, La := f.headSymbol(f.plans[a])
 		_, Lb := f.headSymbol(f.plans[b])
 		_, Lc := f.headSymbol(f.plans[c])
 		movingSums3(f.heads[a], f.heads[b], f.heads[c], f.hd, La, Lb, Lc)
+	}
+}
+
+// movingSum writes the sums of the last L values of src (fewer at the
+// start) to dst: a chain of dependent float32 additions (movingSums3 runs
+// three side by side).
+func movingSum(dst, src []float32, L int) {
+	dst = dst[:len(src)]
+	var acc float32
+	for i, v := range src {
+		acc += v
+		if i >= L {
+			acc -= src[i-L]
+		}
+		dst[i] = acc
 	}
 }
 

@@ -1,6 +1,8 @@
 package demod
 
 import (
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -21,6 +23,84 @@ func TestExtremes(t *testing.T) {
 			if !slices.Equal(lo, sorted[:q]) || !slices.Equal(hi, sorted[n-q:]) {
 				t.Fatalf("n %d q %d: %v %v", n, q, lo, hi)
 			}
+		}
+	}
+}
+
+// TestKernelsExtremeSums: extremeSums gives the bits of adding up
+// extremes' values in their order, when its selects and chains run
+// (values of few binades, duplicates, signed zeros, subnormals) and when
+// they may not (many binades, non-finite values).
+func TestKernelsExtremeSums(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := []func() float32{
+		func() float32 { return float32(rng.NormFloat64()) },                                     // one cluster
+		func() float32 { return float32(rng.NormFloat64()*0.05 + 0.6*float64(2*rng.IntN(2)-1)) }, // two tones
+		func() float32 { return float32(rng.IntN(5)) - 2 },                                       // few distinct values
+		func() float32 { // zeros, subnormals
+			switch rng.IntN(4) {
+			case 0:
+				return 0
+			case 1:
+				return float32(math.Copysign(0, -1))
+			case 2:
+				return 3e-45 * float32(rng.IntN(9)-4)
+			}
+			return 1e-44 * float32(rng.IntN(9)-4)
+		},
+		func() float32 { return float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(16)-8))) }, // many binades
+		func() float32 { // now and then not finite
+			if rng.IntN(50) == 0 {
+				return float32([]float64{math.Inf(1), math.Inf(-1), math.NaN()}[rng.IntN(3)])
+			}
+			return float32(rng.NormFloat64())
+		},
+	}
+	var sorted, scratch []float32
+	for trial := range 3000 {
+		kind := kinds[trial%len(kinds)]
+		n := 2 + rng.IntN(1200)
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = kind()
+		}
+		q := max(1, n/5)
+		if trial%3 == 0 {
+			q = 1 + rng.IntN(n/2)
+		}
+		orig := slices.Clone(v)
+		lowest, highest := extremes(slices.Clone(v), q)
+		var wlo, whi float64
+		for _, x := range lowest {
+			wlo += float64(x)
+		}
+		for _, x := range highest {
+			whi += float64(x)
+		}
+		slo, shi := extremeSums(v, q, &sorted, &scratch)
+		same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) || a != a && b != b }
+		if !same(slo, wlo) || !same(shi, whi) {
+			t.Fatalf("trial %d, n %d, q %d: sums %v %v, want %v %v", trial, n, q, slo, shi, wlo, whi)
+		}
+		if !slices.Equal(v, orig) && !slices.ContainsFunc(orig, func(x float32) bool { return x != x }) {
+			t.Fatalf("trial %d: v changed", trial)
+		}
+	}
+}
+
+// TestSelectValue checks selectValue against a sort.
+func TestSelectValue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 2000 {
+		n := 1 + rng.IntN(500)
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.IntN(1 + trial%40))
+		}
+		k := rng.IntN(n)
+		want := slices.Sorted(slices.Values(v))[k]
+		if got := selectValue(slices.Clone(v), make([]float32, n), k); got != want {
+			t.Fatalf("n %d k %d: %v, want %v", n, k, got, want)
 		}
 	}
 }
