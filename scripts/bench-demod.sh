@@ -30,6 +30,19 @@
 #   ONLY=go scripts/bench-demod.sh      # Go benchmarks only
 #   ONLY=process scripts/bench-demod.sh # whole processes only
 #   ONLY=serial scripts/bench-demod.sh  # the serial part with two workers
+#   ONLY=cores scripts/bench-demod.sh   # two cores: --workers 2 against what two whole processes get
+#   ONLY=rtl433 scripts/bench-demod.sh  # the 250 kS/s row against rtl_433 on the same file
+#
+# 4. ONLY=cores: how far --workers 2 gets on two cores, against the most
+#    two cores of this machine give: one --workers 1 process alone, two of
+#    them at once (each on the whole file: their joint speed-up, 2 × alone /
+#    pair, is the ceiling for any parallel code; on a VM whose two vCPUs run
+#    at different speeds it is well under 2), and --workers 2. REPEAT (5)
+#    interleaved rounds, medians of wall time.
+# 5. ONLY=rtl433: rtl_433 (RTL433=path, default the one on PATH) and
+#    gridstream, one worker and the default, on the 250 kS/s file,
+#    interleaved, REPEAT (9) rounds, median and minimum task-clock (perf
+#    stat) or CPU seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-5}
@@ -55,7 +68,7 @@ if [[ "$ONLY" == serial ]]; then
 	exit 0
 fi
 
-if [[ "$ONLY" != process ]]; then
+if [[ "$ONLY" != process && "$ONLY" != cores && "$ONLY" != rtl433 ]]; then
 	GOMAXPROCS=1 go test -run '^$' -bench "${BENCH:-Row250k|Row2M4|Row20M}" \
 		-benchtime "$BENCHTIME" -count "$COUNT" -benchmem ./demod
 fi
@@ -72,15 +85,86 @@ rows=(
 	"r2m4_915M_2400k 2400000 --rate 2.4M --hop --snr 10:20 --interval 0.037 --count 270"
 	"r20_915M_20000k 20000000 --rate 20M --hop --max-offset 9.5M --snr 10:20 --interval 0.037 --count 108"
 )
+for row in "${rows[@]}"; do
+	read -r name rate flags <<<"$row"
+	if [[ ! -s "$dir/$name.cu8" ]]; then
+		# shellcheck disable=SC2086
+		"$bin" synth --seed 1 $flags "$dir/$name.cu8" 2>/dev/null
+	fi
+done
+
+# wall seconds of a command (stdout and its logs dropped)
+wall() {
+	local s
+	s=$(date +%s.%N)
+	"$@" >/dev/null 2>&1
+	awk -v s="$s" -v e="$(date +%s.%N)" 'BEGIN { print e - s }'
+}
+# CPU seconds of a command: perf's task-clock when perf is there (to the
+# microsecond), else user + system from /usr/bin/time (to 10 ms)
+cpu() {
+	if command -v perf >/dev/null; then
+		perf stat -x, -e task-clock -o "$dir/t.$$" "$@" >/dev/null 2>&1
+		awk -F, '/task-clock/ { print $1 / 1000 }' "$dir/t.$$"
+	else
+		/usr/bin/time -f '%U %S' -o "$dir/t.$$" "$@" >/dev/null 2>&1
+		awk '{ print $1 + $2 }' "$dir/t.$$"
+	fi
+}
+# long FILE: the recording LONG (5) times over, so start-up hardly counts
+# (its name keeps the rate and centre the data file has no meta for)
+long() {
+	local l="$dir/long_$(basename "$1")"
+	if [[ ! -s "$l" ]]; then
+		for _ in $(seq "${LONG:-5}"); do cat "$1"; done >"$l"
+	fi
+	echo "$l"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+demod1=(env GOMAXPROCS=1 "$bin" demod --state "" --progress never --workers 1)
+
+if [[ "$ONLY" == cores ]]; then
+	REPEAT=${REPEAT:-5}
+	printf '%-18s %8s %8s %8s %14s %12s %9s\n' file alone_s pair_s w2_s ceiling_2core workers2 of_ceiling
+	for row in "${rows[@]}"; do
+		read -r name _ <<<"$row"
+		f=$(long "$dir/$name.cu8")
+		: >"$dir/alone" && : >"$dir/pair" && : >"$dir/w2"
+		for _ in $(seq "$REPEAT"); do
+			wall "${demod1[@]}" "$f" >>"$dir/alone"
+			wall bash -c '"$@" & "$@"; wait' _ "${demod1[@]}" "$f" >>"$dir/pair"
+			wall "$bin" demod --state "" --progress never --workers 2 "$f" >>"$dir/w2"
+		done
+		a=$(median <"$dir/alone") p=$(median <"$dir/pair") w=$(median <"$dir/w2")
+		awk -v n="$name" -v a="$a" -v p="$p" -v w="$w" 'BEGIN { printf "%-18s %8.2f %8.2f %8.2f %13.2fx %11.2fx %8.0f%%\n", n, a, p, w, 2 * a / p, a / w, 100 * (a / w) / (2 * a / p) }'
+	done
+	exit 0
+fi
+
+if [[ "$ONLY" == rtl433 ]]; then
+	REPEAT=${REPEAT:-9}
+	rtl=${RTL433:-rtl_433}
+	f=$(long "$dir/r250_915M_250k.cu8")
+	secs=$(awk -v b="$(stat -c %s "$f")" 'BEGIN { print b / 2 / 250000 }')
+	: >"$dir/rtl" && : >"$dir/gs1" && : >"$dir/gsdef"
+	for _ in $(seq "$REPEAT"); do
+		cpu "$rtl" -r "cu8:$f" -s 250k -f 915M -F null >>"$dir/rtl"
+		cpu "${demod1[@]}" "$f" >>"$dir/gs1"
+		cpu "$bin" demod --state "" --progress never "$f" >>"$dir/gsdef"
+	done
+	r=$(median <"$dir/rtl")
+	for k in rtl gs1 gsdef; do
+		m=$(median <"$dir/$k") lo=$(sort -n "$dir/$k" | head -1)
+		awk -v k="$k" -v m="$m" -v lo="$lo" -v r="$r" -v sec="$secs" 'BEGIN { printf "%-6s median %.3f CPU-s (min %.3f): %5.0fx real time, %.2fx rtl_433\n", k, m, lo, sec / m, r / m }'
+	done
+	exit 0
+fi
+
 REPEAT=${REPEAT:-3}
 printf '%-18s %-7s %-5s %9s %9s %11s %8s %8s\n' file workers procs cpu_s wall_s x_rt_cpu rss_MiB messages
 for row in "${rows[@]}"; do
 	read -r name rate flags <<<"$row"
 	f="$dir/$name.cu8"
-	if [[ ! -s "$f" ]]; then
-		# shellcheck disable=SC2086
-		"$bin" synth --seed 1 $flags "$f" 2>/dev/null
-	fi
 	secs=$(awk -v b="$(stat -c %s "$f")" -v r="$rate" 'BEGIN { print b / 2 / r }')
 	for run in "1 1" "2 2"; do
 		read -r workers procs <<<"$run"
