@@ -42,15 +42,7 @@ func TestDecodeSurvivesMalformedInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 
 	frame := []byte{0x2A, 0xD5, 0x00, 0x14, 0x22, 0x90, 0x00, 0x00, 0x57, 0x90, 0x00, 0x00, 0xC7, 0x51, 0x0F, 0x07, 0x00, 0x03, 0x16, 0xA4, 0x1B, 0x10, 0x9E, 0x1F}
 	bitstream := gs.AppendTransmission(make([]byte, 100), frame, 4, 40, 0x04)
@@ -168,15 +160,7 @@ func TestDecodeSlowSubscriber(t *testing.T) {
 	}
 	sub.Write(zmtp.AppendFrame(nil, []byte{1}, false))
 
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 	time.Sleep(100 * time.Millisecond) // the subscription reaches gridstream
 	var buf []byte
 	for i := 0; i < len(stream); i += 8192 {
@@ -209,6 +193,23 @@ func tailString(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// acceptPush accepts the connection of a decode process reading
+// pull://ln's address (within 20 s) and handshakes as the ZMQ PUSH peer it
+// waits for; the connection is closed when the test ends.
+func acceptPush(tb testing.TB, ln net.Listener) net.Conn {
+	tb.Helper()
+	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
+	c, err := ln.Accept()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 // decodeBuf is a bytes.Buffer safe to read while the child writes to it.
@@ -271,14 +272,7 @@ func TestDecodeProtocolDefaults(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-		c, err := ln.Accept()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-			t.Fatal(err)
-		}
+		c := acceptPush(t, ln)
 		c.Write(zmtp.AppendFrame(nil, stream, false))
 		want := strings.Count(tc.protocols, ",") + 1
 		for deadline := time.Now().Add(10 * time.Second); stdout.lines() < want && time.Now().Before(deadline); {

@@ -70,15 +70,7 @@ func TestDecodeFM(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 	// GNU Radio-sized messages: 1000 items each, offsets from 5000 on.
 	const item, per, base = 12, 1000, 5000
 	for off := 0; off < n; off += per {

@@ -51,15 +51,7 @@ func TestDecodeNGEHeldAtEndOfStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 	const per, base = 512, 70000
 	for off := 0; off < len(items); off += per {
 		hdr, _ := zmqsource.AppendHeader(nil, uint64(base+off), nil)

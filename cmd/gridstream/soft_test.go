@@ -73,15 +73,7 @@ func TestSoftNaNSameInEveryPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 	c.Write(zmtp.AppendFrame(zmtp.AppendFrame(nil, soft[:4*333], false), soft[4*333:], false))
 	for deadline := time.Now().Add(10 * time.Second); stdout.lines() < 1 && time.Now().Before(deadline); {
 		time.Sleep(20 * time.Millisecond)

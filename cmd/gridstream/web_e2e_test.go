@@ -635,15 +635,7 @@ func TestWebDecode(t *testing.T) {
 	}
 	defer ln.Close()
 	p := startDash(t, false, "decode", "-q", "--state", "", "--in", "pull://"+ln.Addr().String(), "--http", "127.0.0.1:0")
-	ln.(*net.TCPListener).SetDeadline(time.Now().Add(20 * time.Second))
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := zmtp.Handshake(c, zmtp.Push, 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
+	c := acceptPush(t, ln)
 	if _, err := c.Write(zmtp.AppendFrame(nil, samples.Bits, false)); err != nil {
 		t.Fatal(err)
 	}
