@@ -5,11 +5,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"io"
 	"math"
 	"net"
 	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -193,6 +195,23 @@ func tailString(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// endStream ends a --stdin-eos decode process's stream after n items (its
+// count on stdin) and waits up to 20 s for it to exit 0.
+func endStream(t *testing.T, cmd *exec.Cmd, stdin io.Writer, n int, stderr *decodeBuf) {
+	t.Helper()
+	stdin.Write([]byte(strconv.Itoa(n) + "\n"))
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("decode did not exit after the end of the stream\n%s", stderr.String())
+	}
 }
 
 // acceptPush accepts the connection of a decode process reading

@@ -9,10 +9,8 @@ import (
 	"math/cmplx"
 	"net"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gridstream-sdr/gridstream/internal/testbin"
 	"github.com/gridstream-sdr/gridstream/internal/zmtp"
@@ -80,17 +78,7 @@ func TestDecodeFM(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stdin.Write([]byte(strconv.Itoa(n) + "\n"))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("decode did not exit after the end of the stream\n%s", stderr.String())
-	}
+	endStream(t, cmd, stdin, n, &stderr)
 
 	var got []map[string]any
 	sc := bufio.NewScanner(bytes.NewReader(stdout.Bytes()))

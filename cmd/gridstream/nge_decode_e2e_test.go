@@ -6,7 +6,6 @@ import (
 	"net"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,17 +66,7 @@ func TestDecodeNGEHeldAtEndOfStream(t *testing.T) {
 	if n := stdout.lines(); n != 2 {
 		t.Fatalf("%d messages before the end of the stream, want the pair:\n%s\n%s", n, stdout.String(), stderr.String())
 	}
-	stdin.Write([]byte(strconv.Itoa(len(items)) + "\n"))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("decode did not exit after the end of the stream\n%s", stderr.String())
-	}
+	endStream(t, cmd, stdin, len(items), &stderr)
 	var msgs []map[string]any
 	for _, line := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
 		var m map[string]any
