@@ -41,7 +41,14 @@ type detector struct {
 	// spectrum.
 	dc    complex128
 	winDC [5]complex128
-	dcPow float32 // the DC offset's power in the bins it was taken out of
+	// dcBins are the bins of winDC (0, ±1, ±2 in transform order);
+	// dcRatio and dcDenom are Smith's complex division by winDC[2] (a
+	// real number, the window's sum) as the runtime's complex128div
+	// takes it when |real| ≥ |imag|: the same quotient, without the call.
+	dcBins           [5]int
+	dcRatio, dcDenom float64
+	dcSmith          bool
+	dcPow            float32 // the DC offset's power in the bins it was taken out of
 	// span is the binades between the frame's largest and smallest bin
 	// powers (smooth sums exactly when it is small); blkHi and blkLo are the
 	// largest and smallest power's bits in each run of 8 bins (it also
@@ -93,6 +100,14 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 			s, c := math.Sincos(-2 * math.Pi * float64(k*i) / float64(n))
 			d.winDC[j] += complex(w*c, w*s)
 		}
+	}
+	for j := range d.dcBins {
+		d.dcBins[j] = (j - 2 + n) % n
+	}
+	if w := d.winDC[2]; math.Abs(real(w)) >= math.Abs(imag(w)) {
+		d.dcRatio = imag(w) / real(w)
+		d.dcDenom = real(w) + d.dcRatio*imag(w)
+		d.dcSmith = true
 	}
 	// Smooth over about 20 kHz: narrower than any GridStream burst.
 	d.w = max(1, int(10e3/(fs/float64(n))))
@@ -185,8 +200,7 @@ func (d *detector) spectrum(x []complex64) bool {
 // and takes it out of the bins it leaks into: a receiver's DC offset is no
 // burst (and would hide bursts on the centre channel).
 func (d *detector) removeDC() {
-	n := d.n
-	m := complex128(d.buf[0]) / d.winDC[2]
+	m := d.dcQuotient(d.buf[0])
 	switch {
 	case d.holdDC || cmplx.IsNaN(m) || cmplx.IsInf(m):
 		d.dcN = 0
@@ -202,12 +216,25 @@ func (d *detector) removeDC() {
 	}
 	var p float64
 	for j, w := range d.winDC {
-		k := (j - 2 + n) % n
+		k := d.dcBins[j]
 		v := d.dc * w
 		d.buf[k] -= complex64(v)
 		p += real(v)*real(v) + imag(v)*imag(v)
 	}
 	d.dcPow = float32(p)
+}
+
+// dcQuotient returns v / winDC[2], the frame's mean from its DC bin: the
+// runtime's complex128div's first branch, without the call. Its NaN
+// fix-up only rewrites quotients that are not finite either way (removeDC
+// takes none of those).
+func (d *detector) dcQuotient(v complex64) complex128 {
+	m := complex128(v)
+	if !d.dcSmith {
+		return m / d.winDC[2]
+	}
+	a, b := real(m), imag(m)
+	return complex((a+b*d.dcRatio)/d.dcDenom, (b-a*d.dcRatio)/d.dcDenom)
 }
 
 // smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
