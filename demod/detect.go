@@ -48,7 +48,11 @@ type detector struct {
 	dcBins           [5]int
 	dcRatio, dcDenom float64
 	dcSmith          bool
-	dcPow            float32 // the DC offset's power in the bins it was taken out of
+	// invN is 1/n when n is a power of two (then x/n is x·invN exactly),
+	// else 0; peakSpan is pickPeaks' claim span (bins within 60 kHz).
+	invN     float64
+	peakSpan int
+	dcPow    float32 // the DC offset's power in the bins it was taken out of
 	// span is the binades between the frame's largest and smallest bin
 	// powers (smooth sums exactly when it is small); blkHi and blkLo are the
 	// largest and smallest power's bits in each run of 8 bins (it also
@@ -109,13 +113,22 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 		d.dcDenom = real(w) + d.dcRatio*imag(w)
 		d.dcSmith = true
 	}
+	if n&(n-1) == 0 {
+		d.invN = 1 / float64(n)
+	}
+	d.peakSpan = int(60e3 / (fs / float64(n)))
 	// Smooth over about 20 kHz: narrower than any GridStream burst.
 	d.w = max(1, int(10e3/(fs/float64(n))))
 	d.thr = float32(math.Pow(10, thrDB/10))
 	return d
 }
 
-func (d *detector) binFreq(k float64) float64 { return (k - float64(d.n/2)) * d.fs / float64(d.n) }
+func (d *detector) binFreq(k float64) float64 {
+	if d.invN != 0 {
+		return (k - float64(d.n/2)) * d.fs * d.invN
+	}
+	return (k - float64(d.n/2)) * d.fs / float64(d.n)
+}
 
 // noisePower returns the estimated complex noise power per sample over the
 // whole band (the median bin's floor, recomputed at most once a frame).
@@ -381,7 +394,7 @@ func (d *detector) pickPeaks() []peak {
 		d.ratio[k] = r
 		nan = nan || r != r
 	}
-	span := int(60e3 / (d.fs / float64(d.n)))
+	span := d.peakSpan
 	if !nan && d.pickByScan(span) {
 		return d.peaks
 	}
@@ -416,7 +429,7 @@ func (d *detector) pickPeaks() []peak {
 // tie (the sort then decides their order).
 func (d *detector) pickByScan(span int) bool {
 	live := append(d.live[:0], d.order...)
-	defer func() { d.live = live[:0] }()
+	d.live = live[:0] // its storage, kept
 	for len(live) > 0 && len(d.peaks) < 32 {
 		best, tie := 0, false
 		br := d.ratio[live[0]]
@@ -452,7 +465,8 @@ func (d *detector) claimPeak(k, span int) peak {
 	lo, hi := k, k
 	// A valley 10 dB under the peak, then a rise of 6 dB, is between two
 	// bursts (or two lobes of one): each is a peak of its own.
-	valley := func(j int, low float32) bool { return low < d.s[k]/10 && d.s[j] > 4*low }
+	tenth := d.s[k] / 10
+	valley := func(j int, low float32) bool { return low < tenth && d.s[j] > 4*low }
 	low := d.s[k]
 	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] && !valley(lo-1, low) {
 		lo--
