@@ -223,7 +223,11 @@ func (d *detector) removeDC() {
 	default:
 		// The mean of the frames so far, then an exponential average.
 		d.dcCount++
-		d.dc += complex(max(dcFollow, 1/float64(d.dcCount)), 0) * (d.dcWait[0] - d.dc)
+		a := dcFollow // = max(dcFollow, 1/dcCount) from 1/dcFollow frames on
+		if float64(d.dcCount) < 1/dcFollow {
+			a = max(dcFollow, 1/float64(d.dcCount))
+		}
+		d.dc += complex(a, 0) * (d.dcWait[0] - d.dc)
 		copy(d.dcWait[:], d.dcWait[1:])
 		d.dcWait[dcDelay-1] = m
 	}
@@ -462,29 +466,29 @@ func (d *detector) pickByScan(span int) bool {
 // excess power over the floor.
 func (d *detector) claimPeak(k, span int) peak {
 	n := d.n
+	s, hot, claim := d.s[:n], d.hot[:n], d.claim[:n]
 	lo, hi := k, k
 	// A valley 10 dB under the peak, then a rise of 6 dB, is between two
 	// bursts (or two lobes of one): each is a peak of its own.
-	tenth := d.s[k] / 10
-	valley := func(j int, low float32) bool { return low < tenth && d.s[j] > 4*low }
-	low := d.s[k]
-	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] && !valley(lo-1, low) {
+	tenth := s[k] / 10
+	a, e := max(0, k-span), min(n-1, k+span) // the reach
+	low := s[k]
+	for lo > a && (hot[lo-1] || (lo-2 >= 0 && hot[lo-2])) && !claim[lo-1] && !(low < tenth && s[lo-1] > 4*low) {
 		lo--
-		low = min(low, d.s[lo])
+		low = min(low, s[lo])
 	}
-	low = d.s[k]
-	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] && !valley(hi+1, low) {
+	low = s[k]
+	for hi < e && (hot[hi+1] || (hi+2 < n && hot[hi+2])) && !claim[hi+1] && !(low < tenth && s[hi+1] > 4*low) {
 		hi++
-		low = min(low, d.s[hi])
+		low = min(low, s[hi])
 	}
 	var sw, swk float64
 	nf := float64(d.floor[k]) / float64(2*d.w+1)
-	for j := lo; j <= hi; j++ {
-		d.claim[j] = true
-		e := float64(d.p[j]) - nf
-		if e > 0 {
+	for j, pj := range d.p[lo : hi+1] {
+		claim[lo+j] = true
+		if e := float64(pj) - nf; e > 0 {
 			sw += e
-			swk += e * float64(j)
+			swk += e * float64(lo+j)
 		}
 	}
 	c := float64(k)
@@ -493,7 +497,7 @@ func (d *detector) claimPeak(k, span int) peak {
 	}
 	return peak{
 		freq:  d.binFreq(c),
-		ratio: d.s[k] / max(d.floor[k], d.least),
+		ratio: d.ratio[k], // pickPeaks' s[k] / max(floor[k], least)
 		lo:    d.binFreq(float64(lo)),
 		hi:    d.binFreq(float64(hi)),
 	}
