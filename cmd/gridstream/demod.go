@@ -37,7 +37,7 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catIQ,
 			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp [100k to 100M]"},
 		&cli.StringFlag{Name: "center-freq", Category: catIQ,
-			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it [up to 10G]"},
+			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it [100k to 10G]"},
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
 			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
