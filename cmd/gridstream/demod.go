@@ -165,7 +165,7 @@ func runDemod(c *cli.Context) error {
 		}
 	}
 	live := &dashboard.Live{Command: "demod", Input: name, Unit: "S/s", SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq}
-	dash, err := startDashboard(c, decs, out, live)
+	dash, err := startDashboard(c, chosen, out, live)
 	if err != nil {
 		out.Close()
 		wf.Discard()
@@ -197,7 +197,7 @@ func runDemod(c *cli.Context) error {
 	res, runErr := demodulate(c.Context, src, cfg, out, mode, live)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		res.Log(slog.Default(), protocol.SumSince(decs, nil)[2:]) // crc_good, crc_failed and the protocols' own
+		res.Log(slog.Default(), protocol.SumSince(chosen, nil)[2:]) // crc_good, crc_failed and the protocols' own
 	}
 	if wf != nil {
 		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {
