@@ -374,28 +374,37 @@ func (d *detector) findHot() {
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims
 // its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
 func (d *detector) pickPeaks() []peak {
-	d.order = d.order[:0]
 	// The hot bins, eight at a time (a bool is a byte, 0 or 1; n is a
-	// multiple of 8): most bins are cold.
+	// multiple of 8): most bins are cold. In a word with hot bins, every
+	// bin's index is written and the count moves past the hot ones: no
+	// branch on each bin.
 	hot := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.hot))), d.n)
-	for w := 0; w < d.n; w += 8 {
-		for v := binary.LittleEndian.Uint64(hot[w:]); v != 0; {
-			b := bits.TrailingZeros64(v) / 8
-			d.order = append(d.order, int32(w+b))
-			v &^= 0xff << (8 * b)
+	order := d.order[:d.n] // its capacity: every bin
+	m := 0
+	for w := 0; w+8 <= len(hot); w += 8 {
+		v := binary.LittleEndian.Uint64(hot[w:])
+		if v == 0 {
+			continue
+		}
+		for b := range 8 {
+			order[m] = int32(w + b)
+			m += int(v >> (8 * b) & 1)
 		}
 	}
+	order = order[:m]
+	d.order = order
 	d.peaks = d.peaks[:0]
-	if len(d.order) == 0 {
+	if m == 0 {
 		return d.peaks
 	}
 	// Each hot bin's ratio once (not in every comparison): the same
 	// comparisons, so the same order.
 	d.ratio = grow(d.ratio, d.n)
+	s, floor, ratio, least := d.s[:d.n], d.floor[:d.n], d.ratio[:d.n], d.least
 	nan := false
-	for _, k := range d.order {
-		r := d.s[k] / max(d.floor[k], d.least)
-		d.ratio[k] = r
+	for _, k := range order {
+		r := s[k] / max(floor[k], least)
+		ratio[k] = r
 		nan = nan || r != r
 	}
 	span := d.peakSpan
