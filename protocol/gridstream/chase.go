@@ -134,17 +134,17 @@ type correction struct {
 // once its scratch has grown.
 type corrector struct {
 	pow     *[crcOrder]uint16
-	n       int                 // bits in least
-	least   [chaseBits]int      // codeword bits, least reliable first
-	rel     [chaseBits]float32  // their |soft|
-	shift   [chaseBits]uint16   // their flipShift
-	matches int                 // matches found by search
-	found   [chaseFlips]int     // the first match's bits (indices into least)
-	foundW  int                 // ...how many
-	init    uint16              // ...its init
-	pick    [chaseFlips]int     // search's current choice
-	hist    [spreadBins]int32   // spread's histogram
-	fixed   [maxFrameBytes]byte // the corrected frame
+	n       int                  // bits in least
+	least   [chaseBits]int       // codeword bits, least reliable first
+	rel     [chaseBits]float32   // their |soft|
+	shift   [chaseBits]uint16    // their flipShift
+	matches int                  // matches found by search
+	found   [chaseFlips]int      // the first match's bits (indices into least)
+	foundW  int                  // ...how many
+	init    uint16               // ...its init
+	pick    [chaseFlips]int      // search's current choice
+	hist    [2][spreadBins]int32 // spread's histogram, even and odd symbols apart
+	fixed   [maxFrameBytes]byte  // the corrected frame
 	targets *targetSet
 }
 
@@ -413,30 +413,49 @@ func (c *corrector) spread(syms []float32) (mu, sigma float64) {
 		return 0, 0
 	}
 	scale := float32(spreadBins) / top
+	// Two histograms, of the even and the odd symbols, counted side by
+	// side: strong frames' symbols crowd a few bins, and one histogram's
+	// increments of the same bin wait on each other.
+	h0, h1 := &c.hist[0], &c.hist[1]
 	clear(c.hist[:])
-	for _, v := range syms {
-		c.hist[min(int(mag(v)*scale), spreadBins-1)]++
+	pairs := syms[:len(syms)&^1]
+	for i := 0; i < len(pairs); i += 2 {
+		p := pairs[i : i+2 : i+2]
+		h0[min(int(mag(p[0])*scale), spreadBins-1)]++
+		h1[min(int(mag(p[1])*scale), spreadBins-1)]++
 	}
-	med := (medianBin(&c.hist, len(syms)) + 0.5) / scale
+	for _, v := range syms[len(pairs):] {
+		h0[min(int(mag(v)*scale), spreadBins-1)]++
+	}
+	med := (medianBins(h0, h1, len(syms)) + 0.5) / scale
 	clear(c.hist[:])
-	for _, v := range syms {
-		// |mag - med| by its sign bit: a compare would branch on
-		// random signs (it is never -0 nor NaN, mag being finite).
+	// |mag - med| by its sign bit: a compare would branch on random
+	// signs (it is never -0 nor NaN, mag being finite).
+	dev := func(v float32) int {
 		d := math.Float32frombits(math.Float32bits(mag(v)-med) &^ (1 << 31))
-		c.hist[min(int(d*scale), spreadBins-1)]++
+		return min(int(d*scale), spreadBins-1)
 	}
-	dev := (medianBin(&c.hist, len(syms)) + 0.5) / scale
-	return float64(med), 1.4826 * float64(dev)
+	for i := 0; i < len(pairs); i += 2 {
+		p := pairs[i : i+2 : i+2]
+		h0[dev(p[0])]++
+		h1[dev(p[1])]++
+	}
+	for _, v := range syms[len(pairs):] {
+		h0[dev(v)]++
+	}
+	d := (medianBins(h0, h1, len(syms)) + 0.5) / scale
+	return float64(med), 1.4826 * float64(d)
 }
 
 // spreadBins is the resolution of spread's histograms.
 const spreadBins = 512
 
-// medianBin returns the bin that holds the middle of n counts.
-func medianBin(h *[spreadBins]int32, n int) float32 {
+// medianBins returns the bin that holds the middle of n counts of two
+// histograms summed.
+func medianBins(h0, h1 *[spreadBins]int32, n int) float32 {
 	half, sum := int32(n/2), int32(0)
-	for i, k := range h {
-		sum += k
+	for i := range h0 {
+		sum += h0[i] + h1[i]
 		if sum > half {
 			return float32(i)
 		}

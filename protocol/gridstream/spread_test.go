@@ -42,6 +42,18 @@ func spreadReference(syms []float32) (mu, sigma float64) {
 	return float64(med), 1.4826 * float64(dev)
 }
 
+// medianBin (the reference's) returns the bin that holds the middle of n counts.
+func medianBin(h *[spreadBins]int32, n int) float32 {
+	half, sum := int32(n/2), int32(0)
+	for i, k := range h {
+		sum += k
+		if sum > half {
+			return float32(i)
+		}
+	}
+	return spreadBins - 1
+}
+
 func randomSymbols(rng *rand.Rand, n int, snr float64) []float32 {
 	syms := make([]float32, n)
 	for i := range syms {
