@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"math/cmplx"
 	"slices"
 	"unsafe"
 )
@@ -215,7 +214,7 @@ func (d *detector) spectrum(x []complex64) bool {
 func (d *detector) removeDC() {
 	m := d.dcQuotient(d.buf[0])
 	switch {
-	case d.holdDC || cmplx.IsNaN(m) || cmplx.IsInf(m):
+	case d.holdDC || !finite(real(m)) || !finite(imag(m)): // cmplx.IsNaN(m) || cmplx.IsInf(m)
 		d.dcN = 0
 	case d.dcN < dcDelay:
 		d.dcWait[d.dcN] = m
@@ -253,6 +252,9 @@ func (d *detector) dcQuotient(v complex64) complex128 {
 	a, b := real(m), imag(m)
 	return complex((a+b*d.dcRatio)/d.dcDenom, (b-a*d.dcRatio)/d.dcDenom)
 }
+
+// finite reports whether x is neither infinite nor NaN, by its exponent.
+func finite(x float64) bool { return math.Float64bits(x)&(0x7FF<<52) != 0x7FF<<52 }
 
 // smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
 // edges) to d.s, in float64 and never below zero: in float32 the rounding

@@ -41,3 +41,24 @@ func TestDCQuotient(t *testing.T) {
 		}
 	}
 }
+
+// finite is cmplx's test, one part at a time: neither NaN nor infinite.
+func TestFinite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.Float64frombits(0x7FF0000000000001), math.Float64frombits(0xFFFFFFFFFFFFFFFF)}
+	for range 10000 {
+		vals = append(vals, math.Float64frombits(rng.Uint64()))
+	}
+	for _, x := range vals {
+		if got, want := finite(x), !math.IsNaN(x) && !math.IsInf(x, 0); got != want {
+			t.Fatalf("finite(%v) = %v", x, got)
+		}
+		for _, y := range vals[:12] {
+			c := complex(x, y)
+			if got, want := finite(x) && finite(y), !cmplx.IsNaN(c) && !cmplx.IsInf(c); got != want {
+				t.Fatalf("finite(%v): %v, cmplx says %v", c, got, want)
+			}
+		}
+	}
+}
