@@ -1,0 +1,97 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func toneSumsQuadAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, L, k int, st *[4]float64)
+// toneSumsGo's sums for the 4·k samples from pp, pm (s nil: no energies),
+// from the running sums st (ap's real and imaginary parts, then am's) of
+// the window ending just before them, which it updates; it reads L samples
+// back. Only when every sum of up to 2^bits.Len(L) of the values, signed,
+// is exact in float64 (sumsExact, L ≥ 2): then every window's sum is the
+// same number however it is added up. Per four samples and tone, with
+// d = x[i] - x[i-L]: the window sums are T + (d0, d0+d1) and
+// T + (d0+d1) + (d2, d2+d3), T the last window's (both halves of the
+// register); T takes two dependent additions per four samples. The
+// energies are Go's ((p0 + p1) - p2) - p3 of the squares, four at once.
+TEXT ·toneSumsQuadAVX2(SB), NOSPLIT, $0-64
+	MOVQ cp+0(FP), DI
+	MOVQ cm+8(FP), R8
+	MOVQ s+16(FP), R9
+	MOVQ pp+24(FP), SI
+	MOVQ pm+32(FP), R10
+	MOVQ L+40(FP), DX
+	MOVQ k+48(FP), CX
+	MOVQ st+56(FP), BX
+	SHLQ $3, DX
+	MOVQ SI, R11
+	SUBQ DX, R11 // pp - L
+	MOVQ R10, R12
+	SUBQ DX, R12 // pm - L
+	VBROADCASTF128 (BX), Y0   // Tp
+	VBROADCASTF128 16(BX), Y1 // Tm
+	XORQ AX, AX
+
+tqloop:
+	VCVTPS2PD (SI)(AX*8), Y2
+	VCVTPS2PD 16(SI)(AX*8), Y3
+	VCVTPS2PD (R11)(AX*8), Y4
+	VCVTPS2PD 16(R11)(AX*8), Y5
+	VCVTPS2PD (R10)(AX*8), Y6
+	VCVTPS2PD 16(R10)(AX*8), Y7
+	VCVTPS2PD (R12)(AX*8), Y8
+	VCVTPS2PD 16(R12)(AX*8), Y9
+	VSUBPD Y4, Y2, Y2 // (d0, d1)
+	VSUBPD Y5, Y3, Y3 // (d2, d3)
+	VSUBPD Y8, Y6, Y6
+	VSUBPD Y9, Y7, Y7
+	VPERM2F128 $0x08, Y2, Y2, Y4 // (0, d0)
+	VPERM2F128 $0x08, Y3, Y3, Y5
+	VPERM2F128 $0x08, Y6, Y6, Y8
+	VPERM2F128 $0x08, Y7, Y7, Y9
+	VADDPD Y4, Y2, Y2 // (d0, d0+d1)
+	VADDPD Y5, Y3, Y3 // (d2, d2+d3)
+	VADDPD Y8, Y6, Y6
+	VADDPD Y9, Y7, Y7
+	VPERM2F128 $0x11, Y2, Y2, Y4 // (d0+d1, d0+d1)
+	VPERM2F128 $0x11, Y3, Y3, Y5 // (d2+d3, d2+d3)
+	VPERM2F128 $0x11, Y6, Y6, Y8
+	VPERM2F128 $0x11, Y7, Y7, Y9
+	VADDPD Y2, Y0, Y2 // windows 0, 1
+	VADDPD Y4, Y0, Y0
+	VADDPD Y3, Y0, Y3 // windows 2, 3
+	VADDPD Y5, Y0, Y0
+	VADDPD Y6, Y1, Y6
+	VADDPD Y8, Y1, Y1
+	VADDPD Y7, Y1, Y7
+	VADDPD Y9, Y1, Y1
+	VCVTPD2PSY Y2, X4
+	VCVTPD2PSY Y3, X5
+	VCVTPD2PSY Y6, X8
+	VCVTPD2PSY Y7, X9
+	VMOVUPS X4, (DI)(AX*8)
+	VMOVUPS X5, 16(DI)(AX*8)
+	VMOVUPS X8, (R8)(AX*8)
+	VMOVUPS X9, 16(R8)(AX*8)
+	TESTQ R9, R9
+	JZ    tqnext
+	VMULPD    Y2, Y2, Y10
+	VMULPD    Y3, Y3, Y11
+	VHADDPD   Y11, Y10, Y10 // p energies 0, 2, 1, 3
+	VMULPD    Y6, Y6, Y12
+	VMULPD    Y7, Y7, Y13
+	VUNPCKLPD Y13, Y12, Y14 // real parts' squares 0, 2, 1, 3
+	VUNPCKHPD Y13, Y12, Y15 // imaginary parts'
+	VSUBPD    Y14, Y10, Y10
+	VSUBPD    Y15, Y10, Y10
+	VCVTPD2PSY Y10, X10
+	VPERMILPS $0xD8, X10, X10
+	VMOVUPS   X10, (R9)(AX*4)
+
+tqnext:
+	ADDQ $4, AX
+	DECQ CX
+	JNZ  tqloop
+	VMOVUPD X0, (BX)
+	VMOVUPD X1, 16(BX)
+	VZEROUPPER
+	RET

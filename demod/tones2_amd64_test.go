@@ -1,0 +1,158 @@
+//go:build !purego
+
+package demod
+
+import (
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestToneSumsExactMatchGo: the four-at-a-time tone sums give
+// toneSumsGo's bits for every length and window up to 40 and some longer,
+// on inputs whose exponents span the whole range sumsExact allows (full
+// mantissas, both signs, zeros of either sign), with and without
+// energies; and toneSums still does with NaN, ±Inf and wider spans (not
+// exact: the sequential kernel).
+func TestToneSumsExactMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(13, 6))
+	same32 := func(a, b []float32) bool {
+		for i := range a {
+			if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	// edge draws a value whose biased exponent is in [e0, e0+span], with a
+	// random full mantissa and sign; now and then a zero or the extremes.
+	edge := func(e0, span int) float32 {
+		var e int
+		switch rng.IntN(8) {
+		case 0:
+			e = e0
+		case 1:
+			e = e0 + span
+		case 2:
+			return float32(math.Copysign(0, float64(1-2*rng.IntN(2))))
+		default:
+			e = e0 + rng.IntN(span+1)
+		}
+		b := uint32(e)<<23 | uint32(rng.IntN(1<<23)) | uint32(rng.IntN(2))<<31
+		if rng.IntN(4) == 0 {
+			b |= 1<<23 - 1 // all mantissa bits: the most a sum can carry
+		}
+		return math.Float32frombits(b)
+	}
+	lengths := make([]int, 0, 60)
+	for n := range 41 {
+		lengths = append(lengths, n)
+	}
+	lengths = append(lengths, 63, 64, 65, 66, 67, 200, 1001)
+	for _, n := range lengths {
+		for L := 1; L <= 41; L++ {
+			if L > 13 && L%7 != 0 && L != 41 {
+				continue
+			}
+			for trial := range 5 {
+				span := 29 - bits.Len(uint(L))
+				e0 := 1 + rng.IntN(254-span)
+				if trial == 0 {
+					e0 = 1 // subnormals and the smallest normals
+				}
+				pp, pm := make([]complex64, n), make([]complex64, n)
+				for i := range pp {
+					pp[i] = complex(edge(e0, span), edge(e0, span))
+					pm[i] = complex(edge(e0, span), edge(e0, span))
+				}
+				switch trial {
+				case 2:
+					// One binade too wide, or a NaN or an infinity: not exact.
+					if n > 0 {
+						i := rng.IntN(n)
+						switch rng.IntN(4) {
+						case 0:
+							pp[i] = complex(float32(math.NaN()), 0)
+						case 1:
+							pm[i] = complex(0, float32(math.Inf(1-2*rng.IntN(2))))
+						default:
+							pm[i] = complex(math.Float32frombits(uint32(e0+span+1)<<23), 0)
+						}
+					}
+				case 3:
+					// Windows that cancel to zero: the same values back again.
+					for i := L; i < n; i++ {
+						if rng.IntN(3) == 0 {
+							pp[i] = pp[i-L]
+							pm[i] = -pm[i-L]
+						}
+					}
+				case 4:
+					// The same energy in both, parts swapped, now and then
+					// a bit off: the energy difference cancels, its
+					// rounding shows the order of the subtractions.
+					for i := range pm {
+						pm[i] = complex(imag(pp[i]), real(pp[i]))
+						if rng.IntN(4) == 0 && imag(pp[i]) != 0 {
+							pm[i] = complex(math.Float32frombits(math.Float32bits(imag(pp[i]))^1), real(pp[i]))
+						}
+					}
+				}
+				cp, cm, s := make([]complex64, n), make([]complex64, n), make([]float32, n)
+				cp1, cm1, s1 := make([]complex64, n), make([]complex64, n), make([]float32, n)
+				toneSumsGo(cp1, cm1, s1, pp, pm, L)
+				exact := sumsExact(pp, pm, L)
+				if trial != 2 && !exact {
+					t.Fatalf("%d samples, L %d: inputs meant exact are not", n, L)
+				}
+				if exact && L >= 2 && n >= L+4 {
+					toneSumsExact(cp, cm, s, pp, pm, L)
+					if !sameBits(cp, cp1) || !sameBits(cm, cm1) || !same32(s, s1) {
+						t.Fatalf("toneSumsExact, %d samples, L %d, trial %d: AVX2 and Go differ", n, L, trial)
+					}
+					clear(cp)
+					clear(cm)
+					toneSumsExact(cp, cm, nil, pp, pm, L)
+					if !sameBits(cp, cp1) || !sameBits(cm, cm1) {
+						t.Fatalf("toneSumsExact without energies, %d samples, L %d: AVX2 and Go differ", n, L)
+					}
+				}
+				toneSums(cp, cm, s, pp, pm, L)
+				if !sameBits(cp, cp1) || !sameBits(cm, cm1) || !same32(s, s1) {
+					t.Fatalf("toneSums, %d samples, L %d, trial %d (exact %v): AVX2 and Go differ", n, L, trial, exact)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkToneSumsExact: a burst's tone sums with energies (3358
+// samples, 7 a symbol) four at a time against the two-chain kernel.
+func BenchmarkToneSumsExact(b *testing.B) {
+	if !hasAVX2 {
+		b.Skip("no AVX2 kernels on this CPU")
+	}
+	const n, L = 3358, 7
+	rng := rand.New(rand.NewPCG(1, 2))
+	pp, pm := make([]complex64, n), make([]complex64, n)
+	for i := range pp {
+		pp[i] = complex(float32(rng.NormFloat64()), float32(rng.NormFloat64()))
+		pm[i] = complex(float32(rng.NormFloat64()), float32(rng.NormFloat64()))
+	}
+	cp, cm, s := make([]complex64, n), make([]complex64, n), make([]float32, n)
+	b.Run("quad", func(b *testing.B) {
+		for range b.N {
+			toneSumsExact(cp, cm, s, pp, pm, L)
+		}
+	})
+	b.Run("pair", func(b *testing.B) {
+		for range b.N {
+			toneSumsGo(cp[:L], cm[:L], s[:L], pp[:L], pm[:L], L)
+			toneSumsPairAVX2(&cp[0], &cm[0], &s[0], &pp[0], &pm[0], n, L, L+(n-L)/2)
+		}
+	})
+}
