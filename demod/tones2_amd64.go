@@ -38,3 +38,32 @@ func toneSumsExact(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 		}
 	}
 }
+
+//go:noescape
+func blockSums8AVX2(pz *complex64, bl, m int, idx *[8]uint32, out *[8]float64)
+
+var blockSumsPerm = [8]uint32{0, 4, 2, 6, 1, 5, 3, 7}
+
+// blockSums writes the energy of each block of bl samples of pz to dst
+// (see blockSumsGo): eight blocks at a time, one a lane, the last sample
+// of an odd length and the last blocks in Go.
+func blockSums(dst []float64, pz []complex64, bl int) {
+	nb := len(dst)
+	pz = pz[:nb*bl]
+	j := 0
+	if useAVX2 && bl >= 2 {
+		m := bl &^ 1
+		var out [8]float64
+		for ; j+8 <= nb; j += 8 {
+			blockSums8AVX2(&pz[j*bl], bl, m, &blockSumsPerm, &out)
+			for b := range 8 {
+				s := out[b]
+				for _, v := range pz[(j+b)*bl+m : (j+b+1)*bl] {
+					s += float64(real(v)*real(v) + imag(v)*imag(v))
+				}
+				dst[j+b] = s
+			}
+		}
+	}
+	blockSumsGo(dst[j:], pz[j*bl:], bl)
+}

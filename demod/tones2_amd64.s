@@ -95,3 +95,58 @@ tqnext:
 	VMOVUPD X1, 16(BX)
 	VZEROUPPER
 	RET
+
+// func blockSums8AVX2(pz *complex64, bl, m int, idx *[8]uint32, out *[8]float64)
+// The energies of the first m samples (m even, ≥ 2) of the eight blocks of
+// bl samples from pz: each summed in float64 in order of the float32
+// energies r·r + i·i, one block a lane (blocks 0–3 in Y8, 4–7 in Y9), two
+// samples a step; idx is the permutation (0, 4, 2, 6, 1, 5, 3, 7).
+TEXT ·blockSums8AVX2(SB), NOSPLIT, $0-40
+	MOVQ pz+0(FP), SI
+	MOVQ bl+8(FP), R8
+	MOVQ m+16(FP), CX
+	MOVQ idx+24(FP), DX
+	MOVQ out+32(FP), DI
+	SHLQ $3, R8 // a block's bytes
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), R10
+	SHRQ $1, CX
+	VMOVDQU (DX), Y15
+	VXORPD  Y8, Y8, Y8
+	VXORPD  Y9, Y9, Y9
+
+bsloop:
+	VMOVUPS     (SI), X0
+	VINSERTF128 $1, (SI)(R8*1), Y0, Y0   // a_k, a_k+1 | b_k, b_k+1
+	VMOVUPS     (SI)(R8*2), X1
+	VINSERTF128 $1, (SI)(R9*1), Y1, Y1   // c | d
+	VMOVUPS     (R10), X2
+	VINSERTF128 $1, (R10)(R8*1), Y2, Y2
+	VMOVUPS     (R10)(R8*2), X3
+	VINSERTF128 $1, (R10)(R9*1), Y3, Y3
+	VMULPS      Y0, Y0, Y0
+	VMULPS      Y1, Y1, Y1
+	VMULPS      Y2, Y2, Y2
+	VMULPS      Y3, Y3, Y3
+	VHADDPS     Y1, Y0, Y0 // a_k, a_k+1, c_k, c_k+1 | b_k, b_k+1, d_k, d_k+1
+	VHADDPS     Y3, Y2, Y2
+	VPERMPS     Y0, Y15, Y0 // a_k, b_k, c_k, d_k | the same at k+1
+	VPERMPS     Y2, Y15, Y2
+	VCVTPS2PD   X0, Y4
+	VEXTRACTF128 $1, Y0, X5
+	VCVTPS2PD   X5, Y5
+	VCVTPS2PD   X2, Y6
+	VEXTRACTF128 $1, Y2, X7
+	VCVTPS2PD   X7, Y7
+	VADDPD      Y4, Y8, Y8
+	VADDPD      Y6, Y9, Y9
+	VADDPD      Y5, Y8, Y8
+	VADDPD      Y7, Y9, Y9
+	ADDQ        $16, SI
+	ADDQ        $16, R10
+	DECQ        CX
+	JNZ         bsloop
+	VMOVUPD     Y8, (DI)
+	VMOVUPD     Y9, 32(DI)
+	VZEROUPPER
+	RET

@@ -156,3 +156,73 @@ func BenchmarkToneSumsExact(b *testing.B) {
 		}
 	})
 }
+
+// TestBlockSumsMatchGo: the block energies eight blocks at a time give
+// blockSumsGo's bits for block lengths 1–40 and 0–27 blocks, with zeros of
+// either sign, subnormals, magnitudes over twelve decades, a NaN or an
+// infinity here and there (an infinity's square, an overflowing one,
+// and Inf - Inf's NaN).
+func TestBlockSumsMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(7, 13))
+	for bl := 1; bl <= 40; bl++ {
+		for nb := range 28 {
+			pz := randomComplex(rng, nb*bl)
+			if nb%3 == 1 {
+				for range 3 {
+					i := rng.IntN(len(pz))
+					switch rng.IntN(4) {
+					case 0:
+						pz[i] = complex(float32(math.NaN()), imag(pz[i]))
+					case 1:
+						pz[i] = complex(real(pz[i]), float32(math.Inf(-1)))
+					case 2:
+						pz[i] = complex(3e30, imag(pz[i])) // its square overflows
+					default:
+						pz[i] = complex(float32(math.Inf(1)), 0)
+						if j := rng.IntN(len(pz)); j != i {
+							pz[j] = complex(0, float32(math.Inf(-1)))
+						}
+					}
+				}
+			}
+			d, d1 := make([]float64, nb), make([]float64, nb)
+			blockSums(d, pz, bl)
+			blockSumsGo(d1, pz, bl)
+			for j := range d {
+				if math.Float64bits(d[j]) != math.Float64bits(d1[j]) {
+					t.Fatalf("blockSums, %d blocks of %d, block %d: AVX2 %v, Go %v", nb, bl, j, d[j], d1[j])
+				}
+			}
+			for j := range d1 {
+				var s float64
+				for _, v := range pz[j*bl : (j+1)*bl] {
+					s += float64(real(v)*real(v) + imag(v)*imag(v))
+				}
+				if math.Float64bits(s) != math.Float64bits(d1[j]) {
+					t.Fatalf("blockSumsGo, %d blocks of %d, block %d: %v, in order %v", nb, bl, j, d1[j], s)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkBlockSums: a burst's block energies (210 blocks of 31) eight
+// blocks at a time against two.
+func BenchmarkBlockSums(b *testing.B) {
+	const nb, bl = 210, 31
+	pz := randomComplex(rand.New(rand.NewPCG(1, 2)), nb*bl)
+	d := make([]float64, nb)
+	b.Run("eight", func(b *testing.B) {
+		for range b.N {
+			blockSums(d, pz, bl)
+		}
+	})
+	b.Run("two", func(b *testing.B) {
+		for range b.N {
+			blockSumsGo(d, pz, bl)
+		}
+	})
+}
