@@ -24,6 +24,3 @@ func splitSums(v []float32, mid float32) (s0, s1 float32, n0 int) {
 
 // winners marks the windows one tone clearly won (see winnersGo).
 func winners(won []int8, cp, cm []complex64) { winnersGo(won, cp, cm) }
-
-// blockSums writes the energy of each block of bl samples of pz to dst.
-func blockSums(dst []float64, pz []complex64, bl int) { blockSumsGo(dst, pz, bl) }

@@ -67,3 +67,15 @@ func blockSums(dst []float64, pz []complex64, bl int) {
 	}
 	blockSumsGo(dst[j:], pz[j*bl:], bl)
 }
+
+// partitionInto writes v's values under p to lo and the others to hi,
+// each in order (both 8 longer than v), and returns how many are under:
+// eight at a time, the rest as partitionGo.
+func partitionInto(lo, hi, v []float32, p float32) int {
+	nl, c := 0, len(v)&^7
+	if useAVX2 && c > 0 {
+		_, _ = lo[c+7], hi[c+7]
+		nl = partitionAVX2(&lo[0], &hi[0], &v[0], c, p, &partitionPerm)
+	}
+	return nl + partitionGo(lo[nl:], hi[c-nl:], v[c:], p)
+}

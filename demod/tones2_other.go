@@ -1,0 +1,10 @@
+//go:build !amd64 || purego
+
+package demod
+
+// blockSums writes the energy of each block of bl samples of pz to dst.
+func blockSums(dst []float64, pz []complex64, bl int) { blockSumsGo(dst, pz, bl) }
+
+// partitionInto writes v's values under p to lo and the others to hi,
+// each in order, and returns how many are under.
+func partitionInto(lo, hi, v []float32, p float32) int { return partitionGo(lo, hi, v, p) }
