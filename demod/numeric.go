@@ -117,8 +117,16 @@ func expSpan32(v []float32) (lo, hi uint32) {
 // highest (over thi, then thi), each added in four chains: for extremeSums,
 // when every such sum is exact.
 func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
-	var lo, hi [4]float64
-	nlo, nhi := 0, 0
+	lo, hi, nlo, nhi := tailChains(v, tlo, thi)
+	slo = (lo[0] + lo[1]) + (lo[2] + lo[3]) + float64(q-nlo)*float64(tlo)
+	shi = (hi[0] + hi[1]) + (hi[2] + hi[3]) + float64(q-nhi)*float64(thi)
+	return slo, shi
+}
+
+// tailChainsGo continues tailSums' chains lo and hi (value i to chain i&3,
+// masked to +0 where it is not under tlo, or over thi) and counts from
+// value i0 of v on.
+func tailChainsGo(v []float32, i0 int, tlo, thi float32, lo, hi [4]float64, nlo, nhi int) ([4]float64, [4]float64, int, int) {
 	pick := func(x float32, in bool) (float64, int) {
 		var m uint32
 		if in {
@@ -126,7 +134,8 @@ func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
 		}
 		return float64(math.Float32frombits(math.Float32bits(x) & -m)), int(m)
 	}
-	for i, x := range v {
+	for i := i0; i < len(v); i++ {
+		x := v[i]
 		l, cl := pick(x, x < tlo)
 		h, ch := pick(x, x > thi)
 		lo[i&3] += l
@@ -134,9 +143,7 @@ func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
 		nlo += cl
 		nhi += ch
 	}
-	slo = (lo[0] + lo[1]) + (lo[2] + lo[3]) + float64(q-nlo)*float64(tlo)
-	shi = (hi[0] + hi[1]) + (hi[2] + hi[3]) + float64(q-nhi)*float64(thi)
-	return slo, shi
+	return lo, hi, nlo, nhi
 }
 
 // twoMeans splits values into two clusters and returns their centres

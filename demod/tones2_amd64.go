@@ -79,3 +79,19 @@ func partitionInto(lo, hi, v []float32, p float32) int {
 	}
 	return nl + partitionGo(lo[nl:], hi[c-nl:], v[c:], p)
 }
+
+//go:noescape
+func tailSumsAVX2(v *float32, n int, tlo, thi float32, acc *[8]float64) (nlo, nhi int)
+
+// tailChains runs tailSums' four chains per side over v (see tailSumsGo's
+// loop): four values a step, one chain a lane, the rest in Go.
+func tailChains(v []float32, tlo, thi float32) (lo, hi [4]float64, nlo, nhi int) {
+	c := len(v) &^ 3
+	if useAVX2 && c > 0 {
+		var acc [8]float64
+		nlo, nhi = tailSumsAVX2(&v[0], c, tlo, thi, &acc)
+		lo, hi = [4]float64(acc[:4]), [4]float64(acc[4:])
+	}
+	lo, hi, nlo, nhi = tailChainsGo(v, c, tlo, thi, lo, hi, nlo, nhi)
+	return lo, hi, nlo, nhi
+}

@@ -150,3 +150,45 @@ bsloop:
 	VMOVUPD     Y9, 32(DI)
 	VZEROUPPER
 	RET
+
+// func tailSumsAVX2(v *float32, n int, tlo, thi float32, acc *[8]float64) (nlo, nhi int)
+// tailSums' chains for v[:n] (n a positive multiple of 4): value i, where
+// under tlo, added to acc[i&3] (else +0, as Go's masked value), where over
+// thi to acc[4+(i&3)]; the four chains are the four lanes, each in
+// order. It returns how many were under tlo and over thi.
+TEXT ·tailSumsAVX2(SB), NOSPLIT, $0-48
+	MOVQ         v+0(FP), SI
+	MOVQ         n+8(FP), CX
+	VBROADCASTSS tlo+16(FP), X14
+	VBROADCASTSS thi+20(FP), X15
+	MOVQ         acc+24(FP), DI
+	VMOVUPD      (DI), Y0   // lo chains
+	VMOVUPD      32(DI), Y1 // hi chains
+	VPXOR        X2, X2, X2 // -(under) per lane
+	VPXOR        X3, X3, X3 // -(over)
+
+tsloop:
+	VMOVUPS   (SI), X4
+	VCMPPS    $1, X14, X4, X5 // v < tlo
+	VCMPPS    $1, X4, X15, X6 // thi < v
+	VPSUBD    X5, X2, X2
+	VPSUBD    X6, X3, X3
+	VANDPS    X4, X5, X5
+	VANDPS    X4, X6, X6
+	VCVTPS2PD X5, Y5
+	VCVTPS2PD X6, Y6
+	VADDPD    Y5, Y0, Y0
+	VADDPD    Y6, Y1, Y1
+	ADDQ      $16, SI
+	SUBQ      $4, CX
+	JNZ       tsloop
+	VMOVUPD   Y0, (DI)
+	VMOVUPD   Y1, 32(DI)
+	VPHADDD   X3, X2, X2 // under 0+1, 2+3, over 0+1, 2+3
+	VPHADDD   X2, X2, X2
+	VMOVD     X2, AX
+	VPEXTRD   $1, X2, BX
+	MOVQ      AX, nlo+32(FP)
+	MOVQ      BX, nhi+40(FP)
+	VZEROUPPER
+	RET

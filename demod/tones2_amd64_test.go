@@ -226,3 +226,58 @@ func BenchmarkBlockSums(b *testing.B) {
 		}
 	})
 }
+
+// TestTailChainsMatchGo: tailSums' chains four values a step give the Go
+// loop's bits and counts for 0–80 values and thresholds from among them,
+// with zeros of either sign, subnormals, twelve decades, ±Inf and NaN.
+func TestTailChainsMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := range 81 {
+		for trial := range 20 {
+			v := make([]float32, n)
+			for i, c := range randomComplex(rng, n) {
+				v[i] = real(c)
+				if trial%4 == 3 && rng.IntN(8) == 0 {
+					v[i] = float32([]float64{math.Inf(1), math.Inf(-1), math.NaN()}[rng.IntN(3)])
+				}
+			}
+			tlo, thi := float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			if n > 0 {
+				tlo, thi = v[rng.IntN(n)], v[rng.IntN(n)]
+			}
+			lo, hi, nlo, nhi := tailChains(v, tlo, thi)
+			lo1, hi1, nlo1, nhi1 := tailChainsGo(v, 0, tlo, thi, [4]float64{}, [4]float64{}, 0, 0)
+			for j := range 4 {
+				if math.Float64bits(lo[j]) != math.Float64bits(lo1[j]) || math.Float64bits(hi[j]) != math.Float64bits(hi1[j]) {
+					t.Fatalf("%d values, chain %d: AVX2 %v %v, Go %v %v", n, j, lo[j], hi[j], lo1[j], hi1[j])
+				}
+			}
+			if nlo != nlo1 || nhi != nhi1 {
+				t.Fatalf("%d values: counts AVX2 %d %d, Go %d %d", n, nlo, nhi, nlo1, nhi1)
+			}
+		}
+	}
+}
+
+// BenchmarkTailChains: tailSums' chains over 930 values, four a step
+// against the Go loop.
+func BenchmarkTailChains(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v := make([]float32, 930)
+	for i := range v {
+		v[i] = float32(rng.NormFloat64()*0.05 + 0.6*float64(2*rng.IntN(2)-1))
+	}
+	b.Run("vector", func(b *testing.B) {
+		for range b.N {
+			tailChains(v, -0.6, 0.6)
+		}
+	})
+	b.Run("go", func(b *testing.B) {
+		for range b.N {
+			tailChainsGo(v, 0, -0.6, 0.6, [4]float64{}, [4]float64{}, 0, 0)
+		}
+	})
+}

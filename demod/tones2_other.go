@@ -8,3 +8,8 @@ func blockSums(dst []float64, pz []complex64, bl int) { blockSumsGo(dst, pz, bl)
 // partitionInto writes v's values under p to lo and the others to hi,
 // each in order, and returns how many are under.
 func partitionInto(lo, hi, v []float32, p float32) int { return partitionGo(lo, hi, v, p) }
+
+// tailChains runs tailSums' four chains per side over v.
+func tailChains(v []float32, tlo, thi float32) (lo, hi [4]float64, nlo, nhi int) {
+	return tailChainsGo(v, 0, tlo, thi, lo, hi, 0, 0)
+}
