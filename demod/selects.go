@@ -107,3 +107,13 @@ func partitionGo(lo, hi, v []float32, p float32) int {
 	}
 	return nl
 }
+
+// energySumGo returns the sum in float64, in order, of z's float32
+// energies r·r + i·i.
+func energySumGo(z []complex64) float64 {
+	var s float64
+	for _, v := range z {
+		s += float64(real(v)*real(v) + imag(v)*imag(v))
+	}
+	return s
+}

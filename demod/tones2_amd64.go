@@ -2,6 +2,11 @@
 
 package demod
 
+import (
+	"math"
+	"math/bits"
+)
+
 //go:noescape
 func toneSumsQuadAVX2(cp, cm *complex64, s *float32, pp, pm *complex64, L, k int, st *[4]float64)
 
@@ -94,4 +99,43 @@ func tailChains(v []float32, tlo, thi float32) (lo, hi [4]float64, nlo, nhi int)
 	}
 	lo, hi, nlo, nhi = tailChainsGo(v, c, tlo, thi, lo, hi, nlo, nhi)
 	return lo, hi, nlo, nhi
+}
+
+//go:noescape
+func energySpanAVX2(z *complex64, n int, out *[12]uint64)
+
+// energySum returns the sum in float64, in order, of z's float32 energies
+// (see energySumGo). When every partial sum is exact (the energies'
+// exponents span at most 29-bits.Len(len(z)) binades, all finite) it is
+// the same number however it is added up: eight chains side by side
+// (energySpanAVX2, which also finds the span); otherwise the Go loop.
+func energySum(z []complex64) float64 {
+	c := len(z) &^ 7
+	if !useAVX2 || c == 0 {
+		return energySumGo(z)
+	}
+	var out [12]uint64
+	energySpanAVX2(&z[0], c, &out)
+	lo, hi := uint32(255), uint32(0)
+	for j := range 4 {
+		l, h := uint32(out[8+j/2]>>(32*(j&1))), uint32(out[10+j/2]>>(32*(j&1)))
+		lo, hi = min(lo, l), max(hi, h)
+	}
+	var s float64
+	for _, v := range z[c:] {
+		e := real(v)*real(v) + imag(v)*imag(v)
+		b := math.Float32bits(e)
+		hi = max(hi, b>>23)
+		if b != 0 {
+			lo = min(lo, max(b>>23, 1))
+		}
+		s += float64(e)
+	}
+	if hi >= 255 || int(hi)-int(min(lo, hi)) > 29-bits.Len(uint(len(z))) {
+		return energySumGo(z)
+	}
+	for _, x := range out[:8] {
+		s += math.Float64frombits(x)
+	}
+	return s
 }

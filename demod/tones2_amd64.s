@@ -192,3 +192,56 @@ tsloop:
 	MOVQ      BX, nhi+40(FP)
 	VZEROUPPER
 	RET
+
+// func energySpanAVX2(z *complex64, n int, out *[12]uint64)
+// For z[:n] (n a positive multiple of 8): the float32 energies r·r + i·i,
+// summed in float64 in eight chains (out[0:8] as float64: meaningful
+// only when every partial sum is exact, which the exponents tell), and per
+// lane the smallest biased exponent of a nonzero energy (1 for
+// subnormals; all ones when none) and the largest (out[8:12] as uint32
+// pairs: the four lanes' lo, then hi, in 32 bytes).
+TEXT ·energySpanAVX2(SB), NOSPLIT, $0-24
+	MOVQ         z+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVQ         out+16(FP), DI
+	MOVL         $1, AX
+	VMOVD        AX, X13
+	VPBROADCASTD X13, X13 // 1
+	VPXOR        X12, X12, X12 // 0
+	VPCMPEQD     X10, X10, X10 // lo: all ones
+	VPXOR        X11, X11, X11 // hi
+	VXORPD       Y8, Y8, Y8
+	VXORPD       Y9, Y9, Y9
+
+esumloop:
+	VMOVUPS   (SI), Y0
+	VMOVUPS   32(SI), Y1
+	VMULPS    Y0, Y0, Y0
+	VMULPS    Y1, Y1, Y1
+	VHADDPS   Y1, Y0, Y0 // eight energies
+	VEXTRACTF128 $1, Y0, X1
+	VPSRLD    $23, X0, X2
+	VPSRLD    $23, X1, X3
+	VPMAXUD   X2, X11, X11
+	VPMAXUD   X3, X11, X11
+	VPCMPEQD  X12, X0, X4 // zero
+	VPCMPEQD  X12, X1, X5
+	VPMAXUD   X13, X2, X2
+	VPMAXUD   X13, X3, X3
+	VPOR      X4, X2, X2 // a zero's all ones: never the smallest
+	VPOR      X5, X3, X3
+	VPMINUD   X2, X10, X10
+	VPMINUD   X3, X10, X10
+	VCVTPS2PD X0, Y2
+	VCVTPS2PD X1, Y3
+	VADDPD    Y2, Y8, Y8
+	VADDPD    Y3, Y9, Y9
+	ADDQ      $64, SI
+	SUBQ      $8, CX
+	JNZ       esumloop
+	VMOVUPD   Y8, (DI)
+	VMOVUPD   Y9, 32(DI)
+	VMOVDQU   X10, 64(DI)
+	VMOVDQU   X11, 80(DI)
+	VZEROUPPER
+	RET

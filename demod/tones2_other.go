@@ -13,3 +13,6 @@ func partitionInto(lo, hi, v []float32, p float32) int { return partitionGo(lo, 
 func tailChains(v []float32, tlo, thi float32) (lo, hi [4]float64, nlo, nhi int) {
 	return tailChainsGo(v, 0, tlo, thi, lo, hi, 0, 0)
 }
+
+// energySum returns the sum in float64, in order, of z's float32 energies.
+func energySum(z []complex64) float64 { return energySumGo(z) }
