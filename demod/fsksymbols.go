@@ -354,18 +354,7 @@ func (f *fskDemod) markWinners(end int) {
 // value lag samples earlier, over the windows from lo to end that tone won
 // both times: the phase of each sum is how far its tone is off.
 func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
-	for i := max(lo, lag); i < end; i++ {
-		c := f.won[i]
-		if c == 0 || f.won[i-lag] != c {
-			continue
-		}
-		if c > 0 {
-			qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
-		} else {
-			qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
-		}
-	}
-	return qp, qm
+	return winnerTurnsRange(f.won, f.cp, f.cm, max(lo, lag), end, lag)
 }
 
 // blockTimings finds, per block of 32 symbols, where the symbols of the
