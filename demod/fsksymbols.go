@@ -410,45 +410,70 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	n := len(f.z)
 	blk := int(32 * sps)
-	nblk := len(f.taus)
-	t := f.taus[0]
+	taus := f.taus
+	nblk := len(taus)
+	t := taus[0]
 	for t < float64(L-1) {
 		t += sps
 	}
 	jb := 0 // int(pred)/blk: pred grows, so it is followed, not divided
 	inv := 1 / sps
+	lim := 0.1 * sps
+	soft, when := f.soft, f.when
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
 		v := s[i] + fr*(s[i+1]-s[i])
-		f.soft = append(f.soft, v)
-		f.when = append(f.when, float32(t))
+		soft = append(soft, v)
+		when = append(when, float32(t))
 		pred := t + sps
 		for int(pred) >= (jb+1)*blk {
 			jb++
 		}
 		j := min(nblk-1, jb)
-		g := f.taus[j]
-		g += roundDiv(pred-g, sps, inv) * sps
+		g := taus[j]
+		x := pred - g
+		r, ok := roundMul(x, inv)
+		if !ok {
+			r = math.Round(x / sps)
+		}
+		g += r * sps
 		e := g - pred
-		lim := 0.1 * sps
-		e = max(-lim, min(lim, e))
+		// max(-lim, min(lim, e)) (lim > 0; a NaN stays NaN), with
+		// branches that are not on the timing's chain.
+		if e > lim {
+			e = lim
+		} else if e < -lim {
+			e = -lim
+		}
 		t = pred + e
 	}
+	f.soft, f.when = soft, when
 }
 
-// roundDiv returns math.Round(x/d) given inv = 1/d: from x·inv (a
-// multiplication instead of a division on sampleSymbols' chain), which is
-// within a few units in the last place of x/d, and so rounds as it does
-// unless it is that close to halfway between two integers (then x/d
-// decides).
-func roundDiv(x, d, inv float64) float64 {
+// roundMul returns math.Round(x·inv) and true when that is math.Round(x/d)
+// for inv = 1/d (a multiplication instead of a division on
+// sampleSymbols' chain): x·inv is within a few units in the last place of
+// x/d, and so rounds as it does unless it is that close to halfway
+// between two integers (then it returns false, and x/d decides). Away
+// from halfway, math.RoundToEven (one instruction) rounds as math.Round.
+// (Written to be inlined: the absolute values by sign, the comparison
+// with 1e-9·max(1, |q|) as two.)
+func roundMul(x, inv float64) (float64, bool) {
 	q := x * inv
-	r := math.Round(q)
-	if math.Abs(math.Abs(q-r)-0.5) < 1e-9*max(1, math.Abs(q)) {
-		return math.Round(x / d)
+	r := math.RoundToEven(q)
+	h := q - r
+	if h < 0 {
+		h = -h
 	}
-	return r
+	if h -= 0.5; h < 0 {
+		h = -h
+	}
+	a := q
+	if a < 0 {
+		a = -a
+	}
+	return r, !(h < 1e-9 || h < 1e-9*a)
 }
 
 // feedbackDifferential replaces f.soft, the differential detector's soft

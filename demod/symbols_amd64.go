@@ -3,16 +3,28 @@
 package demod
 
 //go:noescape
-func winnerTurnsAVX2(won *int8, cp, cm *complex64, lag, n int, q *[4]float32, masks *[16]uint32)
+func winnerTurnsAVX2(won *int8, cp, cm *complex64, lag, n int, q *[4]float32, masks *[96]uint32)
 
-// winnerMasks are winnerTurnsAVX2's lane masks: none, qp's lanes, qm's
-// lanes, then the sign bits of the imaginary parts (the conjugate).
-var winnerMasks = [16]uint32{
-	0, 0, 0, 0,
-	^uint32(0), ^uint32(0), 0, 0,
-	0, 0, ^uint32(0), ^uint32(0),
-	0, 1 << 31, 0, 1 << 31,
-}
+// winnerMasks are winnerTurnsAVX2's masks: for each pair of windows'
+// code c = w0 + 4·w1 (w 1 where the upper tone won the window both
+// times, 2 the lower, else 0), at 32·c, the lanes of the upper tone's
+// products to keep ([re, im] of each window), then the lower one's;
+// at 352 the sign of the imaginary parts of two complex128.
+var winnerMasks = func() (m [96]uint32) {
+	for c := range 11 {
+		for w := range 2 {
+			code := c >> (2 * w) & 3
+			if code == 1 {
+				m[8*c+2*w], m[8*c+2*w+1] = ^uint32(0), ^uint32(0)
+			}
+			if code == 2 {
+				m[8*c+4+2*w], m[8*c+4+2*w+1] = ^uint32(0), ^uint32(0)
+			}
+		}
+	}
+	m[91], m[95] = 1<<31, 1<<31
+	return m
+}()
 
 // winnerTurnsRange is winnerTurns over the windows from start (≥ lag) to
 // end (see winnerTurnsGo): whole groups of 16 windows in AVX2, the rest

@@ -2,37 +2,53 @@
 
 #include "textflag.h"
 
-// wstep adds window AX+j's products (when its tone won it and lag
-// earlier) to X0: cp[i]·conj(cp[i-lag]) into lanes 0, 1, cm's into 2, 3,
-// each as Go evaluates a complex64 product: in float64 (the products
-// exact), re = ar·br - ai·(-bi), im = ar·(-bi) + ai·br, each rounded to
-// float32. The lanes of a window not added are +0 (the sums, from +0, are
-// never -0: adding +0 leaves them as they are).
-#define wstep(j) \
-	VMOVSD     (j*8)(SI)(AX*8), X1; \
-	VMOVHPS    (j*8)(DX)(AX*8), X1, X1; \
-	VCVTPS2PD  X1, Y1; \
-	VMOVSD     (j*8)(SI)(BX*8), X2; \
-	VMOVHPS    (j*8)(DX)(BX*8), X2, X2; \
-	VXORPS     X15, X2, X2; \
-	VCVTPS2PD  X2, Y2; \
-	VPERMILPD  $5, Y2, Y3; \
-	VMULPD     Y2, Y1, Y4; \
-	VMULPD     Y3, Y1, Y5; \
-	VUNPCKLPD  Y5, Y4, Y6; \
-	VUNPCKHPD  Y5, Y4, Y7; \
-	VADDSUBPD  Y7, Y6, Y6; \
-	VCVTPD2PSY Y6, X6; \
-	MOVBQZX    j(SP), R9; \
-	VANDPS     (R10)(R9*1), X6, X6; \
-	VADDPS     X6, X0, X0
+// wturn writes to out (X) two windows' products of one tone, a·conj(b)
+// with a and b two complex64 each widened to float64 (Y), as Go evaluates
+// a complex64 product: in float64, where the products are exact,
+// re = ar·br + ai·bi (Go: ar·br - ai·(-bi), the same number) and
+// im = ai·br + ar·(-bi), each rounded to float32. Y15: the sign of
+// lanes 1 and 3. t1, t2, t3: Y scratch registers.
+#define wturn(a, b, t1, t2, t3, out) \
+	VMOVDDUP   b, t1; \
+	VPERMILPD  $0xF, b, t2; \
+	VXORPD     Y15, t2, t2; \
+	VPERMILPD  $5, a, t3; \
+	VMULPD     t1, a, t1; \
+	VMULPD     t2, t3, t2; \
+	VADDPD     t2, t1, t1; \
+	VCVTPD2PSY t1, out
 
-// func winnerTurnsAVX2(won *int8, cp, cm *complex64, lag, n int, q *[4]float32, masks *[16]uint32)
+// wpair adds windows AX+2k and AX+2k+1 to the sums X0 (qp) and X8 (qm),
+// in order, each window's product masked to +0 where its tone did not
+// win it both times (the sums, from +0, are never -0: adding +0 leaves
+// them as they are). The pair's mask offset is the word at 2k(SP).
+#define wpair(k) \
+	MOVWQZX    (k*2)(SP), R9; \
+	VCVTPS2PD  (k*16)(SI)(AX*8), Y1; \
+	VCVTPS2PD  (k*16)(SI)(BX*8), Y2; \
+	VCVTPS2PD  (k*16)(DX)(AX*8), Y9; \
+	VCVTPS2PD  (k*16)(DX)(BX*8), Y10; \
+	wturn(Y1, Y2, Y3, Y4, Y5, X3); \
+	wturn(Y9, Y10, Y6, Y7, Y5, X6); \
+	VANDPS     (R10)(R9*1), X3, X3; \
+	VANDPS     16(R10)(R9*1), X6, X6; \
+	VMOVUPS    X3, 16(SP); \
+	VMOVUPS    X6, 32(SP); \
+	VMOVSD     16(SP), X1; \
+	VADDPS     X1, X0, X0; \
+	VMOVSD     24(SP), X2; \
+	VADDPS     X2, X0, X0; \
+	VMOVSD     32(SP), X9; \
+	VADDPS     X9, X8, X8; \
+	VMOVSD     40(SP), X10; \
+	VADDPS     X10, X8, X8
+
+// func winnerTurnsAVX2(won *int8, cp, cm *complex64, lag, n int, q *[4]float32, masks *[96]uint32)
 // winnerTurnsGo's loop over windows 0 ≤ i < n (n a positive multiple of
-// 16; the pointers at the first window, lag > 0 windows after the
-// first one read), its sums (qp's real and imaginary parts, then qm's)
-// going on from q and written back there. masks: winnerMasks.
-TEXT ·winnerTurnsAVX2(SB), NOSPLIT, $16-56
+// 16; the pointers at the first window, the windows lag > 0 before it
+// read too), its sums (qp's real and imaginary parts, then qm's) going on
+// from q and written back there. masks: winnerMasks.
+TEXT ·winnerTurnsAVX2(SB), NOSPLIT, $48-56
 	MOVQ   won+0(FP), DI
 	MOVQ   cp+8(FP), SI
 	MOVQ   cm+16(FP), DX
@@ -40,50 +56,50 @@ TEXT ·winnerTurnsAVX2(SB), NOSPLIT, $16-56
 	MOVQ   n+32(FP), CX
 	MOVQ   q+40(FP), R8
 	MOVQ   masks+48(FP), R10
-	NEGQ   BX // i-lag
+	NEGQ   BX     // i-lag
 	XORQ   AX, AX // i
-	VMOVUPS (R8), X0
-	VMOVUPS 48(R10), X15
+	VMOVSD (R8), X0
+	VMOVSD 8(R8), X8
+	VMOVUPD 352(R10), Y15
 	VPXOR  X14, X14, X14
-	MOVL   $0x10101010, R9
+	MOVL   $0x01010101, R9
 	VMOVD  R9, X13
-	VPBROADCASTD X13, X13 // 16: qp's masks
-	VPADDB X13, X13, X12  // 32: qm's
+	VPBROADCASTD X13, X13 // bytes 1
+	VPADDB X13, X13, X12  // bytes 2
+	MOVL   $0x04010401, R9
+	VMOVD  R9, X11
+	VPBROADCASTD X11, X11 // bytes 1, 4
 
 wtloop:
-	// A byte per window: 16 where the window and the one lag earlier
-	// were won by the same tone, above; 32 below; else 0.
-	VMOVDQU  (DI)(AX*1), X1
-	VMOVDQU  (DI)(BX*1), X2
-	VPCMPEQB X2, X1, X2
-	VPCMPGTB X14, X1, X3
-	VPCMPGTB X1, X14, X4
-	VPAND    X2, X3, X3
-	VPAND    X2, X4, X4
-	VPAND    X13, X3, X3
-	VPAND    X12, X4, X4
-	VPOR     X4, X3, X3
-	VMOVDQU  X3, (SP)
-	wstep(0)
-	wstep(1)
-	wstep(2)
-	wstep(3)
-	wstep(4)
-	wstep(5)
-	wstep(6)
-	wstep(7)
-	wstep(8)
-	wstep(9)
-	wstep(10)
-	wstep(11)
-	wstep(12)
-	wstep(13)
-	wstep(14)
-	wstep(15)
+	// Per window: 1 where it and the one lag earlier were won by the
+	// same tone, above; 2 below; else 0. Per pair: the first's plus 4
+	// times the second's, times 32: its masks' offset.
+	VMOVDQU    (DI)(AX*1), X1
+	VMOVDQU    (DI)(BX*1), X2
+	VPCMPEQB   X2, X1, X2
+	VPCMPGTB   X14, X1, X3
+	VPCMPGTB   X1, X14, X4
+	VPAND      X2, X3, X3
+	VPAND      X2, X4, X4
+	VPAND      X13, X3, X3
+	VPAND      X12, X4, X4
+	VPOR       X4, X3, X3
+	VPMADDUBSW X11, X3, X3
+	VPSLLW     $5, X3, X3
+	VMOVDQU    X3, (SP)
+	wpair(0)
+	wpair(1)
+	wpair(2)
+	wpair(3)
+	wpair(4)
+	wpair(5)
+	wpair(6)
+	wpair(7)
 	ADDQ $16, AX
 	ADDQ $16, BX
 	SUBQ $16, CX
 	JNZ  wtloop
-	VMOVUPS X0, (R8)
+	VMOVSD X0, (R8)
+	VMOVSD X8, 8(R8)
 	VZEROUPPER
 	RET
