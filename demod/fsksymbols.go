@@ -81,16 +81,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 // with its square (which ranked a bit flipped by a noise peak among the
 // surest).
 func (f *fskDemod) amplitudeSoft() {
-	abs := func(v complex64) float32 { return float32(math.Sqrt(float64(real(v)*real(v) + imag(v)*imag(v)))) }
-	for k, t := range f.when {
-		// when is float32: a position just under the last sample may have
-		// rounded up to it.
-		i := min(int(t), len(f.cp)-2)
-		fr := t - float32(i)
-		a := abs(f.cp[i]) + fr*(abs(f.cp[i+1])-abs(f.cp[i]))
-		b := abs(f.cm[i]) + fr*(abs(f.cm[i+1])-abs(f.cm[i]))
-		f.soft[k] = a - b
-	}
+	amplitudes(f.soft[:len(f.when)], f.when, f.cp, f.cm)
 }
 
 // discSymbols replaces f.soft (and f.when) with the FM discriminator of

@@ -5,6 +5,9 @@ package demod
 //go:noescape
 func winnerTurnsAVX2(won *int8, cp, cm *complex64, lag, n int, q *[4]float32, masks *[96]uint32)
 
+//go:noescape
+func amplitudesAVX2(soft, when *float32, cp, cm *complex64, n, last int)
+
 // winnerMasks are winnerTurnsAVX2's masks: for each pair of windows'
 // code c = w0 + 4·w1 (w 1 where the upper tone won the window both
 // times, 2 the lower, else 0), at 32·c, the lanes of the upper tone's
@@ -38,4 +41,15 @@ func winnerTurnsRange(won []int8, cp, cm []complex64, start, end, lag int) (qp, 
 		start += n
 	}
 	return winnerTurnsGo(won, cp, cm, start, end, lag, qp, qm)
+}
+
+// amplitudes is amplitudeSoft's loop (see amplitudesGo): four symbols at
+// a time in AVX2, the rest in Go.
+func amplitudes(soft, when []float32, cp, cm []complex64) {
+	if n := len(when) &^ 3; useAVX2 && n > 0 && len(cp) >= 2 && len(cm) >= len(cp) {
+		_ = soft[n-1]
+		amplitudesAVX2(&soft[0], &when[0], &cp[0], &cm[0], n, len(cp)-2)
+		soft, when = soft[n:], when[n:]
+	}
+	amplitudesGo(soft, when, cp, cm)
 }

@@ -103,3 +103,61 @@ wtloop:
 	VMOVSD X8, 8(R8)
 	VZEROUPPER
 	RET
+
+// aload loads symbol s's samples i, i+1 of cp (low half) and cm (high
+// half) into y, i the s-th index at (SP).
+#define aload(s, y, x) \
+	MOVLQSX     (s*4)(SP), R9; \
+	VMOVUPS     (SI)(R9*8), x; \
+	VINSERTF128 $1, (DX)(R9*8), y, y; \
+	VMULPS      y, y, y
+
+// func amplitudesAVX2(soft, when *float32, cp, cm *complex64, n, last int)
+// amplitudesGo's loop for k < n (a positive multiple of 4), last =
+// len(cp)-2 ≥ 0 (cm as long at least): i = min(int(t), last), here
+// truncated to int32 and held to 0 or more (the positions t are; a
+// negative one, where Go would panic, reads sample 0); the amplitudes
+// each the float32 square root of r·r + i·i (what Go's float64 square
+// root rounds to), interpolated as Go does, in its order.
+TEXT ·amplitudesAVX2(SB), NOSPLIT, $16-48
+	MOVQ         soft+0(FP), DI
+	MOVQ         when+8(FP), BX
+	MOVQ         cp+16(FP), SI
+	MOVQ         cm+24(FP), DX
+	MOVQ         n+32(FP), CX
+	MOVQ         last+40(FP), AX
+	VMOVD        AX, X15
+	VPBROADCASTD X15, X15
+	VPXOR        X14, X14, X14
+
+amloop:
+	VMOVUPS     (BX), X0
+	VCVTTPS2DQ  X0, X1
+	VPMINSD     X15, X1, X1
+	VPMAXSD     X14, X1, X1
+	VCVTDQ2PS   X1, X2
+	VSUBPS      X2, X0, X2 // fr
+	VMOVDQU     X1, (SP)
+	aload(0, Y3, X3)
+	aload(1, Y4, X4)
+	aload(2, Y5, X5)
+	aload(3, Y6, X6)
+	VHADDPS     Y4, Y3, Y3 // symbols 0, 1: |cp[i]|², |cp[i+1]|² each; cm's above
+	VHADDPS     Y6, Y5, Y5 // symbols 2, 3
+	VSQRTPS     Y3, Y3
+	VSQRTPS     Y5, Y5
+	VSHUFPS     $0x88, Y5, Y3, Y4 // |cp[i]| of symbols 0…3; |cm[i]| above
+	VSHUFPS     $0xDD, Y5, Y3, Y6 // |cp[i+1]|, |cm[i+1]|
+	VINSERTF128 $1, X2, Y2, Y2
+	VSUBPS      Y4, Y6, Y6
+	VMULPS      Y2, Y6, Y6
+	VADDPS      Y4, Y6, Y6 // a; b above
+	VEXTRACTF128 $1, Y6, X7
+	VSUBPS      X7, X6, X6
+	VMOVUPS     X6, (DI)
+	ADDQ        $16, BX
+	ADDQ        $16, DI
+	SUBQ        $4, CX
+	JNZ         amloop
+	VZEROUPPER
+	RET

@@ -78,6 +78,51 @@ func TestKernelsSymbolsMatchGo(t *testing.T) {
 	}
 }
 
+// TestKernelsAmplitudesMatchGo: amplitudeSoft's AVX2 loop gives the Go
+// loop's bits, for every number of symbols, at positions on and between
+// samples up to the last one, NaN and Inf among the samples.
+func TestKernelsAmplitudesMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(13, 7))
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 3e38, 1e-40}
+	for trial := range 400 {
+		ns := 2 + rng.IntN(300)
+		cp, cm := randomComplex(rng, ns), randomComplex(rng, ns+rng.IntN(3))
+		for range rng.IntN(3) {
+			k := rng.IntN(ns)
+			v := special[rng.IntN(len(special))]
+			if rng.IntN(2) == 0 {
+				cp[k] = complex(v, imag(cp[k]))
+			} else {
+				cm[k] = complex(real(cm[k]), v)
+			}
+		}
+		n := trial % 41
+		when := make([]float32, n)
+		for k := range when {
+			switch rng.IntN(5) {
+			case 0:
+				when[k] = float32(rng.IntN(ns))
+			case 1:
+				when[k] = float32(ns - 1)
+			default:
+				when[k] = rng.Float32() * float32(ns-1)
+			}
+		}
+		soft, soft1 := make([]float32, n), make([]float32, n)
+		amplitudes(soft, when, cp, cm)
+		amplitudesGo(soft1, when, cp, cm)
+		for k := range soft {
+			a, b := soft[k], soft1[k]
+			if math.Float32bits(a) != math.Float32bits(b) && !(a != a && b != b) {
+				t.Fatalf("amplitudes, %d symbols, symbol %d at %v: AVX2 %v, Go %v", n, k, when[k], a, b)
+			}
+		}
+	}
+}
+
 // BenchmarkWinnerTurns: winnerTurns over 300 symbols of 8 windows, the
 // tones' runs of one to four symbols with a transition window between.
 func BenchmarkWinnerTurns(b *testing.B) {
