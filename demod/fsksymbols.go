@@ -411,6 +411,12 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	inv := 1 / sps
 	lim := 0.1 * sps
 	soft, when := f.soft, f.when
+	// rg guesses the rounding r below: the last one plus one (a symbol
+	// on, in the same timing block). With the guess right (the branch
+	// that checks it predicted), the timing's chain from one symbol to
+	// the next is three additions; the multiplication and rounding that
+	// make r run beside it.
+	var rg float64
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
@@ -428,7 +434,11 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 		if !ok {
 			r = math.Round(x / sps)
 		}
-		g += r * sps
+		if math.Float64bits(r) != math.Float64bits(rg) {
+			rg = r
+		}
+		g += rg * sps
+		rg++
 		e := g - pred
 		// max(-lim, min(lim, e)) (lim > 0; a NaN stays NaN), with
 		// branches that are not on the timing's chain.
@@ -448,23 +458,12 @@ func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 // x/d, and so rounds as it does unless it is that close to halfway
 // between two integers (then it returns false, and x/d decides). Away
 // from halfway, math.RoundToEven (one instruction) rounds as math.Round.
-// (Written to be inlined: the absolute values by sign, the comparison
-// with 1e-9·max(1, |q|) as two.)
+// (Written to be inlined: h < 1e-9·max(1, |q|) as three comparisons.)
 func roundMul(x, inv float64) (float64, bool) {
 	q := x * inv
 	r := math.RoundToEven(q)
-	h := q - r
-	if h < 0 {
-		h = -h
-	}
-	if h -= 0.5; h < 0 {
-		h = -h
-	}
-	a := q
-	if a < 0 {
-		a = -a
-	}
-	return r, !(h < 1e-9 || h < 1e-9*a)
+	h, e := math.Abs(math.Abs(q-r)-0.5), 1e-9*q
+	return r, !(h < 1e-9 || h < e || h < -e)
 }
 
 // feedbackDifferential replaces f.soft, the differential detector's soft
