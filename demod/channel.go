@@ -117,13 +117,16 @@ func (h *halfband) outputs() int {
 
 // filter writes the decimated output of the samples given to in to dst
 // (h.outputs() long) and keeps the history.
-func (h *halfband) filter(dst []complex64) {
+func (h *halfband) filter(dst []complex64) { h.filterFrom(dst, 0) }
+
+// filterFrom is filter with dst[:done] written already.
+func (h *halfband) filterFrom(dst []complex64, done int) {
 	hist := h.n - 1
 	pairs := h.pairs
 	c := h.center
 	buf := h.buf
-	s := h.next - hist // start of the first output's window
-	s = halfbandOut(dst, buf, s, c, pairs)
+	s := h.next - hist + 2*done // start of the first output's window
+	s = halfbandOut(dst[done:], buf, s, c, pairs)
 	blk := len(buf) - hist
 	h.next = s + hist - blk
 	copy(buf, buf[blk:])
@@ -253,32 +256,47 @@ func (c *channelizer) process(x []complex64, out []complex64) []complex64 {
 func (c *channelizer) processDC(x []complex64, dc complex64, out []complex64) []complex64 {
 	for len(x) > 0 {
 		blk := min(len(x), mixBlock)
-		var m []complex64
-		if len(c.stages) > 0 {
-			m = c.stages[0].in(blk)
-		} else {
+		osc := c.osc[c.count : c.count+blk]
+		if len(c.stages) == 0 {
+			var m []complex64
 			out, m = extend(out, blk)
+			mixDC(m, x[:blk], osc, dc)
 		}
 		// The oscillator's phase follows the sample count, so the output
 		// does not depend on how the input was chunked.
-		if dc != 0 {
-			mixOscDC(m[:blk], x[:blk], c.osc[c.count:c.count+blk], dc)
-		} else {
-			mixOsc(m[:blk], x[:blk], c.osc[c.count:c.count+blk])
-		}
 		c.count = (c.count + blk) & (mixBlock - 1)
-		x = x[blk:]
 		for i, h := range c.stages {
+			var m []complex64
+			if i == 0 {
+				m = h.in(blk)
+			}
 			var dst []complex64
 			if i+1 < len(c.stages) {
 				dst = c.stages[i+1].in(h.outputs())
 			} else {
 				out, dst = extend(out, h.outputs())
 			}
-			h.filter(dst)
+			done := 0
+			if i == 0 {
+				// The first stage's input mixed, and filtered in the
+				// same pass where a kernel does both.
+				done = mixFirst(h, dst, x[:blk], osc, dc)
+				mixDC(m[2*done:blk], x[2*done:blk], osc[2*done:], dc)
+			}
+			h.filterFrom(dst, done)
 		}
+		x = x[blk:]
 	}
 	return out
+}
+
+// mixDC is mixOscDC, or mixOsc when dc is 0.
+func mixDC(dst, x, osc []complex64, dc complex64) {
+	if dc != 0 {
+		mixOscDC(dst, x, osc, dc)
+	} else {
+		mixOsc(dst, x, osc)
+	}
 }
 
 // extend lengthens s by n and returns it and the new part.
