@@ -100,3 +100,128 @@ mh7nostore:
 	JNZ      mh7loop
 	VZEROUPPER
 	RET
+
+DATA hbzEven<>+0(SB)/8, $0
+DATA hbzEven<>+8(SB)/8, $2
+DATA hbzEven<>+16(SB)/8, $4
+DATA hbzEven<>+24(SB)/8, $6
+DATA hbzEven<>+32(SB)/8, $8
+DATA hbzEven<>+40(SB)/8, $10
+DATA hbzEven<>+48(SB)/8, $12
+DATA hbzEven<>+56(SB)/8, $14
+GLOBL hbzEven<>(SB), RODATA|NOPTR, $64
+
+DATA hbzOdd<>+0(SB)/8, $1
+DATA hbzOdd<>+8(SB)/8, $3
+DATA hbzOdd<>+16(SB)/8, $5
+DATA hbzOdd<>+24(SB)/8, $7
+DATA hbzOdd<>+32(SB)/8, $9
+DATA hbzOdd<>+40(SB)/8, $11
+DATA hbzOdd<>+48(SB)/8, $13
+DATA hbzOdd<>+56(SB)/8, $15
+GLOBL hbzOdd<>(SB), RODATA|NOPTR, $64
+
+// HBZSPLIT loads the 16 samples at off(SI) split by parity: the even ones
+// to e, the odd ones to o.
+#define HBZSPLIT(off, e, o) \
+	VMOVUPS  off(SI), o; \
+	VMOVUPS  off+64(SI), Z1; \
+	VMOVAPS  o, e; \
+	VPERMT2Q Z1, Z18, e; \
+	VPERMT2Q Z1, Z19, o
+
+// func halfband11AVX512(dst, src *complex64, n int, taps *float32)
+// halfband11AVX2's loop eight outputs a round (n a positive multiple of
+// 8; it reads src[:2n+16]): the samples split by parity once, E[j] the
+// even ones from src[2j] on, O[j] the odd ones; output k's window is
+// E[k…k+5] and its centre O[k+2], from this round's and the next's.
+TEXT ·halfband11AVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         taps+24(FP), DX
+	VBROADCASTSS (DX), Z13
+	VBROADCASTSS 4(DX), Z14
+	VBROADCASTSS 8(DX), Z15
+	VBROADCASTSS 12(DX), Z16
+	VMOVDQU64    hbzEven<>(SB), Z18
+	VMOVDQU64    hbzOdd<>(SB), Z19
+	HBZSPLIT(0, Z20, Z21)
+
+hb11zloop:
+	HBZSPLIT(128, Z22, Z0)
+	VALIGNQ $2, Z21, Z0, Z2  // w[5]
+	VALIGNQ $1, Z20, Z22, Z3 // w[2]
+	VALIGNQ $2, Z20, Z22, Z4 // w[4]
+	VALIGNQ $3, Z20, Z22, Z5 // w[6]
+	VALIGNQ $4, Z20, Z22, Z6 // w[8]
+	VALIGNQ $5, Z20, Z22, Z7 // w[10]
+	VMULPS  Z13, Z2, Z2
+	VADDPS  Z5, Z4, Z4
+	VMULPS  Z14, Z4, Z4
+	VADDPS  Z6, Z3, Z3
+	VMULPS  Z15, Z3, Z3
+	VADDPS  Z7, Z20, Z8      // w[0] + w[10]
+	VMULPS  Z16, Z8, Z8
+	VADDPS  Z4, Z2, Z2
+	VADDPS  Z8, Z3, Z3
+	VADDPS  Z3, Z2, Z2
+	VMOVUPS Z2, (DI)
+	VMOVAPS Z22, Z20
+	VMOVAPS Z0, Z21
+	ADDQ    $128, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JNZ     hb11zloop
+	VZEROUPPER
+	RET
+
+// func halfband15AVX512(dst, src *complex64, n int, taps *float32)
+// halfband11AVX512 for 15 taps (halfband15AVX2's order): output k's
+// window is E[k…k+7], its centre O[k+3].
+TEXT ·halfband15AVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         taps+24(FP), DX
+	VBROADCASTSS (DX), Z13
+	VBROADCASTSS 4(DX), Z14
+	VBROADCASTSS 8(DX), Z15
+	VBROADCASTSS 12(DX), Z16
+	VBROADCASTSS 16(DX), Z17
+	VMOVDQU64    hbzEven<>(SB), Z18
+	VMOVDQU64    hbzOdd<>(SB), Z19
+	HBZSPLIT(0, Z20, Z21)
+
+hb15zloop:
+	HBZSPLIT(128, Z22, Z0)
+	VALIGNQ $3, Z21, Z0, Z2  // w[7]
+	VALIGNQ $1, Z20, Z22, Z3 // w[2]
+	VALIGNQ $2, Z20, Z22, Z4 // w[4]
+	VALIGNQ $3, Z20, Z22, Z5 // w[6]
+	VALIGNQ $4, Z20, Z22, Z6 // w[8]
+	VALIGNQ $5, Z20, Z22, Z7 // w[10]
+	VALIGNQ $6, Z20, Z22, Z8 // w[12]
+	VALIGNQ $7, Z20, Z22, Z9 // w[14]
+	VMULPS  Z13, Z2, Z2
+	VADDPS  Z6, Z5, Z5
+	VMULPS  Z14, Z5, Z5
+	VADDPS  Z7, Z4, Z4
+	VMULPS  Z15, Z4, Z4
+	VADDPS  Z8, Z3, Z3
+	VMULPS  Z16, Z3, Z3
+	VADDPS  Z9, Z20, Z10     // w[0] + w[14]
+	VMULPS  Z17, Z10, Z10
+	VADDPS  Z5, Z2, Z2
+	VADDPS  Z3, Z4, Z4
+	VADDPS  Z4, Z2, Z2
+	VADDPS  Z10, Z2, Z2
+	VMOVUPS Z2, (DI)
+	VMOVAPS Z22, Z20
+	VMOVAPS Z0, Z21
+	ADDQ    $128, SI
+	ADDQ    $64, DI
+	SUBQ    $8, CX
+	JNZ     hb15zloop
+	VZEROUPPER
+	RET
