@@ -74,6 +74,11 @@ type mixDecim struct {
 	// middle out.
 	center float32
 	pairs  []float32
+	// Any other filter decimating by two runs on its input's planes (see
+	// firDecimEO): e[m] and o[m] are the samples 2m and 2m+1 from the next
+	// output's window start, pend of them so far.
+	e, o []complex64
+	pend int
 }
 
 const mixBlock = 2048
@@ -81,7 +86,15 @@ const mixBlock = 2048
 // newMixDecim returns a mixDecim with linear-phase taps (symmetric, of odd
 // length, as kaiserLowpass and halfband.taps design them).
 func newMixDecim(taps []float32, decim int) *mixDecim {
-	m := &mixDecim{taps: taps, decim: decim, buf: make([]complex64, len(taps)-1, len(taps)-1+mixBlock)}
+	m := &mixDecim{taps: taps, decim: decim}
+	if decim == 2 && len(taps) >= 3 && len(taps)%2 == 1 {
+		// The planes hold up to len(taps)-1 samples of history and a block,
+		// and room for firDecimEO's reads past the last whole window.
+		n := (len(taps)+mixBlock)/2 + 1
+		m.e, m.o = make([]complex64, n), make([]complex64, n)
+	} else {
+		m.buf = make([]complex64, len(taps)-1, len(taps)-1+mixBlock)
+	}
 	if mid := len(taps) / 2; decim == 2 && len(taps)%4 == 3 {
 		half := true
 		for j := 2; j <= mid; j += 2 {
@@ -92,6 +105,8 @@ func newMixDecim(taps []float32, decim int) *mixDecim {
 			for j := 1; j <= mid; j += 2 {
 				m.pairs = append(m.pairs, taps[mid-j])
 			}
+			m.e, m.o = nil, nil
+			m.buf = make([]complex64, len(taps)-1, len(taps)-1+mixBlock)
 		}
 	}
 	m.reset(0)
@@ -101,9 +116,16 @@ func newMixDecim(taps []float32, decim int) *mixDecim {
 // reset clears the state and tunes to -freq (cycles per input sample).
 func (m *mixDecim) reset(freq float64) {
 	h := len(m.taps) - 1
-	m.buf = m.buf[:h]
-	clear(m.buf)
-	m.next = h + m.decim - 1
+	if m.e != nil {
+		// The first window starts one sample into the h zeros of history.
+		m.pend = h - 1
+		clear(m.e[:(m.pend+1)/2])
+		clear(m.o[:m.pend/2])
+	} else {
+		m.buf = m.buf[:h]
+		clear(m.buf)
+		m.next = h + m.decim - 1
+	}
 	m.osc = 1
 	s, c := math.Sincos(-2 * math.Pi * freq)
 	m.step = complex(c, s)
@@ -114,6 +136,9 @@ func (m *mixDecim) reset(freq float64) {
 
 // process appends the decimated output of x to out.
 func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
+	if m.e != nil {
+		return m.processEO(x, out)
+	}
 	h := len(m.taps) - 1
 	taps := m.taps
 	for len(x) > 0 {
@@ -138,6 +163,39 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		m.next = p - blk
 		copy(buf, buf[blk:])
 		m.buf = buf[:h]
+		x = x[blk:]
+	}
+	return out
+}
+
+// processEO is process by two through the planes: each block mixed
+// straight into them, filtered, and the history moved to their start.
+func (m *mixDecim) processEO(x []complex64, out []complex64) []complex64 {
+	nt := len(m.taps)
+	for len(x) > 0 {
+		blk := min(len(x), mixBlock)
+		p := m.pend
+		// Sample p+i from the window start goes to plane (p+i)&1.
+		a, b := m.e[p/2:], m.o[p/2:]
+		if p&1 == 1 {
+			a, b = m.o[p/2:], m.e[p/2+1:]
+		}
+		if m.step == 1 {
+			deinterleave(a, b, x[:blk])
+		} else {
+			m.osc = mix4Deint(a, b, x[:blk], m.osc, m.step)
+		}
+		p += blk
+		if p >= nt {
+			c := (p-nt)/2 + 1
+			var dst []complex64
+			out, dst = extend(out, c)
+			firDecimEO(dst, m.e, m.o, m.taps)
+			copy(m.e, m.e[c:(p+1)/2])
+			copy(m.o, m.o[c:p/2])
+			p -= 2 * c
+		}
+		m.pend = p
 		x = x[blk:]
 	}
 	return out

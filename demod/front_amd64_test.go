@@ -1,0 +1,53 @@
+//go:build !purego
+
+package demod
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestFrontKernelsMatchGo: the front end's kernels give their Go loops'
+// bits, for every length (the tails are Go's).
+func TestFrontKernelsMatchGo(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("no AVX2 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 70 {
+		for _, nt := range []int{3, 5, 19, 21, 35, 105} {
+			taps := make([]float32, nt)
+			for i := range taps[:nt/2+1] {
+				taps[i] = float32(rng.NormFloat64())
+				taps[nt-1-i] = taps[i]
+			}
+			buf := randomComplex(rng, 2*n+nt)
+			outs := n + 1
+			e, o := make([]complex64, outs+nt/2), make([]complex64, outs+nt/2-1)
+			deinterleaveGo(e, o, buf[:len(e)+len(o)])
+			d, d1 := make([]complex64, outs), make([]complex64, outs)
+			firDecimEO(d, e, o, taps)
+			firDecimGo(d1, buf, 0, taps, 2)
+			if !sameBits(d, d1) {
+				t.Fatalf("firDecimEO, %d outputs, %d taps: AVX and dotSym differ", outs, nt)
+			}
+		}
+		x := randomComplex(rng, n)
+		a, b := make([]complex64, (n+1)/2), make([]complex64, n/2)
+		a1, b1 := make([]complex64, (n+1)/2), make([]complex64, n/2)
+		deinterleave(a, b, x)
+		deinterleaveGo(a1, b1, x)
+		if !sameBits(a, a1) || !sameBits(b, b1) {
+			t.Fatalf("deinterleave, %d samples: AVX2 and Go differ", n)
+		}
+		st := complex(math.Cos(0.3), math.Sin(-0.3))
+		o := mix4Deint(a, b, x, complex(0.6, 0.8), st)
+		useAVX2 = false
+		o1 := mix4Deint(a1, b1, x, complex(0.6, 0.8), st)
+		useAVX2 = true
+		if o != o1 || !sameBits(a, a1) || !sameBits(b, b1) {
+			t.Fatalf("mix4Deint, %d samples: AVX2 and Go differ", n)
+		}
+	}
+}

@@ -1,0 +1,16 @@
+//go:build !amd64 || purego
+
+package demod
+
+// firDecimEO writes firDecimEOGo's outputs to dst.
+func firDecimEO(dst, e, o []complex64, taps []float32) { firDecimEOGo(dst, e, o, taps) }
+
+// deinterleave writes x's samples at even positions to a and those at
+// odd ones to b (see deinterleaveGo).
+func deinterleave(a, b, x []complex64) { deinterleaveGo(a, b, x) }
+
+// mix4DeintLoop is mix4Deint's loop over whole groups of four samples
+// (see mix4DeintGo).
+func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+	return mix4DeintGo(a, b, x, osc, sr, si)
+}
