@@ -112,3 +112,85 @@ mix4deintloop:
 	VMOVUPS      Y0, (DX)
 	VZEROUPPER
 	RET
+
+DATA psPerm<>+0(SB)/8, $0
+DATA psPerm<>+8(SB)/8, $2
+DATA psPerm<>+16(SB)/8, $4
+DATA psPerm<>+24(SB)/8, $6
+DATA psPerm<>+32(SB)/8, $1
+DATA psPerm<>+40(SB)/8, $3
+DATA psPerm<>+48(SB)/8, $5
+DATA psPerm<>+56(SB)/8, $7
+GLOBL psPerm<>(SB), RODATA|NOPTR, $64
+
+// func phaseStepsAVX512(dst *float32, z *complex64, n int, c *[6][8]float32)
+// phaseStepsAVX2 sixteen steps at a time (n a positive multiple of 16),
+// its blends on mask registers: the same operations per lane. It reads
+// z[:n+1]. The lanes hold samples 0, 1, 8, 9, 2, 3, 10, 11, … until the
+// store.
+TEXT ·phaseStepsAVX512(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         z+8(FP), SI
+	MOVQ         n+16(FP), CX
+	MOVQ         c+24(FP), DX
+	VPXORD       Z14, Z14, Z14 // +0
+	VBROADCASTSS 160(DX), Z15  // the sign bit
+	VBROADCASTSS (DX), Z16     // c0
+	VBROADCASTSS 32(DX), Z17   // c1
+	VBROADCASTSS 64(DX), Z18   // c2
+	VBROADCASTSS 96(DX), Z19   // π/2
+	VBROADCASTSS 128(DX), Z20  // π
+	VMOVDQU64    psPerm<>(SB), Z21
+
+pszloop:
+	VMOVUPS (SI), Z0          // b = z[k..k+7]
+	VMOVUPS 64(SI), Z1        // b = z[k+8..k+15]
+	VMOVUPS 8(SI), Z2         // a = z[k+1..k+8]
+	VMOVUPS 72(SI), Z3        // a = z[k+9..k+16]
+	VSHUFPS $0x88, Z1, Z0, Z4 // br
+	VSHUFPS $0xDD, Z1, Z0, Z5 // bi
+	VSHUFPS $0x88, Z3, Z2, Z6 // ar
+	VSHUFPS $0xDD, Z3, Z2, Z7 // ai
+	VMULPS  Z4, Z6, Z8        // ar·br
+	VMULPS  Z5, Z7, Z9        // ai·bi
+	VADDPS  Z9, Z8, Z8        // x = re
+	VMULPS  Z4, Z7, Z9        // ai·br
+	VMULPS  Z5, Z6, Z10       // ar·bi
+	VSUBPS  Z10, Z9, Z9       // y = im
+
+	// fastAtan2(y, x)
+	VCMPPS    $1, Z14, Z8, K1      // x < 0
+	VPXORD    Z15, Z8, Z11
+	VBLENDMPS Z11, Z8, K1, Z11     // ax
+	VCMPPS    $1, Z14, Z9, K2      // y < 0
+	VPXORD    Z15, Z9, Z13
+	VBLENDMPS Z13, Z9, K2, Z13     // ay
+	VCMPPS    $1, Z13, Z11, K3     // ay > ax
+	VBLENDMPS Z13, Z11, K3, Z1     // mx
+	VBLENDMPS Z11, Z13, K3, Z2     // mn
+	VCMPPS    $0, Z14, Z1, K4      // mx == 0
+	VDIVPS    Z1, Z2, Z4           // a = mn / mx
+	VMULPS    Z4, Z4, Z5           // s = a·a
+	VMULPS    Z16, Z5, Z6          // c0·s
+	VADDPS    Z17, Z6, Z6          // + c1
+	VMULPS    Z5, Z6, Z6           // ·s
+	VSUBPS    Z18, Z6, Z6          // - c2
+	VMULPS    Z5, Z6, Z6           // ·s
+	VMULPS    Z4, Z6, Z6           // ·a
+	VADDPS    Z4, Z6, Z6           // + a = r
+	VSUBPS    Z6, Z19, Z7          // π/2 - r
+	VBLENDMPS Z7, Z6, K3, Z6       // if ay > ax
+	VSUBPS    Z6, Z20, Z7          // π - r
+	VBLENDMPS Z7, Z6, K1, Z6       // if x < 0
+	VPXORD    Z15, Z6, Z7          // -r
+	VBLENDMPS Z7, Z6, K2, Z6       // if y < 0
+	VBLENDMPS Z14, Z6, K4, Z6      // 0 if mx == 0
+	VPERMQ    Z6, Z21, Z6          // lanes back in order
+	VMOVUPS   Z6, (DI)
+
+	ADDQ $64, DI
+	ADDQ $128, SI
+	SUBQ $16, CX
+	JNZ  pszloop
+	VZEROUPPER
+	RET

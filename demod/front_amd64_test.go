@@ -14,7 +14,39 @@ func TestFrontKernelsMatchGo(t *testing.T) {
 	if !hasAVX2 {
 		t.Skip("no AVX2 kernels on this CPU")
 	}
+	frontKernelsMatchGo(t)
+	if hasAVX512 {
+		// The AVX2 kernels alone, as on a CPU without AVX-512.
+		useAVX512 = false
+		defer func() { useAVX512 = hasAVX512 }()
+		frontKernelsMatchGo(t)
+	}
+}
+
+func frontKernelsMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
+	for n := range 90 {
+		z := randomComplex(rng, n+1)
+		for i := range z {
+			// On the axes and the diagonals too: fastAtan2's branches.
+			switch rng.IntN(8) {
+			case 0:
+				z[i] = complex(real(z[i]), 0)
+			case 1:
+				z[i] = complex(0, imag(z[i]))
+			case 2:
+				z[i] = complex(real(z[i]), real(z[i])*float32(1-2*rng.IntN(2)))
+			}
+		}
+		d, d1 := make([]float32, n), make([]float32, n)
+		phaseSteps(d, z)
+		phaseStepsGo(d1, z)
+		for i := range d {
+			if math.Float32bits(d[i]) != math.Float32bits(d1[i]) {
+				t.Fatalf("phaseSteps, %d: AVX and Go differ at %d", n, i)
+			}
+		}
+	}
 	for n := range 70 {
 		for _, nt := range []int{3, 5, 19, 21, 35, 105} {
 			taps := make([]float32, nt)
@@ -49,5 +81,26 @@ func TestFrontKernelsMatchGo(t *testing.T) {
 		if o != o1 || !sameBits(a, a1) || !sameBits(b, b1) {
 			t.Fatalf("mix4Deint, %d samples: AVX2 and Go differ", n)
 		}
+	}
+}
+
+// BenchmarkPhaseSteps: 4096 phase steps, the AVX2 kernel alone and with
+// the AVX-512 one.
+func BenchmarkPhaseSteps(b *testing.B) {
+	z := randomSamples(rand.New(rand.NewPCG(1, 1)), 4097)
+	d := make([]float32, 4096)
+	for _, avx512 := range []bool{false, true} {
+		name := "avx2"
+		if avx512 {
+			name = "avx512"
+		}
+		b.Run(name, func(b *testing.B) {
+			useAVX512 = avx512 && hasAVX512
+			defer func() { useAVX512 = hasAVX512 }()
+			b.SetBytes(8 * 4096)
+			for range b.N {
+				phaseSteps(d, z)
+			}
+		})
 	}
 }
