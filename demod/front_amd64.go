@@ -13,6 +13,9 @@ func firDecimEOAVX512(dst, e, o *complex64, taps *float32, ntaps, nout int)
 func phaseStepsAVX512(dst *float32, z *complex64, n int, c *[6][8]float32)
 
 //go:noescape
+func deinterleaveAVX512(e, o, src *complex64, n int)
+
+//go:noescape
 func mix4DeintAVX2(a, b, x *complex64, n int, osc *[4]complex64, step complex64)
 
 // firDecimEO writes firDecimEOGo's outputs to dst (taps odd, at least 3;
@@ -35,6 +38,11 @@ func firDecimEO(dst, e, o []complex64, taps []float32) {
 // deinterleave writes x's samples at even positions to a and those at
 // odd ones to b (see deinterleaveGo).
 func deinterleave(a, b, x []complex64) {
+	if n := len(x) / 2 &^ 7; useAVX512 && useAVX2 && n > 0 {
+		_, _ = a[n-1], b[n-1]
+		deinterleaveAVX512(&a[0], &b[0], &x[0], n)
+		a, b, x = a[n:], b[n:], x[2*n:]
+	}
 	if n := len(x) / 2 &^ 3; useAVX2 && n > 0 {
 		_, _ = a[n-1], b[n-1]
 		deinterleaveAVX2(&a[0], &b[0], &x[0], n)

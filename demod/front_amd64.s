@@ -23,41 +23,42 @@ TEXT ·firDecimEOAVX512(SB), NOSPLIT, $0-48
 	TESTQ        $1, R11
 	CMOVQNE      R9, R14
 	VBROADCASTSS (DX)(R11*4), Z15
+	// The pairs of taps run while 8·k/2 < 8·(h/2); the tail tap after
+	// them (h odd) is at 8·(h/2) = 4·k.
+	MOVQ         R11, R8
+	SHRQ         $1, R8
+	SHLQ         $3, R8
 
 eozgroup:
 	VPXORD Z0, Z0, Z0 // r0, i0 per lane
 	VPXORD Z1, Z1, Z1 // r1, i1
-	XORQ   BX, BX     // tap k
-	XORQ   AX, AX     // k/2
-	MOVQ   R11, R13   // (ntaps-1-k)/2
+	XORQ   AX, AX     // 8·k/2, also 4·k: taps[k]'s offset
+	MOVQ   R11, R13
+	SHLQ   $3, R13    // 8·(ntaps-1-k)/2
+	CMPQ   AX, R8
+	JGE    eoztail
 
 eozpairs:
-	LEAQ         2(BX), R10
-	CMPQ         R10, R11
-	JGT          eoztail
-	VMOVUPS      (SI)(AX*8), Z3
-	VADDPS       (SI)(R13*8), Z3, Z3 // taps k, ntaps-1-k
-	VMOVUPS      (R9)(AX*8), Z8
-	VADDPS       -8(R9)(R13*8), Z8, Z8 // taps k+1, ntaps-2-k
-	VBROADCASTSS (DX)(BX*4), Z5
-	VBROADCASTSS 4(DX)(BX*4), Z6
-	VMULPS       Z5, Z3, Z3
-	VMULPS       Z6, Z8, Z8
-	VADDPS       Z3, Z0, Z0
-	VADDPS       Z8, Z1, Z1
-	ADDQ         $2, BX
-	INCQ         AX
-	DECQ         R13
-	JMP          eozpairs
+	VMOVUPS     (SI)(AX*1), Z3
+	VADDPS      (SI)(R13*1), Z3, Z3 // taps k, ntaps-1-k
+	VMOVUPS     (R9)(AX*1), Z8
+	VADDPS      -8(R9)(R13*1), Z8, Z8 // taps k+1, ntaps-2-k
+	VMULPS.BCST (DX)(AX*1), Z3, Z3
+	VMULPS.BCST 4(DX)(AX*1), Z8, Z8
+	VADDPS      Z3, Z0, Z0
+	VADDPS      Z8, Z1, Z1
+	ADDQ        $8, AX
+	SUBQ        $8, R13
+	CMPQ        AX, R8
+	JLT         eozpairs
 
 eoztail:
-	CMPQ         BX, R11
-	JGE          eozcenter
-	VMOVUPS      (SI)(AX*8), Z3
-	VADDPS       (SI)(R13*8), Z3, Z3
-	VBROADCASTSS (DX)(BX*4), Z5
-	VMULPS       Z5, Z3, Z3
-	VADDPS       Z3, Z0, Z0
+	TESTQ       $1, R11
+	JZ          eozcenter
+	VMOVUPS     (SI)(AX*1), Z3
+	VADDPS      (SI)(R13*1), Z3, Z3
+	VMULPS.BCST (DX)(AX*1), Z3, Z3
+	VADDPS      Z3, Z0, Z0
 
 eozcenter:
 	VMOVUPS (R14)(R12*1), Z3
@@ -192,5 +193,44 @@ pszloop:
 	ADDQ $128, SI
 	SUBQ $16, CX
 	JNZ  pszloop
+	VZEROUPPER
+	RET
+
+DATA deintEven<>+0(SB)/8, $0
+DATA deintEven<>+8(SB)/8, $2
+DATA deintEven<>+16(SB)/8, $4
+DATA deintEven<>+24(SB)/8, $6
+DATA deintEven<>+32(SB)/8, $8
+DATA deintEven<>+40(SB)/8, $10
+DATA deintEven<>+48(SB)/8, $12
+DATA deintEven<>+56(SB)/8, $14
+GLOBL deintEven<>(SB), RODATA|NOPTR, $64
+
+// func deinterleaveAVX512(e, o, src *complex64, n int)
+// deinterleaveAVX2 eight per plane at a time (n a positive multiple of
+// 8): e[m] = src[2m], o[m] = src[2m+1].
+TEXT ·deinterleaveAVX512(SB), NOSPLIT, $0-32
+	MOVQ      e+0(FP), DI
+	MOVQ      o+8(FP), R8
+	MOVQ      src+16(FP), SI
+	MOVQ      n+24(FP), CX
+	VMOVDQU64 deintEven<>(SB), Z4
+	VPTERNLOGD $0xFF, Z5, Z5, Z5 // all ones
+	VPSRLQ     $63, Z5, Z5       // 1 per lane
+	VPADDQ     Z5, Z4, Z5        // the odd indexes
+
+deintzloop:
+	VMOVUPS   (SI), Z0
+	VMOVUPS   (SI), Z1
+	VMOVUPS   64(SI), Z2
+	VPERMT2PD Z2, Z4, Z0
+	VPERMT2PD Z2, Z5, Z1
+	VMOVUPS   Z0, (DI)
+	VMOVUPS   Z1, (R8)
+	ADDQ      $128, SI
+	ADDQ      $64, DI
+	ADDQ      $64, R8
+	SUBQ      $8, CX
+	JNZ       deintzloop
 	VZEROUPPER
 	RET
