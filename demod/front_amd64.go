@@ -16,6 +16,9 @@ func phaseStepsAVX512(dst *float32, z *complex64, n int, c *[6][8]float32)
 func deinterleaveAVX512(e, o, src *complex64, n int)
 
 //go:noescape
+func firDecim1AVX512(dst, src *complex64, taps *float32, ntaps, nout int)
+
+//go:noescape
 func mix4DeintAVX2(a, b, x *complex64, n int, osc *[4]complex64, step complex64)
 
 // firDecimEO writes firDecimEOGo's outputs to dst (taps odd, at least 3;

@@ -234,3 +234,66 @@ deintzloop:
 	JNZ       deintzloop
 	VZEROUPPER
 	RET
+
+// func firDecim1AVX512(dst, src *complex64, taps *float32, ntaps, nout int)
+// firDecim1AVX2 eight outputs at a time (nout a positive multiple of 8;
+// ntaps odd, at least 3): dst[k] = dotSym(taps, src[k:k+ntaps]), each
+// lane with dotSym's operations in its order.
+TEXT ·firDecim1AVX512(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         src+8(FP), SI
+	MOVQ         taps+16(FP), DX
+	MOVQ         ntaps+24(FP), R9
+	MOVQ         nout+32(FP), CX
+	MOVQ         R9, R11
+	SHRQ         $1, R11 // h
+	VBROADCASTSS (DX)(R11*4), Z15
+	MOVQ         R11, R12
+	SHLQ         $3, R12 // 8·h: the centre's offset
+	// The pairs of taps k, k+1 run while k+2 ≤ h: 8·k ≤ 8·(h-2).
+	LEAQ         -16(R12), R8
+
+fir1zgroup:
+	VPXORD Z0, Z0, Z0 // r0, i0 per lane
+	VPXORD Z1, Z1, Z1 // r1, i1
+	XORQ   AX, AX     // 8·k
+	XORQ   BX, BX     // 4·k: taps[k]'s offset
+	LEAQ   -8(R9*8), R13 // 8·(ntaps-1-k)
+	CMPQ   AX, R8
+	JGT    fir1ztail
+
+fir1zpairs:
+	VMOVUPS     (SI)(AX*1), Z3
+	VADDPS      (SI)(R13*1), Z3, Z3 // taps k, ntaps-1-k
+	VMOVUPS     8(SI)(AX*1), Z8
+	VADDPS      -8(SI)(R13*1), Z8, Z8 // taps k+1, ntaps-2-k
+	VMULPS.BCST (DX)(BX*1), Z3, Z3
+	VMULPS.BCST 4(DX)(BX*1), Z8, Z8
+	VADDPS      Z3, Z0, Z0
+	VADDPS      Z8, Z1, Z1
+	ADDQ        $16, AX
+	SUBQ        $16, R13
+	ADDQ        $8, BX
+	CMPQ        AX, R8
+	JLE         fir1zpairs
+
+fir1ztail:
+	CMPQ        AX, R12
+	JGE         fir1zcenter
+	VMOVUPS     (SI)(AX*1), Z3
+	VADDPS      (SI)(R13*1), Z3, Z3
+	VMULPS.BCST (DX)(BX*1), Z3, Z3
+	VADDPS      Z3, Z0, Z0
+
+fir1zcenter:
+	VMOVUPS (SI)(R12*1), Z3
+	VMULPS  Z15, Z3, Z3
+	VADDPS  Z1, Z0, Z0
+	VADDPS  Z3, Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	SUBQ    $8, CX
+	JNZ     fir1zgroup
+	VZEROUPPER
+	RET

@@ -120,3 +120,18 @@ func BenchmarkMixDecimByTwo(b *testing.B) {
 		out = p.dec.process(x, out[:0])
 	}
 }
+
+// BenchmarkMixDecimByOne: a 125 kS/s burst's channel filter (19200 Bd, not
+// decimated) tuned off centre.
+func BenchmarkMixDecimByOne(b *testing.B) {
+	p := newBaudPlan(125e3, 19200, 20e3)
+	x := randomSamples(rand.New(rand.NewPCG(1, 1)), 5000)
+	var out []complex64
+	b.SetBytes(int64(8 * len(x)))
+	b.ReportMetric(float64(len(p.dec.taps)), "taps")
+	b.ReportMetric(float64(p.dec.decim), "decim")
+	for range b.N {
+		p.dec.reset(0.01)
+		out = p.dec.process(x, out[:0])
+	}
+}

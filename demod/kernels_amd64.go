@@ -138,6 +138,11 @@ func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 	if useAVX2 && decim == 2 && len(taps) >= 3 && len(taps)%2 == 1 && len(taps) < 2*eoSpare {
 		return firDecim2EO(dst, buf, s, taps)
 	}
+	if n := len(dst) &^ 7; useAVX512 && useAVX2 && decim == 1 && len(taps) >= 3 && len(taps)%2 == 1 && n > 0 {
+		_ = buf[s+n-1+len(taps)-1]
+		firDecim1AVX512(&dst[0], &buf[s], &taps[0], len(taps), n)
+		dst, s = dst[n:], s+n
+	}
 	if useAVX2 && (decim == 1 || decim == 2) && len(taps) >= 3 && len(taps)%2 == 1 {
 		n := len(dst) &^ 3
 		if decim == 2 {
