@@ -140,32 +140,59 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 		return m.processEO(x, out)
 	}
 	h := len(m.taps) - 1
-	taps := m.taps
+	if m.step == 1 {
+		return m.processUnmixed(x, out)
+	}
 	for len(x) > 0 {
 		blk := min(len(x), mixBlock)
 		buf := m.buf[:h+blk]
-		dst := buf[h:]
-		if m.step == 1 {
-			copy(dst, x[:blk])
-		} else {
-			m.osc = mix4(dst, x[:blk], m.osc, m.step)
-		}
-		p := m.next
-		if m.pairs != nil {
-			var dst []complex64
-			out, dst = extend(out, max(0, len(buf)-p+1)/2)
-			p = halfbandOut(dst, buf, p-h, m.center, m.pairs) + h
-		} else if p < len(buf) {
-			var dst []complex64
-			out, dst = extend(out, (len(buf)-1-p)/m.decim+1)
-			p = firDecim(dst, buf, p-h, taps, m.decim) + h
-		}
+		m.osc = mix4(buf[h:], x[:blk], m.osc, m.step)
+		var p int
+		out, p = m.filter(out, buf, m.next)
 		m.next = p - blk
 		copy(buf, buf[blk:])
 		m.buf = buf[:h]
 		x = x[blk:]
 	}
 	return out
+}
+
+// processUnmixed is process at frequency 0: the windows that reach into
+// the history are filtered from it and x's first samples, the others
+// where they lie in x (no copy of the block).
+func (m *mixDecim) processUnmixed(x []complex64, out []complex64) []complex64 {
+	h, n := len(m.taps)-1, len(x)
+	k := min(n, h)
+	buf := m.buf[:h+k]
+	copy(buf[h:], x[:k])
+	out, p := m.filter(out, buf, m.next)
+	if k == h {
+		// The next window starts in x (p-h ≥ h).
+		out, p = m.filter(out, x, p-h)
+		p += h
+		copy(buf, x[n-h:])
+	} else {
+		copy(buf, buf[n:])
+	}
+	m.next = p - n
+	m.buf = buf[:h]
+	return out
+}
+
+// filter appends the outputs of buf's windows from the one whose newest
+// sample is buf[p] on, and returns the newest sample of the next.
+func (m *mixDecim) filter(out, buf []complex64, p int) ([]complex64, int) {
+	h := len(m.taps) - 1
+	var dst []complex64
+	if m.pairs != nil {
+		out, dst = extend(out, max(0, len(buf)-p+1)/2)
+		return out, halfbandOut(dst, buf, p-h, m.center, m.pairs) + h
+	}
+	if p < len(buf) {
+		out, dst = extend(out, (len(buf)-1-p)/m.decim+1)
+		p = firDecim(dst, buf, p-h, m.taps, m.decim) + h
+	}
+	return out, p
 }
 
 // processEO is process by two through the planes: each block mixed
