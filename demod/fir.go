@@ -207,17 +207,24 @@ func (m *mixDecim) processEO(x []complex64, out []complex64) []complex64 {
 		if p&1 == 1 {
 			a, b = m.o[p/2:], m.e[p/2+1:]
 		}
+		p += blk
+		c := 0
+		if p >= nt {
+			c = (p-nt)/2 + 1
+		}
+		var dst []complex64
+		out, dst = extend(out, c)
+		done := 0
 		if m.step == 1 {
 			deinterleave(a, b, x[:blk])
 		} else {
-			m.osc = mix4Deint(a, b, x[:blk], m.osc, m.step)
+			// The filter starts while the block is mixed: the windows of
+			// the first outputs lie in the history (p-blk ≥ nt-2 samples)
+			// and what is mixed before them.
+			m.osc, done = mix4DeintFIR(a, b, x[:blk], m.osc, m.step, eoJob{dst, m.e, m.o, m.taps})
 		}
-		p += blk
-		if p >= nt {
-			c := (p-nt)/2 + 1
-			var dst []complex64
-			out, dst = extend(out, c)
-			firDecimEO(dst, m.e, m.o, m.taps)
+		if c > 0 {
+			firDecimEO(dst[done:], m.e[done:], m.o[done:], m.taps)
 			copy(m.e, m.e[c:(p+1)/2])
 			copy(m.o, m.o[c:p/2])
 			p -= 2 * c

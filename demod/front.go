@@ -12,9 +12,29 @@ import "math"
 // a and those at odd ones to b: a[i/2] (i even) or b[i/2] (i odd) gets
 // mix4's dst[i]. It returns mix4's next oscillator value.
 func mix4Deint(a, b, x []complex64, osc, step complex128) complex128 {
+	o, _ := mix4DeintFIR(a, b, x, osc, step, eoJob{})
+	return o
+}
+
+// eoJob is firDecimEO(dst, e, o, taps) for mix4DeintFIR to start on
+// while it mixes: dst[k]'s window must lie in the planes once the samples
+// mixed before x and x[:16k+16·eoLag] are in.
+type eoJob struct {
+	dst, e, o []complex64
+	taps      []float32
+}
+
+// eoLag is how many groups of sixteen samples mixFirEOAVX512 mixes
+// ahead of the outputs it filters (their stores then long written).
+const eoLag = 2
+
+// mix4DeintFIR is mix4Deint, with as many of job's first outputs as it
+// computes while mixing (a multiple of 8, maybe none); it returns the
+// oscillator's next value and their number.
+func mix4DeintFIR(a, b, x []complex64, osc, step complex128, job eoJob) (complex128, int) {
 	o4, sr, si := mix4Start(osc, step)
 	n := len(x) &^ 3
-	or0, oi0 := mix4DeintLoop(a, b, x[:n], o4, sr, si)
+	or0, oi0, done := mix4DeintLoop(a, b, x[:n], o4, sr, si, job)
 	o := complex(float64(or0), float64(oi0))
 	for i := n; i < len(x); i++ {
 		v := x[i] * complex64(o)
@@ -25,7 +45,7 @@ func mix4Deint(a, b, x []complex64, osc, step complex128) complex128 {
 		}
 		o *= step
 	}
-	return o / complex(math.Hypot(real(o), imag(o)), 0)
+	return o / complex(math.Hypot(real(o), imag(o)), 0), done
 }
 
 // mix4DeintGo is mix4Go with its products split by parity as mix4Deint

@@ -19,6 +19,9 @@ func deinterleaveAVX512(e, o, src *complex64, n int)
 func firDecim1AVX512(dst, src *complex64, taps *float32, ntaps, nout int)
 
 //go:noescape
+func mixFirEOAVX512(a, b, x *complex64, npro, nmain, nepi int, osc *[4]complex64, step complex64, dst, e, o *complex64, taps *float32, ntaps int)
+
+//go:noescape
 func mix4DeintAVX2(a, b, x *complex64, n int, osc *[4]complex64, step complex64)
 
 // firDecimEO writes firDecimEOGo's outputs to dst (taps odd, at least 3;
@@ -54,14 +57,34 @@ func deinterleave(a, b, x []complex64) {
 	deinterleaveGo(a, b, x)
 }
 
-// mix4DeintLoop is mix4Deint's loop over whole groups of four samples
-// (see mix4DeintGo).
-func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
+// mix4DeintLoop is mix4DeintFIR's loop over whole groups of four samples
+// (see mix4DeintGo): with AVX-512, job's first outputs are filtered in
+// the mixing loop, 8 for each group of sixteen samples after eoLag of
+// them; it returns how many.
+func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32, job eoJob) (float32, float32, int) {
 	if !useAVX2 || len(x) == 0 {
-		return mix4DeintGo(a, b, x, osc, sr, si)
+		or0, oi0 := mix4DeintGo(a, b, x, osc, sr, si)
+		return or0, oi0, 0
 	}
 	o := [4]complex64{complex(osc[0], osc[1]), complex(osc[2], osc[3]), complex(osc[4], osc[5]), complex(osc[6], osc[7])}
 	_, _ = a[len(x)/2-1], b[len(x)/2-1]
-	mix4DeintAVX2(&a[0], &b[0], &x[0], len(x), &o, complex(sr, si))
-	return real(o[0]), imag(o[0])
+	done := 0
+	if g := len(x) / 16; useAVX512 && g > 0 {
+		pro := min(g, eoLag)
+		main := min(g-pro, len(job.dst)/8)
+		var dst, e, pe *complex64
+		var taps *float32
+		nt := len(job.taps)
+		if main > 0 {
+			_, _ = job.e[8*main+nt/2-1], job.o[8*main+nt/2-2]
+			dst, e, pe, taps = &job.dst[0], &job.e[0], &job.o[0], &job.taps[0]
+		}
+		mixFirEOAVX512(&a[0], &b[0], &x[0], pro, main, g-pro-main, &o, complex(sr, si), dst, e, pe, taps, nt)
+		done = 8 * main
+		a, b, x = a[8*g:], b[8*g:], x[16*g:]
+	}
+	if len(x) > 0 {
+		mix4DeintAVX2(&a[0], &b[0], &x[0], len(x), &o, complex(sr, si))
+	}
+	return real(o[0]), imag(o[0]), done
 }

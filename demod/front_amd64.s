@@ -297,3 +297,137 @@ fir1zcenter:
 	JNZ     fir1zgroup
 	VZEROUPPER
 	RET
+
+// mix4deint mixes the four samples at SI into (DI) and (R8) as one step
+// of mix4DeintAVX2 (Y0: the oscillators, Y1 and Y2: the step; Y3–Y8
+// scratch).
+#define mix4deint \
+	VMOVUPS      (SI), Y3; \
+	VMOVSLDUP    Y3, Y4; \
+	VMOVSHDUP    Y3, Y5; \
+	VPERMILPS    $0xB1, Y0, Y6; \
+	VMULPS       Y0, Y4, Y4; \
+	VMULPS       Y6, Y5, Y5; \
+	VADDSUBPS    Y5, Y4, Y4; \
+	VPERMPD      $0xD8, Y4, Y4; \
+	VMOVUPS      X4, (DI); \
+	VEXTRACTF128 $1, Y4, (R8); \
+	VMOVSLDUP    Y0, Y7; \
+	VMOVSHDUP    Y0, Y8; \
+	VMULPS       Y1, Y7, Y7; \
+	VMULPS       Y2, Y8, Y8; \
+	VADDSUBPS    Y8, Y7, Y0; \
+	ADDQ         $32, SI; \
+	ADDQ         $16, DI; \
+	ADDQ         $16, R8
+
+#define mix16deint \
+	mix4deint; \
+	mix4deint; \
+	mix4deint; \
+	mix4deint
+
+// func mixFirEOAVX512(a, b, x *complex64, npro, nmain, nepi int, osc *[4]complex64, step complex64, dst, e, o *complex64, taps *float32, ntaps int)
+// mix4DeintAVX2 of npro+nmain+nepi groups of sixteen samples, and, after
+// each of the nmain groups after the first npro, firDecimEOAVX512's next
+// eight outputs from e and o into dst: the filter's work runs in the
+// shadow of the oscillators' recurrence. The same operations in the same
+// order as the two kernels. The outputs' windows must lie in what is
+// mixed npro groups before them at the latest.
+TEXT ·mixFirEOAVX512(SB), NOSPLIT, $0-104
+	MOVQ         a+0(FP), DI
+	MOVQ         b+8(FP), R8
+	MOVQ         x+16(FP), SI
+	MOVQ         osc+48(FP), AX
+	VMOVUPS      (AX), Y0 // the four oscillators
+	VMOVSD       step+56(FP), X1
+	VBROADCASTSD X1, Y1       // {sr, si} ×4
+	VPERMILPS    $0xB1, Y1, Y2 // {si, sr} ×4
+
+	MOVQ npro+24(FP), CX
+	TESTQ CX, CX
+	JZ   mfmain
+
+mfpro:
+	mix16deint
+	DECQ CX
+	JNZ  mfpro
+
+mfmain:
+	MOVQ  nmain+32(FP), CX
+	TESTQ CX, CX
+	JZ    mfepi
+	MOVQ         dst+64(FP), R9
+	MOVQ         e+72(FP), R10
+	MOVQ         o+80(FP), R11
+	MOVQ         taps+88(FP), DX
+	MOVQ         ntaps+96(FP), BX
+	SHRQ         $1, BX // h
+	MOVQ         BX, R12
+	SHRQ         $1, R12
+	SHLQ         $3, R12 // 8·(h/2): the pairs' end and the centre's offset
+	MOVQ         R10, R14
+	TESTQ        $1, BX
+	CMOVQNE      R11, R14 // the centre's plane
+	VBROADCASTSS (DX)(BX*4), Z20
+
+mfgroup:
+	mix16deint
+	VPXORD Z16, Z16, Z16 // r0, i0 per lane
+	VPXORD Z17, Z17, Z17 // r1, i1
+	XORQ   AX, AX        // 8·k/2, also 4·k: taps[k]'s offset
+	MOVQ   BX, R13
+	SHLQ   $3, R13       // 8·(ntaps-1-k)/2
+	CMPQ   AX, R12
+	JGE    mftail
+
+mfpairs:
+	VMOVUPS     (R10)(AX*1), Z18
+	VADDPS      (R10)(R13*1), Z18, Z18 // taps k, ntaps-1-k
+	VMOVUPS     (R11)(AX*1), Z19
+	VADDPS      -8(R11)(R13*1), Z19, Z19 // taps k+1, ntaps-2-k
+	VMULPS.BCST (DX)(AX*1), Z18, Z18
+	VMULPS.BCST 4(DX)(AX*1), Z19, Z19
+	VADDPS      Z18, Z16, Z16
+	VADDPS      Z19, Z17, Z17
+	ADDQ        $8, AX
+	SUBQ        $8, R13
+	CMPQ        AX, R12
+	JLT         mfpairs
+
+mftail:
+	TESTQ       $1, BX
+	JZ          mfcenter
+	VMOVUPS     (R10)(AX*1), Z18
+	VADDPS      (R10)(R13*1), Z18, Z18
+	VMULPS.BCST (DX)(AX*1), Z18, Z18
+	VADDPS      Z18, Z16, Z16
+
+mfcenter:
+	VMOVUPS (R14)(R12*1), Z18
+	VMULPS  Z20, Z18, Z18
+	VADDPS  Z17, Z16, Z16
+	VADDPS  Z18, Z16, Z16
+	VMOVUPS Z16, (R9)
+	ADDQ    $64, R9
+	ADDQ    $64, R10
+	ADDQ    $64, R11
+	ADDQ    $64, R14
+	DECQ    CX
+	JNZ     mfgroup
+
+mfepi:
+	MOVQ  nepi+40(FP), CX
+	TESTQ CX, CX
+	JZ    mfdone
+
+mfepiloop:
+	mix16deint
+	DECQ CX
+	JNZ  mfepiloop
+
+mfdone:
+	MOVQ    osc+48(FP), AX
+	VMOVUPS Y0, (AX)
+	VZEROUPPER
+	RET

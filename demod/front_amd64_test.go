@@ -20,6 +20,7 @@ func TestFrontKernelsMatchGo(t *testing.T) {
 		useAVX512 = false
 		defer func() { useAVX512 = hasAVX512 }()
 		frontKernelsMatchGo(t)
+		TestMixDecimMatchesOneBuffer(t)
 	}
 }
 

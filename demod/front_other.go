@@ -9,8 +9,9 @@ func firDecimEO(dst, e, o []complex64, taps []float32) { firDecimEOGo(dst, e, o,
 // odd ones to b (see deinterleaveGo).
 func deinterleave(a, b, x []complex64) { deinterleaveGo(a, b, x) }
 
-// mix4DeintLoop is mix4Deint's loop over whole groups of four samples
-// (see mix4DeintGo).
-func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
-	return mix4DeintGo(a, b, x, osc, sr, si)
+// mix4DeintLoop is mix4DeintFIR's loop over whole groups of four samples
+// (see mix4DeintGo); it filters none of job's outputs.
+func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32, _ eoJob) (float32, float32, int) {
+	or0, oi0 := mix4DeintGo(a, b, x, osc, sr, si)
+	return or0, oi0, 0
 }
