@@ -223,10 +223,7 @@ func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
 	// Only where the burst is on: 10 dB under its mean power is a margin
 	// of noise, or on a quiet channel a neighbour's leakage, whose
 	// frequency is not the burst's.
-	var mean float64
-	for _, v := range f.z[lo:est] {
-		mean += float64(real(v)*real(v) + imag(v)*imag(v))
-	}
+	mean := energySum(f.z[lo:est])
 	floor := float32(0.1 * mean / float64(max(1, est-lo)))
 	f.vals = f.vals[:0]
 	for i := lo; i < est; i += step {
