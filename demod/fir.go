@@ -146,9 +146,21 @@ func (m *mixDecim) process(x []complex64, out []complex64) []complex64 {
 	for len(x) > 0 {
 		blk := min(len(x), mixBlock)
 		buf := m.buf[:h+blk]
-		m.osc = mix4(buf[h:], x[:blk], m.osc, m.step)
 		var p int
-		out, p = m.filter(out, buf, m.next)
+		if p = m.next; m.decim == 1 && p <= h {
+			// The filter starts while the block is mixed: output k's
+			// window ends at buf[p+k], mixed with the samples up to
+			// x[p+k-h] (see fir1Job).
+			c := len(buf) - p
+			var dst []complex64
+			out, dst = extend(out, c)
+			var done int
+			m.osc, done = mix4FIR1(buf[h:], x[:blk], m.osc, m.step, fir1Job{dst, buf[p-h:], m.taps})
+			p = firDecim(dst[done:], buf, p-h+done, m.taps, 1) + h
+		} else {
+			m.osc = mix4(buf[h:], x[:blk], m.osc, m.step)
+			out, p = m.filter(out, buf, m.next)
+		}
 		m.next = p - blk
 		copy(buf, buf[blk:])
 		m.buf = buf[:h]

@@ -48,6 +48,29 @@ func mix4DeintFIR(a, b, x []complex64, osc, step complex128, job eoJob) (complex
 	return o / complex(math.Hypot(real(o), imag(o)), 0), done
 }
 
+// fir1Job is firDecim(dst, src, 0, taps, 1) for mix4FIR1 to start on
+// while it mixes: dst[k]'s window must lie in src once x[:8k+8·fir1Lag]
+// is mixed.
+type fir1Job struct {
+	dst, src []complex64
+	taps     []float32
+}
+
+// fir1Lag is how many groups of eight samples mixFir1AVX512 mixes ahead
+// of the outputs it filters.
+const fir1Lag = 4
+
+// mix4FIR1 is mix4, with as many of job's first outputs as it computes
+// while mixing (a multiple of 8, maybe none); it returns the oscillator's
+// next value and their number.
+func mix4FIR1(dst, x []complex64, osc, step complex128, job fir1Job) (complex128, int) {
+	o4, sr, si := mix4Start(osc, step)
+	n := len(x) &^ 3
+	dst = dst[:len(x)]
+	or0, oi0, done := mix4FIR1Loop(dst[:n], x[:n], o4, sr, si, job)
+	return mix4End(dst, x, n, or0, oi0, step), done
+}
+
 // mix4DeintGo is mix4Go with its products split by parity as mix4Deint
 // writes them (len(x) a multiple of 4).
 func mix4DeintGo(a, b, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {

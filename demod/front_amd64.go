@@ -22,6 +22,9 @@ func firDecim1AVX512(dst, src *complex64, taps *float32, ntaps, nout int)
 func mixFirEOAVX512(a, b, x *complex64, npro, nmain, nepi int, osc *[4]complex64, step complex64, dst, e, o *complex64, taps *float32, ntaps int)
 
 //go:noescape
+func mixFir1AVX512(mixed, x *complex64, npro, nmain, nepi int, osc *[4]complex64, step complex64, dst, src *complex64, taps *float32, ntaps int)
+
+//go:noescape
 func mix4DeintAVX2(a, b, x *complex64, n int, osc *[4]complex64, step complex64)
 
 // firDecimEO writes firDecimEOGo's outputs to dst (taps odd, at least 3;
@@ -85,6 +88,38 @@ func mix4DeintLoop(a, b, x []complex64, osc [8]float32, sr, si float32, job eoJo
 	}
 	if len(x) > 0 {
 		mix4DeintAVX2(&a[0], &b[0], &x[0], len(x), &o, complex(sr, si))
+	}
+	return real(o[0]), imag(o[0]), done
+}
+
+// mix4FIR1Loop is mix4FIR1's loop over whole groups of four samples (see
+// mix4Go): with AVX-512, job's first outputs are filtered in the mixing
+// loop, 8 for each group of eight samples after fir1Lag of them; it
+// returns how many.
+func mix4FIR1Loop(dst, x []complex64, osc [8]float32, sr, si float32, job fir1Job) (float32, float32, int) {
+	if !useAVX2 || len(x) == 0 {
+		or0, oi0 := mix4Go(dst, x, osc, sr, si)
+		return or0, oi0, 0
+	}
+	o := [4]complex64{complex(osc[0], osc[1]), complex(osc[2], osc[3]), complex(osc[4], osc[5]), complex(osc[6], osc[7])}
+	_ = dst[len(x)-1]
+	done := 0
+	if g := len(x) / 8; useAVX512 && g > 0 {
+		pro := min(g, fir1Lag)
+		main := min(g-pro, len(job.dst)/8)
+		var d, src *complex64
+		var taps *float32
+		nt := len(job.taps)
+		if main > 0 {
+			_ = job.src[8*main-1+nt-1]
+			d, src, taps = &job.dst[0], &job.src[0], &job.taps[0]
+		}
+		mixFir1AVX512(&dst[0], &x[0], pro, main, g-pro-main, &o, complex(sr, si), d, src, taps, nt)
+		done = 8 * main
+		dst, x = dst[8*g:], x[8*g:]
+	}
+	if len(x) > 0 {
+		mix4AVX2(&dst[0], &x[0], len(x), &o, complex(sr, si))
 	}
 	return real(o[0]), imag(o[0]), done
 }

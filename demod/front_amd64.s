@@ -431,3 +431,126 @@ mfdone:
 	VMOVUPS Y0, (AX)
 	VZEROUPPER
 	RET
+
+// mix4 mixes the four samples at SI into (DI) as one step of mix4AVX2
+// (Y0: the oscillators, Y1 and Y2: the step; Y3–Y8 scratch).
+#define mix4 \
+	VMOVUPS   (SI), Y3; \
+	VMOVSLDUP Y3, Y4; \
+	VMOVSHDUP Y3, Y5; \
+	VPERMILPS $0xB1, Y0, Y6; \
+	VMULPS    Y0, Y4, Y4; \
+	VMULPS    Y6, Y5, Y5; \
+	VADDSUBPS Y5, Y4, Y4; \
+	VMOVUPS   Y4, (DI); \
+	VMOVSLDUP Y0, Y7; \
+	VMOVSHDUP Y0, Y8; \
+	VMULPS    Y1, Y7, Y7; \
+	VMULPS    Y2, Y8, Y8; \
+	VADDSUBPS Y8, Y7, Y0; \
+	ADDQ      $32, SI; \
+	ADDQ      $32, DI
+
+#define mix8 \
+	mix4; \
+	mix4
+
+// func mixFir1AVX512(mixed, x *complex64, npro, nmain, nepi int, osc *[4]complex64, step complex64, dst, src *complex64, taps *float32, ntaps int)
+// mix4AVX2 of npro+nmain+nepi groups of eight samples into mixed, and,
+// after each of the nmain groups after the first npro,
+// firDecim1AVX512's next eight outputs from src into dst: the filter's
+// work runs in the shadow of the oscillators' recurrence. The same
+// operations in the same order as the two kernels. The outputs' windows
+// must lie in what is mixed npro groups before them at the latest.
+TEXT ·mixFir1AVX512(SB), NOSPLIT, $0-88
+	MOVQ         mixed+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         osc+40(FP), AX
+	VMOVUPS      (AX), Y0 // the four oscillators
+	VMOVSD       step+48(FP), X1
+	VBROADCASTSD X1, Y1       // {sr, si} ×4
+	VPERMILPS    $0xB1, Y1, Y2 // {si, sr} ×4
+
+	MOVQ  npro+16(FP), CX
+	TESTQ CX, CX
+	JZ    m1main
+
+m1pro:
+	mix8
+	DECQ CX
+	JNZ  m1pro
+
+m1main:
+	MOVQ         nmain+24(FP), CX
+	TESTQ        CX, CX
+	JZ           m1epi
+	MOVQ         dst+56(FP), R9
+	MOVQ         src+64(FP), R10
+	MOVQ         taps+72(FP), DX
+	MOVQ         ntaps+80(FP), BX
+	MOVQ         BX, R12
+	SHRQ         $1, R12 // h
+	VBROADCASTSS (DX)(R12*4), Z20
+	SHLQ         $3, R12 // 8·h: the centre's offset
+	// The pairs of taps k, k+1 run while k+2 ≤ h: 8·k ≤ 8·(h-2).
+	LEAQ         -16(R12), R8
+
+m1group:
+	mix8
+	VPXORD Z16, Z16, Z16 // r0, i0 per lane
+	VPXORD Z17, Z17, Z17 // r1, i1
+	XORQ   AX, AX        // 8·k
+	XORQ   R11, R11      // 4·k: taps[k]'s offset
+	LEAQ   -8(BX*8), R13 // 8·(ntaps-1-k)
+	CMPQ   AX, R8
+	JGT    m1tail
+
+m1pairs:
+	VMOVUPS     (R10)(AX*1), Z18
+	VADDPS      (R10)(R13*1), Z18, Z18 // taps k, ntaps-1-k
+	VMOVUPS     8(R10)(AX*1), Z19
+	VADDPS      -8(R10)(R13*1), Z19, Z19 // taps k+1, ntaps-2-k
+	VMULPS.BCST (DX)(R11*1), Z18, Z18
+	VMULPS.BCST 4(DX)(R11*1), Z19, Z19
+	VADDPS      Z18, Z16, Z16
+	VADDPS      Z19, Z17, Z17
+	ADDQ        $16, AX
+	SUBQ        $16, R13
+	ADDQ        $8, R11
+	CMPQ        AX, R8
+	JLE         m1pairs
+
+m1tail:
+	CMPQ        AX, R12
+	JGE         m1center
+	VMOVUPS     (R10)(AX*1), Z18
+	VADDPS      (R10)(R13*1), Z18, Z18
+	VMULPS.BCST (DX)(R11*1), Z18, Z18
+	VADDPS      Z18, Z16, Z16
+
+m1center:
+	VMOVUPS (R10)(R12*1), Z18
+	VMULPS  Z20, Z18, Z18
+	VADDPS  Z17, Z16, Z16
+	VADDPS  Z18, Z16, Z16
+	VMOVUPS Z16, (R9)
+	ADDQ    $64, R9
+	ADDQ    $64, R10
+	DECQ    CX
+	JNZ     m1group
+
+m1epi:
+	MOVQ  nepi+32(FP), CX
+	TESTQ CX, CX
+	JZ    m1done
+
+m1epiloop:
+	mix8
+	DECQ CX
+	JNZ  m1epiloop
+
+m1done:
+	MOVQ    osc+40(FP), AX
+	VMOVUPS Y0, (AX)
+	VZEROUPPER
+	RET
