@@ -6,15 +6,9 @@ import "math"
 // (planes e and o: e[m] = sample 2m, o[m] = sample 2m+1 from the next
 // output's window start): four or eight outputs' samples at a tap are then
 // one load. The mixer writes the planes directly, so each input sample is
-// mixed, split and stored once.
-
-// mix4Deint is mix4 of x with the products at even positions written to
-// a and those at odd ones to b: a[i/2] (i even) or b[i/2] (i odd) gets
-// mix4's dst[i]. It returns mix4's next oscillator value.
-func mix4Deint(a, b, x []complex64, osc, step complex128) complex128 {
-	o, _ := mix4DeintFIR(a, b, x, osc, step, eoJob{})
-	return o
-}
+// mixed, split and stored once; with AVX-512 the filter runs inside the
+// mixer's loop, in the shadow of its oscillators' recurrence (as it does
+// for the filters by one, mix4FIR1).
 
 // eoJob is firDecimEO(dst, e, o, taps) for mix4DeintFIR to start on
 // while it mixes: dst[k]'s window must lie in the planes once the samples
@@ -28,9 +22,11 @@ type eoJob struct {
 // ahead of the outputs it filters (their stores then long written).
 const eoLag = 2
 
-// mix4DeintFIR is mix4Deint, with as many of job's first outputs as it
-// computes while mixing (a multiple of 8, maybe none); it returns the
-// oscillator's next value and their number.
+// mix4DeintFIR is mix4 of x with the products at even positions written
+// to a and those at odd ones to b (a[i/2] (i even) or b[i/2] (i odd) gets
+// mix4's dst[i]), and as many of job's first outputs as it computes while
+// mixing (a multiple of 8, maybe none). It returns mix4's next oscillator
+// value and their number.
 func mix4DeintFIR(a, b, x []complex64, osc, step complex128, job eoJob) (complex128, int) {
 	o4, sr, si := mix4Start(osc, step)
 	n := len(x) &^ 3
@@ -71,7 +67,7 @@ func mix4FIR1(dst, x []complex64, osc, step complex128, job fir1Job) (complex128
 	return mix4End(dst, x, n, or0, oi0, step), done
 }
 
-// mix4DeintGo is mix4Go with its products split by parity as mix4Deint
+// mix4DeintGo is mix4Go with its products split by parity as mix4DeintFIR
 // writes them (len(x) a multiple of 4).
 func mix4DeintGo(a, b, x []complex64, osc [8]float32, sr, si float32) (float32, float32) {
 	or0, oi0, or1, oi1, or2, oi2, or3, oi3 := osc[0], osc[1], osc[2], osc[3], osc[4], osc[5], osc[6], osc[7]

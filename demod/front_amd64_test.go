@@ -82,12 +82,12 @@ func frontKernelsMatchGo(t *testing.T) {
 			t.Fatalf("deinterleave, %d samples: AVX2 and Go differ", n)
 		}
 		st := complex(math.Cos(0.3), math.Sin(-0.3))
-		o := mix4Deint(a, b, x, complex(0.6, 0.8), st)
+		o, _ := mix4DeintFIR(a, b, x, complex(0.6, 0.8), st, eoJob{})
 		useAVX2 = false
-		o1 := mix4Deint(a1, b1, x, complex(0.6, 0.8), st)
+		o1, _ := mix4DeintFIR(a1, b1, x, complex(0.6, 0.8), st, eoJob{})
 		useAVX2 = true
 		if o != o1 || !sameBits(a, a1) || !sameBits(b, b1) {
-			t.Fatalf("mix4Deint, %d samples: AVX2 and Go differ", n)
+			t.Fatalf("mix4DeintFIR, %d samples: AVX and Go differ", n)
 		}
 	}
 }
