@@ -231,9 +231,13 @@ func (m *mixDecim) processEO(x []complex64, out []complex64) []complex64 {
 			deinterleave(a, b, x[:blk])
 		} else {
 			// The filter starts while the block is mixed: the windows of
-			// the first outputs lie in the history (p-blk ≥ nt-2 samples)
-			// and what is mixed before them.
-			m.osc, done = mix4DeintFIR(a, b, x[:blk], m.osc, m.step, eoJob{dst, m.e, m.o, m.taps})
+			// the first outputs lie in the history (at least nt-2
+			// samples) and what is mixed before them (see eoJob).
+			var job eoJob
+			if p-blk >= nt-2 {
+				job = eoJob{dst, m.e, m.o, m.taps}
+			}
+			m.osc, done = mix4DeintFIR(a, b, x[:blk], m.osc, m.step, job)
 		}
 		if c > 0 {
 			firDecimEO(dst[done:], m.e[done:], m.o[done:], m.taps)
