@@ -39,33 +39,3 @@ func mixFirst(h *halfband, dst, x, osc []complex64, dc complex64) int {
 	mixHalfband7AVX512(&dst[0], &m[0], &x[0], &osc[0], n, dc, &taps, &prev, &mh7Idx[s])
 	return n / 2
 }
-
-//go:noescape
-func halfband11AVX512(dst, src *complex64, n int, taps *float32)
-
-//go:noescape
-func halfband15AVX512(dst, src *complex64, n int, taps *float32)
-
-// halfbandWide is halfbandOut's first outputs for 11 and 15 taps, eight
-// at a time where the CPU has AVX-512; it returns the outputs left and
-// the next window's start (dst and s as they were: none done).
-func halfbandWide(dst, buf []complex64, s int, c float32, pairs []float32) ([]complex64, int) {
-	m := len(pairs)
-	if !useAVX512 || !useAVX2 || (m != 3 && m != 4) {
-		return dst, s
-	}
-	// The kernels read 16 samples from each round's last window start on.
-	n := min(len(dst), (len(buf)-s-16)/2) &^ 7
-	if n <= 0 {
-		return dst, s
-	}
-	_ = buf[s+2*n+15]
-	taps := [5]float32{c, pairs[0], pairs[1], pairs[2]}
-	if m == 3 {
-		halfband11AVX512(&dst[0], &buf[s], n, &taps[0])
-	} else {
-		taps[4] = pairs[3]
-		halfband15AVX512(&dst[0], &buf[s], n, &taps[0])
-	}
-	return dst[n:], s + 2*n
-}

@@ -81,36 +81,3 @@ func TestKernelsMixFirstRuns(t *testing.T) {
 		}
 	}
 }
-
-// TestKernelsHalfbandWideMatchGo: halfband11AVX512 and halfband15AVX512
-// (then the AVX2 and Go tails) give the Go loops' bits, for every output
-// count and window parity, and do take the outputs they can.
-func TestKernelsHalfbandWideMatchGo(t *testing.T) {
-	if !hasAVX512 || !hasAVX2 {
-		t.Skip("no AVX-512 on this CPU")
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	for _, m := range []int{3, 4} {
-		for n := range 90 {
-			pairs := make([]float32, m)
-			for i := range pairs {
-				pairs[i] = float32(rng.NormFloat64())
-			}
-			c := float32(rng.NormFloat64())
-			buf := randomComplex(rng, 2*n+4*m+rng.IntN(20))
-			for s := range 2 {
-				outs := (len(buf) - s - 4*m + 2) / 2
-				d, d1 := make([]complex64, outs), make([]complex64, outs)
-				if rest, e := halfbandWide(d, buf, s, c, pairs); outs >= 16+2*m && len(rest) == outs {
-					t.Fatalf("%d pairs, %d outputs: the AVX-512 kernel did none", m, outs)
-				} else if e != s+2*(outs-len(rest)) {
-					t.Fatalf("%d pairs, %d outputs: next window %d, want %d", m, outs, e, s+2*(outs-len(rest)))
-				}
-				e, e1 := halfbandOut(d, buf, s, c, pairs), halfbandGo(d1, buf, s, c, pairs)
-				if e != e1 || !sameBits(d, d1) {
-					t.Fatalf("%d pairs, %d outputs, start %d: kernel and Go differ", m, outs, s)
-				}
-			}
-		}
-	}
-}

@@ -167,7 +167,6 @@ func halfbandOut(dst, buf []complex64, s int, c float32, pairs []float32) int {
 	if m == 2 {
 		return halfband7Out(dst, buf, s, c, pairs[0], pairs[1])
 	}
-	dst, s = halfbandWide(dst, buf, s, c, pairs)
 	// The kernels read one sample past the last window (4m-1 taps).
 	if n := min(len(dst), (len(buf)-s-4*m+2)/2) &^ 3; useAVX2 && m >= 3 && m <= 9 && n > 0 {
 		_ = buf[s+2*n+4*m-3]
