@@ -129,8 +129,9 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	return s
 }
 
-// demod demodulates burst b: now, or (with workers) as the next job.
-func (r *Receiver) demod(b *burst) {
+// demod demodulates burst b: now, or (with workers) as the next job, which
+// takes b's samples when it ended (b is left an empty buffer) or a copy.
+func (r *Receiver) demod(b *burst, ended bool) {
 	p := r.pool
 	if p == nil {
 		r.demodBurst(b)
@@ -150,15 +151,20 @@ func (r *Receiver) demod(b *burst) {
 	if k := len(p.spare); k > 0 {
 		y, p.spare = p.spare[k-1], p.spare[:k-1]
 	}
-	j.b.y = append(y[:0], b.y...)
+	if ended {
+		j.b.y, b.y = b.y, y[:0]
+	} else {
+		j.b.y = append(y[:0], b.y...)
+	}
 	p.pending = append(p.pending, j)
 	p.jobs <- j
 }
 
-// demodAsync hands burst b to the channel stage, which copies its
-// samples into the next job for the workers, then drops the first cut of
-// them (a piece) or, when cut is -1, is done with the burst (it ended; a
-// burst that collected nothing is only released).
+// demodAsync hands burst b to the channel stage, which gives its samples
+// to the next job for the workers (a copy of them when cut is not -1),
+// then drops the first cut of them (a piece) or, when cut is -1, is done
+// with the burst (it ended; a burst that collected nothing is only
+// released).
 func (r *Receiver) demodAsync(b *burst, cut int) {
 	p := r.pool
 	if !p.running {
