@@ -24,8 +24,9 @@ func ParseHz(s string) (float64, error) {
 	return sign * v, nil
 }
 
-// ParseCenterFreq parses a centre frequency ("915M", "433.92MHz"); the
-// error says what is wanted, for a flag's name to go before it.
+// ParseCenterFreq parses a centre frequency ("915M", "433.92MHz"), 0 for
+// unknown; the error says what is wanted, for a flag's name to go before
+// it. A value below MinCenterFreq ("915") is taken for a missing unit.
 func ParseCenterFreq(s string) (float64, error) {
 	v, err := ParseSI(s)
 	if err == nil {
@@ -33,6 +34,14 @@ func ParseCenterFreq(s string) (float64, error) {
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%q: want a frequency up to %s Hz, such as 915M", s, FormatSI(MaxCenterFreq))
+	}
+	if v > 0 && v < MinCenterFreq {
+		hint := ""
+		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+			hint = fmt.Sprintf(" (did you mean %sM?)", strings.TrimSpace(s))
+		}
+		return 0, fmt.Errorf("%q: %s Hz is below any SDR's tuning range%s; want a frequency from %s to %s Hz, such as 915M",
+			s, FormatSI(v), hint, FormatSI(MinCenterFreq), FormatSI(MaxCenterFreq))
 	}
 	return v, nil
 }

@@ -41,12 +41,16 @@ func TestParseCenterFreq(t *testing.T) {
 		{"10.1G", 0, false},
 		{"-915M", 0, false},
 		{"near", 0, false},
+		{"100k", 100e3, true},
+		{"915", 0, false},
+		{"433.92", 0, false},
+		{"99.9k", 0, false},
 	} {
 		got, err := ParseCenterFreq(tc.in)
 		if (err == nil) != tc.ok || got != tc.want {
 			t.Errorf("ParseCenterFreq(%q) = %v, %v; want %v (ok %v)", tc.in, got, err, tc.want, tc.ok)
 		}
-		if err != nil && !strings.Contains(err.Error(), "want a frequency up to 10G Hz") {
+		if err != nil && !strings.Contains(err.Error(), "10G Hz, such as 915M") {
 			t.Errorf("ParseCenterFreq(%q): %v does not say what is wanted", tc.in, err)
 		}
 	}

@@ -22,6 +22,8 @@ func TestOptionsCheck(t *testing.T) {
 		{Options{Format: Levels, Rate: 9600}, 250e3, "--bit-rate is for bit recordings"},
 		{Options{Format: Auto, Start: start}, 0, "--start-time needs --bit-rate"},
 		{Options{Format: "wav"}, 0, `--input-format "wav": want auto, unpacked`},
+		{Options{Format: Auto}, 250e3, "--level-rate is for --input-format levels"},
+		{Options{Format: "packed"}, 250e3, "--level-rate is for --input-format levels"},
 	} {
 		err := tc.opt.Check(tc.levelRate)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want)) {

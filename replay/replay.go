@@ -62,6 +62,8 @@ func (o Options) Check(levelRate float64) error {
 	switch {
 	case format == Levels && levelRate <= 0:
 		return errors.New("--input-format levels needs --level-rate (samples per second of the level stream)")
+	case format != Levels && levelRate > 0:
+		return errors.New("--level-rate is for --input-format levels (OOK level samples); bit inputs are never read as levels")
 	case o.Rate > 0 && format == Levels:
 		return errors.New("--bit-rate is for bit recordings; levels are at --level-rate")
 	case !o.Start.IsZero() && format != Levels && o.Rate <= 0:

@@ -98,6 +98,18 @@ func TestReplayBuiltinSample(t *testing.T) {
 	}
 }
 
+// TestSummaryChosenProtocols: a summary counts only the protocols asked
+// for; GridStream's own counters are not listed for --protocol nge101.
+func TestSummaryChosenProtocols(t *testing.T) {
+	r := gridstream(t, nil, "replay", "--state", "", "--protocol", "nge101")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "unconfirmed=") || strings.Contains(r.stderr, "learned_networks") || strings.Contains(r.stderr, "encrypted=") {
+		t.Errorf("--protocol nge101 summary:\n%s", r.stderr)
+	}
+}
+
 func TestFramesSeeds(t *testing.T) {
 	var all strings.Builder
 	names, _ := filepath.Glob(filepath.Join(seeds.Dir(t), "00[01]_*.txt"))

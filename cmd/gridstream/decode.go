@@ -100,7 +100,7 @@ func runDecode(c *cli.Context) error {
 	}
 	live := &dashboard.Live{Command: "decode", Input: strings.Join(inputs.Names(), " "), Unit: "items/s",
 		ItemsFn: inputs.Items, LostFn: inputs.Lost}
-	dash, err := startDashboard(c, decs, out, live)
+	dash, err := startDashboard(c, chosen, out, live)
 	if err != nil {
 		out.Close()
 		return err
@@ -113,12 +113,12 @@ func runDecode(c *cli.Context) error {
 	start := time.Now()
 	slog.Info("decoding", "inputs", len(inputs))
 	inputs.RunLogged(ctx, slog.Default(), c.Duration("stats-interval"), func() {
-		attrs := append(protocol.StatsAttrs(decs), "messages_out", out.Sent())
+		attrs := append(protocol.StatsAttrs(chosen), "messages_out", out.Sent())
 		slog.Info("decoder", append(attrs, zmqsink.OutputsAttrs(out.Outputs())...)...)
 	})
 	closeErr := out.Close()
 	slog.Info("stopped", "elapsed", time.Since(start).Round(time.Millisecond), "items", inputs.Items(),
-		"messages", out.Sent(), "decoder", protocol.StatsText(decs))
+		"messages", out.Sent(), "decoder", protocol.StatsText(chosen))
 	if closeErr != nil {
 		return cli.Exit(closeErr.Error(), 1)
 	}

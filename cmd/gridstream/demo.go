@@ -70,14 +70,14 @@ func runDemo(c *cli.Context) error {
 			break
 		}
 		got := map[string]bool{}
-		before := protocol.Snapshot(decs)
+		before := protocol.Snapshot(chosen)
 		res, err := demodulate(c.Context, src, iqdecode.Config{
 			Receiver: demod.Config{SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq,
 				Decoders: chosen, Input: name},
 			Emit: func(m *frames.Message) { got[m.Raw] = true },
 		}, out, progress.Never, nil)
 		if res.Stop != iqdecode.NotRun {
-			res.Log(slog.Default(), protocol.SumSince(decs, before)[2:])
+			res.Log(slog.Default(), protocol.SumSince(chosen, before)[2:])
 		}
 		if err != nil {
 			runErr = err

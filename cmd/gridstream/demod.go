@@ -37,7 +37,7 @@ func iqFlags() []cli.Flag {
 		&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catIQ,
 			Usage: "sample rate (2.4M, 2400k, 250k…); default from the SigMF meta or the file name (x_915M_2400k.cu8), 2.4M for rtl_tcp [100k to 100M]"},
 		&cli.StringFlag{Name: "center-freq", Category: catIQ,
-			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it [up to 10G]"},
+			Usage: "centre frequency (915M, 433.92M…): makes reported frequencies absolute; rtl_tcp tunes to it [100k to 10G]"},
 		&cli.StringFlag{Name: "gain", Aliases: []string{"g"}, Category: catIQ, Value: "auto",
 			Usage: "rtl_tcp tuner gain in dB, or auto [0 to 100]"},
 		&cli.BoolFlag{Name: "agc", Category: catIQ, Usage: "rtl_tcp: turn on the RTL2832 digital AGC"},
@@ -165,7 +165,7 @@ func runDemod(c *cli.Context) error {
 		}
 	}
 	live := &dashboard.Live{Command: "demod", Input: name, Unit: "S/s", SampleRate: src.Info.SampleRate, CenterFreq: src.Info.CenterFreq}
-	dash, err := startDashboard(c, decs, out, live)
+	dash, err := startDashboard(c, chosen, out, live)
 	if err != nil {
 		out.Close()
 		wf.Discard()
@@ -197,7 +197,7 @@ func runDemod(c *cli.Context) error {
 	res, runErr := demodulate(c.Context, src, cfg, out, mode, live)
 	closeErr := out.Close()
 	if res.Stop != iqdecode.NotRun {
-		res.Log(slog.Default(), protocol.SumSince(decs, nil)[2:]) // crc_good, crc_failed and the protocols' own
+		res.Log(slog.Default(), protocol.SumSince(chosen, nil)[2:]) // crc_good, crc_failed and the protocols' own
 	}
 	if wf != nil {
 		if err := writeWaterfall(wf, c.String("waterfall")); err != nil && closeErr == nil {

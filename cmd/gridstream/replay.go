@@ -84,7 +84,7 @@ func runReplay(c *cli.Context) error {
 	if live.Input == "" {
 		live.Input = samples.BitsName
 	}
-	dash, err := startDashboard(c, decs, out, live)
+	dash, err := startDashboard(c, chosen, out, live)
 	if err != nil {
 		out.Close()
 		return err
@@ -107,7 +107,7 @@ func runReplay(c *cli.Context) error {
 			}
 		}}.Decode(c.Context, names)
 	closeErr := out.Close()
-	summarize(decs, total, time.Since(start))
+	summarize(chosen, total, time.Since(start))
 	if dash != nil {
 		inputEnded(dash, "end of input")
 		dash.Close()

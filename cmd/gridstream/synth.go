@@ -53,7 +53,7 @@ func synthCommand() *cli.Command {
 			&cli.StringFlag{Name: "rate", Aliases: []string{"s"}, Category: catSignal, Value: "2.4M",
 				Usage: "sample rate in samples/s (2.4M, 2400k, 250k, …) [100k to 100M]"},
 			&cli.StringFlag{Name: "center-freq", Category: catSignal,
-				Usage: "centre frequency written to the meta (default 915M for GridStream, 433.92M for NGE101, none when both are sent: no real receiver hears both bands at once) [up to 10G]"},
+				Usage: "centre frequency written to the meta (default 915M for GridStream, 433.92M for NGE101, none when both are sent: no real receiver hears both bands at once) [100k to 10G]"},
 			cliflags.Ranged(&cli.Float64Flag{Name: "noise", Category: catSignal, Value: synth.DefaultNoiseDB,
 				Usage: "noise power in dBFS (complex, over the whole band)"}, cliflags.Range{Min: -200, Max: 0, Unit: "dBFS"}),
 			&cli.BoolFlag{Name: "no-noise", Category: catSignal, Usage: "no noise at all (bursts keep the amplitude --snr gives them)"},
