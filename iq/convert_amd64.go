@@ -8,10 +8,14 @@ import "github.com/gridstream-sdr/gridstream/internal/avx2"
 func cu8AVX2(dst *complex64, src *byte, n int)
 
 //go:noescape
+func cu8FMA(dst *complex64, src *byte, n int)
+
+//go:noescape
 func cs8AVX2(dst *complex64, src *byte, n int)
 
-// useAVX2 selects the AVX2 conversions (tests turn them off to compare).
-var useAVX2 = avx2.Available
+// useAVX2 selects the AVX2 conversions (tests turn them off to compare),
+// useFMA cu8FMA for cu8AVX2.
+var useAVX2, useFMA = avx2.Available, avx2.FMA
 
 // decode8 converts the first whole groups of four 8-bit samples of src
 // (cu8 or cs8: the same values as the tables) into dst and returns how many
@@ -22,9 +26,12 @@ func decode8(f Format, dst []complex64, src []byte) int {
 		return 0
 	}
 	_ = src[2*n-1]
-	if f == CU8 {
+	switch {
+	case f == CU8 && useFMA:
+		cu8FMA(&dst[0], &src[0], n)
+	case f == CU8:
 		cu8AVX2(&dst[0], &src[0], n)
-	} else {
+	default:
 		cs8AVX2(&dst[0], &src[0], n)
 	}
 	return n

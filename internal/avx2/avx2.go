@@ -10,3 +10,7 @@ var Available = available()
 // AVX512 is true when the CPU also has AVX-512 F and the OS saves the ZMM
 // registers (amd64 only).
 var AVX512 = Available && avx512()
+
+// FMA is true when the CPU also has the FMA3 fused multiply-adds (amd64
+// only).
+var FMA = Available && fma()

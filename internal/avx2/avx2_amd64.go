@@ -28,3 +28,8 @@ func avx512() bool {
 	_, b7, _, _ := cpuidex(7, 0)
 	return b7&(1<<16) != 0
 }
+
+func fma() bool {
+	_, _, c1, _ := cpuidex(1, 0)
+	return c1&(1<<12) != 0
+}
