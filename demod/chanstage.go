@@ -26,7 +26,7 @@ type chanOp uint8
 const (
 	chanExtract chanOp = iota // give bursts[:n] the ring's samples lo…hi, less dc
 	chanStart                 // reset bursts[0]'s channel to freq, then as chanExtract
-	chanJob                   // give job bursts[0]'s samples (a copy when cut), cut or release it, hand job to the workers
+	chanJob                   // copy bursts[0]'s samples into job, cut or release it, hand job to the workers
 )
 
 // chanCmd is one command for the channel stage.
@@ -157,12 +157,7 @@ func (cs *chanStage) run(c *chanCmd) {
 	case chanJob:
 		b := c.bursts[0]
 		if j := c.job; j != nil {
-			if c.cut < 0 {
-				// The burst is done with its samples: the job takes them.
-				j.b.y, b.y = b.y, cs.takeSpare()
-			} else {
-				j.b.y = append(cs.takeSpare(), b.y...)
-			}
+			j.b.y = append(cs.takeSpare(), b.y...)
 		}
 		if c.cut >= 0 {
 			copy(b.y, b.y[c.cut:])

@@ -160,11 +160,12 @@ func (r *Receiver) demod(b *burst, ended bool) {
 	p.jobs <- j
 }
 
-// demodAsync hands burst b to the channel stage, which gives its samples
-// to the next job for the workers (a copy of them when cut is not -1),
-// then drops the first cut of them (a piece) or, when cut is -1, is done
-// with the burst (it ended; a burst that collected nothing is only
-// released).
+// demodAsync hands burst b to the channel stage, which copies its
+// samples into the next job for the workers, then drops the first cut of
+// them (a piece) or, when cut is -1, is done with the burst (it ended; a
+// burst that collected nothing is only released). (The copy is the
+// stage's, off the search's goroutine; a job taking the burst's buffer
+// would hold one of the longest piece's size.)
 func (r *Receiver) demodAsync(b *burst, cut int) {
 	p := r.pool
 	if !p.running {
