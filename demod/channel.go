@@ -228,9 +228,10 @@ func (c *channelizer) reset(freq float64) float64 {
 	c.k = int(k) & (mixBlock - 1)
 	c.count = 0
 	c.osc = grow(c.osc, 2*mixBlock)
-	tab := mixTab()
-	for j := range mixBlock {
-		c.osc[j] = tab[(j*c.k)&(mixBlock-1)]
+	// As arrays, indexed modulo mixBlock: no bounds checks.
+	tab, osc := (*[mixBlock]complex64)(mixTab()), (*[2 * mixBlock]complex64)(c.osc)
+	for j, i, step := 0, 0, c.k; j < mixBlock; j, i = j+1, i+step {
+		osc[j] = tab[i&(mixBlock-1)] // tab[(j·k) mod mixBlock]
 	}
 	// Its period divides mixBlock.
 	copy(c.osc[mixBlock:], c.osc[:mixBlock])

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"math/cmplx"
 	"slices"
 	"unsafe"
 )
@@ -41,7 +40,18 @@ type detector struct {
 	// spectrum.
 	dc    complex128
 	winDC [5]complex128
-	dcPow float32 // the DC offset's power in the bins it was taken out of
+	// dcBins are the bins of winDC (0, ±1, ±2 in transform order);
+	// dcRatio and dcDenom are Smith's complex division by winDC[2] (a
+	// real number, the window's sum) as the runtime's complex128div
+	// takes it when |real| ≥ |imag|: the same quotient, without the call.
+	dcBins           [5]int
+	dcRatio, dcDenom float64
+	dcSmith          bool
+	// invN is 1/n when n is a power of two (then x/n is x·invN exactly),
+	// else 0; peakSpan is pickPeaks' claim span (bins within 60 kHz).
+	invN     float64
+	peakSpan int
+	dcPow    float32 // the DC offset's power in the bins it was taken out of
 	// span is the binades between the frame's largest and smallest bin
 	// powers (smooth sums exactly when it is small); blkHi and blkLo are the
 	// largest and smallest power's bits in each run of 8 bins (it also
@@ -94,13 +104,30 @@ func newDetector(fs float64, n int, thrDB float64) *detector {
 			d.winDC[j] += complex(w*c, w*s)
 		}
 	}
+	for j := range d.dcBins {
+		d.dcBins[j] = (j - 2 + n) % n
+	}
+	if w := d.winDC[2]; math.Abs(real(w)) >= math.Abs(imag(w)) {
+		d.dcRatio = imag(w) / real(w)
+		d.dcDenom = real(w) + d.dcRatio*imag(w)
+		d.dcSmith = true
+	}
+	if n&(n-1) == 0 {
+		d.invN = 1 / float64(n)
+	}
+	d.peakSpan = int(60e3 / (fs / float64(n)))
 	// Smooth over about 20 kHz: narrower than any GridStream burst.
 	d.w = max(1, int(10e3/(fs/float64(n))))
 	d.thr = float32(math.Pow(10, thrDB/10))
 	return d
 }
 
-func (d *detector) binFreq(k float64) float64 { return (k - float64(d.n/2)) * d.fs / float64(d.n) }
+func (d *detector) binFreq(k float64) float64 {
+	if d.invN != 0 {
+		return (k - float64(d.n/2)) * d.fs * d.invN
+	}
+	return (k - float64(d.n/2)) * d.fs / float64(d.n)
+}
 
 // noisePower returns the estimated complex noise power per sample over the
 // whole band (the median bin's floor, recomputed at most once a frame).
@@ -185,10 +212,9 @@ func (d *detector) spectrum(x []complex64) bool {
 // and takes it out of the bins it leaks into: a receiver's DC offset is no
 // burst (and would hide bursts on the centre channel).
 func (d *detector) removeDC() {
-	n := d.n
-	m := complex128(d.buf[0]) / d.winDC[2]
+	m := d.dcQuotient(d.buf[0])
 	switch {
-	case d.holdDC || cmplx.IsNaN(m) || cmplx.IsInf(m):
+	case d.holdDC || !finite(real(m)) || !finite(imag(m)): // cmplx.IsNaN(m) || cmplx.IsInf(m)
 		d.dcN = 0
 	case d.dcN < dcDelay:
 		d.dcWait[d.dcN] = m
@@ -196,19 +222,39 @@ func (d *detector) removeDC() {
 	default:
 		// The mean of the frames so far, then an exponential average.
 		d.dcCount++
-		d.dc += complex(max(dcFollow, 1/float64(d.dcCount)), 0) * (d.dcWait[0] - d.dc)
+		a := dcFollow // = max(dcFollow, 1/dcCount) from 1/dcFollow frames on
+		if float64(d.dcCount) < 1/dcFollow {
+			a = max(dcFollow, 1/float64(d.dcCount))
+		}
+		d.dc += complex(a, 0) * (d.dcWait[0] - d.dc)
 		copy(d.dcWait[:], d.dcWait[1:])
 		d.dcWait[dcDelay-1] = m
 	}
 	var p float64
 	for j, w := range d.winDC {
-		k := (j - 2 + n) % n
+		k := d.dcBins[j]
 		v := d.dc * w
 		d.buf[k] -= complex64(v)
 		p += real(v)*real(v) + imag(v)*imag(v)
 	}
 	d.dcPow = float32(p)
 }
+
+// dcQuotient returns v / winDC[2], the frame's mean from its DC bin: the
+// runtime's complex128div's first branch, without the call. Its NaN
+// fix-up only rewrites quotients that are not finite either way (removeDC
+// takes none of those).
+func (d *detector) dcQuotient(v complex64) complex128 {
+	m := complex128(v)
+	if !d.dcSmith {
+		return m / d.winDC[2]
+	}
+	a, b := real(m), imag(m)
+	return complex((a+b*d.dcRatio)/d.dcDenom, (b-a*d.dcRatio)/d.dcDenom)
+}
+
+// finite reports whether x is neither infinite nor NaN, by its exponent.
+func finite(x float64) bool { return math.Float64bits(x)&(0x7FF<<52) != 0x7FF<<52 }
 
 // smooth writes the sliding sum of d.p over 2w+1 bins (clamped at the
 // edges) to d.s, in float64 and never below zero: in float32 the rounding
@@ -330,31 +376,40 @@ func (d *detector) findHot() {
 // pickPeaks picks peaks greedily: the strongest unclaimed hot bin claims
 // its contiguous hot neighbours within ±60 kHz, at most 32 peaks.
 func (d *detector) pickPeaks() []peak {
-	d.order = d.order[:0]
 	// The hot bins, eight at a time (a bool is a byte, 0 or 1; n is a
-	// multiple of 8): most bins are cold.
+	// multiple of 8): most bins are cold. In a word with hot bins, every
+	// bin's index is written and the count moves past the hot ones: no
+	// branch on each bin.
 	hot := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.hot))), d.n)
-	for w := 0; w < d.n; w += 8 {
-		for v := binary.LittleEndian.Uint64(hot[w:]); v != 0; {
-			b := bits.TrailingZeros64(v) / 8
-			d.order = append(d.order, int32(w+b))
-			v &^= 0xff << (8 * b)
+	order := d.order[:d.n] // its capacity: every bin
+	m := 0
+	for w := 0; w+8 <= len(hot); w += 8 {
+		v := binary.LittleEndian.Uint64(hot[w:])
+		if v == 0 {
+			continue
+		}
+		for b := range 8 {
+			order[m] = int32(w + b)
+			m += int(v >> (8 * b) & 1)
 		}
 	}
+	order = order[:m]
+	d.order = order
 	d.peaks = d.peaks[:0]
-	if len(d.order) == 0 {
+	if m == 0 {
 		return d.peaks
 	}
 	// Each hot bin's ratio once (not in every comparison): the same
 	// comparisons, so the same order.
 	d.ratio = grow(d.ratio, d.n)
+	s, floor, ratio, least := d.s[:d.n], d.floor[:d.n], d.ratio[:d.n], d.least
 	nan := false
-	for _, k := range d.order {
-		r := d.s[k] / max(d.floor[k], d.least)
-		d.ratio[k] = r
+	for _, k := range order {
+		r := s[k] / max(floor[k], least)
+		ratio[k] = r
 		nan = nan || r != r
 	}
-	span := int(60e3 / (d.fs / float64(d.n)))
+	span := d.peakSpan
 	if !nan && d.pickByScan(span) {
 		return d.peaks
 	}
@@ -389,7 +444,7 @@ func (d *detector) pickPeaks() []peak {
 // tie (the sort then decides their order).
 func (d *detector) pickByScan(span int) bool {
 	live := append(d.live[:0], d.order...)
-	defer func() { d.live = live[:0] }()
+	d.live = live[:0] // its storage, kept
 	for len(live) > 0 && len(d.peaks) < 32 {
 		best, tie := 0, false
 		br := d.ratio[live[0]]
@@ -422,28 +477,29 @@ func (d *detector) pickByScan(span int) bool {
 // excess power over the floor.
 func (d *detector) claimPeak(k, span int) peak {
 	n := d.n
+	s, hot, claim := d.s[:n], d.hot[:n], d.claim[:n]
 	lo, hi := k, k
 	// A valley 10 dB under the peak, then a rise of 6 dB, is between two
 	// bursts (or two lobes of one): each is a peak of its own.
-	valley := func(j int, low float32) bool { return low < d.s[k]/10 && d.s[j] > 4*low }
-	low := d.s[k]
-	for lo-1 >= 0 && k-(lo-1) <= span && (d.hot[lo-1] || (lo-2 >= 0 && d.hot[lo-2])) && !d.claim[lo-1] && !valley(lo-1, low) {
+	tenth := s[k] / 10
+	a, e := max(0, k-span), min(n-1, k+span) // the reach
+	low := s[k]
+	for lo > a && (hot[lo-1] || (lo-2 >= 0 && hot[lo-2])) && !claim[lo-1] && !(low < tenth && s[lo-1] > 4*low) {
 		lo--
-		low = min(low, d.s[lo])
+		low = min(low, s[lo])
 	}
-	low = d.s[k]
-	for hi+1 < n && (hi+1)-k <= span && (d.hot[hi+1] || (hi+2 < n && d.hot[hi+2])) && !d.claim[hi+1] && !valley(hi+1, low) {
+	low = s[k]
+	for hi < e && (hot[hi+1] || (hi+2 < n && hot[hi+2])) && !claim[hi+1] && !(low < tenth && s[hi+1] > 4*low) {
 		hi++
-		low = min(low, d.s[hi])
+		low = min(low, s[hi])
 	}
 	var sw, swk float64
 	nf := float64(d.floor[k]) / float64(2*d.w+1)
-	for j := lo; j <= hi; j++ {
-		d.claim[j] = true
-		e := float64(d.p[j]) - nf
-		if e > 0 {
+	for j, pj := range d.p[lo : hi+1] {
+		claim[lo+j] = true
+		if e := float64(pj) - nf; e > 0 {
 			sw += e
-			swk += e * float64(j)
+			swk += e * float64(lo+j)
 		}
 	}
 	c := float64(k)
@@ -452,7 +508,7 @@ func (d *detector) claimPeak(k, span int) peak {
 	}
 	return peak{
 		freq:  d.binFreq(c),
-		ratio: d.s[k] / max(d.floor[k], d.least),
+		ratio: d.ratio[k], // pickPeaks' s[k] / max(floor[k], least)
 		lo:    d.binFreq(float64(lo)),
 		hi:    d.binFreq(float64(hi)),
 	}

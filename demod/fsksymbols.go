@@ -81,16 +81,7 @@ func (f *fskDemod) decodeOnce(p *baudPlan, y []complex64, corr float64, lead, ta
 // with its square (which ranked a bit flipped by a noise peak among the
 // surest).
 func (f *fskDemod) amplitudeSoft() {
-	abs := func(v complex64) float32 { return float32(math.Sqrt(float64(real(v)*real(v) + imag(v)*imag(v)))) }
-	for k, t := range f.when {
-		// when is float32: a position just under the last sample may have
-		// rounded up to it.
-		i := min(int(t), len(f.cp)-2)
-		fr := t - float32(i)
-		a := abs(f.cp[i]) + fr*(abs(f.cp[i+1])-abs(f.cp[i]))
-		b := abs(f.cm[i]) + fr*(abs(f.cm[i+1])-abs(f.cm[i]))
-		f.soft[k] = a - b
-	}
+	amplitudes(f.soft[:len(f.when)], f.when, f.cp, f.cm)
 }
 
 // discSymbols replaces f.soft (and f.when) with the FM discriminator of
@@ -223,10 +214,7 @@ func (f *fskDemod) estimateTones(lo, est, L int) (off, dev float64, ok bool) {
 	// Only where the burst is on: 10 dB under its mean power is a margin
 	// of noise, or on a quiet channel a neighbour's leakage, whose
 	// frequency is not the burst's.
-	var mean float64
-	for _, v := range f.z[lo:est] {
-		mean += float64(real(v)*real(v) + imag(v)*imag(v))
-	}
+	mean := energySum(f.z[lo:est])
 	floor := float32(0.1 * mean / float64(max(1, est-lo)))
 	f.vals = f.vals[:0]
 	for i := lo; i < est; i += step {
@@ -354,18 +342,7 @@ func (f *fskDemod) markWinners(end int) {
 // value lag samples earlier, over the windows from lo to end that tone won
 // both times: the phase of each sum is how far its tone is off.
 func (f *fskDemod) winnerTurns(lo, end, lag int) (qp, qm complex64) {
-	for i := max(lo, lag); i < end; i++ {
-		c := f.won[i]
-		if c == 0 || f.won[i-lag] != c {
-			continue
-		}
-		if c > 0 {
-			qp += f.cp[i] * complex(real(f.cp[i-lag]), -imag(f.cp[i-lag]))
-		} else {
-			qm += f.cm[i] * complex(real(f.cm[i-lag]), -imag(f.cm[i-lag]))
-		}
-	}
-	return qp, qm
+	return winnerTurnsRange(f.won, f.cp, f.cm, max(lo, lag), end, lag)
 }
 
 // blockTimings finds, per block of 32 symbols, where the symbols of the
@@ -421,45 +398,69 @@ func (f *fskDemod) blockLines(s []float32, sps float64) {
 func (f *fskDemod) sampleSymbols(s []float32, L int, sps float64) {
 	n := len(f.z)
 	blk := int(32 * sps)
-	nblk := len(f.taus)
-	t := f.taus[0]
+	taus := f.taus
+	nblk := len(taus)
+	t := taus[0]
 	for t < float64(L-1) {
 		t += sps
 	}
 	jb := 0 // int(pred)/blk: pred grows, so it is followed, not divided
 	inv := 1 / sps
+	lim := 0.1 * sps
+	soft, when := f.soft, f.when
+	// rg guesses the rounding r below: the last one plus one (a symbol
+	// on, in the same timing block). With the guess right (the branch
+	// that checks it predicted), the timing's chain from one symbol to
+	// the next is three additions; the multiplication and rounding that
+	// make r run beside it.
+	var rg float64
 	for t < float64(n-1) {
 		i := int(t)
 		fr := float32(t - float64(i))
 		v := s[i] + fr*(s[i+1]-s[i])
-		f.soft = append(f.soft, v)
-		f.when = append(f.when, float32(t))
+		soft = append(soft, v)
+		when = append(when, float32(t))
 		pred := t + sps
 		for int(pred) >= (jb+1)*blk {
 			jb++
 		}
 		j := min(nblk-1, jb)
-		g := f.taus[j]
-		g += roundDiv(pred-g, sps, inv) * sps
+		g := taus[j]
+		x := pred - g
+		r, ok := roundMul(x, inv)
+		if !ok {
+			r = math.Round(x / sps)
+		}
+		if math.Float64bits(r) != math.Float64bits(rg) {
+			rg = r
+		}
+		g += rg * sps
+		rg++
 		e := g - pred
-		lim := 0.1 * sps
-		e = max(-lim, min(lim, e))
+		// max(-lim, min(lim, e)) (lim > 0; a NaN stays NaN), with
+		// branches that are not on the timing's chain.
+		if e > lim {
+			e = lim
+		} else if e < -lim {
+			e = -lim
+		}
 		t = pred + e
 	}
+	f.soft, f.when = soft, when
 }
 
-// roundDiv returns math.Round(x/d) given inv = 1/d: from x·inv (a
-// multiplication instead of a division on sampleSymbols' chain), which is
-// within a few units in the last place of x/d, and so rounds as it does
-// unless it is that close to halfway between two integers (then x/d
-// decides).
-func roundDiv(x, d, inv float64) float64 {
+// roundMul returns math.Round(x·inv) and true when that is math.Round(x/d)
+// for inv = 1/d (a multiplication instead of a division on
+// sampleSymbols' chain): x·inv is within a few units in the last place of
+// x/d, and so rounds as it does unless it is that close to halfway
+// between two integers (then it returns false, and x/d decides). Away
+// from halfway, math.RoundToEven (one instruction) rounds as math.Round.
+// (Written to be inlined: h < 1e-9·max(1, |q|) as three comparisons.)
+func roundMul(x, inv float64) (float64, bool) {
 	q := x * inv
-	r := math.Round(q)
-	if math.Abs(math.Abs(q-r)-0.5) < 1e-9*max(1, math.Abs(q)) {
-		return math.Round(x / d)
-	}
-	return r
+	r := math.RoundToEven(q)
+	h, e := math.Abs(math.Abs(q-r)-0.5), 1e-9*q
+	return r, !(h < 1e-9 || h < e || h < -e)
 }
 
 // feedbackDifferential replaces f.soft, the differential detector's soft

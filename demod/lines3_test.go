@@ -42,6 +42,15 @@ func TestLineSums3Exact(t *testing.T) {
 	}
 }
 
+// roundDiv is sampleSymbols' math.Round(x/d) given inv = 1/d.
+func roundDiv(x, d, inv float64) float64 {
+	r, ok := roundMul(x, inv)
+	if !ok {
+		r = math.Round(x / d)
+	}
+	return r
+}
+
 // TestRoundDiv: roundDiv is math.Round(x/d), also where x/d is at or a
 // few units in the last place from halfway between two integers (and
 // where x·(1/d) rounds the other way).

@@ -117,19 +117,10 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 		return bp, false
 	}
 	pw := grow(pc.blocks, nb)
+	blockSums(pw, bp.pz[:nb*bl], bl)
 	var maxP float64
-	for j := 0; j < nb; j++ {
-		if j+1 < nb {
-			// Two blocks' sums side by side (each a chain of dependent
-			// additions, in its order).
-			s0, s1 := blockEnergies(bp.pz[j*bl:(j+1)*bl], bp.pz[(j+1)*bl:(j+2)*bl])
-			pw[j], pw[j+1] = s0/float64(bl), s1/float64(bl)
-			maxP = max(maxP, pw[j], pw[j+1])
-			j++
-			continue
-		}
-		s0, _ := blockEnergies(bp.pz[j*bl:(j+1)*bl], nil)
-		pw[j] = s0 / float64(bl)
+	for j, s := range pw {
+		pw[j] = s / float64(bl)
 		maxP = max(maxP, pw[j])
 	}
 	pc.blocks = pw
@@ -148,6 +139,21 @@ func (r *Receiver) measureBlocks(b *burst) (blockPowers, bool) {
 	quiet := float64(pc.sorted[len(pw)/10])
 	bp.thr = max(2.5*bp.nin, min(bp.ookThr, 2.5*quiet))
 	return bp, true
+}
+
+// blockSumsGo writes the energy of each block of bl samples of pz to
+// dst (len(pz) = len(dst)·bl): each summed in float64, in order, of the
+// float32 energies; two blocks side by side (each a chain of dependent
+// additions).
+func blockSumsGo(dst []float64, pz []complex64, bl int) {
+	nb := len(dst)
+	j := 0
+	for ; j+1 < nb; j += 2 {
+		dst[j], dst[j+1] = blockEnergies(pz[j*bl:(j+1)*bl], pz[(j+1)*bl:(j+2)*bl])
+	}
+	if j < nb {
+		dst[j], _ = blockEnergies(pz[j*bl:(j+1)*bl], nil)
+	}
 }
 
 // blockEnergies returns the energies of a and b (b nil or as long as

@@ -72,16 +72,13 @@ func selectNth[T float32 | float64](v []T, k int) {
 // values' exponents span few enough binades (see exactSpan) every such
 // sum is exact, so the same number in any order: then each is the sum of
 // the values beyond the q-th one from its end plus that one as many times
-// as it is still needed (no reordering of v, and one select each,
-// partitioning without a branch per value). Otherwise, or when a value is
+// as it is still needed (no reordering of v, and the two selects share
+// their first partition; see selectPair). Otherwise, or when a value is
 // not finite, it adds up extremes' values in their order.
 func extremeSums(v []float32, q int, sorted, scratch *[]float32) (slo, shi float64) {
 	if lo, hi := expSpan32(v); hi < 255 && int(hi)-int(lo) <= 29-bits.Len(uint(q)) {
-		*sorted = append((*sorted)[:0], v...)
-		*scratch = grow(*scratch, len(v))
-		tlo := selectValue(*sorted, *scratch, q-1)
-		*sorted = append((*sorted)[:0], v...)
-		thi := selectValue(*sorted, *scratch, len(v)-q)
+		*scratch = grow(*scratch, 5*(len(v)+8))
+		tlo, thi := selectPair(v, q-1, len(v)-q, *scratch)
 		return tailSums(v, q, tlo, thi)
 	}
 	*sorted = append((*sorted)[:0], v...)
@@ -115,63 +112,21 @@ func expSpan32(v []float32) (lo, hi uint32) {
 	return lo, hi
 }
 
-// selectValue returns the value sorting v would put at index k (v and
-// buf, as long as v, are scratch; no value NaN): quickselect whose
-// partitions write each value to both ends of the other buffer and move
-// one end on, so no branch depends on the values.
-func selectValue(v, buf []float32, k int) float32 {
-	for len(v) > 24 {
-		n := len(v)
-		a, b, c := v[0], v[n/2], v[n-1]
-		p := max(min(a, b), min(max(a, b), c)) // their median
-		out := buf[:n]
-		nl := partitionBoth(out, v, p)
-		buf = v
-		if k < nl {
-			v = out[:nl]
-			continue
-		}
-		v, k = out[nl:], k-nl
-		if nl == 0 {
-			// p is the smallest: take its copies off.
-			ne := partitionBoth(buf[:n], v, math.Nextafter32(p, float32(math.Inf(1))))
-			if k < ne {
-				return p
-			}
-			v, buf, k = buf[ne:n], out, k-ne
-		}
-	}
-	selectNth(v, k)
-	return v[k]
-}
-
-// partitionBoth writes v's values under p to the start of out, in order,
-// and the others to its end, in reverse order; it returns how many are
-// under. Each value is written to both free ends and the one it belongs
-// to moves on (the other is written over later, or is the same slot).
-func partitionBoth(out, v []float32, p float32) int {
-	out = out[:len(v)]
-	nl, e := 0, len(v)-1
-	for _, x := range v {
-		out[nl] = x
-		out[e] = x
-		var under int
-		if x < p {
-			under = 1
-		}
-		nl += under
-		e -= 1 - under
-	}
-	return nl
-}
-
 // tailSums returns the sums of the q lowest values of v (those under tlo,
 // the q-th lowest, and tlo as many times as still needed) and of the q
 // highest (over thi, then thi), each added in four chains: for extremeSums,
 // when every such sum is exact.
 func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
-	var lo, hi [4]float64
-	nlo, nhi := 0, 0
+	lo, hi, nlo, nhi := tailChains(v, tlo, thi)
+	slo = (lo[0] + lo[1]) + (lo[2] + lo[3]) + float64(q-nlo)*float64(tlo)
+	shi = (hi[0] + hi[1]) + (hi[2] + hi[3]) + float64(q-nhi)*float64(thi)
+	return slo, shi
+}
+
+// tailChainsGo continues tailSums' chains lo and hi (value i to chain i&3,
+// masked to +0 where it is not under tlo, or over thi) and counts from
+// value i0 of v on.
+func tailChainsGo(v []float32, i0 int, tlo, thi float32, lo, hi [4]float64, nlo, nhi int) ([4]float64, [4]float64, int, int) {
 	pick := func(x float32, in bool) (float64, int) {
 		var m uint32
 		if in {
@@ -179,7 +134,8 @@ func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
 		}
 		return float64(math.Float32frombits(math.Float32bits(x) & -m)), int(m)
 	}
-	for i, x := range v {
+	for i := i0; i < len(v); i++ {
+		x := v[i]
 		l, cl := pick(x, x < tlo)
 		h, ch := pick(x, x > thi)
 		lo[i&3] += l
@@ -187,9 +143,7 @@ func tailSums(v []float32, q int, tlo, thi float32) (slo, shi float64) {
 		nlo += cl
 		nhi += ch
 	}
-	slo = (lo[0] + lo[1]) + (lo[2] + lo[3]) + float64(q-nlo)*float64(tlo)
-	shi = (hi[0] + hi[1]) + (hi[2] + hi[3]) + float64(q-nhi)*float64(thi)
-	return slo, shi
+	return lo, hi, nlo, nhi
 }
 
 // twoMeans splits values into two clusters and returns their centres

@@ -88,19 +88,37 @@ func TestKernelsExtremeSums(t *testing.T) {
 	}
 }
 
-// TestSelectValue checks selectValue against a sort.
-func TestSelectValue(t *testing.T) {
+// TestSelectPair checks selectPair against a sort, from one value to
+// 500 (few distinct values: many copies of the pivot; ±Inf, and all
+// +Inf, which never splits), with v left as it was.
+func TestSelectPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for trial := range 2000 {
-		n := 1 + rng.IntN(500)
+	for trial := range 3000 {
+		n := 1 + trial%41
+		if trial >= 1000 {
+			n = 1 + rng.IntN(500)
+		}
 		v := make([]float32, n)
 		for i := range v {
 			v[i] = float32(rng.IntN(1 + trial%40))
+			switch {
+			case trial%7 == 3 && rng.IntN(5) == 0:
+				v[i] = float32(math.Inf(1 - 2*rng.IntN(2)))
+			case trial%11 == 5:
+				v[i] = float32(math.Inf(1))
+			case trial%13 == 6:
+				v[i] = float32(rng.NormFloat64())
+			}
 		}
-		k := rng.IntN(n)
-		want := slices.Sorted(slices.Values(v))[k]
-		if got := selectValue(slices.Clone(v), make([]float32, n), k); got != want {
-			t.Fatalf("n %d k %d: %v, want %v", n, k, got, want)
+		k1, k2 := rng.IntN(n), rng.IntN(n)
+		s := slices.Sorted(slices.Values(v))
+		orig := slices.Clone(v)
+		a, b := selectPair(v, k1, k2, make([]float32, 5*(n+8)))
+		if a != s[k1] || b != s[k2] {
+			t.Fatalf("trial %d, n %d, k %d %d: %v %v, want %v %v", trial, n, k1, k2, a, b, s[k1], s[k2])
+		}
+		if !slices.Equal(v, orig) {
+			t.Fatalf("trial %d: v changed", trial)
 		}
 	}
 }

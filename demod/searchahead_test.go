@@ -146,7 +146,9 @@ func pickPeaksSorted(d *detector) []peak {
 		if d.claim[k] || len(peaks) == 32 {
 			continue
 		}
-		peaks = append(peaks, d.claimPeak(int(k), span))
+		pk := d.claimPeak(int(k), span)
+		pk.ratio = d.s[k] / max(d.floor[k], d.least) // claimPeak reads pickPeaks' own
+		peaks = append(peaks, pk)
 	}
 	return peaks
 }

@@ -61,7 +61,12 @@ func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 		_ = s[n-1]
 		sp = &s[0]
 	}
-	if n >= 2*L+2 && sumsExact(pp[:n], pm[:n], L) {
+	exact := n >= L+4 && sumsExact(pp[:n], pm[:n], L)
+	if exact && L >= 2 {
+		toneSumsExact(cp, cm, s, pp, pm, L)
+		return
+	}
+	if exact && n >= 2*L+2 {
 		// The first window's sums in order, then two chains.
 		var sh []float32
 		if s != nil {

@@ -13,8 +13,8 @@ func cu8FMA(dst *complex64, src *byte, n int)
 //go:noescape
 func cs8AVX2(dst *complex64, src *byte, n int)
 
-// useAVX2 selects the AVX2 conversions (tests turn them off to compare),
-// useFMA cu8FMA for cu8AVX2.
+// useAVX2 selects the AVX2 conversions and useFMA cu8's without a divider
+// (tests turn them off to compare).
 var useAVX2, useFMA = avx2.Available, avx2.FMA
 
 // decode8 converts the first whole groups of four 8-bit samples of src

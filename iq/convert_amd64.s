@@ -28,11 +28,10 @@ cu8loop:
 	RET
 
 // func cu8FMA(dst *complex64, src *byte, n int)
-// cu8AVX2 without the divider (a VDIVPS a group of four samples is the
-// loop's bound): the quotient q = a·(1/127.5) corrected once, q + (a −
-// q·127.5)·(1/127.5), both with one rounding (FMA). For the 256 values a
-// byte can have this is the division rounded once (TestDecode8Tables
-// checks every one), at a fraction of its cost; 8 samples a turn.
+// cu8AVX2's values without its divider: with h = 127.5, r = float32(1/h)
+// and a = float32(src[k]) - h (exact), q = a*r is corrected once by its
+// exact residual a - q*h (one FMA) to q + (a - q*h)*r (another), which is
+// a/h rounded once for all 256 bytes (TestDecode8Tables checks each).
 TEXT ·cu8FMA(SB), NOSPLIT, $0-24
 	MOVQ         dst+0(FP), DI
 	MOVQ         src+8(FP), SI
@@ -43,43 +42,19 @@ TEXT ·cu8FMA(SB), NOSPLIT, $0-24
 	MOVL         $0x3c008081, AX // float32(1/127.5)
 	VMOVD        AX, X14
 	VBROADCASTSS X14, Y14
-	TESTQ        $4, CX
-	JZ           cu8fma8
 
-	// A group of four first: then n is a multiple of 8.
-	VPMOVZXBD   (SI), Y0
-	VCVTDQ2PS   Y0, Y0
-	VSUBPS      Y15, Y0, Y0
-	VMULPS      Y14, Y0, Y1
-	VFNMADD231PS Y15, Y1, Y0 // a − q·127.5
-	VFMADD231PS  Y14, Y0, Y1 // q + that·(1/127.5)
-	VMOVUPS     Y1, (DI)
-	ADDQ        $8, SI
-	ADDQ        $32, DI
-	SUBQ        $4, CX
-	JZ          cu8fmadone
-
-cu8fma8:
+cu8fmaloop:
 	VPMOVZXBD    (SI), Y0
-	VPMOVZXBD    8(SI), Y2
 	VCVTDQ2PS    Y0, Y0
-	VCVTDQ2PS    Y2, Y2
 	VSUBPS       Y15, Y0, Y0
-	VSUBPS       Y15, Y2, Y2
 	VMULPS       Y14, Y0, Y1
-	VMULPS       Y14, Y2, Y3
-	VFNMADD231PS Y15, Y1, Y0
-	VFNMADD231PS Y15, Y3, Y2
-	VFMADD231PS  Y14, Y0, Y1
-	VFMADD231PS  Y14, Y2, Y3
+	VFNMADD231PS Y1, Y15, Y0 // a - q*h
+	VFMADD231PS  Y0, Y14, Y1 // q + that*r
 	VMOVUPS      Y1, (DI)
-	VMOVUPS      Y3, 32(DI)
-	ADDQ         $16, SI
-	ADDQ         $64, DI
-	SUBQ         $8, CX
-	JNZ          cu8fma8
-
-cu8fmadone:
+	ADDQ         $8, SI
+	ADDQ         $32, DI
+	SUBQ         $4, CX
+	JNZ          cu8fmaloop
 	VZEROUPPER
 	RET
 

@@ -1,5 +1,7 @@
 package bitio
 
+import "math"
+
 // SoftBit is the one rule that turns a soft symbol into a bit, for every
 // input: float32 files, GNU Radio soft streams and the pure-Go receiver.
 // Greater than zero is 1, anything else 0. A NaN carries no information: it
@@ -18,14 +20,14 @@ func SoftBit(v float32) (bit byte, reliable bool) {
 // NaN.
 func SliceSoft(dst []byte, soft []float32) (unreliable int) {
 	dst = dst[:len(soft)]
+	// By the bits, without a compare that branches (a receiver's symbols
+	// are random signs): v > 0 is a bit pattern from 1 to +Inf's, a NaN
+	// one over +Inf's in magnitude.
+	nan := 0
 	for i, v := range soft {
-		var b byte
-		if v > 0 {
-			b = 1
-		} else if v != v {
-			unreliable++
-		}
-		dst[i] = b
+		b := math.Float32bits(v)
+		dst[i] = byte((uint64(b-1) - 0x7F800000) >> 63)
+		nan += int((uint64(0x7F800000) - uint64(b&^(1<<31))) >> 63)
 	}
-	return unreliable
+	return nan
 }

@@ -11,6 +11,6 @@ var Available = available()
 // registers (amd64 only).
 var AVX512 = Available && avx512()
 
-// FMA is true when the CPU also has the FMA3 fused multiply-adds (amd64
-// only).
+// FMA is true when the CPU also has the FMA3 fused multiply-adds on YMM
+// registers (amd64 only).
 var FMA = Available && fma()

@@ -94,14 +94,21 @@ func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, k
 	case !solvedHeard:
 		bound = ambiguityUnheardDamaged
 	}
-	if damaged(soft, cw, nbits, lambda) > bound {
+	dmg, least := damaged(soft, cw, nbits, lambda)
+	if dmg > bound {
 		return true
 	}
-	c.leastReliable(soft, cw, nbits)
 	limit := float64(ambiguityHeardLLR) // the most any rival may need
 	if solvedHeard {
 		limit = ambiguityLLR
 	}
+	if lambda*float64(least) > limit {
+		// Not even the least reliable bit (leastReliable's first) is
+		// doubtful enough for a rival: a strong frame, searched no
+		// further.
+		return false
+	}
+	c.leastReliable(soft, cw, nbits)
 	// llr[i] for the searched bits, least reliable first: a set whose sum
 	// passes limit cannot be saved by a later (larger) bit.
 	var llr [chaseBits]float64
@@ -146,18 +153,21 @@ func (c *corrector) rival(frame []byte, ci int, soft []float32, solved uint16, k
 }
 
 // damaged returns -ln P(no codeword bit wrong) for a frame whose codeword
-// starts at frame byte cw, by the Gaussian model (LLR lambda·|soft|). Bits
-// whose LLR is over 12 (error probability below 6e-6) are left out: all
-// of a long frame's together add less than 0.013.
-func damaged(soft []float32, cw, nbits int, lambda float64) float64 {
+// starts at frame byte cw, by the Gaussian model (LLR lambda·|soft|), and
+// the smallest codeword bit's magnitude. Bits whose LLR is over 12 (error
+// probability below 6e-6) are left out of the sum: all of a long frame's
+// together add less than 0.013.
+func damaged(soft []float32, cw, nbits int, lambda float64) (sum float64, least float32) {
 	weak := float32(12 / lambda)
-	sum := 0.0
+	leastBits := uint32(math.MaxUint32)
 	for k := range nbits {
-		if r := mag(soft[symbolOf(cw, k)]); r <= weak {
+		b := magBits(soft[symbolOf(cw, k)])
+		leastBits = min(leastBits, b) // magnitudes order as their bits
+		if r := math.Float32frombits(b); r <= weak {
 			sum += math.Log1p(math.Exp(-lambda * float64(r)))
 		}
 	}
-	return sum
+	return sum, math.Float32frombits(leastBits)
 }
 
 // movedMeter reports, under the lock, whether a frame solving to init

@@ -134,17 +134,17 @@ type correction struct {
 // once its scratch has grown.
 type corrector struct {
 	pow     *[crcOrder]uint16
-	n       int                 // bits in least
-	least   [chaseBits]int      // codeword bits, least reliable first
-	rel     [chaseBits]float32  // their |soft|
-	shift   [chaseBits]uint16   // their flipShift
-	matches int                 // matches found by search
-	found   [chaseFlips]int     // the first match's bits (indices into least)
-	foundW  int                 // ...how many
-	init    uint16              // ...its init
-	pick    [chaseFlips]int     // search's current choice
-	hist    [spreadBins]int32   // spread's histogram
-	fixed   [maxFrameBytes]byte // the corrected frame
+	n       int                  // bits in least
+	least   [chaseBits]int       // codeword bits, least reliable first
+	rel     [chaseBits]float32   // their |soft|
+	shift   [chaseBits]uint16    // their flipShift
+	matches int                  // matches found by search
+	found   [chaseFlips]int      // the first match's bits (indices into least)
+	foundW  int                  // ...how many
+	init    uint16               // ...its init
+	pick    [chaseFlips]int      // search's current choice
+	hist    [2][spreadBins]int32 // spread's histogram, even and odd symbols apart
+	fixed   [maxFrameBytes]byte  // the corrected frame
 	targets *targetSet
 }
 
@@ -198,24 +198,38 @@ func (c *corrector) correct(frame []byte, ci int, soft []float32, solved uint16,
 	return correction{frame: f, init: c.init, flips: c.foundW}, true
 }
 
-// leastReliable finds the chaseBits codeword bits of smallest |soft|.
+// leastReliable finds the chaseBits codeword bits of smallest |soft|
+// (the earlier of two equal ones first).
 func (c *corrector) leastReliable(soft []float32, cw, nbits int) {
-	n := 0
-	for k := range nbits {
-		r := mag(soft[symbolOf(cw, k)])
-		if n == chaseBits && r >= c.rel[n-1] {
-			continue
-		}
-		i := min(n, chaseBits-1)
-		for i > 0 && c.rel[i-1] > r {
-			c.rel[i], c.least[i] = c.rel[i-1], c.least[i-1]
+	// By the magnitudes' bits, which order as the magnitudes do; once
+	// chaseBits are held, a bit enters only under the largest held.
+	var rel [chaseBits]uint32
+	least := &c.least
+	n := min(nbits, chaseBits)
+	for k := range n {
+		r := magBits(soft[symbolOf(cw, k)])
+		i := k
+		for i > 0 && rel[i-1] > r {
+			rel[i], least[i] = rel[i-1], least[i-1]
 			i--
 		}
-		c.rel[i], c.least[i] = r, k
-		n = min(n+1, chaseBits)
+		rel[i], least[i] = r, k
+	}
+	for k := n; k < nbits; k++ {
+		r := magBits(soft[symbolOf(cw, k)])
+		if r >= rel[chaseBits-1] {
+			continue
+		}
+		i := chaseBits - 1
+		for i > 0 && rel[i-1] > r {
+			rel[i], least[i] = rel[i-1], least[i-1]
+			i--
+		}
+		rel[i], least[i] = r, k
 	}
 	c.n = n
 	for i := range n {
+		c.rel[i] = math.Float32frombits(rel[i])
 		c.shift[i] = flipShift(c.pow, c.least[i])
 	}
 }
@@ -382,40 +396,66 @@ func (c *corrector) view(frame []byte, ci int, soft []float32) (v softView, ok b
 // read from histograms to a 512th of the largest magnitude.
 func (c *corrector) spread(syms []float32) (mu, sigma float64) {
 	// The largest mag, by an integer max: cheaper than a float one.
-	topBits := uint32(0)
-	for _, v := range syms {
-		topBits = max(topBits, magBits(v))
+	// Four maxima side by side: the same max without one long chain.
+	var t0, t1, t2, t3 uint32
+	i := 0
+	for ; i+4 <= len(syms); i += 4 {
+		s := syms[i : i+4 : i+4]
+		t0, t1 = max(t0, magBits(s[0])), max(t1, magBits(s[1]))
+		t2, t3 = max(t2, magBits(s[2])), max(t3, magBits(s[3]))
 	}
+	for _, v := range syms[i:] {
+		t0 = max(t0, magBits(v))
+	}
+	topBits := max(t0, t1, t2, t3)
 	top := math.Float32frombits(topBits)
 	if !(top > 0) || math.IsInf(float64(top), 0) {
 		return 0, 0
 	}
 	scale := float32(spreadBins) / top
+	// Two histograms, of the even and the odd symbols, counted side by
+	// side: strong frames' symbols crowd a few bins, and one histogram's
+	// increments of the same bin wait on each other.
+	h0, h1 := &c.hist[0], &c.hist[1]
 	clear(c.hist[:])
-	for _, v := range syms {
-		c.hist[min(int(mag(v)*scale), spreadBins-1)]++
+	pairs := syms[:len(syms)&^1]
+	for i := 0; i < len(pairs); i += 2 {
+		p := pairs[i : i+2 : i+2]
+		h0[min(int(mag(p[0])*scale), spreadBins-1)]++
+		h1[min(int(mag(p[1])*scale), spreadBins-1)]++
 	}
-	med := (medianBin(&c.hist, len(syms)) + 0.5) / scale
+	for _, v := range syms[len(pairs):] {
+		h0[min(int(mag(v)*scale), spreadBins-1)]++
+	}
+	med := (medianBins(h0, h1, len(syms)) + 0.5) / scale
 	clear(c.hist[:])
-	for _, v := range syms {
-		d := mag(v) - med
-		if d < 0 {
-			d = -d
-		}
-		c.hist[min(int(d*scale), spreadBins-1)]++
+	// |mag - med| by its sign bit: a compare would branch on random
+	// signs (it is never -0 nor NaN, mag being finite).
+	dev := func(v float32) int {
+		d := math.Float32frombits(math.Float32bits(mag(v)-med) &^ (1 << 31))
+		return min(int(d*scale), spreadBins-1)
 	}
-	dev := (medianBin(&c.hist, len(syms)) + 0.5) / scale
-	return float64(med), 1.4826 * float64(dev)
+	for i := 0; i < len(pairs); i += 2 {
+		p := pairs[i : i+2 : i+2]
+		h0[dev(p[0])]++
+		h1[dev(p[1])]++
+	}
+	for _, v := range syms[len(pairs):] {
+		h0[dev(v)]++
+	}
+	d := (medianBins(h0, h1, len(syms)) + 0.5) / scale
+	return float64(med), 1.4826 * float64(d)
 }
 
 // spreadBins is the resolution of spread's histograms.
 const spreadBins = 512
 
-// medianBin returns the bin that holds the middle of n counts.
-func medianBin(h *[spreadBins]int32, n int) float32 {
+// medianBins returns the bin that holds the middle of n counts of two
+// histograms summed.
+func medianBins(h0, h1 *[spreadBins]int32, n int) float32 {
 	half, sum := int32(n/2), int32(0)
-	for i, k := range h {
-		sum += k
+	for i := range h0 {
+		sum += h0[i] + h1[i]
 		if sum > half {
 			return float32(i)
 		}

@@ -42,6 +42,18 @@ func spreadReference(syms []float32) (mu, sigma float64) {
 	return float64(med), 1.4826 * float64(dev)
 }
 
+// medianBin (the reference's) returns the bin that holds the middle of n counts.
+func medianBin(h *[spreadBins]int32, n int) float32 {
+	half, sum := int32(n/2), int32(0)
+	for i, k := range h {
+		sum += k
+		if sum > half {
+			return float32(i)
+		}
+	}
+	return spreadBins - 1
+}
+
 func randomSymbols(rng *rand.Rand, n int, snr float64) []float32 {
 	syms := make([]float32, n)
 	for i := range syms {
@@ -94,5 +106,62 @@ func BenchmarkSpreadReference(b *testing.B) {
 	syms := randomSymbols(rand.New(rand.NewPCG(1, 2)), uartBits*125, 4)
 	for b.Loop() {
 		spreadReference(syms)
+	}
+}
+
+// leastReliableReference is leastReliable as it was first written: an
+// insertion by float compares.
+func leastReliableReference(soft []float32, cw, nbits int) (least []int, rel []float32) {
+	for k := range nbits {
+		r := mag(soft[symbolOf(cw, k)])
+		n := len(rel)
+		if n == chaseBits && r >= rel[n-1] {
+			continue
+		}
+		if n < chaseBits {
+			rel, least = append(rel, 0), append(least, 0)
+		}
+		i := min(n, chaseBits-1)
+		for i > 0 && rel[i-1] > r {
+			rel[i], least[i] = rel[i-1], least[i-1]
+			i--
+		}
+		rel[i], least[i] = r, k
+	}
+	return least, rel
+}
+
+// leastReliable picks what leastReliableReference picks, in its order, for
+// any symbols: short and long codewords, NaNs, infinities, signed zeros,
+// ties.
+func TestLeastReliableAsReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	c := corrector{pow: powX()}
+	odd := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 0, float32(math.Copysign(0, -1)),
+		1, -1, math.MaxFloat32, math.SmallestNonzeroFloat32, math.Float32frombits(0xFFC00001)}
+	for trial := range 3000 {
+		bytes := 1 + rng.IntN(300)
+		cw := rng.IntN(6)
+		syms := randomSymbols(rng, uartBits*(cw+bytes), rng.Float64()*20)
+		for i := range syms {
+			if trial%5 == 0 && rng.IntN(20) == 0 || trial%11 == 0 {
+				syms[i] = odd[rng.IntN(len(odd))]
+			}
+			if trial%3 == 0 {
+				syms[i] = float32(math.Round(float64(syms[i]) * 4))
+			}
+		}
+		nbits := 8 * bytes
+		c.leastReliable(syms, cw, nbits)
+		least, rel := leastReliableReference(syms, cw, nbits)
+		if c.n != len(least) {
+			t.Fatalf("trial %d: %d bits, want %d", trial, c.n, len(least))
+		}
+		for i := range least {
+			if c.least[i] != least[i] || math.Float32bits(c.rel[i]) != math.Float32bits(rel[i]) ||
+				c.shift[i] != flipShift(c.pow, least[i]) {
+				t.Fatalf("trial %d: bit %d is %d (%v), want %d (%v)", trial, i, c.least[i], c.rel[i], least[i], rel[i])
+			}
+		}
 	}
 }
