@@ -205,15 +205,14 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 			r.segHelper = true
 		default:
 			// The channel stage reads the ring behind the search. The
-			// ring holds the block being analyzed and the next one being
-			// written, the lookback before them, and room for the stage
-			// to lag by two lookbacks, and is at least minStageRing
-			// long; a block is at least minBlock samples (fewer
-			// hand-overs at low rates).
+			// ring holds a block being written, the lookback before it,
+			// and room for the stage to lag by two lookbacks, and is at
+			// least minStageRing long; a block is at least minBlock
+			// samples (fewer hand-overs at low rates).
 			r.ch = newChanStage(r)
-			r.block = max(min(int(r.lookRing), maxBlock), minBlock)
+			r.block = max(int(r.lookRing), minBlock)
 			rs := 1
-			for rs < max(2*r.block+3*int(r.lookRing), minStageRing) {
+			for rs < max(r.block+3*int(r.lookRing), minStageRing) {
 				rs <<= 1
 			}
 			r.ring = make([]complex64, rs)
@@ -306,14 +305,9 @@ const minStageRing = 1 << 18
 // than it saves wall time.
 const stageMinRate = 1e6
 
-// minBlock and maxBlock bound how many samples processBlocks writes and
-// transforms at once: a chunk of input (iqdecode reads 1<<16 samples at a
-// time) holds a few blocks, so the next one is transformed while the
-// search analyzes one.
-const (
-	minBlock = 1 << 14
-	maxBlock = 1 << 15
-)
+// minBlock is the fewest samples processBlocks writes and transforms at
+// once.
+const minBlock = 1 << 14
 
 // designLimits sets how long a burst is collected before it is demodulated
 // in pieces, how long it may last at all, and how long a delivered frame is
@@ -444,22 +438,15 @@ func (r *Receiver) process(in *inputSpan) {
 // processBlocks is process with a channel stage: a block of samples at a
 // time is written to the ring and its search frames transformed, both in
 // parallel; then the frames are finished in order and the channels sent
-// their samples at each, while the next block is written and transformed.
+// their samples at each.
 func (r *Receiver) processBlocks(in *inputSpan, n int) {
 	if !r.pool.running {
 		r.pool.start()
 	}
-	r.ch.room(min(n, r.block))
-	blk := r.ahead.begin(in, 0, min(n, r.block), r.pos, r.hop, true)
-	r.ahead.finish(blk)
 	for i := 0; i < n; {
-		bl := blk.n
-		var next *aheadBlock
-		if j := i + bl; j < n {
-			k := min(n-j, r.block)
-			r.ch.room(bl + k)
-			next = r.ahead.begin(in, j, k, r.pos+int64(bl), r.hop, false)
-		}
+		bl := min(n-i, r.block)
+		r.ch.room(bl)
+		r.ahead.run(in, i, bl, r.pos, r.hop)
 		for left := bl; left > 0; {
 			k := min(left, r.hop-r.phase)
 			r.stats.Channelized += int64(k * len(r.active))
@@ -476,10 +463,6 @@ func (r *Receiver) processBlocks(in *inputSpan, n int) {
 			}
 		}
 		i += bl
-		if next != nil {
-			r.ahead.finish(next)
-			blk = next
-		}
 	}
 	r.ch.extract()
 	r.ch.flush()

@@ -39,39 +39,29 @@ type specFrame struct {
 	acc   float64
 }
 
-// searchAhead writes blocks to the ring and transforms their frames in
-// parallel. A work item writes (converts, for raw input) a piece of a
+// searchAhead writes a block to the ring and transforms its frames in
+// parallel. A work item writes (converts, for raw input) a piece of the
 // block, cut after a frame's end, and transforms the frames that end in
 // it: each frame's samples are in its own piece or in the blocks before,
 // so the goroutine that converts samples is the one that transforms them,
-// while they are in its cache. The next block of the same input is started
-// before the search analyzes the frames of the one before (two blocks
-// alternate): its items are there for a helper to take whenever a core is
-// free, and the search's goroutine finishes what is left of them after its
-// analysis.
+// while they are in its cache.
 type searchAhead struct {
 	d      *detector
-	group  int // frames per work item
-	ring   []complex64
-	rmask  int64
-	kick   chan *aheadBlock
-	help   int // helpers
-	blocks [2]aheadBlock
-	cur    int // the block analyzeFrame takes its frames from
-}
-
-// aheadBlock is one block being written and transformed.
-type aheadBlock struct {
 	frames []specFrame
 	ends   []int64 // input index after each frame's last sample
 	// Work item i writes the block's samples cuts[i]…cuts[i+1] (offsets
 	// in it) and transforms frames firsts[i]…firsts[i+1].
 	cuts, firsts []int
-	in           *inputSpan // the block's samples are in's off…off+n
-	off, n       int
+	group        int // frames per work item
+	ring         []complex64
+	rmask        int64
+	in           *inputSpan // the block being written and transformed: in's samples off…
+	off          int
 	from         int64 // the block's input index
 	next         atomic.Int64
 	helped       sync.WaitGroup
+	kick         chan struct{}
+	help         int // helpers
 	first        int // the frame analyzeFrame takes next
 }
 
@@ -82,30 +72,27 @@ const pieceSamples = 1 << 12
 func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
 	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers, group: max(1, pieceSamples/r.hop)}
 	n := r.det.n
-	for k := range sa.blocks {
-		b := &sa.blocks[k]
-		b.frames = make([]specFrame, frames)
-		for i := range b.frames {
-			b.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
-				blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
-		}
-		b.ends = make([]int64, 0, frames)
-		b.cuts = make([]int, 0, frames+2)
-		b.firsts = make([]int, 0, frames+2)
+	sa.frames = make([]specFrame, frames)
+	for i := range sa.frames {
+		sa.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
+			blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
 	}
+	sa.ends = make([]int64, 0, frames)
+	sa.cuts = make([]int, 0, frames+2)
+	sa.firsts = make([]int, 0, frames+2)
 	return sa
 }
 
 // start starts the helpers.
 func (sa *searchAhead) start() {
-	kick := make(chan *aheadBlock, 2*sa.help)
+	kick := make(chan struct{}, sa.help)
 	sa.kick = kick
 	for range sa.help {
 		go func() {
 			labelStage("transform")
-			for b := range kick {
-				sa.work(b)
-				b.helped.Done()
+			for range kick {
+				sa.work()
+				sa.helped.Done()
 			}
 		}()
 	}
@@ -119,83 +106,64 @@ func (sa *searchAhead) stop() {
 	}
 }
 
-// begin starts the block of in's samples off…off+n (input index from on,
-// frames ending at multiples of hop, at least a frame in) in the block
-// after the current one (first: in the current one), kicks the helpers
-// and returns it; finish completes it.
-func (sa *searchAhead) begin(in *inputSpan, off, n int, from int64, hop int, first bool) *aheadBlock {
-	b := &sa.blocks[sa.cur]
-	if !first {
-		b = &sa.blocks[sa.cur^1]
-	}
-	b.in, b.off, b.n, b.from, b.first = in, off, n, from, 0
-	b.ends, b.cuts, b.firsts = b.ends[:0], append(b.cuts[:0], 0), append(b.firsts[:0], 0)
+// run writes the block of in's samples off…off+n (input index from on) to
+// the ring and transforms the frames that end in it (multiples of hop, at
+// least a frame in); the work items are shared out between the goroutine
+// calling it and the helpers.
+func (sa *searchAhead) run(in *inputSpan, off, n int, from int64, hop int) {
+	sa.in, sa.off, sa.from, sa.first = in, off, from, 0
+	sa.ends, sa.cuts, sa.firsts = sa.ends[:0], append(sa.cuts[:0], 0), append(sa.firsts[:0], 0)
 	to := from + int64(n)
 	hops := 0
 	for e := (from/int64(hop) + 1) * int64(hop); e <= to; e += int64(hop) {
 		if e >= int64(sa.d.n) {
-			b.ends = append(b.ends, e)
+			sa.ends = append(sa.ends, e)
 		}
 		if hops++; hops == sa.group {
-			b.cuts, b.firsts = append(b.cuts, int(e-from)), append(b.firsts, len(b.ends))
+			sa.cuts, sa.firsts = append(sa.cuts, int(e-from)), append(sa.firsts, len(sa.ends))
 			hops = 0
 		}
 	}
-	if b.cuts[len(b.cuts)-1] < n {
-		b.cuts, b.firsts = append(b.cuts, n), append(b.firsts, len(b.ends))
+	if sa.cuts[len(sa.cuts)-1] < n {
+		sa.cuts, sa.firsts = append(sa.cuts, n), append(sa.firsts, len(sa.ends))
 	}
-	items := len(b.cuts) - 1
-	b.next.Store(0)
-	// A block begun now is worked on by the calling goroutine at once:
-	// one item fewer for the helpers.
-	h := min(sa.help, items)
-	if first {
-		h = min(sa.help, items-1)
-	}
-	b.helped.Add(h)
+	items := len(sa.cuts) - 1
+	sa.next.Store(0)
+	h := min(cap(sa.kick), items-1)
+	sa.helped.Add(h)
 	for range h {
-		sa.kick <- b
+		sa.kick <- struct{}{}
 	}
-	return b
+	sa.work()
+	sa.helped.Wait()
+	sa.in = nil
 }
 
-// finish does what is left of b's work items, waits for the helpers' and
-// makes b the block analyzeFrame takes its frames from.
-func (sa *searchAhead) finish(b *aheadBlock) {
-	sa.work(b)
-	b.helped.Wait()
-	b.in = nil
-	if b != &sa.blocks[sa.cur] {
-		sa.cur ^= 1
-	}
-}
-
-// work does b's work items until none is left.
-func (sa *searchAhead) work(b *aheadBlock) {
+// work does work items until none is left.
+func (sa *searchAhead) work() {
 	n := int64(sa.d.n)
-	items := len(b.cuts) - 1
+	items := len(sa.cuts) - 1
 	for {
-		i := int(b.next.Add(1) - 1)
+		i := int(sa.next.Add(1) - 1)
 		if i >= items {
 			return
 		}
-		lo, hi := b.cuts[i], b.cuts[i+1]
-		b.in.toRing(sa.ring, b.from+int64(lo), b.off+lo, hi-lo)
-		for j := b.firsts[i]; j < b.firsts[i+1]; j++ {
+		a, b := sa.cuts[i], sa.cuts[i+1]
+		sa.in.toRing(sa.ring, sa.from+int64(a), sa.off+a, b-a)
+		for j := sa.firsts[i]; j < sa.firsts[i+1]; j++ {
 			// The frame is in this piece or the blocks before, in one
 			// piece of the ring (a multiple of n long).
-			p := (b.ends[j] - n) & sa.rmask
-			sa.d.transformFrame(sa.ring[p:p+n], &b.frames[j])
+			p := (sa.ends[j] - n) & sa.rmask
+			sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[j])
 		}
 	}
 }
 
 // take returns the transform of the frame ending at end, or nil.
 func (sa *searchAhead) take(end int64) *specFrame {
-	b := &sa.blocks[sa.cur]
-	if b.first < len(b.ends) && b.ends[b.first] == end {
-		b.first++
-		return &b.frames[b.first-1]
+	if sa.first < len(sa.ends) && sa.ends[sa.first] == end {
+		sa.first++
+		return &sa.frames[sa.first-1]
 	}
 	return nil
 }
