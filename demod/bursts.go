@@ -217,7 +217,7 @@ func (r *Receiver) demodPiece(b *burst) {
 		r.demodAsync(b, cut)
 		b.cut += cut
 	} else {
-		r.demod(b, false)
+		r.demod(b)
 		copy(b.y, b.y[cut:])
 		b.y = b.y[:ov]
 	}
@@ -245,13 +245,10 @@ func (r *Receiver) startBurst(pk peak) {
 	if b == nil {
 		b = &burst{ex: &channelizer{}}
 		b.ex.clone(r.design)
-	}
-	if room := r.maxLen + r.hop + mixBlock; cap(b.y) < room {
 		// Room for the longest piece (endBursts cuts at maxLen, a hop of
 		// samples later at most): grown from nothing, its samples would
-		// be copied a dozen times over. (A burst reused may have less:
-		// its last job took its buffer.)
-		b.y = make([]complex64, 0, room)
+		// be copied a dozen times over.
+		b.y = make([]complex64, 0, r.maxLen+r.hop+mixBlock)
 	}
 	r.stats.Candidates++
 	w := float64(pk.ratio)
@@ -314,7 +311,7 @@ func (r *Receiver) finish(b *burst) {
 		return
 	}
 	if len(b.y) > 0 {
-		r.demod(b, true)
+		r.demod(b)
 	}
 	if cap(b.y) > 4*r.maxLen {
 		b.y = nil

@@ -131,9 +131,8 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	return s
 }
 
-// demod demodulates burst b: now, or (with workers) as the next job, which
-// takes b's samples when it ended (b is left an empty buffer) or a copy.
-func (r *Receiver) demod(b *burst, ended bool) {
+// demod demodulates burst b: now, or (with workers) as the next job.
+func (r *Receiver) demod(b *burst) {
 	p := r.pool
 	if p == nil {
 		r.demodBurst(b)
@@ -153,11 +152,7 @@ func (r *Receiver) demod(b *burst, ended bool) {
 	if k := len(p.spare); k > 0 {
 		y, p.spare = p.spare[k-1], p.spare[:k-1]
 	}
-	if ended {
-		j.b.y, b.y = b.y, y[:0]
-	} else {
-		j.b.y = append(y[:0], b.y...)
-	}
+	j.b.y = append(y[:0], b.y...)
 	p.pending = append(p.pending, j)
 	p.jobs <- j
 }
@@ -165,9 +160,7 @@ func (r *Receiver) demod(b *burst, ended bool) {
 // demodAsync hands burst b to the channel stage, which copies its
 // samples into the next job for the workers, then drops the first cut of
 // them (a piece) or, when cut is -1, is done with the burst (it ended; a
-// burst that collected nothing is only released). (The copy is the
-// stage's, off the search's goroutine; a job taking the burst's buffer
-// would hold one of the longest piece's size.)
+// burst that collected nothing is only released).
 func (r *Receiver) demodAsync(b *burst, cut int) {
 	p := r.pool
 	if !p.running {
