@@ -135,8 +135,10 @@ func mixOscDC(dst, x, osc []complex64, dc complex64) {
 // firDecim writes dotSym(taps, buf[s+k·decim:]) for k < len(dst) to dst
 // and returns the next window's start.
 func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
-	if useAVX2 && decim == 2 && len(taps) >= 3 && len(taps)%2 == 1 && len(taps) < 2*eoSpare {
-		return firDecim2EO(dst, buf, s, taps)
+	if n := len(dst) &^ 7; useAVX512 && useAVX2 && decim == 1 && len(taps) >= 3 && len(taps)%2 == 1 && n > 0 {
+		_ = buf[s+n-1+len(taps)-1]
+		firDecim1AVX512(&dst[0], &buf[s], &taps[0], len(taps), n)
+		dst, s = dst[n:], s+n
 	}
 	if useAVX2 && (decim == 1 || decim == 2) && len(taps) >= 3 && len(taps)%2 == 1 {
 		n := len(dst) &^ 3
@@ -155,36 +157,6 @@ func firDecim(dst, buf []complex64, s int, taps []float32, decim int) int {
 		}
 	}
 	return firDecimGo(dst, buf, s, taps, decim)
-}
-
-// eoChunk is how many outputs firDecim2EO computes from one split of its
-// input; eoSpare the samples of each parity its windows reach past them.
-const eoChunk, eoSpare = 256, 128
-
-// firDecim2EO is firDecim by two (taps odd, fewer than 2·eoSpare): the
-// input split by parity, eoChunk outputs' worth at a time, then
-// firDecimEOAVX2 (see firDecimGo).
-func firDecim2EO(dst, buf []complex64, s int, taps []float32) int {
-	h := len(taps) / 2
-	var e, o [eoChunk + eoSpare]complex64
-	for len(dst) >= 4 {
-		c := min(len(dst), eoChunk) &^ 3
-		// e[:c+h] and o[:c+h-1]: the windows of outputs s, s+2, …
-		// reach buf[s+2(c-1)+2h] at most.
-		ne, no := c+h, c+h-1
-		w := buf[s : s+2*(c-1)+2*h+1]
-		m := no &^ 3
-		deinterleaveAVX2(&e[0], &o[0], &w[0], m)
-		for ; m < no; m++ {
-			e[m], o[m] = w[2*m], w[2*m+1]
-		}
-		if m < ne {
-			e[m] = w[2*m]
-		}
-		firDecimEOAVX2(&dst[0], &e[0], &o[0], &taps[0], len(taps), c)
-		dst, s = dst[c:], s+2*c
-	}
-	return firDecimGo(dst, buf, s, taps, 2)
 }
 
 // halfbandOut is halfband.filter's loop for c and pairs (the centre tap

@@ -40,6 +40,11 @@ var negZero = func() float32 { z := float32(0); return -z }()
 
 // phaseSteps writes the phase turns of z to dst (see phaseStepsGo).
 func phaseSteps(dst []float32, z []complex64) {
+	if n := len(dst) &^ 15; useAVX512 && useAVX2 && n > 0 {
+		_ = z[n]
+		phaseStepsAVX512(&dst[0], &z[0], n, &atanConsts)
+		dst, z = dst[n:], z[n:]
+	}
 	if n := len(dst) &^ 7; useAVX2 && n > 0 {
 		_ = z[n]
 		phaseStepsAVX2(&dst[0], &z[0], n, &atanConsts)
