@@ -149,6 +149,7 @@ type Receiver struct {
 	pool       *pool        // the workers (nil: demodulated by Process's caller)
 	ch         *chanStage   // the bursts' channels on a goroutine of their own (nil: on Process's)
 	ahead      *searchAhead // with ch: the search's frames transformed a block at a time, in parallel
+	segHelper  bool         // with workers and no ch: a helper channelizes each frame's samples while the search analyzes it
 	block      int          // with ch: samples written to the ring at once
 	turns      *turns       // a shard's: the pipelines' order
 	job        *demodJob    // a shard's: the job being demodulated
@@ -195,7 +196,14 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 	r.dd = &dedup{}
 	if cfg.Workers > 1 {
 		r.pool = r.newPool(cfg.Workers)
-		if !r.searchOOK {
+		switch {
+		case fs < stageMinRate:
+			// The bursts' channels and the search stay on the goroutine
+			// calling Process, as with one worker; only the bursts'
+			// demodulation goes to the workers.
+		case r.searchOOK:
+			r.segHelper = true
+		default:
 			// The channel stage reads the ring behind the search. The
 			// ring holds a block being written, the lookback before it,
 			// and room for the stage to lag by two lookbacks, and is at
@@ -287,6 +295,15 @@ func (r *Receiver) designSearch() {
 // the search by most of it, so a stage kept waiting for a core by the
 // workers (the scheduler's 10 ms slices) does not hold up the search.
 const minStageRing = 1 << 18
+
+// stageMinRate is the lowest sample rate at which, with workers, the
+// search's frames are transformed in parallel and the bursts' channels run
+// on a stage of their own (or a helper). Below it the search and the
+// channels are a small part of the work beside the bursts' demodulation
+// (at 250 kS/s under a third), which the workers share; handing their
+// samples to another core and the frames to helpers would cost more CPU
+// than it saves wall time.
+const stageMinRate = 1e6
 
 // minBlock is the fewest samples processBlocks writes and transforms at
 // once.
@@ -386,7 +403,7 @@ func (r *Receiver) process(in *inputSpan) {
 		in.to(seg, i)
 		i += k
 		r.stats.Channelized += int64(k * len(r.active))
-		if r.pool != nil && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
+		if r.segHelper && r.phase+k == r.hop && len(r.active) > 0 && r.pos+int64(k) >= int64(r.det.n) {
 			// With workers, the search's frame and the burst channels'
 			// samples before it, which do not depend on each other, at
 			// once.
