@@ -17,9 +17,10 @@ var mh7Idx = [2][3][8]uint64{
 // mixFirst mixes x less dc by osc into the 7-tap first stage h's new input
 // (h.in(len(x))) and writes the first of its outputs (h.outputs()) to
 // dst, in one pass, 16 samples (8 outputs) at a time where the CPU has
-// AVX-512; it returns how many outputs it wrote, twice that many samples
-// mixed (0: none; mixOscDC and h.filterFrom(dst, done) do the rest, the
-// same values).
+// AVX-512; it returns how many outputs it wrote (0: none). Of the 2·done
+// samples it mixed only the last 16 are in h's input: the later windows
+// and the history need no others. mixOscDC and h.filterFrom(dst, done)
+// do the rest, the same values.
 func mixFirst(h *halfband, dst, x, osc []complex64, dc complex64) int {
 	hist := h.n - 1
 	s := h.next - hist

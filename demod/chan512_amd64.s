@@ -27,9 +27,9 @@ GLOBL mh7NegRe<>(SB), RODATA|NOPTR, $64
 // func mixHalfband7AVX512(dst, mix, x, osc *complex64, n int, dc complex64, taps *[3]float32, prev *[16]complex64, idx *[3][8]uint64)
 // mixOscDCAVX512 then halfband7AVX512 in one pass, sixteen samples (eight
 // outputs) a round (n a positive multiple of 16): the samples mixed are
-// filtered from registers, the last 16 stored to mix[n-16:n] (the next
-// windows' and the history's). Output k of a round has
-// its window's last sample in the round, the rest in the round before
+// filtered from registers and only the last round's are stored, to
+// mix[n-16:n] (the next windows' and the history's). Output k of a round
+// has its window's last sample in the round, the rest in the round before
 // (at first prev, the 16 samples before mix[0]); idx[0] picks the samples
 // of the window's outer taps (one parity) from two rounds' 16, idx[1] its
 // centres' (the other), idx[2] the centres from two rounds of those. Each
