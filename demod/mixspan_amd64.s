@@ -3,10 +3,11 @@
 #include "textflag.h"
 
 // func mix4PairSpanAVX2(dstA, dstB, x *complex64, n int, oscA, oscB *[4]complex64, stepA, stepB complex64, span *[16]uint32)
-// mix4PairAVX2 (the same operations, so the same bits) that also keeps,
-// per lane, over the float32 parts written to dstA and dstB: the smallest
-// |bits|-1 (unsigned, so a zero's is all ones) into span[:8] and the
-// largest |bits| into span[8:].
+// mix4PairAVX2 (the same products and sums, so the same bits: each
+// oscillator's update takes its swapped copy the mixing made instead of
+// two more shuffles) that also keeps, per lane, over the float32 parts
+// written to dstA and dstB: the smallest |bits|-1 (unsigned, so a zero's
+// is all ones) into span[:8] and the largest |bits| into span[8:].
 TEXT ·mix4PairSpanAVX2(SB), NOSPLIT, $0-72
 	MOVQ         dstA+0(FP), DI
 	MOVQ         dstB+8(FP), R8
@@ -15,13 +16,11 @@ TEXT ·mix4PairSpanAVX2(SB), NOSPLIT, $0-72
 	MOVQ         oscA+32(FP), DX
 	MOVQ         oscB+40(FP), R9
 	VMOVUPS      (DX), Y0
-	VMOVSD       stepA+48(FP), X1
-	VBROADCASTSD X1, Y1
-	VPERMILPS    $0xB1, Y1, Y2
+	VBROADCASTSS stepA_real+48(FP), Y1
+	VBROADCASTSS stepA_imag+52(FP), Y2
 	VMOVUPS      (R9), Y9
-	VMOVSD       stepB+56(FP), X10
-	VBROADCASTSD X10, Y10
-	VPERMILPS    $0xB1, Y10, Y11
+	VBROADCASTSS stepB_real+56(FP), Y10
+	VBROADCASTSS stepB_imag+60(FP), Y11
 	MOVL         $0x7FFFFFFF, AX
 	VMOVD        AX, X12
 	VPBROADCASTD X12, Y12 // |·| mask
@@ -35,24 +34,20 @@ mixspanloop:
 	VMOVSHDUP Y3, Y5
 	VPERMILPS $0xB1, Y0, Y6
 	VMULPS    Y0, Y4, Y7
-	VMULPS    Y6, Y5, Y6
-	VADDSUBPS Y6, Y7, Y7
+	VMULPS    Y6, Y5, Y3
+	VADDSUBPS Y3, Y7, Y7
 	VMOVUPS   Y7, (DI)
+	VMULPS    Y1, Y0, Y3 // (or·sr, oi·sr)
+	VMULPS    Y2, Y6, Y6 // (oi·si, or·si)
+	VADDSUBPS Y6, Y3, Y0
 	VPERMILPS $0xB1, Y9, Y6
 	VMULPS    Y9, Y4, Y8
-	VMULPS    Y6, Y5, Y6
-	VADDSUBPS Y6, Y8, Y8
+	VMULPS    Y6, Y5, Y3
+	VADDSUBPS Y3, Y8, Y8
 	VMOVUPS   Y8, (R8)
-	VMOVSLDUP Y0, Y3
-	VMOVSHDUP Y0, Y4
-	VMULPS    Y1, Y3, Y3
-	VMULPS    Y2, Y4, Y4
-	VADDSUBPS Y4, Y3, Y0
-	VMOVSLDUP Y9, Y5
-	VMOVSHDUP Y9, Y6
-	VMULPS    Y10, Y5, Y5
+	VMULPS    Y10, Y9, Y3
 	VMULPS    Y11, Y6, Y6
-	VADDSUBPS Y6, Y5, Y9
+	VADDSUBPS Y6, Y3, Y9
 	VPAND     Y12, Y7, Y7
 	VPAND     Y12, Y8, Y8
 	VPMAXUD   Y8, Y7, Y3
