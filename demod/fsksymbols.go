@@ -300,12 +300,12 @@ func (f *fskDemod) correlateTones(end, L int, wp, wm float64, energy bool) {
 	f.cp = grow(f.cp, n)
 	f.cm = grow(f.cm, n)
 	f.s = grow(f.s, n)
-	f.mixTones(f.pp[:end], f.pm[:end], wp, wm)
+	lo, hi := f.mixTones(f.pp[:end], f.pm[:end], wp, wm)
 	var s []float32
 	if energy {
 		s = f.s[:end]
 	}
-	toneSums(f.cp[:end], f.cm[:end], s, f.pp[:end], f.pm[:end], L)
+	toneSumsSpan(f.cp[:end], f.cm[:end], s, f.pp[:end], f.pm[:end], L, lo, hi)
 }
 
 // mixTone writes f.z mixed down by w radians per sample to dst.
@@ -319,15 +319,25 @@ func (f *fskDemod) mixTone(dst []complex64, w float64) {
 	}
 }
 
-// mixTones is mixTone of f.z to two tones at once.
-func (f *fskDemod) mixTones(dstA, dstB []complex64, wA, wB float64) {
+// mixTones is mixTone of f.z to two tones at once. Where toneSumsSpan
+// uses it (sumsSpan), it returns the exponent span of dstA's and dstB's
+// parts together (see expSpanGo), found as they are written; else 255, 0.
+func (f *fskDemod) mixTones(dstA, dstB []complex64, wA, wB float64) (lo, hi uint32) {
 	z := f.z
 	stA, stB := complex(math.Cos(-wA), math.Sin(-wA)), complex(math.Cos(-wB), math.Sin(-wB))
 	oA, oB := complex128(1), complex128(1)
+	lo = 255
 	for i0 := 0; i0 < len(dstA); i0 += 1024 {
 		i1 := min(len(dstA), i0+1024)
-		oA, oB = mix4Pair(dstA[i0:i1], dstB[i0:i1], z[i0:i1], oA, stA, oB, stB)
+		if !sumsSpan {
+			oA, oB = mix4Pair(dstA[i0:i1], dstB[i0:i1], z[i0:i1], oA, stA, oB, stB)
+			continue
+		}
+		var l, h uint32
+		oA, oB, l, h = mix4PairSpan(dstA[i0:i1], dstB[i0:i1], z[i0:i1], oA, stA, oB, stB)
+		lo, hi = min(lo, l), max(hi, h)
 	}
+	return lo, hi
 }
 
 // markWinners sets f.won for the correlator windows up to end where one

@@ -59,7 +59,12 @@ func toneSumsGo(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 func sumsExact(pp, pm []complex64, L int) bool {
 	lo, hi := expSpan(pp)
 	lo2, hi2 := expSpan(pm)
-	lo, hi = min(lo, lo2), max(hi, hi2)
+	return spanExact(min(lo, lo2), max(hi, hi2), L)
+}
+
+// spanExact is sumsExact for values whose parts' exponent span (see
+// expSpanGo) is lo, hi.
+func spanExact(lo, hi uint32, L int) bool {
 	return hi < 255 && int(hi)-int(lo) <= 29-bits.Len(uint(L))
 }
 

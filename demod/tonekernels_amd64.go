@@ -56,6 +56,24 @@ func phaseSteps(dst []float32, z []complex64) {
 // toneSums runs the tone correlators' running sums (see toneSumsGo).
 func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 	n := len(cp)
+	exact := useAVX2 && L >= 1 && n >= L+4 && sumsExact(pp[:n], pm[:n], L)
+	toneSumsKnown(cp, cm, s, pp, pm, L, exact)
+}
+
+// sumsSpan tells whether toneSumsSpan uses the span it is given (else
+// the mixer need not find it).
+const sumsSpan = true
+
+// toneSumsSpan is toneSums of pp and pm whose parts (the first len(cp)
+// of each) have the exponent span lo, hi together (see expSpanGo).
+func toneSumsSpan(cp, cm []complex64, s []float32, pp, pm []complex64, L int, lo, hi uint32) {
+	toneSumsKnown(cp, cm, s, pp, pm, L, len(cp) >= L+4 && spanExact(lo, hi, L))
+}
+
+// toneSumsKnown is toneSums where exact tells whether sumsExact holds
+// (read only with AVX2, L ≥ 1 and len(cp) ≥ L+4).
+func toneSumsKnown(cp, cm []complex64, s []float32, pp, pm []complex64, L int, exact bool) {
+	n := len(cp)
 	if !useAVX2 || n == 0 || L < 1 {
 		toneSumsGo(cp, cm, s, pp, pm, L)
 		return
@@ -66,7 +84,6 @@ func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 		_ = s[n-1]
 		sp = &s[0]
 	}
-	exact := n >= L+4 && sumsExact(pp[:n], pm[:n], L)
 	if exact && L >= 2 {
 		toneSumsExact(cp, cm, s, pp, pm, L)
 		return

@@ -10,6 +10,16 @@ func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 	toneSumsGo(cp, cm, s, pp, pm, L)
 }
 
+// sumsSpan tells whether toneSumsSpan uses the span it is given (else
+// the mixer need not find it).
+const sumsSpan = false
+
+// toneSumsSpan is toneSums of pp and pm whose parts have the exponent
+// span lo, hi together: Go's sums need no span.
+func toneSumsSpan(cp, cm []complex64, s []float32, pp, pm []complex64, L int, _, _ uint32) {
+	toneSumsGo(cp, cm, s, pp, pm, L)
+}
+
 // expSpan returns the exponent span of v's parts (see expSpanGo).
 func expSpan(v []complex64) (lo, hi uint32) { return expSpanGo(v) }
 
