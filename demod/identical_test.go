@@ -168,7 +168,8 @@ func TestIdenticalOutput(t *testing.T) {
 // baud, longer than MaxBurst, so each is cut while it is collected and its
 // channel goes on with an overlap; those at 38400 baud fit and decode)
 // give the same messages and burst reports with 1, 2 and 3 workers: at 2.4 and 20 MS/s at 915 MHz (the channels on a stage of
-// their own) and with the centre unknown (OOK searched too: they are not).
+// their own), with the centre unknown (OOK searched too: they are not), and
+// at 250 kS/s (the goroutine calling Process demodulates some of them).
 func TestIdenticalPieces(t *testing.T) {
 	long := func(fs, offset float64) func() synth.Source {
 		return func() synth.Source {
@@ -180,6 +181,7 @@ func TestIdenticalPieces(t *testing.T) {
 		{name: "2M4_pieces", fs: 2.4e6, center: 915e6, sec: 0.8, seed: 9, maxBurst: 0.2, src: long(2.4e6, 1e6)},
 		{name: "20M_pieces", fs: 20e6, center: 915e6, sec: 0.4, seed: 9, maxBurst: 0.2, src: long(20e6, 9e6)},
 		{name: "2M4_pieces_ook", fs: 2.4e6, sec: 0.5, seed: 9, maxBurst: 0.2, src: long(2.4e6, 1e6)},
+		{name: "250k_pieces", fs: 250e3, center: 915e6, sec: 1, seed: 9, maxBurst: 0.2, src: long(250e3, 1e5)},
 	} {
 		one := c.decodeAll(t, 1)
 		if !strings.Contains(string(one), "{") || !strings.Contains(string(one), "burst ") {

@@ -200,7 +200,9 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 		case fs < stageMinRate:
 			// The bursts' channels and the search stay on the goroutine
 			// calling Process, as with one worker; only the bursts'
-			// demodulation goes to the workers.
+			// demodulation goes to the workers, one of which is that
+			// goroutine.
+			r.pool.helps = true
 		case r.searchOOK:
 			r.segHelper = true
 		default:

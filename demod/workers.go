@@ -71,7 +71,12 @@ type pool struct {
 	wg      sync.WaitGroup
 	seq     int64
 	pending []*demodJob // handed over, not yet emitted, in order
-	spare   [][]complex64
+	// helps: the goroutine calling Process is the last shard's worker
+	// (below stageMinRate): it demodulates the oldest job waiting for a
+	// worker instead of waiting itself (for the oldest job, or for room to
+	// hand one over), so n workers are n threads, not n+1.
+	helps bool
+	spare [][]complex64
 	// The channel helper: runs the bursts' channels over a segment while
 	// the search analyzes its frame.
 	segs    chan extractJob
@@ -154,7 +159,44 @@ func (r *Receiver) demod(b *burst) {
 	}
 	j.b.y = append(y[:0], b.y...)
 	p.pending = append(p.pending, j)
+	for p.helps {
+		select {
+		case p.jobs <- j:
+			return
+		default:
+			p.help() // the queue is full: it has one more room after
+		}
+	}
 	p.jobs <- j
+}
+
+// help demodulates the oldest job waiting for a worker on the last shard,
+// if one waits (it is the next in the turn order after the jobs the
+// workers demodulate, so it waits for none of them long).
+func (p *pool) help() bool {
+	select {
+	case j := <-p.jobs:
+		p.shards[len(p.shards)-1].runJob(j)
+		return true
+	default:
+		return false
+	}
+}
+
+// wait waits for job j to finish, demodulating jobs waiting for a worker
+// meanwhile when the caller helps.
+func (p *pool) wait(j *demodJob) {
+	for p.helps {
+		select {
+		case <-j.done:
+			return
+		default:
+		}
+		if !p.help() {
+			break
+		}
+	}
+	<-j.done
 }
 
 // demodAsync hands burst b to the channel stage, which copies its
@@ -220,7 +262,11 @@ func (p *pool) start() {
 			p.segDone <- struct{}{}
 		}
 	}()
-	for _, s := range p.shards {
+	workers := p.shards
+	if p.helps {
+		workers = workers[:len(workers)-1]
+	}
+	for _, s := range workers {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -300,7 +346,7 @@ func (r *Receiver) emitJobs(wait int) {
 	for i := 0; len(p.pending) > 0; i++ {
 		j := p.pending[0]
 		if i < wait {
-			<-j.done
+			p.wait(j)
 		} else {
 			select {
 			case <-j.done:
