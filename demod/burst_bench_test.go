@@ -50,7 +50,7 @@ func BenchmarkBursts250k(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, bu := range bursts {
-			rx.demod(bu)
+			rx.demod(bu, 0)
 		}
 	}
 	cpu := cpuTime() - cpu0

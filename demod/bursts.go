@@ -217,9 +217,7 @@ func (r *Receiver) demodPiece(b *burst) {
 		r.demodAsync(b, cut)
 		b.cut += cut
 	} else {
-		r.demod(b)
-		copy(b.y, b.y[cut:])
-		b.y = b.y[:ov]
+		r.demod(b, ov)
 	}
 	b.start += int64(cut * r.d1)
 }
@@ -311,7 +309,7 @@ func (r *Receiver) finish(b *burst) {
 		return
 	}
 	if len(b.y) > 0 {
-		r.demod(b)
+		r.demod(b, 0)
 	}
 	if cap(b.y) > 4*r.maxLen {
 		b.y = nil

@@ -136,12 +136,16 @@ func (r *Receiver) newShard(t *turns, pos, neg, ook *pipeline.Channel) *Receiver
 	return s
 }
 
-// demod demodulates burst b: now, or (with workers) as the next job.
-func (r *Receiver) demod(b *burst) {
+// demod demodulates burst b: now, or (with workers) as the next job; b
+// goes on with the last keep of its samples (keep 0: b is done).
+func (r *Receiver) demod(b *burst, keep int) {
 	p := r.pool
 	if p == nil {
 		r.demodBurst(b)
 		r.release(false)
+		if keep > 0 {
+			b.y = append(b.y[:0], b.y[len(b.y)-keep:]...)
+		}
 		return
 	}
 	if !p.running {
@@ -156,8 +160,11 @@ func (r *Receiver) demod(b *burst) {
 	var y []complex64
 	if k := len(p.spare); k > 0 {
 		y, p.spare = p.spare[k-1], p.spare[:k-1]
+	} else {
+		y = make([]complex64, 0, r.maxLen+r.hop+mixBlock)
 	}
-	j.b.y = append(y[:0], b.y...)
+	// The job takes b's samples; b goes on in a spare with what it keeps.
+	j.b.y, b.y = b.y, append(y[:0], b.y[len(b.y)-keep:]...)
 	p.pending = append(p.pending, j)
 	for p.helps {
 		select {
