@@ -15,7 +15,8 @@ import (
 // protocols are searched, the bursts' channels run on a stage of their own
 // (chanstage.go; else on a helper, one frame at a time, while the search
 // analyzes it); below it the search and the channels stay on that
-// goroutine, a small part of the work there. A burst
+// goroutine, a small part of the work there, and it is one of the workers
+// (pool.helps). A burst
 // to demodulate becomes a job, numbered in the order the one-goroutine
 // receiver would have demodulated it, for a pool of workers. Each worker is
 // a shard: a copy of the receiver with its own power channel and FSK and
