@@ -78,7 +78,10 @@ func blockSums(dst []float64, pz []complex64, bl int) {
 // eight at a time, the rest as partitionGo.
 func partitionInto(lo, hi, v []float32, p float32) int {
 	nl, c := 0, len(v)&^7
-	if useAVX2 && c > 0 {
+	if !useAVX2 {
+		c = 0
+	}
+	if c > 0 {
 		_, _ = lo[c+7], hi[c+7]
 		nl = partitionAVX2(&lo[0], &hi[0], &v[0], c, p, &partitionPerm)
 	}
@@ -92,7 +95,10 @@ func tailSumsAVX2(v *float32, n int, tlo, thi float32, acc *[8]float64) (nlo, nh
 // loop): four values a step, one chain a lane, the rest in Go.
 func tailChains(v []float32, tlo, thi float32) (lo, hi [4]float64, nlo, nhi int) {
 	c := len(v) &^ 3
-	if useAVX2 && c > 0 {
+	if !useAVX2 {
+		c = 0
+	}
+	if c > 0 {
 		var acc [8]float64
 		nlo, nhi = tailSumsAVX2(&v[0], c, tlo, thi, &acc)
 		lo, hi = [4]float64(acc[:4]), [4]float64(acc[4:])
