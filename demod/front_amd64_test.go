@@ -28,17 +28,7 @@ func frontKernelsMatchGo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for n := range 90 {
 		z := randomComplex(rng, n+1)
-		for i := range z {
-			// On the axes and the diagonals too: fastAtan2's branches.
-			switch rng.IntN(8) {
-			case 0:
-				z[i] = complex(real(z[i]), 0)
-			case 1:
-				z[i] = complex(0, imag(z[i]))
-			case 2:
-				z[i] = complex(real(z[i]), real(z[i])*float32(1-2*rng.IntN(2)))
-			}
-		}
+		onAxes(rng, z, 8)
 		d, d1 := make([]float32, n), make([]float32, n)
 		phaseSteps(d, z)
 		phaseStepsGo(d1, z)

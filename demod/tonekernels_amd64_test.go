@@ -45,17 +45,7 @@ func TestToneKernelsMatchGo(t *testing.T) {
 	for n := range 90 {
 		z := randomComplex(rng, n+1)
 		if n%3 == 0 {
-			// On the axes and the diagonals too: fastAtan2's branches.
-			for i := range z {
-				switch rng.IntN(4) {
-				case 0:
-					z[i] = complex(real(z[i]), 0)
-				case 1:
-					z[i] = complex(0, imag(z[i]))
-				case 2:
-					z[i] = complex(real(z[i]), real(z[i])*float32(1-2*rng.IntN(2)))
-				}
-			}
+			onAxes(rng, z, 4)
 		}
 		d, d1 := make([]float32, n), make([]float32, n)
 		phaseSteps(d, z)
@@ -159,6 +149,21 @@ func TestToneKernelsMatchGo(t *testing.T) {
 			if w[i] != w1[i] {
 				t.Fatalf("winners, %d: AVX2 and Go differ at %d", n, i)
 			}
+		}
+	}
+}
+
+// onAxes moves about three in oneIn of z's samples onto the axes and the
+// diagonals: fastAtan2's branches.
+func onAxes(rng *rand.Rand, z []complex64, oneIn int) {
+	for i := range z {
+		switch rng.IntN(oneIn) {
+		case 0:
+			z[i] = complex(real(z[i]), 0)
+		case 1:
+			z[i] = complex(0, imag(z[i]))
+		case 2:
+			z[i] = complex(real(z[i]), real(z[i])*float32(1-2*rng.IntN(2)))
 		}
 	}
 }
