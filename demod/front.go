@@ -18,10 +18,6 @@ type eoJob struct {
 	taps      []float32
 }
 
-// eoLag is how many groups of sixteen samples mixFirEOAVX512 mixes
-// ahead of the outputs it filters (their stores then long written).
-const eoLag = 2
-
 // mix4DeintFIR is mix4 of x with the products at even positions written
 // to a and those at odd ones to b (a[i/2] (i even) or b[i/2] (i odd) gets
 // mix4's dst[i]), and as many of job's first outputs as it computes while
@@ -51,10 +47,6 @@ type fir1Job struct {
 	dst, src []complex64
 	taps     []float32
 }
-
-// fir1Lag is how many groups of eight samples mixFir1AVX512 mixes ahead
-// of the outputs it filters.
-const fir1Lag = 4
 
 // mix4FIR1 is mix4, with as many of job's first outputs as it computes
 // while mixing (a multiple of 8, maybe none); it returns the oscillator's

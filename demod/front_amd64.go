@@ -6,6 +6,14 @@ package demod
 // same operations in the same order as their Go loops
 // (TestFrontKernelsMatchGo).
 
+// eoLag is how many groups of sixteen samples mixFirEOAVX512 mixes
+// ahead of the outputs it filters (their stores then long written).
+const eoLag = 2
+
+// fir1Lag is how many groups of eight samples mixFir1AVX512 mixes ahead
+// of the outputs it filters.
+const fir1Lag = 4
+
 //go:noescape
 func firDecimEOAVX512(dst, e, o *complex64, taps *float32, ntaps, nout int)
 

@@ -1,9 +1,6 @@
 package demod
 
-import (
-	"math"
-	"math/bits"
-)
+import "math"
 
 // The burst demodulators' per-sample kernels (phase steps, tone
 // correlators' running sums, winners) as Go loops; on amd64 with AVX2 the
@@ -46,26 +43,6 @@ func toneSumsGo(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
 			s[i] = float32(real(ap)*real(ap) + imag(ap)*imag(ap) - real(am)*real(am) - imag(am)*imag(am))
 		}
 	}
-}
-
-// sumsExact reports whether every partial sum of toneSumsGo's running sums
-// over pp and pm is exact in float64: each value is a multiple of the
-// unit in the last place u of the smallest nonzero part (2⁻²³ of its
-// binade), and the partial sums, of at most L+1 values, stay under
-// (L+1)·2^(hi+1) with hi the largest part's exponent; that is under 2⁵³·u
-// while the exponents span at most 29-⌈log₂(L+1)⌉ binades. Then each
-// window's sum is the same number however it is added up. Non-finite
-// values are never exact.
-func sumsExact(pp, pm []complex64, L int) bool {
-	lo, hi := expSpan(pp)
-	lo2, hi2 := expSpan(pm)
-	return spanExact(min(lo, lo2), max(hi, hi2), L)
-}
-
-// spanExact is sumsExact for values whose parts' exponent span (see
-// expSpanGo) is lo, hi.
-func spanExact(lo, hi uint32, L int) bool {
-	return hi < 255 && int(hi)-int(lo) <= 29-bits.Len(uint(L))
 }
 
 // expSpanGo returns the smallest biased exponent of the nonzero real and

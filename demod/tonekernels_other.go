@@ -5,11 +5,6 @@ package demod
 // phaseSteps writes the phase turns of z to dst (see phaseStepsGo).
 func phaseSteps(dst []float32, z []complex64) { phaseStepsGo(dst, z) }
 
-// toneSums runs the tone correlators' running sums (see toneSumsGo).
-func toneSums(cp, cm []complex64, s []float32, pp, pm []complex64, L int) {
-	toneSumsGo(cp, cm, s, pp, pm, L)
-}
-
 // sumsSpan tells whether toneSumsSpan uses the span it is given (else
 // the mixer need not find it).
 const sumsSpan = false
@@ -19,9 +14,6 @@ const sumsSpan = false
 func toneSumsSpan(cp, cm []complex64, s []float32, pp, pm []complex64, L int, _, _ uint32) {
 	toneSumsGo(cp, cm, s, pp, pm, L)
 }
-
-// expSpan returns the exponent span of v's parts (see expSpanGo).
-func expSpan(v []complex64) (lo, hi uint32) { return expSpanGo(v) }
 
 // countUnder returns how many of v's values are under mid.
 func countUnder(v []float32, mid float32) int { return countUnderGo(v, mid) }
