@@ -16,9 +16,9 @@ const (
 	MaxSampleRate = 100e6
 	// MaxCenterFreq is the highest centre frequency accepted, Hz.
 	MaxCenterFreq = 10e9
-	// MinCenterFreq is the lowest centre frequency a user may give, Hz
-	// (below it a value such as 915 lacks its unit); recordings may still
-	// say 0 for unknown.
+	// MinCenterFreq is the lowest centre frequency a user may give, Hz:
+	// far below both protocols' bands, so a value under it (915) has lost
+	// its unit; recordings may still say 0 for unknown.
 	MinCenterFreq = 100e3
 )
 

@@ -38,9 +38,9 @@ func ParseCenterFreq(s string) (float64, error) {
 	if v > 0 && v < MinCenterFreq {
 		hint := ""
 		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
-			hint = fmt.Sprintf(" (did you mean %sM?)", strings.TrimSpace(s))
+			hint = fmt.Sprintf(" (a missing unit: %sM?)", strings.TrimSpace(s))
 		}
-		return 0, fmt.Errorf("%q: %s Hz is below any SDR's tuning range%s; want a frequency from %s to %s Hz, such as 915M",
+		return 0, fmt.Errorf("%q: %s Hz is too low for a centre frequency%s; want a frequency from %s to %s Hz, such as 915M",
 			s, FormatSI(v), hint, FormatSI(MinCenterFreq), FormatSI(MaxCenterFreq))
 	}
 	return v, nil
