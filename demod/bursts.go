@@ -84,6 +84,11 @@ const dcMargin = 30e3
 // contiguous.
 func (r *Receiver) newestFrame() []complex64 {
 	n := int64(r.det.n)
+	if r.stageRing != nil {
+		sr := r.stageRing
+		sr.scratch = grow(sr.scratch, int(n))
+		return sr.frame(r.pos-n, int(n), sr.scratch)
+	}
 	p := (r.pos - n) & r.rmask
 	if p+n <= int64(len(r.ring)) {
 		return r.ring[p : p+n]

@@ -55,7 +55,8 @@ type chanStage struct {
 	doneAt  atomic.Int64   // the position the last one carried out was sent at
 	wake    chan struct{}
 	dcbuf   []complex64
-	extFrom int64 // the receiver's: the channels were sent the samples before this
+	chunk   [stageChunk]complex64 // the samples being channelized
+	extFrom int64                 // the receiver's: the channels were sent the samples before this
 
 	mu    sync.Mutex
 	freed []*burst      // bursts whose channels are done, for the receiver to reuse
@@ -146,13 +147,14 @@ func (cs *chanStage) run(c *chanCmd) {
 		b.y = b.y[:0]
 		fallthrough
 	case chanExtract:
-		for _, b := range c.bursts[:c.n] {
-			for from := c.lo; from < c.hi; {
-				p := from & r.rmask
-				end := min(int64(len(r.ring)), p+(c.hi-from))
-				r.extractDC(b, r.ring[p:end], c.dc, &cs.dcbuf)
-				from += end - p
+		// A chunk at a time, which every channel reads while it is in
+		// the cache.
+		for from := c.lo; from < c.hi; {
+			x := r.stageRing.read(from, c.hi, cs.chunk[:])
+			for _, b := range c.bursts[:c.n] {
+				r.extractDC(b, x, c.dc, &cs.dcbuf)
 			}
+			from += int64(len(x))
 		}
 	case chanJob:
 		b := c.bursts[0]
@@ -228,9 +230,17 @@ func (cs *chanStage) room(k int) {
 	cs.flush()
 	for cs.done.Load() < cs.sent {
 		oldest := cs.doneAt.Load() // the oldest command waiting was sent at or after
-		if r.pos+int64(k)-int64(len(r.ring)) <= oldest-r.lookRing-int64(r.hop) {
+		if r.pos+int64(k)-(r.rmask+1) <= oldest-r.lookRing-int64(r.hop) {
 			return
 		}
+		<-cs.wake
+	}
+}
+
+// drain waits until every command sent is carried out.
+func (cs *chanStage) drain() {
+	cs.flush()
+	for cs.done.Load() < cs.sent {
 		<-cs.wake
 	}
 }

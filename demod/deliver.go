@@ -244,7 +244,7 @@ type laterBurst struct {
 func (r *Receiver) laterBursts() (from int64, later []laterBurst) {
 	from = r.pos - int64(r.look)
 	if r.det != nil && r.det.frames <= 6 {
-		from = r.pos - int64(len(r.ring)) + 1
+		from = r.pos - (r.rmask + 1) + 1
 	}
 	if !r.searchOOK {
 		return from, nil

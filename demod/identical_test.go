@@ -31,6 +31,10 @@ type identicalCase struct {
 	seed   uint64
 	// maxBurst is Config.MaxBurst (0: the default).
 	maxBurst float64
+	// enc is the synthetic recording's format (0: cf32); with rawOnly
+	// every piece goes to ProcessRaw (else every other one to Process).
+	enc     iq.Format
+	rawOnly bool
 }
 
 // identicalCases are the sample recordings and a synthetic SNR sweep: the
@@ -100,6 +104,9 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 	} else {
 		x, _ := synth.Generate(synth.Config{SampleRate: c.fs, Seed: c.seed, Samples: int64(c.sec * c.fs)}, c.src())
 		f = iq.CF32
+		if c.enc != 0 {
+			f = c.enc
+		}
 		raw, _ = iq.Encode(f, nil, x)
 	}
 	// Uneven chunks (the output must not depend on them either), given
@@ -107,7 +114,7 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 	x := make([]complex64, 30011)
 	for i := 0; len(raw) > 0; i++ {
 		n := min(len(raw)/f.Size(), len(x))
-		if i%2 == 0 {
+		if i%2 == 0 || c.rawOnly {
 			rx.ProcessRaw(f, raw[:n*f.Size()])
 		} else {
 			rx.Process(x[:iq.Decode(f, x, raw[:n*f.Size()])])
@@ -182,6 +189,36 @@ func TestIdenticalPieces(t *testing.T) {
 		{name: "20M_pieces", fs: 20e6, center: 915e6, sec: 0.4, seed: 9, maxBurst: 0.2, src: long(20e6, 9e6)},
 		{name: "2M4_pieces_ook", fs: 2.4e6, sec: 0.5, seed: 9, maxBurst: 0.2, src: long(2.4e6, 1e6)},
 		{name: "250k_pieces", fs: 250e3, center: 915e6, sec: 1, seed: 9, maxBurst: 0.2, src: long(250e3, 1e5)},
+	} {
+		one := c.decodeAll(t, 1)
+		if !strings.Contains(string(one), "{") || !strings.Contains(string(one), "burst ") {
+			t.Errorf("%s: nothing decoded:\n%s", c.name, one)
+		}
+		for _, w := range []int{2, 3} {
+			if got := c.decodeAll(t, w); !bytes.Equal(got, one) {
+				t.Errorf("%s: %d workers: %s", c.name, w, firstDifference(string(got), string(one)))
+			}
+		}
+	}
+}
+
+// TestIdenticalRawStage: with a channel stage (2.4 and 20 MS/s), byte
+// formats are kept as they came in the stage's ring and converted by
+// whichever goroutine reads them; the messages and burst reports are those
+// of one worker, in cu8, cs8 and cs16, given only to ProcessRaw or mixed
+// with Process (the ring then turns to complex64 mid-stream).
+func TestIdenticalRawStage(t *testing.T) {
+	hop := func(fs, offset float64) func() synth.Source {
+		return func() synth.Source {
+			return synth.NewHopper(synth.HopConfig{SampleRate: fs, Seed: 41, Interval: 0.02, MaxOffset: offset, Jitter: 3e3,
+				SNRdB: [2]float64{6, 14}, RandomPolarity: true})
+		}
+	}
+	for _, c := range []identicalCase{
+		{name: "2M4_cu8", fs: 2.4e6, center: 915e6, sec: 0.6, seed: 3, src: hop(2.4e6, 1e6), enc: iq.CU8, rawOnly: true},
+		{name: "2M4_cs16", fs: 2.4e6, center: 915e6, sec: 0.4, seed: 4, src: hop(2.4e6, 1e6), enc: iq.CS16, rawOnly: true},
+		{name: "2M4_cu8_mixed", fs: 2.4e6, center: 915e6, sec: 0.4, seed: 5, src: hop(2.4e6, 1e6), enc: iq.CU8},
+		{name: "20M_cs8", fs: 20e6, center: 915e6, sec: 0.2, seed: 6, src: hop(20e6, 9e6), enc: iq.CS8, rawOnly: true},
 	} {
 		one := c.decodeAll(t, 1)
 		if !strings.Contains(string(one), "{") || !strings.Contains(string(one), "burst ") {

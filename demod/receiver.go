@@ -114,8 +114,10 @@ type Receiver struct {
 	pos   int64
 	ring  []complex64
 	dcbuf []complex64 // input less its DC offset, for a burst near 0 Hz
-	rmask int64
-	in    inputSpan // the samples Process or ProcessRaw was given
+	rmask int64       // the ring's length (or stageRing's) less one
+	in    inputSpan   // the samples Process or ProcessRaw was given
+	// stageRing replaces ring with a channel stage.
+	stageRing *stageRing
 	// lookRing is how far back (samples) the lookback ring reaches; the
 	// ring itself is longer when the channel stage reads it behind the
 	// search.
@@ -217,7 +219,7 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 			for rs < max(r.block+3*int(r.lookRing), minStageRing) {
 				rs <<= 1
 			}
-			r.ring = make([]complex64, rs)
+			r.ring, r.stageRing = nil, newStageRing(rs)
 			r.rmask = int64(rs - 1)
 			r.ahead = newSearchAhead(r, max(1, cfg.Workers-1), r.block/r.hop+1)
 		}
@@ -445,6 +447,10 @@ func (r *Receiver) processBlocks(in *inputSpan, n int) {
 	if !r.pool.running {
 		r.pool.start()
 	}
+	if r.stageRing.needsConvert(in) {
+		r.ch.drain()
+	}
+	r.stageRing.prepare(in)
 	for i := 0; i < n; {
 		bl := min(n-i, r.block)
 		r.ch.room(bl)

@@ -25,6 +25,7 @@ import (
 // detector's state.
 type specFrame struct {
 	buf  []complex64 // scratch: the windowed transform
+	x    []complex64 // scratch: the frame's samples converted
 	p, s []float32   // bin powers (DC in the middle) and their smoothing
 	dc   [5]complex64
 	// hiBits and loBits are the largest and smallest power's bits over
@@ -53,8 +54,7 @@ type searchAhead struct {
 	// in it) and transforms frames firsts[i]…firsts[i+1].
 	cuts, firsts []int
 	group        int // frames per work item
-	ring         []complex64
-	rmask        int64
+	ring         *stageRing
 	in           *inputSpan // the block being written and transformed: in's samples off…
 	off          int
 	from         int64 // the block's input index
@@ -70,11 +70,11 @@ type searchAhead struct {
 const pieceSamples = 1 << 12
 
 func newSearchAhead(r *Receiver, helpers, frames int) *searchAhead {
-	sa := &searchAhead{d: r.det, ring: r.ring, rmask: r.rmask, help: helpers, group: max(1, pieceSamples/r.hop)}
+	sa := &searchAhead{d: r.det, ring: r.stageRing, help: helpers, group: max(1, pieceSamples/r.hop)}
 	n := r.det.n
 	sa.frames = make([]specFrame, frames)
 	for i := range sa.frames {
-		sa.frames[i] = specFrame{buf: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
+		sa.frames[i] = specFrame{buf: make([]complex64, n), x: make([]complex64, n), p: make([]float32, n), s: make([]float32, n),
 			blkHi: make([]uint32, n/8), blkLo: make([]uint32, n/8)}
 	}
 	sa.ends = make([]int64, 0, frames)
@@ -149,12 +149,12 @@ func (sa *searchAhead) work() {
 			return
 		}
 		a, b := sa.cuts[i], sa.cuts[i+1]
-		sa.in.toRing(sa.ring, sa.from+int64(a), sa.off+a, b-a)
+		sa.ring.put(sa.in, sa.from+int64(a), sa.off+a, b-a)
 		for j := sa.firsts[i]; j < sa.firsts[i+1]; j++ {
 			// The frame is in this piece or the blocks before, in one
 			// piece of the ring (a multiple of n long).
-			p := (sa.ends[j] - n) & sa.rmask
-			sa.d.transformFrame(sa.ring[p:p+n], &sa.frames[j])
+			f := &sa.frames[j]
+			sa.d.transformFrame(sa.ring.frame(sa.ends[j]-n, int(n), f.x), f)
 		}
 	}
 }
