@@ -32,9 +32,11 @@ type identicalCase struct {
 	// maxBurst is Config.MaxBurst (0: the default).
 	maxBurst float64
 	// enc is the synthetic recording's format (0: cf32); with rawOnly
-	// every piece goes to ProcessRaw (else every other one to Process).
-	enc     iq.Format
-	rawOnly bool
+	// every piece goes to ProcessRaw (else every other one to Process),
+	// but piece switchAt (when > 0) to Process.
+	enc      iq.Format
+	rawOnly  bool
+	switchAt int
 }
 
 // identicalCases are the sample recordings and a synthetic SNR sweep: the
@@ -114,7 +116,7 @@ func (c identicalCase) decodeAll(t testing.TB, workers int) []byte {
 	x := make([]complex64, 30011)
 	for i := 0; len(raw) > 0; i++ {
 		n := min(len(raw)/f.Size(), len(x))
-		if i%2 == 0 || c.rawOnly {
+		if (i%2 == 0 || c.rawOnly) && (i != c.switchAt || i == 0) {
 			rx.ProcessRaw(f, raw[:n*f.Size()])
 		} else {
 			rx.Process(x[:iq.Decode(f, x, raw[:n*f.Size()])])
@@ -206,7 +208,8 @@ func TestIdenticalPieces(t *testing.T) {
 // formats are kept as they came in the stage's ring and converted by
 // whichever goroutine reads them; the messages and burst reports are those
 // of one worker, in cu8, cs8 and cs16, given only to ProcessRaw or mixed
-// with Process (the ring then turns to complex64 mid-stream).
+// with Process (the ring then turns to complex64 mid-stream, also while
+// the stage has commands to carry out: CI runs this test with -race too).
 func TestIdenticalRawStage(t *testing.T) {
 	hop := func(fs, offset float64) func() synth.Source {
 		return func() synth.Source {
@@ -219,6 +222,10 @@ func TestIdenticalRawStage(t *testing.T) {
 		{name: "2M4_cs16", fs: 2.4e6, center: 915e6, sec: 0.4, seed: 4, src: hop(2.4e6, 1e6), enc: iq.CS16, rawOnly: true},
 		{name: "2M4_cu8_mixed", fs: 2.4e6, center: 915e6, sec: 0.4, seed: 5, src: hop(2.4e6, 1e6), enc: iq.CU8},
 		{name: "20M_cs8", fs: 20e6, center: 915e6, sec: 0.2, seed: 6, src: hop(20e6, 9e6), enc: iq.CS8, rawOnly: true},
+		// Turned to complex64 with channel commands waiting (the stage
+		// drained first).
+		{name: "20M_cs8_switch", fs: 20e6, center: 915e6, sec: 0.2, seed: 7, src: hop(20e6, 9e6), enc: iq.CS8, rawOnly: true,
+			switchAt: 80},
 	} {
 		one := c.decodeAll(t, 1)
 		if !strings.Contains(string(one), "{") || !strings.Contains(string(one), "burst ") {

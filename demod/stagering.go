@@ -39,6 +39,9 @@ func newStageRing(n int) *stageRing {
 // reading the ring during prepare when it returns true (it needs to
 // convert), see needsConvert.
 func (sr *stageRing) prepare(in *inputSpan) {
+	if in.len() == 0 {
+		return // an empty input tells nothing of the stream's format
+	}
 	if !sr.set {
 		sr.set = true
 		if in.size > 0 && in.size < 8 {
@@ -58,7 +61,7 @@ func (sr *stageRing) prepare(in *inputSpan) {
 
 // needsConvert reports whether prepare(in) converts the ring to complex64.
 func (sr *stageRing) needsConvert(in *inputSpan) bool {
-	return sr.set && sr.size > 0 && (in.size != sr.size || in.f != sr.f)
+	return sr.set && sr.size > 0 && in.len() > 0 && (in.size != sr.size || in.f != sr.f)
 }
 
 // put writes samples i…i+k of in at input index at.
@@ -87,9 +90,20 @@ func (sr *stageRing) read(from, to int64, scratch []complex64) []complex64 {
 	return x
 }
 
-// frame returns the n samples from input index from on (they do not cross
-// the ring's end: the ring is a multiple of n long and frames start at
-// multiples of n), converted into scratch from a byte format.
+// frame returns the n samples from input index from on, converted into
+// scratch from a byte format, or gathered there when they cross the ring's
+// end (a search frame does not: the ring is a multiple of n long and
+// frames end at multiples of the hop, itself a multiple of n).
 func (sr *stageRing) frame(from int64, n int, scratch []complex64) []complex64 {
-	return sr.read(from, from+int64(n), scratch[:n])
+	x := sr.read(from, from+int64(n), scratch[:n])
+	if len(x) == n {
+		return x
+	}
+	// Across the ring's end: gathered into scratch (where a byte format's
+	// samples already are).
+	k := copy(scratch, x)
+	for k < n {
+		k += copy(scratch[k:], sr.read(from+int64(k), from+int64(n), scratch[k:n]))
+	}
+	return scratch[:n]
 }

@@ -5,6 +5,7 @@
 #   3. every Go test, end-to-end tests included (real GNU Radio, real mosquitto),
 #      then the kernels' and the receiver's golden tests again on the Go loops
 #      (-tags purego: what CPUs without AVX2 and other architectures run),
+#      and the channel stage's test under the race detector,
 #   4. every fuzz target for a short budget (FUZZTIME, default 8s each).
 # What tests draw for a person to look at (the dashboard's screenshot from
 # headless Chromium, waterfall pictures) is kept in GRIDSTREAM_ARTIFACTS,
@@ -31,6 +32,9 @@ go test -count=1 -timeout 20m ./...
 echo "== go test -tags purego (the Go loops every assembly kernel stands for: other CPUs and architectures)"
 go vet -tags purego ./demod ./iq
 go test -count=1 -tags purego -run 'TestIdentical|Kernels|Match|Exact|Front|Tone|Decode8' ./demod ./iq
+
+echo "== go test -race: the channel stage reading its ring behind the search, the ring turning to complex64 with commands waiting"
+go test -count=1 -race -run 'TestIdenticalRawStage' ./demod
 
 echo "== fuzz ($FUZZTIME per target)"
 grep -rl --include='*_test.go' '^func Fuzz' . | sort | while read -r file; do
