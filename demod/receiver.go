@@ -296,9 +296,11 @@ func (r *Receiver) designSearch() {
 }
 
 // minStageRing is the shortest ring the channel stage reads: it may lag
-// the search by most of it, so a stage kept waiting for a core by the
-// workers (the scheduler's 10 ms slices) does not hold up the search.
-const minStageRing = 1 << 18
+// the search by most of it, so a stage kept waiting for a core (a worker's
+// burst, the scheduler's 10 ms slices, a vCPU waking) does not hold up the
+// search. 2^21 samples are 4 MiB of cu8 (16 MiB once converted: complex
+// input), 0.1 s at 20 MS/s, some 5 ms of the receiver's time there.
+const minStageRing = 1 << 21
 
 // stageMinRate is the lowest sample rate at which, with workers, the
 // search's frames are transformed in parallel and the bursts' channels run

@@ -251,7 +251,15 @@ func (p *pool) extractWait() { <-p.segDone }
 
 // start starts the workers and the channel helper.
 func (p *pool) start() {
-	p.jobs = make(chan *demodJob, len(p.shards))
+	// With a channel stage, jobs waiting to be emitted may all wait for
+	// a worker: the stage never blocks handing one over. (The goroutine
+	// calling Process, when it helps, demodulates one instead of waiting
+	// for room.)
+	queue := maxPending * len(p.shards)
+	if p.helps {
+		queue = len(p.shards)
+	}
+	p.jobs = make(chan *demodJob, queue)
 	p.segs, p.segDone = make(chan extractJob), make(chan struct{})
 	p.running = true
 	r := p.turns.main
