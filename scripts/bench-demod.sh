@@ -138,6 +138,11 @@ if [[ "$ONLY" == cores ]]; then
 		done
 		a=$(median <"$dir/alone") p=$(median <"$dir/pair") w=$(median <"$dir/w2")
 		awk -v n="$name" -v a="$a" -v p="$p" -v w="$w" 'BEGIN { printf "%-18s %8.2f %8.2f %8.2f %13.2fx %11.2fx %8.0f%%\n", n, a, p, w, 2 * a / p, a / w, 100 * (a / w) / (2 * a / p) }'
+		# The VM's speed drifts within a series: each round's own ratios
+		# (its runs seconds apart) are steadier.
+		c=$(paste "$dir/alone" "$dir/pair" | awk '{ print 2 * $1 / $2 }' | median)
+		r=$(paste "$dir/alone" "$dir/w2" | awk '{ print $1 / $2 }' | median)
+		printf '%-18s medians of the rounds'"'"' own ratios: ceiling %.2fx, workers2 %.2fx\n' "" "$c" "$r"
 	done
 	exit 0
 fi
