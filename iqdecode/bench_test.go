@@ -25,8 +25,12 @@ import (
 // scripts/bench-demod.sh and package demod's BenchmarkRow2M4/Row20M make
 // them): ~27 bursts/s over ±maxOffset, all rates, 10–20 dB.
 func benchRecording(fs, maxOffset, seconds float64) []byte {
-	src := synth.NewHopper(synth.HopConfig{SampleRate: fs, Seed: 5, Interval: 0.037, MaxOffset: maxOffset,
-		Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true})
+	return quantize(synth.NewHopper(synth.HopConfig{SampleRate: fs, Seed: 5, Interval: 0.037, MaxOffset: maxOffset,
+		Jitter: 3e3, SNRdB: [2]float64{10, 20}, RandomPolarity: true}), fs, seconds)
+}
+
+// quantize generates seconds of src at fs as cu8.
+func quantize(src synth.Source, fs, seconds float64) []byte {
 	x, _ := synth.Generate(synth.Config{SampleRate: fs, Seed: 1, Samples: int64(seconds * fs), NoiseDB: -30}, src)
 	out := make([]byte, 2*len(x))
 	q := func(v float32) byte { return byte(max(0, min(255, math.Round(float64(v)*127.5+127.5)))) }
@@ -84,6 +88,22 @@ func cachedBenchRecording(name string, fs, maxOffset, seconds float64) []byte {
 	rec := benchRecording(fs, maxOffset, seconds)
 	benchRecordings[name] = rec
 	return rec
+}
+
+// BenchmarkRun250k is issue 13's 250 kS/s row through Run (a 9600-baud
+// burst every ~0.1 s on one channel, 12 dB, as scripts/bench-demod.sh
+// makes it), with 1 and 2 workers: below 1 MS/s the goroutine calling
+// Process searches, channelizes and helps demodulate.
+func BenchmarkRun250k(b *testing.B) {
+	rec, ok := benchRecordings["250k"]
+	if !ok {
+		rec = quantize(synth.NewHopper(synth.HopConfig{SampleRate: 250e3, Seed: 5, Interval: 0.1, Jitter: 3e3,
+			Bauds: []float64{9600}, SNRdB: [2]float64{12, 12}}), 250e3, 20)
+		benchRecordings["250k"] = rec
+	}
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) { benchRun(b, 250e3, rec, w) })
+	}
 }
 
 // BenchmarkRun2M4 and BenchmarkRun20M are issue 13's 2.4 MS/s and 20 MS/s
