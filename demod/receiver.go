@@ -210,13 +210,14 @@ func New(cfg Config, emit func(*frames.Message)) (*Receiver, error) {
 		default:
 			// The channel stage reads the ring behind the search. The
 			// ring holds a block being written, the lookback before it,
-			// and room for the stage to lag by two lookbacks, and is at
-			// least minStageRing long; a block is at least minBlock
-			// samples (fewer hand-overs at low rates).
+			// and room for the stage to lag by two lookbacks, and is
+			// longer when the input's form allows (stageRingBytes); a
+			// block is at least minBlock samples (fewer hand-overs at low
+			// rates).
 			r.ch = newChanStage(r)
 			r.block = max(int(r.lookRing), minBlock)
 			rs := 1
-			for rs < max(r.block+3*int(r.lookRing), minStageRing) {
+			for rs < r.block+3*int(r.lookRing) {
 				rs <<= 1
 			}
 			r.ring, r.stageRing = nil, newStageRing(rs)
@@ -294,13 +295,6 @@ func (r *Receiver) designSearch() {
 	r.rmask = int64(rs - 1)
 	r.lookRing = int64(rs)
 }
-
-// minStageRing is the shortest ring the channel stage reads: it may lag
-// the search by most of it, so a stage kept waiting for a core (a worker's
-// burst, the scheduler's 10 ms slices, a vCPU waking) does not hold up the
-// search. 2^21 samples are 4 MiB of cu8 (16 MiB once converted: complex
-// input), 0.1 s at 20 MS/s, some 5 ms of the receiver's time there.
-const minStageRing = 1 << 21
 
 // stageMinRate is the lowest sample rate at which, with workers, the
 // search's frames are transformed in parallel and the bursts' channels run
@@ -453,6 +447,7 @@ func (r *Receiver) processBlocks(in *inputSpan, n int) {
 		r.ch.drain()
 	}
 	r.stageRing.prepare(in)
+	r.rmask = r.stageRing.mask
 	for i := 0; i < n; {
 		bl := min(n-i, r.block)
 		r.ch.room(bl)

@@ -23,13 +23,30 @@ type stageRing struct {
 	scratch []complex64
 }
 
+// stageRingBytes is how long the ring is, at least, in bytes: the stage
+// may lag the search by most of it, so a stage kept waiting for a core (a
+// worker's burst, the scheduler's 10 ms slices, a vCPU waking) does not
+// hold up the search. 4 MiB are 2^21 samples of cu8, 0.1 s at 20 MS/s
+// (some 5 ms of the receiver's time there), 2^20 of cs16, 2^19 complex.
+const stageRingBytes = 4 << 20
+
 // stageChunk is the most samples converted at once for the channel stage:
 // every burst's channel reads them while they are in the first-level
 // cache.
 const stageChunk = 4096
 
+// newStageRing returns a ring of at least n samples (a power of two), as
+// long as stageRingBytes allow once the input's form is known.
 func newStageRing(n int) *stageRing {
 	return &stageRing{n: int64(n), mask: int64(n - 1)}
+}
+
+// setLength sets the ring's length for samples of elem bytes.
+func (sr *stageRing) setLength(elem int) {
+	for sr.n*int64(elem) < stageRingBytes {
+		sr.n <<= 1
+	}
+	sr.mask = sr.n - 1
 }
 
 // prepare readies the ring for input in: on the first input it takes the
@@ -46,8 +63,10 @@ func (sr *stageRing) prepare(in *inputSpan) {
 		sr.set = true
 		if in.size > 0 && in.size < 8 {
 			sr.f, sr.size = in.f, in.size
+			sr.setLength(sr.size)
 			sr.raw = make([]byte, sr.n*int64(sr.size))
 		} else {
+			sr.setLength(8)
 			sr.c64 = make([]complex64, sr.n)
 		}
 		return
