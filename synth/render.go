@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/gridstream-sdr/gridstream/iq"
 )
@@ -47,6 +48,9 @@ func (p *Plan) Render(w io.Writer, f iq.Format) (Recording, error) {
 		err = bw.Flush()
 	}
 	rec.Samples, rec.Clipped = iw.Samples(), iw.Clipped()
+	// A burst scheduled after the end (--duration cut the recording
+	// short) is not in it: no truth line, no annotation.
+	truths = slices.DeleteFunc(truths, func(t Truth) bool { return t.Start >= rec.Samples })
 	rec.Truth = TruthLines(truths, p.SampleRate, p.CenterFreq)
 	return rec, err
 }

@@ -43,9 +43,27 @@ func TestRender(t *testing.T) {
 			t.Errorf("%v: meta %+v", f, m)
 		}
 	}
+	// Bursts scheduled after --duration's end are neither truth nor
+	// annotations (demod refuses a meta annotating samples past the end).
+	cut := base()
+	cut.Seed, cut.Hop, cut.Count, cut.Duration, cut.SNR = 103, true, ptr(67), 1.5, [2]float64{15, 40}
+	cut.CenterFreq = ptr(915e6)
+	p, err := cut.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := p.Render(&bytes.Buffer{}, iq.CS16)
+	if err != nil || len(r.Truth) == 0 || len(r.Truth) == 67 {
+		t.Fatalf("cut: %d bursts, %v", len(r.Truth), err)
+	}
+	for _, a := range p.Meta(r).Annotations {
+		if a.SampleStart >= r.Samples {
+			t.Errorf("cut: annotation at %d of %d samples", a.SampleStart, r.Samples)
+		}
+	}
 	// A burst far over full scale is clipped, and counted.
 	o.SNR, o.NoiseDB = [2]float64{60, 60}, -20
-	p, _ := o.Plan()
+	p, _ = o.Plan()
 	if r, err := p.Render(&bytes.Buffer{}, iq.CS8); err != nil || r.Clipped == 0 {
 		t.Errorf("loud bursts: %+v %v", r, err)
 	}
