@@ -50,11 +50,11 @@ func (sr *stageRing) setLength(elem int) {
 }
 
 // prepare readies the ring for input in: on the first input it takes the
-// form the input's format suits; when a later input has another format
-// (rare: Process and ProcessRaw mixed), the raw samples are converted and
-// the ring holds complex64 from then on. The channel stage must not be
-// reading the ring during prepare when it returns true (it needs to
-// convert), see needsConvert.
+// form and length the input's format suits; when a later input has another
+// format (rare: Process and ProcessRaw mixed), the raw samples are
+// converted and the ring holds complex64 from then on (as long in
+// samples). When needsConvert(in), nothing may be reading the ring: the
+// channel stage is drained first.
 func (sr *stageRing) prepare(in *inputSpan) {
 	if in.len() == 0 {
 		return // an empty input tells nothing of the stream's format
