@@ -26,7 +26,7 @@ type chanOp uint8
 const (
 	chanExtract chanOp = iota // give bursts[:n] the ring's samples lo…hi, less dc
 	chanStart                 // reset bursts[0]'s channel to freq, then as chanExtract
-	chanJob                   // copy bursts[0]'s samples into job, cut or release it, hand job to the workers
+	chanJob                   // give job bursts[0]'s samples, cut or release it, hand job to the workers
 )
 
 // chanCmd is one command for the channel stage.
@@ -38,7 +38,7 @@ type chanCmd struct {
 	dc     complex64 // the input's DC offset taken out of a channel holding 0 Hz
 	freq   float64   // chanStart: the channel's frequency (cycles per sample)
 	job    *demodJob // chanJob: nil only releases the burst
-	cut    int       // chanJob: samples dropped after the copy (a piece); -1: the burst ended
+	cut    int       // chanJob: the samples the burst drops once the job has them (a piece); -1: the burst ended
 	at     int64     // the receiver's input position when it was sent
 }
 
@@ -161,12 +161,18 @@ func (cs *chanStage) run(c *chanCmd) {
 	case chanJob:
 		b := c.bursts[0]
 		if j := c.job; j != nil {
-			j.b.y = append(cs.takeSpare(), b.y...)
-		}
-		if c.cut >= 0 {
+			// The job takes b's samples; b goes on in a spare buffer with
+			// what it keeps (nothing when it ended).
+			y := cs.takeSpare()
+			if c.cut >= 0 {
+				y = append(y, b.y[c.cut:]...)
+			}
+			j.b.y, b.y = b.y, y
+		} else if c.cut >= 0 {
 			copy(b.y, b.y[c.cut:])
 			b.y = b.y[:len(b.y)-c.cut]
-		} else {
+		}
+		if c.cut < 0 {
 			if cap(b.y) > 4*r.maxLen {
 				b.y = nil
 			}
@@ -189,11 +195,16 @@ func (cs *chanStage) takeSpare() []complex64 {
 		cs.spare = cs.spare[:k-1]
 		return y[:0]
 	}
-	return nil
+	r := cs.r
+	return make([]complex64, 0, r.maxLen+r.hop+mixBlock)
 }
 
-// putSpare keeps a job's sample buffer for reuse.
+// putSpare keeps a job's sample buffer for reuse (not one grown by a
+// long burst).
 func (cs *chanStage) putSpare(y []complex64) {
+	if cap(y) > 4*cs.r.maxLen {
+		return
+	}
 	cs.mu.Lock()
 	cs.spare = append(cs.spare, y[:0])
 	cs.mu.Unlock()

@@ -207,10 +207,10 @@ func (p *pool) wait(j *demodJob) {
 	<-j.done
 }
 
-// demodAsync hands burst b to the channel stage, which copies its
-// samples into the next job for the workers, then drops the first cut of
-// them (a piece) or, when cut is -1, is done with the burst (it ended; a
-// burst that collected nothing is only released).
+// demodAsync hands burst b to the channel stage, which gives its samples
+// to the next job for the workers and goes on with all but the first cut
+// of them (a piece) or, when cut is -1, is done with the burst (it ended;
+// a burst that collected nothing is only released).
 func (r *Receiver) demodAsync(b *burst, cut int) {
 	p := r.pool
 	if !p.running {
